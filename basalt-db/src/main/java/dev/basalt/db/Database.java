@@ -1,0 +1,60 @@
+package dev.basalt.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The connection pool and JDBI handle for Basalt's one database, migrated to the current
+ * schema by Flyway when opened.
+ */
+public final class Database implements AutoCloseable {
+    private final HikariDataSource dataSource;
+    private final Jdbi jdbi;
+
+    private Database(HikariDataSource dataSource) {
+        this.dataSource = dataSource;
+        this.jdbi = Jdbi.create(dataSource);
+    }
+
+    /** Opens the pool and brings the schema up to date. */
+    public static Database open(JdbcTarget target, int maxConnections) {
+        HikariConfig config = new HikariConfig();
+        String url = target.url();
+        if (target.isH2() && !url.contains("LOCK_TIMEOUT")) {
+            url = url + ";LOCK_TIMEOUT=10000";
+        }
+        config.setJdbcUrl(url);
+        config.setUsername(target.user());
+        config.setPassword(target.password());
+        config.setMaximumPoolSize(maxConnections);
+        config.setPoolName("basalt-db");
+        HikariDataSource dataSource = new HikariDataSource(config);
+        try {
+            Flyway.configure()
+                    .dataSource(dataSource)
+                    .locations("classpath:db/migration")
+                    .load()
+                    .migrate();
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+        return new Database(dataSource);
+    }
+
+    /** Migrates the schema only (the {@code basalt manage db sync} command). */
+    public static void migrate(JdbcTarget target) {
+        open(target, 1).close();
+    }
+
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}

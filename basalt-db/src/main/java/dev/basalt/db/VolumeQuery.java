@@ -1,0 +1,34 @@
+package dev.basalt.db;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A volume list query. Filter keys are API names ({@code name}, {@code status},
+ * {@code availability_zone}, {@code bootable}, {@code volume_type_id}, {@code size},
+ * {@code user_id}, {@code project_id}, {@code host}, {@code id}); {@code like} filters match
+ * substrings (Cinder's {@code name~} since 3.34); {@code metadata} entries must all be present.
+ * {@code projectId} null means every project. {@code marker} is the id of the last volume of the
+ * previous page.
+ */
+public record VolumeQuery(
+        String projectId,
+        Map<String, String> exact,
+        Map<String, String> like,
+        Map<String, String> metadata,
+        List<Sort> sort,
+        Integer limit,
+        String marker,
+        boolean withCount) {
+
+    public VolumeQuery {
+        exact = exact == null ? Map.of() : Map.copyOf(exact);
+        like = like == null ? Map.of() : Map.copyOf(like);
+        metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+        sort = sort == null || sort.isEmpty() ? List.of(Sort.desc("created_at")) : List.copyOf(sort);
+    }
+
+    public static VolumeQuery allOf(String projectId) {
+        return new VolumeQuery(projectId, null, null, null, null, null, null, false);
+    }
+}

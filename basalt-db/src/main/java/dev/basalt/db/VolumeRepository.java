@@ -1,0 +1,289 @@
+package dev.basalt.db;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.basalt.common.BasaltException;
+import dev.basalt.model.AttachStatus;
+import dev.basalt.model.Volume;
+import dev.basalt.model.VolumeStatus;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.Update;
+
+/**
+ * Volumes and their metadata. Every status change is conditional on the status the caller
+ * expects; a {@code false} answer means someone else changed the volume first.
+ */
+public final class VolumeRepository {
+    private static final String COLUMNS = "id, project_id, user_id, display_name, display_description, size, status,"
+            + " attach_status, availability_zone, host, volume_type_id, bootable, multiattach, snapshot_id,"
+            + " source_volid, service_uuid, error_reason, created_at, updated_at, launched_at";
+
+    private final Jdbi jdbi;
+
+    public VolumeRepository(Database database) {
+        this.jdbi = requireNonNull(database, "database").jdbi();
+    }
+
+    /** Inserts the volume and its metadata in one transaction. */
+    public void create(Volume v) {
+        jdbi.useTransaction(h -> {
+            h.createUpdate("INSERT INTO volumes (" + COLUMNS + ") VALUES (:id, :project_id, :user_id, :name,"
+                            + " :description, :size, :status, :attach_status, :az, :host, :type, :bootable,"
+                            + " :multiattach, :snapshot_id, :source_volid, :service_uuid, :error_reason,"
+                            + " :created_at, :updated_at, :launched_at)")
+                    .bind("id", v.id()).bind("project_id", v.projectId()).bind("user_id", v.userId())
+                    .bind("name", v.name()).bind("description", v.description()).bind("size", v.size())
+                    .bind("status", v.status().apiName()).bind("attach_status", v.attachStatus().apiName())
+                    .bind("az", v.availabilityZone()).bind("host", v.host()).bind("type", v.volumeTypeId())
+                    .bind("bootable", v.bootable()).bind("multiattach", v.multiattach())
+                    .bind("snapshot_id", v.snapshotId()).bind("source_volid", v.sourceVolid())
+                    .bind("service_uuid", v.serviceUuid()).bind("error_reason", v.errorReason())
+                    .bind("created_at", Rows.timestamp(v.createdAt())).bind("updated_at", Rows.timestamp(v.updatedAt()))
+                    .bind("launched_at", Rows.timestamp(v.launchedAt()))
+                    .execute();
+            insertMetadata(h, v.id(), v.metadata());
+        });
+    }
+
+    public Optional<Volume> find(String id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM volumes WHERE id = :id")
+                .bind("id", id)
+                .map((rs, ctx) -> row(rs))
+                .findOne()
+                .map(v -> v.withMetadata(metadata(h, List.of(v.id())).getOrDefault(v.id(), Map.of()))));
+    }
+
+    /** The volume if it exists and belongs to {@code projectId} (any project when null). */
+    public Optional<Volume> find(String id, String projectId) {
+        return find(id).filter(v -> projectId == null || projectId.equals(v.projectId()));
+    }
+
+    public Page<Volume> list(VolumeQuery query) {
+        return jdbi.withHandle(h -> new VolumeListQuery(query).run(h, this));
+    }
+
+    /** Volumes in {@code status} on a backend ({@code host@backend}, any pool). */
+    public List<Volume> findOnBackend(String backend, VolumeStatus status) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM volumes"
+                        + " WHERE status = :status AND (host = :backend OR host LIKE :pools)")
+                .bind("status", status.apiName()).bind("backend", backend).bind("pools", escapeLike(backend) + "#%")
+                .map((rs, ctx) -> row(rs)).list());
+    }
+
+    /** Volumes in {@code status} that no scheduler has placed yet. */
+    public List<Volume> findUnplaced(VolumeStatus status) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM volumes"
+                        + " WHERE status = :status AND host IS NULL")
+                .bind("status", status.apiName()).map((rs, ctx) -> row(rs)).list());
+    }
+
+    public long countWithType(String volumeTypeId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM volumes WHERE volume_type_id = :t")
+                .bind("t", volumeTypeId).mapTo(Long.class).one());
+    }
+
+    /** Moves the volume to {@code next} if its status is one of {@code expected}. */
+    public boolean transition(String id, Set<VolumeStatus> expected, VolumeStatus next) {
+        return conditionalUpdate(id, expected, "status = :next", u -> u.bind("next", next.apiName()));
+    }
+
+    /** creating → available, stamping launched_at. */
+    public boolean markAvailable(String id) {
+        return conditionalUpdate(id, Set.of(VolumeStatus.CREATING),
+                "status = :next, launched_at = :now, error_reason = NULL",
+                u -> u.bind("next", VolumeStatus.AVAILABLE.apiName()).bind("now", Rows.timestamp(Rows.now())));
+    }
+
+    /** Moves the volume to {@code error} from one of {@code expected}, keeping why for the user. */
+    public boolean markError(String id, Set<VolumeStatus> expected, String reason) {
+        return conditionalUpdate(id, expected, "status = :next, error_reason = :reason",
+                u -> u.bind("next", VolumeStatus.ERROR.apiName()).bind("reason", truncate(reason, 1024)));
+    }
+
+    /** Records where the scheduler placed a volume that is still creating and unplaced. */
+    public boolean place(String id, String hostWithPool, String serviceUuid) {
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE volumes SET host = :host, service_uuid = :svc,"
+                        + " updated_at = :now WHERE id = :id AND status = :creating AND host IS NULL")
+                .bind("host", hostWithPool).bind("svc", serviceUuid).bind("now", Rows.timestamp(Rows.now()))
+                .bind("id", id).bind("creating", VolumeStatus.CREATING.apiName())
+                .execute() == 1);
+    }
+
+    /** Changes name and/or description (null leaves a field as it is). */
+    public boolean rename(String id, Optional<String> name, Optional<String> description) {
+        return jdbi.withHandle(h -> {
+            StringBuilder set = new StringBuilder("updated_at = :now");
+            name.ifPresent(n -> set.append(", display_name = :name"));
+            description.ifPresent(d -> set.append(", display_description = :description"));
+            Update update = h.createUpdate("UPDATE volumes SET " + set + " WHERE id = :id")
+                    .bind("now", Rows.timestamp(Rows.now())).bind("id", id);
+            name.ifPresent(n -> update.bind("name", n));
+            description.ifPresent(d -> update.bind("description", d));
+            return update.execute() == 1;
+        });
+    }
+
+    /** Removes the row and its metadata; true if it was there. */
+    public boolean delete(String id) {
+        return jdbi.inTransaction(h -> {
+            h.createUpdate("DELETE FROM volume_metadata WHERE volume_id = :id").bind("id", id).execute();
+            return h.createUpdate("DELETE FROM volumes WHERE id = :id").bind("id", id).execute() == 1;
+        });
+    }
+
+    public Map<String, String> metadata(String id) {
+        return jdbi.withHandle(h -> metadata(h, List.of(id)).getOrDefault(id, Map.of()));
+    }
+
+    /** Replaces all metadata of the volume; false if the volume does not exist. */
+    public boolean replaceMetadata(String id, Map<String, String> metadata) {
+        return jdbi.inTransaction(h -> {
+            if (!lockVolume(h, id)) {
+                return false;
+            }
+            h.createUpdate("DELETE FROM volume_metadata WHERE volume_id = :id").bind("id", id).execute();
+            insertMetadata(h, id, metadata);
+            return true;
+        });
+    }
+
+    /** Adds or overwrites the given keys; false if the volume does not exist. */
+    public boolean mergeMetadata(String id, Map<String, String> metadata) {
+        return jdbi.inTransaction(h -> {
+            if (!lockVolume(h, id)) {
+                return false;
+            }
+            h.createUpdate("DELETE FROM volume_metadata WHERE volume_id = :id AND meta_key IN (<keys>)")
+                    .bind("id", id).bindList("keys", List.copyOf(metadata.keySet().isEmpty()
+                            ? Set.of("") : metadata.keySet()))
+                    .execute();
+            insertMetadata(h, id, metadata);
+            return true;
+        });
+    }
+
+    /** Removes one key; false if the volume or the key did not exist. */
+    public boolean deleteMetadataKey(String id, String key) {
+        return jdbi.inTransaction(h -> {
+            boolean removed = h.createUpdate("DELETE FROM volume_metadata WHERE volume_id = :id AND meta_key = :k")
+                    .bind("id", id).bind("k", key).execute() == 1;
+            if (removed) {
+                touch(h, id);
+            }
+            return removed;
+        });
+    }
+
+    // --- internals shared with VolumeListQuery
+
+    Volume row(ResultSet rs) throws SQLException {
+        return new Volume(
+                rs.getString("id"), rs.getString("project_id"), rs.getString("user_id"),
+                rs.getString("display_name"), rs.getString("display_description"), rs.getInt("size"),
+                VolumeStatus.fromApiName(rs.getString("status")).orElse(VolumeStatus.ERROR),
+                AttachStatus.fromApiName(rs.getString("attach_status")),
+                rs.getString("availability_zone"), rs.getString("host"), rs.getString("volume_type_id"),
+                rs.getBoolean("bootable"), rs.getBoolean("multiattach"), rs.getString("snapshot_id"),
+                rs.getString("source_volid"), rs.getString("service_uuid"), rs.getString("error_reason"),
+                Map.of(), Rows.instant(rs, "created_at"), Rows.instant(rs, "updated_at"),
+                Rows.instant(rs, "launched_at"));
+    }
+
+    static String columns() {
+        return COLUMNS;
+    }
+
+    Map<String, Map<String, String>> metadata(Handle h, Collection<String> ids) {
+        Map<String, Map<String, String>> byVolume = new HashMap<>();
+        if (ids.isEmpty()) {
+            return byVolume;
+        }
+        h.createQuery("SELECT volume_id, meta_key, meta_value FROM volume_metadata WHERE volume_id IN (<ids>)"
+                        + " ORDER BY meta_key")
+                .bindList("ids", List.copyOf(ids))
+                .map((rs, ctx) -> {
+                    byVolume.computeIfAbsent(rs.getString(1), k -> new LinkedHashMap<>())
+                            .put(rs.getString(2), rs.getString(3));
+                    return null;
+                })
+                .list();
+        return byVolume;
+    }
+
+    List<Volume> withMetadata(Handle h, List<Volume> volumes) {
+        Map<String, Map<String, String>> metadata = metadata(h, volumes.stream().map(Volume::id).toList());
+        List<Volume> result = new ArrayList<>(volumes.size());
+        for (Volume v : volumes) {
+            result.add(v.withMetadata(metadata.getOrDefault(v.id(), Map.of())));
+        }
+        return result;
+    }
+
+    private boolean conditionalUpdate(String id, Set<VolumeStatus> expected, String set,
+                                      java.util.function.Consumer<Update> binder) {
+        if (expected.isEmpty()) {
+            throw new IllegalArgumentException("a conditional update needs at least one expected status");
+        }
+        return jdbi.withHandle(h -> {
+            Update update = h.createUpdate("UPDATE volumes SET " + set + ", updated_at = :now_"
+                            + " WHERE id = :id_ AND status IN (<expected_>)")
+                    .bind("now_", Rows.timestamp(Rows.now())).bind("id_", id)
+                    .bindList("expected_", expected.stream().map(VolumeStatus::apiName).toList());
+            binder.accept(update);
+            return update.execute() == 1;
+        });
+    }
+
+    private static boolean lockVolume(Handle h, String id) {
+        return h.createUpdate("UPDATE volumes SET updated_at = :now WHERE id = :id")
+                .bind("now", Rows.timestamp(Rows.now())).bind("id", id).execute() == 1;
+    }
+
+    private static void touch(Handle h, String id) {
+        lockVolume(h, id);
+    }
+
+    private static void insertMetadata(Handle h, String id, Map<String, String> metadata) {
+        if (metadata.isEmpty()) {
+            return;
+        }
+        var batch = h.prepareBatch("INSERT INTO volume_metadata (volume_id, meta_key, meta_value) VALUES (:id, :k, :v)");
+        metadata.forEach((k, v) -> batch.bind("id", id).bind("k", k).bind("v", v).add());
+        batch.execute();
+    }
+
+    static String escapeLike(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+
+    private static String truncate(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max);
+    }
+
+    /** Used by the list query to resolve a marker within the caller's scope. */
+    Optional<Volume> findForMarker(Handle h, String id, String projectId) {
+        Query q = h.createQuery("SELECT " + COLUMNS + " FROM volumes WHERE id = :id"
+                + (projectId == null ? "" : " AND project_id = :project"));
+        q.bind("id", id);
+        if (projectId != null) {
+            q.bind("project", projectId);
+        }
+        return q.map((rs, ctx) -> row(rs)).findOne();
+    }
+
+    static BasaltException markerNotFound(String marker) {
+        return BasaltException.badRequest("Marker %s could not be found.", marker);
+    }
+}

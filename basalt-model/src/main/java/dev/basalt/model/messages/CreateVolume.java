@@ -1,0 +1,5 @@
+package dev.basalt.model.messages;
+
+/** Asks the volume service that owns the volume's host to create its storage. */
+public record CreateVolume(String volumeId, String requestId) {
+}

@@ -1,0 +1,5 @@
+package dev.basalt.model.messages;
+
+/** Asks the volume service that owns the volume to wipe and remove it (row included). */
+public record DeleteVolume(String volumeId, String requestId) {
+}

@@ -1,0 +1,5 @@
+package dev.basalt.model.messages;
+
+/** Asks every volume service to report its capacity now (sent by a scheduler when it starts). */
+public record PublishCapabilities(String requestedBy) {
+}

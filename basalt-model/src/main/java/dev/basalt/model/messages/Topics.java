@@ -1,0 +1,27 @@
+package dev.basalt.model.messages;
+
+/**
+ * Bus topics, method names and the service binary names each role registers under (Cinder's
+ * names, so {@code cinder service-list} reads as operators expect).
+ */
+public final class Topics {
+    public static final String SCHEDULER = "scheduler";
+    public static final String VOLUME = "volume";
+
+    public static final String SCHEDULER_BINARY = "cinder-scheduler";
+    public static final String VOLUME_BINARY = "cinder-volume";
+
+    /** api → scheduler (cast): place a volume that is {@code creating}; {@link ScheduleVolume}. */
+    public static final String SCHEDULE_CREATE_VOLUME = "create_volume";
+    /** volume → scheduler (fanout): pool capacity; {@link CapacityReport}. */
+    public static final String UPDATE_CAPABILITIES = "update_service_capabilities";
+    /** scheduler → volume (fanout): report capacity now; {@link PublishCapabilities}. */
+    public static final String PUBLISH_CAPABILITIES = "publish_service_capabilities";
+    /** scheduler → volume.host@backend (cast): make the placed volume; {@link CreateVolume}. */
+    public static final String CREATE_VOLUME = "create_volume";
+    /** api → volume.host@backend (cast): wipe and remove a {@code deleting} volume; {@link DeleteVolume}. */
+    public static final String DELETE_VOLUME = "delete_volume";
+
+    private Topics() {
+    }
+}

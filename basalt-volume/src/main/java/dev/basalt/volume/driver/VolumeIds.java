@@ -1,0 +1,33 @@
+package dev.basalt.volume.driver;
+
+import dev.basalt.common.Ids;
+
+/**
+ * Checks volume ids before a driver turns them into names on its storage (file names, image
+ * names): only UUID forms pass, so no id can reach outside the driver's own namespace
+ * ({@code ../}, {@code /}, empty, ...).
+ */
+public final class VolumeIds {
+
+    private VolumeIds() {
+    }
+
+    /**
+     * Returns the id when it is a UUID (as {@link Ids#isUuidLike} defines it), else throws
+     * {@link IllegalArgumentException}.
+     */
+    public static String requireValid(String volumeId) {
+        if (!Ids.isUuidLike(volumeId)) {
+            throw new IllegalArgumentException("not a volume id (a UUID is expected): " + quoted(volumeId));
+        }
+        return volumeId;
+    }
+
+    private static String quoted(String text) {
+        if (text == null) {
+            return "null";
+        }
+        String shown = text.length() > 80 ? text.substring(0, 80) + "…" : text;
+        return '"' + shown + '"';
+    }
+}
