@@ -1,0 +1,59 @@
+package dev.basalt.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.file.Path;
+
+/**
+ * The options of one backend section (named in {@code enabled_backends}), each falling back to
+ * {@code [backend_defaults]} and then to its built-in default.
+ *
+ * @param name the backend's name as in enabled_backends, which is also its section
+ * @param volumeClearSizeMib MiB to wipe at the start of a deleted volume; 0 wipes all of it
+ */
+public record BackendOptions(
+        String name,
+        String volumeDriver,
+        String volumeBackendName,
+        Path fileVolumesDir,
+        OverSubscriptionRatio maxOverSubscriptionRatio,
+        int reservedPercentage,
+        VolumeClear volumeClear,
+        int volumeClearSizeMib,
+        boolean fileSparseVolumes) {
+
+    /** The options of [backend_defaults], which are also the options of every backend section. */
+    public static final OptionGroup GROUP = new OptionGroup(ConfigSource.BACKEND_DEFAULTS, "Defaults of every backend section; a backend section sets the same options for itself.");
+
+    public static final Option<String> VOLUME_DRIVER = GROUP.add(Option.of("volume_driver", OptionType.matching(".+", "a driver name"), "file", "Driver of the backend's storage."));
+    public static final Option<String> VOLUME_BACKEND_NAME = GROUP.add(Option.computed("volume_backend_name", OptionType.matching(".+", "a non-empty name"), OptionDefault::escape, "Name volume types use to select the backend (extra spec volume_backend_name); default: the section name."));
+    public static final Option<Path> FILE_VOLUMES_DIR = GROUP.add(Option.computed("file_volumes_dir", OptionType.path(), section -> "$state_path/volumes/" + OptionDefault.escape(section), "Directory of the file driver's volumes; default: $state_path/volumes/<section>."));
+    public static final Option<OverSubscriptionRatio> MAX_OVER_SUBSCRIPTION_RATIO = GROUP.add(Option.of("max_over_subscription_ratio", OverSubscriptionRatio.type(), "20.0", "Most provisioned capacity per real capacity for thin volumes, or auto."));
+    public static final Option<Integer> RESERVED_PERCENTAGE = GROUP.add(Option.of("reserved_percentage", OptionType.integer(0, 100), "0", "Percentage of capacity kept free of new volumes."));
+    public static final Option<VolumeClear> VOLUME_CLEAR = GROUP.add(Option.of("volume_clear", OptionType.choices(VolumeClear.class), "zero", "How a deleted volume's data is wiped."));
+    public static final Option<Integer> VOLUME_CLEAR_SIZE = GROUP.add(Option.of("volume_clear_size", OptionType.atLeast(0), "0", "MiB to wipe at the start of a deleted volume; 0 wipes all of it."));
+    public static final Option<Boolean> FILE_SPARSE_VOLUMES = GROUP.add(Option.of("file_sparse_volumes", OptionType.bool(), "true", "Whether the file driver creates sparse files rather than allocating every byte."));
+
+    public BackendOptions {
+        requireNonNull(name, "name");
+        requireNonNull(volumeDriver, "volumeDriver");
+        requireNonNull(volumeBackendName, "volumeBackendName");
+        requireNonNull(fileVolumesDir, "fileVolumesDir");
+        requireNonNull(maxOverSubscriptionRatio, "maxOverSubscriptionRatio");
+        requireNonNull(volumeClear, "volumeClear");
+    }
+
+    /** Reads a backend's section (with its fallback to [backend_defaults]). */
+    public static BackendOptions from(ConfigSection section) {
+        return new BackendOptions(
+                section.name(),
+                section.get(VOLUME_DRIVER),
+                section.get(VOLUME_BACKEND_NAME),
+                section.get(FILE_VOLUMES_DIR),
+                section.get(MAX_OVER_SUBSCRIPTION_RATIO),
+                section.get(RESERVED_PERCENTAGE),
+                section.get(VOLUME_CLEAR),
+                section.get(VOLUME_CLEAR_SIZE),
+                section.get(FILE_SPARSE_VOLUMES));
+    }
+}

@@ -1,0 +1,105 @@
+package dev.basalt.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** The options of {@code [DEFAULT]} that Basalt uses, read and checked. */
+public record DefaultOptions(
+        Path statePath,
+        String osapiVolumeListen,
+        int osapiVolumeListenPort,
+        AuthStrategy authStrategy,
+        List<String> enabledBackends,
+        String defaultVolumeType,
+        String storageAvailabilityZone,
+        String defaultAvailabilityZone,
+        String host,
+        Duration reportInterval,
+        Duration serviceDownTime,
+        Duration periodicInterval,
+        int osapiMaxLimit,
+        Duration rpcResponseTimeout,
+        boolean allowAvailabilityZoneFallback,
+        List<String> schedulerDefaultFilters,
+        List<String> schedulerDefaultWeighers,
+        double capacityWeightMultiplier,
+        double allocatedCapacityWeightMultiplier) {
+
+    public static final OptionGroup GROUP = new OptionGroup(ConfigSource.DEFAULT, "Options of every Basalt service.");
+
+    private static final OptionType<String> NAME = OptionType.matching("[^@#\\s\\[\\]]+",
+            "a name without spaces, '@', '#', '[' or ']'");
+
+    public static final Option<Path> STATE_PATH = GROUP.add(Option.computed("state_path", OptionType.path(), section -> OptionDefault.escape(System.getProperty("user.home")) + "/.local/share/basalt", "Top-level directory for Basalt's state (volumes of the file driver, the embedded database)."));
+    public static final Option<String> OSAPI_VOLUME_LISTEN = GROUP.add(Option.of("osapi_volume_listen", OptionType.matching("\\S+", "a host name or IP address"), "127.0.0.1", "IP address on which the Block Storage API listens."));
+    public static final Option<Integer> OSAPI_VOLUME_LISTEN_PORT = GROUP.add(Option.of("osapi_volume_listen_port", OptionType.port(), "8776", "Port on which the Block Storage API listens."));
+    public static final Option<AuthStrategy> AUTH_STRATEGY = GROUP.add(Option.of("auth_strategy", OptionType.choices(AuthStrategy.class), "noauth", "How the API authenticates requests."));
+    public static final Option<List<String>> ENABLED_BACKENDS = GROUP.add(Option.of("enabled_backends", OptionType.distinctList(NAME), "file", "Backend names; each has a section of the same name."));
+    public static final Option<String> DEFAULT_VOLUME_TYPE = GROUP.add(Option.of("default_volume_type", OptionType.string(), "__DEFAULT__", "Volume type used when a request names none."));
+    public static final Option<String> STORAGE_AVAILABILITY_ZONE = GROUP.add(Option.of("storage_availability_zone", OptionType.matching(".+", "a non-empty name"), "nova", "Availability zone of this node."));
+    public static final Option<String> DEFAULT_AVAILABILITY_ZONE = GROUP.add(Option.of("default_availability_zone", OptionType.matching(".+", "a non-empty name"), "$storage_availability_zone", "Availability zone of new volumes when a request names none."));
+    public static final Option<String> HOST = GROUP.add(Option.computed("host", NAME, section -> OptionDefault.escape(HostName.local()), "Name of this node, the host of host@backend#pool."));
+    public static final Option<Duration> REPORT_INTERVAL = GROUP.add(Option.of("report_interval", OptionType.seconds(1), "10", "Seconds between a service's heartbeats in the database."));
+    public static final Option<Duration> SERVICE_DOWN_TIME = GROUP.add(Option.of("service_down_time", OptionType.seconds(1), "60", "Seconds without a heartbeat after which a service counts as down."));
+    public static final Option<Duration> PERIODIC_INTERVAL = GROUP.add(Option.of("periodic_interval", OptionType.seconds(1), "60", "Seconds between a volume service's capacity reports."));
+    public static final Option<Integer> OSAPI_MAX_LIMIT = GROUP.add(Option.of("osapi_max_limit", OptionType.atLeast(1), "1000", "Most items a collection request returns."));
+    public static final Option<Duration> RPC_RESPONSE_TIMEOUT = GROUP.add(Option.of("rpc_response_timeout", OptionType.seconds(1), "60", "Seconds to wait for the reply to a call on the bus."));
+    public static final Option<Boolean> ALLOW_AVAILABILITY_ZONE_FALLBACK = GROUP.add(Option.of("allow_availability_zone_fallback", OptionType.bool(), "false", "Create a volume in default_availability_zone when the requested zone does not exist."));
+    public static final Option<List<String>> SCHEDULER_DEFAULT_FILTERS = GROUP.add(Option.of("scheduler_default_filters", OptionType.list(), "AvailabilityZoneFilter,CapacityFilter,CapabilitiesFilter", "Filters the scheduler applies, in order."));
+    public static final Option<List<String>> SCHEDULER_DEFAULT_WEIGHERS = GROUP.add(Option.of("scheduler_default_weighers", OptionType.list(), "CapacityWeigher", "Weighers the scheduler uses to rank backends."));
+    public static final Option<Double> CAPACITY_WEIGHT_MULTIPLIER = GROUP.add(Option.of("capacity_weight_multiplier", OptionType.floating(), "1.0", "Multiplier of free capacity in weighing; negative spreads volumes, positive stacks them."));
+    public static final Option<Double> ALLOCATED_CAPACITY_WEIGHT_MULTIPLIER = GROUP.add(Option.of("allocated_capacity_weight_multiplier", OptionType.floating(), "-1.0", "Multiplier of allocated capacity in weighing; negative spreads volumes."));
+
+    public DefaultOptions {
+        requireNonNull(statePath, "statePath");
+        requireNonNull(osapiVolumeListen, "osapiVolumeListen");
+        requireNonNull(authStrategy, "authStrategy");
+        enabledBackends = List.copyOf(enabledBackends);
+        requireNonNull(defaultVolumeType, "defaultVolumeType");
+        requireNonNull(storageAvailabilityZone, "storageAvailabilityZone");
+        requireNonNull(defaultAvailabilityZone, "defaultAvailabilityZone");
+        requireNonNull(host, "host");
+        requireNonNull(reportInterval, "reportInterval");
+        requireNonNull(serviceDownTime, "serviceDownTime");
+        requireNonNull(periodicInterval, "periodicInterval");
+        requireNonNull(rpcResponseTimeout, "rpcResponseTimeout");
+        schedulerDefaultFilters = List.copyOf(schedulerDefaultFilters);
+        schedulerDefaultWeighers = List.copyOf(schedulerDefaultWeighers);
+    }
+
+    /** Reads {@code [DEFAULT]}. */
+    public static DefaultOptions from(ConfigSection section) {
+        return new DefaultOptions(
+                section.get(STATE_PATH),
+                section.get(OSAPI_VOLUME_LISTEN),
+                section.get(OSAPI_VOLUME_LISTEN_PORT),
+                section.get(AUTH_STRATEGY),
+                section.get(ENABLED_BACKENDS),
+                section.get(DEFAULT_VOLUME_TYPE),
+                section.get(STORAGE_AVAILABILITY_ZONE),
+                section.get(DEFAULT_AVAILABILITY_ZONE),
+                section.get(HOST),
+                section.get(REPORT_INTERVAL),
+                section.get(SERVICE_DOWN_TIME),
+                section.get(PERIODIC_INTERVAL),
+                section.get(OSAPI_MAX_LIMIT),
+                section.get(RPC_RESPONSE_TIMEOUT),
+                section.get(ALLOW_AVAILABILITY_ZONE_FALLBACK),
+                section.get(SCHEDULER_DEFAULT_FILTERS),
+                section.get(SCHEDULER_DEFAULT_WEIGHERS),
+                section.get(CAPACITY_WEIGHT_MULTIPLIER),
+                section.get(ALLOCATED_CAPACITY_WEIGHT_MULTIPLIER));
+    }
+
+    /** A copy with another service_down_time. */
+    public DefaultOptions withServiceDownTime(Duration downTime) {
+        return new DefaultOptions(statePath, osapiVolumeListen, osapiVolumeListenPort, authStrategy, enabledBackends,
+                defaultVolumeType, storageAvailabilityZone, defaultAvailabilityZone, host, reportInterval, downTime,
+                periodicInterval, osapiMaxLimit, rpcResponseTimeout, allowAvailabilityZoneFallback,
+                schedulerDefaultFilters, schedulerDefaultWeighers, capacityWeightMultiplier,
+                allocatedCapacityWeightMultiplier);
+    }
+}
