@@ -1,0 +1,261 @@
+package dev.basalt.scheduler;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.basalt.bus.Bus;
+import dev.basalt.bus.Endpoint;
+import dev.basalt.bus.Subscription;
+import dev.basalt.db.MessageRepository;
+import dev.basalt.db.ServiceRepository;
+import dev.basalt.db.VolumeRepository;
+import dev.basalt.db.VolumeTypeRepository;
+import dev.basalt.model.PoolCapacity;
+import dev.basalt.model.ServiceRecord;
+import dev.basalt.model.Volume;
+import dev.basalt.model.VolumeStatus;
+import dev.basalt.model.messages.CapacityReport;
+import dev.basalt.model.messages.PublishCapabilities;
+import dev.basalt.model.messages.ScheduleVolume;
+import dev.basalt.model.messages.Topics;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The scheduler role: places new volumes on pools.
+ *
+ * <p>{@link #start()} registers the service ({@code cinder-scheduler} on {@code host}) and
+ * heartbeats it every report interval, serves topic {@code scheduler}, and asks every volume
+ * service to report its capacity at once. Until every live volume service has reported (or the
+ * start-up wait has passed), placement requests wait, so that a restart does not fail volumes for
+ * want of reports; then volumes left {@code creating} and unplaced by an earlier run are placed.
+ *
+ * <p>Bus methods served:
+ * <ul>
+ *   <li>{@link Topics#SCHEDULE_CREATE_VOLUME} ({@link ScheduleVolume}, cast): place the volume;</li>
+ *   <li>{@link Topics#UPDATE_CAPABILITIES} ({@link CapacityReport}, fanout): a backend's capacity;</li>
+ *   <li>{@link #GET_POOLS} (no arguments, call): the pools as the scheduler sees them now, a
+ *       {@code PoolCapacity[]}, for the API's {@code scheduler-stats/get_pools}.</li>
+ * </ul>
+ */
+public final class SchedulerService implements AutoCloseable {
+    /** Call: the fresh pools, with capacity consumed since their report counted in. */
+    public static final String GET_POOLS = "get_pools";
+
+    private static final Logger LOG = LoggerFactory.getLogger(SchedulerService.class);
+
+    private final SchedulerSettings settings;
+    private final VolumeRepository volumes;
+    private final ServiceRepository services;
+    private final MessageRepository messages;
+    private final Bus bus;
+    private final Clock clock;
+    private final BackendRegistry registry;
+    private final VolumePlacer placer;
+    private final CountDownLatch ready = new CountDownLatch(1);
+    private final Object reports = new Object();
+
+    private ScheduledExecutorService timers;
+    private Subscription subscription;
+    private Thread startup;
+    private String serviceUuid;
+    private volatile boolean started;
+    private volatile boolean stopped;
+
+    /**
+     * Builds the scheduler; refuses filter or weigher names it does not know
+     * ({@link IllegalArgumentException} naming them and the known ones).
+     */
+    public SchedulerService(SchedulerSettings settings, VolumeRepository volumes, VolumeTypeRepository types,
+                            ServiceRepository services, MessageRepository messages, Bus bus, Clock clock) {
+        this.settings = requireNonNull(settings, "settings");
+        this.volumes = requireNonNull(volumes, "volumes");
+        this.services = requireNonNull(services, "services");
+        this.messages = requireNonNull(messages, "messages");
+        this.bus = requireNonNull(bus, "bus");
+        this.clock = requireNonNull(clock, "clock");
+        FilterScheduler scheduler = SchedulerPlugins.filterScheduler(settings);
+        this.registry = new BackendRegistry(clock, settings.capacityStaleAfter());
+        this.placer = new VolumePlacer(volumes, requireNonNull(types, "types"), services, messages, registry,
+                scheduler, bus, clock, settings.messageTtl());
+        LOG.debug("scheduler filters {}, weighers {}", scheduler.filterNames(), scheduler.weigherNames());
+    }
+
+    public synchronized void start() {
+        if (started) {
+            throw new IllegalStateException("the scheduler was already started");
+        }
+        started = true;
+        ServiceRecord me = services.register(settings.host(), Topics.SCHEDULER_BINARY, Topics.SCHEDULER,
+                settings.availabilityZone());
+        serviceUuid = me.uuid();
+        // Taken before serving: volumes created from now on come with their own request.
+        List<Volume> leftUnplaced = volumes.findUnplaced(VolumeStatus.CREATING);
+        timers = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("scheduler-timers").factory());
+        long beat = settings.reportInterval().toMillis();
+        timers.scheduleAtFixedRate(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
+        long reap = settings.messageReapInterval().toMillis();
+        timers.scheduleAtFixedRate(this::reapMessages, reap, reap, TimeUnit.MILLISECONDS);
+        subscription = bus.serve(Topics.SCHEDULER, settings.host(), Endpoint.builder()
+                .on(Topics.SCHEDULE_CREATE_VOLUME, ScheduleVolume.class, this::onSchedule)
+                .on(Topics.UPDATE_CAPABILITIES, CapacityReport.class, this::onCapacity)
+                .on(GET_POOLS, Void.class, none -> registry.pools().toArray(PoolCapacity[]::new))
+                .build());
+        bus.fanout(Topics.VOLUME, Topics.PUBLISH_CAPABILITIES, new PublishCapabilities(settings.host()));
+        startup = Thread.ofVirtual().name("scheduler-startup").start(() -> awaitReportsThenRedrive(leftUnplaced));
+        LOG.info("scheduler {} started (service {})", settings.host(), serviceUuid);
+    }
+
+    /** Stops serving and the timers; placements in progress finish. Safe to call more than once. */
+    public synchronized void stop() {
+        if (!started || stopped) {
+            stopped = true;
+            return;
+        }
+        stopped = true;
+        ready.countDown();
+        if (subscription != null) {
+            subscription.close();
+        }
+        if (timers != null) {
+            timers.shutdownNow();
+        }
+        if (startup != null) {
+            startup.interrupt();
+            try {
+                startup.join(Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        LOG.info("scheduler {} stopped", settings.host());
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** True once every live volume service has reported, or the start-up wait has passed. */
+    public boolean isReady() {
+        return ready.getCount() == 0;
+    }
+
+    /** The service row's uuid once started. */
+    public String serviceUuid() {
+        return serviceUuid;
+    }
+
+    /** The pools as this scheduler sees them now (the same as {@link #GET_POOLS}). */
+    public List<PoolCapacity> pools() {
+        return registry.pools();
+    }
+
+    private Object onSchedule(ScheduleVolume request) throws InterruptedException {
+        awaitReady();
+        if (stopped) {
+            return null;
+        }
+        placer.schedule(request);
+        return null;
+    }
+
+    private Object onCapacity(CapacityReport report) {
+        registry.update(report);
+        synchronized (reports) {
+            reports.notifyAll();
+        }
+        return null;
+    }
+
+    private void awaitReady() throws InterruptedException {
+        if (!ready.await(settings.initWaitTime().toMillis() + 10_000, TimeUnit.MILLISECONDS)) {
+            LOG.warn("scheduling before every volume service has reported");
+        }
+    }
+
+    private void awaitReportsThenRedrive(List<Volume> leftUnplaced) {
+        long deadline = System.nanoTime() + settings.initWaitTime().toNanos();
+        try {
+            while (!stopped && !allLiveBackendsReported()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    LOG.warn("not every volume service reported its capacity within {}; scheduling with {}",
+                            settings.initWaitTime(), registry.reportedBackends());
+                    break;
+                }
+                synchronized (reports) {
+                    reports.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 100)));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } finally {
+            ready.countDown();
+        }
+        redrive(leftUnplaced);
+    }
+
+    /** At least one backend reported, and every enabled volume service that is up has. */
+    private boolean allLiveBackendsReported() {
+        Set<String> reported = registry.reportedBackends();
+        if (reported.isEmpty()) {
+            return false;
+        }
+        try {
+            Set<String> live = services.list(null, Topics.VOLUME_BINARY).stream()
+                    .filter(s -> !s.disabled() && s.isUp(clock.instant(), settings.capacityStaleAfter()))
+                    .map(ServiceRecord::host).collect(Collectors.toSet());
+            return reported.containsAll(live);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot list volume services", e);
+            return false;
+        }
+    }
+
+    /** Places volumes an earlier run left creating and unplaced (their requests may be lost). */
+    private void redrive(List<Volume> unplaced) {
+        if (!unplaced.isEmpty()) {
+            LOG.info("placing {} volume(s) left unplaced", unplaced.size());
+        }
+        for (Volume volume : unplaced) {
+            if (stopped) {
+                return;
+            }
+            try {
+                placer.schedule(new ScheduleVolume(volume.id(), null));
+            } catch (RuntimeException e) {
+                LOG.error("cannot place volume {}", volume.id(), e);
+            }
+        }
+    }
+
+    private void heartbeat() {
+        try {
+            services.heartbeat(serviceUuid);
+        } catch (RuntimeException e) {
+            LOG.warn("scheduler heartbeat failed", e);
+        }
+    }
+
+    private void reapMessages() {
+        try {
+            int removed = messages.deleteExpired(clock.instant());
+            if (removed > 0) {
+                LOG.info("removed {} expired user message(s)", removed);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("removing expired user messages failed", e);
+        }
+    }
+}

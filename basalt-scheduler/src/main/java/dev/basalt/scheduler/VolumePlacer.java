@@ -1,0 +1,143 @@
+package dev.basalt.scheduler;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.basalt.bus.Address;
+import dev.basalt.bus.Bus;
+import dev.basalt.db.MessageRepository;
+import dev.basalt.db.ServiceRepository;
+import dev.basalt.db.VolumeRepository;
+import dev.basalt.db.VolumeTypeRepository;
+import dev.basalt.model.ServiceRecord;
+import dev.basalt.model.UserMessage;
+import dev.basalt.model.Volume;
+import dev.basalt.model.VolumeStatus;
+import dev.basalt.model.VolumeType;
+import dev.basalt.model.messages.CreateVolume;
+import dev.basalt.model.messages.ScheduleVolume;
+import dev.basalt.model.messages.Topics;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Places one volume: reads its row and type, asks the registry for the best pool, records the
+ * placement and hands the volume to that backend's volume service. Idempotent: a volume that is
+ * no longer {@code creating}, or already placed, is left alone.
+ */
+final class VolumePlacer {
+    private static final Logger LOG = LoggerFactory.getLogger(VolumePlacer.class);
+    private static final Set<VolumeStatus> CREATING = Set.of(VolumeStatus.CREATING);
+
+    /** What became of one request. */
+    enum Outcome { PLACED, SKIPPED, FAILED }
+
+    private final VolumeRepository volumes;
+    private final VolumeTypeRepository types;
+    private final ServiceRepository services;
+    private final MessageRepository messages;
+    private final BackendRegistry registry;
+    private final FilterScheduler scheduler;
+    private final Bus bus;
+    private final Clock clock;
+    private final Duration messageTtl;
+
+    VolumePlacer(VolumeRepository volumes, VolumeTypeRepository types, ServiceRepository services,
+                 MessageRepository messages, BackendRegistry registry, FilterScheduler scheduler, Bus bus,
+                 Clock clock, Duration messageTtl) {
+        this.volumes = requireNonNull(volumes, "volumes");
+        this.types = requireNonNull(types, "types");
+        this.services = requireNonNull(services, "services");
+        this.messages = requireNonNull(messages, "messages");
+        this.registry = requireNonNull(registry, "registry");
+        this.scheduler = requireNonNull(scheduler, "scheduler");
+        this.bus = requireNonNull(bus, "bus");
+        this.clock = requireNonNull(clock, "clock");
+        this.messageTtl = requireNonNull(messageTtl, "messageTtl");
+    }
+
+    Outcome schedule(ScheduleVolume request) {
+        Optional<Volume> found = volumes.find(request.volumeId());
+        if (found.isEmpty()) {
+            LOG.info("volume {} is gone; nothing to schedule", request.volumeId());
+            return Outcome.SKIPPED;
+        }
+        Volume volume = found.get();
+        if (volume.status() != VolumeStatus.CREATING || volume.host() != null) {
+            LOG.debug("volume {} is {} on {}; already scheduled", volume.id(), volume.status().apiName(), volume.host());
+            return Outcome.SKIPPED;
+        }
+        RequestSpec spec;
+        try {
+            spec = requestSpec(volume);
+        } catch (RuntimeException e) {
+            LOG.error("cannot schedule volume {}", volume.id(), e);
+            fail(volume, request.requestId(), "Scheduling failed: " + e.getMessage(), false);
+            return Outcome.FAILED;
+        }
+        Placement placement;
+        try {
+            placement = registry.claim(spec, scheduler, allowedBackends());
+        } catch (NoValidBackendException e) {
+            LOG.warn("no valid backend for volume {} ({} GiB, zones {}, specs {}): {}", volume.id(), spec.sizeGib(),
+                    spec.availabilityZones(), spec.extraSpecs(), e.getMessage());
+            fail(volume, request.requestId(), "No valid backend was found. " + e.getMessage(), true);
+            return Outcome.FAILED;
+        }
+        if (!volumes.place(volume.id(), placement.location(), placement.serviceUuid())) {
+            registry.release(placement);
+            LOG.debug("volume {} was placed or changed meanwhile; leaving it", volume.id());
+            return Outcome.SKIPPED;
+        }
+        try {
+            bus.cast(Address.of(Topics.VOLUME, placement.pool().backend()), Topics.CREATE_VOLUME,
+                    new CreateVolume(volume.id(), request.requestId()));
+        } catch (RuntimeException e) {
+            LOG.error("placed volume {} on {} but could not reach its volume service", volume.id(),
+                    placement.location(), e);
+            registry.release(placement);
+            fail(volume, request.requestId(), "Scheduling failed: the volume service of "
+                    + placement.pool().backend() + " could not be reached: " + e.getMessage(), false);
+            return Outcome.FAILED;
+        }
+        LOG.info("volume {} ({} GiB) placed on {}", volume.id(), spec.sizeGib(), placement.location());
+        return Outcome.PLACED;
+    }
+
+    private RequestSpec requestSpec(Volume volume) {
+        Map<String, String> extraSpecs = Map.of();
+        if (volume.volumeTypeId() != null) {
+            VolumeType type = types.find(volume.volumeTypeId()).orElseThrow(() -> new IllegalStateException(
+                    "volume type " + volume.volumeTypeId() + " does not exist"));
+            extraSpecs = type.extraSpecs();
+        }
+        return RequestSpec.forVolume(volume.id(), volume.size(), volume.availabilityZone(), extraSpecs);
+    }
+
+    /** Backends whose volume service an operator has not disabled. */
+    private Predicate<String> allowedBackends() {
+        Set<String> disabled = services.list(null, Topics.VOLUME_BINARY).stream()
+                .filter(ServiceRecord::disabled).map(ServiceRecord::host).collect(Collectors.toSet());
+        return backend -> !disabled.contains(backend);
+    }
+
+    private void fail(Volume volume, String requestId, String reason, boolean noValidBackend) {
+        if (!volumes.markError(volume.id(), CREATING, reason)) {
+            return;
+        }
+        UserMessage message = noValidBackend
+                ? ScheduleFailureMessages.noValidBackend(volume.projectId(), requestId, volume.id(), clock.instant(), messageTtl)
+                : ScheduleFailureMessages.unknownError(volume.projectId(), requestId, volume.id(), clock.instant(), messageTtl);
+        try {
+            messages.create(message);
+        } catch (RuntimeException e) {
+            LOG.error("could not record the user message for volume {}", volume.id(), e);
+        }
+    }
+}

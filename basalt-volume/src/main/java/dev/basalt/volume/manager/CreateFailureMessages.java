@@ -1,0 +1,30 @@
+package dev.basalt.volume.manager;
+
+import dev.basalt.common.Ids;
+import dev.basalt.model.UserMessage;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The user message a volume service leaves when its driver cannot create a volume, with Cinder's
+ * ids (cinder/message/message_field.py): resource {@code VOLUME}, action {@code 008} (create
+ * volume from backend storage), detail {@code 012} (driver failed to create the volume), event id
+ * {@code VOLUME_VOLUME_008_012}.
+ */
+final class CreateFailureMessages {
+    static final String RESOURCE_VOLUME = "VOLUME";
+    static final String ACTION_CREATE_VOLUME_FROM_BACKEND = "008";
+    static final String DETAIL_DRIVER_FAILED_CREATE = "012";
+    static final String LEVEL_ERROR = "ERROR";
+
+    private CreateFailureMessages() {
+    }
+
+    static UserMessage driverFailedCreate(String projectId, String requestId, String volumeId, Instant now,
+                                          Duration ttl) {
+        return new UserMessage(Ids.newId(), projectId, requestId, RESOURCE_VOLUME, volumeId,
+                "VOLUME_" + RESOURCE_VOLUME + "_" + ACTION_CREATE_VOLUME_FROM_BACKEND + "_" + DETAIL_DRIVER_FAILED_CREATE,
+                LEVEL_ERROR, ACTION_CREATE_VOLUME_FROM_BACKEND, DETAIL_DRIVER_FAILED_CREATE,
+                "Driver failed to create the volume.", now, now.plus(ttl));
+    }
+}

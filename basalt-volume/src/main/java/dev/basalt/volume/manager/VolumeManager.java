@@ -1,0 +1,151 @@
+package dev.basalt.volume.manager;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.basalt.db.MessageRepository;
+import dev.basalt.db.VolumeRepository;
+import dev.basalt.model.Volume;
+import dev.basalt.model.VolumeStatus;
+import dev.basalt.model.messages.CreateVolume;
+import dev.basalt.model.messages.DeleteVolume;
+import dev.basalt.volume.driver.VolumeDriver;
+import dev.basalt.volume.driver.VolumeSpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The work a volume service does for its backend, each step idempotent: a message delivered twice,
+ * or work redone after a restart, does no harm. A volume is only touched when its row says this
+ * backend owns it and is in the status the operation expects.
+ */
+final class VolumeManager {
+    static final String RESTARTED_WHILE_CREATING = "the volume service restarted while creating it";
+
+    private static final Logger LOG = LoggerFactory.getLogger(VolumeManager.class);
+    private static final Set<VolumeStatus> CREATING = Set.of(VolumeStatus.CREATING);
+    private static final Set<VolumeStatus> DELETING = Set.of(VolumeStatus.DELETING);
+
+    /** What became of one request. */
+    enum Outcome { DONE, SKIPPED, FAILED }
+
+    private final String backend;
+    private final VolumeDriver driver;
+    private final VolumeRepository volumes;
+    private final MessageRepository messages;
+    private final Clock clock;
+    private final Duration messageTtl;
+
+    VolumeManager(String backend, VolumeDriver driver, VolumeRepository volumes, MessageRepository messages,
+                  Clock clock, Duration messageTtl) {
+        this.backend = requireNonNull(backend, "backend");
+        this.driver = requireNonNull(driver, "driver");
+        this.volumes = requireNonNull(volumes, "volumes");
+        this.messages = requireNonNull(messages, "messages");
+        this.clock = requireNonNull(clock, "clock");
+        this.messageTtl = requireNonNull(messageTtl, "messageTtl");
+    }
+
+    /** Makes the storage of a volume placed here and still {@code creating}, then marks it available. */
+    Outcome create(CreateVolume request) {
+        Optional<Volume> found = volumes.find(request.volumeId());
+        if (found.isEmpty()) {
+            LOG.info("volume {} is gone; nothing to create", request.volumeId());
+            return Outcome.SKIPPED;
+        }
+        Volume volume = found.get();
+        if (volume.status() != VolumeStatus.CREATING || !backend.equals(volume.backend())) {
+            LOG.info("not creating volume {}: it is {} on {}", volume.id(), volume.status().apiName(), volume.host());
+            return Outcome.SKIPPED;
+        }
+        try {
+            driver.createVolume(new VolumeSpec(volume.id(), volume.size()));
+        } catch (RuntimeException e) {
+            LOG.error("the {} driver failed to create volume {} ({} GiB)", driver.name(), volume.id(), volume.size(), e);
+            if (volumes.markError(volume.id(), CREATING, "The volume driver failed to create the volume: "
+                    + describe(e))) {
+                leaveMessage(volume, request.requestId());
+            }
+            return Outcome.FAILED;
+        }
+        if (!volumes.markAvailable(volume.id())) {
+            LOG.warn("volume {} was created on {} but changed status meanwhile", volume.id(), backend);
+            return Outcome.SKIPPED;
+        }
+        LOG.info("volume {} ({} GiB) created on {}", volume.id(), volume.size(), volume.host());
+        return Outcome.DONE;
+    }
+
+    /** Wipes and removes the storage of a {@code deleting} volume of this backend, then its row. */
+    Outcome delete(DeleteVolume request) {
+        Optional<Volume> found = volumes.find(request.volumeId());
+        if (found.isEmpty()) {
+            LOG.debug("volume {} is already deleted", request.volumeId());
+            return Outcome.SKIPPED;
+        }
+        return delete(found.get());
+    }
+
+    private Outcome delete(Volume volume) {
+        if (volume.status() != VolumeStatus.DELETING) {
+            LOG.info("not deleting volume {}: it is {}", volume.id(), volume.status().apiName());
+            return Outcome.SKIPPED;
+        }
+        if (volume.host() != null && !backend.equals(volume.backend())) {
+            LOG.warn("not deleting volume {}: it lives on {}, not {}", volume.id(), volume.host(), backend);
+            return Outcome.SKIPPED;
+        }
+        try {
+            driver.deleteVolume(volume.id());
+        } catch (RuntimeException e) {
+            LOG.error("the {} driver failed to delete volume {}", driver.name(), volume.id(), e);
+            volumes.markFailed(volume.id(), DELETING, VolumeStatus.ERROR_DELETING,
+                    "The volume driver failed to delete the volume: " + describe(e));
+            return Outcome.FAILED;
+        }
+        volumes.delete(volume.id());
+        LOG.info("volume {} deleted from {}", volume.id(), backend);
+        return Outcome.DONE;
+    }
+
+    /**
+     * Finishes or fails what an earlier run of this backend's service left in flight: volumes still
+     * {@code creating} go to {@code error} (after removing whatever storage was made for them), and
+     * volumes {@code deleting} are deleted.
+     */
+    void recover() {
+        for (Volume volume : volumes.findOnBackend(backend, VolumeStatus.CREATING)) {
+            try {
+                driver.deleteVolume(volume.id());
+            } catch (RuntimeException e) {
+                LOG.warn("cannot remove what was made for volume {} before the restart", volume.id(), e);
+            }
+            if (volumes.markError(volume.id(), CREATING, RESTARTED_WHILE_CREATING)) {
+                LOG.warn("volume {} was being created when the service stopped; it is now in error", volume.id());
+            }
+        }
+        for (Volume volume : volumes.findOnBackend(backend, VolumeStatus.DELETING)) {
+            try {
+                delete(volume);
+            } catch (RuntimeException e) {
+                LOG.error("cannot finish deleting volume {}", volume.id(), e);
+            }
+        }
+    }
+
+    private void leaveMessage(Volume volume, String requestId) {
+        try {
+            messages.create(CreateFailureMessages.driverFailedCreate(volume.projectId(), requestId, volume.id(),
+                    clock.instant(), messageTtl));
+        } catch (RuntimeException e) {
+            LOG.error("could not record the user message for volume {}", volume.id(), e);
+        }
+    }
+
+    private static String describe(RuntimeException e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+}

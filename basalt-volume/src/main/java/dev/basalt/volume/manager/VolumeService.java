@@ -1,0 +1,166 @@
+package dev.basalt.volume.manager;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.basalt.bus.Bus;
+import dev.basalt.bus.Endpoint;
+import dev.basalt.bus.Subscription;
+import dev.basalt.db.MessageRepository;
+import dev.basalt.db.ServiceRepository;
+import dev.basalt.db.VolumeRepository;
+import dev.basalt.model.PoolCapacity;
+import dev.basalt.model.ServiceRecord;
+import dev.basalt.model.messages.CapacityReport;
+import dev.basalt.model.messages.CreateVolume;
+import dev.basalt.model.messages.DeleteVolume;
+import dev.basalt.model.messages.PublishCapabilities;
+import dev.basalt.model.messages.Topics;
+import dev.basalt.volume.driver.VolumeDriver;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The volume role for one backend ({@code host@backend}): runs its driver and serves the
+ * backend's messages.
+ *
+ * <p>{@link #start()} starts the driver, registers the service ({@code cinder-volume} on
+ * {@code host@backend}) and heartbeats it every report interval, finishes or fails the work an
+ * earlier run left in flight, serves topic {@code volume} as server {@code host@backend}, and
+ * reports capacity to the schedulers at once and then every capacity report interval.
+ *
+ * <p>Bus methods served (all casts or fanouts, all idempotent):
+ * <ul>
+ *   <li>{@link Topics#CREATE_VOLUME} ({@link CreateVolume}): create a volume the scheduler placed here;</li>
+ *   <li>{@link Topics#DELETE_VOLUME} ({@link DeleteVolume}): wipe and remove a {@code deleting} volume;</li>
+ *   <li>{@link Topics#PUBLISH_CAPABILITIES} ({@link PublishCapabilities}): report capacity now.</li>
+ * </ul>
+ */
+public final class VolumeService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(VolumeService.class);
+
+    private final VolumeServiceSettings settings;
+    private final VolumeDriver driver;
+    private final ServiceRepository services;
+    private final Bus bus;
+    private final Clock clock;
+    private final VolumeManager manager;
+
+    private ScheduledExecutorService timers;
+    private Subscription subscription;
+    private volatile String serviceUuid;
+    private boolean started;
+    private volatile boolean stopped;
+
+    public VolumeService(VolumeServiceSettings settings, VolumeDriver driver, VolumeRepository volumes,
+                         ServiceRepository services, MessageRepository messages, Bus bus, Clock clock) {
+        this.settings = requireNonNull(settings, "settings");
+        this.driver = requireNonNull(driver, "driver");
+        this.services = requireNonNull(services, "services");
+        this.bus = requireNonNull(bus, "bus");
+        this.clock = requireNonNull(clock, "clock");
+        this.manager = new VolumeManager(settings.host(), driver, volumes, messages, clock, settings.messageTtl());
+    }
+
+    /**
+     * Starts the driver and the service. A driver that cannot start fails this call with its
+     * {@link dev.basalt.volume.driver.VolumeDriverException}, before anything is registered.
+     */
+    public synchronized void start() {
+        if (started) {
+            throw new IllegalStateException("the volume service of " + settings.host() + " was already started");
+        }
+        started = true;
+        driver.start();
+        try {
+            ServiceRecord me = services.register(settings.host(), Topics.VOLUME_BINARY, Topics.VOLUME,
+                    settings.availabilityZone());
+            serviceUuid = me.uuid();
+            timers = Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().daemon().name("volume-timers-" + settings.host()).factory());
+            long beat = settings.reportInterval().toMillis();
+            timers.scheduleAtFixedRate(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
+            manager.recover();
+            subscription = bus.serve(Topics.VOLUME, settings.host(), Endpoint.builder()
+                    .on(Topics.CREATE_VOLUME, CreateVolume.class, request -> {
+                        manager.create(request);
+                        return null;
+                    })
+                    .on(Topics.DELETE_VOLUME, DeleteVolume.class, request -> {
+                        manager.delete(request);
+                        return null;
+                    })
+                    .on(Topics.PUBLISH_CAPABILITIES, PublishCapabilities.class, request -> {
+                        reportCapacity();
+                        return null;
+                    })
+                    .build());
+            long every = settings.capacityReportInterval().toMillis();
+            timers.scheduleAtFixedRate(this::reportCapacity, 0, every, TimeUnit.MILLISECONDS);
+        } catch (RuntimeException e) {
+            stop();
+            throw e;
+        }
+        LOG.info("volume service {} started with the {} driver (service {})", settings.host(), driver.name(),
+                serviceUuid);
+    }
+
+    /** Stops serving, reporting and heartbeating; work in progress finishes. Safe to call more than once. */
+    public synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        if (subscription != null) {
+            subscription.close();
+        }
+        if (timers != null) {
+            timers.shutdown();
+            try {
+                if (!timers.awaitTermination(5, TimeUnit.SECONDS)) {
+                    timers.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                timers.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        }
+        LOG.info("volume service {} stopped", settings.host());
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** The service row's uuid once started. */
+    public String serviceUuid() {
+        return serviceUuid;
+    }
+
+    /** Sends the backend's capacity to every scheduler now. */
+    public void reportCapacity() {
+        if (stopped) {
+            return;
+        }
+        try {
+            PoolCapacity pool = PoolCapacities.of(settings, driver.report(), clock.instant());
+            bus.fanout(Topics.SCHEDULER, Topics.UPDATE_CAPABILITIES,
+                    new CapacityReport(settings.host(), serviceUuid, List.of(pool)));
+        } catch (RuntimeException e) {
+            LOG.warn("cannot report the capacity of {}", settings.host(), e);
+        }
+    }
+
+    private void heartbeat() {
+        try {
+            services.heartbeat(serviceUuid);
+        } catch (RuntimeException e) {
+            LOG.warn("heartbeat of {} failed", settings.host(), e);
+        }
+    }
+}
