@@ -1,0 +1,65 @@
+package dev.basalt.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** A raw HTTP client for the Block Storage API with noauth headers, for what the CLIs don't cover. */
+public final class Api {
+    /** A response: status and the parsed body (null when empty or not JSON). */
+    public record Response(int status, JsonNode body, String raw) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String base;
+    private final String token;
+
+    public Api(String endpoint, String user, String project) {
+        this.base = endpoint + "/" + project;
+        this.token = user + ":" + project;
+    }
+
+    public Response get(String path) throws IOException, InterruptedException {
+        return send("GET", path, null, null);
+    }
+
+    public Response delete(String path) throws IOException, InterruptedException {
+        return send("DELETE", path, null, null);
+    }
+
+    public Response post(String path, String body) throws IOException, InterruptedException {
+        return send("POST", path, body, null);
+    }
+
+    public Response send(String method, String path, String body, String microversion)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("X-Auth-Token", token)
+                .header("Accept", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (microversion != null) {
+            request.header("OpenStack-API-Version", "volume " + microversion);
+        }
+        HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode parsed = null;
+        if (!response.body().isBlank()) {
+            try {
+                parsed = JSON.readTree(response.body());
+            } catch (IOException notJson) {
+                parsed = null;
+            }
+        }
+        return new Response(response.statusCode(), parsed, response.body());
+    }
+}

@@ -1,0 +1,43 @@
+package dev.basalt.it;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/** What the file driver left on disk: volume files, their sizes and how much they allocate. */
+public final class VolumeFiles {
+    private VolumeFiles() {
+    }
+
+    public static Path of(Path dir, String volumeId) {
+        return dir.resolve("volume-" + volumeId);
+    }
+
+    /** Ids of every {@code volume-<id>} file in the directory. */
+    public static Set<String> ids(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return Set.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith("volume-"))
+                    .map(n -> n.substring("volume-".length()))
+                    .collect(Collectors.toSet());
+        }
+    }
+
+    /** Bytes the filesystem has allocated to the file (stat's %b × %B). */
+    public static long allocatedBytes(Path file) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("stat", "--format=%b %B", file.toString()).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (p.waitFor() != 0) {
+            throw new IOException("stat failed for " + file);
+        }
+        String[] parts = out.split(" ");
+        return Long.parseLong(parts[0]) * Long.parseLong(parts[1]);
+    }
+}

@@ -1,0 +1,61 @@
+package dev.basalt.server;
+
+import dev.basalt.config.BasaltConfig;
+import dev.basalt.db.Database;
+import dev.basalt.db.ServiceRepository;
+import dev.basalt.model.ServiceRecord;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code basalt manage …}: administration, as {@code cinder-manage}. */
+@Command(name = "manage", mixinStandardHelpOptions = true, description = "Administer a Basalt installation.",
+        subcommands = {ManageCommand.Db.class, ManageCommand.Service.class})
+final class ManageCommand {
+
+    @Command(name = "db", mixinStandardHelpOptions = true, description = "Database schema.",
+            subcommands = DbSync.class)
+    static final class Db {
+    }
+
+    @Command(name = "service", mixinStandardHelpOptions = true, description = "Registered services.",
+            subcommands = ServiceList.class)
+    static final class Service {
+    }
+
+    @Command(name = "sync", description = "Create or upgrade the database schema.")
+    static final class DbSync implements Callable<Integer> {
+        @Mixin
+        ConfigOptions options;
+
+        @Override
+        public Integer call() {
+            BasaltConfig config = options.load();
+            Database.migrate(Infrastructure.jdbcTarget(config));
+            System.out.println("database schema is up to date: " + config.database());
+            return 0;
+        }
+    }
+
+    @Command(name = "list", description = "List the services that have registered, with their state.")
+    static final class ServiceList implements Callable<Integer> {
+        @Mixin
+        ConfigOptions options;
+
+        @Override
+        public Integer call() {
+            BasaltConfig config = options.load();
+            try (Database db = Database.open(Infrastructure.jdbcTarget(config), 2)) {
+                System.out.printf("%-18s %-40s %-12s %-8s %-5s %s%n", "Binary", "Host", "Zone", "Status", "State", "Updated At");
+                Instant now = Instant.now();
+                for (ServiceRecord s : new ServiceRepository(db).list(null, null)) {
+                    System.out.printf("%-18s %-40s %-12s %-8s %-5s %s%n", s.binary(), s.host(), s.availabilityZone(),
+                            s.disabled() ? "disabled" : "enabled",
+                            s.isUp(now, config.defaults().serviceDownTime()) ? ":-)" : "XXX", s.updatedAt());
+                }
+            }
+            return 0;
+        }
+    }
+}

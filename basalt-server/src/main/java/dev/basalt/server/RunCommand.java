@@ -1,0 +1,132 @@
+package dev.basalt.server;
+
+import dev.basalt.config.BasaltConfig;
+import dev.basalt.config.BackendOptions;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/**
+ * Runs roles in this process until SIGTERM/Ctrl-C, then stops them in reverse order of start:
+ * the API first (no new work), the volume services last (work in flight finishes).
+ */
+abstract class RunCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+    @Mixin
+    ConfigOptions options;
+
+    /** Starts this command's roles; each started role is added to {@code running} as it starts. */
+    abstract void startRoles(Infrastructure infra, List<AutoCloseable> running);
+
+    @Override
+    public Integer call() throws Exception {
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
+        BasaltConfig config = options.load();
+        Infrastructure infra = Infrastructure.open(config);
+        List<AutoCloseable> running = new ArrayList<>();
+        try {
+            startRoles(infra, running);
+        } catch (RuntimeException e) {
+            stopAll(running, infra);
+            throw e;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("stopping");
+            stopAll(running, infra);
+            System.err.println("basalt: stopped");
+            stopped.countDown();
+        }, "basalt-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    static void printDataLocations(BasaltConfig config) {
+        System.out.println("  state:    " + config.defaults().statePath());
+        System.out.println("  database: " + config.database());
+        for (BackendOptions backend : config.backends()) {
+            System.out.println("  backend " + config.defaults().host() + "@" + backend.name() + ": "
+                    + backend.volumeDriver() + " driver, volumes in " + backend.fileVolumesDir());
+        }
+    }
+
+    private static void stopAll(List<AutoCloseable> running, Infrastructure infra) {
+        List<AutoCloseable> reversed = new ArrayList<>(running);
+        Collections.reverse(reversed);
+        for (AutoCloseable role : reversed) {
+            try {
+                role.close();
+            } catch (Exception e) {
+                LOG.warn("while stopping {}", role, e);
+            }
+        }
+        infra.close();
+    }
+
+    @Command(name = "all", mixinStandardHelpOptions = true,
+            description = "Run the API, the scheduler and a volume service per backend in this process.")
+    static final class All extends RunCommand {
+        @Override
+        void startRoles(Infrastructure infra, List<AutoCloseable> running) {
+            running.addAll(VolumeRole.start(infra));
+            running.add(SchedulerRole.start(infra));
+            ApiRole.Started api = ApiRole.start(infra);
+            running.add(api);
+            System.out.println("basalt: Block Storage API v3 at " + api.endpoint()
+                    + " (auth_strategy = " + infra.config().defaults().authStrategy().name().toLowerCase(java.util.Locale.ROOT) + ")");
+            printDataLocations(infra.config());
+            System.out.println("basalt: running; Ctrl-C or SIGTERM stops it");
+            System.out.flush();
+        }
+    }
+
+    /** A single role needs a message broker to reach the others; until then only {@code all} runs. */
+    abstract static class SingleRole extends RunCommand {
+        @Override
+        public Integer call() {
+            throw new StartupException("running the " + roleName() + " role alone needs a message broker"
+                    + " between processes (RabbitMQ, [DEFAULT] transport_url), which this version does not"
+                    + " have yet; run `basalt all`");
+        }
+
+        @Override
+        void startRoles(Infrastructure infra, List<AutoCloseable> running) {
+            throw new UnsupportedOperationException(roleName());
+        }
+
+        abstract String roleName();
+    }
+
+    @Command(name = "api", mixinStandardHelpOptions = true, description = "Run the API role alone.")
+    static final class Api extends SingleRole {
+        @Override
+        String roleName() {
+            return "api";
+        }
+    }
+
+    @Command(name = "scheduler", mixinStandardHelpOptions = true, description = "Run the scheduler role alone.")
+    static final class Scheduler extends SingleRole {
+        @Override
+        String roleName() {
+            return "scheduler";
+        }
+    }
+
+    @Command(name = "volume", mixinStandardHelpOptions = true, description = "Run the volume role alone.")
+    static final class Volume extends SingleRole {
+        @Override
+        String roleName() {
+            return "volume";
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.basalt.server;
+
+import dev.basalt.config.BackendOptions;
+import dev.basalt.config.DefaultOptions;
+import dev.basalt.config.OverSubscriptionRatio;
+import dev.basalt.db.MessageRepository;
+import dev.basalt.db.ServiceRepository;
+import dev.basalt.db.VolumeRepository;
+import dev.basalt.volume.driver.VolumeClear;
+import dev.basalt.volume.driver.VolumeDriver;
+import dev.basalt.volume.file.FileDriverSettings;
+import dev.basalt.volume.file.FileVolumeDriver;
+import dev.basalt.volume.manager.VolumeService;
+import dev.basalt.volume.manager.VolumeServiceSettings;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** Composition root of the volume role: one volume service per enabled backend. */
+final class VolumeRole {
+    /** {@code volume_driver} values that select the file driver. */
+    private static final Set<String> FILE_DRIVER_NAMES = Set.of(FileVolumeDriver.NAME, FileVolumeDriver.class.getName());
+    private static final Duration MESSAGE_TTL = Duration.ofDays(30);
+
+    private VolumeRole() {
+    }
+
+    static List<VolumeService> start(Infrastructure infra) {
+        DefaultOptions defaults = infra.config().defaults();
+        VolumeRepository volumes = new VolumeRepository(infra.database());
+        ServiceRepository services = new ServiceRepository(infra.database());
+        MessageRepository messages = new MessageRepository(infra.database());
+        List<VolumeService> started = new ArrayList<>();
+        try {
+            for (BackendOptions backend : infra.config().backends()) {
+                VolumeService service = new VolumeService(settings(defaults, backend), driver(backend),
+                        volumes, services, messages, infra.bus(), infra.clock());
+                service.start();
+                started.add(service);
+            }
+        } catch (RuntimeException e) {
+            started.forEach(VolumeService::stop);
+            throw e;
+        }
+        return started;
+    }
+
+    private static VolumeServiceSettings settings(DefaultOptions defaults, BackendOptions backend) {
+        if (!(backend.maxOverSubscriptionRatio() instanceof OverSubscriptionRatio.Fixed fixed)) {
+            throw new StartupException("[" + backend.name() + "] max_over_subscription_ratio = auto is not supported"
+                    + " yet; set a number of at least 1.0 (Cinder's default is 20.0)");
+        }
+        return new VolumeServiceSettings(defaults.host() + "@" + backend.name(), backend.volumeBackendName(),
+                defaults.storageAvailabilityZone(), fixed.ratio(), backend.reservedPercentage(),
+                defaults.reportInterval(), defaults.periodicInterval(), MESSAGE_TTL);
+    }
+
+    private static VolumeDriver driver(BackendOptions backend) {
+        if (!FILE_DRIVER_NAMES.contains(backend.volumeDriver())) {
+            throw new StartupException("[" + backend.name() + "] volume_driver = " + backend.volumeDriver()
+                    + ": unknown driver; available: " + FileVolumeDriver.NAME);
+        }
+        return new FileVolumeDriver(new FileDriverSettings(backend.fileVolumesDir(), backend.fileSparseVolumes(),
+                VolumeClear.fromConfig(backend.volumeClear().name().toLowerCase(java.util.Locale.ROOT)),
+                backend.volumeClearSizeMib(), backend.volumeBackendName()));
+    }
+}
