@@ -22,6 +22,11 @@ final class MarkerValues {
             case HOST -> orEmpty(v.host());
             case CREATED_AT -> Rows.timestamp(v.createdAt());
             case UPDATED_AT -> Rows.timestamp(v.updatedAt() != null ? v.updatedAt() : v.createdAt());
+            case MULTIATTACH -> v.multiattach();
+            case ATTACH_STATUS -> v.attachStatus().apiName();
+            case SNAPSHOT_ID -> orEmpty(v.snapshotId());
+            case SOURCE_VOLID -> orEmpty(v.sourceVolid());
+            case SERVICE_UUID -> orEmpty(v.serviceUuid());
         };
     }
 

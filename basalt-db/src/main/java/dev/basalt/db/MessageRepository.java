@@ -33,16 +33,26 @@ public final class MessageRepository {
     }
 
     public Optional<UserMessage> find(String id, String projectId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM messages WHERE id = :id"
-                        + (projectId == null ? "" : " AND project_id = :project"))
-                .bind("id", id).bind("project", projectId).map((rs, ctx) -> row(rs)).findOne());
+        return jdbi.withHandle(h -> {
+            var q = h.createQuery("SELECT " + COLUMNS + " FROM messages WHERE id = :id"
+                    + (projectId == null ? "" : " AND project_id = :project")).bind("id", id);
+            if (projectId != null) {
+                q.bind("project", projectId);
+            }
+            return q.map((rs, ctx) -> row(rs)).findOne();
+        });
     }
 
     /** A project's messages (all projects when null), newest first. */
     public List<UserMessage> list(String projectId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM messages"
-                        + (projectId == null ? "" : " WHERE project_id = :project") + " ORDER BY created_at DESC, id")
-                .bind("project", projectId).map((rs, ctx) -> row(rs)).list());
+        return jdbi.withHandle(h -> {
+            var q = h.createQuery("SELECT " + COLUMNS + " FROM messages"
+                    + (projectId == null ? "" : " WHERE project_id = :project") + " ORDER BY created_at DESC, id");
+            if (projectId != null) {
+                q.bind("project", projectId);
+            }
+            return q.map((rs, ctx) -> row(rs)).list();
+        });
     }
 
     public List<UserMessage> forResource(String resourceUuid) {
@@ -52,9 +62,14 @@ public final class MessageRepository {
     }
 
     public boolean delete(String id, String projectId) {
-        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM messages WHERE id = :id"
-                        + (projectId == null ? "" : " AND project_id = :project"))
-                .bind("id", id).bind("project", projectId).execute() == 1);
+        return jdbi.withHandle(h -> {
+            var u = h.createUpdate("DELETE FROM messages WHERE id = :id"
+                    + (projectId == null ? "" : " AND project_id = :project")).bind("id", id);
+            if (projectId != null) {
+                u.bind("project", projectId);
+            }
+            return u.execute() == 1;
+        });
     }
 
     /** Removes messages past their expiry; returns how many. */

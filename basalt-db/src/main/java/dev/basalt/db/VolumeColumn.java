@@ -20,7 +20,12 @@ enum VolumeColumn {
     USER_ID("user_id", "user_id", "COALESCE(user_id, '')", Kind.TEXT),
     HOST("host", "host", "COALESCE(host, '')", Kind.TEXT),
     CREATED_AT("created_at", "created_at", "created_at", Kind.TIMESTAMP),
-    UPDATED_AT("updated_at", "updated_at", "COALESCE(updated_at, created_at)", Kind.TIMESTAMP);
+    UPDATED_AT("updated_at", "updated_at", "COALESCE(updated_at, created_at)", Kind.TIMESTAMP),
+    MULTIATTACH("multiattach", "multiattach", "multiattach", Kind.BOOLEAN),
+    ATTACH_STATUS("attach_status", "attach_status", "attach_status", Kind.TEXT),
+    SNAPSHOT_ID("snapshot_id", "snapshot_id", "COALESCE(snapshot_id, '')", Kind.TEXT),
+    SOURCE_VOLID("source_volid", "source_volid", "COALESCE(source_volid, '')", Kind.TEXT),
+    SERVICE_UUID("service_uuid", "service_uuid", "COALESCE(service_uuid, '')", Kind.TEXT);
 
     enum Kind { TEXT, INTEGER, BOOLEAN, TIMESTAMP }
 

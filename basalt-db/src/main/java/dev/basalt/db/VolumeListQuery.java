@@ -49,6 +49,12 @@ final class VolumeListQuery {
         if (query.limit() != null) {
             sql.append(" LIMIT ").append(Math.max(0, query.limit()));
         }
+        if (query.offset() != null && query.offset() > 0) {
+            if (query.limit() == null) {
+                sql.append(" LIMIT ").append(Integer.MAX_VALUE);
+            }
+            sql.append(" OFFSET ").append(query.offset());
+        }
         Query q = h.createQuery(sql.toString());
         bindings.forEach(q::bind);
         List<Volume> volumes = q.map((rs, ctx) -> repository.row(rs)).list();
@@ -80,6 +86,15 @@ final class VolumeListQuery {
             String name = "f" + n++;
             conditions.add(column.column + " LIKE :" + name);
             bindings.put(name, "%" + VolumeRepository.escapeLike(e.getValue()) + "%");
+        }
+        for (TimeFilter t : query.timeFilters()) {
+            VolumeColumn column = VolumeColumn.of(t.key());
+            if (column.kind != VolumeColumn.Kind.TIMESTAMP) {
+                throw dev.basalt.common.BasaltException.badRequest("%s cannot be compared with a time", t.key());
+            }
+            String name = "t" + n++;
+            conditions.add(column.column + " " + t.comparison().sql() + " :" + name);
+            bindings.put(name, Rows.timestamp(t.value()));
         }
         for (Map.Entry<String, String> e : query.metadata().entrySet()) {
             String k = "mk" + n;

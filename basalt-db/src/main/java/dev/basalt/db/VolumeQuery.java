@@ -6,10 +6,12 @@ import java.util.Map;
 /**
  * A volume list query. Filter keys are API names ({@code name}, {@code status},
  * {@code availability_zone}, {@code bootable}, {@code volume_type_id}, {@code size},
- * {@code user_id}, {@code project_id}, {@code host}, {@code id}); {@code like} filters match
- * substrings (Cinder's {@code name~} since 3.34); {@code metadata} entries must all be present.
- * {@code projectId} null means every project. {@code marker} is the id of the last volume of the
- * previous page.
+ * {@code user_id}, {@code project_id}, {@code host}, {@code id}, {@code multiattach},
+ * {@code attach_status}, {@code snapshot_id}, {@code source_volid}, {@code service_uuid});
+ * {@code like} filters match substrings (Cinder's {@code name~} since 3.34); {@code metadata}
+ * entries must all be present; {@code timeFilters} compare {@code created_at}/{@code updated_at}
+ * (Cinder 3.60). {@code projectId} null means every project. {@code marker} is the id of the last
+ * volume of the previous page; {@code offset} skips that many rows after it.
  */
 public record VolumeQuery(
         String projectId,
@@ -19,13 +21,22 @@ public record VolumeQuery(
         List<Sort> sort,
         Integer limit,
         String marker,
-        boolean withCount) {
+        boolean withCount,
+        List<TimeFilter> timeFilters,
+        Integer offset) {
 
     public VolumeQuery {
         exact = exact == null ? Map.of() : Map.copyOf(exact);
         like = like == null ? Map.of() : Map.copyOf(like);
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
         sort = sort == null || sort.isEmpty() ? List.of(Sort.desc("created_at")) : List.copyOf(sort);
+        timeFilters = timeFilters == null ? List.of() : List.copyOf(timeFilters);
+    }
+
+    public VolumeQuery(String projectId, Map<String, String> exact, Map<String, String> like,
+                       Map<String, String> metadata, List<Sort> sort, Integer limit, String marker,
+                       boolean withCount) {
+        this(projectId, exact, like, metadata, sort, limit, marker, withCount, null, null);
     }
 
     public static VolumeQuery allOf(String projectId) {

@@ -112,6 +112,15 @@ public final class VolumeRepository {
                 u -> u.bind("next", VolumeStatus.ERROR.apiName()).bind("reason", truncate(reason, 1024)));
     }
 
+    /**
+     * Moves the volume to the failed status {@code failed} ({@code error_deleting}, {@code error_extending}, …)
+     * if its status is one of {@code expected}, keeping why for the user.
+     */
+    public boolean markFailed(String id, Set<VolumeStatus> expected, VolumeStatus failed, String reason) {
+        return conditionalUpdate(id, expected, "status = :next, error_reason = :reason",
+                u -> u.bind("next", failed.apiName()).bind("reason", truncate(reason, 1024)));
+    }
+
     /** Records where the scheduler placed a volume that is still creating and unplaced. */
     public boolean place(String id, String hostWithPool, String serviceUuid) {
         return jdbi.withHandle(h -> h.createUpdate("UPDATE volumes SET host = :host, service_uuid = :svc,"
@@ -140,6 +149,42 @@ public final class VolumeRepository {
         return jdbi.inTransaction(h -> {
             h.createUpdate("DELETE FROM volume_metadata WHERE volume_id = :id").bind("id", id).execute();
             return h.createUpdate("DELETE FROM volumes WHERE id = :id").bind("id", id).execute() == 1;
+        });
+    }
+
+    /**
+     * Removes the volume if no scheduler has placed it yet (host still null); false if it was placed
+     * meanwhile or is gone. A concurrent {@link #place} waits for this and then finds no row.
+     */
+    public boolean deleteIfUnplaced(String id) {
+        return jdbi.inTransaction(h -> {
+            int locked = h.createUpdate("UPDATE volumes SET updated_at = updated_at WHERE id = :id AND host IS NULL")
+                    .bind("id", id).execute();
+            if (locked == 0) {
+                return false;
+            }
+            h.createUpdate("DELETE FROM volume_metadata WHERE volume_id = :id").bind("id", id).execute();
+            return h.createUpdate("DELETE FROM volumes WHERE id = :id AND host IS NULL").bind("id", id).execute() == 1;
+        });
+    }
+
+    /** Count, total size and distinct metadata of a project's volumes (every project when null). */
+    public VolumeSummary summary(String projectId) {
+        return jdbi.withHandle(h -> {
+            String scope = projectId == null ? "" : " WHERE project_id = :project";
+            Query totals = h.createQuery("SELECT COUNT(*), COALESCE(SUM(size), 0) FROM volumes" + scope);
+            Query meta = h.createQuery("SELECT DISTINCT m.meta_key, m.meta_value FROM volume_metadata m"
+                    + (projectId == null ? "" : " JOIN volumes v ON v.id = m.volume_id WHERE v.project_id = :project")
+                    + " ORDER BY m.meta_key, m.meta_value");
+            if (projectId != null) {
+                totals.bind("project", projectId);
+                meta.bind("project", projectId);
+            }
+            long[] counts = totals.map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)}).one();
+            Map<String, List<String>> values = new LinkedHashMap<>();
+            meta.map((rs, ctx) -> values.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2)))
+                    .list();
+            return new VolumeSummary(counts[0], counts[1], values);
         });
     }
 

@@ -1,0 +1,150 @@
+package dev.basalt.api;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.basalt.api.auth.Authenticator;
+import dev.basalt.api.auth.NoAuthAuthenticator;
+import dev.basalt.api.http.ApiDispatcher;
+import dev.basalt.api.http.Router;
+import dev.basalt.api.http.TransportFaults;
+import dev.basalt.api.resources.AvailabilityZones;
+import dev.basalt.api.resources.AvailabilityZonesResource;
+import dev.basalt.api.resources.ClustersResource;
+import dev.basalt.api.resources.DefaultTypes;
+import dev.basalt.api.resources.DefaultTypesResource;
+import dev.basalt.api.resources.ExtensionsResource;
+import dev.basalt.api.resources.ExtraSpecsResource;
+import dev.basalt.api.resources.LogLevels;
+import dev.basalt.api.resources.MessagesResource;
+import dev.basalt.api.resources.ResourceFiltersResource;
+import dev.basalt.api.resources.ServicesResource;
+import dev.basalt.api.resources.VersionsResource;
+import dev.basalt.api.resources.VolumeActionsResource;
+import dev.basalt.api.resources.VolumeMetadataResource;
+import dev.basalt.api.resources.VolumeTypeCache;
+import dev.basalt.api.resources.VolumeTypesResource;
+import dev.basalt.api.resources.VolumeView;
+import dev.basalt.api.resources.VolumesResource;
+import dev.basalt.api.validation.Schemas;
+import dev.basalt.bus.Bus;
+import dev.basalt.db.DefaultTypeRepository;
+import dev.basalt.db.MessageRepository;
+import dev.basalt.db.ServiceRepository;
+import dev.basalt.db.VolumeRepository;
+import dev.basalt.db.VolumeTypeRepository;
+import io.helidon.webserver.WebServer;
+import java.time.Clock;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Basalt's REST API: the Block Storage API v3 (microversions {@link Microversions#MIN} to
+ * {@link Microversions#MAX}) on a Helidon web server. Holds no state of its own beyond a short
+ * cache of volume type names, so any number of API processes can serve the same database.
+ *
+ * <p>Wiring: build the repositories on the one {@link dev.basalt.db.Database}, pass the bus the
+ * scheduler and volume services listen on, then {@link #start()}; the configured
+ * {@code default_volume_type} must exist before volumes are created without a type.
+ */
+public final class ApiServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+    private static final Duration TYPE_CACHE_MAX_AGE = Duration.ofSeconds(5);
+
+    private final ApiSettings settings;
+    private final ApiDispatcher dispatcher;
+    private WebServer server;
+
+    /** An API authenticating as {@link ApiSettings#authStrategy()} says ({@code noauth} for now). */
+    public ApiServer(ApiSettings settings, VolumeRepository volumes, VolumeTypeRepository types,
+                     DefaultTypeRepository defaultTypes, ServiceRepository services, MessageRepository messages,
+                     Bus bus, Clock clock) {
+        this(settings, volumes, types, defaultTypes, services, messages, bus, clock, authenticator(settings));
+    }
+
+    /** An API with its own {@link Authenticator} (how Keystone token validation will slot in). */
+    public ApiServer(ApiSettings settings, VolumeRepository volumes, VolumeTypeRepository types,
+                     DefaultTypeRepository defaultTypes, ServiceRepository services, MessageRepository messages,
+                     Bus bus, Clock clock, Authenticator authenticator) {
+        this.settings = requireNonNull(settings, "settings");
+        requireNonNull(authenticator, "authenticator");
+        requireNonNull(volumes, "volumes");
+        requireNonNull(types, "types");
+        requireNonNull(defaultTypes, "defaultTypes");
+        requireNonNull(services, "services");
+        requireNonNull(messages, "messages");
+        requireNonNull(bus, "bus");
+        requireNonNull(clock, "clock");
+
+        Schemas schemas = new Schemas();
+        VolumeTypeCache typeCache = new VolumeTypeCache(types, clock, TYPE_CACHE_MAX_AGE);
+        DefaultTypes defaults = new DefaultTypes(defaultTypes, types, settings);
+        AvailabilityZones zones = new AvailabilityZones(services, settings);
+        VolumeView volumeView = new VolumeView(typeCache);
+
+        VolumesResource volumesResource = new VolumesResource(settings, volumes, types, defaults, zones, volumeView,
+                schemas, bus, clock);
+        VolumeTypesResource typesResource = new VolumeTypesResource(settings, types, volumes, defaults, typeCache,
+                schemas);
+        Router.Builder routes = Router.builder();
+        volumesResource.register(routes);
+        new VolumeActionsResource(volumesResource).register(routes);
+        new VolumeMetadataResource(volumes, volumesResource, schemas).register(routes);
+        typesResource.register(routes);
+        new ExtraSpecsResource(types, volumes, typesResource, typeCache, schemas).register(routes);
+        new DefaultTypesResource(defaultTypes, types, schemas).register(routes);
+        new AvailabilityZonesResource(zones).register(routes);
+        new ServicesResource(settings, services, schemas, new LogLevels(), bus, clock).register(routes);
+        new MessagesResource(settings, messages).register(routes);
+        new ResourceFiltersResource().register(routes);
+        new ClustersResource().register(routes);
+        new ExtensionsResource().register(routes);
+
+        VersionsResource versions = new VersionsResource();
+        this.dispatcher = new ApiDispatcher(routes.build(), authenticator, versions::document,
+                settings.maxRequestBodySize(), settings.publicEndpoint());
+    }
+
+    private static Authenticator authenticator(ApiSettings settings) {
+        if (settings.authStrategy().equals(ApiSettings.NOAUTH)) {
+            return new NoAuthAuthenticator();
+        }
+        throw new IllegalArgumentException("auth_strategy = " + settings.authStrategy()
+                + " is not supported yet; use auth_strategy = noauth");
+    }
+
+    /** Starts listening; returns the bound port (the ephemeral one when the settings say 0). */
+    public synchronized int start() {
+        if (server != null) {
+            throw new IllegalStateException("the API server is already running");
+        }
+        server = WebServer.builder()
+                .host(settings.listenAddress())
+                .port(settings.port())
+                .shutdownGracePeriod(Duration.ofSeconds(2))
+                .directHandlers(TransportFaults.all())
+                .routing(routing -> routing.any(dispatcher))
+                .build()
+                .start();
+        LOG.info("Block Storage API v3 (microversions {} to {}) listening on {}:{}", Microversions.MIN,
+                Microversions.MAX, settings.listenAddress(), server.port());
+        return server.port();
+    }
+
+    /** The bound port, or -1 when not running. */
+    public synchronized int port() {
+        return server == null ? -1 : server.port();
+    }
+
+    public synchronized void stop() {
+        if (server != null) {
+            server.stop();
+            server = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}

@@ -1,0 +1,85 @@
+package dev.basalt.api;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+
+/**
+ * What the REST API needs from configuration, named after the cinder.conf options they come from.
+ *
+ * @param listenAddress                  {@code osapi_volume_listen}
+ * @param port                           {@code osapi_volume_listen_port}; 0 binds an ephemeral port
+ * @param authStrategy                   {@code auth_strategy}: only {@code noauth} for now
+ * @param maxLimit                       {@code osapi_max_limit}: most items one list response returns
+ * @param defaultVolumeType              {@code default_volume_type}: the type of a volume created without one
+ * @param defaultAvailabilityZone        {@code default_availability_zone}; null: use the storage zone
+ * @param storageAvailabilityZone        {@code storage_availability_zone}
+ * @param allowAvailabilityZoneFallback  {@code allow_availability_zone_fallback}
+ * @param serviceDownTime                {@code service_down_time}: a service silent this long is down
+ * @param host                           {@code host}: this API process's host name, for {@code get-log}
+ * @param publicEndpoint                 {@code public_endpoint}: base URL for links; null: the request's
+ * @param maxRequestBodySize             {@code osapi_max_request_body_size} in bytes
+ */
+public record ApiSettings(
+        String listenAddress,
+        int port,
+        String authStrategy,
+        int maxLimit,
+        String defaultVolumeType,
+        String defaultAvailabilityZone,
+        String storageAvailabilityZone,
+        boolean allowAvailabilityZoneFallback,
+        Duration serviceDownTime,
+        String host,
+        String publicEndpoint,
+        int maxRequestBodySize) {
+
+    public static final String NOAUTH = "noauth";
+
+    public ApiSettings {
+        requireNonNull(listenAddress, "listenAddress");
+        requireNonNull(authStrategy, "authStrategy");
+        requireNonNull(defaultVolumeType, "defaultVolumeType");
+        requireNonNull(storageAvailabilityZone, "storageAvailabilityZone");
+        requireNonNull(serviceDownTime, "serviceDownTime");
+        requireNonNull(host, "host");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
+        if (maxLimit < 1) {
+            throw new IllegalArgumentException("osapi_max_limit must be at least 1: " + maxLimit);
+        }
+        if (maxRequestBodySize < 1) {
+            throw new IllegalArgumentException("osapi_max_request_body_size must be positive: " + maxRequestBodySize);
+        }
+        if (defaultAvailabilityZone != null && defaultAvailabilityZone.isBlank()) {
+            defaultAvailabilityZone = null;
+        }
+        if (publicEndpoint != null && publicEndpoint.isBlank()) {
+            publicEndpoint = null;
+        }
+    }
+
+    /** Cinder's defaults, with {@code noauth}, the default type {@code __DEFAULT__} and an ephemeral port. */
+    public static ApiSettings defaults() {
+        return new ApiSettings("0.0.0.0", 8776, NOAUTH, 1000, "__DEFAULT__", null, "nova", false,
+                Duration.ofSeconds(60), "localhost", null, 114688);
+    }
+
+    public ApiSettings withPort(int newPort) {
+        return new ApiSettings(listenAddress, newPort, authStrategy, maxLimit, defaultVolumeType,
+                defaultAvailabilityZone, storageAvailabilityZone, allowAvailabilityZoneFallback, serviceDownTime,
+                host, publicEndpoint, maxRequestBodySize);
+    }
+
+    public ApiSettings withMaxLimit(int newMaxLimit) {
+        return new ApiSettings(listenAddress, port, authStrategy, newMaxLimit, defaultVolumeType,
+                defaultAvailabilityZone, storageAvailabilityZone, allowAvailabilityZoneFallback, serviceDownTime,
+                host, publicEndpoint, maxRequestBodySize);
+    }
+
+    /** The zone a volume lands in when the request names none. */
+    public String effectiveDefaultZone() {
+        return defaultAvailabilityZone != null ? defaultAvailabilityZone : storageAvailabilityZone;
+    }
+}

@@ -1,0 +1,73 @@
+package dev.basalt.api.resources;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.basalt.api.http.ApiRequest;
+import dev.basalt.api.http.ApiResponse;
+import dev.basalt.api.http.Router;
+import dev.basalt.common.BasaltException;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * {@code /extensions[/{alias}]}: the Cinder API extensions Basalt serves in full (those it
+ * serves in part, such as type access lists or scheduler hints, are not claimed).
+ */
+public final class ExtensionsResource {
+    record Extension(String name, String alias, String updated, String description) {
+    }
+
+    static final List<Extension> SERVED = List.of(
+            new Extension("AvailabilityZones", "os-availability-zone", "2013-06-27T00:00:00+00:00",
+                    "Describe Availability Zones."),
+            new Extension("ExtendedServices", "os-extended-services", "2014-01-10T00:00:00-00:00",
+                    "Extended services support."),
+            new Extension("Services", "os-services", "2012-10-28T00:00:00-00:00", "Services support."),
+            new Extension("TypesExtraSpecs", "os-types-extra-specs", "2011-08-24T00:00:00+00:00",
+                    "Type extra specs support."),
+            new Extension("TypesManage", "os-types-manage", "2011-08-24T00:00:00+00:00", "Types manage support."),
+            new Extension("VolumeHostAttribute", "os-vol-host-attr", "2011-11-03T00:00:00+00:00",
+                    "Expose host as an attribute of a volume."),
+            new Extension("VolumeMigStatusAttribute", "os-vol-mig-status-attr", "2013-08-08T00:00:00+00:00",
+                    "Expose migration_status as an attribute of a volume."),
+            new Extension("VolumeTenantAttribute", "os-vol-tenant-attr", "2011-11-03T00:00:00+00:00",
+                    "Expose the internal project_id as an attribute of a volume."));
+
+    public void register(Router.Builder routes) {
+        routes.get("/extensions", this::list).get("/extensions/{alias}", this::show);
+    }
+
+    ApiResponse list(ApiRequest request) {
+        return ApiResponse.ok(out -> {
+            out.writeStartObject();
+            out.writeArrayFieldStart("extensions");
+            for (Extension e : SERVED) {
+                write(out, e);
+            }
+            out.writeEndArray();
+            out.writeEndObject();
+        });
+    }
+
+    ApiResponse show(ApiRequest request) {
+        String alias = request.path("alias");
+        Extension found = SERVED.stream().filter(e -> e.alias().equals(alias)).findFirst()
+                .orElseThrow(() -> BasaltException.notFound("The resource could not be found."));
+        return ApiResponse.ok(out -> {
+            out.writeStartObject();
+            out.writeFieldName("extension");
+            write(out, found);
+            out.writeEndObject();
+        });
+    }
+
+    private static void write(JsonGenerator out, Extension e) throws IOException {
+        out.writeStartObject();
+        out.writeStringField("name", e.name());
+        out.writeStringField("alias", e.alias());
+        out.writeStringField("description", e.description());
+        out.writeStringField("updated", e.updated());
+        out.writeArrayFieldStart("links");
+        out.writeEndArray();
+        out.writeEndObject();
+    }
+}

@@ -1,0 +1,143 @@
+package dev.basalt.api.resources;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.basalt.api.auth.Policy;
+import dev.basalt.api.http.ApiRequest;
+import dev.basalt.api.http.ApiResponse;
+import dev.basalt.api.http.JsonBody;
+import dev.basalt.api.http.Router;
+import dev.basalt.api.validation.Schemas;
+import dev.basalt.common.BasaltException;
+import dev.basalt.db.VolumeRepository;
+import dev.basalt.db.VolumeTypeRepository;
+import dev.basalt.model.VolumeType;
+import java.util.Map;
+
+/**
+ * {@code /types/{type_id}/extra_specs[/{key}]}. Changes are refused while volumes use the type
+ * (their placement was decided by the old specs), as Cinder refuses them.
+ */
+public final class ExtraSpecsResource {
+    private static final String IS_TRUE = "<is> True";
+
+    private final VolumeTypeRepository types;
+    private final VolumeRepository volumes;
+    private final VolumeTypesResource typesResource;
+    private final VolumeTypeCache cache;
+    private final Schemas schemas;
+
+    public ExtraSpecsResource(VolumeTypeRepository types, VolumeRepository volumes, VolumeTypesResource typesResource,
+                              VolumeTypeCache cache, Schemas schemas) {
+        this.types = requireNonNull(types, "types");
+        this.volumes = requireNonNull(volumes, "volumes");
+        this.typesResource = requireNonNull(typesResource, "typesResource");
+        this.cache = requireNonNull(cache, "cache");
+        this.schemas = requireNonNull(schemas, "schemas");
+    }
+
+    public void register(Router.Builder routes) {
+        routes.get("/types/{type_id}/extra_specs", this::index)
+                .post("/types/{type_id}/extra_specs", this::create)
+                .get("/types/{type_id}/extra_specs/{key}", this::show)
+                .put("/types/{type_id}/extra_specs/{key}", this::update)
+                .delete("/types/{type_id}/extra_specs/{key}", this::delete);
+    }
+
+    ApiResponse index(ApiRequest request) {
+        VolumeType type = typesResource.visible(request.context(), request.path("type_id"));
+        Map<String, String> specs = VolumeTypeView.visibleSpecs(type, request.context().isAdmin());
+        return ApiResponse.ok(out -> {
+            out.writeStartObject();
+            out.writeObjectFieldStart("extra_specs");
+            for (Map.Entry<String, String> e : specs.entrySet()) {
+                out.writeStringField(e.getKey(), e.getValue());
+            }
+            out.writeEndObject();
+            out.writeEndObject();
+        });
+    }
+
+    ApiResponse create(ApiRequest request) {
+        Policy.requireAdmin(request.context(), "volume_extension:types_extra_specs:create");
+        JsonNode body = request.validBody(schemas.extraSpecsCreate());
+        String typeId = request.path("type_id");
+        refuseWhileInUse(typeId);
+        VolumeType type = TypeLookup.byId(types, typeId);
+        Map<String, String> specs = VolumeTypesResource.specs(body.get("extra_specs"), "extra_specs");
+        checkCacheable(specs, type);
+        set(typeId, specs);
+        return ApiResponse.ok(JsonBody.of(body));
+    }
+
+    ApiResponse show(ApiRequest request) {
+        String typeId = request.path("type_id");
+        String key = request.path("key");
+        VolumeType type = typesResource.visible(request.context(), typeId);
+        String value = VolumeTypeView.visibleSpecs(type, request.context().isAdmin()).get(key);
+        if (value == null) {
+            throw noKey(typeId, key);
+        }
+        return ApiResponse.ok(out -> {
+            out.writeStartObject();
+            out.writeStringField(key, value);
+            out.writeEndObject();
+        });
+    }
+
+    ApiResponse update(ApiRequest request) {
+        Policy.requireAdmin(request.context(), "volume_extension:types_extra_specs:update");
+        JsonNode body = request.validBody(schemas.extraSpecsUpdate());
+        String typeId = request.path("type_id");
+        String key = request.path("key");
+        refuseWhileInUse(typeId);
+        VolumeType type = TypeLookup.byId(types, typeId);
+        if (!body.has(key)) {
+            throw BasaltException.badRequest("Request body and URI mismatch");
+        }
+        Map<String, String> specs = VolumeTypesResource.specs(body, key);
+        checkCacheable(specs, type);
+        set(typeId, specs);
+        return ApiResponse.ok(JsonBody.of(body));
+    }
+
+    ApiResponse delete(ApiRequest request) {
+        String typeId = request.path("type_id");
+        String key = request.path("key");
+        TypeLookup.byId(types, typeId);
+        Policy.requireAdmin(request.context(), "volume_extension:types_extra_specs:delete");
+        refuseWhileInUse(typeId);
+        if (!types.deleteExtraSpec(typeId, key)) {
+            throw noKey(typeId, key);
+        }
+        cache.invalidate();
+        return ApiResponse.status(202);
+    }
+
+    private void set(String typeId, Map<String, String> specs) {
+        if (!types.setExtraSpecs(typeId, specs)) {
+            throw BasaltException.notFound("Volume type %s could not be found.", typeId);
+        }
+        cache.invalidate();
+    }
+
+    private void refuseWhileInUse(String typeId) {
+        if (volumes.countWithType(typeId) > 0) {
+            throw BasaltException.badRequest("Volume Type is currently in use.");
+        }
+    }
+
+    /** Cinder refuses a type that would be both cacheable and multiattach. */
+    private static void checkCacheable(Map<String, String> specs, VolumeType type) {
+        String multiattach = specs.getOrDefault("multiattach", type.extraSpecs().get("multiattach"));
+        String cacheable = specs.getOrDefault("cacheable", type.extraSpecs().get("cacheable"));
+        if (IS_TRUE.equals(multiattach) && IS_TRUE.equals(cacheable)) {
+            throw BasaltException.badRequest("cacheable cannot be set with multiattach.");
+        }
+    }
+
+    private static BasaltException noKey(String typeId, String key) {
+        return BasaltException.notFound("Volume Type %s has no extra specs with key %s.", typeId, key);
+    }
+}

@@ -1,0 +1,269 @@
+package dev.basalt.api.resources;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.basalt.api.ApiSettings;
+import dev.basalt.api.Microversions;
+import dev.basalt.api.auth.Policy;
+import dev.basalt.api.http.ApiRequest;
+import dev.basalt.api.http.ApiResponse;
+import dev.basalt.api.http.Router;
+import dev.basalt.api.validation.RequestSchema;
+import dev.basalt.api.validation.Schemas;
+import dev.basalt.bus.Address;
+import dev.basalt.bus.Bus;
+import dev.basalt.common.BasaltException;
+import dev.basalt.db.ServiceRepository;
+import dev.basalt.model.ServiceRecord;
+import dev.basalt.model.messages.Topics;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code /os-services} (administrators): list with up/down state, enable, disable (with a
+ * reason), and the log level actions {@code get-log}/{@code set-log} (3.32). The API process
+ * answers for {@code cinder-api} itself; other services are asked over the bus with
+ * {@link #GET_LOG_LEVELS}/{@link #SET_LOG_LEVELS}, and one that does not answer is left out.
+ */
+public final class ServicesResource {
+    public static final String API_BINARY = "cinder-api";
+    public static final String BACKUP_BINARY = "cinder-backup";
+    /** Bus call to a service: {@link LogLevelRequest} → map of logger name to level. */
+    public static final String GET_LOG_LEVELS = "get_log_levels";
+    /** Bus cast to a service: {@link LogLevelRequest} with a level. */
+    public static final String SET_LOG_LEVELS = "set_log_levels";
+    static final List<String> LOG_BINARIES = List.of(Topics.SCHEDULER_BINARY, Topics.VOLUME_BINARY, BACKUP_BINARY,
+            API_BINARY);
+    private static final Duration LOG_CALL_TIMEOUT = Duration.ofSeconds(3);
+    private static final Logger LOG = LoggerFactory.getLogger(ServicesResource.class);
+
+    private final ApiSettings settings;
+    private final ServiceRepository services;
+    private final Schemas schemas;
+    private final LogLevels logLevels;
+    private final Bus bus;
+    private final Clock clock;
+
+    public ServicesResource(ApiSettings settings, ServiceRepository services, Schemas schemas, LogLevels logLevels,
+                            Bus bus, Clock clock) {
+        this.settings = requireNonNull(settings, "settings");
+        this.services = requireNonNull(services, "services");
+        this.schemas = requireNonNull(schemas, "schemas");
+        this.logLevels = requireNonNull(logLevels, "logLevels");
+        this.bus = requireNonNull(bus, "bus");
+        this.clock = requireNonNull(clock, "clock");
+    }
+
+    public void register(Router.Builder routes) {
+        routes.get("/os-services", this::list)
+                .put("/os-services/enable", r -> setDisabled(r, false, false))
+                .put("/os-services/disable", r -> setDisabled(r, true, false))
+                .put("/os-services/disable-log-reason", r -> setDisabled(r, true, true))
+                .add("PUT", "/os-services/get-log", Microversions.LOG_LEVEL, this::getLog)
+                .add("PUT", "/os-services/set-log", Microversions.LOG_LEVEL, this::setLog)
+                .put("/os-services/freeze", r -> replication(r, "freeze"))
+                .put("/os-services/thaw", r -> replication(r, "thaw"))
+                .put("/os-services/failover_host", r -> replication(r, "failover_host"))
+                .add("PUT", "/os-services/failover", Microversions.REPLICATION_CLUSTER, r -> replication(r, "failover"));
+    }
+
+    /** Backend replication (freeze, thaw, failover) needs replicating drivers, which Basalt has none of yet. */
+    ApiResponse replication(ApiRequest request, String action) {
+        Policy.requireAdmin(request.context(), "volume_extension:services:update");
+        throw new BasaltException(dev.basalt.common.Fault.NOT_IMPLEMENTED, String.format(
+                "The service action %s is not implemented in Basalt yet: no backend replicates.", action));
+    }
+
+    ApiResponse list(ApiRequest request) {
+        Policy.requireAdmin(request.context(), "volume_extension:services:index");
+        List<ServiceRecord> records = services.list(request.query().get("host"), request.query().get("binary"));
+        Instant now = clock.instant();
+        boolean cluster = request.atLeast(Microversions.CLUSTER_SUPPORT);
+        boolean backendState = request.atLeast(Microversions.BACKEND_STATE_REPORT);
+        return ApiResponse.ok(out -> {
+            out.writeStartObject();
+            out.writeArrayFieldStart("services");
+            for (ServiceRecord s : records) {
+                writeService(out, s, now, cluster, backendState);
+            }
+            out.writeEndArray();
+            out.writeEndObject();
+        });
+    }
+
+    private void writeService(JsonGenerator out, ServiceRecord s, Instant now, boolean cluster, boolean backendState)
+            throws IOException {
+        boolean up = s.isUp(now, settings.serviceDownTime());
+        boolean volume = Topics.VOLUME_BINARY.equals(s.binary());
+        out.writeStartObject();
+        out.writeStringField("binary", s.binary());
+        out.writeStringField("host", s.host());
+        out.writeStringField("zone", s.availabilityZone());
+        out.writeStringField("status", s.disabled() ? "disabled" : "enabled");
+        out.writeStringField("state", up ? "up" : "down");
+        Timestamps.write(out, "updated_at", s.updatedAt());
+        if (backendState && volume) {
+            out.writeStringField("backend_state", up ? "up" : "down");
+        }
+        if (cluster) {
+            out.writeNullField("cluster");
+        }
+        out.writeStringField("disabled_reason", s.disabledReason());
+        if (volume) {
+            out.writeStringField("replication_status", "disabled");
+            out.writeNullField("active_backend_id");
+            out.writeBooleanField("frozen", false);
+        }
+        out.writeEndObject();
+    }
+
+    ApiResponse setDisabled(ApiRequest request, boolean disable, boolean withReason) {
+        Policy.requireAdmin(request.context(), "volume_extension:services:update");
+        RequestSchema schema = withReason ? schemas.serviceDisableLogReason() : schemas.serviceEnable();
+        JsonNode body = request.validBody(schema);
+        String host = VolumesResource.text(body, "host", null);
+        if (host == null || host.isEmpty()) {
+            throw BasaltException.badRequest("Invalid input received: Host field is missing.");
+        }
+        String service = body.has("service") ? body.get("service").asText() : "";
+        String binary = body.has("binary") ? body.get("binary").asText() : "";
+        if (service.isEmpty() && binary.isEmpty()) {
+            throw BasaltException.badRequest("Invalid input received: 'binary' (or the older 'service') is required.");
+        }
+        String binaryKey = binary.isEmpty() ? service : binary;
+        ServiceRecord record = services.find(body.get("host").asText(), binaryKey).orElseThrow(
+                () -> BasaltException.notFound("Service %s could not be found on host %s.", binaryKey, host));
+        String reason = withReason ? body.get("disabled_reason").asText().strip()
+                : disable ? record.disabledReason() : null;
+        if (!services.setDisabled(record.host(), record.binary(), disable, reason)) {
+            throw BasaltException.notFound("Service %s could not be found on host %s.", binaryKey, host);
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("host", body.get("host").asText());
+        answer.put("service", service);
+        answer.put("binary", binary);
+        answer.put("status", disable ? "disabled" : "enabled");
+        answer.put("disabled", disable);
+        if (withReason || !disable) {
+            answer.put("disabled_reason", withReason ? reason : null);
+        }
+        return ApiResponse.ok(out -> out.writeObject(answer));
+    }
+
+    ApiResponse getLog(ApiRequest request) {
+        Policy.requireAdmin(request.context(), "volume_extension:services:update");
+        JsonNode body = request.validBody(schemas.serviceGetLog());
+        String prefix = VolumesResource.text(body, "prefix", null);
+        String server = VolumesResource.text(body, "server", null);
+        Targets targets = targets(body);
+        List<Map<String, Object>> result = new ArrayList<>();
+        if (targets.api() && (server == null || server.isEmpty() || server.equals(settings.host()))) {
+            result.add(entry(settings.host(), API_BINARY, logLevels.get(prefix)));
+        }
+        List<ServiceRecord> remote = targets.services(services, server, clock.instant(), settings.serviceDownTime());
+        try (ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Map<String, Object>>> answers = new ArrayList<>();
+            for (ServiceRecord s : remote) {
+                answers.add(calls.submit(() -> askLevels(s, prefix)));
+            }
+            for (Future<Map<String, Object>> answer : answers) {
+                Map<String, Object> levels = answer.get();
+                if (levels != null) {
+                    result.add(levels);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while asking services for their log levels", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+        return ApiResponse.ok(out -> {
+            out.writeStartObject();
+            out.writeFieldName("log_levels");
+            out.writeObject(result);
+            out.writeEndObject();
+        });
+    }
+
+    ApiResponse setLog(ApiRequest request) {
+        Policy.requireAdmin(request.context(), "volume_extension:services:update");
+        JsonNode body = request.validBody(schemas.serviceSetLog());
+        String prefix = VolumesResource.text(body, "prefix", null);
+        String server = VolumesResource.text(body, "server", null);
+        String level = VolumesResource.text(body, "level", null);
+        if (level == null) {
+            throw BasaltException.badRequest("Invalid input received: %s is not a valid log level.", level);
+        }
+        Targets targets = targets(body);
+        if (targets.api()) {
+            logLevels.set(prefix, level);
+        }
+        for (ServiceRecord s : targets.services(services, server, clock.instant(), settings.serviceDownTime())) {
+            try {
+                bus.cast(Address.of(s.topic(), s.host()), SET_LOG_LEVELS, new LogLevelRequest(prefix, level));
+            } catch (RuntimeException e) {
+                LOG.warn("could not ask {} on {} to change its log levels: {}", s.binary(), s.host(), e.getMessage());
+            }
+        }
+        return ApiResponse.status(202);
+    }
+
+    private Map<String, Object> askLevels(ServiceRecord s, String prefix) {
+        try {
+            Map<?, ?> levels = bus.call(Address.of(s.topic(), s.host()), GET_LOG_LEVELS,
+                    new LogLevelRequest(prefix, null), Map.class, LOG_CALL_TIMEOUT);
+            return entry(s.host(), s.binary(), levels == null ? Map.of() : levels);
+        } catch (RuntimeException e) {
+            LOG.warn("{} on {} did not report its log levels: {}", s.binary(), s.host(), e.getMessage());
+            return null;
+        }
+    }
+
+    private static Map<String, Object> entry(String host, String binary, Map<?, ?> levels) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("host", host);
+        e.put("binary", binary);
+        e.put("levels", levels);
+        return e;
+    }
+
+    /** Which binaries a log request addresses: the API itself, and/or services of some binaries. */
+    private record Targets(boolean api, List<String> binaries) {
+        List<ServiceRecord> services(ServiceRepository repository, String server, Instant now, Duration downTime) {
+            List<ServiceRecord> found = new ArrayList<>();
+            for (ServiceRecord s : repository.list(null, null)) {
+                boolean wanted = binaries.contains(s.binary()) && s.isUp(now, downTime)
+                        && (server == null || server.isEmpty() || s.host().equals(server));
+                if (wanted) {
+                    found.add(s);
+                }
+            }
+            return found;
+        }
+    }
+
+    private static Targets targets(JsonNode body) {
+        String binary = body.has("binary") ? body.get("binary").asText() : "";
+        if (binary.isEmpty() || binary.equals("*")) {
+            return new Targets(true, LOG_BINARIES.subList(0, 3));
+        }
+        if (binary.equals(API_BINARY)) {
+            return new Targets(true, List.of());
+        }
+        return new Targets(false, List.of(binary));
+    }
+}

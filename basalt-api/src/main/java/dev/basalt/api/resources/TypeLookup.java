@@ -1,0 +1,32 @@
+package dev.basalt.api.resources;
+
+import dev.basalt.common.BasaltException;
+import dev.basalt.common.Ids;
+import dev.basalt.db.VolumeTypeRepository;
+import dev.basalt.model.VolumeType;
+import java.util.Optional;
+
+/** Finds a volume type by id or name the way Cinder does, with Cinder's not-found messages. */
+final class TypeLookup {
+    private TypeLookup() {
+    }
+
+    /** By id when it looks like one (falling back to a name of that form), else by name; 404 otherwise. */
+    static VolumeType byNameOrId(VolumeTypeRepository types, String nameOrId) {
+        if (Ids.isUuidLike(nameOrId)) {
+            Optional<VolumeType> byId = types.find(nameOrId);
+            if (byId.isPresent()) {
+                return byId.get();
+            }
+            return types.findByName(nameOrId)
+                    .orElseThrow(() -> BasaltException.notFound("Volume type %s could not be found.", nameOrId));
+        }
+        return types.findByName(nameOrId).orElseThrow(
+                () -> BasaltException.notFound("Volume type with name %s could not be found.", nameOrId));
+    }
+
+    /** By id only; 404 otherwise. */
+    static VolumeType byId(VolumeTypeRepository types, String id) {
+        return types.find(id).orElseThrow(() -> BasaltException.notFound("Volume type %s could not be found.", id));
+    }
+}

@@ -1,0 +1,79 @@
+package dev.basalt.api.resources;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.basalt.api.http.ApiRequest;
+import dev.basalt.api.http.JsonBody;
+import dev.basalt.api.http.Links;
+import dev.basalt.model.VolumeType;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Cinder's volume type view. Extra specs are shown in full to administrators and reduced to
+ * the user-visible ones otherwise; {@code qos_specs_id} (always null: no QoS specs yet) only to
+ * administrators; {@code os-volume-type-access:is_public} on show, list and create.
+ */
+final class VolumeTypeView {
+    static final Set<String> USER_VISIBLE_SPECS = Set.of(AvailabilityZones.TYPE_ZONES_SPEC, "multiattach",
+            "replication_enabled");
+
+    private VolumeTypeView() {
+    }
+
+    static JsonBody one(ApiRequest request, VolumeType type, boolean accessAttribute) {
+        return out -> {
+            out.writeStartObject();
+            out.writeFieldName("volume_type");
+            write(out, request, type, accessAttribute);
+            out.writeEndObject();
+        };
+    }
+
+    static JsonBody list(ApiRequest request, List<VolumeType> types, boolean nextLink) {
+        return out -> {
+            out.writeStartObject();
+            out.writeArrayFieldStart("volume_types");
+            for (VolumeType t : types) {
+                write(out, request, t, true);
+            }
+            out.writeEndArray();
+            if (nextLink) {
+                Links.writeNext(out, "volume_type_links", request, "types", types.get(types.size() - 1).id());
+            }
+            out.writeEndObject();
+        };
+    }
+
+    static void write(JsonGenerator out, ApiRequest request, VolumeType type, boolean accessAttribute)
+            throws IOException {
+        boolean admin = request.context().isAdmin();
+        out.writeStartObject();
+        out.writeStringField("id", type.id());
+        out.writeStringField("name", type.name());
+        out.writeBooleanField("is_public", type.isPublic());
+        out.writeStringField("description", type.description());
+        out.writeObjectFieldStart("extra_specs");
+        for (Map.Entry<String, String> e : visibleSpecs(type, admin).entrySet()) {
+            out.writeStringField(e.getKey(), e.getValue());
+        }
+        out.writeEndObject();
+        if (admin) {
+            out.writeNullField("qos_specs_id");
+        }
+        if (accessAttribute) {
+            out.writeBooleanField("os-volume-type-access:is_public", type.isPublic());
+        }
+        out.writeEndObject();
+    }
+
+    static Map<String, String> visibleSpecs(VolumeType type, boolean admin) {
+        Map<String, String> specs = new TreeMap<>(type.extraSpecs());
+        if (!admin) {
+            specs.keySet().retainAll(USER_VISIBLE_SPECS);
+        }
+        return specs;
+    }
+}

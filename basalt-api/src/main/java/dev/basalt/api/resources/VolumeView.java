@@ -1,0 +1,202 @@
+package dev.basalt.api.resources;
+
+import static dev.basalt.api.resources.Fields.bool;
+import static dev.basalt.api.resources.Fields.name;
+import static dev.basalt.api.resources.Fields.nullField;
+import static dev.basalt.api.resources.Fields.string;
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import dev.basalt.api.ApiVersion;
+import dev.basalt.api.Microversions;
+import dev.basalt.api.http.ApiRequest;
+import dev.basalt.api.http.JsonBody;
+import dev.basalt.api.http.Links;
+import dev.basalt.model.Volume;
+import dev.basalt.model.VolumeType;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Cinder's volume views, written straight to the output. The detailed view's fields depend on
+ * the microversion and on whether the caller is an administrator; show and detail-list add the
+ * {@code os-vol-*} attributes that Cinder's extensions add (create and update do not).
+ *
+ * <p>Fields Basalt has no source for yet are written with the value every Basalt volume has:
+ * no encryption, no replication ({@code "disabled"}), no groups, no migration, no provider id, no
+ * cluster, always consuming quota, and {@code shared_targets} true (Cinder's default, the safe
+ * choice for os-brick's locking).
+ */
+public final class VolumeView {
+    public static final String COLLECTION = "volumes";
+
+    private static final SerializableString ID = name("id");
+    private static final SerializableString STATUS = name("status");
+    private static final SerializableString SIZE = name("size");
+    private static final SerializableString AVAILABILITY_ZONE = name("availability_zone");
+    private static final SerializableString CREATED_AT = name("created_at");
+    private static final SerializableString UPDATED_AT = name("updated_at");
+    private static final SerializableString NAME = name("name");
+    private static final SerializableString DESCRIPTION = name("description");
+    private static final SerializableString VOLUME_TYPE = name("volume_type");
+    private static final SerializableString SNAPSHOT_ID = name("snapshot_id");
+    private static final SerializableString SOURCE_VOLID = name("source_volid");
+    private static final SerializableString METADATA = name("metadata");
+    private static final SerializableString USER_ID = name("user_id");
+    private static final SerializableString BOOTABLE = name("bootable");
+    private static final SerializableString ENCRYPTED = name("encrypted");
+    private static final SerializableString REPLICATION_STATUS = name("replication_status");
+    private static final SerializableString CONSISTENCYGROUP_ID = name("consistencygroup_id");
+    private static final SerializableString MULTIATTACH = name("multiattach");
+    private static final SerializableString ATTACHMENTS = name("attachments");
+    private static final SerializableString MIGRATION_STATUS = name("migration_status");
+    private static final SerializableString GROUP_ID = name("group_id");
+    private static final SerializableString PROVIDER_ID = name("provider_id");
+    private static final SerializableString SHARED_TARGETS = name("shared_targets");
+    private static final SerializableString SERVICE_UUID = name("service_uuid");
+    private static final SerializableString CLUSTER_NAME = name("cluster_name");
+    private static final SerializableString VOLUME_TYPE_ID = name("volume_type_id");
+    private static final SerializableString CONSUMES_QUOTA = name("consumes_quota");
+    private static final SerializableString HOST_ATTR = name("os-vol-host-attr:host");
+    private static final SerializableString MIGSTAT_ATTR = name("os-vol-mig-status-attr:migstat");
+    private static final SerializableString NAME_ID_ATTR = name("os-vol-mig-status-attr:name_id");
+    private static final SerializableString TENANT_ATTR = name("os-vol-tenant-attr:tenant_id");
+
+    private final VolumeTypeCache types;
+
+    public VolumeView(VolumeTypeCache types) {
+        this.types = requireNonNull(types, "types");
+    }
+
+    /** What the detailed view of one request shows, worked out once per request. */
+    private record Shape(Links.Collection links, boolean admin, boolean extensionAttributes, boolean typeIdOnly,
+                         boolean groupId, boolean providerId, boolean sharedTargets, boolean clusterName,
+                         boolean typeId, boolean consumesQuota) {
+        static Shape of(ApiRequest request, boolean extensionAttributes) {
+            ApiVersion v = request.version();
+            boolean admin = request.context().isAdmin();
+            return new Shape(Links.forCollection(request, COLLECTION), admin, extensionAttributes && admin,
+                    v.atLeast(Microversions.VOLUME_TYPE_ID_IN_VOLUME_DETAIL),
+                    v.atLeast(Microversions.GROUP_VOLUME),
+                    admin && v.atLeast(Microversions.VOLUME_DETAIL_PROVIDER_ID),
+                    v.atLeast(Microversions.VOLUME_SHARED_TARGETS_AND_SERVICE_FIELDS),
+                    admin && v.atLeast(Microversions.VOLUME_CLUSTER_NAME),
+                    v.atLeast(Microversions.VOLUME_TYPE_ID_IN_VOLUME_DETAIL),
+                    v.atLeast(Microversions.USE_QUOTA));
+        }
+    }
+
+    /** {@code {"volume": {...}}} in the detailed form. */
+    public JsonBody one(ApiRequest request, Volume volume, boolean extensionAttributes) {
+        return out -> {
+            out.writeStartObject();
+            out.writeFieldName("volume");
+            writeDetail(out, Shape.of(request, extensionAttributes), volume);
+            out.writeEndObject();
+        };
+    }
+
+    /** {@code {"volumes": [...], "volumes_links": [...], "count": n}}. */
+    public JsonBody list(ApiRequest request, List<Volume> volumes, boolean detailed, Long count, boolean nextLink) {
+        return out -> {
+            Shape shape = Shape.of(request, true);
+            out.writeStartObject();
+            out.writeArrayFieldStart("volumes");
+            for (Volume v : volumes) {
+                if (detailed) {
+                    writeDetail(out, shape, v);
+                } else {
+                    writeSummary(out, shape.links(), v);
+                }
+            }
+            out.writeEndArray();
+            if (nextLink) {
+                Links.writeNext(out, "volumes_links", request, detailed ? COLLECTION + "/detail" : COLLECTION,
+                        volumes.get(volumes.size() - 1).id());
+            }
+            if (count != null && request.atLeast(Microversions.SUPPORT_COUNT_INFO)) {
+                out.writeNumberField("count", count);
+            }
+            out.writeEndObject();
+        };
+    }
+
+    private static void writeSummary(JsonGenerator out, Links.Collection links, Volume v) throws IOException {
+        out.writeStartObject();
+        string(out, ID, v.id());
+        string(out, NAME, v.name());
+        links.write(out, v.id());
+        out.writeEndObject();
+    }
+
+    private void writeDetail(JsonGenerator out, Shape shape, Volume v) throws IOException {
+        Optional<VolumeType> type = types.byId(v.volumeTypeId());
+        out.writeStartObject();
+        string(out, ID, v.id());
+        string(out, STATUS, v.status().apiName());
+        out.writeFieldName(SIZE);
+        out.writeNumber(v.size());
+        string(out, AVAILABILITY_ZONE, v.availabilityZone());
+        Timestamps.write(out, CREATED_AT, v.createdAt());
+        Timestamps.write(out, UPDATED_AT, v.updatedAt());
+        string(out, NAME, v.name());
+        string(out, DESCRIPTION, v.description());
+        string(out, VOLUME_TYPE, type.map(VolumeType::name).orElse(shape.typeIdOnly() ? null : v.volumeTypeId()));
+        string(out, SNAPSHOT_ID, v.snapshotId());
+        string(out, SOURCE_VOLID, v.sourceVolid());
+        writeMetadata(out, v.metadata());
+        shape.links().write(out, v.id());
+        string(out, USER_ID, v.userId());
+        string(out, BOOTABLE, v.bootable() ? "true" : "false");
+        bool(out, ENCRYPTED, false);
+        string(out, REPLICATION_STATUS, "disabled");
+        nullField(out, CONSISTENCYGROUP_ID);
+        bool(out, MULTIATTACH, v.multiattach());
+        out.writeFieldName(ATTACHMENTS);
+        out.writeStartArray();
+        out.writeEndArray();
+        if (shape.admin()) {
+            nullField(out, MIGRATION_STATUS);
+        }
+        if (shape.groupId()) {
+            nullField(out, GROUP_ID);
+        }
+        if (shape.providerId()) {
+            nullField(out, PROVIDER_ID);
+        }
+        if (shape.sharedTargets()) {
+            bool(out, SHARED_TARGETS, true);
+            string(out, SERVICE_UUID, v.serviceUuid());
+        }
+        if (shape.clusterName()) {
+            nullField(out, CLUSTER_NAME);
+        }
+        if (shape.typeId()) {
+            string(out, VOLUME_TYPE_ID, v.volumeTypeId());
+        }
+        if (shape.consumesQuota()) {
+            bool(out, CONSUMES_QUOTA, true);
+        }
+        if (shape.extensionAttributes()) {
+            string(out, HOST_ATTR, v.host());
+            nullField(out, MIGSTAT_ATTR);
+            nullField(out, NAME_ID_ATTR);
+            string(out, TENANT_ATTR, v.projectId());
+        }
+        out.writeEndObject();
+    }
+
+    static void writeMetadata(JsonGenerator out, Map<String, String> metadata) throws IOException {
+        out.writeFieldName(METADATA);
+        out.writeStartObject();
+        Map<String, String> ordered = metadata.size() <= 1 ? metadata : new TreeMap<>(metadata);
+        for (Map.Entry<String, String> e : ordered.entrySet()) {
+            out.writeStringField(e.getKey(), e.getValue());
+        }
+        out.writeEndObject();
+    }
+}

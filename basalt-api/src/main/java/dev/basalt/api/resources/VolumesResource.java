@@ -1,0 +1,306 @@
+package dev.basalt.api.resources;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.basalt.api.ApiSettings;
+import dev.basalt.api.Microversions;
+import dev.basalt.api.RequestContext;
+import dev.basalt.api.auth.Policy;
+import dev.basalt.api.http.ApiRequest;
+import dev.basalt.api.http.ApiResponse;
+import dev.basalt.api.http.Router;
+import dev.basalt.api.validation.Schemas;
+import dev.basalt.bus.Address;
+import dev.basalt.bus.Bus;
+import dev.basalt.common.BasaltException;
+import dev.basalt.common.Fault;
+import dev.basalt.common.Ids;
+import dev.basalt.db.Page;
+import dev.basalt.db.VolumeRepository;
+import dev.basalt.db.VolumeSummary;
+import dev.basalt.db.VolumeTypeRepository;
+import dev.basalt.model.AttachStatus;
+import dev.basalt.model.Volume;
+import dev.basalt.model.VolumeStatus;
+import dev.basalt.model.VolumeType;
+import dev.basalt.model.messages.DeleteVolume;
+import dev.basalt.model.messages.ScheduleVolume;
+import dev.basalt.model.messages.Topics;
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code /volumes}: list (summary and detail), summary, show, create, update and delete.
+ * Create writes the row ({@code creating}) and asks the scheduler to place it; delete moves a
+ * placed volume to {@code deleting} and asks its volume service to remove it.
+ */
+public final class VolumesResource {
+    private static final Logger LOG = LoggerFactory.getLogger(VolumesResource.class);
+
+    /** Statuses a volume may be deleted from without {@code force} (Cinder's list). */
+    static final Set<VolumeStatus> DELETABLE = EnumSet.of(VolumeStatus.AVAILABLE, VolumeStatus.ERROR,
+            VolumeStatus.ERROR_RESTORING, VolumeStatus.ERROR_EXTENDING);
+    private static final String NOT_DELETABLE = "Invalid volume: Volume status must be available or error or"
+            + " error_restoring or error_extending or error_managing and must not be migrating, attached, belong to"
+            + " a group, have snapshots, awaiting a transfer, or be disassociated from snapshots after volume"
+            + " transfer.";
+    private static final String FORCE_NOT_DELETABLE = "Invalid volume: Volume must not be migrating, attached,"
+            + " belong to a group, have snapshots, awaiting a transfer, or be disassociated from snapshots after"
+            + " volume transfer.";
+
+    private final ApiSettings settings;
+    private final VolumeRepository volumes;
+    private final VolumeTypeRepository types;
+    private final DefaultTypes defaultTypes;
+    private final AvailabilityZones zones;
+    private final VolumeView view;
+    private final Schemas schemas;
+    private final Bus bus;
+    private final Clock clock;
+
+    public VolumesResource(ApiSettings settings, VolumeRepository volumes, VolumeTypeRepository types,
+                           DefaultTypes defaultTypes, AvailabilityZones zones, VolumeView view, Schemas schemas,
+                           Bus bus, Clock clock) {
+        this.settings = requireNonNull(settings, "settings");
+        this.volumes = requireNonNull(volumes, "volumes");
+        this.types = requireNonNull(types, "types");
+        this.defaultTypes = requireNonNull(defaultTypes, "defaultTypes");
+        this.zones = requireNonNull(zones, "zones");
+        this.view = requireNonNull(view, "view");
+        this.schemas = requireNonNull(schemas, "schemas");
+        this.bus = requireNonNull(bus, "bus");
+        this.clock = requireNonNull(clock, "clock");
+    }
+
+    public void register(Router.Builder routes) {
+        routes.get("/volumes", r -> list(r, false))
+                .get("/volumes/detail", r -> list(r, true))
+                .add("GET", "/volumes/summary", Microversions.VOLUME_SUMMARY, this::summary)
+                .get("/volumes/{id}", this::show)
+                .post("/volumes", this::create)
+                .put("/volumes/{id}", this::update)
+                .delete("/volumes/{id}", this::delete);
+    }
+
+    /** The volume the caller may see: any project's for an administrator, else only its own; 404 otherwise. */
+    Volume visible(RequestContext context, String id) {
+        Optional<Volume> found = context.isAdmin() ? volumes.find(id) : volumes.find(id, context.projectId());
+        return found.orElseThrow(() -> BasaltException.notFound("Volume %s could not be found.", id));
+    }
+
+    ApiResponse list(ApiRequest request, boolean detailed) {
+        VolumeFilters.Result parsed = VolumeFilters.parse(request.query(), request.version(), request.context(),
+                settings.maxLimit());
+        if (parsed.query() == null) {
+            return ApiResponse.ok(view.list(request, List.of(), detailed, parsed.withCount() ? 0L : null, false));
+        }
+        Page<Volume> page = volumes.list(parsed.query());
+        boolean next = parsed.page().hasNext(page.items().size(), page.total());
+        return ApiResponse.ok(view.list(request, page.items(), detailed, page.total(), next));
+    }
+
+    ApiResponse summary(ApiRequest request) {
+        RequestContext context = request.context();
+        boolean allTenants = context.isAdmin() && Booleans.param("all_tenants", request.query().get("all_tenants"), false);
+        VolumeSummary summary = volumes.summary(allTenants ? null : context.projectId());
+        boolean withMetadata = request.atLeast(Microversions.VOLUME_SUMMARY_METADATA);
+        return ApiResponse.ok(out -> {
+            out.writeStartObject();
+            out.writeObjectFieldStart("volume-summary");
+            out.writeNumberField("total_count", summary.count());
+            out.writeNumberField("total_size", summary.totalSize());
+            if (withMetadata) {
+                out.writeObjectFieldStart("metadata");
+                for (Map.Entry<String, List<String>> e : summary.metadata().entrySet()) {
+                    out.writeArrayFieldStart(e.getKey());
+                    for (String v : e.getValue()) {
+                        out.writeString(v);
+                    }
+                    out.writeEndArray();
+                }
+                out.writeEndObject();
+            }
+            out.writeEndObject();
+            out.writeEndObject();
+        });
+    }
+
+    ApiResponse show(ApiRequest request) {
+        Volume volume = visible(request.context(), request.path("id"));
+        return ApiResponse.ok(view.one(request, volume, true));
+    }
+
+    ApiResponse create(ApiRequest request) {
+        JsonNode body = request.validBody(schemas.volumeCreate(request.version()));
+        JsonNode volume = body.get("volume");
+        if (volume == null || !volume.isObject()) {
+            throw BasaltException.badRequest("Invalid input for field/attribute volume. Value: %s. It is not of type"
+                    + " 'object'", volume);
+        }
+        refuseUnsupportedSources(volume);
+        if (Booleans.fromJson(volume.get("multiattach"), false)) {
+            throw BasaltException.badRequest("multiattach parameter has been removed. The default behavior is to use"
+                    + " multiattach enabled volume types. Contact your administrator to create a multiattach enabled"
+                    + " volume type and use it to create multiattach volumes.");
+        }
+        String name = text(volume, "name", text(volume, "display_name", null));
+        String description = text(volume, "description", text(volume, "display_description", null));
+        int size = size(volume.get("size"));
+
+        RequestContext context = request.context();
+        VolumeType type = resolveType(context, text(volume, "volume_type", null));
+        String zone = zones.choose(text(volume, "availability_zone", null), type);
+        Map<String, String> metadata = stringMap(volume.get("metadata"));
+        boolean multiattach = "<is> True".equals(type.extraSpecs().get("multiattach"));
+
+        Volume row = new Volume(Ids.newId(), context.projectId(), context.userId(), name, description, size,
+                VolumeStatus.CREATING, AttachStatus.DETACHED, zone, null, type.id(), false, multiattach, null, null,
+                null, null, metadata, Timestamps.now(clock), null, null);
+        volumes.create(row);
+        try {
+            bus.cast(Address.anyOf(Topics.SCHEDULER), Topics.SCHEDULE_CREATE_VOLUME,
+                    new ScheduleVolume(row.id(), context.requestId()));
+        } catch (RuntimeException e) {
+            LOG.error("{} could not ask the scheduler to place volume {}", context.requestId(), row.id(), e);
+            volumes.deleteIfUnplaced(row.id());
+            throw new BasaltException(Fault.SERVICE_UNAVAILABLE,
+                    "The scheduler could not be reached; the volume was not created. Try again later.");
+        }
+        LOG.info("{} volume {} of {} GiB requested by project {}", context.requestId(), row.id(), size,
+                context.projectId());
+        return ApiResponse.accepted(view.one(request, row, false));
+    }
+
+    ApiResponse update(ApiRequest request) {
+        JsonNode body = request.validBody(schemas.volumeUpdate(request.version()));
+        JsonNode fields = body.get("volume");
+        Volume volume = visible(request.context(), request.path("id"));
+        if (volume.status() == VolumeStatus.MAINTENANCE) {
+            throw BasaltException.badRequest("Invalid volume: The volume cannot be updated during maintenance.");
+        }
+        Optional<String> name = Optional.empty();
+        Optional<String> description = Optional.empty();
+        if (fields.has("display_name")) {
+            name = Optional.ofNullable(text(fields, "display_name", null));
+        }
+        if (fields.has("name")) {
+            name = Optional.ofNullable(text(fields, "name", null));
+        }
+        if (fields.has("display_description")) {
+            description = Optional.ofNullable(text(fields, "display_description", null));
+        }
+        if (fields.has("description")) {
+            description = Optional.ofNullable(text(fields, "description", null));
+        }
+        if (!volumes.rename(volume.id(), name, description)) {
+            throw BasaltException.notFound("Volume %s could not be found.", volume.id());
+        }
+        if (fields.has("metadata")) {
+            volumes.replaceMetadata(volume.id(), stringMap(fields.get("metadata")));
+        }
+        Volume updated = visible(request.context(), volume.id());
+        return ApiResponse.ok(view.one(request, updated, false));
+    }
+
+    ApiResponse delete(ApiRequest request) {
+        RequestContext context = request.context();
+        Booleans.param("cascade", request.query().get("cascade"), false);
+        boolean force = request.atLeast(Microversions.VOLUME_DELETE_FORCE)
+                && Booleans.param("force", request.query().get("force"), false);
+        Volume volume = visible(context, request.path("id"));
+        if (force) {
+            Policy.requireAdmin(context, "volume_extension:volume_admin_actions:force_delete");
+        }
+        if (volume.host() == null && volumes.deleteIfUnplaced(volume.id())) {
+            LOG.info("{} volume {} was never placed; removed it", context.requestId(), volume.id());
+            return ApiResponse.status(202);
+        }
+        if (volume.host() == null) {
+            volume = visible(context, volume.id());
+            if (volume.host() == null) {
+                throw BasaltException.conflict("Volume %s changed while it was being deleted; try again.", volume.id());
+            }
+        }
+        if (volume.attachStatus() == AttachStatus.ATTACHED) {
+            throw BasaltException.badRequest(force ? FORCE_NOT_DELETABLE : NOT_DELETABLE);
+        }
+        Set<VolumeStatus> expected = force ? EnumSet.allOf(VolumeStatus.class) : DELETABLE;
+        if (!volumes.transition(volume.id(), expected, VolumeStatus.DELETING)) {
+            throw BasaltException.badRequest(force ? FORCE_NOT_DELETABLE : NOT_DELETABLE);
+        }
+        try {
+            bus.cast(Address.of(Topics.VOLUME, volume.backend()), Topics.DELETE_VOLUME,
+                    new DeleteVolume(volume.id(), context.requestId()));
+        } catch (RuntimeException e) {
+            LOG.error("{} could not ask {} to delete volume {}", context.requestId(), volume.backend(), volume.id(), e);
+            volumes.transition(volume.id(), Set.of(VolumeStatus.DELETING), volume.status());
+            throw new BasaltException(Fault.SERVICE_UNAVAILABLE,
+                    "The volume service could not be reached; the volume was not deleted. Try again later.");
+        }
+        LOG.info("{} volume {} is being deleted by {}", context.requestId(), volume.id(), volume.backend());
+        return ApiResponse.status(202);
+    }
+
+    private VolumeType resolveType(RequestContext context, String requested) {
+        if (requested != null && !requested.isEmpty()) {
+            return TypeLookup.byNameOrId(types, requested);
+        }
+        return defaultTypes.forProject(context.projectId()).orElseThrow(() -> new BasaltException(Fault.INTERNAL,
+                "The request cannot be fulfilled as the default volume type " + settings.defaultVolumeType()
+                        + " cannot be found."));
+    }
+
+    private static void refuseUnsupportedSources(JsonNode volume) {
+        refuse(volume, "snapshot_id", "Creating a volume from a snapshot");
+        refuse(volume, "source_volid", "Cloning a volume (source_volid)");
+        refuse(volume, "backup_id", "Creating a volume from a backup");
+        refuse(volume, "imageRef", "Creating a volume from an image");
+        refuse(volume, "image_id", "Creating a volume from an image");
+        refuse(volume, "consistencygroup_id", "Creating a volume in a consistency group");
+        refuse(volume, "group_id", "Creating a volume in a group");
+    }
+
+    private static void refuse(JsonNode volume, String field, String what) {
+        JsonNode value = volume.get(field);
+        if (value != null && !value.isNull() && !(value.isTextual() && value.textValue().isEmpty())) {
+            throw BasaltException.badRequest("%s is not supported yet (%s was given).", what, field);
+        }
+    }
+
+    private static int size(JsonNode size) {
+        if (size == null || size.isNull()) {
+            throw BasaltException.badRequest("Invalid input received: Volume size 'None' must be an integer and"
+                    + " greater than 0");
+        }
+        long value = size.isIntegralNumber() ? size.longValue() : Long.parseLong(size.textValue());
+        return (int) value;
+    }
+
+    /** A string field, stripped of surrounding white space as Cinder does; {@code fallback} when absent. */
+    static String text(JsonNode object, String field, String fallback) {
+        JsonNode node = object.get(field);
+        if (node == null) {
+            return fallback;
+        }
+        return node.isNull() ? null : node.asText().strip();
+    }
+
+    static Map<String, String> stringMap(JsonNode object) {
+        Map<String, String> map = new LinkedHashMap<>();
+        if (object == null || object.isNull()) {
+            return map;
+        }
+        for (Map.Entry<String, JsonNode> e : object.properties()) {
+            map.put(e.getKey(), e.getValue().asText());
+        }
+        return map;
+    }
+}

@@ -1,0 +1,78 @@
+package dev.basalt.api.validation;
+
+import com.networknt.schema.ExecutionContext;
+import com.networknt.schema.Format;
+import dev.basalt.common.Ids;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * The string formats Cinder's request schemas use, and how each explains a value it rejects.
+ * A format checks strings only; other types pass it untouched.
+ */
+final class CinderFormats {
+    static final long DB_MAX_INT = 2147483647L;
+    private static final Set<String> LOG_LEVELS = Set.of("INFO", "WARNING", "ERROR", "DEBUG");
+
+    private record Named(String name, String explanation, Predicate<String> accepts) implements Format {
+        @Override
+        public String getName() {
+            return name;
+        }
+
+        @Override
+        public boolean matches(ExecutionContext context, String value) {
+            return accepts.test(value);
+        }
+    }
+
+    private static final List<Named> ALL = List.of(
+            new Named("cinder-uuid", "is not a valid UUID", Ids::isUuidLike),
+            new Named("cinder-volume-size", "is not an integer between 1 and " + DB_MAX_INT, CinderFormats::isVolumeSize),
+            new Named("cinder-name", "can not be empty", v -> !v.strip().isEmpty()),
+            new Named("cinder-trimmed-255", "is longer than 255 characters", v -> v.strip().length() <= 255),
+            new Named("cinder-disabled-reason", "must be 1 to 255 characters long without surrounding white space",
+                    v -> !v.strip().isEmpty() && v.strip().length() <= 255),
+            new Named("cinder-printable", "contains characters that are not printable", CinderFormats::isPrintable),
+            new Named("cinder-log-level", "is not a valid log level (INFO, WARNING, ERROR or DEBUG)",
+                    v -> LOG_LEVELS.contains(v.toUpperCase(Locale.ROOT))));
+
+    private static final Map<String, String> EXPLANATIONS = Map.copyOf(
+            ALL.stream().collect(java.util.stream.Collectors.toMap(Named::name, Named::explanation)));
+
+    private CinderFormats() {
+    }
+
+    static List<? extends Format> all() {
+        return ALL;
+    }
+
+    static String explain(String formatName) {
+        return EXPLANATIONS.getOrDefault(formatName, "does not match the format " + formatName);
+    }
+
+    private static boolean isVolumeSize(String value) {
+        if (value.isEmpty() || value.length() > 12) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            if (!Character.isDigit(value.charAt(i)) || value.charAt(i) > '9') {
+                return false;
+            }
+        }
+        long n = Long.parseLong(value);
+        return n >= 1 && n <= DB_MAX_INT;
+    }
+
+    /** Letters, marks, numbers, punctuation, symbols and spaces; no control or other separators. */
+    private static boolean isPrintable(String value) {
+        return value.codePoints().allMatch(cp -> switch (Character.getType(cp)) {
+            case Character.CONTROL, Character.FORMAT, Character.PRIVATE_USE, Character.SURROGATE,
+                 Character.UNASSIGNED, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR -> false;
+            default -> true;
+        });
+    }
+}

@@ -1,0 +1,169 @@
+package dev.basalt.api.validation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.JsonMetaSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
+import dev.basalt.api.ApiVersion;
+import dev.basalt.api.Microversions;
+import dev.basalt.common.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+/**
+ * Every request schema of the API, read from {@code schemas/*.json} and compiled once. Where
+ * Cinder's schema changes with the microversion, the later variants are derived from the base
+ * the way Cinder derives them.
+ */
+public final class Schemas {
+    private final JsonSchemaFactory factory;
+    private final SchemaValidatorsConfig config;
+
+    private final RequestSchema volumeCreate;
+    private final RequestSchema volumeCreate313;
+    private final RequestSchema volumeCreate347;
+    private final RequestSchema volumeCreate353;
+    private final RequestSchema volumeUpdate;
+    private final RequestSchema volumeUpdate353;
+    private final RequestSchema metadataCreate;
+    private final RequestSchema metadataUpdate;
+    private final RequestSchema typeCreate;
+    private final RequestSchema typeUpdate;
+    private final RequestSchema extraSpecsCreate;
+    private final RequestSchema extraSpecsUpdate;
+    private final RequestSchema defaultTypeSet;
+    private final RequestSchema serviceEnable;
+    private final RequestSchema serviceDisableLogReason;
+    private final RequestSchema serviceSetLog;
+    private final RequestSchema serviceGetLog;
+
+    public Schemas() {
+        JsonMetaSchema meta = JsonMetaSchema.builder(JsonMetaSchema.getV4()).formats(CinderFormats.all()).build();
+        this.factory = JsonSchemaFactory.builder(JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4))
+                .metaSchema(meta).defaultMetaSchemaIri(meta.getIri()).build();
+        this.config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
+
+        ObjectNode create = read("volume-create");
+        volumeCreate = compile("volume-create", create);
+        ObjectNode create313 = create.deepCopy();
+        volumeProperties(create313).set("group_id", Json.mapper().createObjectNode()
+                .<ObjectNode>set("type", Json.mapper().createArrayNode().add("string").add("null"))
+                .put("minLength", 0).put("maxLength", 255));
+        volumeCreate313 = compile("volume-create-3.13", create313);
+        ObjectNode create347 = create313.deepCopy();
+        volumeProperties(create347).set("backup_id", Json.mapper().createObjectNode()
+                .<ObjectNode>set("type", Json.mapper().createArrayNode().add("string").add("null"))
+                .put("format", "cinder-uuid"));
+        volumeCreate347 = compile("volume-create-3.47", create347);
+        ObjectNode create353 = create347.deepCopy();
+        volume(create353).put("additionalProperties", false);
+        volumeCreate353 = compile("volume-create-3.53", create353);
+
+        ObjectNode update = read("volume-update");
+        volumeUpdate = compile("volume-update", update);
+        ObjectNode update353 = update.deepCopy();
+        volume(update353).put("minProperties", 1);
+        volumeUpdate353 = compile("volume-update-3.53", update353);
+
+        metadataCreate = load("volume-metadata-create");
+        metadataUpdate = load("volume-metadata-update");
+        typeCreate = load("type-create");
+        typeUpdate = load("type-update");
+        extraSpecsCreate = load("extra-specs-create");
+        extraSpecsUpdate = load("extra-specs-update");
+        defaultTypeSet = load("default-type-set");
+        serviceEnable = load("service-enable");
+        serviceDisableLogReason = load("service-disable-log-reason");
+        serviceSetLog = load("service-set-log");
+        serviceGetLog = load("service-get-log");
+    }
+
+    public RequestSchema volumeCreate(ApiVersion v) {
+        if (v.atLeast(Microversions.SUPPORT_VOLUME_SCHEMA_CHANGES)) {
+            return volumeCreate353;
+        }
+        if (v.atLeast(Microversions.VOLUME_CREATE_FROM_BACKUP)) {
+            return volumeCreate347;
+        }
+        return v.atLeast(Microversions.GROUP_VOLUME) ? volumeCreate313 : volumeCreate;
+    }
+
+    public RequestSchema volumeUpdate(ApiVersion v) {
+        return v.atLeast(Microversions.SUPPORT_VOLUME_SCHEMA_CHANGES) ? volumeUpdate353 : volumeUpdate;
+    }
+
+    public RequestSchema metadataCreate() {
+        return metadataCreate;
+    }
+
+    public RequestSchema metadataUpdate() {
+        return metadataUpdate;
+    }
+
+    public RequestSchema typeCreate() {
+        return typeCreate;
+    }
+
+    public RequestSchema typeUpdate() {
+        return typeUpdate;
+    }
+
+    public RequestSchema extraSpecsCreate() {
+        return extraSpecsCreate;
+    }
+
+    public RequestSchema extraSpecsUpdate() {
+        return extraSpecsUpdate;
+    }
+
+    public RequestSchema defaultTypeSet() {
+        return defaultTypeSet;
+    }
+
+    public RequestSchema serviceEnable() {
+        return serviceEnable;
+    }
+
+    public RequestSchema serviceDisableLogReason() {
+        return serviceDisableLogReason;
+    }
+
+    public RequestSchema serviceSetLog() {
+        return serviceSetLog;
+    }
+
+    public RequestSchema serviceGetLog() {
+        return serviceGetLog;
+    }
+
+    private RequestSchema load(String name) {
+        return compile(name, read(name));
+    }
+
+    private RequestSchema compile(String name, JsonNode schema) {
+        return new RequestSchema(name, factory.getSchema(schema, config));
+    }
+
+    private static ObjectNode volume(ObjectNode schema) {
+        return (ObjectNode) schema.get("properties").get("volume");
+    }
+
+    private static ObjectNode volumeProperties(ObjectNode schema) {
+        return (ObjectNode) volume(schema).get("properties");
+    }
+
+    private static ObjectNode read(String name) {
+        String path = "/dev/basalt/api/schemas/" + name + ".json";
+        try (InputStream in = Schemas.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("missing schema resource " + path);
+            }
+            return (ObjectNode) Json.mapper().readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read schema " + path, e);
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package dev.basalt.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.basalt.model.messages.Topics;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class ServicesAndZonesTest {
+    static TestApi api;
+
+    @BeforeAll
+    static void start() {
+        api = new TestApi();
+        api.services.register("east@file", Topics.VOLUME_BINARY, Topics.VOLUME, "east");
+    }
+
+    @AfterAll
+    static void stop() {
+        api.close();
+    }
+
+    private static JsonNode service(JsonNode list, String host, String binary) {
+        for (JsonNode s : list.get("services")) {
+            if (s.get("host").asText().equals(host) && s.get("binary").asText().equals(binary)) {
+                return s;
+            }
+        }
+        throw new AssertionError("no " + binary + " on " + host + " in " + list);
+    }
+
+    @Test
+    void listsServicesWithVersionedFields() {
+        JsonNode v30 = api.get(TestApi.p("/os-services")).json();
+        assertThat(v30.get("services")).hasSize(3);
+        JsonNode volume = service(v30, TestApi.BACKEND, Topics.VOLUME_BINARY);
+        assertThat(volume.get("state").asText()).isEqualTo("up");
+        assertThat(volume.get("status").asText()).isEqualTo("enabled");
+        assertThat(volume.get("zone").asText()).isEqualTo("nova");
+        assertThat(volume.get("updated_at").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}");
+        assertThat(volume.get("disabled_reason").isNull()).isTrue();
+        assertThat(volume.get("frozen").asBoolean()).isFalse();
+        assertThat(volume.has("cluster")).isFalse();
+        assertThat(volume.has("backend_state")).isFalse();
+        assertThat(service(v30, "test", Topics.SCHEDULER_BINARY).has("frozen")).isFalse();
+
+        JsonNode v37 = api.get(TestApi.p("/os-services"), "3.7").json();
+        assertThat(service(v37, TestApi.BACKEND, Topics.VOLUME_BINARY).get("cluster").isNull()).isTrue();
+        JsonNode v349 = api.get(TestApi.p("/os-services"), "3.49").json();
+        assertThat(service(v349, TestApi.BACKEND, Topics.VOLUME_BINARY).get("backend_state").asText()).isEqualTo("up");
+        assertThat(service(v349, "test", Topics.SCHEDULER_BINARY).has("backend_state")).isFalse();
+
+        assertThat(api.get(TestApi.p("/os-services?binary=cinder-scheduler")).json().get("services")).hasSize(1);
+        assertThat(api.get(TestApi.p("/os-services?host=east@file")).json().get("services")).hasSize(1);
+    }
+
+    @Test
+    void servicesGoDownWhenTheyStopHeartbeating() {
+        try (TestApi later = new TestApi()) {
+            later.clock.advance(Duration.ofMinutes(5));
+            JsonNode list = later.get(TestApi.p("/os-services"), "3.49").json();
+            JsonNode volume = service(list, TestApi.BACKEND, Topics.VOLUME_BINARY);
+            assertThat(volume.get("state").asText()).isEqualTo("down");
+            assertThat(volume.get("backend_state").asText()).isEqualTo("down");
+        }
+    }
+
+    @Test
+    void enableDisableAndReason() {
+        String body = "{\"host\": \"east@file\", \"binary\": \"cinder-volume\"}";
+        TestApi.Reply disabled = api.put(TestApi.p("/os-services/disable"), body);
+        assertThat(disabled.status()).isEqualTo(200);
+        assertThat(disabled.json().get("status").asText()).isEqualTo("disabled");
+        assertThat(disabled.json().get("disabled").asBoolean()).isTrue();
+        JsonNode zones = api.get(TestApi.p("/os-availability-zone")).json().get("availabilityZoneInfo");
+        boolean eastAvailable = true;
+        for (JsonNode z : zones) {
+            if (z.get("zoneName").asText().equals("east")) {
+                eastAvailable = z.get("zoneState").get("available").asBoolean();
+            }
+        }
+        assertThat(eastAvailable).isFalse();
+
+        TestApi.Reply reason = api.put(TestApi.p("/os-services/disable-log-reason"),
+                "{\"host\": \"east@file\", \"binary\": \"cinder-volume\", \"disabled_reason\": \"maintenance\"}");
+        assertThat(reason.json().get("disabled_reason").asText()).isEqualTo("maintenance");
+        assertThat(service(api.get(TestApi.p("/os-services")).json(), "east@file", Topics.VOLUME_BINARY)
+                .get("disabled_reason").asText()).isEqualTo("maintenance");
+
+        TestApi.Reply enabled = api.put(TestApi.p("/os-services/enable"), body);
+        assertThat(enabled.json().get("status").asText()).isEqualTo("enabled");
+        assertThat(enabled.json().get("disabled").asBoolean()).isFalse();
+        JsonNode after = service(api.get(TestApi.p("/os-services")).json(), "east@file", Topics.VOLUME_BINARY);
+        assertThat(after.get("status").asText()).isEqualTo("enabled");
+        assertThat(after.get("disabled_reason").isNull()).isTrue();
+    }
+
+    @Test
+    void serviceActionErrors() {
+        TestApi.Reply unknown = api.put(TestApi.p("/os-services/enable"), "{\"host\": \"nowhere\", \"binary\": \"cinder-volume\"}");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.faultMessage()).isEqualTo("Service cinder-volume could not be found on host nowhere.");
+        assertThat(api.put(TestApi.p("/os-services/enable"), "{\"binary\": \"cinder-volume\"}").status()).isEqualTo(400);
+        assertThat(api.put(TestApi.p("/os-services/enable"), "{\"host\": \"east@file\"}").status()).isEqualTo(400);
+        assertThat(api.put(TestApi.p("/os-services/enable"), "{\"host\": \"east@file\", \"binary\": \"x\", \"y\": 1}")
+                .status()).isEqualTo(400);
+        assertThat(api.put(TestApi.p("/os-services/disable-log-reason"),
+                "{\"host\": \"east@file\", \"binary\": \"cinder-volume\", \"disabled_reason\": \"   \"}").status())
+                .isEqualTo(400);
+    }
+
+    @Test
+    void availabilityZonesOfVolumeServices() {
+        JsonNode zones = api.get(TestApi.p("/os-availability-zone")).json().get("availabilityZoneInfo");
+        assertThat(zones.get(0).get("zoneName").asText()).isNotEmpty();
+        boolean sawNova = false;
+        for (JsonNode z : zones) {
+            if (z.get("zoneName").asText().equals("nova")) {
+                sawNova = true;
+                assertThat(z.get("zoneState").get("available").asBoolean()).isTrue();
+            }
+        }
+        assertThat(sawNova).isTrue();
+        assertThat(api.post(TestApi.p("/volumes"), "{\"volume\": {\"size\": 1, \"availability_zone\": \"east\"}}")
+                .status()).isEqualTo(202);
+    }
+
+    @Test
+    void logLevelsFrom332() {
+        assertThat(api.put(TestApi.p("/os-services/get-log"), "{}", "3.31").status()).isEqualTo(404);
+        TestApi.Reply set = api.put(TestApi.p("/os-services/set-log"),
+                "{\"binary\": \"cinder-api\", \"prefix\": \"dev.basalt.api\", \"level\": \"debug\"}", "3.32");
+        assertThat(set.status()).isEqualTo(202);
+        TestApi.Reply got = api.put(TestApi.p("/os-services/get-log"),
+                "{\"binary\": \"cinder-api\", \"prefix\": \"dev.basalt.api\"}", "3.32");
+        assertThat(got.status()).isEqualTo(200);
+        JsonNode entry = got.json().get("log_levels").get(0);
+        assertThat(entry.get("binary").asText()).isEqualTo("cinder-api");
+        assertThat(entry.get("host").asText()).isEqualTo("api-host");
+        assertThat(entry.get("levels").get("dev.basalt.api").asText()).isEqualTo("DEBUG");
+        api.put(TestApi.p("/os-services/set-log"),
+                "{\"binary\": \"cinder-api\", \"prefix\": \"dev.basalt.api\", \"level\": \"INFO\"}", "3.32");
+        assertThat(api.put(TestApi.p("/os-services/set-log"), "{\"binary\": \"cinder-api\", \"level\": \"LOUD\"}",
+                "3.32").status()).isEqualTo(400);
+        assertThat(api.put(TestApi.p("/os-services/set-log"), "{\"binary\": \"cinder-nothing\", \"level\": \"INFO\"}",
+                "3.32").status()).isEqualTo(400);
+    }
+}

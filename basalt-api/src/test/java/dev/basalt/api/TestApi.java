@@ -1,0 +1,294 @@
+package dev.basalt.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.basalt.bus.Endpoint;
+import dev.basalt.bus.InJvmBus;
+import dev.basalt.bus.Subscription;
+import dev.basalt.common.Ids;
+import dev.basalt.common.Json;
+import dev.basalt.db.Database;
+import dev.basalt.db.DefaultTypeRepository;
+import dev.basalt.db.JdbcTarget;
+import dev.basalt.db.MessageRepository;
+import dev.basalt.db.ServiceRepository;
+import dev.basalt.db.VolumeRepository;
+import dev.basalt.db.VolumeTypeRepository;
+import dev.basalt.model.ServiceRecord;
+import dev.basalt.model.VolumeStatus;
+import dev.basalt.model.messages.DeleteVolume;
+import dev.basalt.model.messages.ScheduleVolume;
+import dev.basalt.model.messages.Topics;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A running API on an ephemeral port with the real parts behind it: an H2 database, the in-JVM
+ * bus, a stand-in scheduler that places every volume on {@code test@file#pool} and marks it
+ * available, and a stand-in volume service that removes deleted volumes (unless told to hold).
+ */
+final class TestApi implements AutoCloseable {
+    static final String BACKEND = "test@file";
+    static final String USER = "alice";
+    static final String PROJECT = "b0c2e4f6a8d0";
+    static final String TOKEN = USER + ":" + PROJECT;
+
+    final Database db;
+    final VolumeRepository volumes;
+    final VolumeTypeRepository types;
+    final DefaultTypeRepository defaultTypes;
+    final ServiceRepository services;
+    final MessageRepository messages;
+    final InJvmBus bus;
+    final MutableClock clock = new MutableClock();
+    final ApiServer server;
+    final String base;
+    final ServiceRecord volumeService;
+    final List<ScheduleVolume> scheduled = new CopyOnWriteArrayList<>();
+    final List<DeleteVolume> deletes = new CopyOnWriteArrayList<>();
+    volatile boolean holdDeletes;
+    volatile boolean holdScheduling;
+    private final Subscription scheduler;
+    private final Subscription volumeEndpoint;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    TestApi() {
+        this(settings(1000));
+    }
+
+    /** Loopback, ephemeral port, noauth, the given osapi_max_limit. */
+    static ApiSettings settings(int maxLimit) {
+        ApiSettings d = ApiSettings.defaults();
+        return new ApiSettings("127.0.0.1", 0, ApiSettings.NOAUTH, maxLimit, d.defaultVolumeType(), null, "nova",
+                false, java.time.Duration.ofSeconds(60), "api-host", null, d.maxRequestBodySize());
+    }
+
+    TestApi(ApiSettings settings) {
+        this(settings, null);
+    }
+
+    /** With {@code authenticator} instead of the one the settings name (null: the settings'). */
+    TestApi(ApiSettings settings, dev.basalt.api.auth.Authenticator authenticator) {
+        db = Database.open(JdbcTarget.parse("jdbc:h2:mem:" + Ids.newId() + ";DB_CLOSE_DELAY=-1"), 8);
+        volumes = new VolumeRepository(db);
+        types = new VolumeTypeRepository(db);
+        defaultTypes = new DefaultTypeRepository(db);
+        services = new ServiceRepository(db);
+        messages = new MessageRepository(db);
+        types.ensure(settings.defaultVolumeType(), "Default Volume Type");
+        volumeService = services.register(BACKEND, Topics.VOLUME_BINARY, Topics.VOLUME, "nova");
+        services.register("test", Topics.SCHEDULER_BINARY, Topics.SCHEDULER, "nova");
+        bus = new InJvmBus();
+        scheduler = bus.serve(Topics.SCHEDULER, "test", Endpoint.builder()
+                .on(Topics.SCHEDULE_CREATE_VOLUME, ScheduleVolume.class, msg -> {
+                    scheduled.add(msg);
+                    if (!holdScheduling && volumes.place(msg.volumeId(), BACKEND + "#pool", volumeService.uuid())) {
+                        volumes.markAvailable(msg.volumeId());
+                    }
+                    return null;
+                }).build());
+        volumeEndpoint = bus.serve(Topics.VOLUME, BACKEND, Endpoint.builder()
+                .on(Topics.DELETE_VOLUME, DeleteVolume.class, msg -> {
+                    deletes.add(msg);
+                    if (!holdDeletes) {
+                        volumes.delete(msg.volumeId());
+                    }
+                    return null;
+                }).build());
+        server = authenticator == null
+                ? new ApiServer(settings, volumes, types, defaultTypes, services, messages, bus, clock)
+                : new ApiServer(settings, volumes, types, defaultTypes, services, messages, bus, clock, authenticator);
+        int port = server.start();
+        base = "http://127.0.0.1:" + port;
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+        scheduler.close();
+        volumeEndpoint.close();
+        bus.close();
+        db.close();
+    }
+
+    /** An HTTP answer: status, headers, and the body parsed as JSON (null when empty). */
+    record Reply(int status, Map<String, List<String>> headers, String text, JsonNode json) {
+        String header(String name) {
+            for (Map.Entry<String, List<String>> e : headers.entrySet()) {
+                if (e.getKey().equalsIgnoreCase(name)) {
+                    return e.getValue().get(0);
+                }
+            }
+            return null;
+        }
+
+        /** The fault's message, checking the body has Cinder's fault shape. */
+        String faultMessage() {
+            if (json == null || !json.isObject() || json.size() != 1) {
+                throw new AssertionError("not a fault body: " + text);
+            }
+            JsonNode inner = json.elements().next();
+            if (inner.get("code").asInt() != status) {
+                throw new AssertionError("fault code " + inner.get("code") + " but status " + status + ": " + text);
+            }
+            return inner.get("message").asText();
+        }
+
+        String faultName() {
+            return json.fieldNames().next();
+        }
+    }
+
+    /** A request builder with the noauth token and the given microversion (null: no header). */
+    Call call(String method, String path) {
+        return new Call(method, path);
+    }
+
+    Reply get(String path) {
+        return call("GET", path).send();
+    }
+
+    Reply get(String path, String version) {
+        return call("GET", path).version(version).send();
+    }
+
+    Reply post(String path, String body) {
+        return call("POST", path).body(body).send();
+    }
+
+    Reply post(String path, String body, String version) {
+        return call("POST", path).body(body).version(version).send();
+    }
+
+    Reply put(String path, String body) {
+        return call("PUT", path).body(body).send();
+    }
+
+    Reply put(String path, String body, String version) {
+        return call("PUT", path).body(body).version(version).send();
+    }
+
+    Reply delete(String path) {
+        return call("DELETE", path).send();
+    }
+
+    Reply delete(String path, String version) {
+        return call("DELETE", path).version(version).send();
+    }
+
+    /** {@code /v3/<project>} + path. */
+    static String p(String path) {
+        return "/v3/" + PROJECT + path;
+    }
+
+    /** Creates a volume through the API and returns its id. */
+    String createVolume(String name, int size) {
+        return createVolume("{\"volume\": {\"name\": \"" + name + "\", \"size\": " + size + "}}");
+    }
+
+    String createVolume(String body) {
+        Reply r = post(p("/volumes"), body);
+        if (r.status() != 202) {
+            throw new AssertionError("create failed: " + r.status() + " " + r.text());
+        }
+        return r.json().get("volume").get("id").asText();
+    }
+
+    /** Waits until the volume has the status. */
+    void awaitStatus(String id, VolumeStatus status) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> volumes.find(id).map(v -> v.status() == status).orElse(false));
+    }
+
+    long volumeCount() {
+        return volumes.list(dev.basalt.db.VolumeQuery.allOf(null)).items().size();
+    }
+
+    static ObjectNode object() {
+        return Json.mapper().createObjectNode();
+    }
+
+    final class Call {
+        private final String method;
+        private final String path;
+        private String body;
+        private String version;
+        private String token = TOKEN;
+        private String contentType = "application/json";
+        private final Map<String, String> headers = new java.util.LinkedHashMap<>();
+
+        Call(String method, String path) {
+            this.method = method;
+            this.path = path;
+        }
+
+        Call body(String b) {
+            this.body = b;
+            return this;
+        }
+
+        Call version(String v) {
+            this.version = v;
+            return this;
+        }
+
+        Call token(String t) {
+            this.token = t;
+            return this;
+        }
+
+        Call contentType(String t) {
+            this.contentType = t;
+            return this;
+        }
+
+        Call header(String name, String value) {
+            headers.put(name, value);
+            return this;
+        }
+
+        Reply send() {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20));
+            if (token != null) {
+                b.header("X-Auth-Token", token);
+            }
+            if (version != null) {
+                b.header("OpenStack-API-Version", version.contains(" ") ? version : "volume " + version);
+            }
+            headers.forEach(b::header);
+            if (body != null) {
+                if (contentType != null) {
+                    b.header("Content-Type", contentType);
+                }
+                b.method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+            } else {
+                b.method(method, HttpRequest.BodyPublishers.noBody());
+            }
+            try {
+                HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+                JsonNode json = r.body() == null || r.body().isEmpty() ? null : Json.mapper().readTree(r.body());
+                return new Reply(r.statusCode(), r.headers().map(), r.body(), json);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    static Set<String> fieldNames(JsonNode node) {
+        Set<String> names = new java.util.TreeSet<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+}
