@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BadInputIT {
     @TempDir
-    Path temp;
+    static Path temp;
     private BasaltProcess basalt;
     private Api api;
 

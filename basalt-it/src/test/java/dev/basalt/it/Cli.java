@@ -50,9 +50,14 @@ public final class Cli {
         return run(command);
     }
 
+    /**
+     * Runs {@code openstack} against noauth: the token is {@code user:project}, sent by the
+     * {@code admin_token} plugin. (The client's {@code noauth} plugin, from python3-cinderclient,
+     * cannot build the image client that {@code openstack volume create} always makes.)
+     */
     public Result openstack(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("/usr/bin/openstack", "--os-auth-type", "noauth",
-                "--os-user-id", user, "--os-project-id", project, "--os-endpoint", endpoint,
+        List<String> command = new ArrayList<>(List.of("/usr/bin/openstack", "--os-auth-type", "admin_token",
+                "--os-token", user + ":" + project, "--os-endpoint", endpoint + "/" + project,
                 "--os-volume-api-version", "3"));
         command.addAll(List.of(args));
         return run(command);

@@ -20,7 +20,7 @@ class OpenStackCliIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
-    Path temp;
+    static Path temp;
     private BasaltProcess basalt;
     private Cli cli;
 
@@ -81,8 +81,10 @@ class OpenStackCliIT {
         assertThat(type.path("name").asText()).isEqualTo("silver");
         assertThat(json("volume", "type", "list")).anySatisfy(t -> assertThat(t.path("Name").asText()).isEqualTo("silver"));
         assertThat(json("volume", "type", "show", "silver").path("properties").toString()).contains("volume_backend_name");
-        cli.openstack("volume", "type", "set", "--property", "extra=1", "silver").ok();
-        assertThat(json("volume", "type", "show", "silver").path("properties").toString()).contains("extra");
+        cli.openstack("volume", "type", "set", "--property", "capabilities:thin_provisioning_support=<is> True",
+                "silver").ok();
+        assertThat(json("volume", "type", "show", "silver").path("properties").toString())
+                .contains("thin_provisioning_support");
 
         String id = json("volume", "create", "--size", "1", "--type", "silver", "typed").path("id").asText();
         assertThat(awaitStatus(id, "available").path("type").asText()).isEqualTo("silver");

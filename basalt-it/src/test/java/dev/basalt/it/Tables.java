@@ -10,12 +10,22 @@ public final class Tables {
     private Tables() {
     }
 
-    /** A "| Property | Value |" table as a map. */
+    /**
+     * A "| Property | Value |" table as a map; a value the client wraps over several rows (the
+     * first column left empty) is joined with newlines.
+     */
     public static Map<String, String> properties(String output) {
         Map<String, String> properties = new LinkedHashMap<>();
+        String last = null;
         for (List<String> row : rows(output)) {
-            if (row.size() >= 2 && !row.get(0).isEmpty() && !row.get(0).equals("Property")) {
-                properties.put(row.get(0), row.get(1));
+            if (row.size() < 2 || row.get(0).equals("Property")) {
+                continue;
+            }
+            if (row.get(0).isEmpty() && last != null) {
+                properties.merge(last, row.get(1), (a, b) -> a + "\n" + b);
+            } else if (!row.get(0).isEmpty()) {
+                last = row.get(0);
+                properties.put(last, row.get(1));
             }
         }
         return properties;
