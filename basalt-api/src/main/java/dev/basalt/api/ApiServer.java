@@ -24,6 +24,7 @@ import dev.basalt.api.resources.VolumeMetadataResource;
 import dev.basalt.api.resources.VolumeTypeCache;
 import dev.basalt.api.resources.VolumeTypesResource;
 import dev.basalt.api.resources.VolumeView;
+import dev.basalt.api.resources.CreateSettling;
 import dev.basalt.api.resources.VolumesResource;
 import dev.basalt.api.validation.Schemas;
 import dev.basalt.bus.Bus;
@@ -53,6 +54,7 @@ public final class ApiServer implements AutoCloseable {
 
     private final ApiSettings settings;
     private final ApiDispatcher dispatcher;
+    private final CreateSettling createSettling;
     private WebServer server;
 
     /** An API authenticating as {@link ApiSettings#authStrategy()} says ({@code noauth} for now). */
@@ -82,8 +84,9 @@ public final class ApiServer implements AutoCloseable {
         AvailabilityZones zones = new AvailabilityZones(services, settings);
         VolumeView volumeView = new VolumeView(typeCache);
 
+        this.createSettling = new CreateSettling(bus, settings.createSettleWait());
         VolumesResource volumesResource = new VolumesResource(settings, volumes, types, defaults, zones, volumeView,
-                schemas, bus, clock);
+                schemas, bus, clock, createSettling);
         VolumeTypesResource typesResource = new VolumeTypesResource(settings, types, volumes, defaults, typeCache,
                 schemas);
         Router.Builder routes = Router.builder();
@@ -118,6 +121,7 @@ public final class ApiServer implements AutoCloseable {
         if (server != null) {
             throw new IllegalStateException("the API server is already running");
         }
+        createSettling.start(settings.host());
         server = WebServer.builder()
                 .host(settings.listenAddress())
                 .port(settings.port())
@@ -141,6 +145,7 @@ public final class ApiServer implements AutoCloseable {
             server.stop();
             server = null;
         }
+        createSettling.close();
     }
 
     @Override

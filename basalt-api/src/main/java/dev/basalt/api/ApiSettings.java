@@ -19,6 +19,8 @@ import java.time.Duration;
  * @param host                           {@code host}: this API process's host name, for {@code get-log}
  * @param publicEndpoint                 {@code public_endpoint}: base URL for links; null: the request's
  * @param maxRequestBodySize             {@code osapi_max_request_body_size} in bytes
+ * @param createSettleWait               {@code osapi_volume_create_wait}: how long a create request waits for
+ *                                       its volume to leave {@code creating} before answering (zero: not at all)
  */
 public record ApiSettings(
         String listenAddress,
@@ -32,7 +34,8 @@ public record ApiSettings(
         Duration serviceDownTime,
         String host,
         String publicEndpoint,
-        int maxRequestBodySize) {
+        int maxRequestBodySize,
+        Duration createSettleWait) {
 
     public static final String NOAUTH = "noauth";
 
@@ -42,6 +45,7 @@ public record ApiSettings(
         requireNonNull(defaultVolumeType, "defaultVolumeType");
         requireNonNull(storageAvailabilityZone, "storageAvailabilityZone");
         requireNonNull(serviceDownTime, "serviceDownTime");
+        requireNonNull(createSettleWait, "createSettleWait");
         requireNonNull(host, "host");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
@@ -63,19 +67,25 @@ public record ApiSettings(
     /** Cinder's defaults, with {@code noauth}, the default type {@code __DEFAULT__} and an ephemeral port. */
     public static ApiSettings defaults() {
         return new ApiSettings("0.0.0.0", 8776, NOAUTH, 1000, "__DEFAULT__", null, "nova", false,
-                Duration.ofSeconds(60), "localhost", null, 114688);
+                Duration.ofSeconds(60), "localhost", null, 114688, Duration.ZERO);
     }
 
     public ApiSettings withPort(int newPort) {
         return new ApiSettings(listenAddress, newPort, authStrategy, maxLimit, defaultVolumeType,
                 defaultAvailabilityZone, storageAvailabilityZone, allowAvailabilityZoneFallback, serviceDownTime,
-                host, publicEndpoint, maxRequestBodySize);
+                host, publicEndpoint, maxRequestBodySize, createSettleWait);
+    }
+
+    public ApiSettings withCreateSettleWait(Duration wait) {
+        return new ApiSettings(listenAddress, port, authStrategy, maxLimit, defaultVolumeType,
+                defaultAvailabilityZone, storageAvailabilityZone, allowAvailabilityZoneFallback, serviceDownTime,
+                host, publicEndpoint, maxRequestBodySize, wait);
     }
 
     public ApiSettings withMaxLimit(int newMaxLimit) {
         return new ApiSettings(listenAddress, port, authStrategy, newMaxLimit, defaultVolumeType,
                 defaultAvailabilityZone, storageAvailabilityZone, allowAvailabilityZoneFallback, serviceDownTime,
-                host, publicEndpoint, maxRequestBodySize);
+                host, publicEndpoint, maxRequestBodySize, createSettleWait);
     }
 
     /** The zone a volume lands in when the request names none. */

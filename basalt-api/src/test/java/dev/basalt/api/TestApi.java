@@ -19,6 +19,7 @@ import dev.basalt.model.VolumeStatus;
 import dev.basalt.model.messages.DeleteVolume;
 import dev.basalt.model.messages.ScheduleVolume;
 import dev.basalt.model.messages.Topics;
+import dev.basalt.model.messages.VolumeSettled;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -69,7 +70,8 @@ final class TestApi implements AutoCloseable {
     static ApiSettings settings(int maxLimit) {
         ApiSettings d = ApiSettings.defaults();
         return new ApiSettings("127.0.0.1", 0, ApiSettings.NOAUTH, maxLimit, d.defaultVolumeType(), null, "nova",
-                false, java.time.Duration.ofSeconds(60), "api-host", null, d.maxRequestBodySize());
+                false, java.time.Duration.ofSeconds(60), "api-host", null, d.maxRequestBodySize(),
+                java.time.Duration.ZERO);
     }
 
     TestApi(ApiSettings settings) {
@@ -91,8 +93,9 @@ final class TestApi implements AutoCloseable {
         scheduler = bus.serve(Topics.SCHEDULER, "test", Endpoint.builder()
                 .on(Topics.SCHEDULE_CREATE_VOLUME, ScheduleVolume.class, msg -> {
                     scheduled.add(msg);
-                    if (!holdScheduling && volumes.place(msg.volumeId(), BACKEND + "#pool", volumeService.uuid())) {
-                        volumes.markAvailable(msg.volumeId());
+                    if (!holdScheduling && volumes.place(msg.volumeId(), BACKEND + "#pool", volumeService.uuid())
+                            && volumes.markAvailable(msg.volumeId())) {
+                        bus.fanout(Topics.API, Topics.VOLUME_SETTLED, new VolumeSettled(msg.volumeId(), "available"));
                     }
                     return null;
                 }).build());

@@ -45,6 +45,7 @@ public record DefaultOptions(
     public static final Option<Duration> REPORT_INTERVAL = GROUP.add(Option.of("report_interval", OptionType.seconds(1), "10", "Seconds between a service's heartbeats in the database."));
     public static final Option<Duration> SERVICE_DOWN_TIME = GROUP.add(Option.of("service_down_time", OptionType.seconds(1), "60", "Seconds without a heartbeat after which a service counts as down."));
     public static final Option<Duration> PERIODIC_INTERVAL = GROUP.add(Option.of("periodic_interval", OptionType.seconds(1), "60", "Seconds between a volume service's capacity reports."));
+    public static final Option<Integer> OSAPI_VOLUME_CREATE_WAIT_MS = GROUP.add(Option.of("osapi_volume_create_wait_ms", OptionType.integer(0, 60_000), "500", "Milliseconds a volume create request waits for the volume to leave 'creating' before answering; 0 answers at once (Basalt only)."));
     public static final Option<Integer> OSAPI_MAX_LIMIT = GROUP.add(Option.of("osapi_max_limit", OptionType.atLeast(1), "1000", "Most items a collection request returns."));
     public static final Option<Duration> RPC_RESPONSE_TIMEOUT = GROUP.add(Option.of("rpc_response_timeout", OptionType.seconds(1), "60", "Seconds to wait for the reply to a call on the bus."));
     public static final Option<Boolean> ALLOW_AVAILABILITY_ZONE_FALLBACK = GROUP.add(Option.of("allow_availability_zone_fallback", OptionType.bool(), "false", "Create a volume in default_availability_zone when the requested zone does not exist."));

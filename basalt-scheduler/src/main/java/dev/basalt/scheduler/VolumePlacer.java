@@ -16,6 +16,7 @@ import dev.basalt.model.VolumeType;
 import dev.basalt.model.messages.CreateVolume;
 import dev.basalt.model.messages.ScheduleVolume;
 import dev.basalt.model.messages.Topics;
+import dev.basalt.model.messages.VolumeSettled;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -131,6 +132,7 @@ final class VolumePlacer {
         if (!volumes.markError(volume.id(), CREATING, reason)) {
             return;
         }
+        bus.fanout(Topics.API, Topics.VOLUME_SETTLED, new VolumeSettled(volume.id(), VolumeStatus.ERROR.apiName()));
         UserMessage message = noValidBackend
                 ? ScheduleFailureMessages.noValidBackend(volume.projectId(), requestId, volume.id(), clock.instant(), messageTtl)
                 : ScheduleFailureMessages.unknownError(volume.projectId(), requestId, volume.id(), clock.instant(), messageTtl);

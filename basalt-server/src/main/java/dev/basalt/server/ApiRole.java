@@ -8,6 +8,7 @@ import dev.basalt.db.MessageRepository;
 import dev.basalt.db.ServiceRepository;
 import dev.basalt.db.VolumeRepository;
 import dev.basalt.db.VolumeTypeRepository;
+import java.time.Duration;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +43,8 @@ final class ApiRole {
         ApiSettings settings = new ApiSettings(d.osapiVolumeListen(), d.osapiVolumeListenPort(),
                 d.authStrategy().name().toLowerCase(Locale.ROOT), d.osapiMaxLimit(), d.defaultVolumeType(),
                 d.defaultAvailabilityZone(), d.storageAvailabilityZone(), d.allowAvailabilityZoneFallback(),
-                d.serviceDownTime(), d.host(), null, MAX_REQUEST_BODY_SIZE);
+                d.serviceDownTime(), d.host(), null, MAX_REQUEST_BODY_SIZE,
+                Duration.ofMillis(infra.config().source().defaults().get(DefaultOptions.OSAPI_VOLUME_CREATE_WAIT_MS)));
         ApiServer server;
         try {
             server = new ApiServer(settings, new VolumeRepository(infra.database()), types,

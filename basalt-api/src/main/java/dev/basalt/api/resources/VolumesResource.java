@@ -65,10 +65,11 @@ public final class VolumesResource {
     private final Schemas schemas;
     private final Bus bus;
     private final Clock clock;
+    private final CreateSettling createSettling;
 
     public VolumesResource(ApiSettings settings, VolumeRepository volumes, VolumeTypeRepository types,
                            DefaultTypes defaultTypes, AvailabilityZones zones, VolumeView view, Schemas schemas,
-                           Bus bus, Clock clock) {
+                           Bus bus, Clock clock, CreateSettling createSettling) {
         this.settings = requireNonNull(settings, "settings");
         this.volumes = requireNonNull(volumes, "volumes");
         this.types = requireNonNull(types, "types");
@@ -78,6 +79,7 @@ public final class VolumesResource {
         this.schemas = requireNonNull(schemas, "schemas");
         this.bus = requireNonNull(bus, "bus");
         this.clock = requireNonNull(clock, "clock");
+        this.createSettling = requireNonNull(createSettling, "createSettling");
     }
 
     public void register(Router.Builder routes) {
@@ -165,17 +167,22 @@ public final class VolumesResource {
                 VolumeStatus.CREATING, AttachStatus.DETACHED, zone, null, type.id(), false, multiattach, null, null,
                 null, null, metadata, Timestamps.now(clock), null, null);
         volumes.create(row);
-        try {
-            bus.cast(Address.anyOf(Topics.SCHEDULER), Topics.SCHEDULE_CREATE_VOLUME,
-                    new ScheduleVolume(row.id(), context.requestId()));
-        } catch (RuntimeException e) {
-            LOG.error("{} could not ask the scheduler to place volume {}", context.requestId(), row.id(), e);
-            volumes.deleteIfUnplaced(row.id());
-            throw new BasaltException(Fault.SERVICE_UNAVAILABLE,
-                    "The scheduler could not be reached; the volume was not created. Try again later.");
-        }
         LOG.info("{} volume {} of {} GiB requested by project {}", context.requestId(), row.id(), size,
                 context.projectId());
+        try (CreateSettling.Waiter settling = createSettling.expect(row.id())) {
+            try {
+                bus.cast(Address.anyOf(Topics.SCHEDULER), Topics.SCHEDULE_CREATE_VOLUME,
+                        new ScheduleVolume(row.id(), context.requestId()));
+            } catch (RuntimeException e) {
+                LOG.error("{} could not ask the scheduler to place volume {}", context.requestId(), row.id(), e);
+                volumes.deleteIfUnplaced(row.id());
+                throw new BasaltException(Fault.SERVICE_UNAVAILABLE,
+                        "The scheduler could not be reached; the volume was not created. Try again later.");
+            }
+            if (settling.awaitSettled()) {
+                row = volumes.find(row.id()).orElse(row);
+            }
+        }
         return ApiResponse.accepted(view.one(request, row, false));
     }
 

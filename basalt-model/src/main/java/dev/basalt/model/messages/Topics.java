@@ -7,6 +7,7 @@ package dev.basalt.model.messages;
 public final class Topics {
     public static final String SCHEDULER = "scheduler";
     public static final String VOLUME = "volume";
+    public static final String API = "api";
 
     public static final String SCHEDULER_BINARY = "cinder-scheduler";
     public static final String VOLUME_BINARY = "cinder-volume";
@@ -21,6 +22,12 @@ public final class Topics {
     public static final String CREATE_VOLUME = "create_volume";
     /** api → volume.host@backend (cast): wipe and remove a {@code deleting} volume; {@link DeleteVolume}. */
     public static final String DELETE_VOLUME = "delete_volume";
+
+    /**
+     * volume or scheduler → api (fanout): a creating volume reached {@code available} or
+     * {@code error}; {@link VolumeSettled}. Lets the API answer a create with the settled volume.
+     */
+    public static final String VOLUME_SETTLED = "volume_settled";
 
     private Topics() {
     }

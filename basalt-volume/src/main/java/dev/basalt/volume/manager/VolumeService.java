@@ -11,10 +11,12 @@ import dev.basalt.db.VolumeRepository;
 import dev.basalt.model.PoolCapacity;
 import dev.basalt.model.ServiceRecord;
 import dev.basalt.model.messages.CapacityReport;
+import dev.basalt.model.VolumeStatus;
 import dev.basalt.model.messages.CreateVolume;
 import dev.basalt.model.messages.DeleteVolume;
 import dev.basalt.model.messages.PublishCapabilities;
 import dev.basalt.model.messages.Topics;
+import dev.basalt.model.messages.VolumeSettled;
 import dev.basalt.volume.driver.VolumeDriver;
 import java.time.Clock;
 import java.util.List;
@@ -87,7 +89,7 @@ public final class VolumeService implements AutoCloseable {
             manager.recover();
             subscription = bus.serve(Topics.VOLUME, settings.host(), Endpoint.builder()
                     .on(Topics.CREATE_VOLUME, CreateVolume.class, request -> {
-                        manager.create(request);
+                        announce(request.volumeId(), manager.create(request));
                         return null;
                     })
                     .on(Topics.DELETE_VOLUME, DeleteVolume.class, request -> {
@@ -107,6 +109,18 @@ public final class VolumeService implements AutoCloseable {
         }
         LOG.info("volume service {} started with the {} driver (service {})", settings.host(), driver.name(),
                 serviceUuid);
+    }
+
+    /** Tells the API processes that a create ended, so a waiting create request can answer at once. */
+    private void announce(String volumeId, VolumeManager.Outcome outcome) {
+        VolumeStatus settled = switch (outcome) {
+            case DONE -> VolumeStatus.AVAILABLE;
+            case FAILED -> VolumeStatus.ERROR;
+            case SKIPPED -> null;
+        };
+        if (settled != null) {
+            bus.fanout(Topics.API, Topics.VOLUME_SETTLED, new VolumeSettled(volumeId, settled.apiName()));
+        }
     }
 
     /** Stops serving, reporting and heartbeating; work in progress finishes. Safe to call more than once. */
