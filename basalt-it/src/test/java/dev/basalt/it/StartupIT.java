@@ -1,0 +1,54 @@
+package dev.basalt.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A configuration Basalt cannot run with refuses to start, saying where the problem is. */
+class StartupIT {
+    @TempDir
+    Path temp;
+
+    private record Outcome(int exitCode, String output) {
+    }
+
+    private Outcome run(String config) throws Exception {
+        Path file = temp.resolve("bad.conf");
+        Files.writeString(file, config);
+        Path jar = Path.of(System.getProperty("basalt.jar", "../basalt-server/target/basalt.jar")).toAbsolutePath();
+        Process p = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar.toString(), "all", "--config-file", file.toString()))
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Outcome(p.exitValue(), output);
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Test
+    void malformedValueNamesFileSectionAndOption() throws Exception {
+        Outcome o = run("[DEFAULT]\nstate_path = " + temp.resolve("s") + "\nosapi_volume_listen_port = abc\n");
+        assertThat(o.exitCode()).isEqualTo(2);
+        assertThat(o.output()).contains("bad.conf").contains("[DEFAULT]").contains("osapi_volume_listen_port")
+                .contains("abc");
+    }
+
+    @Test
+    void unknownDriverIsRefused() throws Exception {
+        Outcome o = run("[DEFAULT]\nstate_path = " + temp.resolve("s") + "\nosapi_volume_listen_port = " + freePort() + "\n"
+                + "enabled_backends = b1\n[b1]\nvolume_driver = cinder.volume.drivers.nosuch.Driver\n");
+        assertThat(o.exitCode()).isEqualTo(2);
+        assertThat(o.output()).contains("[b1] volume_driver").contains("unknown driver");
+    }
+}
