@@ -71,6 +71,7 @@ public final class FileVolumeDriver implements SnapshotCapable, CloneCapable, Ex
 
     private final FileDriverSettings settings;
     private final VolumeFiles files;
+    private final DirectorySync directorySync;
     private final Fallocate fallocate;
     private final VolumeWiper wiper;
     private final VolumeCopier copier;
@@ -90,6 +91,7 @@ public final class FileVolumeDriver implements SnapshotCapable, CloneCapable, Ex
         this.settings = requireNonNull(settings, "settings");
         this.fallocate = requireNonNull(fallocate, "fallocate");
         this.files = new VolumeFiles(settings.directory());
+        this.directorySync = new DirectorySync(settings.directory());
         this.wiper = new VolumeWiper(fallocate);
         this.copier = new VolumeCopier(requireNonNull(reflink, "reflink"), new SparseCopy(DataRanges.system()));
     }
@@ -344,7 +346,7 @@ public final class FileVolumeDriver implements SnapshotCapable, CloneCapable, Ex
             Files.createFile(temporary, ownerOnly());
             fill.fill(temporary);
             Files.move(temporary, path, StandardCopyOption.ATOMIC_MOVE);
-            FileSync.directory(files.directory());
+            directorySync.sync();
         } catch (IOException | RuntimeException e) {
             deleteQuietly(temporary);
             throw e;
@@ -375,7 +377,7 @@ public final class FileVolumeDriver implements SnapshotCapable, CloneCapable, Ex
         }
         try {
             Files.deleteIfExists(path);
-            FileSync.directory(files.directory());
+            directorySync.sync();
         } catch (IOException e) {
             throw new VolumeDriverException("cannot delete " + path + ": " + reason(e), e);
         }
