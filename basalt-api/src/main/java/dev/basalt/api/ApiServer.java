@@ -7,6 +7,7 @@ import dev.basalt.api.auth.NoAuthAuthenticator;
 import dev.basalt.api.http.ApiDispatcher;
 import dev.basalt.api.http.Router;
 import dev.basalt.api.http.TransportFaults;
+import dev.basalt.api.policy.Policy;
 import dev.basalt.api.resources.AvailabilityZones;
 import dev.basalt.api.resources.AvailabilityZonesResource;
 import dev.basalt.api.resources.ClustersResource;
@@ -57,19 +58,31 @@ public final class ApiServer implements AutoCloseable {
     private final CreateSettling createSettling;
     private WebServer server;
 
-    /** An API authenticating as {@link ApiSettings#authStrategy()} says ({@code noauth} for now). */
+    /** An API authenticating as {@link ApiSettings#authStrategy()} says ({@code noauth}; Keystone needs its authenticator). */
     public ApiServer(ApiSettings settings, VolumeRepository volumes, VolumeTypeRepository types,
                      DefaultTypeRepository defaultTypes, ServiceRepository services, MessageRepository messages,
                      Bus bus, Clock clock) {
         this(settings, volumes, types, defaultTypes, services, messages, bus, clock, authenticator(settings));
     }
 
-    /** An API with its own {@link Authenticator} (how Keystone token validation will slot in). */
+    /** An API with its own {@link Authenticator} and Cinder's default policy. */
     public ApiServer(ApiSettings settings, VolumeRepository volumes, VolumeTypeRepository types,
                      DefaultTypeRepository defaultTypes, ServiceRepository services, MessageRepository messages,
                      Bus bus, Clock clock, Authenticator authenticator) {
+        this(settings, volumes, types, defaultTypes, services, messages, bus, clock, authenticator,
+                Policy.cinderDefaults());
+    }
+
+    /**
+     * An API with its own {@link Authenticator} (noauth, or Keystone token validation) and
+     * {@link Policy} (Cinder's defaults with the operator's overrides).
+     */
+    public ApiServer(ApiSettings settings, VolumeRepository volumes, VolumeTypeRepository types,
+                     DefaultTypeRepository defaultTypes, ServiceRepository services, MessageRepository messages,
+                     Bus bus, Clock clock, Authenticator authenticator, Policy policy) {
         this.settings = requireNonNull(settings, "settings");
         requireNonNull(authenticator, "authenticator");
+        requireNonNull(policy, "policy");
         requireNonNull(volumes, "volumes");
         requireNonNull(types, "types");
         requireNonNull(defaultTypes, "defaultTypes");
@@ -104,7 +117,7 @@ public final class ApiServer implements AutoCloseable {
         new ExtensionsResource().register(routes);
 
         VersionsResource versions = new VersionsResource();
-        this.dispatcher = new ApiDispatcher(routes.build(), authenticator, versions::document,
+        this.dispatcher = new ApiDispatcher(routes.build(), authenticator, policy, versions::document,
                 settings.maxRequestBodySize(), settings.publicEndpoint());
     }
 
@@ -113,7 +126,7 @@ public final class ApiServer implements AutoCloseable {
             return new NoAuthAuthenticator();
         }
         throw new IllegalArgumentException("auth_strategy = " + settings.authStrategy()
-                + " is not supported yet; use auth_strategy = noauth");
+                + " needs its authenticator: pass a KeystoneAuthenticator");
     }
 
     /** Starts listening; returns the bound port (the ephemeral one when the settings say 0). */

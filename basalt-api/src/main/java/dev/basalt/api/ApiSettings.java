@@ -9,7 +9,7 @@ import java.time.Duration;
  *
  * @param listenAddress                  {@code osapi_volume_listen}
  * @param port                           {@code osapi_volume_listen_port}; 0 binds an ephemeral port
- * @param authStrategy                   {@code auth_strategy}: only {@code noauth} for now
+ * @param authStrategy                   {@code auth_strategy}: {@code noauth} or {@code keystone} (which needs its authenticator)
  * @param maxLimit                       {@code osapi_max_limit}: most items one list response returns
  * @param defaultVolumeType              {@code default_volume_type}: the type of a volume created without one
  * @param defaultAvailabilityZone        {@code default_availability_zone}; null: use the storage zone

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What a project member who is not an administrator sees, with an authenticator that trusts the
- * token {@code user:project[:admin]} (the shape a Keystone authenticator will give).
+ * token {@code user:project[:admin|:reader]} and gives the roles Keystone gives (implied roles
+ * included: admin is a member, a member a reader).
  */
 class MemberPolicyTest {
     static final Authenticator MEMBERS = (headers, requestId) -> {
@@ -23,7 +24,9 @@ class MemberPolicyTest {
         }
         String[] parts = token.split(":");
         boolean admin = parts.length > 2 && parts[2].equals("admin");
-        return new RequestContext(parts[0], parts[1], admin ? Set.of("admin") : Set.of("member"), admin, requestId);
+        Set<String> roles = admin ? Set.of("admin", "member", "reader")
+                : parts.length > 2 && parts[2].equals("reader") ? Set.of("reader") : Set.of("member", "reader");
+        return new RequestContext(parts[0], parts[1], roles, admin, requestId);
     };
     static TestApi api;
     static String theirs;
@@ -50,6 +53,32 @@ class MemberPolicyTest {
         assertThat(api.get(TestApi.p("/volumes?all_tenants=1")).json().get("volumes").toString()).doesNotContain(theirs);
         assertThat(api.get(TestApi.p("/volumes/" + mine)).json().get("volume").has("os-vol-host-attr:host")).isFalse();
         assertThat(api.get(TestApi.p("/volumes/" + mine)).json().get("volume").has("migration_status")).isFalse();
+        assertThat(api.get(TestApi.p("/volumes/" + mine)).json().get("volume").has("os-vol-mig-status-attr:migstat"))
+                .isFalse();
+        assertThat(api.get(TestApi.p("/volumes/" + mine)).json().get("volume").path("os-vol-tenant-attr:tenant_id")
+                .asText()).as("project readers see the tenant attribute").isEqualTo(TestApi.PROJECT);
+    }
+
+    @Test
+    void readersReadButCannotChange() {
+        String mine = api.createVolume("read-only", 1);
+        String reader = TestApi.USER + ":" + TestApi.PROJECT + ":reader";
+        assertThat(api.call("GET", TestApi.p("/volumes/" + mine)).token(reader).send().status()).isEqualTo(200);
+        assertThat(api.call("GET", TestApi.p("/volumes/" + mine + "/metadata")).token(reader).send().status())
+                .isEqualTo(200);
+        TestApi.Reply create = api.call("POST", TestApi.p("/volumes")).token(reader)
+                .body("{\"volume\": {\"size\": 1}}").send();
+        assertThat(create.status()).isEqualTo(403);
+        assertThat(create.faultMessage()).isEqualTo("Policy doesn't allow volume:create to be performed.");
+        assertThat(api.call("PUT", TestApi.p("/volumes/" + mine)).token(reader)
+                .body("{\"volume\": {\"name\": \"x\"}}").send().status()).isEqualTo(403);
+        assertThat(api.call("DELETE", TestApi.p("/volumes/" + mine)).token(reader).send().status()).isEqualTo(403);
+        assertThat(api.call("POST", TestApi.p("/volumes/" + mine + "/metadata")).token(reader)
+                .body("{\"metadata\": {\"k\": \"v\"}}").send().status()).isEqualTo(403);
+        assertThat(api.call("POST", TestApi.p("/volumes/" + mine + "/action")).token(reader)
+                .body("{\"os-extend\": {\"new_size\": 2}}").send().status()).isEqualTo(403);
+        assertThat(api.post(TestApi.p("/volumes/" + mine + "/action"), "{\"os-extend\": {\"new_size\": 2}}")
+                .status()).as("a member passes the policy; the action is not there yet").isEqualTo(501);
     }
 
     @Test
@@ -59,7 +88,8 @@ class MemberPolicyTest {
         assertThat(create.faultName()).isEqualTo("forbidden");
         assertThat(api.get(TestApi.p("/os-services")).status()).isEqualTo(403);
         assertThat(api.get(TestApi.p("/default-types"), "3.62").status()).isEqualTo(403);
-        assertThat(api.get(TestApi.p("/default-types/" + TestApi.PROJECT), "3.62").status()).isEqualTo(404);
+        assertThat(api.get(TestApi.p("/default-types/" + TestApi.PROJECT), "3.62").status())
+                .as("rule:admin_api, even for the caller's own project").isEqualTo(403);
         assertThat(api.get(TestApi.p("/default-types/otherproject"), "3.62").status()).isEqualTo(403);
         String mine = api.createVolume("forced", 1);
         assertThat(api.delete(TestApi.p("/volumes/" + mine + "?force=true"), "3.23").status()).isEqualTo(403);

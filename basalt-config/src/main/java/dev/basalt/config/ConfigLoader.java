@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 public final class ConfigLoader {
     /** The sections Basalt knows; a new section adds its group here. */
     public static final List<OptionGroup> GROUPS =
-            List.of(DefaultOptions.GROUP, BackendOptions.GROUP, DatabaseOptions.GROUP);
+            List.of(DefaultOptions.GROUP, BackendOptions.GROUP, DatabaseOptions.GROUP, KeystoneAuthOptions.GROUP,
+                    PolicyOptions.GROUP);
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
 
@@ -39,6 +40,9 @@ public final class ConfigLoader {
         ConfigSource source = new ConfigSource(raw, groups, backends);
         List<String> errors = new ArrayList<>(reservedNames(backends));
         errors.addAll(ConfigCheck.errors(source));
+        if (errors.isEmpty()) {
+            errors.addAll(keystoneProblems(source));
+        }
         if (!errors.isEmpty()) {
             throw new ConfigException(errors);
         }
@@ -48,6 +52,19 @@ public final class ConfigLoader {
         DatabaseOptions database = DatabaseOptions.from(source.section(DatabaseOptions.GROUP.section()));
         warnings.forEach(LOG::warn);
         return new BasaltConfig(defaults, backendOptions, database, warnings, source);
+    }
+
+    /** With auth_strategy = keystone, [keystone_authtoken] must name Keystone and Basalt's service user. */
+    private static List<String> keystoneProblems(ConfigSource source) {
+        if (source.defaults().get(DefaultOptions.AUTH_STRATEGY) != AuthStrategy.KEYSTONE) {
+            return List.of();
+        }
+        try {
+            KeystoneAuthOptions.from(source.section(KeystoneAuthOptions.GROUP.section())).requireComplete();
+            return List.of();
+        } catch (ConfigException e) {
+            return e.problems();
+        }
     }
 
     /** A backend may not take the name of a section that means something else. */

@@ -9,10 +9,19 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** A raw HTTP client for the Block Storage API with noauth headers, for what the CLIs don't cover. */
+/** A raw HTTP client for the Block Storage API (noauth headers or a Keystone token), for what the CLIs don't cover. */
 public final class Api {
-    /** A response: status and the parsed body (null when empty or not JSON). */
-    public record Response(int status, JsonNode body, String raw) {
+    /** A response: status, the parsed body (null when empty or not JSON), the text, the headers. */
+    public record Response(int status, JsonNode body, String raw, java.util.Map<String, java.util.List<String>> headers) {
+        /** A header's first value, or null. */
+        public String header(String name) {
+            for (var e : headers.entrySet()) {
+                if (e.getKey().equalsIgnoreCase(name)) {
+                    return e.getValue().get(0);
+                }
+            }
+            return null;
+        }
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -23,6 +32,16 @@ public final class Api {
     public Api(String endpoint, String user, String project) {
         this.base = endpoint + "/" + project;
         this.token = user + ":" + project;
+    }
+
+    private Api(String base, String token, boolean keystone) {
+        this.base = base;
+        this.token = token;
+    }
+
+    /** Requests to {@code endpoint/project} with {@code token} as X-Auth-Token (none when null). */
+    public static Api withToken(String endpoint, String project, String token) {
+        return new Api(endpoint + "/" + project, token, true);
     }
 
     public Response get(String path) throws IOException, InterruptedException {
@@ -41,10 +60,12 @@ public final class Api {
             throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(Duration.ofSeconds(30))
-                .header("X-Auth-Token", token)
                 .header("Accept", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("X-Auth-Token", token);
+        }
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
@@ -60,6 +81,6 @@ public final class Api {
                 parsed = null;
             }
         }
-        return new Response(response.statusCode(), parsed, response.body());
+        return new Response(response.statusCode(), parsed, response.body(), response.headers().map());
     }
 }

@@ -26,6 +26,11 @@ public final class BasaltProcess implements AutoCloseable {
     private Process process;
 
     public BasaltProcess(Path stateDir, String extraConfig) throws IOException {
+        this(stateDir, "noauth", extraConfig);
+    }
+
+    /** With {@code auth_strategy} (noauth or keystone); {@code extraConfig} follows [DEFAULT] and may add sections. */
+    public BasaltProcess(Path stateDir, String authStrategy, String extraConfig) throws IOException {
         this.stateDir = stateDir;
         this.port = freePort();
         this.configFile = stateDir.resolveSibling(stateDir.getFileName() + ".conf");
@@ -35,12 +40,12 @@ public final class BasaltProcess implements AutoCloseable {
                 state_path = %s
                 osapi_volume_listen = 127.0.0.1
                 osapi_volume_listen_port = %d
-                auth_strategy = noauth
+                auth_strategy = %s
                 host = it-host
                 periodic_interval = 2
                 report_interval = 2
                 %s
-                """.formatted(stateDir, port, extraConfig == null ? "" : extraConfig));
+                """.formatted(stateDir, port, authStrategy, extraConfig == null ? "" : extraConfig));
     }
 
     public BasaltProcess start() throws IOException, InterruptedException {

@@ -64,8 +64,14 @@ public final class Cli {
     }
 
     private static Result run(List<String> command) throws IOException, InterruptedException {
+        return run(command, java.util.Map.of());
+    }
+
+    /** Runs {@code command} with none of the caller's OS_* and CINDER* variables, and {@code env} added. */
+    static Result run(List<String> command, java.util.Map<String, String> env) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().keySet().removeIf(k -> k.startsWith("OS_") || k.startsWith("CINDER"));
+        builder.environment().putAll(env);
         Process p = builder.start();
         p.getOutputStream().close();
         var out = p.getInputStream();

@@ -51,4 +51,29 @@ class StartupIT {
         assertThat(o.exitCode()).isEqualTo(2);
         assertThat(o.output()).contains("[b1] volume_driver").contains("unknown driver");
     }
+
+    @Test
+    void aPolicyRuleThatRefersToAnUnknownRuleRefusesToStartNamingIt() throws Exception {
+        Files.writeString(temp.resolve("policy.yaml"), "\"volume:create\": \"rule:admin_api or rule:no_such_rule\"\n");
+        Outcome o = run("[DEFAULT]\nstate_path = " + temp.resolve("s") + "\nosapi_volume_listen_port = " + freePort()
+                + "\n[oslo_policy]\npolicy_file = policy.yaml\n");
+        assertThat(o.exitCode()).isEqualTo(2);
+        assertThat(o.output()).contains("volume:create").contains("rule:no_such_rule").contains("policy.yaml");
+    }
+
+    @Test
+    void aMissingPolicyFileRefusesToStart() throws Exception {
+        Outcome o = run("[DEFAULT]\nstate_path = " + temp.resolve("s") + "\nosapi_volume_listen_port = " + freePort()
+                + "\n[oslo_policy]\npolicy_file = nowhere.yaml\n");
+        assertThat(o.exitCode()).isEqualTo(2);
+        assertThat(o.output()).contains("[oslo_policy] policy_file = nowhere.yaml: no such file");
+    }
+
+    @Test
+    void keystoneWithoutItsServiceUserRefusesToStart() throws Exception {
+        Outcome o = run("[DEFAULT]\nstate_path = " + temp.resolve("s") + "\nosapi_volume_listen_port = " + freePort()
+                + "\nauth_strategy = keystone\n[keystone_authtoken]\nauth_url = http://127.0.0.1:5000/v3\n");
+        assertThat(o.exitCode()).isEqualTo(2);
+        assertThat(o.output()).contains("[keystone_authtoken] username, password, project_name are not set");
+    }
 }

@@ -2,14 +2,31 @@ package dev.basalt.server;
 
 import dev.basalt.api.ApiServer;
 import dev.basalt.api.ApiSettings;
+import dev.basalt.api.auth.Authenticator;
+import dev.basalt.api.auth.KeystoneAuthenticator;
+import dev.basalt.api.auth.KeystoneClient;
+import dev.basalt.api.auth.NoAuthAuthenticator;
+import dev.basalt.api.auth.ServiceCredentials;
+import dev.basalt.api.auth.TokenCache;
+import dev.basalt.api.policy.Policy;
+import dev.basalt.api.policy.PolicyException;
+import dev.basalt.api.policy.PolicyFile;
+import dev.basalt.config.AuthStrategy;
+import dev.basalt.config.BasaltConfig;
 import dev.basalt.config.DefaultOptions;
+import dev.basalt.config.KeystoneAuthOptions;
+import dev.basalt.config.PolicyOptions;
 import dev.basalt.db.DefaultTypeRepository;
 import dev.basalt.db.MessageRepository;
 import dev.basalt.db.ServiceRepository;
 import dev.basalt.db.VolumeRepository;
 import dev.basalt.db.VolumeTypeRepository;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,11 +38,12 @@ final class ApiRole {
     private static final int MAX_REQUEST_BODY_SIZE = 114688;
     private static final Logger LOG = LoggerFactory.getLogger(ApiRole.class);
 
-    /** A running API and where it listens. */
-    record Started(ApiServer server, String endpoint) implements AutoCloseable {
+    /** A running API, where it listens, and the authenticator it closes with it. */
+    record Started(ApiServer server, String endpoint, Authenticator authenticator) implements AutoCloseable {
         @Override
         public void close() {
             server.stop();
+            authenticator.close();
         }
     }
 
@@ -45,16 +63,54 @@ final class ApiRole {
                 d.defaultAvailabilityZone(), d.storageAvailabilityZone(), d.allowAvailabilityZoneFallback(),
                 d.serviceDownTime(), d.host(), null, MAX_REQUEST_BODY_SIZE,
                 Duration.ofMillis(infra.config().source().defaults().get(DefaultOptions.OSAPI_VOLUME_CREATE_WAIT_MS)));
+        Policy policy = policy(infra.config());
+        Authenticator authenticator = authenticator(infra.config(), policy, infra.clock());
         ApiServer server;
         try {
             server = new ApiServer(settings, new VolumeRepository(infra.database()), types,
                     new DefaultTypeRepository(infra.database()), new ServiceRepository(infra.database()),
-                    new MessageRepository(infra.database()), infra.bus(), infra.clock());
+                    new MessageRepository(infra.database()), infra.bus(), infra.clock(), authenticator, policy);
         } catch (IllegalArgumentException e) {
+            authenticator.close();
             throw new StartupException(e.getMessage(), e);
         }
         int port = server.start();
         String host = d.osapiVolumeListen().contains(":") ? "[" + d.osapiVolumeListen() + "]" : d.osapiVolumeListen();
-        return new Started(server, "http://" + host + ":" + port + "/v3");
+        return new Started(server, "http://" + host + ":" + port + "/v3", authenticator);
+    }
+
+    /** Cinder's default rules with the operator's [oslo_policy] policy_file on top; a bad rule refuses to start. */
+    static Policy policy(BasaltConfig config) {
+        PolicyOptions options = PolicyOptions.from(config.source());
+        Optional<Path> file = options.locate();
+        try {
+            if (file.isEmpty()) {
+                return Policy.cinderDefaults();
+            }
+            Map<String, String> overrides = PolicyFile.read(file.get());
+            Policy policy = Policy.withOverrides(overrides, file.get().toString());
+            LOG.info("policy: Cinder's defaults with {} rule(s) from {}", overrides.size(), file.get());
+            return policy;
+        } catch (PolicyException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
+    }
+
+    /** noauth (the caller is who the token says, an administrator) or Keystone token validation. */
+    static Authenticator authenticator(BasaltConfig config, Policy policy, Clock clock) {
+        if (config.defaults().authStrategy() != AuthStrategy.KEYSTONE) {
+            return new NoAuthAuthenticator();
+        }
+        KeystoneAuthOptions k = KeystoneAuthOptions.from(
+                config.source().section(KeystoneAuthOptions.GROUP.section())).requireComplete();
+        ServiceCredentials credentials = new ServiceCredentials(k.username().orElseThrow(),
+                k.password().orElseThrow(), k.userDomainName(), k.userDomainId().orElse(null),
+                k.projectName().orElseThrow(), k.projectDomainName(), k.projectDomainId().orElse(null));
+        KeystoneAuthenticator authenticator = new KeystoneAuthenticator(
+                new KeystoneClient(k.authUrl().orElseThrow(), k.httpConnectTimeout(), k.httpRequestMaxRetries()),
+                credentials, new TokenCache(k.tokenCacheSize(), k.tokenCacheTime()), policy,
+                k.challengeUri().orElseThrow().toString(), clock);
+        Thread.ofVirtual().name("keystone-probe").start(authenticator::probe);
+        return authenticator;
     }
 }

@@ -7,6 +7,7 @@ import dev.basalt.api.ApiVersion;
 import dev.basalt.api.Microversions;
 import dev.basalt.api.RequestContext;
 import dev.basalt.api.auth.Authenticator;
+import dev.basalt.api.policy.Policy;
 import dev.basalt.common.BasaltException;
 import dev.basalt.common.Fault;
 import dev.basalt.common.Json;
@@ -52,11 +53,13 @@ public final class ApiDispatcher implements io.helidon.webserver.http.Handler {
     private final Function<String, JsonBody> versionsDocument;
     private final int maxBodySize;
     private final String publicEndpoint;
+    private final Policy policy;
 
-    public ApiDispatcher(Router router, Authenticator authenticator, Function<String, JsonBody> versionsDocument,
-                         int maxBodySize, String publicEndpoint) {
+    public ApiDispatcher(Router router, Authenticator authenticator, Policy policy,
+                         Function<String, JsonBody> versionsDocument, int maxBodySize, String publicEndpoint) {
         this.router = requireNonNull(router, "router");
         this.authenticator = requireNonNull(authenticator, "authenticator");
+        this.policy = requireNonNull(policy, "policy");
         this.versionsDocument = requireNonNull(versionsDocument, "versionsDocument");
         this.maxBodySize = maxBodySize;
         this.publicEndpoint = publicEndpoint == null ? null : stripTrailingSlash(publicEndpoint);
@@ -81,6 +84,11 @@ public final class ApiDispatcher implements io.helidon.webserver.http.Handler {
                 LOG.debug("{} {} {} refused: {}", requestId, method, rawPath, e.getMessage());
             }
             response = Faults.response(e.fault(), e.getMessage());
+            if (e.fault() == Fault.UNAUTHORIZED) {
+                for (Map.Entry<String, String> h : authenticator.challengeHeaders().entrySet()) {
+                    response = response.withHeader(h.getKey(), h.getValue());
+                }
+            }
         } catch (Exception | Error e) {
             LOG.error("{} {} {} failed unexpectedly", requestId, method, rawPath, e);
             response = Faults.response(Fault.INTERNAL, Faults.INTERNAL_MESSAGE);
@@ -130,7 +138,7 @@ public final class ApiDispatcher implements io.helidon.webserver.http.Handler {
         }
         byte[] body = readBody(req, method, headers);
         ApiRequest request = new ApiRequest(method, found.params(), QueryParams.parse(req.prologue().query().rawValue()),
-                version, context, headerLookup, body, baseUrl, project);
+                version, context, headerLookup, body, baseUrl, project, policy);
         return found.route().handler().handle(request);
     }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.basalt.api.ApiVersion;
 import dev.basalt.api.RequestContext;
+import dev.basalt.api.policy.Policy;
 import dev.basalt.api.validation.RequestSchema;
 import dev.basalt.common.BasaltException;
 import dev.basalt.common.Json;
@@ -33,10 +34,11 @@ public final class ApiRequest {
     private final byte[] body;
     private final String baseUrl;
     private final String projectInUrl;
+    private final Policy policy;
 
     public ApiRequest(String method, Map<String, String> pathParams, QueryParams query, ApiVersion version,
                       RequestContext context, Function<String, String> headers, byte[] body, String baseUrl,
-                      String projectInUrl) {
+                      String projectInUrl, Policy policy) {
         this.method = requireNonNull(method, "method");
         this.pathParams = Map.copyOf(pathParams);
         this.query = requireNonNull(query, "query");
@@ -46,6 +48,7 @@ public final class ApiRequest {
         this.body = body == null ? new byte[0] : body;
         this.baseUrl = requireNonNull(baseUrl, "baseUrl");
         this.projectInUrl = projectInUrl;
+        this.policy = requireNonNull(policy, "policy");
     }
 
     public String method() {
@@ -89,6 +92,26 @@ public final class ApiRequest {
 
     public String projectInUrl() {
         return projectInUrl;
+    }
+
+    /** A 403 unless policy lets the caller do {@code action} in their own project. */
+    public void authorize(String action) {
+        policy.authorize(action, Policy.target(context.projectId(), context.userId()), context);
+    }
+
+    /** A 403 unless policy lets the caller do {@code action} on something of {@code projectId} (and {@code userId}). */
+    public void authorize(String action, String projectId, String userId) {
+        policy.authorize(action, Policy.target(projectId, userId), context);
+    }
+
+    /** Whether policy lets the caller do {@code action} in their own project (for fields shown to some). */
+    public boolean allowed(String action) {
+        return policy.check(action, Policy.target(context.projectId(), context.userId()), context);
+    }
+
+    /** Whether policy lets the caller do {@code action} on something of {@code projectId}. */
+    public boolean allowed(String action, String projectId) {
+        return policy.check(action, Policy.target(projectId, null), context);
     }
 
     /** The body as JSON; an empty body reads as {@code {}}. Malformed JSON is a 400. */

@@ -1,7 +1,6 @@
 package dev.basalt.api.resources;
 
 import dev.basalt.api.Microversions;
-import dev.basalt.api.auth.Policy;
 import dev.basalt.api.http.ApiRequest;
 import dev.basalt.api.http.ApiResponse;
 import dev.basalt.api.http.Router;
@@ -21,7 +20,7 @@ public final class ClustersResource {
     }
 
     ApiResponse list(ApiRequest request) {
-        Policy.requireAdmin(request.context(), "clusters:get_all");
+        request.authorize("clusters:get_all");
         return ApiResponse.ok(out -> {
             out.writeStartObject();
             out.writeArrayFieldStart("clusters");
@@ -31,12 +30,12 @@ public final class ClustersResource {
     }
 
     ApiResponse show(ApiRequest request) {
-        Policy.requireAdmin(request.context(), "clusters:get");
+        request.authorize("clusters:get");
         throw BasaltException.notFound("Cluster %s could not be found.", request.path("name"));
     }
 
     ApiResponse update(ApiRequest request) {
-        Policy.requireAdmin(request.context(), "clusters:update");
+        request.authorize("clusters:update");
         var body = request.json();
         String name = body.has("name") ? body.get("name").asText() : null;
         if (name == null || name.isEmpty()) {

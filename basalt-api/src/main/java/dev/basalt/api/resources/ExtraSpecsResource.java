@@ -3,7 +3,6 @@ package dev.basalt.api.resources;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.basalt.api.auth.Policy;
 import dev.basalt.api.http.ApiRequest;
 import dev.basalt.api.http.ApiResponse;
 import dev.basalt.api.http.JsonBody;
@@ -21,6 +20,12 @@ import java.util.Map;
  */
 public final class ExtraSpecsResource {
     private static final String IS_TRUE = "<is> True";
+
+    static final String INDEX = "volume_extension:types_extra_specs:index";
+    static final String SHOW = "volume_extension:types_extra_specs:show";
+    static final String CREATE = "volume_extension:types_extra_specs:create";
+    static final String UPDATE = "volume_extension:types_extra_specs:update";
+    static final String DELETE = "volume_extension:types_extra_specs:delete";
 
     private final VolumeTypeRepository types;
     private final VolumeRepository volumes;
@@ -46,8 +51,9 @@ public final class ExtraSpecsResource {
     }
 
     ApiResponse index(ApiRequest request) {
+        request.authorize(INDEX);
         VolumeType type = typesResource.visible(request.context(), request.path("type_id"));
-        Map<String, String> specs = VolumeTypeView.visibleSpecs(type, request.context().isAdmin());
+        Map<String, String> specs = VolumeTypeView.visibleSpecs(type, request.allowed(VolumeTypeView.READ_SENSITIVE));
         return ApiResponse.ok(out -> {
             out.writeStartObject();
             out.writeObjectFieldStart("extra_specs");
@@ -60,7 +66,7 @@ public final class ExtraSpecsResource {
     }
 
     ApiResponse create(ApiRequest request) {
-        Policy.requireAdmin(request.context(), "volume_extension:types_extra_specs:create");
+        request.authorize(CREATE);
         JsonNode body = request.validBody(schemas.extraSpecsCreate());
         String typeId = request.path("type_id");
         refuseWhileInUse(typeId);
@@ -74,8 +80,9 @@ public final class ExtraSpecsResource {
     ApiResponse show(ApiRequest request) {
         String typeId = request.path("type_id");
         String key = request.path("key");
+        request.authorize(SHOW);
         VolumeType type = typesResource.visible(request.context(), typeId);
-        String value = VolumeTypeView.visibleSpecs(type, request.context().isAdmin()).get(key);
+        String value = VolumeTypeView.visibleSpecs(type, request.allowed(VolumeTypeView.READ_SENSITIVE)).get(key);
         if (value == null) {
             throw noKey(typeId, key);
         }
@@ -87,7 +94,7 @@ public final class ExtraSpecsResource {
     }
 
     ApiResponse update(ApiRequest request) {
-        Policy.requireAdmin(request.context(), "volume_extension:types_extra_specs:update");
+        request.authorize(UPDATE);
         JsonNode body = request.validBody(schemas.extraSpecsUpdate());
         String typeId = request.path("type_id");
         String key = request.path("key");
@@ -106,7 +113,7 @@ public final class ExtraSpecsResource {
         String typeId = request.path("type_id");
         String key = request.path("key");
         TypeLookup.byId(types, typeId);
-        Policy.requireAdmin(request.context(), "volume_extension:types_extra_specs:delete");
+        request.authorize(DELETE);
         refuseWhileInUse(typeId);
         if (!types.deleteExtraSpec(typeId, key)) {
             throw noKey(typeId, key);

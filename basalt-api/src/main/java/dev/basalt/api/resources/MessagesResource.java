@@ -41,6 +41,10 @@ public final class MessagesResource {
             "detail_id", UserMessage::detailId,
             "action_id", UserMessage::actionId);
 
+    static final String GET = "message:get";
+    static final String GET_ALL = "message:get_all";
+    static final String DELETE = "message:delete";
+
     private final ApiSettings settings;
     private final MessageRepository messages;
 
@@ -62,6 +66,7 @@ public final class MessagesResource {
 
     ApiResponse show(ApiRequest request) {
         UserMessage m = visible(request.context(), request.path("id"));
+        request.authorize(GET, m.projectId(), null);
         return ApiResponse.ok(out -> {
             out.writeStartObject();
             out.writeFieldName("message");
@@ -72,11 +77,13 @@ public final class MessagesResource {
 
     ApiResponse delete(ApiRequest request) {
         UserMessage m = visible(request.context(), request.path("id"));
+        request.authorize(DELETE, m.projectId(), null);
         messages.delete(m.id(), null);
         return ApiResponse.status(204);
     }
 
     ApiResponse list(ApiRequest request) {
+        request.authorize(GET_ALL);
         RequestContext context = request.context();
         List<UserMessage> all = messages.list(context.isAdmin() ? null : context.projectId());
         if (request.version().below(Microversions.MESSAGES_PAGINATION)) {

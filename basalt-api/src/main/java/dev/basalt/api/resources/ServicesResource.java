@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.basalt.api.ApiSettings;
 import dev.basalt.api.Microversions;
-import dev.basalt.api.auth.Policy;
 import dev.basalt.api.http.ApiRequest;
 import dev.basalt.api.http.ApiResponse;
 import dev.basalt.api.http.Router;
@@ -47,6 +46,10 @@ public final class ServicesResource {
     public static final String SET_LOG_LEVELS = "set_log_levels";
     static final List<String> LOG_BINARIES = List.of(Topics.SCHEDULER_BINARY, Topics.VOLUME_BINARY, BACKUP_BINARY,
             API_BINARY);
+    static final String INDEX = "volume_extension:services:index";
+    static final String UPDATE = "volume_extension:services:update";
+    private static final Map<String, String> REPLICATION_RULES = Map.of("freeze", "volume:freeze_host",
+            "thaw", "volume:thaw_host", "failover_host", "volume:failover_host", "failover", "volume:failover_host");
     private static final Duration LOG_CALL_TIMEOUT = Duration.ofSeconds(3);
     private static final Logger LOG = LoggerFactory.getLogger(ServicesResource.class);
 
@@ -82,13 +85,13 @@ public final class ServicesResource {
 
     /** Backend replication (freeze, thaw, failover) needs replicating drivers, which Basalt has none of yet. */
     ApiResponse replication(ApiRequest request, String action) {
-        Policy.requireAdmin(request.context(), "volume_extension:services:update");
+        request.authorize(REPLICATION_RULES.get(action));
         throw new BasaltException(dev.basalt.common.Fault.NOT_IMPLEMENTED, String.format(
                 "The service action %s is not implemented in Basalt yet: no backend replicates.", action));
     }
 
     ApiResponse list(ApiRequest request) {
-        Policy.requireAdmin(request.context(), "volume_extension:services:index");
+        request.authorize(INDEX);
         List<ServiceRecord> records = services.list(request.query().get("host"), request.query().get("binary"));
         Instant now = clock.instant();
         boolean cluster = request.atLeast(Microversions.CLUSTER_SUPPORT);
@@ -131,7 +134,7 @@ public final class ServicesResource {
     }
 
     ApiResponse setDisabled(ApiRequest request, boolean disable, boolean withReason) {
-        Policy.requireAdmin(request.context(), "volume_extension:services:update");
+        request.authorize(UPDATE);
         RequestSchema schema = withReason ? schemas.serviceDisableLogReason() : schemas.serviceEnable();
         JsonNode body = request.validBody(schema);
         String host = VolumesResource.text(body, "host", null);
@@ -164,7 +167,7 @@ public final class ServicesResource {
     }
 
     ApiResponse getLog(ApiRequest request) {
-        Policy.requireAdmin(request.context(), "volume_extension:services:update");
+        request.authorize(UPDATE);
         JsonNode body = request.validBody(schemas.serviceGetLog());
         String prefix = VolumesResource.text(body, "prefix", null);
         String server = VolumesResource.text(body, "server", null);
@@ -200,7 +203,7 @@ public final class ServicesResource {
     }
 
     ApiResponse setLog(ApiRequest request) {
-        Policy.requireAdmin(request.context(), "volume_extension:services:update");
+        request.authorize(UPDATE);
         JsonNode body = request.validBody(schemas.serviceSetLog());
         String prefix = VolumesResource.text(body, "prefix", null);
         String server = VolumesResource.text(body, "server", null);

@@ -8,20 +8,42 @@ import dev.basalt.api.http.ApiResponse;
 import dev.basalt.api.http.Router;
 import dev.basalt.common.BasaltException;
 import dev.basalt.common.Fault;
-import java.util.Set;
+import java.util.Map;
 
 /**
  * {@code POST /volumes/{id}/action}. No volume action is served yet: a known Cinder action is a
- * 501 saying so (after the volume is found), an unknown one a 400 as Cinder answers it.
+ * 501 saying so (after the volume is found and the action's policy allows the caller), an unknown
+ * one a 400 as Cinder answers it.
  */
 public final class VolumeActionsResource {
-    private static final Set<String> CINDER_ACTIONS = Set.of("os-attach", "os-detach", "os-reserve", "os-unreserve",
-            "os-begin_detaching", "os-roll_detaching", "os-initialize_connection", "os-terminate_connection",
-            "os-volume_upload_image", "os-extend", "os-update_readonly_flag", "os-retype", "os-set_bootable",
-            "os-reset_status", "os-force_delete", "os-force_detach", "os-migrate_volume",
-            "os-migrate_volume_completion", "os-set_image_metadata", "os-unset_image_metadata",
-            "os-show_image_metadata", "os-unmanage", "revert", "os-reimage", "os-extend_volume_completion",
-            "os-update_snapshot_status");
+    /** Cinder's volume actions and the policy rule each one checks first (on the volume). */
+    static final Map<String, String> CINDER_ACTIONS = Map.ofEntries(
+            Map.entry("os-attach", "volume_extension:volume_actions:attach"),
+            Map.entry("os-detach", "volume_extension:volume_actions:detach"),
+            Map.entry("os-reserve", "volume_extension:volume_actions:reserve"),
+            Map.entry("os-unreserve", "volume_extension:volume_actions:unreserve"),
+            Map.entry("os-begin_detaching", "volume_extension:volume_actions:begin_detaching"),
+            Map.entry("os-roll_detaching", "volume_extension:volume_actions:roll_detaching"),
+            Map.entry("os-initialize_connection", "volume_extension:volume_actions:initialize_connection"),
+            Map.entry("os-terminate_connection", "volume_extension:volume_actions:terminate_connection"),
+            Map.entry("os-volume_upload_image", "volume_extension:volume_actions:upload_image"),
+            Map.entry("os-extend", "volume:extend"),
+            Map.entry("os-update_readonly_flag", "volume:update_readonly_flag"),
+            Map.entry("os-retype", "volume:retype"),
+            Map.entry("os-set_bootable", "volume:update"),
+            Map.entry("os-reset_status", "volume_extension:volume_admin_actions:reset_status"),
+            Map.entry("os-force_delete", "volume_extension:volume_admin_actions:force_delete"),
+            Map.entry("os-force_detach", "volume_extension:volume_admin_actions:force_detach"),
+            Map.entry("os-migrate_volume", "volume_extension:volume_admin_actions:migrate_volume"),
+            Map.entry("os-migrate_volume_completion", "volume_extension:volume_admin_actions:migrate_volume_completion"),
+            Map.entry("os-set_image_metadata", "volume_extension:volume_image_metadata:set"),
+            Map.entry("os-unset_image_metadata", "volume_extension:volume_image_metadata:remove"),
+            Map.entry("os-show_image_metadata", "volume:get_volume_metadata"),
+            Map.entry("os-unmanage", "volume_extension:volume_unmanage"),
+            Map.entry("revert", "volume:revert_to_snapshot"),
+            Map.entry("os-reimage", "volume:reimage"),
+            Map.entry("os-extend_volume_completion", "volume_extension:volume_admin_actions:extend_volume_completion"),
+            Map.entry("os-update_snapshot_status", "snapshot_extension:snapshot_actions:update_snapshot_status"));
 
     private final VolumesResource volumes;
 
@@ -40,11 +62,13 @@ public final class VolumeActionsResource {
                     + " action's name.");
         }
         String action = body.fieldNames().next();
-        if (!CINDER_ACTIONS.contains(action)) {
+        String rule = CINDER_ACTIONS.get(action);
+        if (rule == null) {
             throw BasaltException.badRequest("There is no such action: %s. Verify the request body and Content-Type"
                     + " header and try again.", action);
         }
-        volumes.visible(request.context(), request.path("id"));
+        var volume = volumes.visible(request, request.path("id"));
+        request.authorize(rule, volume.projectId(), volume.userId());
         throw new BasaltException(Fault.NOT_IMPLEMENTED,
                 String.format("The volume action %s is not implemented in Basalt yet.", action));
     }

@@ -46,12 +46,20 @@ public final class VolumeMetadataResource {
                 .delete("/volumes/{volume_id}/metadata/{key}", this::delete);
     }
 
-    private Volume volume(ApiRequest request) {
-        return volumesResource.visible(request.context(), request.path("volume_id"));
+    static final String GET = "volume:get_volume_metadata";
+    static final String CREATE = "volume:create_volume_metadata";
+    static final String UPDATE = "volume:update_volume_metadata";
+    static final String DELETE = "volume:delete_volume_metadata";
+
+    /** The volume (404 unless the caller may see it), once policy lets the caller do {@code action} on it. */
+    private Volume volume(ApiRequest request, String action) {
+        Volume volume = volumesResource.visible(request, request.path("volume_id"));
+        request.authorize(action, volume.projectId(), volume.userId());
+        return volume;
     }
 
     ApiResponse index(ApiRequest request) {
-        Map<String, String> metadata = volume(request).metadata();
+        Map<String, String> metadata = volume(request, GET).metadata();
         ApiResponse response = ApiResponse.ok(body("metadata", metadata));
         if (request.atLeast(Microversions.ETAGS)) {
             response = response.withHeader("Etag", etag(metadata));
@@ -61,7 +69,7 @@ public final class VolumeMetadataResource {
 
     ApiResponse create(ApiRequest request) {
         JsonNode body = request.validBody(schemas.metadataCreate());
-        Volume volume = volume(request);
+        Volume volume = volume(request, CREATE);
         checkUpdatable(volume);
         if (!volumes.mergeMetadata(volume.id(), VolumesResource.stringMap(body.get("metadata")))) {
             throw notFound(volume.id());
@@ -71,7 +79,7 @@ public final class VolumeMetadataResource {
 
     ApiResponse updateAll(ApiRequest request) {
         JsonNode body = request.validBody(schemas.metadataCreate());
-        Volume volume = volume(request);
+        Volume volume = volume(request, UPDATE);
         if (preconditionFailed(request, volume)) {
             return ApiResponse.status(412);
         }
@@ -83,7 +91,7 @@ public final class VolumeMetadataResource {
     }
 
     ApiResponse show(ApiRequest request) {
-        Volume volume = volume(request);
+        Volume volume = volume(request, GET);
         String key = request.path("key");
         String value = volume.metadata().get(key);
         if (value == null) {
@@ -94,7 +102,7 @@ public final class VolumeMetadataResource {
 
     ApiResponse update(ApiRequest request) {
         JsonNode body = request.validBody(schemas.metadataUpdate());
-        Volume volume = volume(request);
+        Volume volume = volume(request, UPDATE);
         if (preconditionFailed(request, volume)) {
             return ApiResponse.status(412);
         }
@@ -111,7 +119,7 @@ public final class VolumeMetadataResource {
     }
 
     ApiResponse delete(ApiRequest request) {
-        Volume volume = volume(request);
+        Volume volume = volume(request, DELETE);
         String key = request.path("key");
         if (!volume.metadata().containsKey(key)) {
             throw noKey(volume.id(), key);

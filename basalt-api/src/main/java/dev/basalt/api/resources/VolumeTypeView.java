@@ -12,13 +12,20 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Cinder's volume type view. Extra specs are shown in full to administrators and reduced to
- * the user-visible ones otherwise; {@code qos_specs_id} (always null: no QoS specs yet) only to
- * administrators; {@code os-volume-type-access:is_public} on show, list and create.
+ * Cinder's volume type view. Extra specs are shown as policy says: in full to callers who may
+ * read sensitive ones (administrators), else reduced to the user-visible ones; {@code qos_specs_id}
+ * (always null: no QoS specs yet) to administrators; {@code os-volume-type-access:is_public} on
+ * show, list and create.
  */
 final class VolumeTypeView {
     static final Set<String> USER_VISIBLE_SPECS = Set.of(AvailabilityZones.TYPE_ZONES_SPEC, "multiattach",
             "replication_enabled");
+    /** Policy: whether a type's view carries its extra specs at all. */
+    static final String EXTRA_SPECS = "volume_extension:access_types_extra_specs";
+    /** Policy: whether the extra specs shown include the sensitive ones (all but {@link #USER_VISIBLE_SPECS}). */
+    static final String READ_SENSITIVE = "volume_extension:types_extra_specs:read_sensitive";
+    /** Policy: whether a type's view carries {@code qos_specs_id}. */
+    static final String QOS_SPECS_ID = "volume_extension:access_types_qos_specs_id";
 
     private VolumeTypeView() {
     }
@@ -49,18 +56,19 @@ final class VolumeTypeView {
 
     static void write(JsonGenerator out, ApiRequest request, VolumeType type, boolean accessAttribute)
             throws IOException {
-        boolean admin = request.context().isAdmin();
         out.writeStartObject();
         out.writeStringField("id", type.id());
         out.writeStringField("name", type.name());
         out.writeBooleanField("is_public", type.isPublic());
         out.writeStringField("description", type.description());
-        out.writeObjectFieldStart("extra_specs");
-        for (Map.Entry<String, String> e : visibleSpecs(type, admin).entrySet()) {
-            out.writeStringField(e.getKey(), e.getValue());
+        if (request.allowed(EXTRA_SPECS)) {
+            out.writeObjectFieldStart("extra_specs");
+            for (Map.Entry<String, String> e : visibleSpecs(type, request.allowed(READ_SENSITIVE)).entrySet()) {
+                out.writeStringField(e.getKey(), e.getValue());
+            }
+            out.writeEndObject();
         }
-        out.writeEndObject();
-        if (admin) {
+        if (request.allowed(QOS_SPECS_ID)) {
             out.writeNullField("qos_specs_id");
         }
         if (accessAttribute) {
@@ -69,9 +77,10 @@ final class VolumeTypeView {
         out.writeEndObject();
     }
 
-    static Map<String, String> visibleSpecs(VolumeType type, boolean admin) {
+    /** The type's extra specs; without {@code sensitive} only the user-visible ones. */
+    static Map<String, String> visibleSpecs(VolumeType type, boolean sensitive) {
         Map<String, String> specs = new TreeMap<>(type.extraSpecs());
-        if (!admin) {
+        if (!sensitive) {
             specs.keySet().retainAll(USER_VISIBLE_SPECS);
         }
         return specs;

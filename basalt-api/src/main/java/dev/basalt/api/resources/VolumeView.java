@@ -72,14 +72,30 @@ public final class VolumeView {
         this.types = requireNonNull(types, "types");
     }
 
-    /** What the detailed view of one request shows, worked out once per request. */
-    private record Shape(Links.Collection links, boolean admin, boolean extensionAttributes, boolean typeIdOnly,
+    /** Policy deciding whether show and detail carry {@code os-vol-host-attr:host}. */
+    public static final String HOST_ATTRIBUTE = "volume_extension:volume_host_attribute";
+    /** Policy deciding whether show and detail carry the {@code os-vol-mig-status-attr:*} fields. */
+    public static final String MIG_STATUS_ATTRIBUTE = "volume_extension:volume_mig_status_attribute";
+    /** Policy deciding whether show and detail carry {@code os-vol-tenant-attr:tenant_id}. */
+    public static final String TENANT_ATTRIBUTE = "volume_extension:volume_tenant_attribute";
+
+    /**
+     * What the detailed view of one request shows, worked out once per request: the extension
+     * attributes as their policies say (host and migration status: administrators; tenant: project
+     * readers), {@code migration_status}, {@code provider_id} and {@code cluster_name} to
+     * administrators ({@code context_is_admin}), as Cinder's views decide.
+     */
+    private record Shape(Links.Collection links, boolean admin, boolean hostAttribute, boolean migStatusAttribute,
+                         boolean tenantAttribute, boolean typeIdOnly,
                          boolean groupId, boolean providerId, boolean sharedTargets, boolean clusterName,
                          boolean typeId, boolean consumesQuota) {
         static Shape of(ApiRequest request, boolean extensionAttributes) {
             ApiVersion v = request.version();
             boolean admin = request.context().isAdmin();
-            return new Shape(Links.forCollection(request, COLLECTION), admin, extensionAttributes && admin,
+            return new Shape(Links.forCollection(request, COLLECTION), admin,
+                    extensionAttributes && request.allowed(HOST_ATTRIBUTE),
+                    extensionAttributes && request.allowed(MIG_STATUS_ATTRIBUTE),
+                    extensionAttributes && request.allowed(TENANT_ATTRIBUTE),
                     v.atLeast(Microversions.VOLUME_TYPE_ID_IN_VOLUME_DETAIL),
                     v.atLeast(Microversions.GROUP_VOLUME),
                     admin && v.atLeast(Microversions.VOLUME_DETAIL_PROVIDER_ID),
@@ -181,10 +197,14 @@ public final class VolumeView {
         if (shape.consumesQuota()) {
             bool(out, CONSUMES_QUOTA, true);
         }
-        if (shape.extensionAttributes()) {
+        if (shape.hostAttribute()) {
             string(out, HOST_ATTR, v.host());
+        }
+        if (shape.migStatusAttribute()) {
             nullField(out, MIGSTAT_ATTR);
             nullField(out, NAME_ID_ATTR);
+        }
+        if (shape.tenantAttribute()) {
             string(out, TENANT_ATTR, v.projectId());
         }
         out.writeEndObject();

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.basalt.api.ApiSettings;
 import dev.basalt.api.Microversions;
 import dev.basalt.api.RequestContext;
-import dev.basalt.api.auth.Policy;
 import dev.basalt.api.http.ApiRequest;
 import dev.basalt.api.http.ApiResponse;
 import dev.basalt.api.http.Router;
@@ -56,6 +55,14 @@ public final class VolumesResource {
             + " belong to a group, have snapshots, awaiting a transfer, or be disassociated from snapshots after"
             + " volume transfer.";
 
+    static final String GET = "volume:get";
+    static final String GET_ALL = "volume:get_all";
+    static final String CREATE = "volume:create";
+    static final String MULTIATTACH = "volume:multiattach";
+    static final String UPDATE = "volume:update";
+    static final String DELETE = "volume:delete";
+    static final String FORCE_DELETE = "volume:force_delete";
+
     private final ApiSettings settings;
     private final VolumeRepository volumes;
     private final VolumeTypeRepository types;
@@ -98,7 +105,15 @@ public final class VolumesResource {
         return found.orElseThrow(() -> BasaltException.notFound("Volume %s could not be found.", id));
     }
 
+    /** {@link #visible(RequestContext, String)}, then policy {@code volume:get} on it (403), as Cinder's get does. */
+    Volume visible(ApiRequest request, String id) {
+        Volume volume = visible(request.context(), id);
+        request.authorize(GET, volume.projectId(), volume.userId());
+        return volume;
+    }
+
     ApiResponse list(ApiRequest request, boolean detailed) {
+        request.authorize(GET_ALL);
         VolumeFilters.Result parsed = VolumeFilters.parse(request.query(), request.version(), request.context(),
                 settings.maxLimit());
         if (parsed.query() == null) {
@@ -110,6 +125,7 @@ public final class VolumesResource {
     }
 
     ApiResponse summary(ApiRequest request) {
+        request.authorize(GET_ALL);
         RequestContext context = request.context();
         boolean allTenants = context.isAdmin() && Booleans.param("all_tenants", request.query().get("all_tenants"), false);
         VolumeSummary summary = volumes.summary(allTenants ? null : context.projectId());
@@ -136,12 +152,13 @@ public final class VolumesResource {
     }
 
     ApiResponse show(ApiRequest request) {
-        Volume volume = visible(request.context(), request.path("id"));
+        Volume volume = visible(request, request.path("id"));
         return ApiResponse.ok(view.one(request, volume, true));
     }
 
     ApiResponse create(ApiRequest request) {
         JsonNode body = request.validBody(schemas.volumeCreate(request.version()));
+        request.authorize(CREATE);
         JsonNode volume = body.get("volume");
         if (volume == null || !volume.isObject()) {
             throw BasaltException.badRequest("Invalid input for field/attribute volume. Value: %s. It is not of type"
@@ -162,6 +179,9 @@ public final class VolumesResource {
         String zone = zones.choose(text(volume, "availability_zone", null), type);
         Map<String, String> metadata = stringMap(volume.get("metadata"));
         boolean multiattach = "<is> True".equals(type.extraSpecs().get("multiattach"));
+        if (multiattach) {
+            request.authorize(MULTIATTACH);
+        }
 
         Volume row = new Volume(Ids.newId(), context.projectId(), context.userId(), name, description, size,
                 VolumeStatus.CREATING, AttachStatus.DETACHED, zone, null, type.id(), false, multiattach, null, null,
@@ -189,7 +209,8 @@ public final class VolumesResource {
     ApiResponse update(ApiRequest request) {
         JsonNode body = request.validBody(schemas.volumeUpdate(request.version()));
         JsonNode fields = body.get("volume");
-        Volume volume = visible(request.context(), request.path("id"));
+        Volume volume = visible(request, request.path("id"));
+        request.authorize(UPDATE, volume.projectId(), volume.userId());
         if (volume.status() == VolumeStatus.MAINTENANCE) {
             throw BasaltException.badRequest("Invalid volume: The volume cannot be updated during maintenance.");
         }
@@ -222,10 +243,11 @@ public final class VolumesResource {
         Booleans.param("cascade", request.query().get("cascade"), false);
         boolean force = request.atLeast(Microversions.VOLUME_DELETE_FORCE)
                 && Booleans.param("force", request.query().get("force"), false);
-        Volume volume = visible(context, request.path("id"));
+        Volume volume = visible(request, request.path("id"));
         if (force) {
-            Policy.requireAdmin(context, "volume_extension:volume_admin_actions:force_delete");
+            request.authorize(FORCE_DELETE, volume.projectId(), volume.userId());
         }
+        request.authorize(DELETE, volume.projectId(), volume.userId());
         if (volume.host() == null && volumes.deleteIfUnplaced(volume.id())) {
             LOG.info("{} volume {} was never placed; removed it", context.requestId(), volume.id());
             return ApiResponse.status(202);
