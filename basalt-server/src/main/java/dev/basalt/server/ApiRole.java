@@ -2,11 +2,15 @@ package dev.basalt.server;
 
 import dev.basalt.api.ApiServer;
 import dev.basalt.api.ApiSettings;
+import dev.basalt.api.QuotaSettings;
+import dev.basalt.config.ConfigSection;
 import dev.basalt.config.DefaultOptions;
 import dev.basalt.db.DefaultTypeRepository;
 import dev.basalt.db.MessageRepository;
+import dev.basalt.db.QuotaRepository;
 import dev.basalt.db.ServiceRepository;
 import dev.basalt.db.VolumeRepository;
+import dev.basalt.db.VolumeTypeAccessRepository;
 import dev.basalt.db.VolumeTypeRepository;
 import java.time.Duration;
 import java.util.Locale;
@@ -49,12 +53,23 @@ final class ApiRole {
         try {
             server = new ApiServer(settings, new VolumeRepository(infra.database()), types,
                     new DefaultTypeRepository(infra.database()), new ServiceRepository(infra.database()),
-                    new MessageRepository(infra.database()), infra.bus(), infra.clock());
+                    new MessageRepository(infra.database()), infra.bus(), infra.clock(),
+                    quotaSettings(infra.config().source().defaults()), new QuotaRepository(infra.database()),
+                    new VolumeTypeAccessRepository(infra.database()));
         } catch (IllegalArgumentException e) {
             throw new StartupException(e.getMessage(), e);
         }
         int port = server.start();
         String host = d.osapiVolumeListen().contains(":") ? "[" + d.osapiVolumeListen() + "]" : d.osapiVolumeListen();
         return new Started(server, "http://" + host + ":" + port + "/v3");
+    }
+
+    /** The default quotas: the quota_* options of [DEFAULT]. */
+    static QuotaSettings quotaSettings(ConfigSection defaults) {
+        return new QuotaSettings(defaults.get(DefaultOptions.QUOTA_VOLUMES),
+                defaults.get(DefaultOptions.QUOTA_SNAPSHOTS), defaults.get(DefaultOptions.QUOTA_GIGABYTES),
+                defaults.get(DefaultOptions.QUOTA_BACKUPS), defaults.get(DefaultOptions.QUOTA_BACKUP_GIGABYTES),
+                defaults.get(DefaultOptions.QUOTA_GROUPS), defaults.get(DefaultOptions.PER_VOLUME_SIZE_LIMIT),
+                defaults.get(DefaultOptions.USE_DEFAULT_QUOTA_CLASS));
     }
 }
