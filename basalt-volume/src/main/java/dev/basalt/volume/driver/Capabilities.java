@@ -22,6 +22,14 @@ public final class Capabilities {
     /** Boolean: a volume may be attached to several hosts at once. */
     public static final String MULTIATTACH = "multiattach";
 
+    /**
+     * Boolean, optional (Basalt's own key): snapshots and clones share the data of their source
+     * until either is written (reflinks on a filesystem, copy-on-write clones), so they take the
+     * same few milliseconds and almost no space whatever the volume's size. When false or absent,
+     * a snapshot or clone copies the source's data.
+     */
+    public static final String COPY_ON_WRITE = "copy_on_write";
+
     /** The keys every driver must report. */
     public static final List<String> REQUIRED = List.of(
             VOLUME_BACKEND_NAME, VENDOR_NAME, DRIVER_VERSION, STORAGE_PROTOCOL,

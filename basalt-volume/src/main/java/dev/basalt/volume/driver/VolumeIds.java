@@ -3,8 +3,8 @@ package dev.basalt.volume.driver;
 import dev.basalt.common.Ids;
 
 /**
- * Checks volume ids before a driver turns them into names on its storage (file names, image
- * names): only UUID forms pass, so no id can reach outside the driver's own namespace
+ * Checks volume and snapshot ids before a driver turns them into names on its storage (file names,
+ * image names): only UUID forms pass, so no id can reach outside the driver's own namespace
  * ({@code ../}, {@code /}, empty, ...).
  */
 public final class VolumeIds {
@@ -17,10 +17,19 @@ public final class VolumeIds {
      * {@link IllegalArgumentException}.
      */
     public static String requireValid(String volumeId) {
-        if (!Ids.isUuidLike(volumeId)) {
-            throw new IllegalArgumentException("not a volume id (a UUID is expected): " + quoted(volumeId));
+        return requireUuid("volume", volumeId);
+    }
+
+    /** As {@link #requireValid} for a snapshot's id. */
+    public static String requireValidSnapshotId(String snapshotId) {
+        return requireUuid("snapshot", snapshotId);
+    }
+
+    private static String requireUuid(String kind, String id) {
+        if (!Ids.isUuidLike(id)) {
+            throw new IllegalArgumentException("not a " + kind + " id (a UUID is expected): " + quoted(id));
         }
-        return volumeId;
+        return id;
     }
 
     private static String quoted(String text) {

@@ -3,10 +3,13 @@ package dev.basalt.volume.file;
 import static java.util.Objects.requireNonNull;
 
 import dev.basalt.volume.driver.Capabilities;
+import dev.basalt.volume.driver.CloneCapable;
+import dev.basalt.volume.driver.ExtendCapable;
 import dev.basalt.volume.driver.PoolReport;
+import dev.basalt.volume.driver.SnapshotCapable;
+import dev.basalt.volume.driver.SnapshotSpec;
 import dev.basalt.volume.driver.Sizes;
 import dev.basalt.volume.driver.VolumeClear;
-import dev.basalt.volume.driver.VolumeDriver;
 import dev.basalt.volume.driver.VolumeDriverException;
 import dev.basalt.volume.driver.VolumeSpec;
 import java.io.IOException;
@@ -32,24 +35,34 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The {@code file} driver: a volume is a raw file {@code volume-<id>} of exactly its size in one
- * directory, sparse (thin) or fully allocated (thick).
+ * directory, sparse (thin) or fully allocated (thick); a snapshot is a file {@code snapshot-<id>}
+ * beside it.
  *
- * <p>A volume file is made under a temporary name, sized, fsynced, and renamed into place, then the
- * directory is fsynced: after a crash a volume either exists whole or not at all, and the leftovers
- * are removed by {@link #start()}. Delete wipes first (by punching a hole over the data, see
- * {@link VolumeWiper}), fsyncs, then unlinks and fsyncs the directory. Files are readable and
+ * <p>A volume or snapshot file is made under a temporary name, filled, fsynced, and renamed into
+ * place, then the directory is fsynced: after a crash it either exists whole or not at all, and the
+ * leftovers are removed by {@link #start()}. Delete wipes first (by punching a hole over the data,
+ * see {@link VolumeWiper}), fsyncs, then unlinks and fsyncs the directory. Files are readable and
  * writable by the service's user only.
+ *
+ * <p>Snapshots, clones and volumes made from snapshots are whole-file reflinks where the directory's
+ * filesystem can share extents (XFS with {@code reflink=1}, btrfs: milliseconds whatever the size),
+ * else copies of the data ranges that leave holes as holes (see {@link VolumeCopier}); {@link #start()}
+ * finds out which, logs it and {@link #report()} says it ({@link Capabilities#COPY_ON_WRITE}).
+ * Wiping a file that shares extents only drops that file's references to them: the files it shares
+ * them with keep their bytes.
+ *
+ * <p>Thick (non-sparse) copies get their holes allocated after the copy; extents they share with
+ * their source stay shared until written.
  */
-public final class FileVolumeDriver implements VolumeDriver {
+public final class FileVolumeDriver implements SnapshotCapable, CloneCapable, ExtendCapable {
     public static final String NAME = "file";
     public static final String VENDOR_NAME = "Basalt";
-    public static final String DRIVER_VERSION = "1.0.0";
+    public static final String DRIVER_VERSION = "1.1.0";
     public static final String STORAGE_PROTOCOL = "iSCSI";
 
     private static final Logger LOG = LoggerFactory.getLogger(FileVolumeDriver.class);
@@ -58,21 +71,29 @@ public final class FileVolumeDriver implements VolumeDriver {
 
     private final FileDriverSettings settings;
     private final VolumeFiles files;
+    private final DirectorySync directorySync;
     private final Fallocate fallocate;
     private final VolumeWiper wiper;
+    private final VolumeCopier copier;
     private final ProvisionedVolumes provisioned = new ProvisionedVolumes();
     private final StripedLocks locks = new StripedLocks(256);
     private volatile boolean started;
 
     public FileVolumeDriver(FileDriverSettings settings) {
-        this(settings, Fallocate.system());
+        this(settings, Fallocate.system(), Reflink.system());
     }
 
     FileVolumeDriver(FileDriverSettings settings, Fallocate fallocate) {
+        this(settings, fallocate, Reflink.system());
+    }
+
+    FileVolumeDriver(FileDriverSettings settings, Fallocate fallocate, Reflink reflink) {
         this.settings = requireNonNull(settings, "settings");
         this.fallocate = requireNonNull(fallocate, "fallocate");
         this.files = new VolumeFiles(settings.directory());
+        this.directorySync = new DirectorySync(settings.directory());
         this.wiper = new VolumeWiper(fallocate);
+        this.copier = new VolumeCopier(requireNonNull(reflink, "reflink"), new SparseCopy(DataRanges.system()));
     }
 
     @Override
@@ -98,51 +119,38 @@ public final class FileVolumeDriver implements VolumeDriver {
                     + " (file_volumes_dir) exists but is not a directory");
         }
         int leftovers = removeLeftovers(directory);
-        boolean punchesHoles = probe(directory);
+        Probe probe = probe(directory);
         Map<String, Long> found = scan(directory);
         provisioned.reset(found);
         started = true;
-        LOG.info("file driver: {} volume(s), {} GiB provisioned in {}; {} leftover temporary file(s) removed; "
-                        + "delete wipes by {}", found.size(), Sizes.bytesToGib(provisioned.totalBytes()), directory,
-                leftovers, settings.clear() == VolumeClear.NONE ? "nothing (volume_clear = none)"
-                        : punchesHoles ? "punching holes" : "writing zeros (the filesystem cannot punch holes)");
+        long snapshots = found.keySet().stream().filter(name -> VolumeFiles.snapshotId(name).isPresent()).count();
+        LOG.info("file driver: {} volume(s) and {} snapshot(s), {} GiB provisioned in {} ({}); {} leftover "
+                        + "temporary file(s) removed; snapshots and clones are {}; delete wipes by {}",
+                found.size() - snapshots, snapshots, Sizes.bytesToGib(provisioned.totalBytes()), directory,
+                filesystemType(directory), leftovers,
+                probe.sharesExtents() ? "reflinks (the filesystem shares extents: copy-on-write, instant)"
+                        : "copies of the data ranges (the filesystem cannot share extents; holes are skipped)",
+                settings.clear() == VolumeClear.NONE ? "nothing (volume_clear = none)"
+                        : probe.punchesHoles() ? "punching holes" : "writing zeros (the filesystem cannot punch holes)");
     }
 
     @Override
     public void createVolume(VolumeSpec volume) {
         requireNonNull(volume, "volume");
         requireStarted();
-        String id = volume.id();
         long size = volume.sizeBytes();
-        Path path = files.volume(id);
-        ReentrantLock lock = locks.forKey(id);
-        lock.lock();
-        try {
-            Optional<Long> existing = existingSize(path);
-            if (existing.isPresent()) {
-                if (existing.get() != size) {
-                    throw new VolumeDriverException(path + " already exists with " + existing.get()
-                            + " bytes, not the " + size + " bytes (" + volume.sizeGib() + " GiB) asked for: "
-                            + "it was not made by this request; find which volume it belongs to before removing it");
-                }
-                provisioned.put(id, size);
+        Path path = files.volume(volume.id());
+        try (StripedLocks.Held held = locks.lock(key(path))) {
+            if (existsWithSize(path, size, volume.sizeGib() + " GiB")) {
                 return;
             }
-            Path temporary = files.temporary(id);
             try {
-                Files.deleteIfExists(temporary);
-                Files.createFile(temporary, ownerOnly());
-                allocate(temporary, size);
-                Files.move(temporary, path, StandardCopyOption.ATOMIC_MOVE);
-                FileSync.directory(files.directory());
+                makeFile(path, files.temporary(volume.id()), temporary -> allocate(temporary, size));
             } catch (IOException e) {
-                deleteQuietly(temporary);
                 throw new VolumeDriverException("cannot create " + path + " (" + volume.sizeGib() + " GiB, "
                         + (settings.sparse() ? "sparse" : "thick") + "): " + reason(e), e);
             }
-            provisioned.put(id, size);
-        } finally {
-            lock.unlock();
+            provisioned.put(key(path), size);
         }
     }
 
@@ -150,32 +158,8 @@ public final class FileVolumeDriver implements VolumeDriver {
     public void deleteVolume(String volumeId) {
         Path path = files.volume(volumeId);
         requireStarted();
-        ReentrantLock lock = locks.forKey(volumeId);
-        lock.lock();
-        try {
-            Optional<Long> existing = existingSize(path);
-            if (existing.isEmpty()) {
-                provisioned.remove(volumeId);
-                return;
-            }
-            long clear = settings.clearLength(existing.get());
-            try {
-                if (clear > 0) {
-                    wiper.wipe(path, clear);
-                }
-            } catch (IOException e) {
-                throw new VolumeDriverException("cannot wipe " + path + " before deleting it (volume_clear = "
-                        + settings.clear().configValue() + "): " + reason(e) + "; the volume is kept", e);
-            }
-            try {
-                Files.deleteIfExists(path);
-                FileSync.directory(files.directory());
-            } catch (IOException e) {
-                throw new VolumeDriverException("cannot delete " + path + ": " + reason(e), e);
-            }
-            provisioned.remove(volumeId);
-        } finally {
-            lock.unlock();
+        try (StripedLocks.Held held = locks.lock(key(path))) {
+            removeWiped(path, "the volume");
         }
     }
 
@@ -184,6 +168,100 @@ public final class FileVolumeDriver implements VolumeDriver {
         Path path = files.volume(volumeId);
         requireStarted();
         return Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    @Override
+    public void createSnapshot(SnapshotSpec snapshot) {
+        requireNonNull(snapshot, "snapshot");
+        requireStarted();
+        long size = snapshot.sizeBytes();
+        Path path = files.snapshot(snapshot.id());
+        Path volume = files.volume(snapshot.volumeId());
+        try (StripedLocks.Held held = locks.lock(key(volume), key(path))) {
+            if (existsWithSize(path, size, snapshot.volumeSizeGib() + " GiB")) {
+                return;
+            }
+            Optional<Long> volumeSize = existingSize(volume);
+            if (volumeSize.isEmpty()) {
+                throw new VolumeDriverException("cannot take snapshot " + snapshot.id() + " of volume "
+                        + snapshot.volumeId() + ": " + volume + " does not exist");
+            }
+            if (volumeSize.get() != size) {
+                throw new VolumeDriverException("cannot take snapshot " + snapshot.id() + ": " + volume + " has "
+                        + volumeSize.get() + " bytes, not the " + size + " bytes (" + snapshot.volumeSizeGib()
+                        + " GiB) the snapshot expects; the volume's size changed (an extend in progress?)");
+            }
+            try {
+                makeFile(path, files.temporarySnapshot(snapshot.id()), temporary -> copy(volume, temporary, size));
+            } catch (IOException e) {
+                throw new VolumeDriverException("cannot make " + path + " from " + volume + ": " + reason(e), e);
+            }
+            provisioned.put(key(path), size);
+        }
+    }
+
+    @Override
+    public void deleteSnapshot(String snapshotId) {
+        Path path = files.snapshot(snapshotId);
+        requireStarted();
+        try (StripedLocks.Held held = locks.lock(key(path))) {
+            removeWiped(path, "the snapshot");
+        }
+    }
+
+    @Override
+    public boolean hasSnapshot(String snapshotId) {
+        Path path = files.snapshot(snapshotId);
+        requireStarted();
+        return Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    @Override
+    public void createVolumeFromSnapshot(VolumeSpec volume, String snapshotId) {
+        requireNonNull(volume, "volume");
+        Path source = files.snapshot(snapshotId);
+        requireStarted();
+        makeVolumeFrom(volume, source, "snapshot " + snapshotId);
+    }
+
+    @Override
+    public void cloneVolume(VolumeSpec target, String sourceVolumeId) {
+        requireNonNull(target, "target");
+        Path source = files.volume(sourceVolumeId);
+        requireStarted();
+        if (target.id().equals(sourceVolumeId)) {
+            throw new IllegalArgumentException("volume " + sourceVolumeId + " cannot be cloned onto itself");
+        }
+        makeVolumeFrom(target, source, "volume " + sourceVolumeId);
+    }
+
+    @Override
+    public void extendVolume(String volumeId, int newSizeGib) {
+        Path path = files.volume(volumeId);
+        if (newSizeGib < 1) {
+            throw new IllegalArgumentException("volume size must be at least 1 GiB, got " + newSizeGib);
+        }
+        requireStarted();
+        long size = Sizes.gibToBytes(newSizeGib);
+        try (StripedLocks.Held held = locks.lock(key(path))) {
+            Optional<Long> existing = existingSize(path);
+            if (existing.isEmpty()) {
+                throw new VolumeDriverException("cannot extend volume " + volumeId + ": " + path + " does not exist");
+            }
+            if (existing.get() > size) {
+                throw new IllegalArgumentException("volumes only grow: " + path + " has " + existing.get()
+                        + " bytes, more than the " + newSizeGib + " GiB asked for");
+            }
+            if (existing.get() < size) {
+                try {
+                    grow(path, size);
+                } catch (IOException e) {
+                    throw new VolumeDriverException("cannot extend " + path + " to " + newSizeGib + " GiB: "
+                            + reason(e), e);
+                }
+            }
+            provisioned.put(key(path), size);
+        }
     }
 
     @Override
@@ -207,8 +285,120 @@ public final class FileVolumeDriver implements VolumeDriver {
         capabilities.put(Capabilities.THIN_PROVISIONING_SUPPORT, settings.sparse());
         capabilities.put(Capabilities.THICK_PROVISIONING_SUPPORT, !settings.sparse());
         capabilities.put(Capabilities.MULTIATTACH, false);
+        capabilities.put(Capabilities.COPY_ON_WRITE, copier.sharesExtents());
         return new PoolReport(settings.backendName(), Sizes.bytesToGib(total), Sizes.bytesToGib(Math.min(free, total)),
                 Sizes.bytesToGib(provisioned.totalBytes()), settings.sparse(), capabilities);
+    }
+
+    /** A new volume from a snapshot's or another volume's file: copy, then grow. */
+    private void makeVolumeFrom(VolumeSpec volume, Path source, String sourceName) {
+        long size = volume.sizeBytes();
+        Path path = files.volume(volume.id());
+        try (StripedLocks.Held held = locks.lock(key(source), key(path))) {
+            if (existsWithSize(path, size, volume.sizeGib() + " GiB")) {
+                return;
+            }
+            Optional<Long> sourceSize = existingSize(source);
+            if (sourceSize.isEmpty()) {
+                throw new VolumeDriverException("cannot create volume " + volume.id() + " from " + sourceName + ": "
+                        + source + " does not exist");
+            }
+            if (sourceSize.get() > size) {
+                throw new IllegalArgumentException("volume " + volume.id() + " of " + volume.sizeGib()
+                        + " GiB would be smaller than its source, " + sourceName + " of " + sourceSize.get()
+                        + " bytes: a new volume must be at least as large as its source");
+            }
+            try {
+                makeFile(path, files.temporary(volume.id()), temporary -> copy(source, temporary, size));
+            } catch (IOException e) {
+                throw new VolumeDriverException("cannot create " + path + " (" + volume.sizeGib() + " GiB) from "
+                        + source + ": " + reason(e), e);
+            }
+            provisioned.put(key(path), size);
+        }
+    }
+
+    /**
+     * Whether the file already exists with the size asked for (the request was done before: counted
+     * again, left as it is); an existing file of another size is an error.
+     */
+    private boolean existsWithSize(Path path, long size, String sizeInWords) {
+        Optional<Long> existing = existingSize(path);
+        if (existing.isEmpty()) {
+            return false;
+        }
+        if (existing.get() != size) {
+            throw new VolumeDriverException(path + " already exists with " + existing.get() + " bytes, not the "
+                    + size + " bytes (" + sizeInWords + ") asked for: it was not made by this request; "
+                    + "find what it belongs to before removing it");
+        }
+        provisioned.put(key(path), size);
+        return true;
+    }
+
+    /**
+     * Makes the file under its temporary name with {@code fill} (which leaves it fsynced), renames
+     * it into place and fsyncs the directory; on failure removes the temporary file.
+     */
+    private void makeFile(Path path, Path temporary, Filler fill) throws IOException {
+        try {
+            Files.deleteIfExists(temporary);
+            Files.createFile(temporary, ownerOnly());
+            fill.fill(temporary);
+            Files.move(temporary, path, StandardCopyOption.ATOMIC_MOVE);
+            directorySync.sync();
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(temporary);
+            throw e;
+        }
+    }
+
+    /** Fills a new file. */
+    @FunctionalInterface
+    private interface Filler {
+        void fill(Path file) throws IOException;
+    }
+
+    /** Wipes the file as configured, then unlinks it; a missing file is fine. */
+    private void removeWiped(Path path, String what) {
+        Optional<Long> existing = existingSize(path);
+        if (existing.isEmpty()) {
+            provisioned.remove(key(path));
+            return;
+        }
+        long clear = settings.clearLength(existing.get());
+        try {
+            if (clear > 0) {
+                wiper.wipe(path, clear);
+            }
+        } catch (IOException e) {
+            throw new VolumeDriverException("cannot wipe " + path + " before deleting it (volume_clear = "
+                    + settings.clear().configValue() + "): " + reason(e) + "; " + what + " is kept", e);
+        }
+        try {
+            Files.deleteIfExists(path);
+            directorySync.sync();
+        } catch (IOException e) {
+            throw new VolumeDriverException("cannot delete " + path + ": " + reason(e), e);
+        }
+        provisioned.remove(key(path));
+    }
+
+    /** Copies the source into the new file, then grows it to {@code size}; leaves it fsynced. */
+    private void copy(Path source, Path target, long size) throws IOException {
+        long started = System.nanoTime();
+        VolumeCopier.Method method = copier.copy(source, target);
+        if (Files.size(target) < size) {
+            try (RandomAccessFile raf = new RandomAccessFile(target.toFile(), "rw")) {
+                raf.setLength(size);
+            }
+        }
+        if (!settings.sparse()) {
+            thicken(target, size);
+        }
+        FileSync.file(target);
+        LOG.debug("file driver: {} made from {} by {} in {} ms", target.getFileName(), source.getFileName(),
+                method, (System.nanoTime() - started) / 1_000_000);
     }
 
     /** Sizes the new file: sparse (ftruncate), or thick (fallocate, else written zeros); then fsyncs it. */
@@ -221,19 +411,62 @@ public final class FileVolumeDriver implements VolumeDriver {
             if (settings.sparse()) {
                 raf.setLength(size);
             } else {
-                writeZeros(raf.getChannel(), size);
+                writeZeros(raf.getChannel(), 0, size);
             }
             raf.getFD().sync();
         }
     }
 
-    private static void writeZeros(FileChannel channel, long size) throws IOException {
+    /** Grows the file to {@code size}: the new space is a hole (sparse) or allocated (thick); then fsyncs it. */
+    private void grow(Path file, long size) throws IOException {
+        long old;
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            old = raf.length();
+            raf.setLength(size);
+        }
+        if (!settings.sparse() && !fallocate.allocate(file, size)) {
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                writeZeros(channel, old, size);
+            }
+        }
+        FileSync.file(file);
+    }
+
+    /** Allocates the holes of a copied file for a thick volume (fallocate, else zeros written over them). */
+    private void thicken(Path file, long size) throws IOException {
+        if (fallocate.allocate(file, size)) {
+            return;
+        }
+        ByteBuffer chunk = ByteBuffer.allocateDirect(ZERO_CHUNK);
         ByteBuffer zeros = ByteBuffer.allocateDirect(ZERO_CHUNK);
-        long position = 0;
-        while (position < size) {
-            zeros.clear().limit((int) Math.min(ZERO_CHUNK, size - position));
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            for (long position = 0; position < size; position += ZERO_CHUNK) {
+                int length = (int) Math.min(ZERO_CHUNK, size - position);
+                chunk.clear().limit(length);
+                while (chunk.hasRemaining() && channel.read(chunk, position + chunk.position()) >= 0) {
+                    // keep reading
+                }
+                chunk.flip();
+                zeros.clear().limit(chunk.limit());
+                if (chunk.mismatch(zeros) == -1) {
+                    writeZeros(channel, position, position + chunk.limit());
+                }
+            }
+        }
+    }
+
+    private static void writeZeros(FileChannel channel, long from, long to) throws IOException {
+        ByteBuffer zeros = ByteBuffer.allocateDirect(ZERO_CHUNK);
+        long position = from;
+        while (position < to) {
+            zeros.clear().limit((int) Math.min(ZERO_CHUNK, to - position));
             position += channel.write(zeros, position);
         }
+    }
+
+    /** The key of a file in the locks and the provisioned sizes: its name. */
+    private static String key(Path path) {
+        return path.getFileName().toString();
     }
 
     /** The file's size when it exists; refuses anything at a volume's name that is not a regular file. */
@@ -270,18 +503,25 @@ public final class FileVolumeDriver implements VolumeDriver {
         return removed;
     }
 
-    /** Checks the directory is writable by making, syncing and removing a file; says whether holes can be punched. */
-    private boolean probe(Path directory) {
-        Path probe = files.temporary("probe", UUID.randomUUID().toString());
+    /** What {@link #probe} found out about the directory's filesystem. */
+    private record Probe(boolean punchesHoles, boolean sharesExtents) {
+    }
+
+    /**
+     * Checks the directory is writable by making, syncing and removing files; finds out whether
+     * files there can share extents and whether holes can be punched.
+     */
+    private Probe probe(Path directory) {
+        String unique = UUID.randomUUID().toString();
+        Path probe = files.temporary("probe", unique);
+        Path clone = files.temporary("probe-clone", unique);
         try {
-            Files.createFile(probe, ownerOnly());
             try {
-                try (FileChannel channel = FileChannel.open(probe, StandardOpenOption.WRITE)) {
-                    channel.write(ByteBuffer.allocate(4096));
-                    channel.force(true);
-                }
-                return fallocate.punchHole(probe, 0, 4096);
+                boolean sharesExtents = copier.probe(probe, clone);
+                boolean punchesHoles = fallocate.punchHole(probe, 0, 4096);
+                return new Probe(punchesHoles, sharesExtents);
             } finally {
+                Files.deleteIfExists(clone);
                 Files.deleteIfExists(probe);
             }
         } catch (IOException e) {
@@ -291,18 +531,19 @@ public final class FileVolumeDriver implements VolumeDriver {
         }
     }
 
-    /** The volumes already in the directory, by id, with their sizes. */
+    /** The volumes and snapshots already in the directory, by file name, with their sizes. */
     private static Map<String, Long> scan(Path directory) {
         Map<String, Long> found = new HashMap<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory,
-                entry -> VolumeFiles.volumeId(entry.getFileName().toString()).isPresent())) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory, entry -> {
+            String name = entry.getFileName().toString();
+            return VolumeFiles.volumeId(name).isPresent() || VolumeFiles.snapshotId(name).isPresent();
+        })) {
             for (Path entry : entries) {
-                String id = VolumeFiles.volumeId(entry.getFileName().toString()).orElseThrow();
                 try {
                     BasicFileAttributes attributes =
                             Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
                     if (attributes.isRegularFile()) {
-                        found.put(id, attributes.size());
+                        found.put(key(entry), attributes.size());
                     } else {
                         LOG.warn("file driver: ignoring {}: not a regular file", entry);
                     }
@@ -314,6 +555,14 @@ public final class FileVolumeDriver implements VolumeDriver {
             throw new VolumeDriverException("cannot list the volumes in " + directory + ": " + reason(e), e);
         }
         return found;
+    }
+
+    private static String filesystemType(Path directory) {
+        try {
+            return Files.getFileStore(directory).type();
+        } catch (IOException e) {
+            return "filesystem type unknown: " + reason(e);
+        }
     }
 
     private void requireStarted() {

@@ -4,31 +4,31 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The sizes of the volumes the driver holds, by id, kept current as volumes come and go, for the
- * provisioned capacity it reports. Safe for many threads.
+ * The sizes of the volumes and snapshots the driver holds, by file name, kept current as they come
+ * and go, for the provisioned capacity it reports. Safe for many threads.
  */
 final class ProvisionedVolumes {
-    private final Map<String, Long> bytesById = new ConcurrentHashMap<>();
+    private final Map<String, Long> bytesByName = new ConcurrentHashMap<>();
 
-    void put(String volumeId, long bytes) {
-        bytesById.put(volumeId, bytes);
+    void put(String fileName, long bytes) {
+        bytesByName.put(fileName, bytes);
     }
 
-    void remove(String volumeId) {
-        bytesById.remove(volumeId);
+    void remove(String fileName) {
+        bytesByName.remove(fileName);
     }
 
     /** Replaces everything with what a scan of the directory found. */
     void reset(Map<String, Long> found) {
-        bytesById.clear();
-        bytesById.putAll(found);
+        bytesByName.clear();
+        bytesByName.putAll(found);
     }
 
     long totalBytes() {
-        return bytesById.values().stream().mapToLong(Long::longValue).sum();
+        return bytesByName.values().stream().mapToLong(Long::longValue).sum();
     }
 
     int count() {
-        return bytesById.size();
+        return bytesByName.size();
     }
 }

@@ -1,11 +1,12 @@
 package dev.basalt.volume.file;
 
+import java.util.Arrays;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One lock per volume id, from a fixed set shared by hashing: operations on the same volume run one
- * at a time, operations on different volumes (nearly always) in parallel, and no lock is ever made
- * or forgotten per id.
+ * One lock per key (a file name), from a fixed set shared by hashing: operations on the same file
+ * run one at a time, operations on different files (nearly always) in parallel, and no lock is ever
+ * made or forgotten per key.
  */
 final class StripedLocks {
     private final ReentrantLock[] locks;
@@ -20,7 +21,36 @@ final class StripedLocks {
         }
     }
 
-    ReentrantLock forKey(String key) {
-        return locks[Math.floorMod(key.hashCode(), locks.length)];
+    /**
+     * Takes the locks of all the keys, each stripe once and always in stripe order, so that two
+     * callers that lock overlapping keys never wait on each other in a circle. Closing the result
+     * releases them.
+     */
+    Held lock(String... keys) {
+        int[] stripes = Arrays.stream(keys).mapToInt(this::stripe).distinct().sorted().toArray();
+        for (int stripe : stripes) {
+            locks[stripe].lock();
+        }
+        return () -> {
+            for (int i = stripes.length - 1; i >= 0; i--) {
+                locks[stripes[i]].unlock();
+            }
+        };
+    }
+
+    /** Whether the current thread holds the lock of the key. */
+    boolean isHeld(String key) {
+        return locks[stripe(key)].isHeldByCurrentThread();
+    }
+
+    private int stripe(String key) {
+        return Math.floorMod(key.hashCode(), locks.length);
+    }
+
+    /** Locks taken by {@link #lock}; closing releases them. */
+    @FunctionalInterface
+    interface Held extends AutoCloseable {
+        @Override
+        void close();
     }
 }

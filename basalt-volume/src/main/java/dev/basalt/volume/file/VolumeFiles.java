@@ -8,12 +8,14 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Names in the volume directory: a volume is {@code volume-<id>} (as Cinder names them); a file
- * being made is {@code .basalt-tmp-volume-<id>} until it is renamed into place, so a crash never
- * leaves a half-made file under a volume's name.
+ * Names in the volume directory: a volume is {@code volume-<id>} and a snapshot
+ * {@code snapshot-<id>} (as Cinder names them); a file being made is {@code .basalt-tmp-<its name>}
+ * until it is renamed into place, so a crash never leaves a half-made file under a volume's or a
+ * snapshot's name.
  */
 final class VolumeFiles {
     static final String VOLUME_PREFIX = "volume-";
+    static final String SNAPSHOT_PREFIX = "snapshot-";
     static final String TEMP_PREFIX = ".basalt-tmp-";
 
     private final Path directory;
@@ -31,9 +33,19 @@ final class VolumeFiles {
         return directory.resolve(VOLUME_PREFIX + VolumeIds.requireValid(volumeId));
     }
 
+    /** The snapshot's file; the id is checked first so that it cannot name anything else. */
+    Path snapshot(String snapshotId) {
+        return directory.resolve(SNAPSHOT_PREFIX + VolumeIds.requireValidSnapshotId(snapshotId));
+    }
+
     /** Where the volume's file is made before it is renamed into place. */
     Path temporary(String volumeId) {
         return directory.resolve(TEMP_PREFIX + VOLUME_PREFIX + VolumeIds.requireValid(volumeId));
+    }
+
+    /** Where the snapshot's file is made before it is renamed into place. */
+    Path temporarySnapshot(String snapshotId) {
+        return directory.resolve(TEMP_PREFIX + SNAPSHOT_PREFIX + VolumeIds.requireValidSnapshotId(snapshotId));
     }
 
     /** A temporary file for anything else, e.g. the probe that checks the directory is writable. */
@@ -43,16 +55,25 @@ final class VolumeFiles {
 
     /** The volume id a file name in the directory stands for, if it is a volume's name. */
     static Optional<String> volumeId(String fileName) {
-        if (fileName.startsWith(VOLUME_PREFIX)) {
-            String id = fileName.substring(VOLUME_PREFIX.length());
+        return idAfter(VOLUME_PREFIX, fileName);
+    }
+
+    /** The snapshot id a file name in the directory stands for, if it is a snapshot's name. */
+    static Optional<String> snapshotId(String fileName) {
+        return idAfter(SNAPSHOT_PREFIX, fileName);
+    }
+
+    static boolean isTemporary(String fileName) {
+        return fileName.startsWith(TEMP_PREFIX);
+    }
+
+    private static Optional<String> idAfter(String prefix, String fileName) {
+        if (fileName.startsWith(prefix)) {
+            String id = fileName.substring(prefix.length());
             if (Ids.isUuidLike(id)) {
                 return Optional.of(id);
             }
         }
         return Optional.empty();
-    }
-
-    static boolean isTemporary(String fileName) {
-        return fileName.startsWith(TEMP_PREFIX);
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -64,5 +65,19 @@ final class FileContents {
         }
         String[] parts = out.split(" ");
         return Long.parseLong(parts[0]) * Long.parseLong(parts[1]);
+    }
+
+    /**
+     * Whether any extent of the file is shared with another file (the FIEMAP "shared" flag, as
+     * filefrag(8) from e2fsprogs shows it).
+     */
+    static boolean hasSharedExtents(Path file) throws IOException, InterruptedException {
+        String filefrag = Files.isExecutable(Path.of("/usr/sbin/filefrag")) ? "/usr/sbin/filefrag" : "filefrag";
+        Process process = new ProcessBuilder(filefrag, "-v", file.toString()).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IOException("filefrag -v " + file + ": " + out.strip());
+        }
+        return out.lines().anyMatch(line -> line.matches("\\s*\\d+:.*") && line.contains("shared"));
     }
 }

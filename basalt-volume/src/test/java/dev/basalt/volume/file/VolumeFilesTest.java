@@ -27,6 +27,20 @@ class VolumeFilesTest {
     }
 
     @Test
+    void aSnapshotIsNamedAsCinderNamesItAndMadeUnderATemporaryName() {
+        assertThat(files.snapshot(ID)).isEqualTo(Path.of("/srv/volumes/snapshot-" + ID));
+        assertThat(VolumeFiles.snapshotId("snapshot-" + ID)).contains(ID);
+        assertThat(VolumeFiles.volumeId("snapshot-" + ID)).isEmpty();
+        Path temporary = files.temporarySnapshot(ID);
+        assertThat(temporary.getParent()).isEqualTo(Path.of("/srv/volumes"));
+        assertThat(VolumeFiles.isTemporary(temporary.getFileName().toString())).isTrue();
+        assertThat(VolumeFiles.snapshotId(temporary.getFileName().toString())).isEmpty();
+        assertThat(temporary).isNotEqualTo(files.temporary(ID));
+        assertThatThrownBy(() -> files.snapshot("../x")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> files.temporarySnapshot("../x")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void otherNamesAreNotVolumes() {
         assertThat(VolumeFiles.volumeId("volume-")).isEmpty();
         assertThat(VolumeFiles.volumeId("volume-" + ID + ".bak")).isEmpty();

@@ -1,0 +1,85 @@
+package dev.basalt.volume.file;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
+import com.sun.jna.Platform;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * The few libc calls the file driver makes, through JNA direct mapping (bound once, no process
+ * spawned, no per-call reflection), and the file-descriptor handling they share. Linux on 64-bit
+ * platforms with the generic flag and errno values (x86-64, aarch64, ppc64, s390x, riscv64, ...),
+ * where {@code off_t} is 64 bits.
+ */
+final class Libc {
+    static final int O_RDONLY = 0;
+    static final int O_WRONLY = 01;
+    static final int O_CLOEXEC = 02000000;
+
+    static final int EINTR = 4;
+    static final int ENXIO = 6;
+    static final int EXDEV = 18;
+    static final int EINVAL = 22;
+    static final int ENOTTY = 25;
+    static final int ENOSYS = 38;
+    static final int EOPNOTSUPP = 95;
+
+    /** Whether libc could be bound: false off 64-bit Linux. */
+    static final boolean BOUND = bind();
+
+    private Libc() {
+    }
+
+    private static boolean bind() {
+        if (!Platform.isLinux() || !Platform.is64Bit() || Platform.isMIPS() || Platform.isSPARC()) {
+            return false;
+        }
+        try {
+            Native.register(Libc.class, Platform.C_LIBRARY_NAME);
+            return true;
+        } catch (UnsatisfiedLinkError | IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    static native int open(String path, int flags) throws LastErrorException;
+
+    static native int close(int fd) throws LastErrorException;
+
+    static native int fallocate(int fd, int mode, long offset, long length) throws LastErrorException;
+
+    static native long lseek(int fd, long offset, int whence) throws LastErrorException;
+
+    /** ioctl(2) with an int argument (a file descriptor, for FICLONE). */
+    static native int ioctl(int fd, long request, int argument) throws LastErrorException;
+
+    /** Opens the file ({@link #O_RDONLY} or {@link #O_WRONLY}; close-on-exec added), retrying when interrupted. */
+    static int open(Path file, int flags) throws IOException {
+        while (true) {
+            try {
+                return open(file.toString(), flags | O_CLOEXEC);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != EINTR) {
+                    throw failure("open", file, e);
+                }
+            }
+        }
+    }
+
+    static void close(int fd, Path file) throws IOException {
+        try {
+            close(fd);
+        } catch (LastErrorException e) {
+            // the descriptor is released even when close reports an error; never retry it
+            if (e.getErrorCode() != EINTR) {
+                throw failure("close", file, e);
+            }
+        }
+    }
+
+    /** The system's reason ({@code [errno] text}) with the call and the file it concerns. */
+    static IOException failure(String call, Path file, LastErrorException e) {
+        return new IOException(call + " " + file + ": " + e.getMessage(), e);
+    }
+}
