@@ -70,7 +70,9 @@ class SchedulerServiceTest {
             this.pools = pools;
         }
 
+        /** Registers in the services table, as a real volume service does, then serves its topic. */
         FakeVolumeService serve() {
+            services.register(backend, Topics.VOLUME_BINARY, Topics.VOLUME, pools.get(0).availabilityZone());
             subscription = bus.serve(Topics.VOLUME, backend, Endpoint.builder()
                     .on(Topics.CREATE_VOLUME, CreateVolume.class, c -> {
                         created.add(c);
