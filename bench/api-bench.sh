@@ -33,6 +33,6 @@ echo "basalt pid $pid on port $port, state $state ($(nproc) cores)"
 CINDER_URL="http://127.0.0.1:$port/v3" \
 PROJECT_ID="${PROJECT_ID:-abcdef0123456789abcdef0123456789}" \
 PROC_REGEX="${PROC_REGEX:-basalt\.jar}" INFRA_REGEX="${INFRA_REGEX:-}" \
-N="${N:-200}" CONC="${CONC:-10}" SKIP_QUOTA="${SKIP_QUOTA:-1}" \
+N="${N:-200}" CONC="${CONC:-10}" SKIP_QUOTA="${SKIP_QUOTA:-0}" \
 BENCH_OUT="${BENCH_OUT:-$root/bench/out/api-bench-$(date +%Y%m%d-%H%M%S).json}" \
   bash -c 'mkdir -p "$(dirname "$BENCH_OUT")"; exec /usr/bin/python3 "$0"' "$bench_py"

@@ -15,13 +15,19 @@ import dev.basalt.api.resources.DefaultTypes;
 import dev.basalt.api.resources.DefaultTypesResource;
 import dev.basalt.api.resources.ExtensionsResource;
 import dev.basalt.api.resources.ExtraSpecsResource;
+import dev.basalt.api.resources.LimitsResource;
 import dev.basalt.api.resources.LogLevels;
 import dev.basalt.api.resources.MessagesResource;
+import dev.basalt.api.resources.QuotaClassSetsResource;
+import dev.basalt.api.resources.QuotaSetsResource;
+import dev.basalt.api.resources.Quotas;
 import dev.basalt.api.resources.ResourceFiltersResource;
 import dev.basalt.api.resources.ServicesResource;
+import dev.basalt.api.resources.TypeAccess;
 import dev.basalt.api.resources.VersionsResource;
 import dev.basalt.api.resources.VolumeActionsResource;
 import dev.basalt.api.resources.VolumeMetadataResource;
+import dev.basalt.api.resources.VolumeTypeAccessResource;
 import dev.basalt.api.resources.VolumeTypeCache;
 import dev.basalt.api.resources.VolumeTypesResource;
 import dev.basalt.api.resources.VolumeView;
@@ -31,8 +37,10 @@ import dev.basalt.api.validation.Schemas;
 import dev.basalt.bus.Bus;
 import dev.basalt.db.DefaultTypeRepository;
 import dev.basalt.db.MessageRepository;
+import dev.basalt.db.QuotaRepository;
 import dev.basalt.db.ServiceRepository;
 import dev.basalt.db.VolumeRepository;
+import dev.basalt.db.VolumeTypeAccessRepository;
 import dev.basalt.db.VolumeTypeRepository;
 import io.helidon.webserver.WebServer;
 import java.time.Clock;
@@ -61,16 +69,19 @@ public final class ApiServer implements AutoCloseable {
     /** An API authenticating as {@link ApiSettings#authStrategy()} says ({@code noauth}; Keystone needs its authenticator). */
     public ApiServer(ApiSettings settings, VolumeRepository volumes, VolumeTypeRepository types,
                      DefaultTypeRepository defaultTypes, ServiceRepository services, MessageRepository messages,
-                     Bus bus, Clock clock) {
-        this(settings, volumes, types, defaultTypes, services, messages, bus, clock, authenticator(settings));
+                     Bus bus, Clock clock, QuotaSettings quotaSettings, QuotaRepository quotas,
+                     VolumeTypeAccessRepository typeAccess) {
+        this(settings, volumes, types, defaultTypes, services, messages, bus, clock, quotaSettings, quotas,
+                typeAccess, authenticator(settings));
     }
 
     /** An API with its own {@link Authenticator} and Cinder's default policy. */
     public ApiServer(ApiSettings settings, VolumeRepository volumes, VolumeTypeRepository types,
                      DefaultTypeRepository defaultTypes, ServiceRepository services, MessageRepository messages,
-                     Bus bus, Clock clock, Authenticator authenticator) {
-        this(settings, volumes, types, defaultTypes, services, messages, bus, clock, authenticator,
-                Policy.cinderDefaults());
+                     Bus bus, Clock clock, QuotaSettings quotaSettings, QuotaRepository quotas,
+                     VolumeTypeAccessRepository typeAccess, Authenticator authenticator) {
+        this(settings, volumes, types, defaultTypes, services, messages, bus, clock, quotaSettings, quotas,
+                typeAccess, authenticator, Policy.cinderDefaults());
     }
 
     /**
@@ -79,7 +90,8 @@ public final class ApiServer implements AutoCloseable {
      */
     public ApiServer(ApiSettings settings, VolumeRepository volumes, VolumeTypeRepository types,
                      DefaultTypeRepository defaultTypes, ServiceRepository services, MessageRepository messages,
-                     Bus bus, Clock clock, Authenticator authenticator, Policy policy) {
+                     Bus bus, Clock clock, QuotaSettings quotaSettings, QuotaRepository quotas,
+                     VolumeTypeAccessRepository typeAccess, Authenticator authenticator, Policy policy) {
         this.settings = requireNonNull(settings, "settings");
         requireNonNull(authenticator, "authenticator");
         requireNonNull(policy, "policy");
@@ -90,18 +102,23 @@ public final class ApiServer implements AutoCloseable {
         requireNonNull(messages, "messages");
         requireNonNull(bus, "bus");
         requireNonNull(clock, "clock");
+        requireNonNull(quotaSettings, "quotaSettings");
+        requireNonNull(quotas, "quotas");
+        requireNonNull(typeAccess, "typeAccess");
 
         Schemas schemas = new Schemas();
         VolumeTypeCache typeCache = new VolumeTypeCache(types, clock, TYPE_CACHE_MAX_AGE);
         DefaultTypes defaults = new DefaultTypes(defaultTypes, types, settings);
         AvailabilityZones zones = new AvailabilityZones(services, settings);
         VolumeView volumeView = new VolumeView(typeCache);
+        Quotas quotaRules = new Quotas(quotas, types, quotaSettings);
+        TypeAccess access = new TypeAccess(typeAccess);
 
         this.createSettling = new CreateSettling(bus, settings.createSettleWait());
         VolumesResource volumesResource = new VolumesResource(settings, volumes, types, defaults, zones, volumeView,
-                schemas, bus, clock, createSettling);
+                schemas, bus, clock, createSettling, quotaRules, access);
         VolumeTypesResource typesResource = new VolumeTypesResource(settings, types, volumes, defaults, typeCache,
-                schemas);
+                schemas, access);
         Router.Builder routes = Router.builder();
         volumesResource.register(routes);
         new VolumeActionsResource(volumesResource).register(routes);
@@ -115,6 +132,10 @@ public final class ApiServer implements AutoCloseable {
         new ResourceFiltersResource().register(routes);
         new ClustersResource().register(routes);
         new ExtensionsResource().register(routes);
+        new QuotaSetsResource(quotaRules, schemas).register(routes);
+        new QuotaClassSetsResource(quotaRules, schemas).register(routes);
+        new LimitsResource(quotaRules).register(routes);
+        new VolumeTypeAccessResource(types, typeAccess, schemas).register(routes);
 
         VersionsResource versions = new VersionsResource();
         this.dispatcher = new ApiDispatcher(routes.build(), authenticator, policy, versions::document,

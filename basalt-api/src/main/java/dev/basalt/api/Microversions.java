@@ -53,6 +53,8 @@ public final class Microversions {
     public static final ApiVersion LIKE_FILTER = ApiVersion.of(3, 34);
     /** {@code metadata} in the volumes summary. */
     public static final ApiVersion VOLUME_SUMMARY_METADATA = ApiVersion.of(3, 36);
+    /** {@code project_id} on {@code GET /limits} for administrators. */
+    public static final ApiVersion LIMITS_ADMIN_FILTER = ApiVersion.of(3, 39);
     /** {@code with_count} and {@code count} on lists. */
     public static final ApiVersion SUPPORT_COUNT_INFO = ApiVersion.of(3, 45);
     /** {@code backup_id} in volume create. */

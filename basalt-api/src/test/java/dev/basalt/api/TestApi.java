@@ -11,8 +11,10 @@ import dev.basalt.db.Database;
 import dev.basalt.db.DefaultTypeRepository;
 import dev.basalt.db.JdbcTarget;
 import dev.basalt.db.MessageRepository;
+import dev.basalt.db.QuotaRepository;
 import dev.basalt.db.ServiceRepository;
 import dev.basalt.db.VolumeRepository;
+import dev.basalt.db.VolumeTypeAccessRepository;
 import dev.basalt.db.VolumeTypeRepository;
 import dev.basalt.model.ServiceRecord;
 import dev.basalt.model.VolumeStatus;
@@ -35,7 +37,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A running API on an ephemeral port with the real parts behind it: an H2 database, the in-JVM
  * bus, a stand-in scheduler that places every volume on {@code test@file#pool} and marks it
- * available, and a stand-in volume service that removes deleted volumes (unless told to hold).
+ * available (or, told to fail, marks it in error as the real one does when no backend fits), and
+ * a stand-in volume service that removes deleted volumes (unless told to hold).
  */
 final class TestApi implements AutoCloseable {
     static final String BACKEND = "test@file";
@@ -49,6 +52,8 @@ final class TestApi implements AutoCloseable {
     final DefaultTypeRepository defaultTypes;
     final ServiceRepository services;
     final MessageRepository messages;
+    final QuotaRepository quotas;
+    final VolumeTypeAccessRepository typeAccess;
     final InJvmBus bus;
     final MutableClock clock = new MutableClock();
     final ApiServer server;
@@ -58,6 +63,7 @@ final class TestApi implements AutoCloseable {
     final List<DeleteVolume> deletes = new CopyOnWriteArrayList<>();
     volatile boolean holdDeletes;
     volatile boolean holdScheduling;
+    volatile boolean failScheduling;
     private final Subscription scheduler;
     private final Subscription volumeEndpoint;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -80,12 +86,19 @@ final class TestApi implements AutoCloseable {
 
     /** With {@code authenticator} instead of the one the settings name (null: the settings'). */
     TestApi(ApiSettings settings, dev.basalt.api.auth.Authenticator authenticator) {
+        this(settings, authenticator, QuotaSettings.defaults());
+    }
+
+    /** With the given default quotas (the quota_* options). */
+    TestApi(ApiSettings settings, dev.basalt.api.auth.Authenticator authenticator, QuotaSettings quotaSettings) {
         db = Database.open(JdbcTarget.parse("jdbc:h2:mem:" + Ids.newId() + ";DB_CLOSE_DELAY=-1"), 8);
         volumes = new VolumeRepository(db);
         types = new VolumeTypeRepository(db);
         defaultTypes = new DefaultTypeRepository(db);
         services = new ServiceRepository(db);
         messages = new MessageRepository(db);
+        quotas = new QuotaRepository(db);
+        typeAccess = new VolumeTypeAccessRepository(db);
         types.ensure(settings.defaultVolumeType(), "Default Volume Type");
         volumeService = services.register(BACKEND, Topics.VOLUME_BINARY, Topics.VOLUME, "nova");
         services.register("test", Topics.SCHEDULER_BINARY, Topics.SCHEDULER, "nova");
@@ -93,6 +106,12 @@ final class TestApi implements AutoCloseable {
         scheduler = bus.serve(Topics.SCHEDULER, "test", Endpoint.builder()
                 .on(Topics.SCHEDULE_CREATE_VOLUME, ScheduleVolume.class, msg -> {
                     scheduled.add(msg);
+                    if (failScheduling) {
+                        if (volumes.markError(msg.volumeId(), Set.of(VolumeStatus.CREATING), "No valid backend")) {
+                            bus.fanout(Topics.API, Topics.VOLUME_SETTLED, new VolumeSettled(msg.volumeId(), "error"));
+                        }
+                        return null;
+                    }
                     if (!holdScheduling && volumes.place(msg.volumeId(), BACKEND + "#pool", volumeService.uuid())
                             && volumes.markAvailable(msg.volumeId())) {
                         bus.fanout(Topics.API, Topics.VOLUME_SETTLED, new VolumeSettled(msg.volumeId(), "available"));
@@ -108,8 +127,10 @@ final class TestApi implements AutoCloseable {
                     return null;
                 }).build());
         server = authenticator == null
-                ? new ApiServer(settings, volumes, types, defaultTypes, services, messages, bus, clock)
-                : new ApiServer(settings, volumes, types, defaultTypes, services, messages, bus, clock, authenticator);
+                ? new ApiServer(settings, volumes, types, defaultTypes, services, messages, bus, clock, quotaSettings,
+                        quotas, typeAccess)
+                : new ApiServer(settings, volumes, types, defaultTypes, services, messages, bus, clock, quotaSettings,
+                        quotas, typeAccess, authenticator);
         int port = server.start();
         base = "http://127.0.0.1:" + port;
     }
@@ -200,6 +221,26 @@ final class TestApi implements AutoCloseable {
 
     String createVolume(String body) {
         Reply r = post(p("/volumes"), body);
+        if (r.status() != 202) {
+            throw new AssertionError("create failed: " + r.status() + " " + r.text());
+        }
+        return r.json().get("volume").get("id").asText();
+    }
+
+    /** A project name of its own, so what a test counts in it starts from zero. */
+    static String newProject() {
+        return "p" + Ids.newId().replace("-", "");
+    }
+
+    /** {@code method} on {@code /v3/<project>} + path as a user of {@code project}, with {@code body} unless null. */
+    Reply as(String project, String method, String path, String body) {
+        Call call = call(method, "/v3/" + project + path).token("u:" + project);
+        return (body == null ? call : call.body(body)).send();
+    }
+
+    /** Creates a volume of {@code size} GiB in {@code project} and returns its id. */
+    String createVolumeIn(String project, int size) {
+        Reply r = as(project, "POST", "/volumes", "{\"volume\": {\"size\": " + size + "}}");
         if (r.status() != 202) {
             throw new AssertionError("create failed: " + r.status() + " " + r.text());
         }

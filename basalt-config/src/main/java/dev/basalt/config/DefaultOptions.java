@@ -54,6 +54,16 @@ public record DefaultOptions(
     public static final Option<Double> CAPACITY_WEIGHT_MULTIPLIER = GROUP.add(Option.of("capacity_weight_multiplier", OptionType.floating(), "1.0", "Multiplier of free capacity in weighing; negative spreads volumes, positive stacks them."));
     public static final Option<Double> ALLOCATED_CAPACITY_WEIGHT_MULTIPLIER = GROUP.add(Option.of("allocated_capacity_weight_multiplier", OptionType.floating(), "-1.0", "Multiplier of allocated capacity in weighing; negative spreads volumes."));
 
+    private static final OptionType<Integer> QUOTA_LIMIT = OptionType.integer(-1, Integer.MAX_VALUE);
+    public static final Option<Integer> QUOTA_VOLUMES = GROUP.add(Option.of("quota_volumes", QUOTA_LIMIT, "10", "Number of volumes allowed per project (-1: unlimited), unless the default quota class sets it."));
+    public static final Option<Integer> QUOTA_SNAPSHOTS = GROUP.add(Option.of("quota_snapshots", QUOTA_LIMIT, "10", "Number of volume snapshots allowed per project (-1: unlimited), unless the default quota class sets it."));
+    public static final Option<Integer> QUOTA_GROUPS = GROUP.add(Option.of("quota_groups", QUOTA_LIMIT, "10", "Number of groups allowed per project (-1: unlimited), unless the default quota class sets it."));
+    public static final Option<Integer> QUOTA_GIGABYTES = GROUP.add(Option.of("quota_gigabytes", QUOTA_LIMIT, "1000", "Gigabytes of volumes and snapshots allowed per project (-1: unlimited), unless the default quota class sets it."));
+    public static final Option<Integer> QUOTA_BACKUPS = GROUP.add(Option.of("quota_backups", QUOTA_LIMIT, "10", "Number of volume backups allowed per project (-1: unlimited), unless the default quota class sets it."));
+    public static final Option<Integer> QUOTA_BACKUP_GIGABYTES = GROUP.add(Option.of("quota_backup_gigabytes", QUOTA_LIMIT, "1000", "Gigabytes of backups allowed per project (-1: unlimited), unless the default quota class sets it."));
+    public static final Option<Integer> PER_VOLUME_SIZE_LIMIT = GROUP.add(Option.of("per_volume_size_limit", QUOTA_LIMIT, "-1", "Largest volume allowed, in gigabytes (-1: no limit): the default of the per_volume_gigabytes quota."));
+    public static final Option<Boolean> USE_DEFAULT_QUOTA_CLASS = GROUP.add(Option.of("use_default_quota_class", OptionType.bool(), "true", "Take default quotas from the quota class named 'default' where it sets them, before the quota_* options."));
+
     public DefaultOptions {
         requireNonNull(statePath, "statePath");
         requireNonNull(osapiVolumeListen, "osapiVolumeListen");

@@ -29,6 +29,9 @@ public final class Database implements AutoCloseable {
         config.setUsername(target.user());
         config.setPassword(target.password());
         config.setMaximumPoolSize(maxConnections);
+        // H2 and PostgreSQL default to it; MariaDB would use REPEATABLE READ, whose gap locks turn
+        // concurrent inserts into deadlocks. Conditional updates read the latest row either way.
+        config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
         config.setPoolName("basalt-db");
         HikariDataSource dataSource = new HikariDataSource(config);
         try {

@@ -24,6 +24,12 @@ import org.jdbi.v3.core.statement.Update;
 /**
  * Volumes and their metadata. Every status change is conditional on the status the caller
  * expects; a {@code false} answer means someone else changed the volume first.
+ *
+ * <p>A volume created with a {@link QuotaReservation} claims its quota in the transaction that
+ * inserts it, and the claim settles in the transaction that ends its creation: becoming
+ * {@code available} commits it, becoming {@code error} (or another failed status) gives the
+ * reservation back, and deleting the row gives everything back. A volume left {@code creating}
+ * by a crash keeps its reservation until recovery moves it to {@code error} or deletes it.
  */
 public final class VolumeRepository {
     private static final String COLUMNS = "id, project_id, user_id, display_name, display_description, size, status,"
@@ -36,25 +42,39 @@ public final class VolumeRepository {
         this.jdbi = requireNonNull(database, "database").jdbi();
     }
 
-    /** Inserts the volume and its metadata in one transaction. */
+    /** Inserts the volume and its metadata in one transaction, claiming no quota. */
     public void create(Volume v) {
+        jdbi.useTransaction(h -> insert(h, v));
+    }
+
+    /**
+     * Reserves the volume's quota and inserts it with its metadata, in one transaction; throws
+     * {@link QuotaExceededException} (and inserts nothing) when the reservation does not fit.
+     */
+    public void create(Volume v, QuotaReservation reservation) {
+        QuotaClaims.ensureUsageRows(jdbi, reservation.projectId(), reservation.deltas().keySet());
         jdbi.useTransaction(h -> {
-            h.createUpdate("INSERT INTO volumes (" + COLUMNS + ") VALUES (:id, :project_id, :user_id, :name,"
-                            + " :description, :size, :status, :attach_status, :az, :host, :type, :bootable,"
-                            + " :multiattach, :snapshot_id, :source_volid, :service_uuid, :error_reason,"
-                            + " :created_at, :updated_at, :launched_at)")
-                    .bind("id", v.id()).bind("project_id", v.projectId()).bind("user_id", v.userId())
-                    .bind("name", v.name()).bind("description", v.description()).bind("size", v.size())
-                    .bind("status", v.status().apiName()).bind("attach_status", v.attachStatus().apiName())
-                    .bind("az", v.availabilityZone()).bind("host", v.host()).bind("type", v.volumeTypeId())
-                    .bind("bootable", v.bootable()).bind("multiattach", v.multiattach())
-                    .bind("snapshot_id", v.snapshotId()).bind("source_volid", v.sourceVolid())
-                    .bind("service_uuid", v.serviceUuid()).bind("error_reason", v.errorReason())
-                    .bind("created_at", Rows.timestamp(v.createdAt())).bind("updated_at", Rows.timestamp(v.updatedAt()))
-                    .bind("launched_at", Rows.timestamp(v.launchedAt()))
-                    .execute();
-            insertMetadata(h, v.id(), v.metadata());
+            QuotaClaims.reserve(h, v.id(), reservation);
+            insert(h, v);
         });
+    }
+
+    private static void insert(Handle h, Volume v) {
+        h.createUpdate("INSERT INTO volumes (" + COLUMNS + ") VALUES (:id, :project_id, :user_id, :name,"
+                        + " :description, :size, :status, :attach_status, :az, :host, :type, :bootable,"
+                        + " :multiattach, :snapshot_id, :source_volid, :service_uuid, :error_reason,"
+                        + " :created_at, :updated_at, :launched_at)")
+                .bind("id", v.id()).bind("project_id", v.projectId()).bind("user_id", v.userId())
+                .bind("name", v.name()).bind("description", v.description()).bind("size", v.size())
+                .bind("status", v.status().apiName()).bind("attach_status", v.attachStatus().apiName())
+                .bind("az", v.availabilityZone()).bind("host", v.host()).bind("type", v.volumeTypeId())
+                .bind("bootable", v.bootable()).bind("multiattach", v.multiattach())
+                .bind("snapshot_id", v.snapshotId()).bind("source_volid", v.sourceVolid())
+                .bind("service_uuid", v.serviceUuid()).bind("error_reason", v.errorReason())
+                .bind("created_at", Rows.timestamp(v.createdAt())).bind("updated_at", Rows.timestamp(v.updatedAt()))
+                .bind("launched_at", Rows.timestamp(v.launchedAt()))
+                .execute();
+        insertMetadata(h, v.id(), v.metadata());
     }
 
     public Optional<Volume> find(String id) {
@@ -99,17 +119,25 @@ public final class VolumeRepository {
         return conditionalUpdate(id, expected, "status = :next", u -> u.bind("next", next.apiName()));
     }
 
-    /** creating → available, stamping launched_at. */
+    /** creating → available, stamping launched_at and committing the volume's quota reservation. */
     public boolean markAvailable(String id) {
-        return conditionalUpdate(id, Set.of(VolumeStatus.CREATING),
-                "status = :next, launched_at = :now, error_reason = NULL",
-                u -> u.bind("next", VolumeStatus.AVAILABLE.apiName()).bind("now", Rows.timestamp(Rows.now())));
+        return jdbi.inTransaction(h -> {
+            boolean moved = conditionalUpdate(h, id, Set.of(VolumeStatus.CREATING),
+                    "status = :next, launched_at = :now, error_reason = NULL",
+                    u -> u.bind("next", VolumeStatus.AVAILABLE.apiName()).bind("now", Rows.timestamp(Rows.now())));
+            if (moved) {
+                QuotaClaims.commit(h, id);
+            }
+            return moved;
+        });
     }
 
-    /** Moves the volume to {@code error} from one of {@code expected}, keeping why for the user. */
+    /**
+     * Moves the volume to {@code error} from one of {@code expected}, keeping why for the user
+     * and giving back the quota its failed operation had reserved.
+     */
     public boolean markError(String id, Set<VolumeStatus> expected, String reason) {
-        return conditionalUpdate(id, expected, "status = :next, error_reason = :reason",
-                u -> u.bind("next", VolumeStatus.ERROR.apiName()).bind("reason", truncate(reason, 1024)));
+        return markFailed(id, expected, VolumeStatus.ERROR, reason);
     }
 
     /**
@@ -117,8 +145,14 @@ public final class VolumeRepository {
      * if its status is one of {@code expected}, keeping why for the user.
      */
     public boolean markFailed(String id, Set<VolumeStatus> expected, VolumeStatus failed, String reason) {
-        return conditionalUpdate(id, expected, "status = :next, error_reason = :reason",
-                u -> u.bind("next", failed.apiName()).bind("reason", truncate(reason, 1024)));
+        return jdbi.inTransaction(h -> {
+            boolean moved = conditionalUpdate(h, id, expected, "status = :next, error_reason = :reason",
+                    u -> u.bind("next", failed.apiName()).bind("reason", truncate(reason, 1024)));
+            if (moved) {
+                QuotaClaims.rollback(h, id);
+            }
+            return moved;
+        });
     }
 
     /** Records where the scheduler placed a volume that is still creating and unplaced. */
@@ -144,11 +178,15 @@ public final class VolumeRepository {
         });
     }
 
-    /** Removes the row and its metadata; true if it was there. */
+    /** Removes the row and its metadata, giving back all its quota; true if it was there. */
     public boolean delete(String id) {
         return jdbi.inTransaction(h -> {
             h.createUpdate("DELETE FROM volume_metadata WHERE volume_id = :id").bind("id", id).execute();
-            return h.createUpdate("DELETE FROM volumes WHERE id = :id").bind("id", id).execute() == 1;
+            boolean deleted = h.createUpdate("DELETE FROM volumes WHERE id = :id").bind("id", id).execute() == 1;
+            if (deleted) {
+                QuotaClaims.release(h, id);
+            }
+            return deleted;
         });
     }
 
@@ -164,7 +202,12 @@ public final class VolumeRepository {
                 return false;
             }
             h.createUpdate("DELETE FROM volume_metadata WHERE volume_id = :id").bind("id", id).execute();
-            return h.createUpdate("DELETE FROM volumes WHERE id = :id AND host IS NULL").bind("id", id).execute() == 1;
+            boolean deleted = h.createUpdate("DELETE FROM volumes WHERE id = :id AND host IS NULL").bind("id", id)
+                    .execute() == 1;
+            if (deleted) {
+                QuotaClaims.release(h, id);
+            }
+            return deleted;
         });
     }
 
@@ -278,17 +321,20 @@ public final class VolumeRepository {
 
     private boolean conditionalUpdate(String id, Set<VolumeStatus> expected, String set,
                                       java.util.function.Consumer<Update> binder) {
+        return jdbi.withHandle(h -> conditionalUpdate(h, id, expected, set, binder));
+    }
+
+    private static boolean conditionalUpdate(Handle h, String id, Set<VolumeStatus> expected, String set,
+                                             java.util.function.Consumer<Update> binder) {
         if (expected.isEmpty()) {
             throw new IllegalArgumentException("a conditional update needs at least one expected status");
         }
-        return jdbi.withHandle(h -> {
-            Update update = h.createUpdate("UPDATE volumes SET " + set + ", updated_at = :now_"
-                            + " WHERE id = :id_ AND status IN (<expected_>)")
-                    .bind("now_", Rows.timestamp(Rows.now())).bind("id_", id)
-                    .bindList("expected_", expected.stream().map(VolumeStatus::apiName).toList());
-            binder.accept(update);
-            return update.execute() == 1;
-        });
+        Update update = h.createUpdate("UPDATE volumes SET " + set + ", updated_at = :now_"
+                        + " WHERE id = :id_ AND status IN (<expected_>)")
+                .bind("now_", Rows.timestamp(Rows.now())).bind("id_", id)
+                .bindList("expected_", expected.stream().map(VolumeStatus::apiName).toList());
+        binder.accept(update);
+        return update.execute() == 1;
     }
 
     private static boolean lockVolume(Handle h, String id) {

@@ -16,7 +16,10 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Update;
 
-/** Volume types and their extra specs. Names are unique; a duplicate is a 409. */
+/**
+ * Volume types and their extra specs. Names are unique; a duplicate is a 409. Deleting a type
+ * deletes its per-type quota limits and (empty) usage rows too.
+ */
 public final class VolumeTypeRepository {
     private static final String COLUMNS = "id, name, description, is_public, created_at, updated_at";
 
@@ -127,7 +130,11 @@ public final class VolumeTypeRepository {
     public boolean delete(String id) {
         return jdbi.inTransaction(h -> {
             h.createUpdate("DELETE FROM volume_type_extra_specs WHERE volume_type_id = :id").bind("id", id).execute();
-            return h.createUpdate("DELETE FROM volume_types WHERE id = :id").bind("id", id).execute() == 1;
+            boolean deleted = h.createUpdate("DELETE FROM volume_types WHERE id = :id").bind("id", id).execute() == 1;
+            if (deleted) {
+                TypeQuotaResources.drop(h, id);
+            }
+            return deleted;
         });
     }
 

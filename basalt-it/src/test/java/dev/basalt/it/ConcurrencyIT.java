@@ -23,7 +23,7 @@ class ConcurrencyIT {
 
     @Test
     void parallelCreatesAndDeletesLeaveDatabaseAndDiskInAgreement() throws Exception {
-        try (BasaltProcess basalt = new BasaltProcess(temp.resolve("state"), null).start()) {
+        try (BasaltProcess basalt = new BasaltProcess(temp.resolve("state"), "quota_volumes = -1").start()) {
             Api api = new Api(basalt.endpoint(), "u", "p");
             List<String> ids = new ArrayList<>();
             try (ExecutorService pool = Executors.newFixedThreadPool(20)) {

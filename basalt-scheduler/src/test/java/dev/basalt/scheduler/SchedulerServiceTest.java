@@ -12,11 +12,15 @@ import dev.basalt.common.Ids;
 import dev.basalt.db.Database;
 import dev.basalt.db.JdbcTarget;
 import dev.basalt.db.MessageRepository;
+import dev.basalt.db.QuotaRepository;
+import dev.basalt.db.QuotaReservation;
+import dev.basalt.db.QuotaUsage;
 import dev.basalt.db.ServiceRepository;
 import dev.basalt.db.VolumeRepository;
 import dev.basalt.db.VolumeTypeRepository;
 import dev.basalt.model.AttachStatus;
 import dev.basalt.model.PoolCapacity;
+import dev.basalt.model.QuotaResources;
 import dev.basalt.model.UserMessage;
 import dev.basalt.model.Volume;
 import dev.basalt.model.VolumeStatus;
@@ -237,6 +241,33 @@ class SchedulerServiceTest {
         awaitPlaced(other);
         assertThat(messages.forResource(huge.id())).hasSize(1);
         assertThat(fakes.stream().mapToInt(f -> f.created.size()).sum()).isEqualTo(1);
+    }
+
+    @Test
+    void aVolumeWhoseTypeNamesAMissingBackendGivesItsQuotaBack() {
+        twoBackends();
+        startScheduler();
+        QuotaRepository quotas = new QuotaRepository(db);
+        VolumeType pinned = types.create("pinned", null, true, Map.of("volume_backend_name", "nowhere"));
+        Volume v = new Volume(Ids.newId(), "p1", "u1", "vol", null, 7, VolumeStatus.CREATING, AttachStatus.DETACHED,
+                null, null, pinned.id(), false, false, null, null, null, null, Map.of(), Instant.now(), null, null);
+        String volumesOfType = QuotaResources.keyOfType("volumes", pinned.id());
+        String gigabytesOfType = QuotaResources.keyOfType("gigabytes", pinned.id());
+        volumes.create(v, QuotaReservation.of("p1", Map.of("volumes", 1L, "gigabytes", 7L, volumesOfType, 1L,
+                gigabytesOfType, 7L), Map.of("volumes", 10, "gigabytes", 1000, volumesOfType, -1, gigabytesOfType, -1)));
+        assertThat(quotas.usages("p1")).containsEntry("gigabytes", new QuotaUsage(0, 7));
+
+        schedule(v, "req-pinned");
+        await().atMost(PATIENCE).until(() -> volumes.find(v.id()).orElseThrow().status() == VolumeStatus.ERROR);
+        assertThat(volumes.find(v.id()).orElseThrow().errorReason()).startsWith("No valid backend was found.");
+        assertThat(quotas.usages("p1")).containsEntry("volumes", QuotaUsage.NONE)
+                .containsEntry("gigabytes", QuotaUsage.NONE)
+                .containsEntry(volumesOfType, QuotaUsage.NONE)
+                .containsEntry(gigabytesOfType, QuotaUsage.NONE);
+
+        schedule(v, "req-pinned");
+        assertThat(volumes.delete(v.id())).isTrue();
+        assertThat(quotas.usages("p1")).containsEntry("gigabytes", QuotaUsage.NONE);
     }
 
     @Test

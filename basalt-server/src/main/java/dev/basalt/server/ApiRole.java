@@ -13,13 +13,17 @@ import dev.basalt.api.policy.PolicyException;
 import dev.basalt.api.policy.PolicyFile;
 import dev.basalt.config.AuthStrategy;
 import dev.basalt.config.BasaltConfig;
+import dev.basalt.api.QuotaSettings;
+import dev.basalt.config.ConfigSection;
 import dev.basalt.config.DefaultOptions;
 import dev.basalt.config.KeystoneAuthOptions;
 import dev.basalt.config.PolicyOptions;
 import dev.basalt.db.DefaultTypeRepository;
 import dev.basalt.db.MessageRepository;
+import dev.basalt.db.QuotaRepository;
 import dev.basalt.db.ServiceRepository;
 import dev.basalt.db.VolumeRepository;
+import dev.basalt.db.VolumeTypeAccessRepository;
 import dev.basalt.db.VolumeTypeRepository;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -69,7 +73,9 @@ final class ApiRole {
         try {
             server = new ApiServer(settings, new VolumeRepository(infra.database()), types,
                     new DefaultTypeRepository(infra.database()), new ServiceRepository(infra.database()),
-                    new MessageRepository(infra.database()), infra.bus(), infra.clock(), authenticator, policy);
+                    new MessageRepository(infra.database()), infra.bus(), infra.clock(),
+                    quotaSettings(infra.config().source().defaults()), new QuotaRepository(infra.database()),
+                    new VolumeTypeAccessRepository(infra.database()), authenticator, policy);
         } catch (IllegalArgumentException e) {
             authenticator.close();
             throw new StartupException(e.getMessage(), e);
@@ -112,5 +118,14 @@ final class ApiRole {
                 k.challengeUri().orElseThrow().toString(), clock);
         Thread.ofVirtual().name("keystone-probe").start(authenticator::probe);
         return authenticator;
+    }
+
+    /** The default quotas: the quota_* options of [DEFAULT]. */
+    static QuotaSettings quotaSettings(ConfigSection defaults) {
+        return new QuotaSettings(defaults.get(DefaultOptions.QUOTA_VOLUMES),
+                defaults.get(DefaultOptions.QUOTA_SNAPSHOTS), defaults.get(DefaultOptions.QUOTA_GIGABYTES),
+                defaults.get(DefaultOptions.QUOTA_BACKUPS), defaults.get(DefaultOptions.QUOTA_BACKUP_GIGABYTES),
+                defaults.get(DefaultOptions.QUOTA_GROUPS), defaults.get(DefaultOptions.PER_VOLUME_SIZE_LIMIT),
+                defaults.get(DefaultOptions.USE_DEFAULT_QUOTA_CLASS));
     }
 }

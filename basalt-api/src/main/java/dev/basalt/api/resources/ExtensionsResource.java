@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * {@code /extensions[/{alias}]}: the Cinder API extensions Basalt serves in full (those it
- * serves in part, such as type access lists or scheduler hints, are not claimed).
+ * serves in part, such as scheduler hints, are not claimed).
  */
 public final class ExtensionsResource {
     record Extension(String name, String alias, String updated, String description) {
@@ -21,16 +21,23 @@ public final class ExtensionsResource {
                     "Describe Availability Zones."),
             new Extension("ExtendedServices", "os-extended-services", "2014-01-10T00:00:00-00:00",
                     "Extended services support."),
+            new Extension("QuotaClasses", "os-quota-class-sets", "2012-03-12T00:00:00+00:00",
+                    "Quota classes management support."),
+            new Extension("Quotas", "os-quota-sets", "2011-08-08T00:00:00+00:00", "Quota management support."),
             new Extension("Services", "os-services", "2012-10-28T00:00:00-00:00", "Services support."),
             new Extension("TypesExtraSpecs", "os-types-extra-specs", "2011-08-24T00:00:00+00:00",
                     "Type extra specs support."),
             new Extension("TypesManage", "os-types-manage", "2011-08-24T00:00:00+00:00", "Types manage support."),
+            new Extension("UsedLimits", "os-used-limits", "2013-10-03T00:00:00+00:00",
+                    "Provide data on limited resources that are being used."),
             new Extension("VolumeHostAttribute", "os-vol-host-attr", "2011-11-03T00:00:00+00:00",
                     "Expose host as an attribute of a volume."),
             new Extension("VolumeMigStatusAttribute", "os-vol-mig-status-attr", "2013-08-08T00:00:00+00:00",
                     "Expose migration_status as an attribute of a volume."),
             new Extension("VolumeTenantAttribute", "os-vol-tenant-attr", "2011-11-03T00:00:00+00:00",
-                    "Expose the internal project_id as an attribute of a volume."));
+                    "Expose the internal project_id as an attribute of a volume."),
+            new Extension("VolumeTypeAccess", "os-volume-type-access", "2014-06-26T00:00:00Z",
+                    "Volume type access support."));
 
     public void register(Router.Builder routes) {
         routes.get("/extensions", this::list).get("/extensions/{alias}", this::show);

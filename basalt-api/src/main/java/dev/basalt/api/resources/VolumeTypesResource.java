@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /** {@code /types}: list, show, the default type, and (administrators) create, update, delete. */
@@ -41,15 +42,18 @@ public final class VolumeTypesResource {
     private final DefaultTypes defaultTypes;
     private final VolumeTypeCache cache;
     private final Schemas schemas;
+    private final TypeAccess access;
 
     public VolumeTypesResource(ApiSettings settings, VolumeTypeRepository types, VolumeRepository volumes,
-                               DefaultTypes defaultTypes, VolumeTypeCache cache, Schemas schemas) {
+                               DefaultTypes defaultTypes, VolumeTypeCache cache, Schemas schemas,
+                               TypeAccess access) {
         this.settings = requireNonNull(settings, "settings");
         this.types = requireNonNull(types, "types");
         this.volumes = requireNonNull(volumes, "volumes");
         this.defaultTypes = requireNonNull(defaultTypes, "defaultTypes");
         this.cache = requireNonNull(cache, "cache");
         this.schemas = requireNonNull(schemas, "schemas");
+        this.access = requireNonNull(access, "access");
     }
 
     public void register(Router.Builder routes) {
@@ -61,10 +65,10 @@ public final class VolumeTypesResource {
                 .delete("/types/{id}", this::delete);
     }
 
-    /** The type the caller may see: private types only to administrators; 404 otherwise. */
+    /** The type the caller may see: private types only to administrators and projects given access; 404 otherwise. */
     VolumeType visible(RequestContext context, String id) {
         VolumeType type = TypeLookup.byId(types, id);
-        if (!type.isPublic() && !context.isAdmin()) {
+        if (!access.canUse(context, type)) {
             throw BasaltException.notFound("Volume type %s could not be found.", id);
         }
         return type;
@@ -80,12 +84,18 @@ public final class VolumeTypesResource {
         filters.remove("all_tenants");
         checkFilters(request, filters);
         Boolean isPublic = context.isAdmin() ? parseIsPublic(isPublicParam) : Boolean.TRUE;
+        // As Cinder: "public" also takes in the private types the caller's project was given.
+        boolean publicOrGranted = Boolean.TRUE.equals(isPublic);
+        Set<String> granted = publicOrGranted ? access.granted(context.projectId()) : Set.of();
 
         List<VolumeType> matching = new ArrayList<>();
         if (filtersOnSensitiveSpecs(request, filters)) {
             return ApiResponse.ok(VolumeTypeView.list(request, matching, false));
         }
-        for (VolumeType t : types.list(isPublic)) {
+        for (VolumeType t : types.list(publicOrGranted ? null : isPublic)) {
+            if (publicOrGranted && !t.isPublic() && !granted.contains(t.id())) {
+                continue;
+            }
             if (matches(t, filters)) {
                 matching.add(t);
             }

@@ -16,6 +16,7 @@ import dev.basalt.common.BasaltException;
 import dev.basalt.common.Fault;
 import dev.basalt.common.Ids;
 import dev.basalt.db.Page;
+import dev.basalt.db.QuotaExceededException;
 import dev.basalt.db.VolumeRepository;
 import dev.basalt.db.VolumeSummary;
 import dev.basalt.db.VolumeTypeRepository;
@@ -73,10 +74,12 @@ public final class VolumesResource {
     private final Bus bus;
     private final Clock clock;
     private final CreateSettling createSettling;
+    private final Quotas quotas;
+    private final TypeAccess access;
 
     public VolumesResource(ApiSettings settings, VolumeRepository volumes, VolumeTypeRepository types,
                            DefaultTypes defaultTypes, AvailabilityZones zones, VolumeView view, Schemas schemas,
-                           Bus bus, Clock clock, CreateSettling createSettling) {
+                           Bus bus, Clock clock, CreateSettling createSettling, Quotas quotas, TypeAccess access) {
         this.settings = requireNonNull(settings, "settings");
         this.volumes = requireNonNull(volumes, "volumes");
         this.types = requireNonNull(types, "types");
@@ -87,6 +90,8 @@ public final class VolumesResource {
         this.bus = requireNonNull(bus, "bus");
         this.clock = requireNonNull(clock, "clock");
         this.createSettling = requireNonNull(createSettling, "createSettling");
+        this.quotas = requireNonNull(quotas, "quotas");
+        this.access = requireNonNull(access, "access");
     }
 
     public void register(Router.Builder routes) {
@@ -186,7 +191,13 @@ public final class VolumesResource {
         Volume row = new Volume(Ids.newId(), context.projectId(), context.userId(), name, description, size,
                 VolumeStatus.CREATING, AttachStatus.DETACHED, zone, null, type.id(), false, multiattach, null, null,
                 null, null, metadata, Timestamps.now(clock), null, null);
-        volumes.create(row);
+        try {
+            volumes.create(row, quotas.forNewVolume(context.projectId(), size, type));
+        } catch (QuotaExceededException e) {
+            LOG.info("{} volume of {} GiB refused to project {}: {}", context.requestId(), size, context.projectId(),
+                    e.getMessage());
+            return QuotaFaults.overLimit(e, type);
+        }
         LOG.info("{} volume {} of {} GiB requested by project {}", context.requestId(), row.id(), size,
                 context.projectId());
         try (CreateSettling.Waiter settling = createSettling.expect(row.id())) {
@@ -280,7 +291,7 @@ public final class VolumesResource {
 
     private VolumeType resolveType(RequestContext context, String requested) {
         if (requested != null && !requested.isEmpty()) {
-            return TypeLookup.byNameOrId(types, requested);
+            return TypeLookup.byNameOrId(types, requested, t -> access.canUse(context, t));
         }
         return defaultTypes.forProject(context.projectId()).orElseThrow(() -> new BasaltException(Fault.INTERNAL,
                 "The request cannot be fulfilled as the default volume type " + settings.defaultVolumeType()

@@ -39,6 +39,10 @@ public final class Schemas {
     private final RequestSchema serviceDisableLogReason;
     private final RequestSchema serviceSetLog;
     private final RequestSchema serviceGetLog;
+    private final RequestSchema quotaSetUpdate;
+    private final RequestSchema quotaClassSetUpdate;
+    private final RequestSchema typeAccessAdd;
+    private final RequestSchema typeAccessRemove;
 
     public Schemas() {
         JsonMetaSchema meta = JsonMetaSchema.builder(JsonMetaSchema.getV4()).formats(CinderFormats.all()).build();
@@ -79,6 +83,10 @@ public final class Schemas {
         serviceDisableLogReason = load("service-disable-log-reason");
         serviceSetLog = load("service-set-log");
         serviceGetLog = load("service-get-log");
+        quotaSetUpdate = load("quota-set-update");
+        quotaClassSetUpdate = load("quota-class-set-update");
+        typeAccessAdd = load("type-access-add");
+        typeAccessRemove = load("type-access-remove");
     }
 
     public RequestSchema volumeCreate(ApiVersion v) {
@@ -137,6 +145,22 @@ public final class Schemas {
 
     public RequestSchema serviceGetLog() {
         return serviceGetLog;
+    }
+
+    public RequestSchema quotaSetUpdate() {
+        return quotaSetUpdate;
+    }
+
+    public RequestSchema quotaClassSetUpdate() {
+        return quotaClassSetUpdate;
+    }
+
+    public RequestSchema typeAccessAdd() {
+        return typeAccessAdd;
+    }
+
+    public RequestSchema typeAccessRemove() {
+        return typeAccessRemove;
     }
 
     private RequestSchema load(String name) {

@@ -11,6 +11,9 @@ import dev.basalt.common.Ids;
 import dev.basalt.db.Database;
 import dev.basalt.db.JdbcTarget;
 import dev.basalt.db.MessageRepository;
+import dev.basalt.db.QuotaRepository;
+import dev.basalt.db.QuotaReservation;
+import dev.basalt.db.QuotaUsage;
 import dev.basalt.db.ServiceRepository;
 import dev.basalt.db.VolumeRepository;
 import dev.basalt.model.AttachStatus;
@@ -108,6 +111,19 @@ class VolumeServiceTest {
         return v;
     }
 
+    /** A volume that reserved its quota when it was created, as the API creates them. */
+    private Volume reservedVolume(int size, VolumeStatus status, String host) {
+        Volume v = new Volume(Ids.newId(), "p1", "u1", "vol", null, size, status, AttachStatus.DETACHED, "az1", host,
+                null, false, false, null, null, null, null, Map.of(), Instant.now(), null, null);
+        volumes.create(v, QuotaReservation.of("p1", Map.of("volumes", 1L, "gigabytes", (long) size),
+                Map.of("volumes", -1, "gigabytes", -1)));
+        return v;
+    }
+
+    private QuotaUsage usage(String resource) {
+        return new QuotaRepository(db).usages("p1").getOrDefault(resource, QuotaUsage.NONE);
+    }
+
     private Path file(Volume v) {
         return dir.resolve("volume-" + v.id());
     }
@@ -202,6 +218,50 @@ class VolumeServiceTest {
         cast(Topics.CREATE_VOLUME, new CreateVolume(marker.id(), null));
         await().atMost(PATIENCE).until(() -> status(marker) == VolumeStatus.AVAILABLE);
         assertThat(messages.forResource(v.id())).hasSize(1);
+    }
+
+    @Test
+    void aCreatedVolumeCommitsItsQuotaAndItsDeletionGivesItBack() {
+        startService();
+        Volume v = reservedVolume(3, VolumeStatus.CREATING, POOL);
+        assertThat(usage("gigabytes")).isEqualTo(new QuotaUsage(0, 3));
+        cast(Topics.CREATE_VOLUME, new CreateVolume(v.id(), null));
+        await().atMost(PATIENCE).until(() -> status(v) == VolumeStatus.AVAILABLE);
+        assertThat(usage("gigabytes")).isEqualTo(new QuotaUsage(3, 0));
+        assertThat(usage("volumes")).isEqualTo(new QuotaUsage(1, 0));
+
+        assertThat(volumes.transition(v.id(), Set.of(VolumeStatus.AVAILABLE), VolumeStatus.DELETING)).isTrue();
+        cast(Topics.DELETE_VOLUME, new DeleteVolume(v.id(), null));
+        await().atMost(PATIENCE).until(() -> volumes.find(v.id()).isEmpty());
+        assertThat(usage("gigabytes")).isEqualTo(QuotaUsage.NONE);
+        assertThat(usage("volumes")).isEqualTo(QuotaUsage.NONE);
+    }
+
+    @Test
+    void aDriverFailureGivesTheQuotaBack() throws Exception {
+        startService();
+        Volume v = reservedVolume(2, VolumeStatus.CREATING, POOL);
+        Files.write(file(v), new byte[4096]);
+        cast(Topics.CREATE_VOLUME, new CreateVolume(v.id(), "req-bad"));
+        await().atMost(PATIENCE).until(() -> status(v) == VolumeStatus.ERROR);
+        assertThat(usage("gigabytes")).isEqualTo(QuotaUsage.NONE);
+        assertThat(usage("volumes")).isEqualTo(QuotaUsage.NONE);
+    }
+
+    @Test
+    void aRestartReleasesWhatACrashLeftReserved() {
+        Volume creating = reservedVolume(4, VolumeStatus.CREATING, POOL);
+        Volume deleting = reservedVolume(5, VolumeStatus.CREATING, POOL);
+        assertThat(volumes.markAvailable(deleting.id())).isTrue();
+        assertThat(volumes.transition(deleting.id(), Set.of(VolumeStatus.AVAILABLE), VolumeStatus.DELETING)).isTrue();
+        assertThat(usage("gigabytes")).isEqualTo(new QuotaUsage(5, 4));
+
+        startService();
+
+        assertThat(status(creating)).isEqualTo(VolumeStatus.ERROR);
+        assertThat(volumes.find(deleting.id())).isEmpty();
+        assertThat(usage("gigabytes")).isEqualTo(QuotaUsage.NONE);
+        assertThat(usage("volumes")).isEqualTo(QuotaUsage.NONE);
     }
 
     @Test

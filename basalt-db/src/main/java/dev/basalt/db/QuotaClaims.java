@@ -1,0 +1,183 @@
+package dev.basalt.db;
+
+import dev.basalt.common.BasaltException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Update;
+
+/**
+ * Quota claims: what one holder (a volume) takes of its project's usage. Each step runs inside
+ * the caller's transaction, the one that changes the holder itself, so the quota and the holder
+ * never disagree, even across a crash:
+ *
+ * <ul>
+ *   <li>{@link #reserve} with the insert of the holder: the usage row's {@code reserved} grows by
+ *       a conditional update that fails when the limit would be passed;</li>
+ *   <li>{@link #commit} when the holder's operation succeeds: reserved becomes in use;</li>
+ *   <li>{@link #rollback} when it fails: the reserved part is given back;</li>
+ *   <li>{@link #release} when the holder's row goes: everything is given back.</li>
+ * </ul>
+ *
+ * Every step changes a claim row only if it still holds what was read, and adjusts the usage
+ * row only then: a step repeated (a message delivered twice) changes nothing. A holder's claims
+ * change only in transactions that change the holder's row first, so they queue on it. Usage
+ * rows, which holders share, are always touched in {@link #ORDER} of their resource names
+ * (sorted here, not by the database, whose collation may differ), so concurrent transactions
+ * cannot deadlock on them.
+ */
+final class QuotaClaims {
+    /** The one order in which every transaction touches quota rows: resource names, as Java sorts them. */
+    static final Comparator<String> ORDER = Comparator.naturalOrder();
+
+    private record Claim(String resource, String projectId, long inUse, long reserved) {
+    }
+
+    private QuotaClaims() {
+    }
+
+    /**
+     * Creates the project's missing usage rows, each in its own short transaction before the
+     * caller's: a lost insert race must not abort the caller's transaction (PostgreSQL would).
+     */
+    static void ensureUsageRows(Jdbi jdbi, String projectId, Collection<String> resources) {
+        if (resources.isEmpty()) {
+            return;
+        }
+        Set<String> missing = new TreeSet<>(ORDER);
+        missing.addAll(resources);
+        missing.removeAll(jdbi.withHandle(h -> h.createQuery(
+                        "SELECT resource FROM quota_usages WHERE project_id = :p AND resource IN (<r>)")
+                .bind("p", projectId).bindList("r", List.copyOf(missing)).mapTo(String.class).list()));
+        for (String resource : missing) {
+            try {
+                jdbi.useHandle(h -> h.createUpdate("INSERT INTO quota_usages (project_id, resource, in_use, reserved,"
+                                + " created_at, updated_at) VALUES (:p, :r, 0, 0, :now, NULL)")
+                        .bind("p", projectId).bind("r", resource).bind("now", now()).execute());
+            } catch (RuntimeException raced) {
+                if (jdbi.withHandle(h -> usage(h, projectId, resource)).isEmpty()) {
+                    throw raced;
+                }
+            }
+        }
+    }
+
+    /**
+     * Reserves every delta for {@code holderId}, a new holder, or throws
+     * {@link QuotaExceededException} for the first resource (by name) that would pass its limit;
+     * the caller's transaction then rolls back whatever this reserved before. The usage rows must
+     * exist ({@link #ensureUsageRows}).
+     */
+    static void reserve(Handle h, String holderId, QuotaReservation reservation) {
+        Timestamp now = now();
+        for (Map.Entry<String, Long> e : reservation.deltas().entrySet()) {
+            String resource = e.getKey();
+            long delta = e.getValue();
+            int limit = reservation.limit(resource);
+            String withinLimit = limit < 0 ? "" : " AND in_use + reserved + :delta <= :limit";
+            Update update = h.createUpdate("UPDATE quota_usages SET reserved = reserved + :delta, updated_at = :now"
+                            + " WHERE project_id = :p AND resource = :r" + withinLimit)
+                    .bind("delta", delta).bind("now", now).bind("p", reservation.projectId()).bind("r", resource);
+            if (limit >= 0) {
+                update.bind("limit", limit);
+            }
+            if (update.execute() == 0) {
+                QuotaUsage usage = usage(h, reservation.projectId(), resource).orElseThrow(() ->
+                        BasaltException.conflict("The quota resource %s was removed meanwhile (its volume type was"
+                                + " deleted).", resource));
+                throw new QuotaExceededException(resource, limit, delta, usage.consumed());
+            }
+            h.createUpdate("INSERT INTO quota_claims (holder_id, resource, project_id, in_use, reserved, created_at,"
+                            + " updated_at) VALUES (:h, :r, :p, 0, :delta, :now, NULL)")
+                    .bind("h", holderId).bind("r", resource).bind("p", reservation.projectId())
+                    .bind("delta", delta).bind("now", now).execute();
+        }
+    }
+
+    /** The holder's operation succeeded: what it reserved is now in use. */
+    static void commit(Handle h, String holderId) {
+        Timestamp now = now();
+        for (Claim c : claims(h, holderId)) {
+            if (c.reserved() == 0) {
+                continue;
+            }
+            int changed = h.createUpdate("UPDATE quota_claims SET in_use = in_use + reserved, reserved = 0,"
+                            + " updated_at = :now WHERE holder_id = :h AND resource = :r AND reserved = :n")
+                    .bind("now", now).bind("h", holderId).bind("r", c.resource()).bind("n", c.reserved()).execute();
+            if (changed == 1) {
+                adjustUsage(h, c, c.reserved(), -c.reserved(), now);
+            }
+        }
+    }
+
+    /** The holder's operation failed: what it reserved goes back; what it had in use stays. */
+    static void rollback(Handle h, String holderId) {
+        Timestamp now = now();
+        for (Claim c : claims(h, holderId)) {
+            if (c.reserved() == 0) {
+                continue;
+            }
+            int changed = c.inUse() == 0
+                    ? h.createUpdate("DELETE FROM quota_claims WHERE holder_id = :h AND resource = :r"
+                                    + " AND in_use = 0 AND reserved = :n")
+                            .bind("h", holderId).bind("r", c.resource()).bind("n", c.reserved()).execute()
+                    : h.createUpdate("UPDATE quota_claims SET reserved = 0, updated_at = :now"
+                                    + " WHERE holder_id = :h AND resource = :r AND reserved = :n")
+                            .bind("now", now).bind("h", holderId).bind("r", c.resource()).bind("n", c.reserved())
+                            .execute();
+            if (changed == 1) {
+                adjustUsage(h, c, 0, -c.reserved(), now);
+            }
+        }
+    }
+
+    /** The holder is gone: everything it claimed goes back. */
+    static void release(Handle h, String holderId) {
+        Timestamp now = now();
+        for (Claim c : claims(h, holderId)) {
+            int changed = h.createUpdate("DELETE FROM quota_claims WHERE holder_id = :h AND resource = :r"
+                            + " AND in_use = :i AND reserved = :n")
+                    .bind("h", holderId).bind("r", c.resource()).bind("i", c.inUse()).bind("n", c.reserved())
+                    .execute();
+            if (changed == 1) {
+                adjustUsage(h, c, -c.inUse(), -c.reserved(), now);
+            }
+        }
+    }
+
+    static Optional<QuotaUsage> usage(Handle h, String projectId, String resource) {
+        return h.createQuery("SELECT in_use, reserved FROM quota_usages WHERE project_id = :p AND resource = :r")
+                .bind("p", projectId).bind("r", resource)
+                .map((rs, ctx) -> new QuotaUsage(rs.getLong(1), rs.getLong(2)))
+                .findOne();
+    }
+
+    private static List<Claim> claims(Handle h, String holderId) {
+        List<Claim> claims = new ArrayList<>(h.createQuery("SELECT resource, project_id, in_use, reserved"
+                        + " FROM quota_claims WHERE holder_id = :h")
+                .bind("h", holderId)
+                .map((rs, ctx) -> new Claim(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4)))
+                .list());
+        claims.sort(Comparator.comparing(Claim::resource, ORDER));
+        return claims;
+    }
+
+    private static void adjustUsage(Handle h, Claim c, long inUse, long reserved, Timestamp now) {
+        h.createUpdate("UPDATE quota_usages SET in_use = in_use + :i, reserved = reserved + :n, updated_at = :now"
+                        + " WHERE project_id = :p AND resource = :r")
+                .bind("i", inUse).bind("n", reserved).bind("now", now).bind("p", c.projectId()).bind("r", c.resource())
+                .execute();
+    }
+
+    private static Timestamp now() {
+        return Rows.timestamp(Rows.now());
+    }
+}

@@ -1,0 +1,102 @@
+package dev.basalt.db;
+
+import static java.util.Objects.requireNonNull;
+
+import java.sql.Timestamp;
+import java.util.Map;
+import java.util.TreeMap;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Quota limits, by project ({@code quotas}) and by class ({@code quota_classes}; the class
+ * {@link #DEFAULT_CLASS} holds every project's defaults), and what projects use
+ * ({@code quota_usages}). Usage changes only through quota claims, with the resources that hold them.
+ */
+public final class QuotaRepository {
+    /** The quota class whose limits are every project's defaults. */
+    public static final String DEFAULT_CLASS = "default";
+
+    private final Jdbi jdbi;
+
+    public QuotaRepository(Database database) {
+        this.jdbi = requireNonNull(database, "database").jdbi();
+    }
+
+    /** The limits set for the project itself, by resource (resources without a row are absent). */
+    public Map<String, Integer> projectLimits(String projectId) {
+        return limits("quotas", "project_id", projectId);
+    }
+
+    /** Sets (creates or replaces) the given limits of the project, all in one transaction. */
+    public void setProjectLimits(String projectId, Map<String, Integer> limits) {
+        setLimits("quotas", "project_id", projectId, limits);
+    }
+
+    /** Removes every limit set for the project, so it falls back to the defaults; usage stays. */
+    public void deleteProjectLimits(String projectId) {
+        jdbi.useHandle(h -> h.createUpdate("DELETE FROM quotas WHERE project_id = :k").bind("k", projectId).execute());
+    }
+
+    /** The limits of a quota class, by resource. */
+    public Map<String, Integer> classLimits(String className) {
+        return limits("quota_classes", "class_name", className);
+    }
+
+    /** Sets (creates or replaces) the given limits of a quota class, all in one transaction. */
+    public void setClassLimits(String className, Map<String, Integer> limits) {
+        setLimits("quota_classes", "class_name", className, limits);
+    }
+
+    /** What the project uses, by resource (resources it never used are absent). */
+    public Map<String, QuotaUsage> usages(String projectId) {
+        return jdbi.withHandle(h -> {
+            Map<String, QuotaUsage> usages = new TreeMap<>();
+            h.createQuery("SELECT resource, in_use, reserved FROM quota_usages WHERE project_id = :p")
+                    .bind("p", projectId)
+                    .map((rs, ctx) -> usages.put(rs.getString(1), new QuotaUsage(rs.getLong(2), rs.getLong(3))))
+                    .list();
+            return usages;
+        });
+    }
+
+    private Map<String, Integer> limits(String table, String keyColumn, String key) {
+        return jdbi.withHandle(h -> {
+            Map<String, Integer> limits = new TreeMap<>();
+            h.createQuery("SELECT resource, hard_limit FROM " + table + " WHERE " + keyColumn + " = :k")
+                    .bind("k", key)
+                    .map((rs, ctx) -> limits.put(rs.getString(1), rs.getInt(2)))
+                    .list();
+            return limits;
+        });
+    }
+
+    /**
+     * Updates each row, inserting those missing. A concurrent insert of the same row fails this
+     * transaction as a whole; the second attempt then finds the row and updates it.
+     */
+    private void setLimits(String table, String keyColumn, String key, Map<String, Integer> limits) {
+        if (limits.isEmpty()) {
+            return;
+        }
+        try {
+            jdbi.useTransaction(h -> upsert(h, table, keyColumn, key, limits));
+        } catch (RuntimeException raced) {
+            jdbi.useTransaction(h -> upsert(h, table, keyColumn, key, limits));
+        }
+    }
+
+    private static void upsert(Handle h, String table, String keyColumn, String key, Map<String, Integer> limits) {
+        Timestamp now = Rows.timestamp(Rows.now());
+        for (Map.Entry<String, Integer> e : new TreeMap<>(limits).entrySet()) {
+            int updated = h.createUpdate("UPDATE " + table + " SET hard_limit = :l, updated_at = :now"
+                            + " WHERE " + keyColumn + " = :k AND resource = :r")
+                    .bind("l", e.getValue()).bind("now", now).bind("k", key).bind("r", e.getKey()).execute();
+            if (updated == 0) {
+                h.createUpdate("INSERT INTO " + table + " (" + keyColumn + ", resource, hard_limit, created_at,"
+                                + " updated_at) VALUES (:k, :r, :l, :now, NULL)")
+                        .bind("k", key).bind("r", e.getKey()).bind("l", e.getValue()).bind("now", now).execute();
+            }
+        }
+    }
+}

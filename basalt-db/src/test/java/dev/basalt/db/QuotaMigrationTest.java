@@ -1,0 +1,57 @@
+package dev.basalt.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.basalt.common.Ids;
+import dev.basalt.model.VolumeStatus;
+import java.util.Set;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.Test;
+
+/** Upgrading a database that already has volumes: they claim what they hold, so usage starts right. */
+class QuotaMigrationTest {
+
+    @Test
+    void existingVolumesClaimTheirQuotaWhenQuotasArrive() {
+        String url = "jdbc:h2:mem:" + Ids.newId() + ";DB_CLOSE_DELAY=-1";
+        Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration").target("2").load()
+                .migrate();
+        Jdbi jdbi = Jdbi.create(url);
+        jdbi.useHandle(h -> {
+            h.execute("INSERT INTO volume_types (id, name, description, is_public, created_at, updated_at)"
+                    + " VALUES ('t1', 'gold', NULL, TRUE, NULL, NULL)");
+            insertVolume(h, "v1", "p1", 2, "available", "t1");
+            insertVolume(h, "v2", "p1", 3, "creating", "t1");
+            insertVolume(h, "v3", "p1", 4, "error", "t1");
+            insertVolume(h, "v4", "p2", 5, "in-use", null);
+        });
+
+        try (Database db = Database.open(JdbcTarget.parse(url), 2)) {
+            QuotaRepository quotas = new QuotaRepository(db);
+            assertThat(quotas.usages("p1")).containsEntry("volumes", new QuotaUsage(1, 1))
+                    .containsEntry("gigabytes", new QuotaUsage(2, 3))
+                    .containsEntry("volumes:t1", new QuotaUsage(1, 1))
+                    .containsEntry("gigabytes:t1", new QuotaUsage(2, 3));
+            assertThat(quotas.usages("p2")).containsOnlyKeys("volumes", "gigabytes")
+                    .containsEntry("gigabytes", new QuotaUsage(5, 0));
+
+            VolumeRepository volumes = new VolumeRepository(db);
+            assertThat(volumes.markAvailable("v2")).isTrue();
+            assertThat(volumes.delete("v1")).isTrue();
+            assertThat(volumes.markError("v3", Set.of(VolumeStatus.ERROR), "again")).isTrue();
+            assertThat(quotas.usages("p1")).containsEntry("volumes", new QuotaUsage(1, 0))
+                    .containsEntry("gigabytes", new QuotaUsage(3, 0))
+                    .containsEntry("gigabytes:t1", new QuotaUsage(3, 0));
+        }
+    }
+
+    private static void insertVolume(org.jdbi.v3.core.Handle h, String id, String project, int size, String status,
+                                     String type) {
+        h.createUpdate("INSERT INTO volumes (id, project_id, size, status, attach_status, volume_type_id, bootable,"
+                        + " multiattach, created_at, updated_at, launched_at)"
+                        + " VALUES (:id, :p, :size, :status, 'detached', :type, FALSE, FALSE, NULL, NULL, NULL)")
+                .bind("id", id).bind("p", project).bind("size", size).bind("status", status).bind("type", type)
+                .execute();
+    }
+}
