@@ -90,6 +90,16 @@ class KeystonePolicyIT {
             new Row("GET", "/clusters", null, "3.7", "403 403 403 200 401 401"),
             new Row("GET", "/extensions", null, null, "200 200 200 200 401 401"),
             new Row("GET", "/resource_filters", null, "3.33", "200 200 200 200 401 401"),
+            new Row("GET", "/os-quota-sets/{alpha}", null, null, "200 403 200 200 401 401"),
+            new Row("GET", "/os-quota-sets/{alpha}?usage=True", null, null, "200 403 200 200 401 401"),
+            new Row("GET", "/os-quota-sets/{alpha}/defaults", null, null, "200 403 200 200 401 401"),
+            new Row("PUT", "/os-quota-sets/{alpha}", "{\"quota_set\": {\"snapshots\": 50}}", null,
+                    "403 403 403 200 401 401"),
+            new Row("DELETE", "/os-quota-sets/{alpha}", null, null, "403 403 403 200 401 401"),
+            new Row("GET", "/os-quota-class-sets/default", null, null, "403 403 403 200 401 401"),
+            new Row("PUT", "/os-quota-class-sets/default", "{\"quota_class_set\": {\"groups\": 10}}", null,
+                    "403 403 403 200 401 401"),
+            new Row("GET", "/limits", null, null, "200 200 200 200 401 401"),
             new Row("GET", "/v3/{alpha}/volumes", null, null, "200 400 200 400 401 401"),
             new Row("GET", "/v3/", null, null, "200 200 200 200 200 200"));
 
