@@ -12,6 +12,7 @@ import dev.basalt.db.Database;
 import dev.basalt.db.JdbcTarget;
 import dev.basalt.db.MessageRepository;
 import dev.basalt.db.ServiceRepository;
+import dev.basalt.db.SnapshotRepository;
 import dev.basalt.db.VolumeRepository;
 import dev.basalt.model.AttachStatus;
 import dev.basalt.model.PoolCapacity;
@@ -54,6 +55,7 @@ class VolumeServiceTest {
 
     private Database db;
     private VolumeRepository volumes;
+    private SnapshotRepository snapshots;
     private ServiceRepository services;
     private MessageRepository messages;
     private InJvmBus bus;
@@ -65,6 +67,7 @@ class VolumeServiceTest {
     void open() {
         db = Database.open(JdbcTarget.parse("jdbc:h2:mem:" + Ids.newId() + ";DB_CLOSE_DELAY=-1"), 4);
         volumes = new VolumeRepository(db);
+        snapshots = new SnapshotRepository(db);
         services = new ServiceRepository(db);
         messages = new MessageRepository(db);
         bus = new InJvmBus();
@@ -96,7 +99,8 @@ class VolumeServiceTest {
     }
 
     private VolumeService startService() {
-        service = new VolumeService(settings(), driver(), volumes, services, messages, bus, Clock.systemUTC());
+        service = new VolumeService(settings(), driver(), volumes, snapshots, services, messages, bus,
+                Clock.systemUTC());
         service.start();
         return service;
     }
