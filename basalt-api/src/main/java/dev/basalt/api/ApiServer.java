@@ -18,9 +18,15 @@ import dev.basalt.api.resources.LogLevels;
 import dev.basalt.api.resources.MessagesResource;
 import dev.basalt.api.resources.ResourceFiltersResource;
 import dev.basalt.api.resources.ServicesResource;
+import dev.basalt.api.resources.SnapshotActionsResource;
+import dev.basalt.api.resources.SnapshotMetadataResource;
+import dev.basalt.api.resources.SnapshotsResource;
 import dev.basalt.api.resources.VersionsResource;
+import dev.basalt.api.resources.VolumeActions;
 import dev.basalt.api.resources.VolumeActionsResource;
+import dev.basalt.api.resources.VolumeDeletion;
 import dev.basalt.api.resources.VolumeMetadataResource;
+import dev.basalt.api.resources.VolumeSources;
 import dev.basalt.api.resources.VolumeTypeCache;
 import dev.basalt.api.resources.VolumeTypesResource;
 import dev.basalt.api.resources.VolumeView;
@@ -31,7 +37,9 @@ import dev.basalt.bus.Bus;
 import dev.basalt.db.DefaultTypeRepository;
 import dev.basalt.db.MessageRepository;
 import dev.basalt.db.ServiceRepository;
+import dev.basalt.db.SnapshotRepository;
 import dev.basalt.db.VolumeRepository;
+import dev.basalt.db.VolumeTransitions;
 import dev.basalt.db.VolumeTypeRepository;
 import io.helidon.webserver.WebServer;
 import java.time.Clock;
@@ -44,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * {@link Microversions#MAX}) on a Helidon web server. Holds no state of its own beyond a short
  * cache of volume type names, so any number of API processes can serve the same database.
  *
- * <p>Wiring: build the repositories on the one {@link dev.basalt.db.Database}, pass the bus the
+ * <p>Wiring: build the repositories (and the {@link VolumeTransitions} that change a volume
+ * together with its snapshots) on the one {@link dev.basalt.db.Database}, pass the bus the
  * scheduler and volume services listen on, then {@link #start()}; the configured
  * {@code default_volume_type} must exist before volumes are created without a type.
  */
@@ -60,14 +69,16 @@ public final class ApiServer implements AutoCloseable {
     /** An API authenticating as {@link ApiSettings#authStrategy()} says ({@code noauth} for now). */
     public ApiServer(ApiSettings settings, VolumeRepository volumes, VolumeTypeRepository types,
                      DefaultTypeRepository defaultTypes, ServiceRepository services, MessageRepository messages,
-                     Bus bus, Clock clock) {
-        this(settings, volumes, types, defaultTypes, services, messages, bus, clock, authenticator(settings));
+                     SnapshotRepository snapshots, VolumeTransitions transitions, Bus bus, Clock clock) {
+        this(settings, volumes, types, defaultTypes, services, messages, snapshots, transitions, bus, clock,
+                authenticator(settings));
     }
 
     /** An API with its own {@link Authenticator} (how Keystone token validation will slot in). */
     public ApiServer(ApiSettings settings, VolumeRepository volumes, VolumeTypeRepository types,
                      DefaultTypeRepository defaultTypes, ServiceRepository services, MessageRepository messages,
-                     Bus bus, Clock clock, Authenticator authenticator) {
+                     SnapshotRepository snapshots, VolumeTransitions transitions, Bus bus, Clock clock,
+                     Authenticator authenticator) {
         this.settings = requireNonNull(settings, "settings");
         requireNonNull(authenticator, "authenticator");
         requireNonNull(volumes, "volumes");
@@ -75,6 +86,8 @@ public final class ApiServer implements AutoCloseable {
         requireNonNull(defaultTypes, "defaultTypes");
         requireNonNull(services, "services");
         requireNonNull(messages, "messages");
+        requireNonNull(snapshots, "snapshots");
+        requireNonNull(transitions, "transitions");
         requireNonNull(bus, "bus");
         requireNonNull(clock, "clock");
 
@@ -85,13 +98,20 @@ public final class ApiServer implements AutoCloseable {
         VolumeView volumeView = new VolumeView(typeCache);
 
         this.createSettling = new CreateSettling(bus, settings.createSettleWait());
+        VolumeDeletion deletion = new VolumeDeletion(volumes, snapshots, transitions, bus);
         VolumesResource volumesResource = new VolumesResource(settings, volumes, types, defaults, zones, volumeView,
-                schemas, bus, clock, createSettling);
+                schemas, bus, clock, createSettling, new VolumeSources(snapshots, volumes, transitions), deletion);
+        SnapshotsResource snapshotsResource = new SnapshotsResource(settings, snapshots, volumes, volumesResource,
+                schemas, bus, clock);
         VolumeTypesResource typesResource = new VolumeTypesResource(settings, types, volumes, defaults, typeCache,
                 schemas);
         Router.Builder routes = Router.builder();
         volumesResource.register(routes);
-        new VolumeActionsResource(volumesResource).register(routes);
+        new VolumeActionsResource(volumesResource, new VolumeActions(volumesResource, volumes, transitions, deletion,
+                schemas, bus)).register(routes);
+        snapshotsResource.register(routes);
+        new SnapshotMetadataResource(snapshots, snapshotsResource, schemas).register(routes);
+        new SnapshotActionsResource(snapshots, snapshotsResource, schemas).register(routes);
         new VolumeMetadataResource(volumes, volumesResource, schemas).register(routes);
         typesResource.register(routes);
         new ExtraSpecsResource(types, volumes, typesResource, typeCache, schemas).register(routes);

@@ -6,7 +6,9 @@ import dev.basalt.config.DefaultOptions;
 import dev.basalt.db.DefaultTypeRepository;
 import dev.basalt.db.MessageRepository;
 import dev.basalt.db.ServiceRepository;
+import dev.basalt.db.SnapshotRepository;
 import dev.basalt.db.VolumeRepository;
+import dev.basalt.db.VolumeTransitions;
 import dev.basalt.db.VolumeTypeRepository;
 import java.time.Duration;
 import java.util.Locale;
@@ -47,9 +49,11 @@ final class ApiRole {
                 Duration.ofMillis(infra.config().source().defaults().get(DefaultOptions.OSAPI_VOLUME_CREATE_WAIT_MS)));
         ApiServer server;
         try {
-            server = new ApiServer(settings, new VolumeRepository(infra.database()), types,
+            VolumeRepository volumes = new VolumeRepository(infra.database());
+            server = new ApiServer(settings, volumes, types,
                     new DefaultTypeRepository(infra.database()), new ServiceRepository(infra.database()),
-                    new MessageRepository(infra.database()), infra.bus(), infra.clock());
+                    new MessageRepository(infra.database()), new SnapshotRepository(infra.database()),
+                    new VolumeTransitions(infra.database(), volumes), infra.bus(), infra.clock());
         } catch (IllegalArgumentException e) {
             throw new StartupException(e.getMessage(), e);
         }

@@ -11,8 +11,9 @@ import dev.basalt.common.Fault;
 import java.util.Set;
 
 /**
- * {@code POST /volumes/{id}/action}. No volume action is served yet: a known Cinder action is a
- * 501 saying so (after the volume is found), an unknown one a 400 as Cinder answers it.
+ * {@code POST /volumes/{id}/action}. The actions {@link VolumeActions} serves are handed to it; any
+ * other known Cinder action is a 501 saying so (after the volume is found), an unknown one a 400
+ * as Cinder answers it.
  */
 public final class VolumeActionsResource {
     private static final Set<String> CINDER_ACTIONS = Set.of("os-attach", "os-detach", "os-reserve", "os-unreserve",
@@ -24,22 +25,31 @@ public final class VolumeActionsResource {
             "os-update_snapshot_status");
 
     private final VolumesResource volumes;
+    private final VolumeActions actions;
 
-    public VolumeActionsResource(VolumesResource volumes) {
+    public VolumeActionsResource(VolumesResource volumes, VolumeActions actions) {
         this.volumes = requireNonNull(volumes, "volumes");
+        this.actions = requireNonNull(actions, "actions");
     }
 
     public void register(Router.Builder routes) {
         routes.post("/volumes/{id}/action", this::action);
     }
 
-    ApiResponse action(ApiRequest request) {
-        JsonNode body = request.json();
+    /** The action an action body names: its one key; a 400 when it has not exactly one. */
+    static String actionName(JsonNode body) {
         if (!body.isObject() || body.size() != 1) {
             throw BasaltException.badRequest("Malformed request body: an action body has exactly one key, the"
                     + " action's name.");
         }
-        String action = body.fieldNames().next();
+        return body.fieldNames().next();
+    }
+
+    ApiResponse action(ApiRequest request) {
+        String action = actionName(request.json());
+        if (VolumeActions.serves(action)) {
+            return actions.handle(action, request);
+        }
         if (!CINDER_ACTIONS.contains(action)) {
             throw BasaltException.badRequest("There is no such action: %s. Verify the request body and Content-Type"
                     + " header and try again.", action);
