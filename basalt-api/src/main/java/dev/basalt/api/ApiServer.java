@@ -24,10 +24,16 @@ import dev.basalt.api.resources.Quotas;
 import dev.basalt.api.resources.ResourceFiltersResource;
 import dev.basalt.api.resources.ServicesResource;
 import dev.basalt.api.resources.TypeAccess;
+import dev.basalt.api.resources.SnapshotActionsResource;
+import dev.basalt.api.resources.SnapshotMetadataResource;
+import dev.basalt.api.resources.SnapshotsResource;
 import dev.basalt.api.resources.VersionsResource;
+import dev.basalt.api.resources.VolumeActions;
 import dev.basalt.api.resources.VolumeActionsResource;
+import dev.basalt.api.resources.VolumeDeletion;
 import dev.basalt.api.resources.VolumeMetadataResource;
 import dev.basalt.api.resources.VolumeTypeAccessResource;
+import dev.basalt.api.resources.VolumeSources;
 import dev.basalt.api.resources.VolumeTypeCache;
 import dev.basalt.api.resources.VolumeTypesResource;
 import dev.basalt.api.resources.VolumeView;
@@ -39,8 +45,10 @@ import dev.basalt.db.DefaultTypeRepository;
 import dev.basalt.db.MessageRepository;
 import dev.basalt.db.QuotaRepository;
 import dev.basalt.db.ServiceRepository;
+import dev.basalt.db.SnapshotRepository;
 import dev.basalt.db.VolumeRepository;
 import dev.basalt.db.VolumeTypeAccessRepository;
+import dev.basalt.db.VolumeTransitions;
 import dev.basalt.db.VolumeTypeRepository;
 import io.helidon.webserver.WebServer;
 import java.time.Clock;
@@ -53,7 +61,8 @@ import org.slf4j.LoggerFactory;
  * {@link Microversions#MAX}) on a Helidon web server. Holds no state of its own beyond a short
  * cache of volume type names, so any number of API processes can serve the same database.
  *
- * <p>Wiring: build the repositories on the one {@link dev.basalt.db.Database}, pass the bus the
+ * <p>Wiring: build the repositories (and the {@link VolumeTransitions} that change a volume
+ * together with its snapshots) on the one {@link dev.basalt.db.Database}, pass the bus the
  * scheduler and volume services listen on, then {@link #start()}; the configured
  * {@code default_volume_type} must exist before volumes are created without a type.
  */
@@ -69,19 +78,20 @@ public final class ApiServer implements AutoCloseable {
     /** An API authenticating as {@link ApiSettings#authStrategy()} says ({@code noauth}; Keystone needs its authenticator). */
     public ApiServer(ApiSettings settings, VolumeRepository volumes, VolumeTypeRepository types,
                      DefaultTypeRepository defaultTypes, ServiceRepository services, MessageRepository messages,
-                     Bus bus, Clock clock, QuotaSettings quotaSettings, QuotaRepository quotas,
-                     VolumeTypeAccessRepository typeAccess) {
-        this(settings, volumes, types, defaultTypes, services, messages, bus, clock, quotaSettings, quotas,
-                typeAccess, authenticator(settings));
+                     SnapshotRepository snapshots, VolumeTransitions transitions, Bus bus, Clock clock,
+                     QuotaSettings quotaSettings, QuotaRepository quotas, VolumeTypeAccessRepository typeAccess) {
+        this(settings, volumes, types, defaultTypes, services, messages, snapshots, transitions, bus, clock,
+                quotaSettings, quotas, typeAccess, authenticator(settings));
     }
 
     /** An API with its own {@link Authenticator} and Cinder's default policy. */
     public ApiServer(ApiSettings settings, VolumeRepository volumes, VolumeTypeRepository types,
                      DefaultTypeRepository defaultTypes, ServiceRepository services, MessageRepository messages,
-                     Bus bus, Clock clock, QuotaSettings quotaSettings, QuotaRepository quotas,
-                     VolumeTypeAccessRepository typeAccess, Authenticator authenticator) {
-        this(settings, volumes, types, defaultTypes, services, messages, bus, clock, quotaSettings, quotas,
-                typeAccess, authenticator, Policy.cinderDefaults());
+                     SnapshotRepository snapshots, VolumeTransitions transitions, Bus bus, Clock clock,
+                     QuotaSettings quotaSettings, QuotaRepository quotas, VolumeTypeAccessRepository typeAccess,
+                     Authenticator authenticator) {
+        this(settings, volumes, types, defaultTypes, services, messages, snapshots, transitions, bus, clock,
+                quotaSettings, quotas, typeAccess, authenticator, Policy.cinderDefaults());
     }
 
     /**
@@ -90,8 +100,9 @@ public final class ApiServer implements AutoCloseable {
      */
     public ApiServer(ApiSettings settings, VolumeRepository volumes, VolumeTypeRepository types,
                      DefaultTypeRepository defaultTypes, ServiceRepository services, MessageRepository messages,
-                     Bus bus, Clock clock, QuotaSettings quotaSettings, QuotaRepository quotas,
-                     VolumeTypeAccessRepository typeAccess, Authenticator authenticator, Policy policy) {
+                     SnapshotRepository snapshots, VolumeTransitions transitions, Bus bus, Clock clock,
+                     QuotaSettings quotaSettings, QuotaRepository quotas, VolumeTypeAccessRepository typeAccess,
+                     Authenticator authenticator, Policy policy) {
         this.settings = requireNonNull(settings, "settings");
         requireNonNull(authenticator, "authenticator");
         requireNonNull(policy, "policy");
@@ -100,6 +111,8 @@ public final class ApiServer implements AutoCloseable {
         requireNonNull(defaultTypes, "defaultTypes");
         requireNonNull(services, "services");
         requireNonNull(messages, "messages");
+        requireNonNull(snapshots, "snapshots");
+        requireNonNull(transitions, "transitions");
         requireNonNull(bus, "bus");
         requireNonNull(clock, "clock");
         requireNonNull(quotaSettings, "quotaSettings");
@@ -115,13 +128,21 @@ public final class ApiServer implements AutoCloseable {
         TypeAccess access = new TypeAccess(typeAccess);
 
         this.createSettling = new CreateSettling(bus, settings.createSettleWait());
+        VolumeDeletion deletion = new VolumeDeletion(volumes, snapshots, transitions, bus);
         VolumesResource volumesResource = new VolumesResource(settings, volumes, types, defaults, zones, volumeView,
-                schemas, bus, clock, createSettling, quotaRules, access);
+                schemas, bus, clock, createSettling, quotaRules, access,
+                new VolumeSources(snapshots, volumes, transitions), deletion);
+        SnapshotsResource snapshotsResource = new SnapshotsResource(settings, snapshots, volumes, volumesResource,
+                schemas, bus, clock);
         VolumeTypesResource typesResource = new VolumeTypesResource(settings, types, volumes, defaults, typeCache,
                 schemas, access);
         Router.Builder routes = Router.builder();
         volumesResource.register(routes);
-        new VolumeActionsResource(volumesResource).register(routes);
+        new VolumeActionsResource(volumesResource, new VolumeActions(volumesResource, volumes, transitions, deletion,
+                schemas, bus)).register(routes);
+        snapshotsResource.register(routes);
+        new SnapshotMetadataResource(snapshots, snapshotsResource, schemas).register(routes);
+        new SnapshotActionsResource(snapshots, snapshotsResource, schemas).register(routes);
         new VolumeMetadataResource(volumes, volumesResource, schemas).register(routes);
         typesResource.register(routes);
         new ExtraSpecsResource(types, volumes, typesResource, typeCache, schemas).register(routes);

@@ -9,10 +9,12 @@ import java.util.Locale;
  * Cinder's), and the negotiation of the {@code OpenStack-API-Version: volume X.Y} header.
  *
  * <p>Basalt claims {@link #MAX} = 3.70: every change up to 3.70 that touches a resource Basalt
- * serves is implemented. Changes to resources Basalt does not serve yet (snapshots, backups,
- * groups, attachments, transfers, manageable volumes, workers, pools, volume actions) have no
- * route at any version, so they cannot be half-done. 3.71 only adds a volume action
- * ({@code os-extend_volume_completion}); it will be claimed with the volume actions.
+ * serves is implemented (volumes, snapshots, the volume and snapshot actions Basalt serves).
+ * Changes to resources Basalt does not serve yet (backups, groups, attachments, transfers,
+ * manageable volumes, workers, pools) have no route at any version, so they cannot be
+ * half-done; volume actions Basalt does not serve yet answer 501. 3.71 adds
+ * {@code os-extend_volume_completion} (extending attached volumes through Nova), which needs
+ * attachments; it will be claimed with them.
  */
 public final class Microversions {
     public static final String HEADER = "OpenStack-API-Version";
@@ -35,14 +37,20 @@ public final class Microversions {
     public static final ApiVersion VOLUME_SUMMARY = ApiVersion.of(3, 12);
     /** {@code group_id} in the volume view and in volume create. */
     public static final ApiVersion GROUP_VOLUME = ApiVersion.of(3, 13);
+    /** {@code group_snapshot_id} in the snapshot view. */
+    public static final ApiVersion GROUP_SNAPSHOTS = ApiVersion.of(3, 14);
     /** {@code Etag} on volume metadata, {@code If-Match} on its updates. */
     public static final ApiVersion ETAGS = ApiVersion.of(3, 15);
     /** {@code provider_id} in the volume view (admin). */
     public static final ApiVersion VOLUME_DETAIL_PROVIDER_ID = ApiVersion.of(3, 21);
+    /** {@code metadata} snapshot list filter. */
+    public static final ApiVersion SNAPSHOT_LIST_METADATA_FILTER = ApiVersion.of(3, 22);
     /** {@code force} on volume delete. */
     public static final ApiVersion VOLUME_DELETE_FORCE = ApiVersion.of(3, 23);
     /** {@code failover} service action accepting a cluster (replication; answered 501). */
     public static final ApiVersion REPLICATION_CLUSTER = ApiVersion.of(3, 26);
+    /** Snapshot lists sort by {@code name}. */
+    public static final ApiVersion SNAPSHOT_SORT = ApiVersion.of(3, 30);
     /** Unknown list filters are rejected (non-admin) instead of dropped. */
     public static final ApiVersion RESOURCE_FILTER = ApiVersion.of(3, 31);
     /** {@code PUT /os-services/set-log} and {@code get-log}. */
@@ -55,6 +63,12 @@ public final class Microversions {
     public static final ApiVersion VOLUME_SUMMARY_METADATA = ApiVersion.of(3, 36);
     /** {@code project_id} on {@code GET /limits} for administrators. */
     public static final ApiVersion LIMITS_ADMIN_FILTER = ApiVersion.of(3, 39);
+    /** The {@code revert} volume action (revert to the latest snapshot; answered 501 for now). */
+    public static final ApiVersion VOLUME_REVERT = ApiVersion.of(3, 40);
+    /** {@code user_id} in the snapshot view. */
+    public static final ApiVersion SNAPSHOT_LIST_USER_ID = ApiVersion.of(3, 41);
+    /** {@code os-extend} of {@code in-use} volumes (Basalt has no attached volumes yet: still available only). */
+    public static final ApiVersion VOLUME_EXTEND_INUSE = ApiVersion.of(3, 42);
     /** {@code with_count} and {@code count} on lists. */
     public static final ApiVersion SUPPORT_COUNT_INFO = ApiVersion.of(3, 45);
     /** {@code backup_id} in volume create. */
@@ -77,8 +91,10 @@ public final class Microversions {
     public static final ApiVersion VOLUME_TYPE_ID_IN_VOLUME_DETAIL = ApiVersion.of(3, 63);
     /** {@code encryption_key_id} in the volume view (only for encrypted volumes). */
     public static final ApiVersion ENCRYPTION_KEY_ID_IN_DETAILS = ApiVersion.of(3, 64);
-    /** {@code consumes_quota} in the volume view and as a list filter. */
+    /** {@code consumes_quota} in the volume and snapshot views and as a list filter. */
     public static final ApiVersion USE_QUOTA = ApiVersion.of(3, 65);
+    /** Snapshots of {@code in-use} volumes without {@code force}; {@code force=false} is a 400. */
+    public static final ApiVersion SNAPSHOT_IN_USE = ApiVersion.of(3, 66);
     /** URLs without {@code {project_id}} (served at every version, as Cinder does). */
     public static final ApiVersion PROJECT_ID_OPTIONAL_IN_URL = ApiVersion.of(3, 67);
     /** {@code shared_targets} may be null. */

@@ -104,10 +104,10 @@ class MessagesAndMiscTest {
 
     @Test
     void unknownRoutesAndMethodsAreFaults() {
-        TestApi.Reply snapshots = api.get(TestApi.p("/snapshots"));
-        assertThat(snapshots.status()).isEqualTo(404);
-        assertThat(snapshots.faultName()).isEqualTo("itemNotFound");
-        assertThat(snapshots.header("OpenStack-API-Version")).isEqualTo("volume 3.0");
+        TestApi.Reply backups = api.get(TestApi.p("/backups"));
+        assertThat(backups.status()).isEqualTo(404);
+        assertThat(backups.faultName()).isEqualTo("itemNotFound");
+        assertThat(backups.header("OpenStack-API-Version")).isEqualTo("volume 3.0");
         assertThat(api.get("/v2/volumes").status()).isEqualTo(404);
         assertThat(api.get(TestApi.p("/volumes/x/y/z")).status()).isEqualTo(404);
         TestApi.Reply patch = api.call("PATCH", TestApi.p("/volumes")).body("{}").send();

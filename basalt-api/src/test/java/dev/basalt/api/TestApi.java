@@ -13,12 +13,19 @@ import dev.basalt.db.JdbcTarget;
 import dev.basalt.db.MessageRepository;
 import dev.basalt.db.QuotaRepository;
 import dev.basalt.db.ServiceRepository;
+import dev.basalt.db.SnapshotRepository;
 import dev.basalt.db.VolumeRepository;
 import dev.basalt.db.VolumeTypeAccessRepository;
+import dev.basalt.db.VolumeTransitions;
 import dev.basalt.db.VolumeTypeRepository;
 import dev.basalt.model.ServiceRecord;
+import dev.basalt.model.Snapshot;
+import dev.basalt.model.SnapshotStatus;
 import dev.basalt.model.VolumeStatus;
+import dev.basalt.model.messages.CreateSnapshot;
+import dev.basalt.model.messages.DeleteSnapshot;
 import dev.basalt.model.messages.DeleteVolume;
+import dev.basalt.model.messages.ExtendVolume;
 import dev.basalt.model.messages.ScheduleVolume;
 import dev.basalt.model.messages.Topics;
 import dev.basalt.model.messages.VolumeSettled;
@@ -38,7 +45,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A running API on an ephemeral port with the real parts behind it: an H2 database, the in-JVM
  * bus, a stand-in scheduler that places every volume on {@code test@file#pool} and marks it
  * available (or, told to fail, marks it in error as the real one does when no backend fits), and
- * a stand-in volume service that removes deleted volumes (unless told to hold).
+ * a stand-in volume service that removes deleted volumes (after their deleting snapshots), takes
+ * and removes snapshots and finishes extends (each unless told to hold).
  */
 final class TestApi implements AutoCloseable {
     static final String BACKEND = "test@file";
@@ -54,6 +62,8 @@ final class TestApi implements AutoCloseable {
     final MessageRepository messages;
     final QuotaRepository quotas;
     final VolumeTypeAccessRepository typeAccess;
+    final SnapshotRepository snapshots;
+    final VolumeTransitions transitions;
     final InJvmBus bus;
     final MutableClock clock = new MutableClock();
     final ApiServer server;
@@ -61,9 +71,14 @@ final class TestApi implements AutoCloseable {
     final ServiceRecord volumeService;
     final List<ScheduleVolume> scheduled = new CopyOnWriteArrayList<>();
     final List<DeleteVolume> deletes = new CopyOnWriteArrayList<>();
+    final List<CreateSnapshot> snapshotCreates = new CopyOnWriteArrayList<>();
+    final List<DeleteSnapshot> snapshotDeletes = new CopyOnWriteArrayList<>();
+    final List<ExtendVolume> extends_ = new CopyOnWriteArrayList<>();
     volatile boolean holdDeletes;
     volatile boolean holdScheduling;
     volatile boolean failScheduling;
+    volatile boolean holdSnapshots;
+    volatile boolean holdExtends;
     private final Subscription scheduler;
     private final Subscription volumeEndpoint;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -89,6 +104,11 @@ final class TestApi implements AutoCloseable {
         this(settings, authenticator, QuotaSettings.defaults());
     }
 
+    /** With every quota unlimited, for tests that make many volumes and are not about quotas. */
+    static TestApi withoutQuotas() {
+        return new TestApi(settings(1000), null, new QuotaSettings(-1, -1, -1, -1, -1, -1, -1, true));
+    }
+
     /** With the given default quotas (the quota_* options). */
     TestApi(ApiSettings settings, dev.basalt.api.auth.Authenticator authenticator, QuotaSettings quotaSettings) {
         db = Database.open(JdbcTarget.parse("jdbc:h2:mem:" + Ids.newId() + ";DB_CLOSE_DELAY=-1"), 8);
@@ -99,6 +119,8 @@ final class TestApi implements AutoCloseable {
         messages = new MessageRepository(db);
         quotas = new QuotaRepository(db);
         typeAccess = new VolumeTypeAccessRepository(db);
+        snapshots = new SnapshotRepository(db);
+        transitions = new VolumeTransitions(db, volumes);
         types.ensure(settings.defaultVolumeType(), "Default Volume Type");
         volumeService = services.register(BACKEND, Topics.VOLUME_BINARY, Topics.VOLUME, "nova");
         services.register("test", Topics.SCHEDULER_BINARY, Topics.SCHEDULER, "nova");
@@ -122,15 +144,42 @@ final class TestApi implements AutoCloseable {
                 .on(Topics.DELETE_VOLUME, DeleteVolume.class, msg -> {
                     deletes.add(msg);
                     if (!holdDeletes) {
+                        for (Snapshot s : snapshots.forVolume(msg.volumeId())) {
+                            if (s.status() == SnapshotStatus.DELETING) {
+                                snapshots.delete(s.id());
+                            }
+                        }
                         volumes.delete(msg.volumeId());
+                    }
+                    return null;
+                })
+                .on(Topics.CREATE_SNAPSHOT, CreateSnapshot.class, msg -> {
+                    if (!holdSnapshots) {
+                        snapshots.markAvailable(msg.snapshotId());
+                    }
+                    snapshotCreates.add(msg);
+                    return null;
+                })
+                .on(Topics.DELETE_SNAPSHOT, DeleteSnapshot.class, msg -> {
+                    snapshotDeletes.add(msg);
+                    if (!holdSnapshots && snapshots.find(msg.snapshotId())
+                            .map(s -> s.status() == SnapshotStatus.DELETING).orElse(false)) {
+                        snapshots.delete(msg.snapshotId());
+                    }
+                    return null;
+                })
+                .on(Topics.EXTEND_VOLUME, ExtendVolume.class, msg -> {
+                    extends_.add(msg);
+                    if (!holdExtends) {
+                        volumes.finishExtend(msg.volumeId(), msg.newSize());
                     }
                     return null;
                 }).build());
         server = authenticator == null
-                ? new ApiServer(settings, volumes, types, defaultTypes, services, messages, bus, clock, quotaSettings,
-                        quotas, typeAccess)
-                : new ApiServer(settings, volumes, types, defaultTypes, services, messages, bus, clock, quotaSettings,
-                        quotas, typeAccess, authenticator);
+                ? new ApiServer(settings, volumes, types, defaultTypes, services, messages, snapshots, transitions, bus,
+                        clock, quotaSettings, quotas, typeAccess)
+                : new ApiServer(settings, volumes, types, defaultTypes, services, messages, snapshots, transitions, bus,
+                        clock, quotaSettings, quotas, typeAccess, authenticator);
         int port = server.start();
         base = "http://127.0.0.1:" + port;
     }
@@ -251,6 +300,52 @@ final class TestApi implements AutoCloseable {
     void awaitStatus(String id, VolumeStatus status) {
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
                 .until(() -> volumes.find(id).map(v -> v.status() == status).orElse(false));
+    }
+
+    /** Creates a volume through the API and waits until it is available. */
+    String availableVolume(String name, int size) {
+        String id = createVolume(name, size);
+        awaitStatus(id, VolumeStatus.AVAILABLE);
+        return id;
+    }
+
+    /** Creates a snapshot through the API and returns its id. */
+    String createSnapshot(String volumeId, String name) {
+        Reply r = post(p("/snapshots"), "{\"snapshot\": {\"volume_id\": \"" + volumeId + "\", \"name\": \"" + name
+                + "\"}}");
+        if (r.status() != 202) {
+            throw new AssertionError("snapshot create failed: " + r.status() + " " + r.text());
+        }
+        return r.json().get("snapshot").get("id").asText();
+    }
+
+    /** Waits until the snapshot has the status. */
+    void awaitSnapshotStatus(String id, SnapshotStatus status) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> snapshots.find(id).map(s -> s.status() == status).orElse(false));
+    }
+
+    /**
+     * Creates a snapshot the stand-in volume service receives but leaves {@code creating} (as if
+     * it were still being taken).
+     */
+    String creatingSnapshot(String volumeId, String name) {
+        holdSnapshots = true;
+        try {
+            String id = createSnapshot(volumeId, name);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> snapshotCreates.stream().anyMatch(c -> c.snapshotId().equals(id)));
+            return id;
+        } finally {
+            holdSnapshots = false;
+        }
+    }
+
+    /** Creates a snapshot and waits until it is available. */
+    String availableSnapshot(String volumeId, String name) {
+        String id = createSnapshot(volumeId, name);
+        awaitSnapshotStatus(id, SnapshotStatus.AVAILABLE);
+        return id;
     }
 
     long volumeCount() {

@@ -136,13 +136,13 @@ class VolumeUpdateDeleteTest {
     }
 
     @Test
-    void volumeActionsAreNotImplementedYet() {
+    void volumeActionsNotServedYetAre501() {
         String id = api.createVolume("acts", 1);
-        TestApi.Reply extend = api.post(TestApi.p("/volumes/" + id + "/action"), "{\"os-extend\": {\"new_size\": 2}}");
-        assertThat(extend.status()).isEqualTo(501);
-        assertThat(extend.faultName()).isEqualTo("notImplemented");
-        assertThat(extend.faultMessage()).contains("os-extend");
+        TestApi.Reply retype = api.post(TestApi.p("/volumes/" + id + "/action"), "{\"os-retype\": {\"new_type\": \"x\"}}");
+        assertThat(retype.status()).isEqualTo(501);
+        assertThat(retype.faultName()).isEqualTo("notImplemented");
+        assertThat(retype.faultMessage()).contains("os-retype");
         assertThat(api.post(TestApi.p("/volumes/" + id + "/action"), "{\"os-fly\": {}}").status()).isEqualTo(400);
-        assertThat(api.post(TestApi.p("/volumes/nope/action"), "{\"os-extend\": {}}").status()).isEqualTo(404);
+        assertThat(api.post(TestApi.p("/volumes/nope/action"), "{\"os-retype\": {}}").status()).isEqualTo(404);
     }
 }

@@ -59,7 +59,8 @@ public final class VolumeRepository {
         });
     }
 
-    private static void insert(Handle h, Volume v) {
+    /** Inserts the volume, its metadata and admin metadata on the handle (the caller's transaction). */
+    void insert(Handle h, Volume v) {
         h.createUpdate("INSERT INTO volumes (" + COLUMNS + ") VALUES (:id, :project_id, :user_id, :name,"
                         + " :description, :size, :status, :attach_status, :az, :host, :type, :bootable,"
                         + " :multiattach, :snapshot_id, :source_volid, :service_uuid, :error_reason,"
@@ -75,6 +76,7 @@ public final class VolumeRepository {
                 .bind("launched_at", Rows.timestamp(v.launchedAt()))
                 .execute();
         insertMetadata(h, v.id(), v.metadata());
+        AdminMetadata.insert(h, v.id(), v.adminMetadata());
     }
 
     public Optional<Volume> find(String id) {
@@ -82,7 +84,8 @@ public final class VolumeRepository {
                 .bind("id", id)
                 .map((rs, ctx) -> row(rs))
                 .findOne()
-                .map(v -> v.withMetadata(metadata(h, List.of(v.id())).getOrDefault(v.id(), Map.of()))));
+                .map(v -> v.withMetadata(metadata(h, List.of(v.id())).getOrDefault(v.id(), Map.of()))
+                        .withAdminMetadata(AdminMetadata.of(h, List.of(v.id())).getOrDefault(v.id(), Map.of()))));
     }
 
     /** The volume if it exists and belongs to {@code projectId} (any project when null). */
@@ -152,6 +155,68 @@ public final class VolumeRepository {
                 QuotaClaims.rollback(h, id);
             }
             return moved;
+        });
+    }
+
+    /** Sets {@code bootable}; false if the volume does not exist. */
+    public boolean setBootable(String id, boolean bootable) {
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE volumes SET bootable = :b, updated_at = :now WHERE id = :id")
+                .bind("b", bootable).bind("now", Rows.timestamp(Rows.now())).bind("id", id).execute() == 1);
+    }
+
+    /** Sets one admin metadata key if the volume's status is one of {@code expected}; false otherwise. */
+    public boolean setAdminMetadata(String id, Set<VolumeStatus> expected, String key, String value) {
+        return jdbi.inTransaction(h -> {
+            int locked = h.createUpdate("UPDATE volumes SET updated_at = :now WHERE id = :id AND status IN (<expected>)")
+                    .bind("now", Rows.timestamp(Rows.now())).bind("id", id)
+                    .bindList("expected", expected.stream().map(VolumeStatus::apiName).toList()).execute();
+            if (locked != 1) {
+                return false;
+            }
+            AdminMetadata.put(h, id, key, value);
+            return true;
+        });
+    }
+
+    /**
+     * extending → available at {@code newSize} GiB, forgetting the pending size; false if the volume
+     * is no longer extending.
+     */
+    public boolean finishExtend(String id, int newSize) {
+        return jdbi.inTransaction(h -> {
+            int updated = h.createUpdate("UPDATE volumes SET status = :next, size = :size, error_reason = NULL,"
+                            + " updated_at = :now WHERE id = :id AND status = :extending")
+                    .bind("next", VolumeStatus.AVAILABLE.apiName()).bind("size", newSize)
+                    .bind("now", Rows.timestamp(Rows.now())).bind("id", id)
+                    .bind("extending", VolumeStatus.EXTENDING.apiName()).execute();
+            if (updated != 1) {
+                return false;
+            }
+            AdminMetadata.remove(h, id, Volume.EXTEND_NEW_SIZE);
+            return true;
+        });
+    }
+
+    /**
+     * An administrator's reset: sets the status (and the attach status when not null) whatever they
+     * are now, and clears the error reason; false if the volume does not exist.
+     */
+    public boolean resetStatus(String id, VolumeStatus status, AttachStatus attachStatus) {
+        return jdbi.inTransaction(h -> {
+            Update u = h.createUpdate("UPDATE volumes SET status = :status"
+                            + (attachStatus == null ? "" : ", attach_status = :attach")
+                            + ", error_reason = NULL, updated_at = :now WHERE id = :id")
+                    .bind("status", status.apiName()).bind("now", Rows.timestamp(Rows.now())).bind("id", id);
+            if (attachStatus != null) {
+                u.bind("attach", attachStatus.apiName());
+            }
+            if (u.execute() != 1) {
+                return false;
+            }
+            if (status != VolumeStatus.EXTENDING) {
+                AdminMetadata.remove(h, id, Volume.EXTEND_NEW_SIZE);
+            }
+            return true;
         });
     }
 
@@ -311,10 +376,13 @@ public final class VolumeRepository {
     }
 
     List<Volume> withMetadata(Handle h, List<Volume> volumes) {
-        Map<String, Map<String, String>> metadata = metadata(h, volumes.stream().map(Volume::id).toList());
+        List<String> ids = volumes.stream().map(Volume::id).toList();
+        Map<String, Map<String, String>> metadata = metadata(h, ids);
+        Map<String, Map<String, String>> adminMetadata = AdminMetadata.of(h, ids);
         List<Volume> result = new ArrayList<>(volumes.size());
         for (Volume v : volumes) {
-            result.add(v.withMetadata(metadata.getOrDefault(v.id(), Map.of())));
+            result.add(v.withMetadata(metadata.getOrDefault(v.id(), Map.of()))
+                    .withAdminMetadata(adminMetadata.getOrDefault(v.id(), Map.of())));
         }
         return result;
     }

@@ -8,13 +8,18 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-/** What the file driver left on disk: volume files, their sizes and how much they allocate. */
+/** What the file driver left on disk: volume and snapshot files, their sizes and how much they allocate. */
 public final class VolumeFiles {
     private VolumeFiles() {
     }
 
     public static Path of(Path dir, String volumeId) {
         return dir.resolve("volume-" + volumeId);
+    }
+
+    /** The file driver's file of a snapshot: {@code snapshot-<id>} beside the volumes. */
+    public static Path snapshot(Path dir, String snapshotId) {
+        return dir.resolve("snapshot-" + snapshotId);
     }
 
     /** Ids of every {@code volume-<id>} file in the directory. */

@@ -1,12 +1,16 @@
 package dev.basalt.model;
 
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * A volume as stored. {@code host} is where it lives once scheduled, in Cinder's
  * {@code host@backend#pool} form; null while not yet placed. {@code errorReason} keeps why an
- * asynchronous operation failed, for the user.
+ * asynchronous operation failed, for the user. {@code adminMetadata} is what Cinder keeps as a
+ * volume's admin metadata ({@code readonly}, and {@code extend_new_size} while extending); only
+ * {@link #VISIBLE_ADMIN_METADATA} keys are ever shown to users.
  */
 public record Volume(
         String id,
@@ -29,10 +33,45 @@ public record Volume(
         Map<String, String> metadata,
         Instant createdAt,
         Instant updatedAt,
-        Instant launchedAt) {
+        Instant launchedAt,
+        Map<String, String> adminMetadata) {
+
+    /** Admin metadata keys that users see merged into the volume's metadata (as Cinder shows them). */
+    public static final List<String> VISIBLE_ADMIN_METADATA = List.of("readonly", "attached_mode");
+    /** Admin metadata key: the volume is read-only ({@code True}/{@code False}, os-update_readonly_flag). */
+    public static final String READONLY = "readonly";
+    /** Admin metadata key: the size an {@code extending} volume grows to, so a restart can finish it. */
+    public static final String EXTEND_NEW_SIZE = "extend_new_size";
 
     public Volume {
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+        adminMetadata = adminMetadata == null ? Map.of() : Map.copyOf(adminMetadata);
+    }
+
+    /** A volume without admin metadata. */
+    public Volume(String id, String projectId, String userId, String name, String description, int size,
+                  VolumeStatus status, AttachStatus attachStatus, String availabilityZone, String host,
+                  String volumeTypeId, boolean bootable, boolean multiattach, String snapshotId, String sourceVolid,
+                  String serviceUuid, String errorReason, Map<String, String> metadata, Instant createdAt,
+                  Instant updatedAt, Instant launchedAt) {
+        this(id, projectId, userId, name, description, size, status, attachStatus, availabilityZone, host,
+                volumeTypeId, bootable, multiattach, snapshotId, sourceVolid, serviceUuid, errorReason, metadata,
+                createdAt, updatedAt, launchedAt, Map.of());
+    }
+
+    /** The user metadata with the visible admin metadata merged in (admin values win), as views show it. */
+    public Map<String, String> visibleMetadata() {
+        Map<String, String> shown = null;
+        for (String key : VISIBLE_ADMIN_METADATA) {
+            String value = adminMetadata.get(key);
+            if (value != null) {
+                if (shown == null) {
+                    shown = new HashMap<>(metadata);
+                }
+                shown.put(key, value);
+            }
+        }
+        return shown == null ? metadata : shown;
     }
 
     /** The backend part of {@code host} ({@code host@backend}), or null when unplaced. */
@@ -43,12 +82,18 @@ public record Volume(
     public Volume withStatus(VolumeStatus newStatus) {
         return new Volume(id, projectId, userId, name, description, size, newStatus, attachStatus,
                 availabilityZone, host, volumeTypeId, bootable, multiattach, snapshotId, sourceVolid,
-                serviceUuid, errorReason, metadata, createdAt, updatedAt, launchedAt);
+                serviceUuid, errorReason, metadata, createdAt, updatedAt, launchedAt, adminMetadata);
     }
 
     public Volume withMetadata(Map<String, String> newMetadata) {
         return new Volume(id, projectId, userId, name, description, size, status, attachStatus,
                 availabilityZone, host, volumeTypeId, bootable, multiattach, snapshotId, sourceVolid,
-                serviceUuid, errorReason, newMetadata, createdAt, updatedAt, launchedAt);
+                serviceUuid, errorReason, newMetadata, createdAt, updatedAt, launchedAt, adminMetadata);
+    }
+
+    public Volume withAdminMetadata(Map<String, String> newAdminMetadata) {
+        return new Volume(id, projectId, userId, name, description, size, status, attachStatus,
+                availabilityZone, host, volumeTypeId, bootable, multiattach, snapshotId, sourceVolid,
+                serviceUuid, errorReason, metadata, createdAt, updatedAt, launchedAt, newAdminMetadata);
     }
 }

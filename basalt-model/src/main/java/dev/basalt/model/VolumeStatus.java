@@ -27,7 +27,9 @@ public enum VolumeStatus {
     EXTENDING("extending"),
     DOWNLOADING("downloading"),
     UPLOADING("uploading"),
-    RETYPING("retyping");
+    RETYPING("retyping"),
+    MANAGING("managing"),
+    ERROR_MANAGING("error_managing");
 
     private static final Map<String, VolumeStatus> BY_API_NAME = Arrays.stream(values())
             .collect(Collectors.toUnmodifiableMap(VolumeStatus::apiName, Function.identity()));

@@ -132,11 +132,21 @@ public final class BackendRegistry {
      */
     public synchronized Placement claim(RequestSpec request, FilterScheduler scheduler,
                                         Predicate<String> backendAllowed) throws NoValidBackendException {
+        return claim(request, scheduler, backendAllowed, pool -> true);
+    }
+
+    /**
+     * As {@link #claim(RequestSpec, FilterScheduler, Predicate)}, among the pools {@code poolAllowed}
+     * accepts (a volume made from a snapshot or another volume goes to its source's pool).
+     */
+    public synchronized Placement claim(RequestSpec request, FilterScheduler scheduler,
+                                        Predicate<String> backendAllowed, Predicate<PoolCapacity> poolAllowed)
+            throws NoValidBackendException {
         Instant now = clock.instant();
         List<PoolCapacity> candidates = new ArrayList<>();
         backends.forEach((name, backend) -> {
             if (isFresh(backend, now) && backendAllowed.test(name)) {
-                backend.pools.values().forEach(p -> candidates.add(p.capacity));
+                backend.pools.values().stream().map(p -> p.capacity).filter(poolAllowed).forEach(candidates::add);
             }
         });
         FilterScheduler.Ranking ranking = scheduler.rank(candidates, request);

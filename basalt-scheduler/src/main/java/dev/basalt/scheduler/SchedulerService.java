@@ -7,6 +7,7 @@ import dev.basalt.bus.Endpoint;
 import dev.basalt.bus.Subscription;
 import dev.basalt.db.MessageRepository;
 import dev.basalt.db.ServiceRepository;
+import dev.basalt.db.SnapshotRepository;
 import dev.basalt.db.VolumeRepository;
 import dev.basalt.db.VolumeTypeRepository;
 import dev.basalt.model.PoolCapacity;
@@ -74,8 +75,9 @@ public final class SchedulerService implements AutoCloseable {
      * Builds the scheduler; refuses filter or weigher names it does not know
      * ({@link IllegalArgumentException} naming them and the known ones).
      */
-    public SchedulerService(SchedulerSettings settings, VolumeRepository volumes, VolumeTypeRepository types,
-                            ServiceRepository services, MessageRepository messages, Bus bus, Clock clock) {
+    public SchedulerService(SchedulerSettings settings, VolumeRepository volumes, SnapshotRepository snapshots,
+                            VolumeTypeRepository types, ServiceRepository services, MessageRepository messages,
+                            Bus bus, Clock clock) {
         this.settings = requireNonNull(settings, "settings");
         this.volumes = requireNonNull(volumes, "volumes");
         this.services = requireNonNull(services, "services");
@@ -84,8 +86,8 @@ public final class SchedulerService implements AutoCloseable {
         this.clock = requireNonNull(clock, "clock");
         FilterScheduler scheduler = SchedulerPlugins.filterScheduler(settings);
         this.registry = new BackendRegistry(clock, settings.capacityStaleAfter());
-        this.placer = new VolumePlacer(volumes, requireNonNull(types, "types"), services, messages, registry,
-                scheduler, bus, clock, settings.messageTtl());
+        this.placer = new VolumePlacer(volumes, requireNonNull(snapshots, "snapshots"), requireNonNull(types, "types"),
+                services, messages, registry, scheduler, bus, clock, settings.messageTtl());
         LOG.debug("scheduler filters {}, weighers {}", scheduler.filterNames(), scheduler.weigherNames());
     }
 

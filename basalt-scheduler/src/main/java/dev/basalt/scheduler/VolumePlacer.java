@@ -6,9 +6,13 @@ import dev.basalt.bus.Address;
 import dev.basalt.bus.Bus;
 import dev.basalt.db.MessageRepository;
 import dev.basalt.db.ServiceRepository;
+import dev.basalt.db.SnapshotRepository;
 import dev.basalt.db.VolumeRepository;
 import dev.basalt.db.VolumeTypeRepository;
+import dev.basalt.model.BackendName;
+import dev.basalt.model.PoolCapacity;
 import dev.basalt.model.ServiceRecord;
+import dev.basalt.model.Snapshot;
 import dev.basalt.model.UserMessage;
 import dev.basalt.model.Volume;
 import dev.basalt.model.VolumeStatus;
@@ -30,7 +34,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Places one volume: reads its row and type, asks the registry for the best pool, records the
  * placement and hands the volume to that backend's volume service. Idempotent: a volume that is
- * no longer {@code creating}, or already placed, is left alone.
+ * no longer {@code creating}, or already placed, is left alone. A volume made from a snapshot or
+ * from another volume goes where its source lives (Cinder's rule: the source's pool), if that pool
+ * passes the filters (capacity included).
  */
 final class VolumePlacer {
     private static final Logger LOG = LoggerFactory.getLogger(VolumePlacer.class);
@@ -40,6 +46,7 @@ final class VolumePlacer {
     enum Outcome { PLACED, SKIPPED, FAILED }
 
     private final VolumeRepository volumes;
+    private final SnapshotRepository snapshots;
     private final VolumeTypeRepository types;
     private final ServiceRepository services;
     private final MessageRepository messages;
@@ -49,10 +56,11 @@ final class VolumePlacer {
     private final Clock clock;
     private final Duration messageTtl;
 
-    VolumePlacer(VolumeRepository volumes, VolumeTypeRepository types, ServiceRepository services,
-                 MessageRepository messages, BackendRegistry registry, FilterScheduler scheduler, Bus bus,
-                 Clock clock, Duration messageTtl) {
+    VolumePlacer(VolumeRepository volumes, SnapshotRepository snapshots, VolumeTypeRepository types,
+                 ServiceRepository services, MessageRepository messages, BackendRegistry registry,
+                 FilterScheduler scheduler, Bus bus, Clock clock, Duration messageTtl) {
         this.volumes = requireNonNull(volumes, "volumes");
+        this.snapshots = requireNonNull(snapshots, "snapshots");
         this.types = requireNonNull(types, "types");
         this.services = requireNonNull(services, "services");
         this.messages = requireNonNull(messages, "messages");
@@ -75,8 +83,10 @@ final class VolumePlacer {
             return Outcome.SKIPPED;
         }
         RequestSpec spec;
+        String sourceHost;
         try {
             spec = requestSpec(volume);
+            sourceHost = sourceHost(volume);
         } catch (RuntimeException e) {
             LOG.error("cannot schedule volume {}", volume.id(), e);
             fail(volume, request.requestId(), "Scheduling failed: " + e.getMessage(), false);
@@ -84,11 +94,15 @@ final class VolumePlacer {
         }
         Placement placement;
         try {
-            placement = registry.claim(spec, scheduler, allowedBackends());
+            placement = sourceHost == null ? registry.claim(spec, scheduler, allowedBackends())
+                    : registry.claim(spec, scheduler, allowedBackends(), atSource(sourceHost));
         } catch (NoValidBackendException e) {
-            LOG.warn("no valid backend for volume {} ({} GiB, zones {}, specs {}): {}", volume.id(), spec.sizeGib(),
-                    spec.availabilityZones(), spec.extraSpecs(), e.getMessage());
-            fail(volume, request.requestId(), "No valid backend was found. " + e.getMessage(), true);
+            LOG.warn("no valid backend for volume {} ({} GiB, zones {}, specs {}{}): {}", volume.id(), spec.sizeGib(),
+                    spec.availabilityZones(), spec.extraSpecs(), sourceHost == null ? "" : ", source on " + sourceHost,
+                    e.getMessage());
+            fail(volume, request.requestId(), "No valid backend was found. " + (sourceHost == null ? ""
+                    : "A volume made from a snapshot or another volume must be on its source's pool, " + sourceHost
+                    + ". ") + e.getMessage(), true);
             return Outcome.FAILED;
         }
         if (!volumes.place(volume.id(), placement.location(), placement.serviceUuid())) {
@@ -119,6 +133,38 @@ final class VolumePlacer {
             extraSpecs = type.extraSpecs();
         }
         return RequestSpec.forVolume(volume.id(), volume.size(), volume.availabilityZone(), extraSpecs);
+    }
+
+    /**
+     * Where the volume's source (its snapshot's volume, or its source volume) lives, or null when it
+     * has no source. A source that is gone or was never placed fails the scheduling.
+     */
+    private String sourceHost(Volume volume) {
+        String sourceVolumeId = volume.sourceVolid();
+        String what = "source volume " + sourceVolumeId;
+        if (volume.snapshotId() != null) {
+            Snapshot snapshot = snapshots.find(volume.snapshotId()).orElseThrow(() -> new IllegalStateException(
+                    "snapshot " + volume.snapshotId() + " does not exist"));
+            sourceVolumeId = snapshot.volumeId();
+            what = "the volume of snapshot " + snapshot.id();
+        }
+        if (sourceVolumeId == null) {
+            return null;
+        }
+        Volume source = volumes.find(sourceVolumeId).orElseThrow(() -> new IllegalStateException(
+                volume.snapshotId() != null ? "the volume of snapshot " + volume.snapshotId() + " does not exist"
+                        : "source volume " + volume.sourceVolid() + " does not exist"));
+        if (source.host() == null) {
+            throw new IllegalStateException(what + " is not placed on any backend");
+        }
+        return source.host();
+    }
+
+    /** Pools at the source's location: its pool when it names one, else any pool of its backend. */
+    private static Predicate<PoolCapacity> atSource(String sourceHost) {
+        String backend = BackendName.backendOf(sourceHost);
+        String pool = BackendName.poolOf(sourceHost);
+        return p -> p.backend().equals(backend) && (pool == null || pool.equals(p.pool()));
     }
 
     /** Backends whose volume service an operator has not disabled. */

@@ -16,6 +16,7 @@ import dev.basalt.db.QuotaRepository;
 import dev.basalt.db.QuotaReservation;
 import dev.basalt.db.QuotaUsage;
 import dev.basalt.db.ServiceRepository;
+import dev.basalt.db.SnapshotRepository;
 import dev.basalt.db.VolumeRepository;
 import dev.basalt.db.VolumeTypeRepository;
 import dev.basalt.model.AttachStatus;
@@ -50,6 +51,7 @@ class SchedulerServiceTest {
 
     private Database db;
     private VolumeRepository volumes;
+    private SnapshotRepository snapshots;
     private VolumeTypeRepository types;
     private ServiceRepository services;
     private MessageRepository messages;
@@ -100,6 +102,7 @@ class SchedulerServiceTest {
     void open() {
         db = Database.open(JdbcTarget.parse("jdbc:h2:mem:" + Ids.newId() + ";DB_CLOSE_DELAY=-1"), 4);
         volumes = new VolumeRepository(db);
+        snapshots = new SnapshotRepository(db);
         types = new VolumeTypeRepository(db);
         services = new ServiceRepository(db);
         messages = new MessageRepository(db);
@@ -133,7 +136,8 @@ class SchedulerServiceTest {
     }
 
     private void startScheduler() {
-        scheduler = new SchedulerService(settings(Duration.ofSeconds(10)), volumes, types, services, messages, bus,
+        scheduler = new SchedulerService(settings(Duration.ofSeconds(10)), volumes, snapshots, types, services,
+                messages, bus,
                 Clock.systemUTC());
         scheduler.start();
     }
@@ -365,7 +369,7 @@ class SchedulerServiceTest {
         SchedulerSettings bad = new SchedulerSettings(d.host(), List.of("CapacityFilter", "NoSuchFilter"), d.weighers(),
                 1.0, -1.0, "nova", d.reportInterval(), d.capacityStaleAfter(), d.initWaitTime(), d.messageTtl(),
                 d.messageReapInterval());
-        assertThatThrownBy(() -> new SchedulerService(bad, volumes, types, services, messages, bus, Clock.systemUTC()))
+        assertThatThrownBy(() -> new SchedulerService(bad, volumes, snapshots, types, services, messages, bus, Clock.systemUTC()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("NoSuchFilter");
     }
@@ -379,7 +383,8 @@ class SchedulerServiceTest {
         Volume v = newVolume(1, null, null);
         schedule(v, null);
         // Nobody serves the scheduler topic now: the request waits for the next scheduler.
-        scheduler = new SchedulerService(settings(Duration.ofSeconds(10)), volumes, types, services, messages, bus,
+        scheduler = new SchedulerService(settings(Duration.ofSeconds(10)), volumes, snapshots, types, services,
+                messages, bus,
                 Clock.systemUTC());
         scheduler.start();
         assertThat(awaitPlaced(v).host()).isEqualTo("node1@fast#ssd");

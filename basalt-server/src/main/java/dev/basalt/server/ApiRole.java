@@ -22,8 +22,10 @@ import dev.basalt.db.DefaultTypeRepository;
 import dev.basalt.db.MessageRepository;
 import dev.basalt.db.QuotaRepository;
 import dev.basalt.db.ServiceRepository;
+import dev.basalt.db.SnapshotRepository;
 import dev.basalt.db.VolumeRepository;
 import dev.basalt.db.VolumeTypeAccessRepository;
+import dev.basalt.db.VolumeTransitions;
 import dev.basalt.db.VolumeTypeRepository;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -71,9 +73,11 @@ final class ApiRole {
         Authenticator authenticator = authenticator(infra.config(), policy, infra.clock());
         ApiServer server;
         try {
-            server = new ApiServer(settings, new VolumeRepository(infra.database()), types,
+            VolumeRepository volumes = new VolumeRepository(infra.database());
+            server = new ApiServer(settings, volumes, types,
                     new DefaultTypeRepository(infra.database()), new ServiceRepository(infra.database()),
-                    new MessageRepository(infra.database()), infra.bus(), infra.clock(),
+                    new MessageRepository(infra.database()), new SnapshotRepository(infra.database()),
+                    new VolumeTransitions(infra.database(), volumes), infra.bus(), infra.clock(),
                     quotaSettings(infra.config().source().defaults()), new QuotaRepository(infra.database()),
                     new VolumeTypeAccessRepository(infra.database()), authenticator, policy);
         } catch (IllegalArgumentException e) {

@@ -3,6 +3,7 @@ package dev.basalt.server;
 import dev.basalt.config.DefaultOptions;
 import dev.basalt.db.MessageRepository;
 import dev.basalt.db.ServiceRepository;
+import dev.basalt.db.SnapshotRepository;
 import dev.basalt.db.VolumeRepository;
 import dev.basalt.db.VolumeTypeRepository;
 import dev.basalt.scheduler.SchedulerService;
@@ -26,6 +27,7 @@ final class SchedulerRole {
         SchedulerService scheduler;
         try {
             scheduler = new SchedulerService(settings, new VolumeRepository(infra.database()),
+                    new SnapshotRepository(infra.database()),
                     new VolumeTypeRepository(infra.database()), new ServiceRepository(infra.database()),
                     new MessageRepository(infra.database()), infra.bus(), infra.clock());
         } catch (IllegalArgumentException e) {

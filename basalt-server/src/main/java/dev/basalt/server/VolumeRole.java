@@ -5,6 +5,7 @@ import dev.basalt.config.DefaultOptions;
 import dev.basalt.config.OverSubscriptionRatio;
 import dev.basalt.db.MessageRepository;
 import dev.basalt.db.ServiceRepository;
+import dev.basalt.db.SnapshotRepository;
 import dev.basalt.db.VolumeRepository;
 import dev.basalt.volume.driver.VolumeClear;
 import dev.basalt.volume.driver.VolumeDriver;
@@ -31,11 +32,12 @@ final class VolumeRole {
         VolumeRepository volumes = new VolumeRepository(infra.database());
         ServiceRepository services = new ServiceRepository(infra.database());
         MessageRepository messages = new MessageRepository(infra.database());
+        SnapshotRepository snapshots = new SnapshotRepository(infra.database());
         List<VolumeService> started = new ArrayList<>();
         try {
             for (BackendOptions backend : infra.config().backends()) {
                 VolumeService service = new VolumeService(settings(defaults, backend), driver(backend),
-                        volumes, services, messages, infra.bus(), infra.clock());
+                        volumes, snapshots, services, messages, infra.bus(), infra.clock());
                 service.start();
                 started.add(service);
             }

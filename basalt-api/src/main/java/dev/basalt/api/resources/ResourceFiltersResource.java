@@ -49,7 +49,7 @@ public final class ResourceFiltersResource {
         Map<String, List<String>> f = new LinkedHashMap<>();
         f.put("volume", VolumeFilters.USER_FILTERS);
         f.put("backup", List.of("name", "status", "volume_id"));
-        f.put("snapshot", List.of("name", "status", "volume_id", "metadata", "availability_zone", "consumes_quota"));
+        f.put("snapshot", SnapshotFilters.USER_FILTERS);
         f.put("group", List.of("name"));
         f.put("group_snapshot", List.of("name", "status", "group_id"));
         f.put("attachment", List.of("volume_id", "status", "instance_id", "attach_status"));

@@ -11,9 +11,9 @@ import dev.basalt.common.Fault;
 import java.util.Map;
 
 /**
- * {@code POST /volumes/{id}/action}. No volume action is served yet: a known Cinder action is a
- * 501 saying so (after the volume is found and the action's policy allows the caller), an unknown
- * one a 400 as Cinder answers it.
+ * {@code POST /volumes/{id}/action}. The actions {@link VolumeActions} serves are handed to it; any
+ * other known Cinder action is a 501 saying so (after the volume is found), an unknown one a 400
+ * as Cinder answers it.
  */
 public final class VolumeActionsResource {
     /** Cinder's volume actions and the policy rule each one checks first (on the volume). */
@@ -46,22 +46,28 @@ public final class VolumeActionsResource {
             Map.entry("os-update_snapshot_status", "snapshot_extension:snapshot_actions:update_snapshot_status"));
 
     private final VolumesResource volumes;
+    private final VolumeActions actions;
 
-    public VolumeActionsResource(VolumesResource volumes) {
+    public VolumeActionsResource(VolumesResource volumes, VolumeActions actions) {
         this.volumes = requireNonNull(volumes, "volumes");
+        this.actions = requireNonNull(actions, "actions");
     }
 
     public void register(Router.Builder routes) {
         routes.post("/volumes/{id}/action", this::action);
     }
 
-    ApiResponse action(ApiRequest request) {
-        JsonNode body = request.json();
+    /** The action an action body names: its one key; a 400 when it has not exactly one. */
+    static String actionName(JsonNode body) {
         if (!body.isObject() || body.size() != 1) {
             throw BasaltException.badRequest("Malformed request body: an action body has exactly one key, the"
                     + " action's name.");
         }
-        String action = body.fieldNames().next();
+        return body.fieldNames().next();
+    }
+
+    ApiResponse action(ApiRequest request) {
+        String action = actionName(request.json());
         String rule = CINDER_ACTIONS.get(action);
         if (rule == null) {
             throw BasaltException.badRequest("There is no such action: %s. Verify the request body and Content-Type"
@@ -69,6 +75,9 @@ public final class VolumeActionsResource {
         }
         var volume = volumes.visible(request, request.path("id"));
         request.authorize(rule, volume.projectId(), volume.userId());
+        if (VolumeActions.serves(action)) {
+            return actions.handle(action, request);
+        }
         throw new BasaltException(Fault.NOT_IMPLEMENTED,
                 String.format("The volume action %s is not implemented in Basalt yet.", action));
     }

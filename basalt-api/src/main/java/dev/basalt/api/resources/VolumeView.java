@@ -29,7 +29,8 @@ import java.util.TreeMap;
  * <p>Fields Basalt has no source for yet are written with the value every Basalt volume has:
  * no encryption, no replication ({@code "disabled"}), no groups, no migration, no provider id, no
  * cluster, always consuming quota, and {@code shared_targets} true (Cinder's default, the safe
- * choice for os-brick's locking).
+ * choice for os-brick's locking). {@code metadata} shows the user's metadata with the admin
+ * metadata users may see merged in ({@code readonly}), as Cinder shows it.
  */
 public final class VolumeView {
     public static final String COLLECTION = "volumes";
@@ -164,7 +165,7 @@ public final class VolumeView {
         string(out, VOLUME_TYPE, type.map(VolumeType::name).orElse(shape.typeIdOnly() ? null : v.volumeTypeId()));
         string(out, SNAPSHOT_ID, v.snapshotId());
         string(out, SOURCE_VOLID, v.sourceVolid());
-        writeMetadata(out, v.metadata());
+        writeMetadata(out, v.visibleMetadata());
         shape.links().write(out, v.id());
         string(out, USER_ID, v.userId());
         string(out, BOOTABLE, v.bootable() ? "true" : "false");

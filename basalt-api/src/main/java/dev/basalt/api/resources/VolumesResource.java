@@ -24,37 +24,24 @@ import dev.basalt.model.AttachStatus;
 import dev.basalt.model.Volume;
 import dev.basalt.model.VolumeStatus;
 import dev.basalt.model.VolumeType;
-import dev.basalt.model.messages.DeleteVolume;
 import dev.basalt.model.messages.ScheduleVolume;
 import dev.basalt.model.messages.Topics;
 import java.time.Clock;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code /volumes}: list (summary and detail), summary, show, create, update and delete.
- * Create writes the row ({@code creating}) and asks the scheduler to place it; delete moves a
- * placed volume to {@code deleting} and asks its volume service to remove it.
+ * Create writes the row ({@code creating}; from a snapshot or another volume, see
+ * {@link VolumeSources}) and asks the scheduler to place it; delete moves a placed volume to
+ * {@code deleting} and asks its volume service to remove it (see {@link VolumeDeletion}).
  */
 public final class VolumesResource {
     private static final Logger LOG = LoggerFactory.getLogger(VolumesResource.class);
-
-    /** Statuses a volume may be deleted from without {@code force} (Cinder's list). */
-    static final Set<VolumeStatus> DELETABLE = EnumSet.of(VolumeStatus.AVAILABLE, VolumeStatus.ERROR,
-            VolumeStatus.ERROR_RESTORING, VolumeStatus.ERROR_EXTENDING);
-    private static final String NOT_DELETABLE = "Invalid volume: Volume status must be available or error or"
-            + " error_restoring or error_extending or error_managing and must not be migrating, attached, belong to"
-            + " a group, have snapshots, awaiting a transfer, or be disassociated from snapshots after volume"
-            + " transfer.";
-    private static final String FORCE_NOT_DELETABLE = "Invalid volume: Volume must not be migrating, attached,"
-            + " belong to a group, have snapshots, awaiting a transfer, or be disassociated from snapshots after"
-            + " volume transfer.";
 
     static final String GET = "volume:get";
     static final String GET_ALL = "volume:get_all";
@@ -76,10 +63,13 @@ public final class VolumesResource {
     private final CreateSettling createSettling;
     private final Quotas quotas;
     private final TypeAccess access;
+    private final VolumeSources sources;
+    private final VolumeDeletion deletion;
 
     public VolumesResource(ApiSettings settings, VolumeRepository volumes, VolumeTypeRepository types,
                            DefaultTypes defaultTypes, AvailabilityZones zones, VolumeView view, Schemas schemas,
-                           Bus bus, Clock clock, CreateSettling createSettling, Quotas quotas, TypeAccess access) {
+                           Bus bus, Clock clock, CreateSettling createSettling, Quotas quotas, TypeAccess access,
+                           VolumeSources sources, VolumeDeletion deletion) {
         this.settings = requireNonNull(settings, "settings");
         this.volumes = requireNonNull(volumes, "volumes");
         this.types = requireNonNull(types, "types");
@@ -92,6 +82,8 @@ public final class VolumesResource {
         this.createSettling = requireNonNull(createSettling, "createSettling");
         this.quotas = requireNonNull(quotas, "quotas");
         this.access = requireNonNull(access, "access");
+        this.sources = requireNonNull(sources, "sources");
+        this.deletion = requireNonNull(deletion, "deletion");
     }
 
     public void register(Router.Builder routes) {
@@ -177,26 +169,40 @@ public final class VolumesResource {
         }
         String name = text(volume, "name", text(volume, "display_name", null));
         String description = text(volume, "description", text(volume, "display_description", null));
-        int size = size(volume.get("size"));
-
         RequestContext context = request.context();
-        VolumeType type = resolveType(context, text(volume, "volume_type", null));
-        String zone = zones.choose(text(volume, "availability_zone", null), type);
+        Optional<VolumeSources.Source> source = sources.resolve(context, volume);
+        int size = source.isPresent() ? VolumeSources.size(source.get(), sizeOrNull(volume.get("size")))
+                : size(volume.get("size"));
+
+        String requestedType = text(volume, "volume_type", null);
+        VolumeType type = source.isPresent() && (requestedType == null || requestedType.isEmpty())
+                && source.get().volumeTypeId() != null
+                ? TypeLookup.byId(types, source.get().volumeTypeId()) : resolveType(context, requestedType);
+        String requestedZone = text(volume, "availability_zone", null);
+        String zone = zones.choose(source.isPresent() ? VolumeSources.zone(source.get(), requestedZone)
+                : requestedZone, type);
         Map<String, String> metadata = stringMap(volume.get("metadata"));
         boolean multiattach = "<is> True".equals(type.extraSpecs().get("multiattach"));
         if (multiattach) {
             request.authorize(MULTIATTACH);
         }
+        boolean bootable = source.map(s -> s.volume().bootable()).orElse(false);
 
         Volume row = new Volume(Ids.newId(), context.projectId(), context.userId(), name, description, size,
-                VolumeStatus.CREATING, AttachStatus.DETACHED, zone, null, type.id(), false, multiattach, null, null,
-                null, null, metadata, Timestamps.now(clock), null, null);
-        try {
-            volumes.create(row, quotas.forNewVolume(context.projectId(), size, type));
-        } catch (QuotaExceededException e) {
-            LOG.info("{} volume of {} GiB refused to project {}: {}", context.requestId(), size, context.projectId(),
-                    e.getMessage());
-            return QuotaFaults.overLimit(e, type);
+                VolumeStatus.CREATING, AttachStatus.DETACHED, zone, null, type.id(), bootable, multiattach,
+                source.map(VolumeSources.Source::snapshotId).orElse(null),
+                source.map(VolumeSources.Source::sourceVolid).orElse(null), null, null, metadata,
+                Timestamps.now(clock), null, null);
+        if (source.isPresent()) {
+            sources.create(source.get(), row);
+        } else {
+            try {
+                volumes.create(row, quotas.forNewVolume(context.projectId(), size, type));
+            } catch (QuotaExceededException e) {
+                LOG.info("{} volume of {} GiB refused to project {}: {}", context.requestId(), size,
+                        context.projectId(), e.getMessage());
+                return QuotaFaults.overLimit(e, type);
+            }
         }
         LOG.info("{} volume {} of {} GiB requested by project {}", context.requestId(), row.id(), size,
                 context.projectId());
@@ -251,7 +257,7 @@ public final class VolumesResource {
 
     ApiResponse delete(ApiRequest request) {
         RequestContext context = request.context();
-        Booleans.param("cascade", request.query().get("cascade"), false);
+        boolean cascade = Booleans.param("cascade", request.query().get("cascade"), false);
         boolean force = request.atLeast(Microversions.VOLUME_DELETE_FORCE)
                 && Booleans.param("force", request.query().get("force"), false);
         Volume volume = visible(request, request.path("id"));
@@ -259,33 +265,7 @@ public final class VolumesResource {
             request.authorize(FORCE_DELETE, volume.projectId(), volume.userId());
         }
         request.authorize(DELETE, volume.projectId(), volume.userId());
-        if (volume.host() == null && volumes.deleteIfUnplaced(volume.id())) {
-            LOG.info("{} volume {} was never placed; removed it", context.requestId(), volume.id());
-            return ApiResponse.status(202);
-        }
-        if (volume.host() == null) {
-            volume = visible(context, volume.id());
-            if (volume.host() == null) {
-                throw BasaltException.conflict("Volume %s changed while it was being deleted; try again.", volume.id());
-            }
-        }
-        if (volume.attachStatus() == AttachStatus.ATTACHED) {
-            throw BasaltException.badRequest(force ? FORCE_NOT_DELETABLE : NOT_DELETABLE);
-        }
-        Set<VolumeStatus> expected = force ? EnumSet.allOf(VolumeStatus.class) : DELETABLE;
-        if (!volumes.transition(volume.id(), expected, VolumeStatus.DELETING)) {
-            throw BasaltException.badRequest(force ? FORCE_NOT_DELETABLE : NOT_DELETABLE);
-        }
-        try {
-            bus.cast(Address.of(Topics.VOLUME, volume.backend()), Topics.DELETE_VOLUME,
-                    new DeleteVolume(volume.id(), context.requestId()));
-        } catch (RuntimeException e) {
-            LOG.error("{} could not ask {} to delete volume {}", context.requestId(), volume.backend(), volume.id(), e);
-            volumes.transition(volume.id(), Set.of(VolumeStatus.DELETING), volume.status());
-            throw new BasaltException(Fault.SERVICE_UNAVAILABLE,
-                    "The volume service could not be reached; the volume was not deleted. Try again later.");
-        }
-        LOG.info("{} volume {} is being deleted by {}", context.requestId(), volume.id(), volume.backend());
+        deletion.begin(context, volume, force, cascade);
         return ApiResponse.status(202);
     }
 
@@ -299,8 +279,6 @@ public final class VolumesResource {
     }
 
     private static void refuseUnsupportedSources(JsonNode volume) {
-        refuse(volume, "snapshot_id", "Creating a volume from a snapshot");
-        refuse(volume, "source_volid", "Cloning a volume (source_volid)");
         refuse(volume, "backup_id", "Creating a volume from a backup");
         refuse(volume, "imageRef", "Creating a volume from an image");
         refuse(volume, "image_id", "Creating a volume from an image");
@@ -313,6 +291,11 @@ public final class VolumesResource {
         if (value != null && !value.isNull() && !(value.isTextual() && value.textValue().isEmpty())) {
             throw BasaltException.badRequest("%s is not supported yet (%s was given).", what, field);
         }
+    }
+
+    /** The requested size, or null when the request names none (a volume made from a source). */
+    private static Integer sizeOrNull(JsonNode size) {
+        return size == null || size.isNull() ? null : size(size);
     }
 
     private static int size(JsonNode size) {

@@ -3,6 +3,8 @@ package dev.basalt.api.validation;
 import com.networknt.schema.ExecutionContext;
 import com.networknt.schema.Format;
 import dev.basalt.common.Ids;
+import dev.basalt.model.SnapshotStatus;
+import dev.basalt.model.VolumeStatus;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,6 +18,9 @@ import java.util.function.Predicate;
 final class CinderFormats {
     static final long DB_MAX_INT = 2147483647L;
     private static final Set<String> LOG_LEVELS = Set.of("INFO", "WARNING", "ERROR", "DEBUG");
+    private static final List<String> ATTACH_STATUSES = List.of("attached", "detached");
+    private static final List<String> MIGRATION_STATUSES = List.of("migrating", "error", "success", "completing",
+            "none", "starting");
 
     private record Named(String name, String explanation, Predicate<String> accepts) implements Format {
         @Override
@@ -38,7 +43,21 @@ final class CinderFormats {
                     v -> !v.strip().isEmpty() && v.strip().length() <= 255),
             new Named("cinder-printable", "contains characters that are not printable", CinderFormats::isPrintable),
             new Named("cinder-log-level", "is not a valid log level (INFO, WARNING, ERROR or DEBUG)",
-                    v -> LOG_LEVELS.contains(v.toUpperCase(Locale.ROOT))));
+                    v -> LOG_LEVELS.contains(v.toUpperCase(Locale.ROOT))),
+            new Named("cinder-volume-status", "is not a valid volume status; valid statuses are: "
+                    + names(VolumeStatus.values()),
+                    v -> v.isEmpty() || VolumeStatus.fromApiName(v).isPresent()),
+            new Named("cinder-volume-attach-status", "is not a valid volume attach status; valid statuses are: "
+                    + String.join(", ", ATTACH_STATUSES),
+                    v -> v.isEmpty() || ATTACH_STATUSES.contains(v.toLowerCase(Locale.ROOT))),
+            new Named("cinder-volume-migration-status", "is not a valid volume migration status; valid statuses are: "
+                    + String.join(", ", MIGRATION_STATUSES),
+                    v -> v.isEmpty() || MIGRATION_STATUSES.contains(v.toLowerCase(Locale.ROOT))),
+            new Named("cinder-snapshot-status", "is not a valid snapshot status; valid statuses are: "
+                    + names(SnapshotStatus.values()),
+                    v -> SnapshotStatus.fromApiName(v).isPresent()),
+            new Named("cinder-progress", "is not an integer percentage between 0 and 100 (such as 50%)",
+                    CinderFormats::isProgress));
 
     private static final Map<String, String> EXPLANATIONS = Map.copyOf(
             ALL.stream().collect(java.util.stream.Collectors.toMap(Named::name, Named::explanation)));
@@ -52,6 +71,30 @@ final class CinderFormats {
 
     static String explain(String formatName) {
         return EXPLANATIONS.getOrDefault(formatName, "does not match the format " + formatName);
+    }
+
+    private static String names(VolumeStatus[] statuses) {
+        return String.join(", ", java.util.Arrays.stream(statuses).map(VolumeStatus::apiName).toList());
+    }
+
+    private static String names(SnapshotStatus[] statuses) {
+        return String.join(", ", java.util.Arrays.stream(statuses).map(SnapshotStatus::apiName).toList());
+    }
+
+    /** Cinder's progress: empty, or an integer 0 to 100 followed by {@code %}. */
+    private static boolean isProgress(String value) {
+        if (value.isEmpty()) {
+            return true;
+        }
+        if (!value.endsWith("%") || value.length() > 4) {
+            return false;
+        }
+        try {
+            int percent = Integer.parseInt(value.substring(0, value.length() - 1));
+            return percent >= 0 && percent <= 100;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     private static boolean isVolumeSize(String value) {

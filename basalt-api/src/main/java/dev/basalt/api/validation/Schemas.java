@@ -43,6 +43,17 @@ public final class Schemas {
     private final RequestSchema quotaClassSetUpdate;
     private final RequestSchema typeAccessAdd;
     private final RequestSchema typeAccessRemove;
+    private final RequestSchema snapshotCreate;
+    private final RequestSchema snapshotUpdate;
+    private final RequestSchema snapshotMetadataCreate;
+    private final RequestSchema snapshotMetadataUpdate;
+    private final RequestSchema volumeExtend;
+    private final RequestSchema volumeSetBootable;
+    private final RequestSchema volumeReadonly;
+    private final RequestSchema volumeResetStatus;
+    private final RequestSchema snapshotResetStatus;
+    private final RequestSchema forceDelete;
+    private final RequestSchema snapshotUpdateStatus;
 
     public Schemas() {
         JsonMetaSchema meta = JsonMetaSchema.builder(JsonMetaSchema.getV4()).formats(CinderFormats.all()).build();
@@ -87,6 +98,17 @@ public final class Schemas {
         quotaClassSetUpdate = load("quota-class-set-update");
         typeAccessAdd = load("type-access-add");
         typeAccessRemove = load("type-access-remove");
+        snapshotCreate = load("snapshot-create");
+        snapshotUpdate = load("snapshot-update");
+        snapshotMetadataCreate = load("snapshot-metadata-create");
+        snapshotMetadataUpdate = load("snapshot-metadata-update");
+        volumeExtend = load("volume-extend");
+        volumeSetBootable = load("volume-set-bootable");
+        volumeReadonly = load("volume-readonly");
+        volumeResetStatus = load("volume-reset-status");
+        snapshotResetStatus = load("snapshot-reset-status");
+        forceDelete = load("force-delete");
+        snapshotUpdateStatus = load("snapshot-update-status");
     }
 
     public RequestSchema volumeCreate(ApiVersion v) {
@@ -161,6 +183,52 @@ public final class Schemas {
 
     public RequestSchema typeAccessRemove() {
         return typeAccessRemove;
+    }
+
+    public RequestSchema snapshotCreate() {
+        return snapshotCreate;
+    }
+
+    public RequestSchema snapshotUpdate() {
+        return snapshotUpdate;
+    }
+
+    /** Snapshot metadata create and replace-all ({@code {"metadata": {...}}}). */
+    public RequestSchema snapshotMetadataCreate() {
+        return snapshotMetadataCreate;
+    }
+
+    public RequestSchema snapshotMetadataUpdate() {
+        return snapshotMetadataUpdate;
+    }
+
+    public RequestSchema volumeExtend() {
+        return volumeExtend;
+    }
+
+    public RequestSchema volumeSetBootable() {
+        return volumeSetBootable;
+    }
+
+    public RequestSchema volumeReadonly() {
+        return volumeReadonly;
+    }
+
+    public RequestSchema volumeResetStatus() {
+        return volumeResetStatus;
+    }
+
+    public RequestSchema snapshotResetStatus() {
+        return snapshotResetStatus;
+    }
+
+    /** {@code os-force_delete} of a volume or a snapshot. */
+    public RequestSchema forceDelete() {
+        return forceDelete;
+    }
+
+    public RequestSchema snapshotUpdateStatus() {
+        return snapshotUpdateStatus;
     }
 
     private RequestSchema load(String name) {

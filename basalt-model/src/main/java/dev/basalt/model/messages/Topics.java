@@ -22,6 +22,12 @@ public final class Topics {
     public static final String CREATE_VOLUME = "create_volume";
     /** api → volume.host@backend (cast): wipe and remove a {@code deleting} volume; {@link DeleteVolume}. */
     public static final String DELETE_VOLUME = "delete_volume";
+    /** api → volume.host@backend (cast): take a {@code creating} snapshot; {@link CreateSnapshot}. */
+    public static final String CREATE_SNAPSHOT = "create_snapshot";
+    /** api → volume.host@backend (cast): wipe and remove a {@code deleting} snapshot; {@link DeleteSnapshot}. */
+    public static final String DELETE_SNAPSHOT = "delete_snapshot";
+    /** api → volume.host@backend (cast): grow an {@code extending} volume; {@link ExtendVolume}. */
+    public static final String EXTEND_VOLUME = "extend_volume";
 
     /**
      * volume or scheduler → api (fanout): a creating volume reached {@code available} or

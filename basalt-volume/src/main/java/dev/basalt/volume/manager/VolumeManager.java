@@ -3,15 +3,20 @@ package dev.basalt.volume.manager;
 import static java.util.Objects.requireNonNull;
 
 import dev.basalt.db.MessageRepository;
+import dev.basalt.db.SnapshotRepository;
 import dev.basalt.db.VolumeRepository;
+import dev.basalt.model.Snapshot;
+import dev.basalt.model.SnapshotStatus;
 import dev.basalt.model.Volume;
 import dev.basalt.model.VolumeStatus;
 import dev.basalt.model.messages.CreateVolume;
 import dev.basalt.model.messages.DeleteVolume;
+import dev.basalt.volume.driver.CloneCapable;
 import dev.basalt.volume.driver.VolumeDriver;
 import dev.basalt.volume.driver.VolumeSpec;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -20,7 +25,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The work a volume service does for its backend, each step idempotent: a message delivered twice,
  * or work redone after a restart, does no harm. A volume is only touched when its row says this
- * backend owns it and is in the status the operation expects.
+ * backend owns it and is in the status the operation expects. A volume made from a snapshot or
+ * another volume is copied from that source by the driver (which must be
+ * {@link CloneCapable}); a volume is deleted only after its {@code deleting} snapshots (a
+ * cascading delete) are.
  */
 final class VolumeManager {
     static final String RESTARTED_WHILE_CREATING = "the volume service restarted while creating it";
@@ -35,15 +43,19 @@ final class VolumeManager {
     private final String backend;
     private final VolumeDriver driver;
     private final VolumeRepository volumes;
+    private final SnapshotRepository snapshotRows;
+    private final SnapshotManager snapshots;
     private final MessageRepository messages;
     private final Clock clock;
     private final Duration messageTtl;
 
-    VolumeManager(String backend, VolumeDriver driver, VolumeRepository volumes, MessageRepository messages,
-                  Clock clock, Duration messageTtl) {
+    VolumeManager(String backend, VolumeDriver driver, VolumeRepository volumes, SnapshotRepository snapshotRows,
+                  SnapshotManager snapshots, MessageRepository messages, Clock clock, Duration messageTtl) {
         this.backend = requireNonNull(backend, "backend");
         this.driver = requireNonNull(driver, "driver");
         this.volumes = requireNonNull(volumes, "volumes");
+        this.snapshotRows = requireNonNull(snapshotRows, "snapshotRows");
+        this.snapshots = requireNonNull(snapshots, "snapshots");
         this.messages = requireNonNull(messages, "messages");
         this.clock = requireNonNull(clock, "clock");
         this.messageTtl = requireNonNull(messageTtl, "messageTtl");
@@ -62,7 +74,7 @@ final class VolumeManager {
             return Outcome.SKIPPED;
         }
         try {
-            driver.createVolume(new VolumeSpec(volume.id(), volume.size()));
+            make(volume);
         } catch (RuntimeException e) {
             LOG.error("the {} driver failed to create volume {} ({} GiB)", driver.name(), volume.id(), volume.size(), e);
             if (volumes.markError(volume.id(), CREATING, "The volume driver failed to create the volume: "
@@ -77,6 +89,20 @@ final class VolumeManager {
         }
         LOG.info("volume {} ({} GiB) created on {}", volume.id(), volume.size(), volume.host());
         return Outcome.DONE;
+    }
+
+    /** Makes the volume's storage: empty, or from its snapshot or source volume. */
+    private void make(Volume volume) {
+        VolumeSpec spec = new VolumeSpec(volume.id(), volume.size());
+        if (volume.snapshotId() != null) {
+            DriverCapabilities.require(driver, CloneCapable.class, "create volumes from snapshots")
+                    .createVolumeFromSnapshot(spec, volume.snapshotId());
+        } else if (volume.sourceVolid() != null) {
+            DriverCapabilities.require(driver, CloneCapable.class, "clone volumes")
+                    .cloneVolume(spec, volume.sourceVolid());
+        } else {
+            driver.createVolume(spec);
+        }
     }
 
     /** Wipes and removes the storage of a {@code deleting} volume of this backend, then its row. */
@@ -98,6 +124,9 @@ final class VolumeManager {
             LOG.warn("not deleting volume {}: it lives on {}, not {}", volume.id(), volume.host(), backend);
             return Outcome.SKIPPED;
         }
+        if (!deleteSnapshotsOf(volume)) {
+            return Outcome.FAILED;
+        }
         try {
             driver.deleteVolume(volume.id());
         } catch (RuntimeException e) {
@@ -109,6 +138,31 @@ final class VolumeManager {
         volumes.delete(volume.id());
         LOG.info("volume {} deleted from {}", volume.id(), backend);
         return Outcome.DONE;
+    }
+
+    /**
+     * Deletes the volume's snapshots that a cascading delete moved to {@code deleting}, oldest
+     * first. False (and the volume in {@code error_deleting}) when one fails or the volume still
+     * has snapshots afterwards.
+     */
+    private boolean deleteSnapshotsOf(Volume volume) {
+        List<Snapshot> remaining = snapshotRows.forVolume(volume.id());
+        for (Snapshot snapshot : remaining) {
+            if (snapshot.status() == SnapshotStatus.DELETING
+                    && snapshots.delete(snapshot, null) == Outcome.FAILED) {
+                volumes.markFailed(volume.id(), DELETING, VolumeStatus.ERROR_DELETING,
+                        "Snapshot " + snapshot.id() + " of the volume could not be deleted, so the volume was not");
+                return false;
+            }
+        }
+        List<Snapshot> left = snapshotRows.forVolume(volume.id());
+        if (!left.isEmpty()) {
+            LOG.error("not deleting volume {}: it still has {} snapshot(s)", volume.id(), left.size());
+            volumes.markFailed(volume.id(), DELETING, VolumeStatus.ERROR_DELETING,
+                    "The volume still has snapshots: " + left.stream().map(Snapshot::id).toList());
+            return false;
+        }
+        return true;
     }
 
     /**

@@ -7,13 +7,17 @@ import dev.basalt.bus.Endpoint;
 import dev.basalt.bus.Subscription;
 import dev.basalt.db.MessageRepository;
 import dev.basalt.db.ServiceRepository;
+import dev.basalt.db.SnapshotRepository;
 import dev.basalt.db.VolumeRepository;
 import dev.basalt.model.PoolCapacity;
 import dev.basalt.model.ServiceRecord;
 import dev.basalt.model.messages.CapacityReport;
 import dev.basalt.model.VolumeStatus;
+import dev.basalt.model.messages.CreateSnapshot;
 import dev.basalt.model.messages.CreateVolume;
+import dev.basalt.model.messages.DeleteSnapshot;
 import dev.basalt.model.messages.DeleteVolume;
+import dev.basalt.model.messages.ExtendVolume;
 import dev.basalt.model.messages.PublishCapabilities;
 import dev.basalt.model.messages.Topics;
 import dev.basalt.model.messages.VolumeSettled;
@@ -38,7 +42,11 @@ import org.slf4j.LoggerFactory;
  * <p>Bus methods served (all casts or fanouts, all idempotent):
  * <ul>
  *   <li>{@link Topics#CREATE_VOLUME} ({@link CreateVolume}): create a volume the scheduler placed here;</li>
- *   <li>{@link Topics#DELETE_VOLUME} ({@link DeleteVolume}): wipe and remove a {@code deleting} volume;</li>
+ *   <li>{@link Topics#DELETE_VOLUME} ({@link DeleteVolume}): wipe and remove a {@code deleting} volume
+ *       (after its {@code deleting} snapshots, for a cascading delete);</li>
+ *   <li>{@link Topics#CREATE_SNAPSHOT} ({@link CreateSnapshot}): take a {@code creating} snapshot;</li>
+ *   <li>{@link Topics#DELETE_SNAPSHOT} ({@link DeleteSnapshot}): wipe and remove a {@code deleting} snapshot;</li>
+ *   <li>{@link Topics#EXTEND_VOLUME} ({@link ExtendVolume}): grow an {@code extending} volume;</li>
  *   <li>{@link Topics#PUBLISH_CAPABILITIES} ({@link PublishCapabilities}): report capacity now.</li>
  * </ul>
  */
@@ -51,6 +59,8 @@ public final class VolumeService implements AutoCloseable {
     private final Bus bus;
     private final Clock clock;
     private final VolumeManager manager;
+    private final SnapshotManager snapshots;
+    private final VolumeExtender extender;
 
     private ScheduledExecutorService timers;
     private Subscription subscription;
@@ -59,13 +69,18 @@ public final class VolumeService implements AutoCloseable {
     private volatile boolean stopped;
 
     public VolumeService(VolumeServiceSettings settings, VolumeDriver driver, VolumeRepository volumes,
-                         ServiceRepository services, MessageRepository messages, Bus bus, Clock clock) {
+                         SnapshotRepository snapshots, ServiceRepository services, MessageRepository messages,
+                         Bus bus, Clock clock) {
         this.settings = requireNonNull(settings, "settings");
         this.driver = requireNonNull(driver, "driver");
         this.services = requireNonNull(services, "services");
         this.bus = requireNonNull(bus, "bus");
         this.clock = requireNonNull(clock, "clock");
-        this.manager = new VolumeManager(settings.host(), driver, volumes, messages, clock, settings.messageTtl());
+        this.snapshots = new SnapshotManager(settings.host(), driver, requireNonNull(snapshots, "snapshots"), volumes,
+                messages, clock, settings.messageTtl());
+        this.manager = new VolumeManager(settings.host(), driver, volumes, snapshots, this.snapshots, messages, clock,
+                settings.messageTtl());
+        this.extender = new VolumeExtender(settings.host(), driver, volumes, messages, clock, settings.messageTtl());
     }
 
     /**
@@ -86,14 +101,28 @@ public final class VolumeService implements AutoCloseable {
                     Thread.ofPlatform().daemon().name("volume-timers-" + settings.host()).factory());
             long beat = settings.reportInterval().toMillis();
             timers.scheduleAtFixedRate(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
+            snapshots.recover();
             manager.recover();
+            extender.recover();
             subscription = bus.serve(Topics.VOLUME, settings.host(), Endpoint.builder()
                     .on(Topics.CREATE_VOLUME, CreateVolume.class, request -> {
                         announce(request.volumeId(), manager.create(request));
                         return null;
                     })
                     .on(Topics.DELETE_VOLUME, DeleteVolume.class, request -> {
-                        manager.delete(request);
+                        reportIfDone(manager.delete(request));
+                        return null;
+                    })
+                    .on(Topics.CREATE_SNAPSHOT, CreateSnapshot.class, request -> {
+                        reportIfDone(snapshots.create(request));
+                        return null;
+                    })
+                    .on(Topics.DELETE_SNAPSHOT, DeleteSnapshot.class, request -> {
+                        reportIfDone(snapshots.delete(request));
+                        return null;
+                    })
+                    .on(Topics.EXTEND_VOLUME, ExtendVolume.class, request -> {
+                        reportIfDone(extender.extend(request));
                         return null;
                     })
                     .on(Topics.PUBLISH_CAPABILITIES, PublishCapabilities.class, request -> {
@@ -120,6 +149,16 @@ public final class VolumeService implements AutoCloseable {
         };
         if (settled != null) {
             bus.fanout(Topics.API, Topics.VOLUME_SETTLED, new VolumeSettled(volumeId, settled.apiName()));
+        }
+    }
+
+    /**
+     * Reports capacity at once after work the schedulers did not charge for (snapshots, extends,
+     * deletes), so their next placements count it.
+     */
+    private void reportIfDone(VolumeManager.Outcome outcome) {
+        if (outcome == VolumeManager.Outcome.DONE) {
+            reportCapacity();
         }
     }
 

@@ -15,6 +15,7 @@ import dev.basalt.db.QuotaRepository;
 import dev.basalt.db.QuotaReservation;
 import dev.basalt.db.QuotaUsage;
 import dev.basalt.db.ServiceRepository;
+import dev.basalt.db.SnapshotRepository;
 import dev.basalt.db.VolumeRepository;
 import dev.basalt.model.AttachStatus;
 import dev.basalt.model.PoolCapacity;
@@ -57,6 +58,7 @@ class VolumeServiceTest {
 
     private Database db;
     private VolumeRepository volumes;
+    private SnapshotRepository snapshots;
     private ServiceRepository services;
     private MessageRepository messages;
     private InJvmBus bus;
@@ -68,6 +70,7 @@ class VolumeServiceTest {
     void open() {
         db = Database.open(JdbcTarget.parse("jdbc:h2:mem:" + Ids.newId() + ";DB_CLOSE_DELAY=-1"), 4);
         volumes = new VolumeRepository(db);
+        snapshots = new SnapshotRepository(db);
         services = new ServiceRepository(db);
         messages = new MessageRepository(db);
         bus = new InJvmBus();
@@ -99,7 +102,8 @@ class VolumeServiceTest {
     }
 
     private VolumeService startService() {
-        service = new VolumeService(settings(), driver(), volumes, services, messages, bus, Clock.systemUTC());
+        service = new VolumeService(settings(), driver(), volumes, snapshots, services, messages, bus,
+                Clock.systemUTC());
         service.start();
         return service;
     }

@@ -1,0 +1,116 @@
+package dev.basalt.api.resources;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.basalt.api.http.ApiRequest;
+import dev.basalt.api.http.ApiResponse;
+import dev.basalt.api.http.JsonBody;
+import dev.basalt.api.http.Router;
+import dev.basalt.api.validation.Schemas;
+import dev.basalt.common.BasaltException;
+import dev.basalt.db.SnapshotRepository;
+import dev.basalt.model.Snapshot;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * {@code /snapshots/{id}/metadata}: list, merge (POST), replace all (PUT), and one key's show,
+ * set (PUT) and delete, as Cinder serves them (keys of letters, digits and {@code -_:. }).
+ */
+public final class SnapshotMetadataResource {
+    private final SnapshotRepository snapshots;
+    private final SnapshotsResource snapshotsResource;
+    private final Schemas schemas;
+
+    public SnapshotMetadataResource(SnapshotRepository snapshots, SnapshotsResource snapshotsResource,
+                                    Schemas schemas) {
+        this.snapshots = requireNonNull(snapshots, "snapshots");
+        this.snapshotsResource = requireNonNull(snapshotsResource, "snapshotsResource");
+        this.schemas = requireNonNull(schemas, "schemas");
+    }
+
+    public void register(Router.Builder routes) {
+        routes.get("/snapshots/{snapshot_id}/metadata", this::index)
+                .post("/snapshots/{snapshot_id}/metadata", this::create)
+                .put("/snapshots/{snapshot_id}/metadata", this::updateAll)
+                .get("/snapshots/{snapshot_id}/metadata/{key}", this::show)
+                .put("/snapshots/{snapshot_id}/metadata/{key}", this::update)
+                .delete("/snapshots/{snapshot_id}/metadata/{key}", this::delete);
+    }
+
+    private Snapshot snapshot(ApiRequest request) {
+        return snapshotsResource.visible(request.context(), request.path("snapshot_id"));
+    }
+
+    ApiResponse index(ApiRequest request) {
+        return ApiResponse.ok(body("metadata", snapshot(request).metadata()));
+    }
+
+    ApiResponse create(ApiRequest request) {
+        JsonNode body = request.validBody(schemas.snapshotMetadataCreate());
+        Snapshot snapshot = snapshot(request);
+        if (!snapshots.mergeMetadata(snapshot.id(), VolumesResource.stringMap(body.get("metadata")))) {
+            throw SnapshotsResource.notFound(snapshot.id());
+        }
+        return ApiResponse.ok(body("metadata", snapshots.metadata(snapshot.id())));
+    }
+
+    ApiResponse updateAll(ApiRequest request) {
+        JsonNode body = request.validBody(schemas.snapshotMetadataCreate());
+        Snapshot snapshot = snapshot(request);
+        if (!snapshots.replaceMetadata(snapshot.id(), VolumesResource.stringMap(body.get("metadata")))) {
+            throw SnapshotsResource.notFound(snapshot.id());
+        }
+        return ApiResponse.ok(body("metadata", snapshots.metadata(snapshot.id())));
+    }
+
+    ApiResponse show(ApiRequest request) {
+        Snapshot snapshot = snapshot(request);
+        String key = request.path("key");
+        String value = snapshot.metadata().get(key);
+        if (value == null) {
+            throw noKey(snapshot.id(), key);
+        }
+        return ApiResponse.ok(body("meta", Map.of(key, value)));
+    }
+
+    ApiResponse update(ApiRequest request) {
+        JsonNode body = request.validBody(schemas.snapshotMetadataUpdate());
+        Snapshot snapshot = snapshot(request);
+        String key = request.path("key");
+        Map<String, String> item = VolumesResource.stringMap(body.get("meta"));
+        if (!item.containsKey(key)) {
+            throw BasaltException.badRequest("Request body and URI mismatch");
+        }
+        if (!snapshots.mergeMetadata(snapshot.id(), item)) {
+            throw SnapshotsResource.notFound(snapshot.id());
+        }
+        return ApiResponse.ok(body("meta", item));
+    }
+
+    ApiResponse delete(ApiRequest request) {
+        Snapshot snapshot = snapshot(request);
+        String key = request.path("key");
+        if (!snapshot.metadata().containsKey(key) || !snapshots.deleteMetadataKey(snapshot.id(), key)) {
+            throw noKey(snapshot.id(), key);
+        }
+        return ApiResponse.status(200);
+    }
+
+    private static JsonBody body(String field, Map<String, String> values) {
+        return out -> {
+            out.writeStartObject();
+            out.writeObjectFieldStart(field);
+            for (Map.Entry<String, String> e : new TreeMap<>(values).entrySet()) {
+                out.writeStringField(e.getKey(), e.getValue());
+            }
+            out.writeEndObject();
+            out.writeEndObject();
+        };
+    }
+
+    private static BasaltException noKey(String snapshotId, String key) {
+        return BasaltException.notFound("Snapshot %s has no metadata with key %s.", snapshotId, key);
+    }
+}

@@ -1,0 +1,349 @@
+package dev.basalt.db;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.basalt.model.Snapshot;
+import dev.basalt.model.SnapshotStatus;
+import dev.basalt.model.VolumeStatus;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.Update;
+
+/**
+ * Snapshots and their metadata. Every status change is conditional on the status the caller
+ * expects; a {@code false} (or refusing) answer means someone else changed the snapshot first.
+ * Changes that depend on another row (the snapshot's volume, volumes made from the snapshot) lock
+ * that row first in the same transaction, so two requests never both pass their checks.
+ */
+public final class SnapshotRepository {
+    static final String COLUMNS = "id, volume_id, project_id, user_id, display_name, display_description, status,"
+            + " progress, volume_size, volume_type_id, error_reason, created_at, updated_at";
+
+    /** What became of {@link #create}. */
+    public enum CreateOutcome {
+        CREATED,
+        /** The volume does not exist (any more). */
+        VOLUME_NOT_FOUND,
+        /** The volume's status is not one the caller allowed. */
+        VOLUME_STATUS
+    }
+
+    /** What became of {@link #beginDelete}. */
+    public enum DeleteOutcome {
+        STARTED,
+        NOT_FOUND,
+        /** The snapshot's status is not one the caller allowed. */
+        STATUS,
+        /** A volume is being created from the snapshot. */
+        IN_USE
+    }
+
+    private final Jdbi jdbi;
+
+    public SnapshotRepository(Database database) {
+        this.jdbi = requireNonNull(database, "database").jdbi();
+    }
+
+    /**
+     * Inserts the snapshot (and its metadata) if its volume's status is one of
+     * {@code volumeStatuses}, holding the volume's row meanwhile so that it cannot start being
+     * deleted or extended between the check and the insert.
+     */
+    public CreateOutcome create(Snapshot s, Set<VolumeStatus> volumeStatuses) {
+        return jdbi.inTransaction(h -> {
+            Optional<String> status = Locks.volumeStatus(h, s.volumeId());
+            if (status.isEmpty()) {
+                return CreateOutcome.VOLUME_NOT_FOUND;
+            }
+            if (volumeStatuses.stream().noneMatch(v -> v.apiName().equals(status.get()))) {
+                return CreateOutcome.VOLUME_STATUS;
+            }
+            h.createUpdate("INSERT INTO snapshots (" + COLUMNS + ") VALUES (:id, :volume_id, :project_id, :user_id,"
+                            + " :name, :description, :status, :progress, :volume_size, :type, :error_reason,"
+                            + " :created_at, :updated_at)")
+                    .bind("id", s.id()).bind("volume_id", s.volumeId()).bind("project_id", s.projectId())
+                    .bind("user_id", s.userId()).bind("name", s.name()).bind("description", s.description())
+                    .bind("status", s.status().apiName()).bind("progress", s.progress())
+                    .bind("volume_size", s.volumeSize()).bind("type", s.volumeTypeId())
+                    .bind("error_reason", s.errorReason())
+                    .bind("created_at", Rows.timestamp(s.createdAt())).bind("updated_at", Rows.timestamp(s.updatedAt()))
+                    .execute();
+            insertMetadata(h, s.id(), s.metadata());
+            return CreateOutcome.CREATED;
+        });
+    }
+
+    public Optional<Snapshot> find(String id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM snapshots WHERE id = :id")
+                .bind("id", id)
+                .map((rs, ctx) -> row(rs))
+                .findOne()
+                .map(s -> s.withMetadata(metadata(h, List.of(s.id())).getOrDefault(s.id(), Map.of()))));
+    }
+
+    /** The snapshot if it exists and belongs to {@code projectId} (any project when null). */
+    public Optional<Snapshot> find(String id, String projectId) {
+        return find(id).filter(s -> projectId == null || projectId.equals(s.projectId()));
+    }
+
+    public Page<Snapshot> list(SnapshotQuery query) {
+        return jdbi.withHandle(h -> new SnapshotListQuery(query).run(h, this));
+    }
+
+    /** The snapshots of a volume, oldest first. */
+    public List<Snapshot> forVolume(String volumeId) {
+        return jdbi.withHandle(h -> withMetadata(h, h.createQuery("SELECT " + COLUMNS + " FROM snapshots"
+                        + " WHERE volume_id = :v ORDER BY created_at, id")
+                .bind("v", volumeId).map((rs, ctx) -> row(rs)).list()));
+    }
+
+    /** Snapshots in {@code status} whose volume lives on a backend ({@code host@backend}, any pool), oldest first. */
+    public List<Snapshot> findOnBackend(String backend, SnapshotStatus status) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + prefixed("s") + " FROM snapshots s"
+                        + " JOIN volumes v ON v.id = s.volume_id"
+                        + " WHERE s.status = :status AND (v.host = :backend OR v.host LIKE :pools)"
+                        + " ORDER BY s.created_at, s.id")
+                .bind("status", status.apiName()).bind("backend", backend)
+                .bind("pools", VolumeRepository.escapeLike(backend) + "#%")
+                .map((rs, ctx) -> row(rs)).list());
+    }
+
+    /** Moves the snapshot to {@code next} if its status is one of {@code expected}. */
+    public boolean transition(String id, Set<SnapshotStatus> expected, SnapshotStatus next) {
+        return conditionalUpdate(id, expected, "status = :next", u -> u.bind("next", next.apiName()));
+    }
+
+    /** creating → available, progress {@code 100%}. */
+    public boolean markAvailable(String id) {
+        return conditionalUpdate(id, Set.of(SnapshotStatus.CREATING),
+                "status = :next, progress = :progress, error_reason = NULL",
+                u -> u.bind("next", SnapshotStatus.AVAILABLE.apiName()).bind("progress", "100%"));
+    }
+
+    /**
+     * Moves the snapshot to the failed status {@code failed} ({@code error}, {@code error_deleting})
+     * if its status is one of {@code expected}, keeping why for the user.
+     */
+    public boolean markFailed(String id, Set<SnapshotStatus> expected, SnapshotStatus failed, String reason) {
+        return conditionalUpdate(id, expected, "status = :next, error_reason = :reason",
+                u -> u.bind("next", failed.apiName()).bind("reason", truncate(reason, 1024)));
+    }
+
+    /**
+     * Sets status (and progress when not null) if the status is one of {@code expected}: Cinder's
+     * {@code os-update_snapshot_status}.
+     */
+    public boolean updateStatus(String id, Set<SnapshotStatus> expected, SnapshotStatus next, String progress) {
+        return conditionalUpdate(id, expected, "status = :next" + (progress == null ? "" : ", progress = :progress"),
+                u -> {
+                    u.bind("next", next.apiName());
+                    if (progress != null) {
+                        u.bind("progress", progress);
+                    }
+                });
+    }
+
+    /** An administrator's reset: sets the status whatever it is now; false if the snapshot does not exist. */
+    public boolean resetStatus(String id, SnapshotStatus status) {
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE snapshots SET status = :status, error_reason = NULL,"
+                        + " updated_at = :now WHERE id = :id")
+                .bind("status", status.apiName()).bind("now", Rows.timestamp(Rows.now())).bind("id", id)
+                .execute() == 1);
+    }
+
+    /**
+     * Moves the snapshot to {@code deleting} if its status is one of {@code expected} and no volume
+     * is being created from it.
+     */
+    public DeleteOutcome beginDelete(String id, Set<SnapshotStatus> expected) {
+        return jdbi.inTransaction(h -> {
+            Optional<String> status = Locks.snapshotStatus(h, id);
+            if (status.isEmpty()) {
+                return DeleteOutcome.NOT_FOUND;
+            }
+            if (expected.stream().noneMatch(s -> s.apiName().equals(status.get()))) {
+                return DeleteOutcome.STATUS;
+            }
+            if (Locks.volumesCreatingFrom(h, "snapshot_id", id) > 0) {
+                return DeleteOutcome.IN_USE;
+            }
+            h.createUpdate("UPDATE snapshots SET status = :deleting, updated_at = :now WHERE id = :id")
+                    .bind("deleting", SnapshotStatus.DELETING.apiName()).bind("now", Rows.timestamp(Rows.now()))
+                    .bind("id", id).execute();
+            return DeleteOutcome.STARTED;
+        });
+    }
+
+    /**
+     * Sets the name when {@code setName} and the description when {@code setDescription} (either may
+     * be set to null); false if the snapshot does not exist.
+     */
+    public boolean rename(String id, boolean setName, String name, boolean setDescription, String description) {
+        return jdbi.withHandle(h -> {
+            StringBuilder set = new StringBuilder("updated_at = :now");
+            if (setName) {
+                set.append(", display_name = :name");
+            }
+            if (setDescription) {
+                set.append(", display_description = :description");
+            }
+            Update update = h.createUpdate("UPDATE snapshots SET " + set + " WHERE id = :id")
+                    .bind("now", Rows.timestamp(Rows.now())).bind("id", id);
+            if (setName) {
+                update.bind("name", name);
+            }
+            if (setDescription) {
+                update.bind("description", description);
+            }
+            return update.execute() == 1;
+        });
+    }
+
+    /** Removes the row and its metadata; true if it was there. */
+    public boolean delete(String id) {
+        return jdbi.inTransaction(h -> {
+            h.createUpdate("DELETE FROM snapshot_metadata WHERE snapshot_id = :id").bind("id", id).execute();
+            return h.createUpdate("DELETE FROM snapshots WHERE id = :id").bind("id", id).execute() == 1;
+        });
+    }
+
+    public Map<String, String> metadata(String id) {
+        return jdbi.withHandle(h -> metadata(h, List.of(id)).getOrDefault(id, Map.of()));
+    }
+
+    /** Replaces all metadata of the snapshot; false if the snapshot does not exist. */
+    public boolean replaceMetadata(String id, Map<String, String> metadata) {
+        return jdbi.inTransaction(h -> {
+            if (!touch(h, id)) {
+                return false;
+            }
+            h.createUpdate("DELETE FROM snapshot_metadata WHERE snapshot_id = :id").bind("id", id).execute();
+            insertMetadata(h, id, metadata);
+            return true;
+        });
+    }
+
+    /** Adds or overwrites the given keys; false if the snapshot does not exist. */
+    public boolean mergeMetadata(String id, Map<String, String> metadata) {
+        return jdbi.inTransaction(h -> {
+            if (!touch(h, id)) {
+                return false;
+            }
+            if (!metadata.isEmpty()) {
+                h.createUpdate("DELETE FROM snapshot_metadata WHERE snapshot_id = :id AND meta_key IN (<keys>)")
+                        .bind("id", id).bindList("keys", List.copyOf(metadata.keySet())).execute();
+                insertMetadata(h, id, metadata);
+            }
+            return true;
+        });
+    }
+
+    /** Removes one key; false if the snapshot or the key did not exist. */
+    public boolean deleteMetadataKey(String id, String key) {
+        return jdbi.inTransaction(h -> {
+            boolean removed = h.createUpdate("DELETE FROM snapshot_metadata WHERE snapshot_id = :id AND meta_key = :k")
+                    .bind("id", id).bind("k", key).execute() == 1;
+            if (removed) {
+                touch(h, id);
+            }
+            return removed;
+        });
+    }
+
+    // --- internals shared with SnapshotListQuery and VolumeTransitions
+
+    static Snapshot row(ResultSet rs) throws SQLException {
+        return new Snapshot(rs.getString("id"), rs.getString("volume_id"), rs.getString("project_id"),
+                rs.getString("user_id"), rs.getString("display_name"), rs.getString("display_description"),
+                SnapshotStatus.fromApiName(rs.getString("status")).orElse(SnapshotStatus.ERROR),
+                rs.getString("progress"), rs.getInt("volume_size"), rs.getString("volume_type_id"),
+                rs.getString("error_reason"), Map.of(), Rows.instant(rs, "created_at"),
+                Rows.instant(rs, "updated_at"));
+    }
+
+    static String prefixed(String alias) {
+        List<String> columns = new ArrayList<>();
+        for (String c : COLUMNS.split(",")) {
+            columns.add(alias + "." + c.strip());
+        }
+        return String.join(", ", columns);
+    }
+
+    List<Snapshot> withMetadata(Handle h, List<Snapshot> snapshots) {
+        Map<String, Map<String, String>> metadata = metadata(h, snapshots.stream().map(Snapshot::id).toList());
+        List<Snapshot> result = new ArrayList<>(snapshots.size());
+        for (Snapshot s : snapshots) {
+            result.add(s.withMetadata(metadata.getOrDefault(s.id(), Map.of())));
+        }
+        return result;
+    }
+
+    Optional<Snapshot> findForMarker(Handle h, String id, String projectId) {
+        Query q = h.createQuery("SELECT " + COLUMNS + " FROM snapshots WHERE id = :id"
+                + (projectId == null ? "" : " AND project_id = :project"));
+        q.bind("id", id);
+        if (projectId != null) {
+            q.bind("project", projectId);
+        }
+        return q.map((rs, ctx) -> row(rs)).findOne();
+    }
+
+    private static Map<String, Map<String, String>> metadata(Handle h, Collection<String> ids) {
+        Map<String, Map<String, String>> bySnapshot = new HashMap<>();
+        if (ids.isEmpty()) {
+            return bySnapshot;
+        }
+        h.createQuery("SELECT snapshot_id, meta_key, meta_value FROM snapshot_metadata WHERE snapshot_id IN (<ids>)"
+                        + " ORDER BY meta_key")
+                .bindList("ids", List.copyOf(ids))
+                .map((rs, ctx) -> bySnapshot.computeIfAbsent(rs.getString(1), k -> new LinkedHashMap<>())
+                        .put(rs.getString(2), rs.getString(3)))
+                .list();
+        return bySnapshot;
+    }
+
+    private boolean conditionalUpdate(String id, Set<SnapshotStatus> expected, String set, Consumer<Update> binder) {
+        if (expected.isEmpty()) {
+            throw new IllegalArgumentException("a conditional update needs at least one expected status");
+        }
+        return jdbi.withHandle(h -> {
+            Update update = h.createUpdate("UPDATE snapshots SET " + set + ", updated_at = :now_"
+                            + " WHERE id = :id_ AND status IN (<expected_>)")
+                    .bind("now_", Rows.timestamp(Rows.now())).bind("id_", id)
+                    .bindList("expected_", expected.stream().map(SnapshotStatus::apiName).toList());
+            binder.accept(update);
+            return update.execute() == 1;
+        });
+    }
+
+    private static boolean touch(Handle h, String id) {
+        return h.createUpdate("UPDATE snapshots SET updated_at = :now WHERE id = :id")
+                .bind("now", Rows.timestamp(Rows.now())).bind("id", id).execute() == 1;
+    }
+
+    private static void insertMetadata(Handle h, String id, Map<String, String> metadata) {
+        if (metadata.isEmpty()) {
+            return;
+        }
+        var batch = h.prepareBatch("INSERT INTO snapshot_metadata (snapshot_id, meta_key, meta_value)"
+                + " VALUES (:id, :k, :v)");
+        metadata.forEach((k, v) -> batch.bind("id", id).bind("k", k).bind("v", v).add());
+        batch.execute();
+    }
+
+    private static String truncate(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max);
+    }
+}

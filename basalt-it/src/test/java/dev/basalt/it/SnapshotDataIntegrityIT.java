@@ -1,0 +1,131 @@
+package dev.basalt.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real bytes through a real {@code basalt all}: a known pattern is written into a volume's file (as
+ * the iSCSI target will write it), the volume is snapshotted and then changed, and the SHA-256 of
+ * each whole device is checked: the snapshot holds the bytes of its moment, a volume made from it
+ * holds them too (a larger one with zeros after), and a clone holds the volume as it is now.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SnapshotDataIntegrityIT {
+    private static final long GIB = 1L << 30;
+    private static final long MIB = 1L << 20;
+    private static final Duration PATIENCE = Duration.ofSeconds(120);
+
+    @TempDir
+    static Path temp;
+    private BasaltProcess basalt;
+    private Cli cli;
+
+    @BeforeAll
+    void start() throws Exception {
+        Cli.requireClients();
+        basalt = new BasaltProcess(temp.resolve("state"), null).start();
+        cli = new Cli(basalt.endpoint(), "u1", "p1");
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (basalt != null) {
+            basalt.stop();
+        }
+    }
+
+    private Map<String, String> cinder(String... args) throws Exception {
+        return Tables.properties(cli.cinder(args).ok().stdout());
+    }
+
+    private void awaitStatus(String command, String id, String status) {
+        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(250))
+                .until(() -> cinder(command, id), v -> status.equals(v.get("status")));
+    }
+
+    private static byte[] pattern(long seed, long length) {
+        byte[] bytes = new byte[(int) length];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    /** Writes each piece into the volume's file at its offset and flushes it to disk. */
+    private static void write(Path file, NavigableMap<Long, byte[]> pieces) throws Exception {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            for (Map.Entry<Long, byte[]> piece : pieces.entrySet()) {
+                ByteBuffer buffer = ByteBuffer.wrap(piece.getValue());
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer, piece.getKey() + buffer.position());
+                }
+            }
+            channel.force(true);
+        }
+    }
+
+    @Test
+    void snapshotsVolumesFromThemAndClonesHoldExactlyTheExpectedBytes() throws Exception {
+        String volume = cinder("create", "--name", "data", "1").get("id");
+        awaitStatus("show", volume, "available");
+        Path volumeFile = VolumeFiles.of(basalt.volumesDir(), volume);
+
+        NavigableMap<Long, byte[]> original = new TreeMap<>(Map.of(
+                0L, pattern(1, 2 * MIB), 600 * MIB, pattern(2, MIB + 7), GIB - 4096, pattern(3, 4096)));
+        write(volumeFile, original);
+        String atSnapshot = Sha256.ofImage(GIB, original);
+        assertThat(Sha256.of(volumeFile)).isEqualTo(atSnapshot);
+
+        String snapshot = cinder("snapshot-create", "--name", "data-snap", volume).get("id");
+        awaitStatus("snapshot-show", snapshot, "available");
+
+        NavigableMap<Long, byte[]> changes = new TreeMap<>(Map.of(0L, pattern(4, 2 * MIB), 300 * MIB,
+                pattern(5, 3 * MIB)));
+        write(volumeFile, changes);
+        NavigableMap<Long, byte[]> now = new TreeMap<>(original);
+        now.putAll(changes);
+        String current = Sha256.ofImage(GIB, now);
+        assertThat(Sha256.of(volumeFile)).isEqualTo(current).isNotEqualTo(atSnapshot);
+
+        assertThat(Sha256.of(VolumeFiles.snapshot(basalt.volumesDir(), snapshot)))
+                .as("the snapshot holds the volume as it was when taken").isEqualTo(atSnapshot);
+
+        String fromSnapshot = cinder("create", "--snapshot-id", snapshot, "--name", "restored").get("id");
+        String larger = cinder("create", "--snapshot-id", snapshot, "--name", "restored-2", "2").get("id");
+        String clone = cinder("create", "--source-volid", volume, "--name", "clone").get("id");
+        for (String id : new String[] {fromSnapshot, larger, clone}) {
+            awaitStatus("show", id, "available");
+        }
+        assertThat(Sha256.of(VolumeFiles.of(basalt.volumesDir(), fromSnapshot))).isEqualTo(atSnapshot);
+        assertThat(Sha256.of(VolumeFiles.of(basalt.volumesDir(), larger)))
+                .as("a larger volume holds the snapshot, then zeros").isEqualTo(Sha256.ofImage(2 * GIB, original));
+        assertThat(Sha256.of(VolumeFiles.of(basalt.volumesDir(), clone))).isEqualTo(current);
+
+        write(VolumeFiles.of(basalt.volumesDir(), clone), new TreeMap<>(Map.of(0L, pattern(6, MIB))));
+        assertThat(Sha256.of(volumeFile)).as("writing a clone leaves its source alone").isEqualTo(current);
+        assertThat(Sha256.of(VolumeFiles.snapshot(basalt.volumesDir(), snapshot))).isEqualTo(atSnapshot);
+
+        cli.cinder("extend", volume, "2").ok();
+        await().atMost(PATIENCE).until(() -> "2".equals(cinder("show", volume).get("size")));
+        assertThat(Sha256.of(volumeFile)).as("extend keeps the bytes and adds zeros")
+                .isEqualTo(Sha256.ofImage(2 * GIB, now));
+
+        cli.cinder("delete", "--cascade", volume).ok();
+        cli.cinder("delete", fromSnapshot, larger, clone).ok();
+        await().atMost(PATIENCE).until(() -> VolumeFiles.ids(basalt.volumesDir()).isEmpty());
+        assertThat(VolumeFiles.snapshot(basalt.volumesDir(), snapshot)).doesNotExist();
+    }
+}

@@ -1,0 +1,5 @@
+package dev.basalt.model.messages;
+
+/** Asks the volume service that owns the snapshot's volume to wipe and remove a {@code deleting} snapshot. */
+public record DeleteSnapshot(String snapshotId, String requestId) {
+}

@@ -1,0 +1,54 @@
+package dev.basalt.volume.manager;
+
+import dev.basalt.common.Ids;
+import dev.basalt.model.UserMessage;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The user messages a volume service leaves when snapshot or extend work fails, with Cinder's ids
+ * (cinder/message/message_field.py) and event ids {@code VOLUME_<resource>_<action>_<detail>}:
+ * <ul>
+ *   <li>create snapshot: resource {@code VOLUME_SNAPSHOT}, action {@code 009}, detail {@code 013};</li>
+ *   <li>delete snapshot: resource {@code VOLUME_SNAPSHOT}, action {@code 010}, detail {@code 016};</li>
+ *   <li>extend volume: resource {@code VOLUME}, action {@code 007}, detail {@code 010}.</li>
+ * </ul>
+ */
+final class WorkFailureMessages {
+    static final String RESOURCE_VOLUME = "VOLUME";
+    static final String RESOURCE_SNAPSHOT = "VOLUME_SNAPSHOT";
+    static final String ACTION_EXTEND_VOLUME = "007";
+    static final String ACTION_SNAPSHOT_CREATE = "009";
+    static final String ACTION_SNAPSHOT_DELETE = "010";
+    static final String DETAIL_DRIVER_FAILED_EXTEND = "010";
+    static final String DETAIL_SNAPSHOT_CREATE_ERROR = "013";
+    static final String DETAIL_SNAPSHOT_DELETE_ERROR = "016";
+    static final String LEVEL_ERROR = "ERROR";
+
+    private WorkFailureMessages() {
+    }
+
+    static UserMessage snapshotCreateFailed(String projectId, String requestId, String snapshotId, Instant now,
+                                            Duration ttl) {
+        return message(projectId, requestId, RESOURCE_SNAPSHOT, snapshotId, ACTION_SNAPSHOT_CREATE,
+                DETAIL_SNAPSHOT_CREATE_ERROR, "Snapshot failed to create.", now, ttl);
+    }
+
+    static UserMessage snapshotDeleteFailed(String projectId, String requestId, String snapshotId, Instant now,
+                                            Duration ttl) {
+        return message(projectId, requestId, RESOURCE_SNAPSHOT, snapshotId, ACTION_SNAPSHOT_DELETE,
+                DETAIL_SNAPSHOT_DELETE_ERROR, "Snapshot failed to delete.", now, ttl);
+    }
+
+    static UserMessage extendFailed(String projectId, String requestId, String volumeId, Instant now, Duration ttl) {
+        return message(projectId, requestId, RESOURCE_VOLUME, volumeId, ACTION_EXTEND_VOLUME,
+                DETAIL_DRIVER_FAILED_EXTEND, "Volume Driver failed to extend volume.", now, ttl);
+    }
+
+    private static UserMessage message(String projectId, String requestId, String resource, String resourceId,
+                                       String action, String detailId, String detail, Instant now, Duration ttl) {
+        return new UserMessage(Ids.newId(), projectId, requestId, resource, resourceId,
+                "VOLUME_" + resource + "_" + action + "_" + detailId, LEVEL_ERROR, action, detailId, detail, now,
+                now.plus(ttl));
+    }
+}
