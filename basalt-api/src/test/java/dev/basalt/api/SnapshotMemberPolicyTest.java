@@ -74,4 +74,24 @@ class SnapshotMemberPolicyTest {
         assertThat(api.get(TestApi.p("/snapshots?project_id=x"), "3.30").status()).isEqualTo(200);
         assertThat(api.get(TestApi.p("/snapshots?all_tenants=1&status=available"), "3.31").status()).isEqualTo(200);
     }
+
+    @Test
+    void readersReadSnapshotsButCannotChangeThem() {
+        String volume = api.availableVolume("read-me", 1);
+        String snapshot = api.availableSnapshot(volume, "read-me");
+        String reader = TestApi.USER + ":" + TestApi.PROJECT + ":reader";
+        assertThat(api.call("GET", TestApi.p("/snapshots")).token(reader).send().status()).isEqualTo(200);
+        assertThat(api.call("GET", TestApi.p("/snapshots/" + snapshot)).token(reader).send().status()).isEqualTo(200);
+        assertThat(api.call("GET", TestApi.p("/snapshots/" + snapshot + "/metadata")).token(reader).send().status())
+                .isEqualTo(200);
+        assertThat(api.call("POST", TestApi.p("/snapshots")).token(reader)
+                .body("{\"snapshot\": {\"volume_id\": \"" + volume + "\"}}").send().status()).isEqualTo(403);
+        assertThat(api.call("PUT", TestApi.p("/snapshots/" + snapshot)).token(reader)
+                .body("{\"snapshot\": {\"name\": \"x\"}}").send().status()).isEqualTo(403);
+        assertThat(api.call("POST", TestApi.p("/snapshots/" + snapshot + "/metadata")).token(reader)
+                .body("{\"metadata\": {\"k\": \"v\"}}").send().status()).isEqualTo(403);
+        assertThat(api.call("DELETE", TestApi.p("/snapshots/" + snapshot)).token(reader).send().status())
+                .isEqualTo(403);
+        assertThat(api.snapshots.find(snapshot).orElseThrow().status()).isEqualTo(SnapshotStatus.AVAILABLE);
+    }
 }

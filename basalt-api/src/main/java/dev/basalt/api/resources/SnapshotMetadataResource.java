@@ -39,17 +39,20 @@ public final class SnapshotMetadataResource {
                 .delete("/snapshots/{snapshot_id}/metadata/{key}", this::delete);
     }
 
-    private Snapshot snapshot(ApiRequest request) {
-        return snapshotsResource.visible(request.context(), request.path("snapshot_id"));
+    /** The snapshot the caller may see, once {@code rule} allows the caller to act on it. */
+    private Snapshot snapshot(ApiRequest request, String rule) {
+        Snapshot snapshot = snapshotsResource.visible(request.context(), request.path("snapshot_id"));
+        request.authorize(rule, snapshot.projectId(), snapshot.userId());
+        return snapshot;
     }
 
     ApiResponse index(ApiRequest request) {
-        return ApiResponse.ok(body("metadata", snapshot(request).metadata()));
+        return ApiResponse.ok(body("metadata", snapshot(request, "volume:get_snapshot_metadata").metadata()));
     }
 
     ApiResponse create(ApiRequest request) {
         JsonNode body = request.validBody(schemas.snapshotMetadataCreate());
-        Snapshot snapshot = snapshot(request);
+        Snapshot snapshot = snapshot(request, "volume:update_snapshot_metadata");
         if (!snapshots.mergeMetadata(snapshot.id(), VolumesResource.stringMap(body.get("metadata")))) {
             throw SnapshotsResource.notFound(snapshot.id());
         }
@@ -58,7 +61,7 @@ public final class SnapshotMetadataResource {
 
     ApiResponse updateAll(ApiRequest request) {
         JsonNode body = request.validBody(schemas.snapshotMetadataCreate());
-        Snapshot snapshot = snapshot(request);
+        Snapshot snapshot = snapshot(request, "volume:update_snapshot_metadata");
         if (!snapshots.replaceMetadata(snapshot.id(), VolumesResource.stringMap(body.get("metadata")))) {
             throw SnapshotsResource.notFound(snapshot.id());
         }
@@ -66,7 +69,7 @@ public final class SnapshotMetadataResource {
     }
 
     ApiResponse show(ApiRequest request) {
-        Snapshot snapshot = snapshot(request);
+        Snapshot snapshot = snapshot(request, "volume:get_snapshot_metadata");
         String key = request.path("key");
         String value = snapshot.metadata().get(key);
         if (value == null) {
@@ -77,7 +80,7 @@ public final class SnapshotMetadataResource {
 
     ApiResponse update(ApiRequest request) {
         JsonNode body = request.validBody(schemas.snapshotMetadataUpdate());
-        Snapshot snapshot = snapshot(request);
+        Snapshot snapshot = snapshot(request, "volume:update_snapshot_metadata");
         String key = request.path("key");
         Map<String, String> item = VolumesResource.stringMap(body.get("meta"));
         if (!item.containsKey(key)) {
@@ -90,7 +93,7 @@ public final class SnapshotMetadataResource {
     }
 
     ApiResponse delete(ApiRequest request) {
-        Snapshot snapshot = snapshot(request);
+        Snapshot snapshot = snapshot(request, "volume:delete_snapshot_metadata");
         String key = request.path("key");
         if (!snapshot.metadata().containsKey(key) || !snapshots.deleteMetadataKey(snapshot.id(), key)) {
             throw noKey(snapshot.id(), key);

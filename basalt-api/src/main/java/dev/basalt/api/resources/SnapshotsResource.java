@@ -97,6 +97,7 @@ public final class SnapshotsResource {
     }
 
     ApiResponse list(ApiRequest request, boolean detailed) {
+        request.authorize("volume:get_all_snapshots");
         SnapshotFilters.Result parsed = SnapshotFilters.parse(request.query(), request.version(), request.context(),
                 settings.maxLimit());
         if (parsed.query() == null) {
@@ -108,7 +109,9 @@ public final class SnapshotsResource {
     }
 
     ApiResponse show(ApiRequest request) {
-        return ApiResponse.ok(view.one(request, visible(request.context(), request.path("id")), true));
+        Snapshot snapshot = visible(request.context(), request.path("id"));
+        request.authorize("volume:get_snapshot", snapshot.projectId(), snapshot.userId());
+        return ApiResponse.ok(view.one(request, snapshot, true));
     }
 
     ApiResponse create(ApiRequest request) {
@@ -119,6 +122,7 @@ public final class SnapshotsResource {
             throw BasaltException.notFound("Volume None could not be found.");
         }
         Volume volume = volumesResource.visible(context, volumeId);
+        request.authorize("volume:create_snapshot", volume.projectId(), volume.userId());
         boolean allowInUse = request.atLeast(Microversions.SNAPSHOT_IN_USE);
         JsonNode forceNode = snapshot.get("force");
         if (forceNode != null && !forceNode.isNull()) {
@@ -180,6 +184,7 @@ public final class SnapshotsResource {
     ApiResponse update(ApiRequest request) {
         JsonNode fields = request.validBody(schemas.snapshotUpdate()).get("snapshot");
         Snapshot snapshot = visible(request.context(), request.path("id"));
+        request.authorize("volume:update_snapshot", snapshot.projectId(), snapshot.userId());
         // name wins over display_name, description over display_description (as Cinder maps them).
         boolean setName = fields.has("name") || fields.has("display_name");
         String name = VolumesResource.text(fields, "name", VolumesResource.text(fields, "display_name", null));
@@ -194,6 +199,7 @@ public final class SnapshotsResource {
 
     ApiResponse delete(ApiRequest request) {
         Snapshot snapshot = visible(request.context(), request.path("id"));
+        request.authorize("volume:delete_snapshot", snapshot.projectId(), snapshot.userId());
         beginDelete(request.context(), snapshot, false);
         return ApiResponse.status(202);
     }
