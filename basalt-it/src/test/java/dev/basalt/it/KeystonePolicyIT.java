@@ -61,6 +61,20 @@ class KeystonePolicyIT {
             new Row("POST", "/volumes/{fresh}/action", "{\"os-extend\": {\"new_size\": 2}}", null, "202 404 403 202 401 401"),
             new Row("POST", "/volumes/{vol}/action", "{\"os-reset_status\": {\"status\": \"available\"}}", null,
                     "403 404 403 202 401 401"),
+            new Row("GET", "/snapshots", null, null, "200 200 200 200 401 401"),
+            new Row("GET", "/snapshots/detail", null, null, "200 200 200 200 401 401"),
+            new Row("GET", "/snapshots/{snap}", null, null, "200 404 200 200 401 401"),
+            new Row("POST", "/snapshots", "{\"snapshot\": {\"volume_id\": \"{fresh}\"}}", null,
+                    "202 404 403 202 401 401"),
+            new Row("PUT", "/snapshots/{snap}", "{\"snapshot\": {\"description\": \"d\"}}", null,
+                    "200 404 403 200 401 401"),
+            new Row("DELETE", "/snapshots/{freshSnap}", null, null, "202 404 403 202 401 401"),
+            new Row("GET", "/snapshots/{snap}/metadata", null, null, "200 404 200 200 401 401"),
+            new Row("POST", "/snapshots/{snap}/metadata", "{\"metadata\": {\"k2\": \"v\"}}", null,
+                    "200 404 403 200 401 401"),
+            new Row("DELETE", "/snapshots/{freshSnap}/metadata/k", null, null, "200 404 403 200 401 401"),
+            new Row("POST", "/snapshots/{snap}/action", "{\"os-reset_status\": {\"status\": \"available\"}}",
+                    null, "403 404 403 202 401 401"),
             new Row("GET", "/types", null, null, "200 200 200 200 401 401"),
             new Row("GET", "/types/{type}", null, null, "200 200 200 200 401 401"),
             new Row("GET", "/types/default", null, null, "200 200 200 200 401 401"),
@@ -111,6 +125,7 @@ class KeystonePolicyIT {
     private String volume;
     private String type;
     private String message;
+    private String snapshot;
 
     @BeforeAll
     void start(KeystoneServer keystone) throws Exception {
@@ -128,6 +143,7 @@ class KeystonePolicyIT {
         volume = freshVolume();
         type = freshType();
         message = freshMessage();
+        snapshot = freshSnapshot();
     }
 
     @AfterAll
@@ -234,11 +250,15 @@ class KeystonePolicyIT {
         if (s.contains("{freshType}")) {
             s = s.replace("{freshType}", freshType());
         }
+        if (s.contains("{freshSnap}")) {
+            s = s.replace("{freshSnap}", freshSnapshot());
+        }
         if (s.contains("{freshMsg}")) {
             s = s.replace("{freshMsg}", freshMessage());
         }
         return s.replace("{vol}", volume == null ? "" : volume).replace("{type}", type == null ? "" : type)
-                .replace("{msg}", message == null ? "" : message).replace("{alpha}", keystone.projectId("alpha"))
+                .replace("{msg}", message == null ? "" : message)
+                .replace("{snap}", snapshot == null ? "" : snapshot).replace("{alpha}", keystone.projectId("alpha"))
                 .replace("{rand}", "n-" + UUID.randomUUID().toString().substring(0, 8));
     }
 
@@ -250,6 +270,18 @@ class KeystonePolicyIT {
         String id = r.body().path("volume").path("id").asText();
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(
                 () -> owner.get("/volumes/" + id).body().path("volume").path("status").asText().equals("available"));
+        return id;
+    }
+
+    /** A new available snapshot of a new volume of alpha, with metadata k=v. */
+    private String freshSnapshot() throws Exception {
+        Api owner = api(Persona.OWNER);
+        Api.Response r = owner.post("/snapshots", "{\"snapshot\": {\"volume_id\": \"" + freshVolume()
+                + "\", \"metadata\": {\"k\": \"v\"}}}");
+        assertThat(r.status()).as(r.raw()).isEqualTo(202);
+        String id = r.body().path("snapshot").path("id").asText();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(
+                () -> owner.get("/snapshots/" + id).body().path("snapshot").path("status").asText().equals("available"));
         return id;
     }
 
