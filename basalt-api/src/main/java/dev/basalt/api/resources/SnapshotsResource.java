@@ -16,6 +16,7 @@ import dev.basalt.common.BasaltException;
 import dev.basalt.common.Fault;
 import dev.basalt.common.Ids;
 import dev.basalt.db.Page;
+import dev.basalt.db.QuotaExceededException;
 import dev.basalt.db.SnapshotRepository;
 import dev.basalt.db.VolumeRepository;
 import dev.basalt.model.Snapshot;
@@ -60,9 +61,11 @@ public final class SnapshotsResource {
     private final Schemas schemas;
     private final Bus bus;
     private final Clock clock;
+    private final Quotas quotas;
 
     public SnapshotsResource(ApiSettings settings, SnapshotRepository snapshots, VolumeRepository volumes,
-                             VolumesResource volumesResource, Schemas schemas, Bus bus, Clock clock) {
+                             VolumesResource volumesResource, Schemas schemas, Bus bus, Clock clock, Quotas quotas) {
+        this.quotas = requireNonNull(quotas, "quotas");
         this.settings = requireNonNull(settings, "settings");
         this.snapshots = requireNonNull(snapshots, "snapshots");
         this.volumes = requireNonNull(volumes, "volumes");
@@ -141,7 +144,16 @@ public final class SnapshotsResource {
         Snapshot row = new Snapshot(Ids.newId(), volume.id(), context.projectId(), context.userId(), name, description,
                 SnapshotStatus.CREATING, "0%", volume.size(), volume.volumeTypeId(), null,
                 VolumesResource.stringMap(snapshot.get("metadata")), Timestamps.now(clock), null);
-        switch (snapshots.create(row, allowed)) {
+        SnapshotRepository.CreateOutcome created;
+        try {
+            created = snapshots.create(row, allowed,
+                    quotas.forSnapshot(context.projectId(), volume.size(), volume.volumeTypeId()));
+        } catch (QuotaExceededException e) {
+            LOG.info("{} snapshot of volume {} refused to project {}: {}", context.requestId(), volume.id(),
+                    context.projectId(), e.getMessage());
+            return QuotaFaults.overLimit(e, quotas.nameOf(e.resource()));
+        }
+        switch (created) {
             case CREATED -> { }
             case VOLUME_NOT_FOUND -> throw BasaltException.notFound("Volume %s could not be found.", volume.id());
             case VOLUME_STATUS -> checkSnapshottable(volumesResource.visible(context, volume.id()), allowed);

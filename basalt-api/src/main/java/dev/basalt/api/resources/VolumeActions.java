@@ -12,6 +12,7 @@ import dev.basalt.bus.Address;
 import dev.basalt.bus.Bus;
 import dev.basalt.common.BasaltException;
 import dev.basalt.common.Fault;
+import dev.basalt.db.QuotaExceededException;
 import dev.basalt.db.VolumeRepository;
 import dev.basalt.db.VolumeTransitions;
 import dev.basalt.model.AttachStatus;
@@ -51,9 +52,11 @@ public final class VolumeActions {
     private final VolumeDeletion deletion;
     private final Schemas schemas;
     private final Bus bus;
+    private final Quotas quotas;
 
     public VolumeActions(VolumesResource volumesResource, VolumeRepository volumes, VolumeTransitions transitions,
-                         VolumeDeletion deletion, Schemas schemas, Bus bus) {
+                         VolumeDeletion deletion, Schemas schemas, Bus bus, Quotas quotas) {
+        this.quotas = requireNonNull(quotas, "quotas");
         this.volumesResource = requireNonNull(volumesResource, "volumesResource");
         this.volumes = requireNonNull(volumes, "volumes");
         this.transitions = requireNonNull(transitions, "transitions");
@@ -98,7 +101,15 @@ public final class VolumeActions {
         if (volume.status() == VolumeStatus.IN_USE && request.atLeast(Microversions.VOLUME_EXTEND_INUSE)) {
             throw BasaltException.badRequest("Invalid volume: Extending in-use volumes is not supported by Basalt yet.");
         }
-        VolumeTransitions.SizedResult result = transitions.beginExtend(volume.id(), newSize);
+        VolumeTransitions.SizedResult result;
+        try {
+            result = transitions.beginExtend(volume.id(), newSize,
+                    quotas.forExtend(volume.projectId(), newSize, volume.volumeTypeId()));
+        } catch (QuotaExceededException e) {
+            LOG.info("{} extend of volume {} to {} GiB refused to project {}: {}", context.requestId(), volume.id(),
+                    newSize, volume.projectId(), e.getMessage());
+            return QuotaFaults.overLimit(e, quotas.nameOf(e.resource()));
+        }
         switch (result.outcome()) {
             case DONE -> { }
             case NOT_FOUND -> throw BasaltException.notFound("Volume %s could not be found.", volume.id());
@@ -115,7 +126,7 @@ public final class VolumeActions {
                     new ExtendVolume(volume.id(), newSize, context.requestId()));
         } catch (RuntimeException e) {
             LOG.error("{} could not ask {} to extend volume {}", context.requestId(), volume.backend(), volume.id(), e);
-            volumes.transition(volume.id(), Set.of(VolumeStatus.EXTENDING), VolumeStatus.AVAILABLE);
+            volumes.cancelExtend(volume.id());
             throw new BasaltException(Fault.SERVICE_UNAVAILABLE,
                     "The volume service could not be reached; the volume was not extended. Try again later.");
         }
