@@ -39,8 +39,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Create checks the volume (placed, not in {@code maintenance} or {@code error}, and
  * {@code available}; also {@code in-use} with {@code force} before 3.66 and always from 3.66, where
- * {@code force=false} is a 400), writes the row {@code creating} while holding the volume's row, and
- * asks the volume's service to take it. Delete moves an {@code available} or {@code error} snapshot
+ * {@code force=false} is a 400), writes the row {@code creating} while holding the volume's row,
+ * reserving in the same transaction {@code snapshots}, {@code gigabytes} (the volume's size) and the
+ * volume type's {@code snapshots_<type>} and {@code gigabytes_<type>} (over quota: 413
+ * {@code overLimit} and no row), and asks the volume's service to take it. Delete moves an {@code available} or {@code error} snapshot
  * (any status when forced) that no volume is being made from to {@code deleting} and asks the
  * volume's service to remove it.
  */

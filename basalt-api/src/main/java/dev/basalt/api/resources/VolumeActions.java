@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code os-extend} (202): {@code new_size} must be larger than the volume, which must be
  *       {@code available} (Basalt has no attached volumes yet, so there is no in-use extend at
  *       3.42+) and have no snapshot being taken or volume being made from it; the volume goes to
- *       {@code extending} and its service grows it, then it is {@code available} at the new size
+ *       {@code extending}, reserving the increase of {@code gigabytes} and {@code gigabytes_<type>}
+ *       (over quota, or a new size over {@code per_volume_gigabytes}: 413 and nothing changes), and its
+ *       service grows it, then it is {@code available} at the new size
  *       (or {@code error_extending});</li>
  *   <li>{@code os-set_bootable} (200): any volume not in {@code maintenance};</li>
  *   <li>{@code os-update_readonly_flag} (202): an {@code available} volume; shown as
