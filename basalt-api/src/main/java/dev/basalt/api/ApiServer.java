@@ -133,13 +133,13 @@ public final class ApiServer implements AutoCloseable {
                 schemas, bus, clock, createSettling, quotaRules, access,
                 new VolumeSources(snapshots, volumes, transitions), deletion);
         SnapshotsResource snapshotsResource = new SnapshotsResource(settings, snapshots, volumes, volumesResource,
-                schemas, bus, clock);
+                schemas, bus, clock, quotaRules);
         VolumeTypesResource typesResource = new VolumeTypesResource(settings, types, volumes, defaults, typeCache,
                 schemas, access);
         Router.Builder routes = Router.builder();
         volumesResource.register(routes);
         new VolumeActionsResource(volumesResource, new VolumeActions(volumesResource, volumes, transitions, deletion,
-                schemas, bus)).register(routes);
+                schemas, bus, quotaRules)).register(routes);
         snapshotsResource.register(routes);
         new SnapshotMetadataResource(snapshots, snapshotsResource, schemas).register(routes);
         new SnapshotActionsResource(snapshots, snapshotsResource, schemas).register(routes);

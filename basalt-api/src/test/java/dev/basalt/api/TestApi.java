@@ -79,6 +79,9 @@ final class TestApi implements AutoCloseable {
     volatile boolean failScheduling;
     volatile boolean holdSnapshots;
     volatile boolean holdExtends;
+    /** The stand-in volume service fails snapshots ({@code error}) and extends ({@code error_extending}). */
+    volatile boolean failSnapshots;
+    volatile boolean failExtends;
     private final Subscription scheduler;
     private final Subscription volumeEndpoint;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -154,7 +157,10 @@ final class TestApi implements AutoCloseable {
                     return null;
                 })
                 .on(Topics.CREATE_SNAPSHOT, CreateSnapshot.class, msg -> {
-                    if (!holdSnapshots) {
+                    if (failSnapshots) {
+                        snapshots.markFailed(msg.snapshotId(), Set.of(SnapshotStatus.CREATING), SnapshotStatus.ERROR,
+                                "driver failed");
+                    } else if (!holdSnapshots) {
                         snapshots.markAvailable(msg.snapshotId());
                     }
                     snapshotCreates.add(msg);
@@ -170,7 +176,10 @@ final class TestApi implements AutoCloseable {
                 })
                 .on(Topics.EXTEND_VOLUME, ExtendVolume.class, msg -> {
                     extends_.add(msg);
-                    if (!holdExtends) {
+                    if (failExtends) {
+                        volumes.markFailed(msg.volumeId(), Set.of(VolumeStatus.EXTENDING),
+                                VolumeStatus.ERROR_EXTENDING, "driver failed");
+                    } else if (!holdExtends) {
                         volumes.finishExtend(msg.volumeId(), msg.newSize());
                     }
                     return null;

@@ -15,7 +15,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Update;
 
 /**
- * Quota claims: what one holder (a volume) takes of its project's usage. Each step runs inside
+ * Quota claims: what one holder (a volume or a snapshot) takes of its project's usage. Each step runs inside
  * the caller's transaction, the one that changes the holder itself, so the quota and the holder
  * never disagree, even across a crash:
  *
@@ -71,7 +71,8 @@ final class QuotaClaims {
     }
 
     /**
-     * Reserves every delta for {@code holderId}, a new holder, or throws
+     * Reserves every delta for {@code holderId} (a new holder, or one that grows: an extend adds to
+     * the claims it has), or throws
      * {@link QuotaExceededException} for the first resource (by name) that would pass its limit;
      * the caller's transaction then rolls back whatever this reserved before. The usage rows must
      * exist ({@link #ensureUsageRows}).
@@ -95,10 +96,15 @@ final class QuotaClaims {
                                 + " deleted).", resource));
                 throw new QuotaExceededException(resource, limit, delta, usage.consumed());
             }
-            h.createUpdate("INSERT INTO quota_claims (holder_id, resource, project_id, in_use, reserved, created_at,"
-                            + " updated_at) VALUES (:h, :r, :p, 0, :delta, :now, NULL)")
-                    .bind("h", holderId).bind("r", resource).bind("p", reservation.projectId())
-                    .bind("delta", delta).bind("now", now).execute();
+            int grown = h.createUpdate("UPDATE quota_claims SET reserved = reserved + :delta, updated_at = :now"
+                            + " WHERE holder_id = :h AND resource = :r")
+                    .bind("delta", delta).bind("now", now).bind("h", holderId).bind("r", resource).execute();
+            if (grown == 0) {
+                h.createUpdate("INSERT INTO quota_claims (holder_id, resource, project_id, in_use, reserved,"
+                                + " created_at, updated_at) VALUES (:h, :r, :p, 0, :delta, :now, NULL)")
+                        .bind("h", holderId).bind("r", resource).bind("p", reservation.projectId())
+                        .bind("delta", delta).bind("now", now).execute();
+            }
         }
     }
 

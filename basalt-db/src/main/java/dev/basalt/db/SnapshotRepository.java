@@ -62,6 +62,20 @@ public final class SnapshotRepository {
      * deleted or extended between the check and the insert.
      */
     public CreateOutcome create(Snapshot s, Set<VolumeStatus> volumeStatuses) {
+        return create(s, volumeStatuses, null);
+    }
+
+    /**
+     * As {@link #create(Snapshot, Set)}, also reserving the snapshot's quota ({@code reservation},
+     * none when null) in the same transaction, after the volume's checks: throws
+     * {@link QuotaExceededException} (and inserts nothing) when the reservation does not fit. The
+     * claim settles with the snapshot: {@link #markAvailable} commits it, {@link #markFailed} gives
+     * the reservation back, {@link #delete} gives everything back.
+     */
+    public CreateOutcome create(Snapshot s, Set<VolumeStatus> volumeStatuses, QuotaReservation reservation) {
+        if (reservation != null) {
+            QuotaClaims.ensureUsageRows(jdbi, reservation.projectId(), reservation.deltas().keySet());
+        }
         return jdbi.inTransaction(h -> {
             Optional<String> status = Locks.volumeStatus(h, s.volumeId());
             if (status.isEmpty()) {
@@ -69,6 +83,9 @@ public final class SnapshotRepository {
             }
             if (volumeStatuses.stream().noneMatch(v -> v.apiName().equals(status.get()))) {
                 return CreateOutcome.VOLUME_STATUS;
+            }
+            if (reservation != null) {
+                QuotaClaims.reserve(h, s.id(), reservation);
             }
             h.createUpdate("INSERT INTO snapshots (" + COLUMNS + ") VALUES (:id, :volume_id, :project_id, :user_id,"
                             + " :name, :description, :status, :progress, :volume_size, :type, :error_reason,"
@@ -125,34 +142,57 @@ public final class SnapshotRepository {
         return conditionalUpdate(id, expected, "status = :next", u -> u.bind("next", next.apiName()));
     }
 
-    /** creating → available, progress {@code 100%}. */
+    /** creating → available, progress {@code 100%}, committing the snapshot's quota reservation. */
     public boolean markAvailable(String id) {
-        return conditionalUpdate(id, Set.of(SnapshotStatus.CREATING),
-                "status = :next, progress = :progress, error_reason = NULL",
-                u -> u.bind("next", SnapshotStatus.AVAILABLE.apiName()).bind("progress", "100%"));
+        return jdbi.inTransaction(h -> {
+            boolean moved = conditionalUpdate(h, id, Set.of(SnapshotStatus.CREATING),
+                    "status = :next, progress = :progress, error_reason = NULL",
+                    u -> u.bind("next", SnapshotStatus.AVAILABLE.apiName()).bind("progress", "100%"));
+            if (moved) {
+                QuotaClaims.commit(h, id);
+            }
+            return moved;
+        });
     }
 
     /**
      * Moves the snapshot to the failed status {@code failed} ({@code error}, {@code error_deleting})
-     * if its status is one of {@code expected}, keeping why for the user.
+     * if its status is one of {@code expected}, keeping why for the user and giving back the quota its
+     * failed operation had reserved (what it has in use stays until the row goes).
      */
     public boolean markFailed(String id, Set<SnapshotStatus> expected, SnapshotStatus failed, String reason) {
-        return conditionalUpdate(id, expected, "status = :next, error_reason = :reason",
-                u -> u.bind("next", failed.apiName()).bind("reason", truncate(reason, 1024)));
+        return jdbi.inTransaction(h -> {
+            boolean moved = conditionalUpdate(h, id, expected, "status = :next, error_reason = :reason",
+                    u -> u.bind("next", failed.apiName()).bind("reason", truncate(reason, 1024)));
+            if (moved) {
+                QuotaClaims.rollback(h, id);
+            }
+            return moved;
+        });
     }
 
     /**
      * Sets status (and progress when not null) if the status is one of {@code expected}: Cinder's
-     * {@code os-update_snapshot_status}.
+     * {@code os-update_snapshot_status}. Becoming {@code available} commits the snapshot's quota
+     * reservation, becoming {@code error} gives it back.
      */
     public boolean updateStatus(String id, Set<SnapshotStatus> expected, SnapshotStatus next, String progress) {
-        return conditionalUpdate(id, expected, "status = :next" + (progress == null ? "" : ", progress = :progress"),
-                u -> {
-                    u.bind("next", next.apiName());
-                    if (progress != null) {
-                        u.bind("progress", progress);
-                    }
-                });
+        return jdbi.inTransaction(h -> {
+            boolean moved = conditionalUpdate(h, id, expected,
+                    "status = :next" + (progress == null ? "" : ", progress = :progress"),
+                    u -> {
+                        u.bind("next", next.apiName());
+                        if (progress != null) {
+                            u.bind("progress", progress);
+                        }
+                    });
+            if (moved && next == SnapshotStatus.AVAILABLE) {
+                QuotaClaims.commit(h, id);
+            } else if (moved && next == SnapshotStatus.ERROR) {
+                QuotaClaims.rollback(h, id);
+            }
+            return moved;
+        });
     }
 
     /** An administrator's reset: sets the status whatever it is now; false if the snapshot does not exist. */
@@ -211,11 +251,15 @@ public final class SnapshotRepository {
         });
     }
 
-    /** Removes the row and its metadata; true if it was there. */
+    /** Removes the row and its metadata, giving back all its quota; true if it was there. */
     public boolean delete(String id) {
         return jdbi.inTransaction(h -> {
             h.createUpdate("DELETE FROM snapshot_metadata WHERE snapshot_id = :id").bind("id", id).execute();
-            return h.createUpdate("DELETE FROM snapshots WHERE id = :id").bind("id", id).execute() == 1;
+            boolean deleted = h.createUpdate("DELETE FROM snapshots WHERE id = :id").bind("id", id).execute() == 1;
+            if (deleted) {
+                QuotaClaims.release(h, id);
+            }
+            return deleted;
         });
     }
 
@@ -315,17 +359,20 @@ public final class SnapshotRepository {
     }
 
     private boolean conditionalUpdate(String id, Set<SnapshotStatus> expected, String set, Consumer<Update> binder) {
+        return jdbi.withHandle(h -> conditionalUpdate(h, id, expected, set, binder));
+    }
+
+    private static boolean conditionalUpdate(Handle h, String id, Set<SnapshotStatus> expected, String set,
+                                             Consumer<Update> binder) {
         if (expected.isEmpty()) {
             throw new IllegalArgumentException("a conditional update needs at least one expected status");
         }
-        return jdbi.withHandle(h -> {
-            Update update = h.createUpdate("UPDATE snapshots SET " + set + ", updated_at = :now_"
-                            + " WHERE id = :id_ AND status IN (<expected_>)")
-                    .bind("now_", Rows.timestamp(Rows.now())).bind("id_", id)
-                    .bindList("expected_", expected.stream().map(SnapshotStatus::apiName).toList());
-            binder.accept(update);
-            return update.execute() == 1;
-        });
+        Update update = h.createUpdate("UPDATE snapshots SET " + set + ", updated_at = :now_"
+                        + " WHERE id = :id_ AND status IN (<expected_>)")
+                .bind("now_", Rows.timestamp(Rows.now())).bind("id_", id)
+                .bindList("expected_", expected.stream().map(SnapshotStatus::apiName).toList());
+        binder.accept(update);
+        return update.execute() == 1;
     }
 
     private static boolean touch(Handle h, String id) {

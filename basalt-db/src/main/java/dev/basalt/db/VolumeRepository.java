@@ -179,7 +179,8 @@ public final class VolumeRepository {
     }
 
     /**
-     * extending → available at {@code newSize} GiB, forgetting the pending size; false if the volume
+     * extending → available at {@code newSize} GiB, forgetting the pending size and committing the
+     * quota the extend reserved; false if the volume
      * is no longer extending.
      */
     public boolean finishExtend(String id, int newSize) {
@@ -193,6 +194,24 @@ public final class VolumeRepository {
                 return false;
             }
             AdminMetadata.remove(h, id, Volume.EXTEND_NEW_SIZE);
+            QuotaClaims.commit(h, id);
+            return true;
+        });
+    }
+
+    /**
+     * extending → available at the size it had, forgetting the pending size and giving back the
+     * quota the extend reserved (the extend could not be asked for); false if it is no longer extending.
+     */
+    public boolean cancelExtend(String id) {
+        return jdbi.inTransaction(h -> {
+            boolean moved = conditionalUpdate(h, id, Set.of(VolumeStatus.EXTENDING), "status = :next",
+                    u -> u.bind("next", VolumeStatus.AVAILABLE.apiName()));
+            if (!moved) {
+                return false;
+            }
+            AdminMetadata.remove(h, id, Volume.EXTEND_NEW_SIZE);
+            QuotaClaims.rollback(h, id);
             return true;
         });
     }

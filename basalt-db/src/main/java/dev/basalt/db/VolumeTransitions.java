@@ -11,6 +11,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.IntFunction;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -120,6 +121,22 @@ public final class VolumeTransitions {
      * volume is being made from it.
      */
     public SizedResult beginExtend(String volumeId, int newSize) {
+        return beginExtend(volumeId, newSize, null);
+    }
+
+    /**
+     * As {@link #beginExtend(String, int)}, also reserving, in the same transaction and after the
+     * checks, what {@code reservation} asks for the growth (given the increase in GiB as the volume
+     * has it then; null reserves nothing): throws {@link QuotaExceededException} (and changes
+     * nothing) when it does not fit. {@link VolumeRepository#finishExtend} commits the reservation,
+     * {@link VolumeRepository#markFailed} ({@code error_extending}) gives it back.
+     * {@code reservation} is also asked once beforehand (for 1 GiB) for the resources it names.
+     */
+    public SizedResult beginExtend(String volumeId, int newSize, IntFunction<QuotaReservation> reservation) {
+        if (reservation != null) {
+            QuotaReservation sample = reservation.apply(1);
+            QuotaClaims.ensureUsageRows(jdbi, sample.projectId(), sample.deltas().keySet());
+        }
         return jdbi.inTransaction(h -> {
             Optional<String> status = Locks.volumeStatus(h, volumeId);
             if (status.isEmpty()) {
@@ -140,6 +157,9 @@ public final class VolumeTransitions {
             if (creatingSnapshots > 0 || Locks.volumesCreatingFrom(h, "source_volid", volumeId) > 0) {
                 return new SizedResult(Outcome.BUSY, size);
             }
+            if (reservation != null) {
+                QuotaClaims.reserve(h, volumeId, reservation.apply(newSize - size));
+            }
             h.createUpdate("UPDATE volumes SET status = :extending, updated_at = :now WHERE id = :id")
                     .bind("extending", VolumeStatus.EXTENDING.apiName()).bind("now", Rows.timestamp(Rows.now()))
                     .bind("id", volumeId).execute();
@@ -155,7 +175,20 @@ public final class VolumeTransitions {
      * meanwhile, so it cannot start being deleted or extended in between.
      */
     public SizedResult createFromSource(Volume volume) {
+        return createFromSource(volume, null);
+    }
+
+    /**
+     * As {@link #createFromSource(Volume)}, also reserving the new volume's quota
+     * ({@code reservation}, none when null) in the same transaction, after the source's checks:
+     * throws {@link QuotaExceededException} (and inserts nothing) when it does not fit. The claim
+     * settles as a new volume's does ({@link VolumeRepository}).
+     */
+    public SizedResult createFromSource(Volume volume, QuotaReservation reservation) {
         requireNonNull(volume, "volume");
+        if (reservation != null) {
+            QuotaClaims.ensureUsageRows(jdbi, reservation.projectId(), reservation.deltas().keySet());
+        }
         boolean fromSnapshot = volume.snapshotId() != null;
         if (fromSnapshot == (volume.sourceVolid() != null)) {
             throw new IllegalArgumentException("a volume is made from exactly one snapshot or source volume");
@@ -178,6 +211,9 @@ public final class VolumeTransitions {
             }
             if (volume.size() < size) {
                 return new SizedResult(Outcome.SIZE, size);
+            }
+            if (reservation != null) {
+                QuotaClaims.reserve(h, volume.id(), reservation);
             }
             volumes.insert(h, volume);
             return new SizedResult(Outcome.DONE, size);

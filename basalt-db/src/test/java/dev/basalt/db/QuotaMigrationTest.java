@@ -46,6 +46,55 @@ class QuotaMigrationTest {
         }
     }
 
+    @Test
+    void existingSnapshotsClaimTheirQuotaWhenSnapshotQuotasArrive() {
+        String url = "jdbc:h2:mem:" + Ids.newId() + ";DB_CLOSE_DELAY=-1";
+        Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration").target("5").load()
+                .migrate();
+        Jdbi jdbi = Jdbi.create(url);
+        jdbi.useHandle(h -> {
+            h.execute("INSERT INTO volume_types (id, name, description, is_public, created_at, updated_at)"
+                    + " VALUES ('t1', 'gold', NULL, TRUE, NULL, NULL)");
+            insertVolume(h, "v1", "p1", 2, "available", "t1");
+            for (String[] claim : new String[][] {{"volumes", "1"}, {"gigabytes", "2"}, {"gigabytes:t1", "2"}}) {
+                h.execute("INSERT INTO quota_claims (holder_id, resource, project_id, in_use, reserved, created_at,"
+                        + " updated_at) VALUES ('v1', ?, 'p1', ?, 0, NULL, NULL)", claim[0], Long.parseLong(claim[1]));
+            }
+            h.execute("INSERT INTO quota_usages (project_id, resource, in_use, reserved, created_at, updated_at)"
+                    + " VALUES ('p1', 'volumes', 7, 0, NULL, NULL)");
+            insertSnapshot(h, "s1", "v1", "p1", 2, "available", "t1");
+            insertSnapshot(h, "s2", "v1", "p1", 2, "creating", "t1");
+            insertSnapshot(h, "s3", "v1", "p1", 2, "error", "t1");
+            insertSnapshot(h, "s4", "v1", "p1", 2, "deleting", null);
+        });
+        try (Database db = Database.open(JdbcTarget.parse(url), 2)) {
+            QuotaRepository quotas = new QuotaRepository(db);
+            assertThat(quotas.usages("p1")).as("usage summed again from the claims")
+                    .containsEntry("volumes", new QuotaUsage(1, 0))
+                    .containsEntry("snapshots", new QuotaUsage(2, 1))
+                    .containsEntry("gigabytes", new QuotaUsage(6, 2))
+                    .containsEntry("snapshots:t1", new QuotaUsage(1, 1))
+                    .containsEntry("gigabytes:t1", new QuotaUsage(4, 2));
+
+            SnapshotRepository snapshots = new SnapshotRepository(db);
+            assertThat(snapshots.markAvailable("s2")).isTrue();
+            assertThat(snapshots.delete("s1")).isTrue();
+            assertThat(snapshots.delete("s3")).isTrue();
+            assertThat(snapshots.delete("s4")).isTrue();
+            assertThat(quotas.usages("p1")).containsEntry("snapshots", new QuotaUsage(1, 0))
+                    .containsEntry("gigabytes", new QuotaUsage(4, 0))
+                    .containsEntry("gigabytes:t1", new QuotaUsage(4, 0));
+        }
+    }
+
+    private static void insertSnapshot(org.jdbi.v3.core.Handle h, String id, String volume, String project, int size,
+                                       String status, String type) {
+        h.createUpdate("INSERT INTO snapshots (id, volume_id, project_id, status, volume_size, volume_type_id,"
+                        + " created_at, updated_at) VALUES (:id, :v, :p, :status, :size, :type, NULL, NULL)")
+                .bind("id", id).bind("v", volume).bind("p", project).bind("status", status).bind("size", size)
+                .bind("type", type).execute();
+    }
+
     private static void insertVolume(org.jdbi.v3.core.Handle h, String id, String project, int size, String status,
                                      String type) {
         h.createUpdate("INSERT INTO volumes (id, project_id, size, status, attach_status, volume_type_id, bootable,"

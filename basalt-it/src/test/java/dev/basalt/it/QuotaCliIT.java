@@ -248,4 +248,35 @@ class QuotaCliIT {
                 .containsEntry("volumes", "7");
         assertThat(Tables.properties(cinder.cinder("quota-show", "q7").ok().stdout())).containsEntry("volumes", "7");
     }
+
+    @Test
+    @Order(8)
+    void snapshotsAndExtendsTakeQuota() throws Exception {
+        Cli cinder = cinder("q8");
+        cinder.cinder("quota-update", "--snapshots", "1", "--gigabytes", "6", "q8").ok();
+        cinder.cinder("create", "--name", "s-vol", "2").ok();
+        awaitStatus(cinder, "s-vol", "available");
+        cinder.cinder("snapshot-create", "--name", "one", "s-vol").ok();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> Tables.properties(cinder.cinder("snapshot-show", "one").ok().stdout()),
+                        s -> "available".equals(s.get("status")));
+        Cli.Result second = cinder.cinder("snapshot-create", "--name", "two", "s-vol");
+        assertThat(second.exitCode()).isNotZero();
+        assertThat(second.stderr()).contains("SnapshotLimitExceeded: Maximum number of snapshots allowed (1) exceeded"
+                + " (HTTP 413)");
+        Map<String, Map<String, String>> usage = usage(cinder, "q8");
+        assertThat(usage.get("snapshots")).containsEntry("In_use", "1").containsEntry("Reserved", "0");
+        assertThat(usage.get("gigabytes")).containsEntry("In_use", "4");
+
+        Cli.Result tooFar = cinder.cinder("extend", "s-vol", "5");
+        assertThat(tooFar.exitCode()).isNotZero();
+        assertThat(tooFar.stderr()).contains("VolumeSizeExceedsAvailableQuota: Requested volume or snapshot exceeds"
+                + " allowed gigabytes quota. Requested 3G, quota is 6G and 4G has been consumed. (HTTP 413)");
+        assertThat(Tables.properties(cinder.cinder("show", "s-vol").ok().stdout())).containsEntry("size", "2");
+        cinder.cinder("extend", "s-vol", "4").ok();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> Tables.properties(cinder.cinder("show", "s-vol").ok().stdout()),
+                        v -> "available".equals(v.get("status")) && "4".equals(v.get("size")));
+        assertThat(usage(cinder, "q8").get("gigabytes")).containsEntry("In_use", "6").containsEntry("Reserved", "0");
+    }
 }

@@ -19,8 +19,13 @@ final class QuotaFaults {
 
     /** The answer to a volume of {@code type} over quota (the type names its per-type resources). */
     static ApiResponse overLimit(QuotaExceededException e, VolumeType type) {
+        return overLimit(e, Quotas.nameOf(e.resource(), type));
+    }
+
+    /** The answer to a request over quota on {@code resource} (its API name). */
+    static ApiResponse overLimit(QuotaExceededException e, String resource) {
         Fault fault = Fault.OVER_LIMIT;
-        String message = message(e, Quotas.nameOf(e.resource(), type));
+        String message = message(e, resource);
         return ApiResponse.of(fault.status(), out -> {
             out.writeStartObject();
             out.writeObjectFieldStart(fault.faultName());
@@ -45,6 +50,10 @@ final class QuotaFaults {
         if (isOf(resource, QuotaResources.VOLUMES)) {
             return String.format("VolumeLimitExceeded: Maximum number of volumes allowed (%d) exceeded for quota"
                     + " '%s'.", e.limit(), resource);
+        }
+        if (isOf(resource, QuotaResources.SNAPSHOTS)) {
+            return String.format("SnapshotLimitExceeded: Maximum number of snapshots allowed (%d) exceeded",
+                    e.limit());
         }
         return String.format("UnexpectedOverQuota: Unexpected over quota on %s.", resource);
     }

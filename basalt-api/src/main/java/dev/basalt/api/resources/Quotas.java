@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * Cinder's quota rules: which resources exist (the global ones, and volumes, gigabytes and
@@ -109,6 +110,73 @@ public final class Quotas {
         deltas.put(QuotaResources.GIGABYTES, (long) size);
         deltas.put(QuotaResources.keyOfType(QuotaResources.VOLUMES, type.id()), 1L);
         deltas.put(QuotaResources.keyOfType(QuotaResources.GIGABYTES, type.id()), (long) size);
+        Map<String, Integer> limits = new LinkedHashMap<>();
+        for (String key : deltas.keySet()) {
+            limits.put(key, limit(key, own, classDefaults));
+        }
+        return QuotaReservation.of(projectId, deltas, limits);
+    }
+
+    /**
+     * What a new snapshot of a volume of {@code volumeSize} GiB and type {@code typeId} (none when
+     * null) reserves, with the limits that apply: Cinder's {@code snapshots} and {@code gigabytes},
+     * and the type's {@code snapshots_<type>} and {@code gigabytes_<type>}.
+     */
+    QuotaReservation forSnapshot(String projectId, int volumeSize, String typeId) {
+        Map<String, Long> deltas = new LinkedHashMap<>();
+        deltas.put(QuotaResources.SNAPSHOTS, 1L);
+        if (volumeSize > 0) {
+            deltas.put(QuotaResources.GIGABYTES, (long) volumeSize);
+        }
+        if (typeId != null) {
+            deltas.put(QuotaResources.keyOfType(QuotaResources.SNAPSHOTS, typeId), 1L);
+            if (volumeSize > 0) {
+                deltas.put(QuotaResources.keyOfType(QuotaResources.GIGABYTES, typeId), (long) volumeSize);
+            }
+        }
+        return reservation(projectId, deltas);
+    }
+
+    /**
+     * What growing a volume of type {@code typeId} (none when null) to {@code newSize} GiB reserves,
+     * as a function of the increase: {@code gigabytes} and {@code gigabytes_<type>}. A new size over
+     * {@code per_volume_gigabytes} is refused here with a {@link QuotaExceededException}.
+     */
+    IntFunction<QuotaReservation> forExtend(String projectId, int newSize, String typeId) {
+        Map<String, Integer> own = repository.projectLimits(projectId);
+        Map<String, Integer> classDefaults = classDefaults();
+        int perVolume = limit(QuotaResources.PER_VOLUME_GIGABYTES, own, classDefaults);
+        if (perVolume >= 0 && newSize > perVolume) {
+            throw new QuotaExceededException(QuotaResources.PER_VOLUME_GIGABYTES, perVolume, newSize, 0);
+        }
+        List<String> keys = typeId == null ? List.of(QuotaResources.GIGABYTES)
+                : List.of(QuotaResources.GIGABYTES, QuotaResources.keyOfType(QuotaResources.GIGABYTES, typeId));
+        Map<String, Integer> limits = new LinkedHashMap<>();
+        for (String key : keys) {
+            limits.put(key, limit(key, own, classDefaults));
+        }
+        return increase -> {
+            Map<String, Long> deltas = new LinkedHashMap<>();
+            for (String key : keys) {
+                deltas.put(key, (long) increase);
+            }
+            return QuotaReservation.of(projectId, deltas, limits);
+        };
+    }
+
+    /** The API name of a stored key ({@code gigabytes_gold} for {@code gigabytes:<gold's id>}). */
+    String nameOf(String key) {
+        for (Map.Entry<String, String> e : names().keyByName().entrySet()) {
+            if (e.getValue().equals(key)) {
+                return e.getKey();
+            }
+        }
+        return key;
+    }
+
+    private QuotaReservation reservation(String projectId, Map<String, Long> deltas) {
+        Map<String, Integer> own = repository.projectLimits(projectId);
+        Map<String, Integer> classDefaults = classDefaults();
         Map<String, Integer> limits = new LinkedHashMap<>();
         for (String key : deltas.keySet()) {
             limits.put(key, limit(key, own, classDefaults));

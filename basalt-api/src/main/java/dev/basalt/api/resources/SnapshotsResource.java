@@ -16,6 +16,7 @@ import dev.basalt.common.BasaltException;
 import dev.basalt.common.Fault;
 import dev.basalt.common.Ids;
 import dev.basalt.db.Page;
+import dev.basalt.db.QuotaExceededException;
 import dev.basalt.db.SnapshotRepository;
 import dev.basalt.db.VolumeRepository;
 import dev.basalt.model.Snapshot;
@@ -38,8 +39,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Create checks the volume (placed, not in {@code maintenance} or {@code error}, and
  * {@code available}; also {@code in-use} with {@code force} before 3.66 and always from 3.66, where
- * {@code force=false} is a 400), writes the row {@code creating} while holding the volume's row, and
- * asks the volume's service to take it. Delete moves an {@code available} or {@code error} snapshot
+ * {@code force=false} is a 400), writes the row {@code creating} while holding the volume's row,
+ * reserving in the same transaction {@code snapshots}, {@code gigabytes} (the volume's size) and the
+ * volume type's {@code snapshots_<type>} and {@code gigabytes_<type>} (over quota: 413
+ * {@code overLimit} and no row), and asks the volume's service to take it. Delete moves an {@code available} or {@code error} snapshot
  * (any status when forced) that no volume is being made from to {@code deleting} and asks the
  * volume's service to remove it.
  */
@@ -60,9 +63,11 @@ public final class SnapshotsResource {
     private final Schemas schemas;
     private final Bus bus;
     private final Clock clock;
+    private final Quotas quotas;
 
     public SnapshotsResource(ApiSettings settings, SnapshotRepository snapshots, VolumeRepository volumes,
-                             VolumesResource volumesResource, Schemas schemas, Bus bus, Clock clock) {
+                             VolumesResource volumesResource, Schemas schemas, Bus bus, Clock clock, Quotas quotas) {
+        this.quotas = requireNonNull(quotas, "quotas");
         this.settings = requireNonNull(settings, "settings");
         this.snapshots = requireNonNull(snapshots, "snapshots");
         this.volumes = requireNonNull(volumes, "volumes");
@@ -141,7 +146,16 @@ public final class SnapshotsResource {
         Snapshot row = new Snapshot(Ids.newId(), volume.id(), context.projectId(), context.userId(), name, description,
                 SnapshotStatus.CREATING, "0%", volume.size(), volume.volumeTypeId(), null,
                 VolumesResource.stringMap(snapshot.get("metadata")), Timestamps.now(clock), null);
-        switch (snapshots.create(row, allowed)) {
+        SnapshotRepository.CreateOutcome created;
+        try {
+            created = snapshots.create(row, allowed,
+                    quotas.forSnapshot(context.projectId(), volume.size(), volume.volumeTypeId()));
+        } catch (QuotaExceededException e) {
+            LOG.info("{} snapshot of volume {} refused to project {}: {}", context.requestId(), volume.id(),
+                    context.projectId(), e.getMessage());
+            return QuotaFaults.overLimit(e, quotas.nameOf(e.resource()));
+        }
+        switch (created) {
             case CREATED -> { }
             case VOLUME_NOT_FOUND -> throw BasaltException.notFound("Volume %s could not be found.", volume.id());
             case VOLUME_STATUS -> checkSnapshottable(volumesResource.visible(context, volume.id()), allowed);

@@ -12,6 +12,7 @@ import dev.basalt.bus.Address;
 import dev.basalt.bus.Bus;
 import dev.basalt.common.BasaltException;
 import dev.basalt.common.Fault;
+import dev.basalt.db.QuotaExceededException;
 import dev.basalt.db.VolumeRepository;
 import dev.basalt.db.VolumeTransitions;
 import dev.basalt.model.AttachStatus;
@@ -30,7 +31,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code os-extend} (202): {@code new_size} must be larger than the volume, which must be
  *       {@code available} (Basalt has no attached volumes yet, so there is no in-use extend at
  *       3.42+) and have no snapshot being taken or volume being made from it; the volume goes to
- *       {@code extending} and its service grows it, then it is {@code available} at the new size
+ *       {@code extending}, reserving the increase of {@code gigabytes} and {@code gigabytes_<type>}
+ *       (over quota, or a new size over {@code per_volume_gigabytes}: 413 and nothing changes), and its
+ *       service grows it, then it is {@code available} at the new size
  *       (or {@code error_extending});</li>
  *   <li>{@code os-set_bootable} (200): any volume not in {@code maintenance};</li>
  *   <li>{@code os-update_readonly_flag} (202): an {@code available} volume; shown as
@@ -51,9 +54,11 @@ public final class VolumeActions {
     private final VolumeDeletion deletion;
     private final Schemas schemas;
     private final Bus bus;
+    private final Quotas quotas;
 
     public VolumeActions(VolumesResource volumesResource, VolumeRepository volumes, VolumeTransitions transitions,
-                         VolumeDeletion deletion, Schemas schemas, Bus bus) {
+                         VolumeDeletion deletion, Schemas schemas, Bus bus, Quotas quotas) {
+        this.quotas = requireNonNull(quotas, "quotas");
         this.volumesResource = requireNonNull(volumesResource, "volumesResource");
         this.volumes = requireNonNull(volumes, "volumes");
         this.transitions = requireNonNull(transitions, "transitions");
@@ -98,7 +103,15 @@ public final class VolumeActions {
         if (volume.status() == VolumeStatus.IN_USE && request.atLeast(Microversions.VOLUME_EXTEND_INUSE)) {
             throw BasaltException.badRequest("Invalid volume: Extending in-use volumes is not supported by Basalt yet.");
         }
-        VolumeTransitions.SizedResult result = transitions.beginExtend(volume.id(), newSize);
+        VolumeTransitions.SizedResult result;
+        try {
+            result = transitions.beginExtend(volume.id(), newSize,
+                    quotas.forExtend(volume.projectId(), newSize, volume.volumeTypeId()));
+        } catch (QuotaExceededException e) {
+            LOG.info("{} extend of volume {} to {} GiB refused to project {}: {}", context.requestId(), volume.id(),
+                    newSize, volume.projectId(), e.getMessage());
+            return QuotaFaults.overLimit(e, quotas.nameOf(e.resource()));
+        }
         switch (result.outcome()) {
             case DONE -> { }
             case NOT_FOUND -> throw BasaltException.notFound("Volume %s could not be found.", volume.id());
@@ -115,7 +128,7 @@ public final class VolumeActions {
                     new ExtendVolume(volume.id(), newSize, context.requestId()));
         } catch (RuntimeException e) {
             LOG.error("{} could not ask {} to extend volume {}", context.requestId(), volume.backend(), volume.id(), e);
-            volumes.transition(volume.id(), Set.of(VolumeStatus.EXTENDING), VolumeStatus.AVAILABLE);
+            volumes.cancelExtend(volume.id());
             throw new BasaltException(Fault.SERVICE_UNAVAILABLE,
                     "The volume service could not be reached; the volume was not extended. Try again later.");
         }

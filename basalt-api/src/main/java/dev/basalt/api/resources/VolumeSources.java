@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.basalt.api.RequestContext;
 import dev.basalt.common.BasaltException;
+import dev.basalt.db.QuotaReservation;
 import dev.basalt.db.SnapshotRepository;
 import dev.basalt.db.VolumeRepository;
 import dev.basalt.db.VolumeTransitions;
@@ -113,9 +114,13 @@ public final class VolumeSources {
         return requested != null ? requested : sourceZone;
     }
 
-    /** Writes the row while holding the source; a source that changed meanwhile is refused as above. */
-    void create(Source source, Volume row) {
-        VolumeTransitions.SizedResult result = transitions.createFromSource(row);
+    /**
+     * Writes the row while holding the source, reserving {@code reservation} as a new volume does;
+     * a source that changed meanwhile is refused as above, a reservation that does not fit with a
+     * {@link dev.basalt.db.QuotaExceededException}.
+     */
+    void create(Source source, Volume row, QuotaReservation reservation) {
+        VolumeTransitions.SizedResult result = transitions.createFromSource(row, reservation);
         switch (result.outcome()) {
             case DONE -> { }
             case NOT_FOUND -> throw source.snapshot() != null ? SnapshotsResource.notFound(source.snapshotId())

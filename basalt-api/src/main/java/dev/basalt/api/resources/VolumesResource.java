@@ -193,16 +193,16 @@ public final class VolumesResource {
                 source.map(VolumeSources.Source::snapshotId).orElse(null),
                 source.map(VolumeSources.Source::sourceVolid).orElse(null), null, null, metadata,
                 Timestamps.now(clock), null, null);
-        if (source.isPresent()) {
-            sources.create(source.get(), row);
-        } else {
-            try {
+        try {
+            if (source.isPresent()) {
+                sources.create(source.get(), row, quotas.forNewVolume(context.projectId(), size, type));
+            } else {
                 volumes.create(row, quotas.forNewVolume(context.projectId(), size, type));
-            } catch (QuotaExceededException e) {
-                LOG.info("{} volume of {} GiB refused to project {}: {}", context.requestId(), size,
-                        context.projectId(), e.getMessage());
-                return QuotaFaults.overLimit(e, type);
             }
+        } catch (QuotaExceededException e) {
+            LOG.info("{} volume of {} GiB refused to project {}: {}", context.requestId(), size,
+                    context.projectId(), e.getMessage());
+            return QuotaFaults.overLimit(e, type);
         }
         LOG.info("{} volume {} of {} GiB requested by project {}", context.requestId(), row.id(), size,
                 context.projectId());

@@ -461,6 +461,44 @@ class SnapshotWorkTest {
         assertThat(unknown.errorReason()).isEqualTo(VolumeExtender.SIZE_UNKNOWN);
     }
 
+    @Test
+    void aRestartSettlesTheQuotaOfWorkLeftInFlight() throws Exception {
+        dev.basalt.db.QuotaRepository quotas = new dev.basalt.db.QuotaRepository(db);
+        java.util.function.Function<String, dev.basalt.db.QuotaUsage> usage =
+                r -> quotas.usages("p1").getOrDefault(r, dev.basalt.db.QuotaUsage.NONE);
+        FileVolumeDriver before = fileDriver();
+        before.start();
+        Volume v = row(1, VolumeStatus.AVAILABLE, null, null);
+        before.createVolume(new VolumeSpec(v.id(), 1));
+        dev.basalt.db.QuotaReservation snapshotQuota = dev.basalt.db.QuotaReservation.of("p1",
+                Map.of("snapshots", 1L, "gigabytes", 1L), Map.of("snapshots", -1, "gigabytes", -1));
+        Snapshot creating = new Snapshot(Ids.newId(), v.id(), "p1", "u1", "snap", null, SnapshotStatus.CREATING, "0%",
+                1, null, null, Map.of(), Instant.now(), null);
+        snapshots.create(creating, EnumSet.allOf(VolumeStatus.class), snapshotQuota);
+        before.createSnapshot(new SnapshotSpec(creating.id(), v.id(), 1));
+        Snapshot deleting = new Snapshot(Ids.newId(), v.id(), "p1", "u1", "snap", null, SnapshotStatus.CREATING, "0%",
+                1, null, null, Map.of(), Instant.now(), null);
+        snapshots.create(deleting, EnumSet.allOf(VolumeStatus.class), snapshotQuota);
+        before.createSnapshot(new SnapshotSpec(deleting.id(), v.id(), 1));
+        snapshots.markAvailable(deleting.id());
+        snapshots.beginDelete(deleting.id(), EnumSet.of(SnapshotStatus.AVAILABLE));
+        Volume extending = row(1, VolumeStatus.AVAILABLE, null, null);
+        before.createVolume(new VolumeSpec(extending.id(), 1));
+        transitions.beginExtend(extending.id(), 3, increase -> dev.basalt.db.QuotaReservation.of("p1",
+                Map.of("gigabytes", (long) increase), Map.of("gigabytes", -1)));
+        assertThat(usage.apply("snapshots")).isEqualTo(new dev.basalt.db.QuotaUsage(1, 1));
+        assertThat(usage.apply("gigabytes")).isEqualTo(new dev.basalt.db.QuotaUsage(1, 3));
+
+        start(fileDriver());
+
+        assertThat(snapshotStatus(creating)).isEqualTo(SnapshotStatus.ERROR);
+        assertThat(snapshots.find(deleting.id())).isEmpty();
+        assertThat(volumes.find(extending.id()).orElseThrow().size()).isEqualTo(3);
+        assertThat(usage.apply("snapshots")).isEqualTo(dev.basalt.db.QuotaUsage.NONE);
+        assertThat(usage.apply("gigabytes")).as("only the finished extend's growth is in use")
+                .isEqualTo(new dev.basalt.db.QuotaUsage(2, 0));
+    }
+
     /** A driver with only the required abilities: no snapshots, clones or extend. */
     private static final class PlainDriver implements VolumeDriver {
         private final FileVolumeDriver files;
