@@ -132,7 +132,7 @@ class KeystonePolicyIT {
         this.keystone = keystone;
         // Unlimited quotas: the matrix makes many volumes, and one no backend can hold (a scheduling failure).
         basalt = new BasaltProcess(temp.resolve("state"), "keystone",
-                "quota_gigabytes = -1\nquota_volumes = -1\n" + keystone.authtokenSection()).start();
+                "quota_gigabytes = -1\nquota_volumes = -1\nquota_snapshots = -1\n" + keystone.authtokenSection()).start();
         String alpha = keystone.projectId("alpha");
         callers.put(Persona.OWNER, new Caller(alpha, keystone.token(KeystoneServer.ALICE)));
         callers.put(Persona.OTHER, new Caller(keystone.projectId("beta"), keystone.token(KeystoneServer.BOB)));
