@@ -9,8 +9,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -254,7 +252,7 @@ public final class SnapshotRepository {
     /** Removes the row and its metadata, giving back all its quota; true if it was there. */
     public boolean delete(String id) {
         return jdbi.inTransaction(h -> {
-            h.createUpdate("DELETE FROM snapshot_metadata WHERE snapshot_id = :id").bind("id", id).execute();
+            MetadataTable.SNAPSHOTS.deleteAll(h, id);
             boolean deleted = h.createUpdate("DELETE FROM snapshots WHERE id = :id").bind("id", id).execute() == 1;
             if (deleted) {
                 QuotaClaims.release(h, id);
@@ -273,7 +271,7 @@ public final class SnapshotRepository {
             if (!touch(h, id)) {
                 return false;
             }
-            h.createUpdate("DELETE FROM snapshot_metadata WHERE snapshot_id = :id").bind("id", id).execute();
+            MetadataTable.SNAPSHOTS.deleteAll(h, id);
             insertMetadata(h, id, metadata);
             return true;
         });
@@ -285,11 +283,7 @@ public final class SnapshotRepository {
             if (!touch(h, id)) {
                 return false;
             }
-            if (!metadata.isEmpty()) {
-                h.createUpdate("DELETE FROM snapshot_metadata WHERE snapshot_id = :id AND meta_key IN (<keys>)")
-                        .bind("id", id).bindList("keys", List.copyOf(metadata.keySet())).execute();
-                insertMetadata(h, id, metadata);
-            }
+            MetadataTable.SNAPSHOTS.merge(h, id, metadata);
             return true;
         });
     }
@@ -297,8 +291,7 @@ public final class SnapshotRepository {
     /** Removes one key; false if the snapshot or the key did not exist. */
     public boolean deleteMetadataKey(String id, String key) {
         return jdbi.inTransaction(h -> {
-            boolean removed = h.createUpdate("DELETE FROM snapshot_metadata WHERE snapshot_id = :id AND meta_key = :k")
-                    .bind("id", id).bind("k", key).execute() == 1;
+            boolean removed = MetadataTable.SNAPSHOTS.deleteKey(h, id, key);
             if (removed) {
                 touch(h, id);
             }
@@ -345,17 +338,7 @@ public final class SnapshotRepository {
     }
 
     private static Map<String, Map<String, String>> metadata(Handle h, Collection<String> ids) {
-        Map<String, Map<String, String>> bySnapshot = new HashMap<>();
-        if (ids.isEmpty()) {
-            return bySnapshot;
-        }
-        h.createQuery("SELECT snapshot_id, meta_key, meta_value FROM snapshot_metadata WHERE snapshot_id IN (<ids>)"
-                        + " ORDER BY meta_key")
-                .bindList("ids", List.copyOf(ids))
-                .map((rs, ctx) -> bySnapshot.computeIfAbsent(rs.getString(1), k -> new LinkedHashMap<>())
-                        .put(rs.getString(2), rs.getString(3)))
-                .list();
-        return bySnapshot;
+        return MetadataTable.SNAPSHOTS.read(h, ids);
     }
 
     private boolean conditionalUpdate(String id, Set<SnapshotStatus> expected, String set, Consumer<Update> binder) {
@@ -381,13 +364,7 @@ public final class SnapshotRepository {
     }
 
     private static void insertMetadata(Handle h, String id, Map<String, String> metadata) {
-        if (metadata.isEmpty()) {
-            return;
-        }
-        var batch = h.prepareBatch("INSERT INTO snapshot_metadata (snapshot_id, meta_key, meta_value)"
-                + " VALUES (:id, :k, :v)");
-        metadata.forEach((k, v) -> batch.bind("id", id).bind("k", k).bind("v", v).add());
-        batch.execute();
+        MetadataTable.SNAPSHOTS.insert(h, id, metadata);
     }
 
     private static String truncate(String text, int max) {

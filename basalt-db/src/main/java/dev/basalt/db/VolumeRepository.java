@@ -10,7 +10,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -265,7 +264,7 @@ public final class VolumeRepository {
     /** Removes the row and its metadata, giving back all its quota; true if it was there. */
     public boolean delete(String id) {
         return jdbi.inTransaction(h -> {
-            h.createUpdate("DELETE FROM volume_metadata WHERE volume_id = :id").bind("id", id).execute();
+            MetadataTable.VOLUMES.deleteAll(h, id);
             boolean deleted = h.createUpdate("DELETE FROM volumes WHERE id = :id").bind("id", id).execute() == 1;
             if (deleted) {
                 QuotaClaims.release(h, id);
@@ -285,7 +284,7 @@ public final class VolumeRepository {
             if (locked == 0) {
                 return false;
             }
-            h.createUpdate("DELETE FROM volume_metadata WHERE volume_id = :id").bind("id", id).execute();
+            MetadataTable.VOLUMES.deleteAll(h, id);
             boolean deleted = h.createUpdate("DELETE FROM volumes WHERE id = :id AND host IS NULL").bind("id", id)
                     .execute() == 1;
             if (deleted) {
@@ -325,7 +324,7 @@ public final class VolumeRepository {
             if (!lockVolume(h, id)) {
                 return false;
             }
-            h.createUpdate("DELETE FROM volume_metadata WHERE volume_id = :id").bind("id", id).execute();
+            MetadataTable.VOLUMES.deleteAll(h, id);
             insertMetadata(h, id, metadata);
             return true;
         });
@@ -337,11 +336,7 @@ public final class VolumeRepository {
             if (!lockVolume(h, id)) {
                 return false;
             }
-            h.createUpdate("DELETE FROM volume_metadata WHERE volume_id = :id AND meta_key IN (<keys>)")
-                    .bind("id", id).bindList("keys", List.copyOf(metadata.keySet().isEmpty()
-                            ? Set.of("") : metadata.keySet()))
-                    .execute();
-            insertMetadata(h, id, metadata);
+            MetadataTable.VOLUMES.merge(h, id, metadata);
             return true;
         });
     }
@@ -349,8 +344,7 @@ public final class VolumeRepository {
     /** Removes one key; false if the volume or the key did not exist. */
     public boolean deleteMetadataKey(String id, String key) {
         return jdbi.inTransaction(h -> {
-            boolean removed = h.createUpdate("DELETE FROM volume_metadata WHERE volume_id = :id AND meta_key = :k")
-                    .bind("id", id).bind("k", key).execute() == 1;
+            boolean removed = MetadataTable.VOLUMES.deleteKey(h, id, key);
             if (removed) {
                 touch(h, id);
             }
@@ -378,20 +372,7 @@ public final class VolumeRepository {
     }
 
     Map<String, Map<String, String>> metadata(Handle h, Collection<String> ids) {
-        Map<String, Map<String, String>> byVolume = new HashMap<>();
-        if (ids.isEmpty()) {
-            return byVolume;
-        }
-        h.createQuery("SELECT volume_id, meta_key, meta_value FROM volume_metadata WHERE volume_id IN (<ids>)"
-                        + " ORDER BY meta_key")
-                .bindList("ids", List.copyOf(ids))
-                .map((rs, ctx) -> {
-                    byVolume.computeIfAbsent(rs.getString(1), k -> new LinkedHashMap<>())
-                            .put(rs.getString(2), rs.getString(3));
-                    return null;
-                })
-                .list();
-        return byVolume;
+        return MetadataTable.VOLUMES.read(h, ids);
     }
 
     List<Volume> withMetadata(Handle h, List<Volume> volumes) {
@@ -434,12 +415,7 @@ public final class VolumeRepository {
     }
 
     private static void insertMetadata(Handle h, String id, Map<String, String> metadata) {
-        if (metadata.isEmpty()) {
-            return;
-        }
-        var batch = h.prepareBatch("INSERT INTO volume_metadata (volume_id, meta_key, meta_value) VALUES (:id, :k, :v)");
-        metadata.forEach((k, v) -> batch.bind("id", id).bind("k", k).bind("v", v).add());
-        batch.execute();
+        MetadataTable.VOLUMES.insert(h, id, metadata);
     }
 
     static String escapeLike(String text) {
