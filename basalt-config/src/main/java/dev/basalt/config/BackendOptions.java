@@ -10,6 +10,7 @@ import java.nio.file.Path;
  *
  * @param name the backend's name as in enabled_backends, which is also its section
  * @param volumeClearSizeMib MiB to wipe at the start of a deleted volume; 0 wipes all of it
+ * @param target how the backend's volumes are exported
  */
 public record BackendOptions(
         String name,
@@ -20,7 +21,8 @@ public record BackendOptions(
         int reservedPercentage,
         VolumeClear volumeClear,
         int volumeClearSizeMib,
-        boolean fileSparseVolumes) {
+        boolean fileSparseVolumes,
+        TargetOptions target) {
 
     /** The options of [backend_defaults], which are also the options of every backend section. */
     public static final OptionGroup GROUP = new OptionGroup(ConfigSource.BACKEND_DEFAULTS, "Defaults of every backend section; a backend section sets the same options for itself.");
@@ -34,6 +36,10 @@ public record BackendOptions(
     public static final Option<Integer> VOLUME_CLEAR_SIZE = GROUP.add(Option.of("volume_clear_size", OptionType.atLeast(0), "0", "MiB to wipe at the start of a deleted volume; 0 wipes all of it."));
     public static final Option<Boolean> FILE_SPARSE_VOLUMES = GROUP.add(Option.of("file_sparse_volumes", OptionType.bool(), "true", "Whether the file driver creates sparse files rather than allocating every byte."));
 
+    static {
+        TargetOptions.ALL.forEach(GROUP::add);
+    }
+
     public BackendOptions {
         requireNonNull(name, "name");
         requireNonNull(volumeDriver, "volumeDriver");
@@ -41,6 +47,7 @@ public record BackendOptions(
         requireNonNull(fileVolumesDir, "fileVolumesDir");
         requireNonNull(maxOverSubscriptionRatio, "maxOverSubscriptionRatio");
         requireNonNull(volumeClear, "volumeClear");
+        requireNonNull(target, "target");
     }
 
     /** Reads a backend's section (with its fallback to [backend_defaults]). */
@@ -54,6 +61,7 @@ public record BackendOptions(
                 section.get(RESERVED_PERCENTAGE),
                 section.get(VOLUME_CLEAR),
                 section.get(VOLUME_CLEAR_SIZE),
-                section.get(FILE_SPARSE_VOLUMES));
+                section.get(FILE_SPARSE_VOLUMES),
+                TargetOptions.from(section));
     }
 }

@@ -41,7 +41,8 @@ class ConfigLoaderTest {
         assertThat(d.allocatedCapacityWeightMultiplier()).isEqualTo(-1.0);
 
         assertThat(config.backends()).containsExactly(new BackendOptions("file", "file", "file",
-                statePath.resolve("volumes/file"), new OverSubscriptionRatio.Fixed(20.0), 0, VolumeClear.ZERO, 0, true));
+                statePath.resolve("volumes/file"), new OverSubscriptionRatio.Fixed(20.0), 0, VolumeClear.ZERO, 0, true,
+                TargetOptions.defaults()));
         assertThat(config.database().connection()).isEqualTo("jdbc:h2:file:" + statePath + "/basalt");
         assertThat(config.warnings()).isEmpty();
     }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.basalt.volume.driver.Capabilities;
 import dev.basalt.volume.driver.CloneCapable;
+import dev.basalt.volume.driver.ExportCapable;
 import dev.basalt.volume.driver.ExtendCapable;
 import dev.basalt.volume.driver.PoolReport;
 import dev.basalt.volume.driver.SnapshotCapable;
@@ -59,7 +60,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thick (non-sparse) copies get their holes allocated after the copy; extents they share with
  * their source stay shared until written.
  */
-public final class FileVolumeDriver implements SnapshotCapable, CloneCapable, ExtendCapable {
+public final class FileVolumeDriver implements SnapshotCapable, CloneCapable, ExtendCapable, ExportCapable {
     public static final String NAME = "file";
     public static final String VENDOR_NAME = "Basalt";
     public static final String DRIVER_VERSION = "1.1.0";
@@ -168,6 +169,16 @@ public final class FileVolumeDriver implements SnapshotCapable, CloneCapable, Ex
         Path path = files.volume(volumeId);
         requireStarted();
         return Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    @Override
+    public Path exportPath(String volumeId) {
+        Path path = files.volume(volumeId);
+        requireStarted();
+        if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+            throw new VolumeDriverException("volume " + volumeId + " has no file at " + path);
+        }
+        return path;
     }
 
     @Override
