@@ -8,6 +8,9 @@ import dev.basalt.api.http.ApiDispatcher;
 import dev.basalt.api.http.Router;
 import dev.basalt.api.http.TransportFaults;
 import dev.basalt.api.policy.Policy;
+import dev.basalt.api.resources.AttachActions;
+import dev.basalt.api.resources.AttachmentsResource;
+import dev.basalt.api.resources.Connections;
 import dev.basalt.api.resources.AvailabilityZones;
 import dev.basalt.api.resources.AvailabilityZonesResource;
 import dev.basalt.api.resources.ClustersResource;
@@ -41,6 +44,9 @@ import dev.basalt.api.resources.CreateSettling;
 import dev.basalt.api.resources.VolumesResource;
 import dev.basalt.api.validation.Schemas;
 import dev.basalt.bus.Bus;
+import dev.basalt.db.AttachmentRepository;
+import dev.basalt.db.AttachmentTransitions;
+import dev.basalt.db.Database;
 import dev.basalt.db.DefaultTypeRepository;
 import dev.basalt.db.MessageRepository;
 import dev.basalt.db.QuotaRepository;
@@ -61,14 +67,15 @@ import org.slf4j.LoggerFactory;
  * {@link Microversions#MAX}) on a Helidon web server. Holds no state of its own beyond a short
  * cache of volume type names, so any number of API processes can serve the same database.
  *
- * <p>Wiring: build the repositories (and the {@link VolumeTransitions} that change a volume
- * together with its snapshots) on the one {@link dev.basalt.db.Database}, pass the bus the
- * scheduler and volume services listen on, then {@link #start()}; the configured
- * {@code default_volume_type} must exist before volumes are created without a type.
+ * <p>Wiring: pass the one {@link Database} and the bus the scheduler and volume services listen
+ * on, then {@link #start()}; the configured {@code default_volume_type} must exist before volumes
+ * are created without a type.
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     private static final Duration TYPE_CACHE_MAX_AGE = Duration.ofSeconds(5);
+    /** How long a request waits for a volume service's answer (Cinder's rpc_response_timeout). */
+    private static final Duration VOLUME_CALL_TIMEOUT = Duration.ofSeconds(60);
 
     private final ApiSettings settings;
     private final ApiDispatcher dispatcher;
@@ -76,54 +83,44 @@ public final class ApiServer implements AutoCloseable {
     private WebServer server;
 
     /** An API authenticating as {@link ApiSettings#authStrategy()} says ({@code noauth}; Keystone needs its authenticator). */
-    public ApiServer(ApiSettings settings, VolumeRepository volumes, VolumeTypeRepository types,
-                     DefaultTypeRepository defaultTypes, ServiceRepository services, MessageRepository messages,
-                     SnapshotRepository snapshots, VolumeTransitions transitions, Bus bus, Clock clock,
-                     QuotaSettings quotaSettings, QuotaRepository quotas, VolumeTypeAccessRepository typeAccess) {
-        this(settings, volumes, types, defaultTypes, services, messages, snapshots, transitions, bus, clock,
-                quotaSettings, quotas, typeAccess, authenticator(settings));
+    public ApiServer(ApiSettings settings, Database database, Bus bus, Clock clock, QuotaSettings quotaSettings) {
+        this(settings, database, bus, clock, quotaSettings, authenticator(settings));
     }
 
     /** An API with its own {@link Authenticator} and Cinder's default policy. */
-    public ApiServer(ApiSettings settings, VolumeRepository volumes, VolumeTypeRepository types,
-                     DefaultTypeRepository defaultTypes, ServiceRepository services, MessageRepository messages,
-                     SnapshotRepository snapshots, VolumeTransitions transitions, Bus bus, Clock clock,
-                     QuotaSettings quotaSettings, QuotaRepository quotas, VolumeTypeAccessRepository typeAccess,
+    public ApiServer(ApiSettings settings, Database database, Bus bus, Clock clock, QuotaSettings quotaSettings,
                      Authenticator authenticator) {
-        this(settings, volumes, types, defaultTypes, services, messages, snapshots, transitions, bus, clock,
-                quotaSettings, quotas, typeAccess, authenticator, Policy.cinderDefaults());
+        this(settings, database, bus, clock, quotaSettings, authenticator, Policy.cinderDefaults());
     }
 
     /**
-     * An API with its own {@link Authenticator} (noauth, or Keystone token validation) and
-     * {@link Policy} (Cinder's defaults with the operator's overrides).
+     * An API on {@code database} with its own {@link Authenticator} (noauth, or Keystone token
+     * validation) and {@link Policy} (Cinder's defaults with the operator's overrides).
      */
-    public ApiServer(ApiSettings settings, VolumeRepository volumes, VolumeTypeRepository types,
-                     DefaultTypeRepository defaultTypes, ServiceRepository services, MessageRepository messages,
-                     SnapshotRepository snapshots, VolumeTransitions transitions, Bus bus, Clock clock,
-                     QuotaSettings quotaSettings, QuotaRepository quotas, VolumeTypeAccessRepository typeAccess,
+    public ApiServer(ApiSettings settings, Database database, Bus bus, Clock clock, QuotaSettings quotaSettings,
                      Authenticator authenticator, Policy policy) {
         this.settings = requireNonNull(settings, "settings");
+        requireNonNull(database, "database");
         requireNonNull(authenticator, "authenticator");
         requireNonNull(policy, "policy");
-        requireNonNull(volumes, "volumes");
-        requireNonNull(types, "types");
-        requireNonNull(defaultTypes, "defaultTypes");
-        requireNonNull(services, "services");
-        requireNonNull(messages, "messages");
-        requireNonNull(snapshots, "snapshots");
-        requireNonNull(transitions, "transitions");
         requireNonNull(bus, "bus");
         requireNonNull(clock, "clock");
         requireNonNull(quotaSettings, "quotaSettings");
-        requireNonNull(quotas, "quotas");
-        requireNonNull(typeAccess, "typeAccess");
+        VolumeRepository volumes = new VolumeRepository(database);
+        VolumeTypeRepository types = new VolumeTypeRepository(database);
+        DefaultTypeRepository defaultTypes = new DefaultTypeRepository(database);
+        ServiceRepository services = new ServiceRepository(database);
+        MessageRepository messages = new MessageRepository(database);
+        SnapshotRepository snapshots = new SnapshotRepository(database);
+        VolumeTransitions transitions = new VolumeTransitions(database, volumes);
+        QuotaRepository quotas = new QuotaRepository(database);
+        VolumeTypeAccessRepository typeAccess = new VolumeTypeAccessRepository(database);
 
         Schemas schemas = new Schemas();
         VolumeTypeCache typeCache = new VolumeTypeCache(types, clock, TYPE_CACHE_MAX_AGE);
         DefaultTypes defaults = new DefaultTypes(defaultTypes, types, settings);
         AvailabilityZones zones = new AvailabilityZones(services, settings);
-        VolumeView volumeView = new VolumeView(typeCache);
+        VolumeView volumeView = new VolumeView(typeCache, new AttachmentRepository(database));
         Quotas quotaRules = new Quotas(quotas, types, quotaSettings);
         TypeAccess access = new TypeAccess(typeAccess);
 
@@ -138,8 +135,14 @@ public final class ApiServer implements AutoCloseable {
                 schemas, access);
         Router.Builder routes = Router.builder();
         volumesResource.register(routes);
+        AttachmentRepository attachments = new AttachmentRepository(database);
+        AttachmentTransitions attachmentTransitions = new AttachmentTransitions(database);
+        Connections connections = new Connections(bus, VOLUME_CALL_TIMEOUT);
         new VolumeActionsResource(volumesResource, new VolumeActions(volumesResource, volumes, transitions, deletion,
-                schemas, bus, quotaRules)).register(routes);
+                schemas, bus, quotaRules), new AttachActions(volumesResource, attachments, attachmentTransitions,
+                connections, schemas, clock)).register(routes);
+        new AttachmentsResource(volumesResource, attachments, attachmentTransitions, connections, schemas, clock,
+                settings.maxLimit()).register(routes);
         snapshotsResource.register(routes);
         new SnapshotMetadataResource(snapshots, snapshotsResource, schemas).register(routes);
         new SnapshotActionsResource(snapshots, snapshotsResource, schemas).register(routes);

@@ -69,6 +69,12 @@ public final class Microversions {
     public static final ApiVersion SNAPSHOT_LIST_USER_ID = ApiVersion.of(3, 41);
     /** {@code os-extend} of {@code in-use} volumes (Basalt has no attached volumes yet: still available only). */
     public static final ApiVersion VOLUME_EXTEND_INUSE = ApiVersion.of(3, 42);
+    /** The attachments API: create, show, list, update, delete. */
+    public static final ApiVersion NEW_ATTACH = ApiVersion.of(3, 27);
+    /** {@code os-complete} on an attachment. */
+    public static final ApiVersion NEW_ATTACH_COMPLETION = ApiVersion.of(3, 44);
+    /** {@code mode} ({@code rw}/{@code ro}) when creating an attachment. */
+    public static final ApiVersion ATTACHMENT_CREATE_MODE_ARG = ApiVersion.of(3, 54);
     /** {@code with_count} and {@code count} on lists. */
     public static final ApiVersion SUPPORT_COUNT_INFO = ApiVersion.of(3, 45);
     /** {@code backup_id} in volume create. */

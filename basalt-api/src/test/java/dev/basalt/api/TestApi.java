@@ -26,6 +26,9 @@ import dev.basalt.model.messages.CreateSnapshot;
 import dev.basalt.model.messages.DeleteSnapshot;
 import dev.basalt.model.messages.DeleteVolume;
 import dev.basalt.model.messages.ExtendVolume;
+import dev.basalt.model.messages.InitializeConnection;
+import dev.basalt.model.messages.IscsiConnection;
+import dev.basalt.model.messages.TerminateConnection;
 import dev.basalt.model.messages.ScheduleVolume;
 import dev.basalt.model.messages.Topics;
 import dev.basalt.model.messages.VolumeSettled;
@@ -74,6 +77,8 @@ final class TestApi implements AutoCloseable {
     final List<CreateSnapshot> snapshotCreates = new CopyOnWriteArrayList<>();
     final List<DeleteSnapshot> snapshotDeletes = new CopyOnWriteArrayList<>();
     final List<ExtendVolume> extends_ = new CopyOnWriteArrayList<>();
+    final List<InitializeConnection> connects = new CopyOnWriteArrayList<>();
+    final List<TerminateConnection> disconnects = new CopyOnWriteArrayList<>();
     volatile boolean holdDeletes;
     volatile boolean holdScheduling;
     volatile boolean failScheduling;
@@ -174,6 +179,19 @@ final class TestApi implements AutoCloseable {
                     }
                     return null;
                 })
+                .on(Topics.INITIALIZE_CONNECTION, InitializeConnection.class, msg -> {
+                    if (!(msg.connector().get("initiator") instanceof String)) {
+                        throw dev.basalt.common.BasaltException.badRequest("Invalid input received: Connector doesn't"
+                                + " have required information: initiator.");
+                    }
+                    connects.add(msg);
+                    return new IscsiConnection("127.0.0.1:3260", "iqn.2010-10.org.openstack:volume-" + msg.volumeId(),
+                            0, "CHAP", "user-" + msg.volumeId().substring(0, 8), "secret-of-the-test", false);
+                })
+                .on(Topics.TERMINATE_CONNECTION, TerminateConnection.class, msg -> {
+                    disconnects.add(msg);
+                    return null;
+                })
                 .on(Topics.EXTEND_VOLUME, ExtendVolume.class, msg -> {
                     extends_.add(msg);
                     if (failExtends) {
@@ -185,10 +203,8 @@ final class TestApi implements AutoCloseable {
                     return null;
                 }).build());
         server = authenticator == null
-                ? new ApiServer(settings, volumes, types, defaultTypes, services, messages, snapshots, transitions, bus,
-                        clock, quotaSettings, quotas, typeAccess)
-                : new ApiServer(settings, volumes, types, defaultTypes, services, messages, snapshots, transitions, bus,
-                        clock, quotaSettings, quotas, typeAccess, authenticator);
+                ? new ApiServer(settings, db, bus, clock, quotaSettings)
+                : new ApiServer(settings, db, bus, clock, quotaSettings, authenticator);
         int port = server.start();
         base = "http://127.0.0.1:" + port;
     }
@@ -316,6 +332,11 @@ final class TestApi implements AutoCloseable {
         String id = createVolume(name, size);
         awaitStatus(id, VolumeStatus.AVAILABLE);
         return id;
+    }
+
+    /** The volume's attachments as the database has them. */
+    List<dev.basalt.model.VolumeAttachment> attachments(String volumeId) {
+        return new dev.basalt.db.AttachmentRepository(db).ofVolume(volumeId);
     }
 
     /** Creates a snapshot through the API and returns its id. */

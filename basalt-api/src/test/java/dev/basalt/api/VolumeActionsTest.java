@@ -212,6 +212,6 @@ class VolumeActionsTest {
         String id = api.availableVolume("later", 1);
         TestApi.Reply revert = act(id, "{\"revert\": {\"snapshot_id\": \"6c1e2a37-0fd0-4f4c-8fe6-5ef1f3a4a0a1\"}}");
         assertThat(revert.status()).isEqualTo(501);
-        assertThat(act(id, "{\"os-attach\": {\"mountpoint\": \"/dev/vdb\"}}").status()).isEqualTo(501);
+        assertThat(act(id, "{\"os-retype\": {\"new_type\": \"other\"}}").status()).isEqualTo(501);
     }
 }

@@ -73,13 +73,8 @@ final class ApiRole {
         Authenticator authenticator = authenticator(infra.config(), policy, infra.clock());
         ApiServer server;
         try {
-            VolumeRepository volumes = new VolumeRepository(infra.database());
-            server = new ApiServer(settings, volumes, types,
-                    new DefaultTypeRepository(infra.database()), new ServiceRepository(infra.database()),
-                    new MessageRepository(infra.database()), new SnapshotRepository(infra.database()),
-                    new VolumeTransitions(infra.database(), volumes), infra.bus(), infra.clock(),
-                    quotaSettings(infra.config().source().defaults()), new QuotaRepository(infra.database()),
-                    new VolumeTypeAccessRepository(infra.database()), authenticator, policy);
+            server = new ApiServer(settings, infra.database(), infra.bus(), infra.clock(),
+                    quotaSettings(infra.config().source().defaults()), authenticator, policy);
         } catch (IllegalArgumentException e) {
             authenticator.close();
             throw new StartupException(e.getMessage(), e);

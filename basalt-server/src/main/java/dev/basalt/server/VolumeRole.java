@@ -3,10 +3,6 @@ package dev.basalt.server;
 import dev.basalt.config.BackendOptions;
 import dev.basalt.config.DefaultOptions;
 import dev.basalt.config.OverSubscriptionRatio;
-import dev.basalt.db.MessageRepository;
-import dev.basalt.db.ServiceRepository;
-import dev.basalt.db.SnapshotRepository;
-import dev.basalt.db.VolumeRepository;
 import dev.basalt.volume.driver.VolumeClear;
 import dev.basalt.volume.driver.VolumeDriver;
 import dev.basalt.volume.file.FileDriverSettings;
@@ -27,25 +23,37 @@ final class VolumeRole {
     private VolumeRole() {
     }
 
-    static List<VolumeService> start(Infrastructure infra) {
+    /**
+     * Starts the targets and a volume service per backend; the list closes in reverse: the
+     * services first, then the targets.
+     */
+    static List<AutoCloseable> start(Infrastructure infra) {
         DefaultOptions defaults = infra.config().defaults();
-        VolumeRepository volumes = new VolumeRepository(infra.database());
-        ServiceRepository services = new ServiceRepository(infra.database());
-        MessageRepository messages = new MessageRepository(infra.database());
-        SnapshotRepository snapshots = new SnapshotRepository(infra.database());
-        List<VolumeService> started = new ArrayList<>();
+        Targets targets = new Targets();
+        List<AutoCloseable> started = new ArrayList<>();
+        started.add(targets);
         try {
             for (BackendOptions backend : infra.config().backends()) {
                 VolumeService service = new VolumeService(settings(defaults, backend), driver(backend),
-                        volumes, snapshots, services, messages, infra.bus(), infra.clock());
+                        targets.forBackend(backend), infra.database(), infra.bus(), infra.clock());
                 service.start();
                 started.add(service);
             }
         } catch (RuntimeException e) {
-            started.forEach(VolumeService::stop);
+            for (int i = started.size() - 1; i >= 0; i--) {
+                closeQuietly(started.get(i));
+            }
             throw e;
         }
         return started;
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            // already failing; the first error is the one to report
+        }
     }
 
     private static VolumeServiceSettings settings(DefaultOptions defaults, BackendOptions backend) {
@@ -55,7 +63,7 @@ final class VolumeRole {
         }
         return new VolumeServiceSettings(defaults.host() + "@" + backend.name(), backend.volumeBackendName(),
                 defaults.storageAvailabilityZone(), fixed.ratio(), backend.reservedPercentage(),
-                defaults.reportInterval(), defaults.periodicInterval(), MESSAGE_TTL);
+                defaults.reportInterval(), defaults.periodicInterval(), MESSAGE_TTL, backend.target().prefix());
     }
 
     private static VolumeDriver driver(BackendOptions backend) {

@@ -11,7 +11,8 @@ import dev.basalt.common.Fault;
 import java.util.Map;
 
 /**
- * {@code POST /volumes/{id}/action}. The actions {@link VolumeActions} serves are handed to it; any
+ * {@code POST /volumes/{id}/action}. The actions {@link VolumeActions} and {@link AttachActions} serve
+ * are handed to them; any
  * other known Cinder action is a 501 saying so (after the volume is found), an unknown one a 400
  * as Cinder answers it.
  */
@@ -47,10 +48,12 @@ public final class VolumeActionsResource {
 
     private final VolumesResource volumes;
     private final VolumeActions actions;
+    private final AttachActions attachActions;
 
-    public VolumeActionsResource(VolumesResource volumes, VolumeActions actions) {
+    public VolumeActionsResource(VolumesResource volumes, VolumeActions actions, AttachActions attachActions) {
         this.volumes = requireNonNull(volumes, "volumes");
         this.actions = requireNonNull(actions, "actions");
+        this.attachActions = requireNonNull(attachActions, "attachActions");
     }
 
     public void register(Router.Builder routes) {
@@ -77,6 +80,9 @@ public final class VolumeActionsResource {
         request.authorize(rule, volume.projectId(), volume.userId());
         if (VolumeActions.serves(action)) {
             return actions.handle(action, request);
+        }
+        if (AttachActions.serves(action)) {
+            return attachActions.handle(action, request);
         }
         throw new BasaltException(Fault.NOT_IMPLEMENTED,
                 String.format("The volume action %s is not implemented in Basalt yet.", action));

@@ -13,7 +13,10 @@ import dev.basalt.api.Microversions;
 import dev.basalt.api.http.ApiRequest;
 import dev.basalt.api.http.JsonBody;
 import dev.basalt.api.http.Links;
+import dev.basalt.db.AttachmentRepository;
+import dev.basalt.model.AttachStatus;
 import dev.basalt.model.Volume;
+import dev.basalt.model.VolumeAttachment;
 import dev.basalt.model.VolumeType;
 import java.io.IOException;
 import java.util.List;
@@ -68,9 +71,11 @@ public final class VolumeView {
     private static final SerializableString TENANT_ATTR = name("os-vol-tenant-attr:tenant_id");
 
     private final VolumeTypeCache types;
+    private final AttachmentRepository attachments;
 
-    public VolumeView(VolumeTypeCache types) {
+    public VolumeView(VolumeTypeCache types, AttachmentRepository attachments) {
         this.types = requireNonNull(types, "types");
+        this.attachments = requireNonNull(attachments, "attachments");
     }
 
     /** Policy deciding whether show and detail carry {@code os-vol-host-attr:host}. */
@@ -89,7 +94,7 @@ public final class VolumeView {
     private record Shape(Links.Collection links, boolean admin, boolean hostAttribute, boolean migStatusAttribute,
                          boolean tenantAttribute, boolean typeIdOnly,
                          boolean groupId, boolean providerId, boolean sharedTargets, boolean clusterName,
-                         boolean typeId, boolean consumesQuota) {
+                         boolean typeId, boolean consumesQuota, boolean attachedHost) {
         static Shape of(ApiRequest request, boolean extensionAttributes) {
             ApiVersion v = request.version();
             boolean admin = request.context().isAdmin();
@@ -103,29 +108,32 @@ public final class VolumeView {
                     v.atLeast(Microversions.VOLUME_SHARED_TARGETS_AND_SERVICE_FIELDS),
                     admin && v.atLeast(Microversions.VOLUME_CLUSTER_NAME),
                     v.atLeast(Microversions.VOLUME_TYPE_ID_IN_VOLUME_DETAIL),
-                    v.atLeast(Microversions.USE_QUOTA));
+                    v.atLeast(Microversions.USE_QUOTA),
+                    admin || request.context().roles().contains("service"));
         }
     }
 
     /** {@code {"volume": {...}}} in the detailed form. */
     public JsonBody one(ApiRequest request, Volume volume, boolean extensionAttributes) {
+        Map<String, List<VolumeAttachment>> attached = attachmentsOf(List.of(volume));
         return out -> {
             out.writeStartObject();
             out.writeFieldName("volume");
-            writeDetail(out, Shape.of(request, extensionAttributes), volume);
+            writeDetail(out, Shape.of(request, extensionAttributes), volume, attached);
             out.writeEndObject();
         };
     }
 
     /** {@code {"volumes": [...], "volumes_links": [...], "count": n}}. */
     public JsonBody list(ApiRequest request, List<Volume> volumes, boolean detailed, Long count, boolean nextLink) {
+        Map<String, List<VolumeAttachment>> attached = detailed ? attachmentsOf(volumes) : Map.of();
         return out -> {
             Shape shape = Shape.of(request, true);
             out.writeStartObject();
             out.writeArrayFieldStart("volumes");
             for (Volume v : volumes) {
                 if (detailed) {
-                    writeDetail(out, shape, v);
+                    writeDetail(out, shape, v, attached);
                 } else {
                     writeSummary(out, shape.links(), v);
                 }
@@ -150,7 +158,19 @@ public final class VolumeView {
         out.writeEndObject();
     }
 
-    private void writeDetail(JsonGenerator out, Shape shape, Volume v) throws IOException {
+    /** The attachments of those volumes that have some: one query, and none when no volume is attached. */
+    private Map<String, List<VolumeAttachment>> attachmentsOf(List<Volume> volumes) {
+        List<String> ids = new java.util.ArrayList<>();
+        for (Volume v : volumes) {
+            if (v.attachStatus() != AttachStatus.DETACHED) {
+                ids.add(v.id());
+            }
+        }
+        return ids.isEmpty() ? Map.of() : attachments.ofVolumes(ids);
+    }
+
+    private void writeDetail(JsonGenerator out, Shape shape, Volume v, Map<String, List<VolumeAttachment>> attached)
+            throws IOException {
         Optional<VolumeType> type = types.byId(v.volumeTypeId());
         out.writeStartObject();
         string(out, ID, v.id());
@@ -173,9 +193,7 @@ public final class VolumeView {
         string(out, REPLICATION_STATUS, "disabled");
         nullField(out, CONSISTENCYGROUP_ID);
         bool(out, MULTIATTACH, v.multiattach());
-        out.writeFieldName(ATTACHMENTS);
-        out.writeStartArray();
-        out.writeEndArray();
+        writeAttachments(out, shape, attached.getOrDefault(v.id(), List.of()));
         if (shape.admin()) {
             nullField(out, MIGRATION_STATUS);
         }
@@ -209,6 +227,31 @@ public final class VolumeView {
             string(out, TENANT_ATTR, v.projectId());
         }
         out.writeEndObject();
+    }
+
+    /**
+     * The volume's {@code attached} attachments, as Cinder lists them on a volume; the host name
+     * only to administrators and services.
+     */
+    private static void writeAttachments(JsonGenerator out, Shape shape, List<VolumeAttachment> attachments)
+            throws IOException {
+        out.writeFieldName(ATTACHMENTS);
+        out.writeStartArray();
+        for (VolumeAttachment a : attachments) {
+            if (a.status() != AttachStatus.ATTACHED) {
+                continue;
+            }
+            out.writeStartObject();
+            out.writeStringField("id", a.volumeId());
+            out.writeStringField("attachment_id", a.id());
+            out.writeStringField("volume_id", a.volumeId());
+            out.writeStringField("server_id", a.instanceUuid());
+            out.writeStringField("host_name", shape.attachedHost() ? a.attachedHost() : null);
+            out.writeStringField("device", a.mountpoint());
+            Timestamps.write(out, "attached_at", a.attachTime());
+            out.writeEndObject();
+        }
+        out.writeEndArray();
     }
 
     static void writeMetadata(JsonGenerator out, Map<String, String> metadata) throws IOException {

@@ -54,6 +54,14 @@ public final class Schemas {
     private final RequestSchema snapshotResetStatus;
     private final RequestSchema forceDelete;
     private final RequestSchema snapshotUpdateStatus;
+    private final RequestSchema volumeAttach;
+    private final RequestSchema volumeDetach;
+    private final RequestSchema initializeConnection;
+    private final RequestSchema terminateConnection;
+    private final RequestSchema attachmentCreate;
+    private final RequestSchema attachmentCreate354;
+    private final RequestSchema attachmentUpdate;
+    private final RequestSchema attachmentComplete;
 
     public Schemas() {
         JsonMetaSchema meta = JsonMetaSchema.builder(JsonMetaSchema.getV4()).formats(CinderFormats.all()).build();
@@ -109,6 +117,19 @@ public final class Schemas {
         snapshotResetStatus = load("snapshot-reset-status");
         forceDelete = load("force-delete");
         snapshotUpdateStatus = load("snapshot-update-status");
+        volumeAttach = load("volume-attach");
+        volumeDetach = load("volume-detach");
+        initializeConnection = load("volume-initialize-connection");
+        terminateConnection = load("volume-terminate-connection");
+        ObjectNode attachment = read("attachment-create");
+        attachmentCreate = compile("attachment-create", attachment);
+        ObjectNode attachment354 = attachment.deepCopy();
+        ((ObjectNode) attachment354.get("properties").get("attachment").get("properties")).set("mode",
+                Json.mapper().createObjectNode().put("type", "string")
+                        .set("enum", Json.mapper().createArrayNode().add("rw").add("ro")));
+        attachmentCreate354 = compile("attachment-create-3.54", attachment354);
+        attachmentUpdate = load("attachment-update");
+        attachmentComplete = load("attachment-complete");
     }
 
     public RequestSchema volumeCreate(ApiVersion v) {
@@ -229,6 +250,35 @@ public final class Schemas {
 
     public RequestSchema snapshotUpdateStatus() {
         return snapshotUpdateStatus;
+    }
+
+    public RequestSchema volumeAttach() {
+        return volumeAttach;
+    }
+
+    public RequestSchema volumeDetach() {
+        return volumeDetach;
+    }
+
+    public RequestSchema initializeConnection() {
+        return initializeConnection;
+    }
+
+    public RequestSchema terminateConnection() {
+        return terminateConnection;
+    }
+
+    /** An attachment create body; {@code mode} is allowed from 3.54. */
+    public RequestSchema attachmentCreate(ApiVersion v) {
+        return v.atLeast(Microversions.ATTACHMENT_CREATE_MODE_ARG) ? attachmentCreate354 : attachmentCreate;
+    }
+
+    public RequestSchema attachmentUpdate() {
+        return attachmentUpdate;
+    }
+
+    public RequestSchema attachmentComplete() {
+        return attachmentComplete;
     }
 
     private RequestSchema load(String name) {

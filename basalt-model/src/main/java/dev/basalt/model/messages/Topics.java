@@ -29,6 +29,11 @@ public final class Topics {
     /** api → volume.host@backend (cast): grow an {@code extending} volume; {@link ExtendVolume}. */
     public static final String EXTEND_VOLUME = "extend_volume";
 
+    /** api → volume.host@backend (call): export a volume for a host; {@link InitializeConnection} → {@link IscsiConnection}. */
+    public static final String INITIALIZE_CONNECTION = "initialize_connection";
+    /** api → volume.host@backend (call): a host is done with a volume; {@link TerminateConnection}. */
+    public static final String TERMINATE_CONNECTION = "terminate_connection";
+
     /**
      * volume or scheduler → api (fanout): a creating volume reached {@code available} or
      * {@code error}; {@link VolumeSettled}. Lets the API answer a create with the settled volume.

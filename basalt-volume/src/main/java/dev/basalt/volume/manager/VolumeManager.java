@@ -41,6 +41,7 @@ final class VolumeManager {
     enum Outcome { DONE, SKIPPED, FAILED }
 
     private final String backend;
+    private final VolumeExporter exporter;
     private final VolumeDriver driver;
     private final VolumeRepository volumes;
     private final SnapshotRepository snapshotRows;
@@ -50,7 +51,9 @@ final class VolumeManager {
     private final Duration messageTtl;
 
     VolumeManager(String backend, VolumeDriver driver, VolumeRepository volumes, SnapshotRepository snapshotRows,
-                  SnapshotManager snapshots, MessageRepository messages, Clock clock, Duration messageTtl) {
+                  SnapshotManager snapshots, VolumeExporter exporter, MessageRepository messages, Clock clock,
+                  Duration messageTtl) {
+        this.exporter = requireNonNull(exporter, "exporter");
         this.backend = requireNonNull(backend, "backend");
         this.driver = requireNonNull(driver, "driver");
         this.volumes = requireNonNull(volumes, "volumes");
@@ -128,6 +131,7 @@ final class VolumeManager {
             return Outcome.FAILED;
         }
         try {
+            exporter.removeExport(volume.id());
             driver.deleteVolume(volume.id());
         } catch (RuntimeException e) {
             LOG.error("the {} driver failed to delete volume {}", driver.name(), volume.id(), e);

@@ -5,6 +5,9 @@ import static java.util.Objects.requireNonNull;
 import dev.basalt.bus.Bus;
 import dev.basalt.bus.Endpoint;
 import dev.basalt.bus.Subscription;
+import dev.basalt.db.AttachmentRepository;
+import dev.basalt.db.Database;
+import dev.basalt.db.ExportRepository;
 import dev.basalt.db.MessageRepository;
 import dev.basalt.db.ServiceRepository;
 import dev.basalt.db.SnapshotRepository;
@@ -18,10 +21,14 @@ import dev.basalt.model.messages.CreateVolume;
 import dev.basalt.model.messages.DeleteSnapshot;
 import dev.basalt.model.messages.DeleteVolume;
 import dev.basalt.model.messages.ExtendVolume;
+import dev.basalt.model.messages.InitializeConnection;
+import dev.basalt.model.messages.IscsiConnection;
+import dev.basalt.model.messages.TerminateConnection;
 import dev.basalt.model.messages.PublishCapabilities;
 import dev.basalt.model.messages.Topics;
 import dev.basalt.model.messages.VolumeSettled;
 import dev.basalt.volume.driver.VolumeDriver;
+import dev.basalt.volume.target.VolumeTarget;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -39,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * earlier run left in flight, serves topic {@code volume} as server {@code host@backend}, and
  * reports capacity to the schedulers at once and then every capacity report interval.
  *
- * <p>Bus methods served (all casts or fanouts, all idempotent):
+ * <p>Bus methods served (all idempotent):
  * <ul>
  *   <li>{@link Topics#CREATE_VOLUME} ({@link CreateVolume}): create a volume the scheduler placed here;</li>
  *   <li>{@link Topics#DELETE_VOLUME} ({@link DeleteVolume}): wipe and remove a {@code deleting} volume
@@ -47,6 +54,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link Topics#CREATE_SNAPSHOT} ({@link CreateSnapshot}): take a {@code creating} snapshot;</li>
  *   <li>{@link Topics#DELETE_SNAPSHOT} ({@link DeleteSnapshot}): wipe and remove a {@code deleting} snapshot;</li>
  *   <li>{@link Topics#EXTEND_VOLUME} ({@link ExtendVolume}): grow an {@code extending} volume;</li>
+ *   <li>{@link Topics#INITIALIZE_CONNECTION} ({@link InitializeConnection}, a call): export a volume for a
+ *       host and answer how to reach it ({@link IscsiConnection});</li>
+ *   <li>{@link Topics#TERMINATE_CONNECTION} ({@link TerminateConnection}, a call): remove the export
+ *       when no other host uses it;</li>
  *   <li>{@link Topics#PUBLISH_CAPABILITIES} ({@link PublishCapabilities}): report capacity now.</li>
  * </ul>
  */
@@ -61,6 +72,8 @@ public final class VolumeService implements AutoCloseable {
     private final VolumeManager manager;
     private final SnapshotManager snapshots;
     private final VolumeExtender extender;
+    private final VolumeTarget target;
+    private final VolumeExporter exporter;
 
     private ScheduledExecutorService timers;
     private Subscription subscription;
@@ -68,18 +81,23 @@ public final class VolumeService implements AutoCloseable {
     private boolean started;
     private volatile boolean stopped;
 
-    public VolumeService(VolumeServiceSettings settings, VolumeDriver driver, VolumeRepository volumes,
-                         SnapshotRepository snapshots, ServiceRepository services, MessageRepository messages,
+    public VolumeService(VolumeServiceSettings settings, VolumeDriver driver, VolumeTarget target, Database database,
                          Bus bus, Clock clock) {
         this.settings = requireNonNull(settings, "settings");
         this.driver = requireNonNull(driver, "driver");
-        this.services = requireNonNull(services, "services");
+        this.target = requireNonNull(target, "target");
         this.bus = requireNonNull(bus, "bus");
         this.clock = requireNonNull(clock, "clock");
+        VolumeRepository volumes = new VolumeRepository(database);
+        SnapshotRepository snapshots = new SnapshotRepository(database);
+        MessageRepository messages = new MessageRepository(database);
+        this.services = new ServiceRepository(database);
+        this.exporter = new VolumeExporter(settings.host(), driver, target, settings.targetPrefix(), volumes,
+                new ExportRepository(database), new AttachmentRepository(database), clock);
         this.snapshots = new SnapshotManager(settings.host(), driver, requireNonNull(snapshots, "snapshots"), volumes,
                 messages, clock, settings.messageTtl());
-        this.manager = new VolumeManager(settings.host(), driver, volumes, snapshots, this.snapshots, messages, clock,
-                settings.messageTtl());
+        this.manager = new VolumeManager(settings.host(), driver, volumes, snapshots, this.snapshots, exporter,
+                messages, clock, settings.messageTtl());
         this.extender = new VolumeExtender(settings.host(), driver, volumes, messages, clock, settings.messageTtl());
     }
 
@@ -93,6 +111,7 @@ public final class VolumeService implements AutoCloseable {
         }
         started = true;
         driver.start();
+        target.start();
         try {
             ServiceRecord me = services.register(settings.host(), Topics.VOLUME_BINARY, Topics.VOLUME,
                     settings.availabilityZone());
@@ -104,6 +123,7 @@ public final class VolumeService implements AutoCloseable {
             snapshots.recover();
             manager.recover();
             extender.recover();
+            exporter.recover();
             subscription = bus.serve(Topics.VOLUME, settings.host(), Endpoint.builder()
                     .on(Topics.CREATE_VOLUME, CreateVolume.class, request -> {
                         announce(request.volumeId(), manager.create(request));
@@ -123,6 +143,11 @@ public final class VolumeService implements AutoCloseable {
                     })
                     .on(Topics.EXTEND_VOLUME, ExtendVolume.class, request -> {
                         reportIfDone(extender.extend(request));
+                        return null;
+                    })
+                    .on(Topics.INITIALIZE_CONNECTION, InitializeConnection.class, exporter::initialize)
+                    .on(Topics.TERMINATE_CONNECTION, TerminateConnection.class, request -> {
+                        exporter.terminate(request);
                         return null;
                     })
                     .on(Topics.PUBLISH_CAPABILITIES, PublishCapabilities.class, request -> {
@@ -182,6 +207,7 @@ public final class VolumeService implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        target.close();
         LOG.info("volume service {} stopped", settings.host());
     }
 

@@ -19,6 +19,7 @@ import java.time.Duration;
  * @param reportInterval           {@code report_interval}: how often the service row heartbeats
  * @param capacityReportInterval   {@code periodic_interval}: how often capacity goes to the schedulers
  * @param messageTtl               {@code message_ttl}: how long a user message lives
+ * @param targetPrefix             {@code target_prefix}: what each export's IQN starts with
  */
 public record VolumeServiceSettings(
         String host,
@@ -28,7 +29,11 @@ public record VolumeServiceSettings(
         int reservedPercentage,
         Duration reportInterval,
         Duration capacityReportInterval,
-        Duration messageTtl) {
+        Duration messageTtl,
+        String targetPrefix) {
+
+    /** Cinder's {@code target_prefix}. */
+    public static final String DEFAULT_TARGET_PREFIX = "iqn.2010-10.org.openstack:";
 
     public VolumeServiceSettings {
         requireNonNull(host, "host");
@@ -48,15 +53,17 @@ public record VolumeServiceSettings(
         requirePositive(reportInterval, "reportInterval");
         requirePositive(capacityReportInterval, "capacityReportInterval");
         requirePositive(messageTtl, "messageTtl");
+        requireNonNull(targetPrefix, "targetPrefix");
     }
 
     /**
      * Cinder's defaults: zone {@code nova}, over-subscription up to 20.0, nothing reserved,
-     * heartbeat every 10 s, capacity every 60 s, user messages kept 30 days.
+     * heartbeat every 10 s, capacity every 60 s, user messages kept 30 days, IQNs under
+     * {@code iqn.2010-10.org.openstack:}.
      */
     public static VolumeServiceSettings defaults(String host, String backendName) {
         return new VolumeServiceSettings(host, backendName, "nova", 20.0, 0, Duration.ofSeconds(10),
-                Duration.ofSeconds(60), Duration.ofDays(30));
+                Duration.ofSeconds(60), Duration.ofDays(30), DEFAULT_TARGET_PREFIX);
     }
 
     /** The backend part of {@link #host}: what follows the {@code @}. */

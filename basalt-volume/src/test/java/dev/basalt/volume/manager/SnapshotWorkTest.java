@@ -98,12 +98,15 @@ class SnapshotWorkTest {
                 .build());
     }
 
+    private final TestTargets iscsi = new TestTargets();
+
     @AfterEach
     void close() {
         if (service != null) {
             service.stop();
         }
         scheduler.close();
+        iscsi.close();
         bus.close();
         db.close();
     }
@@ -114,8 +117,8 @@ class SnapshotWorkTest {
 
     private void start(VolumeDriver driver) {
         service = new VolumeService(new VolumeServiceSettings(HOST, "file", "az1", 20.0, 0, Duration.ofMillis(200),
-                Duration.ofHours(1), Duration.ofDays(30)), driver, volumes, snapshots, services, messages, bus,
-                Clock.systemUTC());
+                Duration.ofHours(1), Duration.ofDays(30), VolumeServiceSettings.DEFAULT_TARGET_PREFIX), driver,
+                iscsi.target(), db, bus, Clock.systemUTC());
         service.start();
     }
 

@@ -82,12 +82,15 @@ class VolumeServiceTest {
                 .build());
     }
 
+    private final TestTargets iscsi = new TestTargets();
+
     @AfterEach
     void close() {
         if (service != null) {
             service.stop();
         }
         scheduler.close();
+        iscsi.close();
         bus.close();
         db.close();
     }
@@ -98,12 +101,11 @@ class VolumeServiceTest {
 
     private static VolumeServiceSettings settings() {
         return new VolumeServiceSettings(HOST, "file", "az1", 20.0, 5, Duration.ofMillis(100), Duration.ofHours(1),
-                Duration.ofDays(30));
+                Duration.ofDays(30), VolumeServiceSettings.DEFAULT_TARGET_PREFIX);
     }
 
     private VolumeService startService() {
-        service = new VolumeService(settings(), driver(), volumes, snapshots, services, messages, bus,
-                Clock.systemUTC());
+        service = new VolumeService(settings(), driver(), iscsi.target(), db, bus, Clock.systemUTC());
         service.start();
         return service;
     }

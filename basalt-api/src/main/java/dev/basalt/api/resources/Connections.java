@@ -1,0 +1,134 @@
+package dev.basalt.api.resources;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.basalt.api.RequestContext;
+import dev.basalt.bus.Address;
+import dev.basalt.bus.Bus;
+import dev.basalt.bus.BusTimeoutException;
+import dev.basalt.common.BasaltException;
+import dev.basalt.common.Fault;
+import dev.basalt.common.Json;
+import dev.basalt.model.Volume;
+import dev.basalt.model.messages.InitializeConnection;
+import dev.basalt.model.messages.IscsiConnection;
+import dev.basalt.model.messages.TerminateConnection;
+import dev.basalt.model.messages.Topics;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Asks the volume service that owns a volume to export it for a host, or to drop the export, and
+ * shapes the answer as Cinder's {@code connection_info}.
+ */
+public final class Connections {
+    private static final TypeReference<LinkedHashMap<String, Object>> JSON_OBJECT = new TypeReference<>() {
+    };
+
+    private final Bus bus;
+    private final Duration timeout;
+
+    public Connections(Bus bus, Duration timeout) {
+        this.bus = requireNonNull(bus, "bus");
+        this.timeout = requireNonNull(timeout, "timeout");
+    }
+
+    /** Exports the volume for the connector's host and tells how to reach it. */
+    IscsiConnection initialize(RequestContext context, Volume volume, Map<String, Object> connector) {
+        return call(volume, Topics.INITIALIZE_CONNECTION, new InitializeConnection(volume.id(), connector,
+                context.requestId()), IscsiConnection.class);
+    }
+
+    /** The host is done: the export goes unless an attachment other than {@code attachmentId} uses it. */
+    void terminate(RequestContext context, Volume volume, String attachmentId) {
+        if (volume.host() == null) {
+            return;
+        }
+        call(volume, Topics.TERMINATE_CONNECTION, new TerminateConnection(volume.id(), attachmentId,
+                context.requestId()), Object.class);
+    }
+
+    private <T> T call(Volume volume, String method, Object args, Class<T> reply) {
+        if (volume.host() == null) {
+            throw BasaltException.badRequest("Invalid volume: volume %s has no host yet, so it cannot be connected.",
+                    volume.id());
+        }
+        try {
+            return bus.call(Address.of(Topics.VOLUME, volume.backend()), method, args, reply, timeout);
+        } catch (BusTimeoutException e) {
+            throw new BasaltException(Fault.SERVICE_UNAVAILABLE, "The volume service " + volume.backend()
+                    + " did not answer within " + timeout.toSeconds() + " s; nothing was connected. Try again later.");
+        }
+    }
+
+    /** The connector of a request body: a JSON object, or a string holding one (Cinder accepts both). */
+    static Map<String, Object> connector(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return Map.of();
+        }
+        JsonNode object = node;
+        if (node.isTextual()) {
+            try {
+                object = Json.mapper().readTree(node.textValue());
+            } catch (JsonProcessingException e) {
+                object = null;
+            }
+            if (object == null || !object.isObject()) {
+                throw BasaltException.badRequest("Invalid input received: the connector must be a JSON object.");
+            }
+        }
+        return Json.mapper().convertValue(object, JSON_OBJECT);
+    }
+
+    /** The access mode a host is told: read-only volumes are always {@code ro}. */
+    static String accessMode(Volume volume, String requested) {
+        if ("True".equals(volume.adminMetadata().get(Volume.READONLY))) {
+            return "ro";
+        }
+        return requested == null || requested.equals("null") ? "rw" : requested;
+    }
+
+    /** {@code connection_info} of os-initialize_connection: {@code driver_volume_type} and {@code data}. */
+    static Map<String, Object> nested(IscsiConnection c, Volume volume, String accessMode) {
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("driver_volume_type", "iscsi");
+        info.put("data", data(c, volume, accessMode));
+        return info;
+    }
+
+    /**
+     * {@code connection_info} of an attachment: the data's keys at the top with
+     * {@code driver_volume_type}, {@code attachment_id} and {@code enforce_multipath}, as Cinder
+     * stores it.
+     */
+    static Map<String, Object> flat(IscsiConnection c, Volume volume, String accessMode, String attachmentId,
+                                    Map<String, Object> connector) {
+        Map<String, Object> info = data(c, volume, accessMode);
+        info.put("driver_volume_type", "iscsi");
+        info.put("attachment_id", attachmentId);
+        info.put("enforce_multipath", Boolean.TRUE.equals(connector.get("enforce_multipath")));
+        return info;
+    }
+
+    private static Map<String, Object> data(IscsiConnection c, Volume volume, String accessMode) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("target_discovered", false);
+        data.put("target_portal", c.targetPortal());
+        data.put("target_iqn", c.targetIqn());
+        data.put("target_lun", c.targetLun());
+        data.put("volume_id", volume.id());
+        data.put("auth_method", c.authMethod());
+        data.put("auth_username", c.authUsername());
+        data.put("auth_password", c.authPassword());
+        data.put("encrypted", false);
+        data.put("qos_specs", null);
+        data.put("access_mode", c.readOnly() ? "ro" : accessMode);
+        data.put("cacheable", false);
+        data.put("discard", true);
+        return data;
+    }
+}

@@ -1,0 +1,145 @@
+package dev.basalt.volume.manager;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.basalt.common.BasaltException;
+import dev.basalt.common.Fault;
+import dev.basalt.db.AttachmentRepository;
+import dev.basalt.db.ExportRepository;
+import dev.basalt.db.VolumeRepository;
+import dev.basalt.iscsi.ChapCredentials;
+import dev.basalt.iscsi.ConnectionInfo;
+import dev.basalt.model.Volume;
+import dev.basalt.model.VolumeExport;
+import dev.basalt.model.messages.InitializeConnection;
+import dev.basalt.model.messages.IscsiConnection;
+import dev.basalt.model.messages.TerminateConnection;
+import dev.basalt.volume.driver.ExportCapable;
+import dev.basalt.volume.driver.VolumeDriver;
+import dev.basalt.volume.target.ExportRequest;
+import dev.basalt.volume.target.TargetException;
+import dev.basalt.volume.target.VolumeTarget;
+import java.time.Clock;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Exports this backend's volumes through its target when hosts connect, and removes the exports
+ * when the last host is done. The database keeps each export (its name and CHAP credentials), so
+ * that {@link #recover()} serves the same exports with the same credentials after a restart.
+ */
+final class VolumeExporter {
+    private static final Logger LOG = LoggerFactory.getLogger(VolumeExporter.class);
+
+    private final String backend;
+    private final VolumeDriver driver;
+    private final VolumeTarget target;
+    private final String targetPrefix;
+    private final VolumeRepository volumes;
+    private final ExportRepository exports;
+    private final AttachmentRepository attachments;
+    private final Clock clock;
+    private final ChapSecrets secrets = new ChapSecrets();
+
+    VolumeExporter(String backend, VolumeDriver driver, VolumeTarget target, String targetPrefix,
+                   VolumeRepository volumes, ExportRepository exports, AttachmentRepository attachments, Clock clock) {
+        this.backend = requireNonNull(backend, "backend");
+        this.driver = requireNonNull(driver, "driver");
+        this.target = requireNonNull(target, "target");
+        this.targetPrefix = requireNonNull(targetPrefix, "targetPrefix");
+        this.volumes = requireNonNull(volumes, "volumes");
+        this.exports = requireNonNull(exports, "exports");
+        this.attachments = requireNonNull(attachments, "attachments");
+        this.clock = requireNonNull(clock, "clock");
+    }
+
+    /** Exports the volume (once) and tells how the connector's host reaches it. */
+    IscsiConnection initialize(InitializeConnection request) {
+        Object initiator = request.connector().get("initiator");
+        if (!(initiator instanceof String name) || name.isBlank()) {
+            throw BasaltException.badRequest("Invalid input received: Connector doesn't have required information:"
+                    + " initiator. An iSCSI connection needs the host's initiator name in the connector.");
+        }
+        Volume volume = volumes.find(request.volumeId())
+                .orElseThrow(() -> BasaltException.notFound("Volume %s could not be found.", request.volumeId()));
+        if (!backend.equals(volume.backend())) {
+            throw BasaltException.conflict("Volume %s is not on backend %s.", volume.id(), backend);
+        }
+        ExportCapable exportable = exportable();
+        VolumeExport export = exports.findOrAdd(newExport(volume.id()))
+                .orElseThrow(() -> BasaltException.notFound("Volume %s could not be found.", volume.id()));
+        boolean readOnly = "True".equals(volume.adminMetadata().get(Volume.READONLY));
+        ConnectionInfo info = serve(export, exportable, readOnly);
+        LOG.info("{} volume {} exported as {} for initiator {}", request.requestId(), volume.id(), info.iqn(), initiator);
+        return new IscsiConnection(info.portal(), info.iqn(), info.lun(), "CHAP", export.chapUser(), export.chapSecret(),
+                readOnly);
+    }
+
+    /** Removes the volume's export unless an attachment other than the one going still uses it. */
+    void terminate(TerminateConnection request) {
+        boolean stillUsed = attachments.ofVolume(request.volumeId()).stream()
+                .anyMatch(a -> a.connected() && !a.id().equals(request.attachmentId()));
+        if (stillUsed) {
+            LOG.info("{} volume {} stays exported: other hosts use it", request.requestId(), request.volumeId());
+            return;
+        }
+        removeExport(request.volumeId());
+    }
+
+    /** Removes the volume's export, if it has one (before the volume is deleted, too). */
+    void removeExport(String volumeId) {
+        Optional<VolumeExport> export = exports.find(volumeId);
+        if (export.isEmpty()) {
+            return;
+        }
+        try {
+            target.removeExport(export.get().iqn());
+        } catch (TargetException e) {
+            throw new BasaltException(Fault.SERVICE_UNAVAILABLE, "The export of volume " + volumeId
+                    + " could not be removed: " + e.getMessage(), e);
+        }
+        exports.delete(volumeId);
+        LOG.info("volume {} is no longer exported ({})", volumeId, export.get().iqn());
+    }
+
+    /** Serves again the exports this backend had when it stopped; forgets those whose volume is gone. */
+    void recover() {
+        for (VolumeExport export : exports.onHost(backend)) {
+            Optional<Volume> volume = volumes.find(export.volumeId());
+            try {
+                if (volume.isEmpty() || !driver.hasVolume(export.volumeId())) {
+                    exports.delete(export.volumeId());
+                    continue;
+                }
+                serve(export, exportable(), "True".equals(volume.get().adminMetadata().get(Volume.READONLY)));
+                LOG.info("volume {} exported again as {}", export.volumeId(), export.iqn());
+            } catch (RuntimeException e) {
+                LOG.error("cannot export volume {} again as {}", export.volumeId(), export.iqn(), e);
+            }
+        }
+    }
+
+    private ConnectionInfo serve(VolumeExport export, ExportCapable exportable, boolean readOnly) {
+        try {
+            return target.createExport(new ExportRequest(export.iqn(), exportable.exportPath(export.volumeId()),
+                    export.volumeId(), readOnly, new ChapCredentials(export.chapUser(), export.chapSecret())));
+        } catch (TargetException | dev.basalt.volume.driver.VolumeDriverException e) {
+            throw new BasaltException(Fault.SERVICE_UNAVAILABLE, "Volume " + export.volumeId()
+                    + " could not be exported: " + e.getMessage(), e);
+        }
+    }
+
+    private VolumeExport newExport(String volumeId) {
+        ChapCredentials chap = secrets.next();
+        return new VolumeExport(volumeId, backend, targetPrefix + "volume-" + volumeId, chap.user(), chap.secret(),
+                clock.instant());
+    }
+
+    private ExportCapable exportable() {
+        if (driver instanceof ExportCapable exportable) {
+            return exportable;
+        }
+        throw BasaltException.badRequest("Invalid volume: the %s volume driver cannot export volumes.", driver.name());
+    }
+}
