@@ -120,7 +120,8 @@ public final class ApiServer implements AutoCloseable {
         VolumeTypeCache typeCache = new VolumeTypeCache(types, clock, TYPE_CACHE_MAX_AGE);
         DefaultTypes defaults = new DefaultTypes(defaultTypes, types, settings);
         AvailabilityZones zones = new AvailabilityZones(services, settings);
-        VolumeView volumeView = new VolumeView(typeCache, new AttachmentRepository(database));
+        AttachmentRepository attachments = new AttachmentRepository(database);
+        VolumeView volumeView = new VolumeView(typeCache, attachments);
         Quotas quotaRules = new Quotas(quotas, types, quotaSettings);
         TypeAccess access = new TypeAccess(typeAccess);
 
@@ -135,11 +136,10 @@ public final class ApiServer implements AutoCloseable {
                 schemas, access);
         Router.Builder routes = Router.builder();
         volumesResource.register(routes);
-        AttachmentRepository attachments = new AttachmentRepository(database);
         AttachmentTransitions attachmentTransitions = new AttachmentTransitions(database);
         Connections connections = new Connections(bus, VOLUME_CALL_TIMEOUT);
         new VolumeActionsResource(volumesResource, new VolumeActions(volumesResource, volumes, transitions, deletion,
-                schemas, bus, quotaRules), new AttachActions(volumesResource, attachments, attachmentTransitions,
+                schemas, bus, quotaRules, attachments), new AttachActions(volumesResource, attachments, attachmentTransitions,
                 connections, schemas, clock)).register(routes);
         new AttachmentsResource(volumesResource, attachments, attachmentTransitions, connections, schemas, clock,
                 settings.maxLimit()).register(routes);

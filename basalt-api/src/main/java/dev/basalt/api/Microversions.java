@@ -67,7 +67,7 @@ public final class Microversions {
     public static final ApiVersion VOLUME_REVERT = ApiVersion.of(3, 40);
     /** {@code user_id} in the snapshot view. */
     public static final ApiVersion SNAPSHOT_LIST_USER_ID = ApiVersion.of(3, 41);
-    /** {@code os-extend} of {@code in-use} volumes (Basalt has no attached volumes yet: still available only). */
+    /** {@code os-extend} of {@code in-use} volumes (not served by Basalt yet: available only). */
     public static final ApiVersion VOLUME_EXTEND_INUSE = ApiVersion.of(3, 42);
     /** The attachments API: create, show, list, update, delete. */
     public static final ApiVersion NEW_ATTACH = ApiVersion.of(3, 27);

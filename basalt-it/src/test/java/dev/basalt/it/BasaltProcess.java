@@ -23,6 +23,7 @@ public final class BasaltProcess implements AutoCloseable {
     private final Path configFile;
     private final Path log;
     private final int port;
+    private final int targetPort;
     private Process process;
 
     public BasaltProcess(Path stateDir, String extraConfig) throws IOException {
@@ -33,6 +34,7 @@ public final class BasaltProcess implements AutoCloseable {
     public BasaltProcess(Path stateDir, String authStrategy, String extraConfig) throws IOException {
         this.stateDir = stateDir;
         this.port = freePort();
+        this.targetPort = freePort();
         this.configFile = stateDir.resolveSibling(stateDir.getFileName() + ".conf");
         this.log = stateDir.resolveSibling(stateDir.getFileName() + ".log");
         Files.writeString(configFile, """
@@ -45,7 +47,9 @@ public final class BasaltProcess implements AutoCloseable {
                 periodic_interval = 2
                 report_interval = 2
                 %s
-                """.formatted(stateDir, port, authStrategy, extraConfig == null ? "" : extraConfig));
+                [backend_defaults]
+                target_port = %d
+                """.formatted(stateDir, port, authStrategy, extraConfig == null ? "" : extraConfig, targetPort));
     }
 
     public BasaltProcess start() throws IOException, InterruptedException {
@@ -70,6 +74,11 @@ public final class BasaltProcess implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The port the builtin iSCSI target listens on (a free one, so that several processes can run). */
+    public int targetPort() {
+        return targetPort;
     }
 
     public Path stateDir() {

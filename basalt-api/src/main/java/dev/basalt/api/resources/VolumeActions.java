@@ -12,6 +12,7 @@ import dev.basalt.bus.Address;
 import dev.basalt.bus.Bus;
 import dev.basalt.common.BasaltException;
 import dev.basalt.common.Fault;
+import dev.basalt.db.AttachmentRepository;
 import dev.basalt.db.QuotaExceededException;
 import dev.basalt.db.VolumeRepository;
 import dev.basalt.db.VolumeTransitions;
@@ -29,8 +30,7 @@ import org.slf4j.LoggerFactory;
  * The volume actions Basalt serves, by Cinder's rules:
  * <ul>
  *   <li>{@code os-extend} (202): {@code new_size} must be larger than the volume, which must be
- *       {@code available} (Basalt has no attached volumes yet, so there is no in-use extend at
- *       3.42+) and have no snapshot being taken or volume being made from it; the volume goes to
+ *       {@code available} (Basalt does not extend {@code in-use} volumes yet, 3.42+) and have no snapshot being taken or volume being made from it; the volume goes to
  *       {@code extending}, reserving the increase of {@code gigabytes} and {@code gigabytes_<type>}
  *       (over quota, or a new size over {@code per_volume_gigabytes}: 413 and nothing changes), and its
  *       service grows it, then it is {@code available} at the new size
@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code os-set_bootable} (200): any volume not in {@code maintenance};</li>
  *   <li>{@code os-update_readonly_flag} (202): an {@code available} volume; shown as
  *       {@code metadata.readonly} ({@code True}/{@code False});</li>
- *   <li>{@code os-reset_status} (202, administrators): any status but {@code deleting} (and not
- *       {@code in-use}: no volume has attachments), attach status {@code attached}/{@code detached};
+ *   <li>{@code os-reset_status} (202, administrators): any status but {@code deleting} ({@code in-use} only
+ *       for a volume with attachments), attach status {@code attached}/{@code detached};
  *       {@code migration_status} only {@code none} (Basalt does not migrate volumes);</li>
  *   <li>{@code os-force_delete} (202, administrators): delete from any status (never with
  *       snapshots, never attached), as {@link VolumeDeletion} does.</li>
@@ -55,10 +55,13 @@ public final class VolumeActions {
     private final Schemas schemas;
     private final Bus bus;
     private final Quotas quotas;
+    private final AttachmentRepository attachments;
 
     public VolumeActions(VolumesResource volumesResource, VolumeRepository volumes, VolumeTransitions transitions,
-                         VolumeDeletion deletion, Schemas schemas, Bus bus, Quotas quotas) {
+                         VolumeDeletion deletion, Schemas schemas, Bus bus, Quotas quotas,
+                         AttachmentRepository attachments) {
         this.quotas = requireNonNull(quotas, "quotas");
+        this.attachments = requireNonNull(attachments, "attachments");
         this.volumesResource = requireNonNull(volumesResource, "volumesResource");
         this.volumes = requireNonNull(volumes, "volumes");
         this.transitions = requireNonNull(transitions, "transitions");
@@ -180,7 +183,7 @@ public final class VolumeActions {
         if (VolumeStatus.DELETING.apiName().equals(status)) {
             throw BasaltException.badRequest("Cannot reset-state to %s", status);
         }
-        if (VolumeStatus.IN_USE.apiName().equals(status)) {
+        if (VolumeStatus.IN_USE.apiName().equals(status) && attachments.ofVolume(volume.id()).isEmpty()) {
             throw BasaltException.badRequest("Cannot reset-state to in-use because volume does not have any"
                     + " attachments.");
         }

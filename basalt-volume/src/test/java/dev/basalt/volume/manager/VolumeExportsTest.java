@@ -1,0 +1,190 @@
+package dev.basalt.volume.manager;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.basalt.bus.Address;
+import dev.basalt.bus.InJvmBus;
+import dev.basalt.common.BasaltException;
+import dev.basalt.common.Fault;
+import dev.basalt.common.Ids;
+import dev.basalt.db.AttachmentTransitions;
+import dev.basalt.db.Database;
+import dev.basalt.db.ExportRepository;
+import dev.basalt.db.JdbcTarget;
+import dev.basalt.db.VolumeRepository;
+import dev.basalt.model.AttachStatus;
+import dev.basalt.model.Volume;
+import dev.basalt.model.VolumeAttachment;
+import dev.basalt.model.VolumeExport;
+import dev.basalt.model.VolumeStatus;
+import dev.basalt.model.messages.InitializeConnection;
+import dev.basalt.model.messages.IscsiConnection;
+import dev.basalt.model.messages.TerminateConnection;
+import dev.basalt.model.messages.Topics;
+import dev.basalt.volume.driver.VolumeClear;
+import dev.basalt.volume.driver.VolumeSpec;
+import dev.basalt.volume.file.FileDriverSettings;
+import dev.basalt.volume.file.FileVolumeDriver;
+import dev.basalt.volume.target.VolumeTarget;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The volume service exporting volumes through the builtin target: connection calls over the bus,
+ * exports kept in the database with their credentials, removed when the last host is done, served
+ * again after a restart, and removed before a volume is deleted.
+ */
+class VolumeExportsTest {
+    private static final String HOST = "node1@file";
+    private static final Duration CALL = Duration.ofSeconds(20);
+    private static final Map<String, Object> CONNECTOR = Map.of("initiator", "iqn.2024-01.dev.basalt:host1",
+            "host", "host1");
+
+    @TempDir
+    Path dir;
+    private Database db;
+    private VolumeRepository volumes;
+    private ExportRepository exports;
+    private InJvmBus bus;
+    private final TestTargets iscsi = new TestTargets();
+    private VolumeTarget target;
+    private VolumeService service;
+
+    @BeforeEach
+    void open() {
+        db = Database.open(JdbcTarget.parse("jdbc:h2:mem:" + Ids.newId() + ";DB_CLOSE_DELAY=-1"), 4);
+        volumes = new VolumeRepository(db);
+        exports = new ExportRepository(db);
+        bus = new InJvmBus();
+        start();
+    }
+
+    private void start() {
+        FileVolumeDriver driver = new FileVolumeDriver(new FileDriverSettings(dir, true, VolumeClear.ZERO, 0, "file"));
+        target = iscsi.target();
+        service = new VolumeService(VolumeServiceSettings.defaults(HOST, "file"), driver, target, db, bus,
+                Clock.systemUTC());
+        service.start();
+    }
+
+    @AfterEach
+    void close() {
+        service.stop();
+        iscsi.close();
+        bus.close();
+        db.close();
+    }
+
+    private String availableVolume() {
+        return availableVolume(false);
+    }
+
+    private String availableVolume(boolean multiattach) {
+        String id = Ids.newId();
+        volumes.create(new Volume(id, "p1", "u1", "v", null, 1, VolumeStatus.AVAILABLE, AttachStatus.DETACHED, "nova",
+                HOST + "#file", null, false, multiattach, null, null, null, null, Map.of(), Instant.now(), null, null));
+        FileVolumeDriver files = new FileVolumeDriver(new FileDriverSettings(dir, true, VolumeClear.ZERO, 0, "file"));
+        files.start();
+        files.createVolume(new VolumeSpec(id, 1));
+        return id;
+    }
+
+    private IscsiConnection connect(String volumeId, Map<String, Object> connector) {
+        return bus.call(Address.of(Topics.VOLUME, HOST), Topics.INITIALIZE_CONNECTION,
+                new InitializeConnection(volumeId, connector, "req-1"), IscsiConnection.class, CALL);
+    }
+
+    private void disconnect(String volumeId, String attachmentId) {
+        bus.call(Address.of(Topics.VOLUME, HOST), Topics.TERMINATE_CONNECTION,
+                new TerminateConnection(volumeId, attachmentId, "req-2"), Object.class, CALL);
+    }
+
+    @Test
+    void aConnectionExportsTheVolumeOnceWithItsOwnCredentials() {
+        String id = availableVolume();
+        IscsiConnection first = connect(id, CONNECTOR);
+        assertThat(first.targetIqn()).isEqualTo("iqn.2010-10.org.openstack:volume-" + id);
+        assertThat(first.targetLun()).isZero();
+        assertThat(first.authMethod()).isEqualTo("CHAP");
+        assertThat(first.authPassword()).hasSizeGreaterThanOrEqualTo(12);
+        assertThat(target.hasExport(first.targetIqn())).isTrue();
+        VolumeExport kept = exports.find(id).orElseThrow();
+        assertThat(kept.chapUser()).isEqualTo(first.authUsername());
+        assertThat(kept.chapSecret()).isEqualTo(first.authPassword());
+
+        IscsiConnection again = connect(id, CONNECTOR);
+        assertThat(again).isEqualTo(first);
+        String other = availableVolume();
+        assertThat(connect(other, CONNECTOR).authPassword()).isNotEqualTo(first.authPassword());
+
+        disconnect(id, null);
+        assertThat(target.hasExport(first.targetIqn())).isFalse();
+        assertThat(exports.find(id)).isEmpty();
+        disconnect(id, null);
+    }
+
+    @Test
+    void theExportStaysWhileAnotherAttachmentUsesIt() {
+        String id = availableVolume(true);
+        IscsiConnection c = connect(id, CONNECTOR);
+        AttachmentTransitions attachments = new AttachmentTransitions(db);
+        Instant now = Instant.now();
+        String[] ids = {Ids.newId(), Ids.newId()};
+        for (String attachment : ids) {
+            VolumeAttachment a = new VolumeAttachment(attachment, id, "p1", null, null, null, AttachStatus.RESERVED,
+                    VolumeAttachment.MODE_NOT_SET, Map.of(), Map.of(), null, null, now, now);
+            assertThat(attachments.reserve(a).outcome()).isEqualTo(AttachmentTransitions.Outcome.DONE);
+            attachments.connect(attachment, CONNECTOR, Map.of("target_iqn", c.targetIqn()), "rw", now);
+            attachments.complete(attachment, now);
+        }
+        disconnect(id, ids[0]);
+        assertThat(target.hasExport(c.targetIqn())).as("the other attachment uses it").isTrue();
+        attachments.detach(id, ids[0]);
+        disconnect(id, ids[1]);
+        assertThat(target.hasExport(c.targetIqn())).isFalse();
+    }
+
+    @Test
+    void aRestartServesTheSameExportsAgain() {
+        String id = availableVolume();
+        IscsiConnection before = connect(id, CONNECTOR);
+        service.stop();
+        assertThat(target.hasExport(before.targetIqn())).as("stopping closes the exports").isFalse();
+        start();
+        assertThat(target.hasExport(before.targetIqn())).isTrue();
+        assertThat(connect(id, CONNECTOR)).isEqualTo(before);
+    }
+
+    @Test
+    void deletingAVolumeRemovesItsExportFirst() {
+        String id = availableVolume();
+        IscsiConnection c = connect(id, CONNECTOR);
+        volumes.transition(id, java.util.Set.of(VolumeStatus.AVAILABLE), VolumeStatus.DELETING);
+        bus.cast(Address.of(Topics.VOLUME, HOST), Topics.DELETE_VOLUME,
+                new dev.basalt.model.messages.DeleteVolume(id, "req-3"));
+        org.awaitility.Awaitility.await().atMost(CALL).until(() -> volumes.find(id).isEmpty());
+        assertThat(target.hasExport(c.targetIqn())).isFalse();
+        assertThat(exports.find(id)).isEmpty();
+    }
+
+    @Test
+    void badRequestsAreClientErrorsAndExportNothing() {
+        String id = availableVolume();
+        assertThatThrownBy(() -> connect(id, Map.of("host", "host1")))
+                .isInstanceOfSatisfying(BasaltException.class, e -> {
+                    assertThat(e.fault()).isEqualTo(Fault.BAD_REQUEST);
+                    assertThat(e.getMessage()).contains("initiator");
+                });
+        assertThatThrownBy(() -> connect(Ids.newId(), CONNECTOR))
+                .isInstanceOfSatisfying(BasaltException.class, e -> assertThat(e.fault()).isEqualTo(Fault.NOT_FOUND));
+        assertThat(exports.find(id)).isEmpty();
+    }
+}
