@@ -12,7 +12,7 @@ import java.util.List;
  * @param ipAddress the address the target listens on and hands initiators in the portal
  * @param port the target's TCP port
  * @param prefix what each export's IQN starts with; {@code volume-<id>} follows
- * @param tgtControlPort the tgt daemon's control port ({@code tgtadm -C}); 0 is tgtd's default
+ * @param tgtControlPort the tgt daemon's control port ({@code tgtadm -C}, 0 to 32767); 0 is tgtd's default
  */
 public record TargetOptions(TargetHelper helper, String ipAddress, int port, String prefix, int tgtControlPort) {
 
@@ -21,7 +21,7 @@ public record TargetOptions(TargetHelper helper, String ipAddress, int port, Str
     public static final Option<Integer> TARGET_PORT = Option.of("target_port", OptionType.port(), "3260", "TCP port of the iSCSI target.");
     public static final Option<String> TARGET_PREFIX = Option.of("target_prefix", OptionType.matching("(iqn\\.|eui\\.|naa\\.)\\S*", "an iSCSI name prefix such as iqn.2010-10.org.openstack:"), "iqn.2010-10.org.openstack:", "Prefix of each export's iSCSI name; volume-<id> follows it.");
     public static final Option<String> TARGET_PROTOCOL = Option.of("target_protocol", OptionType.matching("iscsi", "iscsi (the only protocol served)"), "iscsi", "Protocol of the target; iscsi is the only one served.");
-    public static final Option<Integer> TGT_CONTROL_PORT = Option.of("tgt_control_port", OptionType.integer(0, 65535), "0", "Control port of the tgt daemon (tgtadm -C) when target_helper = tgtadm.");
+    public static final Option<Integer> TGT_CONTROL_PORT = Option.of("tgt_control_port", OptionType.integer(0, 32767), "0", "Control port of the tgt daemon (tgtd and tgtadm -C) when target_helper = tgtadm: a number naming its local socket, 0 to 32767 (what tgtadm accepts).");
 
     /** Every option above; {@link BackendOptions#GROUP} adds them to the backend sections' options. */
     static final List<Option<?>> ALL = List.of(TARGET_HELPER, TARGET_IP_ADDRESS, TARGET_PORT, TARGET_PREFIX,

@@ -16,27 +16,38 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Real initiators run as processes. A missing tool skips the test with the package to install,
- * except in CI ({@code CI=true}), where it fails: CI must run every test.
+ * Real initiators (and other real programs) run as processes. A missing tool skips the test with
+ * the package to install, except in CI ({@code CI=true}), where it fails: CI must run every test.
+ * Published in this module's test-jar for the target tests of basalt-volume.
  */
-final class ExternalTools {
+public final class ExternalTools {
     /** What CI installs: {@code apt-get install libiscsi-bin qemu-utils qemu-block-extra}. */
-    static final String PACKAGES = "libiscsi-bin qemu-utils qemu-block-extra";
+    public static final String PACKAGES = "libiscsi-bin qemu-utils qemu-block-extra";
 
     private ExternalTools() {
     }
 
-    record Run(int exitCode, String stdout, String stderr) {
-        String output() {
+    public record Run(int exitCode, String stdout, String stderr) {
+        public String output() {
             return stdout + stderr;
         }
     }
 
-    static void require(String... commands) {
-        require(System.getenv(), commands);
+    /** Requires initiator tools, which {@link #PACKAGES} install. */
+    public static void require(String... commands) {
+        requireFrom(System.getenv(), PACKAGES, commands);
+    }
+
+    /** Requires commands that the given Debian packages install (named in the skip or failure). */
+    public static void requireFrom(String packages, String... commands) {
+        requireFrom(System.getenv(), packages, commands);
     }
 
     static void require(java.util.Map<String, String> environment, String... commands) {
+        requireFrom(environment, PACKAGES, commands);
+    }
+
+    static void requireFrom(java.util.Map<String, String> environment, String packages, String... commands) {
         List<String> missing = new ArrayList<>();
         for (String command : commands) {
             if (find(environment, command) == null) {
@@ -46,9 +57,9 @@ final class ExternalTools {
         if (missing.isEmpty()) {
             return;
         }
-        String message = missing + " not found on PATH: apt-get install " + PACKAGES;
+        String message = missing + " not found on PATH: apt-get install " + packages;
         if ("true".equalsIgnoreCase(environment.get("CI"))) {
-            fail(message + " (CI=true: tests that need real initiators must run)");
+            fail(message + " (CI=true: tests that need real programs must run, not skip)");
         }
         Assumptions.abort(message);
     }
@@ -64,7 +75,7 @@ final class ExternalTools {
     }
 
     /** Runs a command to its end (or kills it after the guard time, to keep a broken run from hanging the build). */
-    static Run run(Path workDir, Duration guard, String... command) throws IOException, InterruptedException {
+    public static Run run(Path workDir, Duration guard, String... command) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         if (workDir != null) {
             builder.directory(workDir.toFile());
@@ -79,7 +90,7 @@ final class ExternalTools {
         return new Run(process.exitValue(), out.join(), err.join());
     }
 
-    static Run run(Duration guard, String... command) throws IOException, InterruptedException {
+    public static Run run(Duration guard, String... command) throws IOException, InterruptedException {
         return run(null, guard, command);
     }
 

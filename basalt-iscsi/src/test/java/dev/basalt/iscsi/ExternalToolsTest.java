@@ -23,6 +23,12 @@ class ExternalToolsTest {
     }
 
     @Test
+    void theSkipNamesThePackageThatInstallsTheTool() {
+        assertThatThrownBy(() -> ExternalTools.requireFrom(Map.of("PATH", "/nonexistent"), "tgt", "tgtd"))
+                .isInstanceOf(TestAbortedException.class).hasMessageContaining("[tgtd]").hasMessageContaining("apt-get install tgt");
+    }
+
+    @Test
     void aToolOnThePathIsFound() {
         assertThatCode(() -> ExternalTools.require(Map.of("PATH", "/usr/bin:/bin", "CI", "true"), "sh")).doesNotThrowAnyException();
     }

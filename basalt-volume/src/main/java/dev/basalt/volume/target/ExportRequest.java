@@ -1,0 +1,30 @@
+package dev.basalt.volume.target;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.basalt.iscsi.ChapCredentials;
+import dev.basalt.iscsi.Iqn;
+import java.nio.file.Path;
+
+/**
+ * One volume to export.
+ *
+ * @param iqn the export's iSCSI target name ({@code target_prefix} + {@code volume-<id>}), kept in
+ *     lower case as iSCSI names compare case-insensitively
+ * @param file the volume's bytes: a raw file or a block device
+ * @param serial the unit serial number initiators see (the volume's id)
+ * @param readOnly whether initiators may only read
+ * @param chap the credentials an initiator must log in with
+ */
+public record ExportRequest(String iqn, Path file, String serial, boolean readOnly, ChapCredentials chap) {
+    public ExportRequest {
+        requireNonNull(iqn, "iqn");
+        if (!Iqn.isValid(iqn)) {
+            throw new IllegalArgumentException("not an iSCSI name (iqn.yyyy-mm.domain[:id], eui.…, naa.…): " + iqn);
+        }
+        iqn = Iqn.normalize(iqn);
+        requireNonNull(file, "file");
+        requireNonNull(serial, "serial");
+        requireNonNull(chap, "chap");
+    }
+}
