@@ -47,9 +47,9 @@ public final class BasaltProcess implements AutoCloseable {
                 periodic_interval = 2
                 report_interval = 2
                 %s
-                [backend_defaults]
-                target_port = %d
-                """.formatted(stateDir, port, authStrategy, extraConfig == null ? "" : extraConfig, targetPort));
+                %s""".formatted(stateDir, port, authStrategy, extraConfig == null ? "" : extraConfig,
+                extraConfig != null && extraConfig.contains("target_port") ? ""
+                        : "[backend_defaults]\ntarget_port = " + targetPort + "\n"));
     }
 
     public BasaltProcess start() throws IOException, InterruptedException {
@@ -76,7 +76,10 @@ public final class BasaltProcess implements AutoCloseable {
         return port;
     }
 
-    /** The port the builtin iSCSI target listens on (a free one, so that several processes can run). */
+    /**
+     * The port the builtin iSCSI target listens on (a free one, so that several processes can run),
+     * unless the extra configuration sets {@code target_port} itself.
+     */
     public int targetPort() {
         return targetPort;
     }

@@ -5,6 +5,7 @@ import dev.basalt.config.TargetOptions;
 import dev.basalt.iscsi.IscsiTarget;
 import dev.basalt.iscsi.TargetConfig;
 import dev.basalt.volume.target.BuiltinTarget;
+import dev.basalt.volume.target.TgtadmTarget;
 import dev.basalt.volume.target.VolumeTarget;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -25,8 +26,7 @@ final class Targets implements AutoCloseable {
         TargetOptions options = backend.target();
         return switch (options.helper()) {
             case BUILTIN -> new BuiltinTarget(listening(options, backend.name()));
-            case TGTADM -> throw new StartupException("[" + backend.name() + "] target_helper = tgtadm is not"
-                    + " available yet; use builtin");
+            case TGTADM -> TgtadmTarget.of(options);
         };
     }
 

@@ -8,6 +8,7 @@ import dev.basalt.volume.driver.VolumeDriver;
 import dev.basalt.volume.file.FileDriverSettings;
 import dev.basalt.volume.file.FileVolumeDriver;
 import dev.basalt.volume.manager.VolumeService;
+import dev.basalt.volume.target.TargetException;
 import dev.basalt.volume.manager.VolumeServiceSettings;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,7 +37,12 @@ final class VolumeRole {
             for (BackendOptions backend : infra.config().backends()) {
                 VolumeService service = new VolumeService(settings(defaults, backend), driver(backend),
                         targets.forBackend(backend), infra.database(), infra.bus(), infra.clock());
-                service.start();
+                try {
+                    service.start();
+                } catch (TargetException e) {
+                    throw new StartupException("[" + backend.name() + "] the " + backend.target().helper().name()
+                            .toLowerCase(java.util.Locale.ROOT) + " target cannot serve: " + e.getMessage(), e);
+                }
                 started.add(service);
             }
         } catch (RuntimeException e) {

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * child process, with a control port and an iSCSI port nobody else uses, so that it never meets
  * the operator's tgtd or another test's. Its log goes to {@code tgtd.log} in the given directory.
  */
-final class TgtDaemon implements AutoCloseable {
+public final class TgtDaemon implements AutoCloseable {
     private static final int TRIES = 5;
     private static final Duration READY = Duration.ofSeconds(10);
     private static final Path IPC_DIR = Path.of("/var/run/tgtd");
@@ -31,7 +31,7 @@ final class TgtDaemon implements AutoCloseable {
     }
 
     /** Starts tgtd and waits until it answers and listens; tries other ports when one is taken. */
-    static TgtDaemon start(Path dir) throws IOException, InterruptedException {
+    public static TgtDaemon start(Path dir) throws IOException, InterruptedException {
         IllegalStateException failure = new IllegalStateException("tgtd did not start; see " + dir.resolve("tgtd.log"));
         for (int attempt = 0; attempt < TRIES; attempt++) {
             // the control port only names tgtd's local socket: any number nobody else uses will do
@@ -59,11 +59,11 @@ final class TgtDaemon implements AutoCloseable {
         return tgtadm;
     }
 
-    int controlPort() {
+    public int controlPort() {
         return tgtadm.controlPort();
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 

@@ -18,14 +18,14 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Attach end to end, as a compute host does it: {@code cinder attachment-create --connect} on a
- * real {@code basalt all}, then real initiators (QEMU and libiscsi's tools) log in to the builtin
- * target with the connection info the client printed, write and read, and the bytes are checked in
- * the volume's file. Wrong credentials are refused; after the attachment is deleted the export is
- * gone; a restart serves the export again with the same credentials.
+ * Attach end to end, as a compute host does it, whatever the target: {@code cinder
+ * attachment-create --connect} on a real {@code basalt all}, then real initiators (QEMU and
+ * libiscsi's tools) log in with the connection info the client printed, write and read, and the
+ * bytes are checked in the volume's file. Wrong credentials are refused; after the attachment is
+ * deleted the export is gone; a restart serves the export again with the same credentials.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AttachIT {
+abstract class AttachContract {
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final String VERSION = "3.54";
     private static final String SERVER = "6f1f6c2e-3c4b-4d8a-9f0e-2a1b3c4d5e6f";
@@ -37,11 +37,22 @@ class AttachIT {
     private BasaltProcess basalt;
     private Cli cli;
 
+    /** Starts what the target needs, and answers the configuration lines that select it. */
+    abstract String startTarget(Path dir) throws Exception;
+
+    /** The portal initiators are sent to. */
+    abstract String portal(BasaltProcess basalt);
+
+    /** Stops what {@link #startTarget} started. */
+    void stopTarget() throws Exception {
+    }
+
     @BeforeAll
     void start() throws Exception {
         Cli.requireClients();
         Initiators.require();
-        basalt = new BasaltProcess(temp.resolve("state"), null).start();
+        String config = startTarget(temp);
+        basalt = new BasaltProcess(temp.resolve("state"), config).start();
         cli = new Cli(basalt.endpoint(), "u1", "p1");
     }
 
@@ -50,6 +61,7 @@ class AttachIT {
         if (basalt != null) {
             basalt.stop();
         }
+        stopTarget();
     }
 
     private Map<String, String> cinder(String... args) throws Exception {
@@ -91,7 +103,7 @@ class AttachIT {
         Map<String, String> info = connect(id);
         assertThat(info).containsEntry("status", "attaching").containsEntry("driver_volume_type", "iscsi")
                 .containsEntry("target_iqn", "iqn.2010-10.org.openstack:volume-" + id)
-                .containsEntry("target_portal", "127.0.0.1:" + basalt.targetPort())
+                .containsEntry("target_portal", portal(basalt))
                 .containsEntry("auth_method", "CHAP").containsEntry("access_mode", "rw");
         String attachment = info.get("id");
         String url = url(info, info.get("auth_password"));
