@@ -3,6 +3,7 @@ package dev.basalt.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.basalt.iscsi.ExternalTools;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -87,6 +88,12 @@ abstract class AttachContract {
                 info.get("auth_username"), secret);
     }
 
+    /** The run's standard output, once it is known to have succeeded. */
+    private static String ok(ExternalTools.Run run) {
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        return run.stdout();
+    }
+
     private static byte[] read(Path file, long offset, int length) throws Exception {
         ByteBuffer buffer = ByteBuffer.allocate(length);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -108,10 +115,10 @@ abstract class AttachContract {
         String attachment = info.get("id");
         String url = url(info, info.get("auth_password"));
 
-        assertThat(Initiators.qemuIo(url, "write -P 0x5a 1M 4M").ok().stdout()).contains("wrote 4194304/4194304");
-        assertThat(Initiators.qemuIo(url, "read -P 0x5a 1M 4M").ok().stdout()).contains("read 4194304/4194304");
-        assertThat(Initiators.run("iscsi-readcapacity16", "-s", url).ok().stdout()).contains("1073741824");
-        assertThat(Initiators.run("iscsi-inq", "-e", "1", "-c", "128", url).ok().stdout()).contains(id);
+        assertThat(ok(Initiators.qemuIo(url, "write -P 0x5a 1M 4M"))).contains("wrote 4194304/4194304");
+        assertThat(ok(Initiators.qemuIo(url, "read -P 0x5a 1M 4M"))).contains("read 4194304/4194304");
+        assertThat(ok(Initiators.run("iscsi-readcapacity16", "-s", url))).contains("1073741824");
+        assertThat(ok(Initiators.run("iscsi-inq", "-e", "1", "-c", "128", url))).contains(id);
 
         Path file = basalt.volumesDir().resolve("volume-" + id);
         assertThat(read(file, MIB, (int) (4 * MIB))).containsOnly((byte) 0x5a);
@@ -154,7 +161,7 @@ abstract class AttachContract {
         assertThat(info).containsEntry("status", "attaching").containsEntry("attachment_id", attachment)
                 .containsEntry("target_iqn", "iqn.2010-10.org.openstack:volume-" + id);
         assertThat(cinder("attachment-show", attachment)).containsEntry("status", "attaching");
-        assertThat(Initiators.qemuIo(url(info, info.get("auth_password")), "read -P 0 0 4k").ok().stdout())
+        assertThat(ok(Initiators.qemuIo(url(info, info.get("auth_password")), "read -P 0 0 4k")))
                 .contains("read 4096/4096");
         cli.cinder("--os-volume-api-version", VERSION, "attachment-delete", attachment).ok();
         assertThat(cinder("show", id).get("status")).isEqualTo("available");
@@ -165,10 +172,10 @@ abstract class AttachContract {
         String id = availableVolume("restarted");
         Map<String, String> info = connect(id);
         String url = url(info, info.get("auth_password"));
-        Initiators.qemuIo(url, "write -P 0x33 0 1M").ok();
+        ok(Initiators.qemuIo(url, "write -P 0x33 0 1M"));
         basalt.stop();
         basalt.start();
-        assertThat(Initiators.qemuIo(url, "read -P 0x33 0 1M").ok().stdout()).contains("read 1048576/1048576");
+        assertThat(ok(Initiators.qemuIo(url, "read -P 0x33 0 1M"))).contains("read 1048576/1048576");
         cli.cinder("--os-volume-api-version", VERSION, "attachment-delete", info.get("id")).ok();
         assertThat(Initiators.run("iscsi-inq", url).exitCode()).isNotZero();
     }
