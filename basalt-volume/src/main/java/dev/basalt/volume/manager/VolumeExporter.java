@@ -67,10 +67,19 @@ final class VolumeExporter {
             throw BasaltException.conflict("Volume %s is not on backend %s.", volume.id(), backend);
         }
         ExportCapable exportable = exportable();
-        VolumeExport export = exports.findOrAdd(newExport(volume.id()))
+        VolumeExport candidate = newExport(volume.id());
+        VolumeExport export = exports.findOrAdd(candidate)
                 .orElseThrow(() -> BasaltException.notFound("Volume %s could not be found.", volume.id()));
         boolean readOnly = "True".equals(volume.adminMetadata().get(Volume.READONLY));
-        ConnectionInfo info = serve(export, exportable, readOnly);
+        ConnectionInfo info;
+        try {
+            info = serve(export, exportable, readOnly);
+        } catch (RuntimeException e) {
+            if (export == candidate) {
+                exports.delete(volume.id());   // made just now and never served: nothing to keep
+            }
+            throw e;
+        }
         LOG.info("{} volume {} exported as {} for initiator {}", request.requestId(), volume.id(), info.iqn(), initiator);
         return new IscsiConnection(info.portal(), info.iqn(), info.lun(), "CHAP", export.chapUser(), export.chapSecret(),
                 readOnly);

@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import dev.basalt.config.TargetOptions;
 import dev.basalt.iscsi.ChapCredentials;
 import dev.basalt.iscsi.ConnectionInfo;
-import dev.basalt.iscsi.Iqn;
 import dev.basalt.volume.target.TgtadmOutput.LogicalUnit;
 import dev.basalt.volume.target.TgtadmOutput.Portal;
 import dev.basalt.volume.target.TgtadmOutput.Target;
@@ -15,8 +14,6 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -44,7 +41,6 @@ public final class TgtadmTarget implements VolumeTarget {
     private final Tgtadm tgtadm;
     private final String portalHost;
     private final int portalPort;
-    private final Set<String> mine = ConcurrentHashMap.newKeySet();
 
     /**
      * @param portalHost where initiators reach tgtd ({@code target_ip_address})
@@ -107,7 +103,6 @@ public final class TgtadmTarget implements VolumeTarget {
         } else {
             create(request);
         }
-        mine.add(request.iqn());
         return new ConnectionInfo(portalHost, portalPort, request.iqn(), LUN, Optional.of(request.chap()), Optional.empty());
     }
 
@@ -118,7 +113,6 @@ public final class TgtadmTarget implements VolumeTarget {
         if (find(name).isPresent()) {
             throw new TargetException("the tgt daemon still serves " + name + " after deleting it");
         }
-        mine.remove(Iqn.normalize(name));
     }
 
     @Override
@@ -126,23 +120,13 @@ public final class TgtadmTarget implements VolumeTarget {
         return find(iqn).isPresent();
     }
 
+    /**
+     * Lets go of the daemon and leaves its exports served: hosts keep their disks while the volume
+     * service restarts, and the next start makes the same exports again (which finds them made).
+     */
     @Override
     public synchronized void close() {
-        TargetException failure = null;
-        for (String iqn : List.copyOf(mine)) {
-            try {
-                removeExport(iqn);
-            } catch (TargetException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        // nothing is held: tgtd keeps the exports
     }
 
     private void create(ExportRequest request) {

@@ -46,7 +46,11 @@ public interface VolumeTarget extends AutoCloseable {
     /** Whether an export of that name is being served. */
     boolean hasExport(String iqn);
 
-    /** Stops serving the exports this target made; the volumes' files are not touched. */
+    /**
+     * Lets go of the target; the volumes' files are not touched. A target in this process stops
+     * serving the exports it made; a target daemon keeps serving them, so that hosts keep their
+     * disks while the volume service restarts (its next start makes the same exports again).
+     */
     @Override
     void close();
 }

@@ -33,6 +33,11 @@ class BuiltinTargetTest extends TargetCompliance {
     }
 
     @Override
+    protected boolean exportsOutliveTheTarget() {
+        return false;
+    }
+
+    @Override
     protected String portal() {
         return "127.0.0.1:" + iscsi.address().getPort();
     }

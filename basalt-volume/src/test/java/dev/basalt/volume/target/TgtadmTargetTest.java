@@ -36,6 +36,11 @@ class TgtadmTargetTest extends TargetCompliance {
     }
 
     @Override
+    protected boolean exportsOutliveTheTarget() {
+        return true;
+    }
+
+    @Override
     protected String portal() {
         return "127.0.0.1:" + tgtd.port();
     }
