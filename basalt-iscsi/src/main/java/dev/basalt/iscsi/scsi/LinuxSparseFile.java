@@ -1,8 +1,7 @@
 package dev.basalt.iscsi.scsi;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Native;
-import com.sun.jna.Platform;
+import dev.basalt.nativeio.Libc;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -12,18 +11,10 @@ import java.nio.file.Path;
  * {@code off_t} is 64 bits.
  */
 final class LinuxSparseFile implements SparseFile {
-    private static final int O_RDONLY = 0;
-    private static final int O_RDWR = 02;
-    private static final int O_CLOEXEC = 02000000;
     private static final int FALLOC_FL_KEEP_SIZE = 0x01;
     private static final int FALLOC_FL_PUNCH_HOLE = 0x02;
     private static final int SEEK_DATA = 3;
     private static final int SEEK_HOLE = 4;
-    private static final int EINTR = 4;
-    private static final int ENXIO = 6;
-    private static final int EINVAL = 22;
-    private static final int ENOSYS = 38;
-    private static final int EOPNOTSUPP = 95;
 
     private final Path path;
     private final int fd;
@@ -43,10 +34,10 @@ final class LinuxSparseFile implements SparseFile {
     static LinuxSparseFile open(Path path, boolean writable) throws IOException {
         while (true) {
             try {
-                return new LinuxSparseFile(path, Libc.open(path.toString(), (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC));
+                return new LinuxSparseFile(path, Libc.open(path.toString(), (writable ? Libc.O_RDWR : Libc.O_RDONLY) | Libc.O_CLOEXEC));
             } catch (LastErrorException e) {
-                if (e.getErrorCode() != EINTR) {
-                    throw failure("open", path, e);
+                if (e.getErrorCode() != Libc.EINTR) {
+                    throw Libc.failure("open", path, e);
                 }
             }
         }
@@ -63,14 +54,14 @@ final class LinuxSparseFile implements SparseFile {
                 return true;
             } catch (LastErrorException e) {
                 switch (e.getErrorCode()) {
-                    case EINTR -> {
+                    case Libc.EINTR -> {
                         // interrupted before anything was done: try again
                     }
-                    case EOPNOTSUPP, ENOSYS -> {
+                    case Libc.EOPNOTSUPP, Libc.ENOSYS -> {
                         punchSupported = false;
                         return false;
                     }
-                    default -> throw failure("fallocate", path, e);
+                    default -> throw Libc.failure("fallocate", path, e);
                 }
             }
         }
@@ -101,17 +92,17 @@ final class LinuxSparseFile implements SparseFile {
                 return Libc.lseek(fd, offset, whence);
             } catch (LastErrorException e) {
                 switch (e.getErrorCode()) {
-                    case EINTR -> {
+                    case Libc.EINTR -> {
                         // try again
                     }
-                    case ENXIO -> {
+                    case Libc.ENXIO -> {
                         return -1;
                     }
-                    case EINVAL -> {
+                    case Libc.EINVAL -> {
                         seekSupported = false;
                         return whence == SEEK_DATA ? offset : Long.MAX_VALUE;
                     }
-                    default -> throw failure("lseek", path, e);
+                    default -> throw Libc.failure("lseek", path, e);
                 }
             }
         }
@@ -127,38 +118,9 @@ final class LinuxSparseFile implements SparseFile {
             Libc.close(fd);
         } catch (LastErrorException e) {
             // the descriptor is released even when close reports an error; never retry it
-            if (e.getErrorCode() != EINTR) {
-                throw failure("close", path, e);
+            if (e.getErrorCode() != Libc.EINTR) {
+                throw Libc.failure("close", path, e);
             }
         }
-    }
-
-    private static IOException failure(String call, Path path, LastErrorException e) {
-        return new IOException(call + " " + path + ": " + e.getMessage(), e);
-    }
-
-    /** libc, bound on first use; {@link #BOUND} says whether it could be. */
-    private static final class Libc {
-        static final boolean BOUND = bind();
-
-        private static boolean bind() {
-            if (!Platform.isLinux() || !Platform.is64Bit() || Platform.isMIPS() || Platform.isSPARC()) {
-                return false;
-            }
-            try {
-                Native.register(Libc.class, Platform.C_LIBRARY_NAME);
-                return true;
-            } catch (UnsatisfiedLinkError | IllegalArgumentException e) {
-                return false;
-            }
-        }
-
-        static native int open(String path, int flags) throws LastErrorException;
-
-        static native int fallocate(int fd, int mode, long offset, long length) throws LastErrorException;
-
-        static native long lseek(int fd, long offset, int whence) throws LastErrorException;
-
-        static native int close(int fd) throws LastErrorException;
     }
 }

@@ -1,5 +1,6 @@
 package dev.basalt.volume.file;
 
+import dev.basalt.nativeio.Libc;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Platform;
 import java.io.IOException;

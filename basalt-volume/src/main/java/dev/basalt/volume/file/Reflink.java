@@ -1,5 +1,6 @@
 package dev.basalt.volume.file;
 
+import dev.basalt.nativeio.Libc;
 import java.io.IOException;
 import java.nio.file.Path;
 

@@ -1,5 +1,6 @@
 package dev.basalt.volume.file;
 
+import dev.basalt.nativeio.Libc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

@@ -1,4 +1,4 @@
-package dev.basalt.volume.file;
+package dev.basalt.nativeio;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
@@ -7,26 +7,27 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * The few libc calls the file driver makes, through JNA direct mapping (bound once, no process
+ * The few libc calls Basalt makes (the file driver and the iSCSI target), through JNA direct mapping (bound once, no process
  * spawned, no per-call reflection), and the file-descriptor handling they share. Linux on 64-bit
  * platforms with the generic flag and errno values (x86-64, aarch64, ppc64, s390x, riscv64, ...),
  * where {@code off_t} is 64 bits.
  */
-final class Libc {
-    static final int O_RDONLY = 0;
-    static final int O_WRONLY = 01;
-    static final int O_CLOEXEC = 02000000;
+public final class Libc {
+    public static final int O_RDONLY = 0;
+    public static final int O_WRONLY = 01;
+    public static final int O_RDWR = 02;
+    public static final int O_CLOEXEC = 02000000;
 
-    static final int EINTR = 4;
-    static final int ENXIO = 6;
-    static final int EXDEV = 18;
-    static final int EINVAL = 22;
-    static final int ENOTTY = 25;
-    static final int ENOSYS = 38;
-    static final int EOPNOTSUPP = 95;
+    public static final int EINTR = 4;
+    public static final int ENXIO = 6;
+    public static final int EXDEV = 18;
+    public static final int EINVAL = 22;
+    public static final int ENOTTY = 25;
+    public static final int ENOSYS = 38;
+    public static final int EOPNOTSUPP = 95;
 
     /** Whether libc could be bound: false off 64-bit Linux. */
-    static final boolean BOUND = bind();
+    public static final boolean BOUND = bind();
 
     private Libc() {
     }
@@ -43,19 +44,19 @@ final class Libc {
         }
     }
 
-    static native int open(String path, int flags) throws LastErrorException;
+    public static native int open(String path, int flags) throws LastErrorException;
 
-    static native int close(int fd) throws LastErrorException;
+    public static native int close(int fd) throws LastErrorException;
 
-    static native int fallocate(int fd, int mode, long offset, long length) throws LastErrorException;
+    public static native int fallocate(int fd, int mode, long offset, long length) throws LastErrorException;
 
-    static native long lseek(int fd, long offset, int whence) throws LastErrorException;
+    public static native long lseek(int fd, long offset, int whence) throws LastErrorException;
 
     /** ioctl(2) with an int argument (a file descriptor, for FICLONE). */
-    static native int ioctl(int fd, long request, int argument) throws LastErrorException;
+    public static native int ioctl(int fd, long request, int argument) throws LastErrorException;
 
     /** Opens the file ({@link #O_RDONLY} or {@link #O_WRONLY}; close-on-exec added), retrying when interrupted. */
-    static int open(Path file, int flags) throws IOException {
+    public static int open(Path file, int flags) throws IOException {
         while (true) {
             try {
                 return open(file.toString(), flags | O_CLOEXEC);
@@ -67,7 +68,7 @@ final class Libc {
         }
     }
 
-    static void close(int fd, Path file) throws IOException {
+    public static void close(int fd, Path file) throws IOException {
         try {
             close(fd);
         } catch (LastErrorException e) {
@@ -79,7 +80,7 @@ final class Libc {
     }
 
     /** The system's reason ({@code [errno] text}) with the call and the file it concerns. */
-    static IOException failure(String call, Path file, LastErrorException e) {
+    public static IOException failure(String call, Path file, LastErrorException e) {
         return new IOException(call + " " + file + ": " + e.getMessage(), e);
     }
 }
