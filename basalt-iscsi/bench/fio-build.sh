@@ -4,9 +4,9 @@
 #
 #   basalt-iscsi/bench/fio-build.sh [work-dir]      (default /var/tmp/basalt-fio)
 #
-# Needs root on Debian: it adds a deb-src entry for the suites already configured, fetches the
-# source with `apt-get source` (which checks the tarballs against the signed .dsc) and installs
-# the few build dependencies the engine needs.
+# Needs root on Debian: it adds a deb-src entry for bookworm, fetches the source with
+# `apt-get source` (which checks the .dsc and the tarballs against the hashes in the archive's
+# signed Sources index) and installs the few build dependencies the engine needs.
 set -euo pipefail
 work="${1:-/var/tmp/basalt-fio}"
 binary="$work/bin/fio"

@@ -2,7 +2,8 @@
 # the same 1 GiB file in $work, both on 127.0.0.1, and stops both when the script exits.
 # Needs: $here (the bench directory) and $work set. Sets: basalt_port tgt_port iqn_basalt iqn_tgt,
 # basalt_pid tgt_pid, file (the backing file).
-# BASALT_JAVA_OPTS adds JVM options to the target (e.g. -XX:StartFlightRecording=...).
+# BASALT_JAVA_OPTS adds JVM options to the target (e.g. -XX:StartFlightRecording=...); MAVEN_REPO
+# names the local Maven repository to resolve the classpath from (default ~/.m2/repository).
 basalt_port=3291
 tgt_port=3292
 tgt_control=29
