@@ -8,45 +8,9 @@
 #   basalt-iscsi/bench/target-bench.sh [work-dir]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-module="$(dirname "$here")"
-root="$(dirname "$module")"
 work="${1:-$(mktemp -d /tmp/basalt-target-bench.XXXXXX)}"
-basalt_port=3291
-tgt_port=3292
-tgt_control=29
-iqn_basalt=iqn.2024-01.dev.basalt:bench
-iqn_tgt=iqn.2024-01.dev.basalt:bench-tgt
 runs="${RUNS:-2}"
-
-. "$root/bin/jdk.sh"
-cd "$root"
-./mvnw -B -q -f basalt-iscsi/pom.xml dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" -Dmdep.includeScope=test >/dev/null
-cp="$module/target/classes:$module/target/test-classes:$(cat "$work/cp.txt")"
-
-file="$work/disk.raw"
-if [ ! -f "$file" ]; then
-  echo "writing a 1 GiB file of random data at $file"
-  dd if=/dev/urandom of="$file" bs=1M count=1024 status=none
-fi
-
-pids=()
-cleanup() {
-  # tgtd ignores SIGTERM; it stops when told, once its targets are gone
-  tgtadm -C "$tgt_control" --lld iscsi --op delete --mode target --tid 1 --force >/dev/null 2>&1 || true
-  tgtadm -C "$tgt_control" --op delete --mode system >/dev/null 2>&1 || true
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-}
-trap cleanup EXIT
-
-"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$cp" dev.basalt.iscsi.RunTarget --port "$basalt_port" \
-  "$iqn_basalt" "$file" >"$work/basalt.log" 2>&1 &
-pids+=($!)
-tgtd -f -C "$tgt_control" --iscsi portal=127.0.0.1:$tgt_port >"$work/tgtd.log" 2>&1 &
-pids+=($!)
-sleep 3
-tgtadm -C "$tgt_control" --lld iscsi --op new --mode target --tid 1 -T "$iqn_tgt"
-tgtadm -C "$tgt_control" --lld iscsi --op new --mode logicalunit --tid 1 --lun 1 -b "$file"
-tgtadm -C "$tgt_control" --lld iscsi --op bind --mode target --tid 1 -I ALL
+. "$here/targets.sh"
 
 opts() { echo "driver=iscsi,transport=tcp,portal=127.0.0.1:$1,target=$2,lun=$3"; }
 seconds() { "$@" 2>&1 | sed -n 's/^Run completed in \([0-9.]*\) seconds.*/\1/p'; }

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One TCP connection, which here is one session (MaxConnections=1): login, then the full feature
- * phase until logout, a protocol error or the socket closes. Runs on its own (virtual) thread;
+ * phase until logout, a protocol error or the socket closes. Runs on its own thread;
  * {@link #close()} may be called from any thread and ends it. Whatever happens on one connection
  * never touches another: a broken PDU ends only its own session, after a Reject when one can be
  * sent.

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Builds fio with its libiscsi engine from Debian's source package (Debian's fio binary is built
+# without it) and prints the path of the binary. The build is cached: a second call only prints.
+#
+#   basalt-iscsi/bench/fio-build.sh [work-dir]      (default /var/tmp/basalt-fio)
+#
+# Needs root on Debian: it adds a deb-src entry for bookworm, fetches the source with
+# `apt-get source` (which checks the .dsc and the tarballs against the hashes in the archive's
+# signed Sources index) and installs the few build dependencies the engine needs.
+set -euo pipefail
+work="${1:-/var/tmp/basalt-fio}"
+binary="$work/bin/fio"
+
+has_libiscsi() { [ -x "$1" ] && "$1" --enghelp 2>/dev/null | grep -qx '[[:space:]]*libiscsi'; }
+
+if has_libiscsi "$binary"; then
+  echo "$binary"
+  exit 0
+fi
+
+log() { echo "fio-build: $*" >&2; }
+mkdir -p "$work"
+
+sources=/etc/apt/sources.list.d/basalt-deb-src.sources
+if ! grep -rqs '^Types:.*deb-src\|^deb-src' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+  log "adding $sources"
+  cat >"$sources" <<'EOF'
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: bookworm bookworm-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOF
+fi
+
+log "installing build dependencies"
+apt-get update -qq >&2
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+  dpkg-dev build-essential pkg-config libiscsi-dev libaio-dev zlib1g-dev >&2
+
+log "fetching the source package"
+src="$work/src"
+rm -rf "$src"
+mkdir -p "$src"
+chown _apt "$src" 2>/dev/null || true                       # apt downloads as _apt when it can write there
+(cd "$src" && apt-get source -qq fio >&2)
+tree="$(find "$src" -mindepth 1 -maxdepth 1 -type d -name 'fio-*' | head -1)"
+[ -n "$tree" ] || { log "apt-get source fio gave no source tree"; exit 1; }
+
+log "building $(basename "$tree") with --enable-libiscsi"
+(
+  cd "$tree"
+  ./configure --prefix="$work" --enable-libiscsi --disable-native >&2
+  make -j"$(nproc)" >&2
+  make install >&2
+)
+
+has_libiscsi "$binary" || { log "$binary was built without the libiscsi engine"; exit 1; }
+echo "$binary"
