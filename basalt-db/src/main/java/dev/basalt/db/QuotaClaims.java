@@ -5,6 +5,7 @@ import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,6 +13,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Update;
 
 /**
@@ -20,14 +22,22 @@ import org.jdbi.v3.core.statement.Update;
  * never disagree, even across a crash:
  *
  * <ul>
- *   <li>{@link #reserve} with the insert of the holder: the usage row's {@code reserved} grows by
- *       a conditional update that fails when the limit would be passed;</li>
- *   <li>{@link #commit} when the holder's operation succeeds: reserved becomes in use;</li>
+ *   <li>{@link #reserve} with the insert of the holder: the holder's claims grow, then the usage
+ *       row's {@code claimed} total grows by a conditional update that fails when the limit would
+ *       be passed;</li>
+ *   <li>{@link #commit} when the holder's operation succeeds: what the holder reserved becomes in
+ *       use, in its own claim rows only (the project's total does not change);</li>
  *   <li>{@link #rollback} when it fails: the reserved part is given back;</li>
  *   <li>{@link #release} when the holder's row goes: everything is given back.</li>
  * </ul>
  *
- * Every step changes a claim row only if it still holds what was read, and adjusts the usage
+ * The usage row of a project and resource ({@code quota_usages}) keeps only the total of its
+ * claims, in use and reserved together; how much is in use and how much reserved is summed from
+ * the claims when asked ({@link QuotaRepository#usages}). Usage rows are what concurrent
+ * reservations of a project queue on, so every step touches them last, after the holder's own
+ * rows, holding their locks for as short a time as it can.
+ *
+ * <p>Every step changes a claim row only if it still holds what was read, and adjusts the usage
  * row only then: a step repeated (a message delivered twice) changes nothing. A holder's claims
  * change only in transactions that change the holder's row first, so they queue on it. Usage
  * rows, which holders share, are always touched in {@link #ORDER} of their resource names
@@ -59,11 +69,11 @@ final class QuotaClaims {
                 .bind("p", projectId).bindList("r", List.copyOf(missing)).mapTo(String.class).list()));
         for (String resource : missing) {
             try {
-                jdbi.useHandle(h -> h.createUpdate("INSERT INTO quota_usages (project_id, resource, in_use, reserved,"
-                                + " created_at, updated_at) VALUES (:p, :r, 0, 0, :now, NULL)")
+                jdbi.useHandle(h -> h.createUpdate("INSERT INTO quota_usages (project_id, resource, claimed, created_at,"
+                                + " updated_at) VALUES (:p, :r, 0, :now, NULL)")
                         .bind("p", projectId).bind("r", resource).bind("now", now()).execute());
             } catch (RuntimeException raced) {
-                if (jdbi.withHandle(h -> usage(h, projectId, resource)).isEmpty()) {
+                if (jdbi.withHandle(h -> claimed(h, projectId, resource)).isEmpty()) {
                     throw raced;
                 }
             }
@@ -79,54 +89,63 @@ final class QuotaClaims {
      */
     static void reserve(Handle h, String holderId, QuotaReservation reservation) {
         Timestamp now = now();
+        addToClaims(h, holderId, reservation, now);
         for (Map.Entry<String, Long> e : reservation.deltas().entrySet()) {
             String resource = e.getKey();
             long delta = e.getValue();
             int limit = reservation.limit(resource);
-            String withinLimit = limit < 0 ? "" : " AND in_use + reserved + :delta <= :limit";
-            Update update = h.createUpdate("UPDATE quota_usages SET reserved = reserved + :delta, updated_at = :now"
+            String withinLimit = limit < 0 ? "" : " AND claimed + :delta <= :limit";
+            Update update = h.createUpdate("UPDATE quota_usages SET claimed = claimed + :delta, updated_at = :now"
                             + " WHERE project_id = :p AND resource = :r" + withinLimit)
                     .bind("delta", delta).bind("now", now).bind("p", reservation.projectId()).bind("r", resource);
             if (limit >= 0) {
                 update.bind("limit", limit);
             }
             if (update.execute() == 0) {
-                QuotaUsage usage = usage(h, reservation.projectId(), resource).orElseThrow(() ->
+                long claimed = claimed(h, reservation.projectId(), resource).orElseThrow(() ->
                         BasaltException.conflict("The quota resource %s was removed meanwhile (its volume type was"
                                 + " deleted).", resource));
-                throw new QuotaExceededException(resource, limit, delta, usage.consumed());
-            }
-            int grown = h.createUpdate("UPDATE quota_claims SET reserved = reserved + :delta, updated_at = :now"
-                            + " WHERE holder_id = :h AND resource = :r")
-                    .bind("delta", delta).bind("now", now).bind("h", holderId).bind("r", resource).execute();
-            if (grown == 0) {
-                h.createUpdate("INSERT INTO quota_claims (holder_id, resource, project_id, in_use, reserved,"
-                                + " created_at, updated_at) VALUES (:h, :r, :p, 0, :delta, :now, NULL)")
-                        .bind("h", holderId).bind("r", resource).bind("p", reservation.projectId())
-                        .bind("delta", delta).bind("now", now).execute();
+                throw new QuotaExceededException(resource, limit, delta, claimed);
             }
         }
     }
 
-    /** The holder's operation succeeded: what it reserved is now in use. */
-    static void commit(Handle h, String holderId) {
-        Timestamp now = now();
-        for (Claim c : claims(h, holderId)) {
-            if (c.reserved() == 0) {
-                continue;
-            }
-            int changed = h.createUpdate("UPDATE quota_claims SET in_use = in_use + reserved, reserved = 0,"
-                            + " updated_at = :now WHERE holder_id = :h AND resource = :r AND reserved = :n")
-                    .bind("now", now).bind("h", holderId).bind("r", c.resource()).bind("n", c.reserved()).execute();
-            if (changed == 1) {
-                adjustUsage(h, c, c.reserved(), -c.reserved(), now);
+    /** Adds the reservation's deltas to the holder's claims: grows those it has, inserts the others in one batch. */
+    private static void addToClaims(Handle h, String holderId, QuotaReservation reservation, Timestamp now) {
+        Set<String> held = new HashSet<>(h.createQuery("SELECT resource FROM quota_claims WHERE holder_id = :h")
+                .bind("h", holderId).mapTo(String.class).list());
+        PreparedBatch inserts = h.prepareBatch("INSERT INTO quota_claims (holder_id, resource, project_id, in_use,"
+                + " reserved, created_at, updated_at) VALUES (:h, :r, :p, 0, :delta, :now, NULL)");
+        for (Map.Entry<String, Long> e : reservation.deltas().entrySet()) {
+            if (held.contains(e.getKey())) {
+                h.createUpdate("UPDATE quota_claims SET reserved = reserved + :delta, updated_at = :now"
+                                + " WHERE holder_id = :h AND resource = :r")
+                        .bind("delta", e.getValue()).bind("now", now).bind("h", holderId).bind("r", e.getKey())
+                        .execute();
+            } else {
+                inserts.bind("h", holderId).bind("r", e.getKey()).bind("p", reservation.projectId())
+                        .bind("delta", e.getValue()).bind("now", now).add();
             }
         }
+        if (inserts.size() > 0) {
+            inserts.execute();
+        }
+    }
+
+    /**
+     * The holder's operation succeeded: what it reserved is now in use. Only the holder's claims
+     * change; the project's usage total stays what it was.
+     */
+    static void commit(Handle h, String holderId) {
+        h.createUpdate("UPDATE quota_claims SET in_use = in_use + reserved, reserved = 0, updated_at = :now"
+                        + " WHERE holder_id = :h AND reserved <> 0")
+                .bind("now", now()).bind("h", holderId).execute();
     }
 
     /** The holder's operation failed: what it reserved goes back; what it had in use stays. */
     static void rollback(Handle h, String holderId) {
         Timestamp now = now();
+        List<Claim> givenBack = new ArrayList<>();
         for (Claim c : claims(h, holderId)) {
             if (c.reserved() == 0) {
                 continue;
@@ -140,30 +159,32 @@ final class QuotaClaims {
                             .bind("now", now).bind("h", holderId).bind("r", c.resource()).bind("n", c.reserved())
                             .execute();
             if (changed == 1) {
-                adjustUsage(h, c, 0, -c.reserved(), now);
+                givenBack.add(new Claim(c.resource(), c.projectId(), 0, c.reserved()));
             }
         }
+        giveBack(h, givenBack, now);
     }
 
     /** The holder is gone: everything it claimed goes back. */
     static void release(Handle h, String holderId) {
         Timestamp now = now();
+        List<Claim> givenBack = new ArrayList<>();
         for (Claim c : claims(h, holderId)) {
             int changed = h.createUpdate("DELETE FROM quota_claims WHERE holder_id = :h AND resource = :r"
                             + " AND in_use = :i AND reserved = :n")
                     .bind("h", holderId).bind("r", c.resource()).bind("i", c.inUse()).bind("n", c.reserved())
                     .execute();
             if (changed == 1) {
-                adjustUsage(h, c, -c.inUse(), -c.reserved(), now);
+                givenBack.add(c);
             }
         }
+        giveBack(h, givenBack, now);
     }
 
-    static Optional<QuotaUsage> usage(Handle h, String projectId, String resource) {
-        return h.createQuery("SELECT in_use, reserved FROM quota_usages WHERE project_id = :p AND resource = :r")
-                .bind("p", projectId).bind("r", resource)
-                .map((rs, ctx) -> new QuotaUsage(rs.getLong(1), rs.getLong(2)))
-                .findOne();
+    /** What the project's claims of {@code resource} add up to (in use and reserved), if it has a usage row. */
+    static Optional<Long> claimed(Handle h, String projectId, String resource) {
+        return h.createQuery("SELECT claimed FROM quota_usages WHERE project_id = :p AND resource = :r")
+                .bind("p", projectId).bind("r", resource).mapTo(Long.class).findOne();
     }
 
     private static List<Claim> claims(Handle h, String holderId) {
@@ -176,11 +197,14 @@ final class QuotaClaims {
         return claims;
     }
 
-    private static void adjustUsage(Handle h, Claim c, long inUse, long reserved, Timestamp now) {
-        h.createUpdate("UPDATE quota_usages SET in_use = in_use + :i, reserved = reserved + :n, updated_at = :now"
-                        + " WHERE project_id = :p AND resource = :r")
-                .bind("i", inUse).bind("n", reserved).bind("now", now).bind("p", c.projectId()).bind("r", c.resource())
-                .execute();
+    /** Takes what the given claims held (already removed from them) off their projects' usage totals, in {@link #ORDER}. */
+    private static void giveBack(Handle h, List<Claim> claims, Timestamp now) {
+        for (Claim c : claims) {
+            h.createUpdate("UPDATE quota_usages SET claimed = claimed - :n, updated_at = :now"
+                            + " WHERE project_id = :p AND resource = :r")
+                    .bind("n", c.inUse() + c.reserved()).bind("now", now).bind("p", c.projectId())
+                    .bind("r", c.resource()).execute();
+        }
     }
 
     private static Timestamp now() {

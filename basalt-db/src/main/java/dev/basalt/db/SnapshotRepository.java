@@ -82,9 +82,6 @@ public final class SnapshotRepository {
             if (volumeStatuses.stream().noneMatch(v -> v.apiName().equals(status.get()))) {
                 return CreateOutcome.VOLUME_STATUS;
             }
-            if (reservation != null) {
-                QuotaClaims.reserve(h, s.id(), reservation);
-            }
             h.createUpdate("INSERT INTO snapshots (" + COLUMNS + ") VALUES (:id, :volume_id, :project_id, :user_id,"
                             + " :name, :description, :status, :progress, :volume_size, :type, :error_reason,"
                             + " :created_at, :updated_at)")
@@ -96,6 +93,9 @@ public final class SnapshotRepository {
                     .bind("created_at", Rows.timestamp(s.createdAt())).bind("updated_at", Rows.timestamp(s.updatedAt()))
                     .execute();
             insertMetadata(h, s.id(), s.metadata());
+            if (reservation != null) {
+                QuotaClaims.reserve(h, s.id(), reservation);
+            }
             return CreateOutcome.CREATED;
         });
     }

@@ -47,14 +47,15 @@ public final class VolumeRepository {
     }
 
     /**
-     * Reserves the volume's quota and inserts it with its metadata, in one transaction; throws
+     * Inserts the volume with its metadata and reserves its quota, in one transaction; throws
      * {@link QuotaExceededException} (and inserts nothing) when the reservation does not fit.
+     * The reservation comes last, so the project's usage rows stay locked only until the commit.
      */
     public void create(Volume v, QuotaReservation reservation) {
         QuotaClaims.ensureUsageRows(jdbi, reservation.projectId(), reservation.deltas().keySet());
         jdbi.useTransaction(h -> {
-            QuotaClaims.reserve(h, v.id(), reservation);
             insert(h, v);
+            QuotaClaims.reserve(h, v.id(), reservation);
         });
     }
 

@@ -157,13 +157,13 @@ public final class VolumeTransitions {
             if (creatingSnapshots > 0 || Locks.volumesCreatingFrom(h, "source_volid", volumeId) > 0) {
                 return new SizedResult(Outcome.BUSY, size);
             }
-            if (reservation != null) {
-                QuotaClaims.reserve(h, volumeId, reservation.apply(newSize - size));
-            }
             h.createUpdate("UPDATE volumes SET status = :extending, updated_at = :now WHERE id = :id")
                     .bind("extending", VolumeStatus.EXTENDING.apiName()).bind("now", Rows.timestamp(Rows.now()))
                     .bind("id", volumeId).execute();
             AdminMetadata.put(h, volumeId, Volume.EXTEND_NEW_SIZE, Integer.toString(newSize));
+            if (reservation != null) {
+                QuotaClaims.reserve(h, volumeId, reservation.apply(newSize - size));
+            }
             return new SizedResult(Outcome.DONE, size);
         });
     }
@@ -212,10 +212,10 @@ public final class VolumeTransitions {
             if (volume.size() < size) {
                 return new SizedResult(Outcome.SIZE, size);
             }
+            volumes.insert(h, volume);
             if (reservation != null) {
                 QuotaClaims.reserve(h, volume.id(), reservation);
             }
-            volumes.insert(h, volume);
             return new SizedResult(Outcome.DONE, size);
         });
     }
