@@ -84,8 +84,7 @@ public final class VolumeRepository {
                 .bind("id", id)
                 .map((rs, ctx) -> row(rs))
                 .findOne()
-                .map(v -> v.withMetadata(metadata(h, List.of(v.id())).getOrDefault(v.id(), Map.of()))
-                        .withAdminMetadata(AdminMetadata.of(h, List.of(v.id())).getOrDefault(v.id(), Map.of()))));
+                .map(v -> VolumeMetadata.read(h, List.of(v.id())).applyTo(v)));
     }
 
     /** The volume if it exists and belongs to {@code projectId} (any project when null). */
@@ -355,17 +354,18 @@ public final class VolumeRepository {
 
     // --- internals shared with VolumeListQuery
 
+    /** A volume from a row of {@code SELECT COLUMNS}, read by position (in {@link #COLUMNS} order). */
     Volume row(ResultSet rs) throws SQLException {
         return new Volume(
-                rs.getString("id"), rs.getString("project_id"), rs.getString("user_id"),
-                rs.getString("display_name"), rs.getString("display_description"), rs.getInt("size"),
-                VolumeStatus.fromApiName(rs.getString("status")).orElse(VolumeStatus.ERROR),
-                AttachStatus.fromApiName(rs.getString("attach_status")),
-                rs.getString("availability_zone"), rs.getString("host"), rs.getString("volume_type_id"),
-                rs.getBoolean("bootable"), rs.getBoolean("multiattach"), rs.getString("snapshot_id"),
-                rs.getString("source_volid"), rs.getString("service_uuid"), rs.getString("error_reason"),
-                Map.of(), Rows.instant(rs, "created_at"), Rows.instant(rs, "updated_at"),
-                Rows.instant(rs, "launched_at"));
+                rs.getString(1), rs.getString(2), rs.getString(3),
+                rs.getString(4), rs.getString(5), rs.getInt(6),
+                VolumeStatus.fromApiName(rs.getString(7)).orElse(VolumeStatus.ERROR),
+                AttachStatus.fromApiName(rs.getString(8)),
+                rs.getString(9), rs.getString(10), rs.getString(11),
+                rs.getBoolean(12), rs.getBoolean(13), rs.getString(14),
+                rs.getString(15), rs.getString(16), rs.getString(17),
+                Map.of(), Rows.instant(rs, 18), Rows.instant(rs, 19),
+                Rows.instant(rs, 20));
     }
 
     static String columns() {
@@ -377,13 +377,10 @@ public final class VolumeRepository {
     }
 
     List<Volume> withMetadata(Handle h, List<Volume> volumes) {
-        List<String> ids = volumes.stream().map(Volume::id).toList();
-        Map<String, Map<String, String>> metadata = metadata(h, ids);
-        Map<String, Map<String, String>> adminMetadata = AdminMetadata.of(h, ids);
+        VolumeMetadata metadata = VolumeMetadata.read(h, volumes.stream().map(Volume::id).toList());
         List<Volume> result = new ArrayList<>(volumes.size());
         for (Volume v : volumes) {
-            result.add(v.withMetadata(metadata.getOrDefault(v.id(), Map.of()))
-                    .withAdminMetadata(adminMetadata.getOrDefault(v.id(), Map.of())));
+            result.add(metadata.applyTo(v));
         }
         return result;
     }
