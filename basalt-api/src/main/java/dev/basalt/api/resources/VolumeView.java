@@ -67,7 +67,14 @@ public final class VolumeView {
     private static final SerializableString NAME_ID_ATTR = name("os-vol-mig-status-attr:name_id");
     private static final SerializableString TENANT_ATTR = name("os-vol-tenant-attr:tenant_id");
 
+    /** Volumes whose detailed JSON is kept for the next list ({@link RenderedItems}): two pages of the largest size. */
+    static final int RENDERED_DETAILS = 2048;
+    /** About how many bytes one volume takes in a list: detailed, and in summary (id, name, links). */
+    private static final int DETAIL_SIZE_HINT = 1024;
+    private static final int SUMMARY_SIZE_HINT = 320;
+
     private final VolumeTypeCache types;
+    private final RenderedItems<Detail> details = new RenderedItems<>(RENDERED_DETAILS, VolumeView::writeDetail);
 
     public VolumeView(VolumeTypeCache types) {
         this.types = requireNonNull(types, "types");
@@ -107,25 +114,33 @@ public final class VolumeView {
         }
     }
 
+    /**
+     * Everything the detailed JSON of one volume is written from: the request's shape, the volume,
+     * and what its {@code volume_type} field shows (its type's name).
+     */
+    private record Detail(Shape shape, Volume volume, String volumeType) {
+    }
+
     /** {@code {"volume": {...}}} in the detailed form. */
     public JsonBody one(ApiRequest request, Volume volume, boolean extensionAttributes) {
         return out -> {
             out.writeStartObject();
             out.writeFieldName("volume");
-            writeDetail(out, Shape.of(request, extensionAttributes), volume);
+            writeDetail(out, detail(Shape.of(request, extensionAttributes), volume));
             out.writeEndObject();
         };
     }
 
     /** {@code {"volumes": [...], "volumes_links": [...], "count": n}}. */
     public JsonBody list(ApiRequest request, List<Volume> volumes, boolean detailed, Long count, boolean nextLink) {
-        return out -> {
+        int sizeHint = 512 + volumes.size() * (detailed ? DETAIL_SIZE_HINT : SUMMARY_SIZE_HINT);
+        return JsonBody.sized(sizeHint, out -> {
             Shape shape = Shape.of(request, true);
             out.writeStartObject();
             out.writeArrayFieldStart("volumes");
             for (Volume v : volumes) {
                 if (detailed) {
-                    writeDetail(out, shape, v);
+                    details.write(out, v.id(), detail(shape, v));
                 } else {
                     writeSummary(out, shape.links(), v);
                 }
@@ -139,7 +154,7 @@ public final class VolumeView {
                 out.writeNumberField("count", count);
             }
             out.writeEndObject();
-        };
+        });
     }
 
     private static void writeSummary(JsonGenerator out, Links.Collection links, Volume v) throws IOException {
@@ -150,8 +165,14 @@ public final class VolumeView {
         out.writeEndObject();
     }
 
-    private void writeDetail(JsonGenerator out, Shape shape, Volume v) throws IOException {
+    private Detail detail(Shape shape, Volume v) {
         Optional<VolumeType> type = types.byId(v.volumeTypeId());
+        return new Detail(shape, v, type.map(VolumeType::name).orElse(shape.typeIdOnly() ? null : v.volumeTypeId()));
+    }
+
+    private static void writeDetail(JsonGenerator out, Detail detail) throws IOException {
+        Shape shape = detail.shape();
+        Volume v = detail.volume();
         out.writeStartObject();
         string(out, ID, v.id());
         string(out, STATUS, v.status().apiName());
@@ -162,7 +183,7 @@ public final class VolumeView {
         Timestamps.write(out, UPDATED_AT, v.updatedAt());
         string(out, NAME, v.name());
         string(out, DESCRIPTION, v.description());
-        string(out, VOLUME_TYPE, type.map(VolumeType::name).orElse(shape.typeIdOnly() ? null : v.volumeTypeId()));
+        string(out, VOLUME_TYPE, detail.volumeType());
         string(out, SNAPSHOT_ID, v.snapshotId());
         string(out, SOURCE_VOLID, v.sourceVolid());
         writeMetadata(out, v.visibleMetadata());
