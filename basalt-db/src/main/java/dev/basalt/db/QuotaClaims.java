@@ -22,9 +22,9 @@ import org.jdbi.v3.core.statement.Update;
  * never disagree, even across a crash:
  *
  * <ul>
- *   <li>{@link #reserve} with the insert of the holder: the holder's claims grow, then the usage
- *       row's {@code claimed} total grows by a conditional update that fails when the limit would
- *       be passed;</li>
+ *   <li>{@link #reserve} with the insert of the holder ({@link #reserveMore} when it grows): the
+ *       holder's claims grow, then the usage row's {@code claimed} total grows by a conditional
+ *       update that fails when the limit would be passed;</li>
  *   <li>{@link #commit} when the holder's operation succeeds: what the holder reserved becomes in
  *       use, in its own claim rows only (the project's total does not change);</li>
  *   <li>{@link #rollback} when it fails: the reserved part is given back;</li>
@@ -81,15 +81,43 @@ final class QuotaClaims {
     }
 
     /**
-     * Reserves every delta for {@code holderId} (a new holder, or one that grows: an extend adds to
-     * the claims it has), or throws
-     * {@link QuotaExceededException} for the first resource (by name) that would pass its limit;
-     * the caller's transaction then rolls back whatever this reserved before. The usage rows must
-     * exist ({@link #ensureUsageRows}).
+     * Reserves every delta for {@code holderId}, a new holder (its row is inserted in the caller's
+     * transaction, so it has no claims yet), or throws {@link QuotaExceededException} for the first
+     * resource (by name) that would pass its limit; the caller's transaction then rolls back
+     * whatever this reserved before. The usage rows must exist ({@link #ensureUsageRows}).
      */
     static void reserve(Handle h, String holderId, QuotaReservation reservation) {
         Timestamp now = now();
-        addToClaims(h, holderId, reservation, now);
+        PreparedBatch claims = h.prepareBatch("INSERT INTO quota_claims (holder_id, resource, project_id, in_use,"
+                + " reserved, created_at, updated_at) VALUES (:h, :r, :p, 0, :delta, :now, NULL)");
+        reservation.deltas().forEach((resource, delta) -> claims.bind("h", holderId).bind("r", resource)
+                .bind("p", reservation.projectId()).bind("delta", delta).bind("now", now).add());
+        claims.execute();
+        addToUsage(h, reservation, now);
+    }
+
+    /**
+     * As {@link #reserve}, for a holder that grows (an extend): adds to the claims it has, and
+     * makes those it lacks.
+     */
+    static void reserveMore(Handle h, String holderId, QuotaReservation reservation) {
+        Timestamp now = now();
+        Set<String> held = new HashSet<>(h.createQuery("SELECT resource FROM quota_claims WHERE holder_id = :h")
+                .bind("h", holderId).mapTo(String.class).list());
+        for (Map.Entry<String, Long> e : reservation.deltas().entrySet()) {
+            Update claim = held.contains(e.getKey())
+                    ? h.createUpdate("UPDATE quota_claims SET reserved = reserved + :delta, updated_at = :now"
+                            + " WHERE holder_id = :h AND resource = :r")
+                    : h.createUpdate("INSERT INTO quota_claims (holder_id, resource, project_id, in_use, reserved,"
+                            + " created_at, updated_at) VALUES (:h, :r, :p, 0, :delta, :now, NULL)")
+                            .bind("p", reservation.projectId());
+            claim.bind("delta", e.getValue()).bind("now", now).bind("h", holderId).bind("r", e.getKey()).execute();
+        }
+        addToUsage(h, reservation, now);
+    }
+
+    /** Grows each usage total by its delta, each within its limit, in {@link #ORDER}; last, so its locks are held briefly. */
+    private static void addToUsage(Handle h, QuotaReservation reservation, Timestamp now) {
         for (Map.Entry<String, Long> e : reservation.deltas().entrySet()) {
             String resource = e.getKey();
             long delta = e.getValue();
@@ -107,28 +135,6 @@ final class QuotaClaims {
                                 + " deleted).", resource));
                 throw new QuotaExceededException(resource, limit, delta, claimed);
             }
-        }
-    }
-
-    /** Adds the reservation's deltas to the holder's claims: grows those it has, inserts the others in one batch. */
-    private static void addToClaims(Handle h, String holderId, QuotaReservation reservation, Timestamp now) {
-        Set<String> held = new HashSet<>(h.createQuery("SELECT resource FROM quota_claims WHERE holder_id = :h")
-                .bind("h", holderId).mapTo(String.class).list());
-        PreparedBatch inserts = h.prepareBatch("INSERT INTO quota_claims (holder_id, resource, project_id, in_use,"
-                + " reserved, created_at, updated_at) VALUES (:h, :r, :p, 0, :delta, :now, NULL)");
-        for (Map.Entry<String, Long> e : reservation.deltas().entrySet()) {
-            if (held.contains(e.getKey())) {
-                h.createUpdate("UPDATE quota_claims SET reserved = reserved + :delta, updated_at = :now"
-                                + " WHERE holder_id = :h AND resource = :r")
-                        .bind("delta", e.getValue()).bind("now", now).bind("h", holderId).bind("r", e.getKey())
-                        .execute();
-            } else {
-                inserts.bind("h", holderId).bind("r", e.getKey()).bind("p", reservation.projectId())
-                        .bind("delta", e.getValue()).bind("now", now).add();
-            }
-        }
-        if (inserts.size() > 0) {
-            inserts.execute();
         }
     }
 

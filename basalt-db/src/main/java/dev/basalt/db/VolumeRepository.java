@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,9 @@ public final class VolumeRepository {
     private static final String COLUMNS = "id, project_id, user_id, display_name, display_description, size, status,"
             + " attach_status, availability_zone, host, volume_type_id, bootable, multiattach, snapshot_id,"
             + " source_volid, service_uuid, error_reason, created_at, updated_at, launched_at";
+
+    /** {@link #COLUMNS} of the table aliased {@code v}, in the same order. */
+    private static final String JOINED_COLUMNS = "v." + COLUMNS.replace(", ", ", v.");
 
     private final Jdbi jdbi;
 
@@ -79,12 +83,45 @@ public final class VolumeRepository {
         AdminMetadata.insert(h, v.id(), v.adminMetadata());
     }
 
+    /** The volume with its metadata and admin metadata, in one query. */
     public Optional<Volume> find(String id) {
+        List<WithMetadata> rows = jdbi.withHandle(h -> h.createQuery("SELECT " + JOINED_COLUMNS + ","
+                        + " m.meta_key, m.meta_value, a.meta_key, a.meta_value FROM volumes v"
+                        + " LEFT JOIN volume_metadata m ON m.volume_id = v.id"
+                        + " LEFT JOIN volume_admin_metadata a ON a.volume_id = v.id WHERE v.id = :id")
+                .bind("id", id)
+                .map((rs, ctx) -> new WithMetadata(row(rs), rs.getString(21), rs.getString(22), rs.getString(23),
+                        rs.getString(24)))
+                .list());
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, String> metadata = new HashMap<>();
+        Map<String, String> adminMetadata = new HashMap<>();
+        for (WithMetadata r : rows) {
+            if (r.key() != null) {
+                metadata.put(r.key(), r.value());
+            }
+            if (r.adminKey() != null) {
+                adminMetadata.put(r.adminKey(), r.adminValue());
+            }
+        }
+        return Optional.of(rows.get(0).volume().withMetadata(metadata, adminMetadata));
+    }
+
+    /** One row of a volume joined with one of its metadata and one of its admin metadata items (null when none). */
+    private record WithMetadata(Volume volume, String key, String value, String adminKey, String adminValue) {
+    }
+
+    /**
+     * The volume's own row, in one query, without its metadata and admin metadata (both empty):
+     * for services that act on a volume's status, place, size and sources, and never show it.
+     */
+    public Optional<Volume> findRow(String id) {
         return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM volumes WHERE id = :id")
                 .bind("id", id)
                 .map((rs, ctx) -> row(rs))
-                .findOne()
-                .map(v -> VolumeMetadata.read(h, List.of(v.id())).applyTo(v)));
+                .findOne());
     }
 
     /** The volume if it exists and belongs to {@code projectId} (any project when null). */

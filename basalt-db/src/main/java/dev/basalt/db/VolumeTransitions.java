@@ -162,7 +162,7 @@ public final class VolumeTransitions {
                     .bind("id", volumeId).execute();
             AdminMetadata.put(h, volumeId, Volume.EXTEND_NEW_SIZE, Integer.toString(newSize));
             if (reservation != null) {
-                QuotaClaims.reserve(h, volumeId, reservation.apply(newSize - size));
+                QuotaClaims.reserveMore(h, volumeId, reservation.apply(newSize - size));
             }
             return new SizedResult(Outcome.DONE, size);
         });
