@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Update;
@@ -54,11 +55,43 @@ final class QuotaClaims {
     private QuotaClaims() {
     }
 
+    /** A usage row a reservation needs does not exist: the project's first use of the resource, or it was removed. */
+    private static final class MissingUsageRow extends RuntimeException {
+        private final String resource;
+
+        MissingUsageRow(String resource) {
+            super("no usage row for " + resource, null, false, false);
+            this.resource = resource;
+        }
+    }
+
     /**
-     * Creates the project's missing usage rows, each in its own short transaction before the
-     * caller's: a lost insert race must not abort the caller's transaction (PostgreSQL would).
+     * Runs {@code transaction}, which reserves {@code reservation} (or the same resources of the same
+     * project; none when null), in a transaction. When a usage row it needs is missing (the project's
+     * first use of a resource), the missing rows are made, each in its own short transaction (a lost
+     * insert race must not abort the caller's transaction, as PostgreSQL would), and the transaction
+     * runs once more; a row missing again was removed meanwhile (its volume type was deleted): a 409.
      */
-    static void ensureUsageRows(Jdbi jdbi, String projectId, Collection<String> resources) {
+    static <T> T inTransaction(Jdbi jdbi, QuotaReservation reservation,
+                               HandleCallback<T, RuntimeException> transaction) {
+        try {
+            return jdbi.inTransaction(transaction);
+        } catch (MissingUsageRow first) {
+            if (reservation == null) {
+                throw new IllegalStateException("a transaction reserved quota it was not given", first);
+            }
+            ensureUsageRows(jdbi, reservation.projectId(), reservation.deltas().keySet());
+            try {
+                return jdbi.inTransaction(transaction);
+            } catch (MissingUsageRow again) {
+                throw BasaltException.conflict("The quota resource %s was removed meanwhile (its volume type was"
+                        + " deleted).", again.resource);
+            }
+        }
+    }
+
+    /** Creates the project's missing usage rows, each in its own short transaction. */
+    private static void ensureUsageRows(Jdbi jdbi, String projectId, Collection<String> resources) {
         if (resources.isEmpty()) {
             return;
         }
@@ -84,7 +117,7 @@ final class QuotaClaims {
      * Reserves every delta for {@code holderId}, a new holder (its row is inserted in the caller's
      * transaction, so it has no claims yet), or throws {@link QuotaExceededException} for the first
      * resource (by name) that would pass its limit; the caller's transaction then rolls back
-     * whatever this reserved before. The usage rows must exist ({@link #ensureUsageRows}).
+     * whatever this reserved before. Runs in {@link #inTransaction}, which makes missing usage rows.
      */
     static void reserve(Handle h, String holderId, QuotaReservation reservation) {
         Timestamp now = now();
@@ -116,24 +149,28 @@ final class QuotaClaims {
         addToUsage(h, reservation, now);
     }
 
-    /** Grows each usage total by its delta, each within its limit, in {@link #ORDER}; last, so its locks are held briefly. */
+    /**
+     * Grows each usage total by its delta, within its limit, all in one batch (in {@link #ORDER}),
+     * last in the transaction, so that its locks are held briefly; throws
+     * {@link QuotaExceededException} for the first resource the batch could not grow.
+     */
     private static void addToUsage(Handle h, QuotaReservation reservation, Timestamp now) {
-        for (Map.Entry<String, Long> e : reservation.deltas().entrySet()) {
-            String resource = e.getKey();
-            long delta = e.getValue();
-            int limit = reservation.limit(resource);
-            String withinLimit = limit < 0 ? "" : " AND claimed + :delta <= :limit";
-            Update update = h.createUpdate("UPDATE quota_usages SET claimed = claimed + :delta, updated_at = :now"
-                            + " WHERE project_id = :p AND resource = :r" + withinLimit)
-                    .bind("delta", delta).bind("now", now).bind("p", reservation.projectId()).bind("r", resource);
-            if (limit >= 0) {
-                update.bind("limit", limit);
-            }
-            if (update.execute() == 0) {
-                long claimed = claimed(h, reservation.projectId(), resource).orElseThrow(() ->
-                        BasaltException.conflict("The quota resource %s was removed meanwhile (its volume type was"
-                                + " deleted).", resource));
-                throw new QuotaExceededException(resource, limit, delta, claimed);
+        PreparedBatch grow = h.prepareBatch("UPDATE quota_usages SET claimed = claimed + :delta, updated_at = :now"
+                + " WHERE project_id = :p AND resource = :r AND (:limit < 0 OR claimed + :delta <= :limit)");
+        List<String> resources = new ArrayList<>(reservation.deltas().keySet());
+        for (String resource : resources) {
+            grow.bind("delta", reservation.deltas().get(resource)).bind("now", now)
+                    .bind("p", reservation.projectId()).bind("r", resource)
+                    .bind("limit", reservation.limit(resource)).add();
+        }
+        int[] grown = grow.execute();
+        for (int i = 0; i < grown.length; i++) {
+            if (grown[i] == 0) {
+                String resource = resources.get(i);
+                long claimed = claimed(h, reservation.projectId(), resource)
+                        .orElseThrow(() -> new MissingUsageRow(resource));
+                throw new QuotaExceededException(resource, reservation.limit(resource),
+                        reservation.deltas().get(resource), claimed);
             }
         }
     }

@@ -71,10 +71,7 @@ public final class SnapshotRepository {
      * the reservation back, {@link #delete} gives everything back.
      */
     public CreateOutcome create(Snapshot s, Set<VolumeStatus> volumeStatuses, QuotaReservation reservation) {
-        if (reservation != null) {
-            QuotaClaims.ensureUsageRows(jdbi, reservation.projectId(), reservation.deltas().keySet());
-        }
-        return jdbi.inTransaction(h -> {
+        return QuotaClaims.inTransaction(jdbi, reservation, h -> {
             Optional<String> status = Locks.volumeStatus(h, s.volumeId());
             if (status.isEmpty()) {
                 return CreateOutcome.VOLUME_NOT_FOUND;

@@ -56,10 +56,10 @@ public final class VolumeRepository {
      * The reservation comes last, so the project's usage rows stay locked only until the commit.
      */
     public void create(Volume v, QuotaReservation reservation) {
-        QuotaClaims.ensureUsageRows(jdbi, reservation.projectId(), reservation.deltas().keySet());
-        jdbi.useTransaction(h -> {
+        QuotaClaims.inTransaction(jdbi, reservation, h -> {
             insert(h, v);
             QuotaClaims.reserve(h, v.id(), reservation);
+            return null;
         });
     }
 

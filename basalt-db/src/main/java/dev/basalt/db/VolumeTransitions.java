@@ -133,11 +133,7 @@ public final class VolumeTransitions {
      * {@code reservation} is also asked once beforehand (for 1 GiB) for the resources it names.
      */
     public SizedResult beginExtend(String volumeId, int newSize, IntFunction<QuotaReservation> reservation) {
-        if (reservation != null) {
-            QuotaReservation sample = reservation.apply(1);
-            QuotaClaims.ensureUsageRows(jdbi, sample.projectId(), sample.deltas().keySet());
-        }
-        return jdbi.inTransaction(h -> {
+        return QuotaClaims.inTransaction(jdbi, reservation == null ? null : reservation.apply(1), h -> {
             Optional<String> status = Locks.volumeStatus(h, volumeId);
             if (status.isEmpty()) {
                 return new SizedResult(Outcome.NOT_FOUND, 0);
@@ -186,14 +182,11 @@ public final class VolumeTransitions {
      */
     public SizedResult createFromSource(Volume volume, QuotaReservation reservation) {
         requireNonNull(volume, "volume");
-        if (reservation != null) {
-            QuotaClaims.ensureUsageRows(jdbi, reservation.projectId(), reservation.deltas().keySet());
-        }
         boolean fromSnapshot = volume.snapshotId() != null;
         if (fromSnapshot == (volume.sourceVolid() != null)) {
             throw new IllegalArgumentException("a volume is made from exactly one snapshot or source volume");
         }
-        return jdbi.inTransaction(h -> {
+        return QuotaClaims.inTransaction(jdbi, reservation, h -> {
             Optional<String> status = fromSnapshot ? Locks.snapshotStatus(h, volume.snapshotId())
                     : Locks.volumeStatus(h, volume.sourceVolid());
             if (status.isEmpty()) {
