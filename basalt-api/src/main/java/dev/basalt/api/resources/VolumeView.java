@@ -31,6 +31,9 @@ import java.util.TreeMap;
  * cluster, always consuming quota, and {@code shared_targets} true (Cinder's default, the safe
  * choice for os-brick's locking). {@code metadata} shows the user's metadata with the admin
  * metadata users may see merged in ({@code readonly}), as Cinder shows it.
+ *
+ * <p>A detailed list writes each volume's JSON once and copies it into later lists while the
+ * volume, its type's name and the request's shape stay the same ({@link RenderedItems}).
  */
 public final class VolumeView {
     public static final String COLLECTION = "volumes";
@@ -68,7 +71,7 @@ public final class VolumeView {
     private static final SerializableString TENANT_ATTR = name("os-vol-tenant-attr:tenant_id");
 
     /** Volumes whose detailed JSON is kept for the next list ({@link RenderedItems}): two pages of the largest size. */
-    static final int RENDERED_DETAILS = 2048;
+    private static final int RENDERED_DETAILS = 2048;
     /** About how many bytes one volume takes in a list: detailed, and in summary (id, name, links). */
     private static final int DETAIL_SIZE_HINT = 1024;
     private static final int SUMMARY_SIZE_HINT = 320;
