@@ -1,30 +1,11 @@
 package dev.basalt.db;
 
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
 
-/** Reads and writes volume admin metadata ({@code volume_admin_metadata}) on a caller's handle. */
+/** Writes volume admin metadata ({@code volume_admin_metadata}) on a caller's handle ({@link VolumeMetadata} reads it). */
 final class AdminMetadata {
     private AdminMetadata() {
-    }
-
-    /** The admin metadata of each of the volumes that has some, by volume id. */
-    static Map<String, Map<String, String>> of(Handle h, Collection<String> volumeIds) {
-        Map<String, Map<String, String>> byVolume = new HashMap<>();
-        if (volumeIds.isEmpty()) {
-            return byVolume;
-        }
-        h.createQuery("SELECT volume_id, meta_key, meta_value FROM volume_admin_metadata WHERE volume_id IN (<ids>)"
-                        + " ORDER BY meta_key")
-                .bindList("ids", List.copyOf(volumeIds))
-                .map((rs, ctx) -> byVolume.computeIfAbsent(rs.getString(1), k -> new LinkedHashMap<>())
-                        .put(rs.getString(2), rs.getString(3)))
-                .list();
-        return byVolume;
     }
 
     static void insert(Handle h, String volumeId, Map<String, String> metadata) {

@@ -21,11 +21,7 @@ public final class Database implements AutoCloseable {
     /** Opens the pool and brings the schema up to date. */
     public static Database open(JdbcTarget target, int maxConnections) {
         HikariConfig config = new HikariConfig();
-        String url = target.url();
-        if (target.isH2() && !url.contains("LOCK_TIMEOUT")) {
-            url = url + ";LOCK_TIMEOUT=10000";
-        }
-        config.setJdbcUrl(url);
+        config.setJdbcUrl(target.isH2() ? H2Settings.withDefaults(target.url()) : target.url());
         config.setUsername(target.user());
         config.setPassword(target.password());
         config.setMaximumPoolSize(maxConnections);

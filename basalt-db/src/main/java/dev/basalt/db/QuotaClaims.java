@@ -5,13 +5,16 @@ import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Update;
 
 /**
@@ -20,14 +23,22 @@ import org.jdbi.v3.core.statement.Update;
  * never disagree, even across a crash:
  *
  * <ul>
- *   <li>{@link #reserve} with the insert of the holder: the usage row's {@code reserved} grows by
- *       a conditional update that fails when the limit would be passed;</li>
- *   <li>{@link #commit} when the holder's operation succeeds: reserved becomes in use;</li>
+ *   <li>{@link #reserve} with the insert of the holder ({@link #reserveMore} when it grows): the
+ *       holder's claims grow, then the usage row's {@code claimed} total grows by a conditional
+ *       update that fails when the limit would be passed;</li>
+ *   <li>{@link #commit} when the holder's operation succeeds: what the holder reserved becomes in
+ *       use, in its own claim rows only (the project's total does not change);</li>
  *   <li>{@link #rollback} when it fails: the reserved part is given back;</li>
  *   <li>{@link #release} when the holder's row goes: everything is given back.</li>
  * </ul>
  *
- * Every step changes a claim row only if it still holds what was read, and adjusts the usage
+ * The usage row of a project and resource ({@code quota_usages}) keeps only the total of its
+ * claims, in use and reserved together; how much is in use and how much reserved is summed from
+ * the claims when asked ({@link QuotaRepository#usages}). Usage rows are what concurrent
+ * reservations of a project queue on, so every step touches them last, after the holder's own
+ * rows, holding their locks for as short a time as it can.
+ *
+ * <p>Every step changes a claim row only if it still holds what was read, and adjusts the usage
  * row only then: a step repeated (a message delivered twice) changes nothing. A holder's claims
  * change only in transactions that change the holder's row first, so they queue on it. Usage
  * rows, which holders share, are always touched in {@link #ORDER} of their resource names
@@ -44,11 +55,43 @@ final class QuotaClaims {
     private QuotaClaims() {
     }
 
+    /** A usage row a reservation needs does not exist: the project's first use of the resource, or it was removed. */
+    private static final class MissingUsageRow extends RuntimeException {
+        private final String resource;
+
+        MissingUsageRow(String resource) {
+            super("no usage row for " + resource, null, false, false);
+            this.resource = resource;
+        }
+    }
+
     /**
-     * Creates the project's missing usage rows, each in its own short transaction before the
-     * caller's: a lost insert race must not abort the caller's transaction (PostgreSQL would).
+     * Runs {@code transaction}, which reserves {@code reservation} (or the same resources of the same
+     * project; none when null), in a transaction. When a usage row it needs is missing (the project's
+     * first use of a resource), the missing rows are made, each in its own short transaction (a lost
+     * insert race must not abort the caller's transaction, as PostgreSQL would), and the transaction
+     * runs once more; a row missing again was removed meanwhile (its volume type was deleted): a 409.
      */
-    static void ensureUsageRows(Jdbi jdbi, String projectId, Collection<String> resources) {
+    static <T> T inTransaction(Jdbi jdbi, QuotaReservation reservation,
+                               HandleCallback<T, RuntimeException> transaction) {
+        try {
+            return jdbi.inTransaction(transaction);
+        } catch (MissingUsageRow first) {
+            if (reservation == null) {
+                throw new IllegalStateException("a transaction reserved quota it was not given", first);
+            }
+            ensureUsageRows(jdbi, reservation.projectId(), reservation.deltas().keySet());
+            try {
+                return jdbi.inTransaction(transaction);
+            } catch (MissingUsageRow again) {
+                throw BasaltException.conflict("The quota resource %s was removed meanwhile (its volume type was"
+                        + " deleted).", again.resource);
+            }
+        }
+    }
+
+    /** Creates the project's missing usage rows, each in its own short transaction. */
+    private static void ensureUsageRows(Jdbi jdbi, String projectId, Collection<String> resources) {
         if (resources.isEmpty()) {
             return;
         }
@@ -59,11 +102,11 @@ final class QuotaClaims {
                 .bind("p", projectId).bindList("r", List.copyOf(missing)).mapTo(String.class).list()));
         for (String resource : missing) {
             try {
-                jdbi.useHandle(h -> h.createUpdate("INSERT INTO quota_usages (project_id, resource, in_use, reserved,"
-                                + " created_at, updated_at) VALUES (:p, :r, 0, 0, :now, NULL)")
+                jdbi.useHandle(h -> h.createUpdate("INSERT INTO quota_usages (project_id, resource, claimed, created_at,"
+                                + " updated_at) VALUES (:p, :r, 0, :now, NULL)")
                         .bind("p", projectId).bind("r", resource).bind("now", now()).execute());
             } catch (RuntimeException raced) {
-                if (jdbi.withHandle(h -> usage(h, projectId, resource)).isEmpty()) {
+                if (jdbi.withHandle(h -> claimed(h, projectId, resource)).isEmpty()) {
                     throw raced;
                 }
             }
@@ -71,62 +114,81 @@ final class QuotaClaims {
     }
 
     /**
-     * Reserves every delta for {@code holderId} (a new holder, or one that grows: an extend adds to
-     * the claims it has), or throws
-     * {@link QuotaExceededException} for the first resource (by name) that would pass its limit;
-     * the caller's transaction then rolls back whatever this reserved before. The usage rows must
-     * exist ({@link #ensureUsageRows}).
+     * Reserves every delta for {@code holderId}, a new holder (its row is inserted in the caller's
+     * transaction, so it has no claims yet), or throws {@link QuotaExceededException} for the first
+     * resource (by name) that would pass its limit; the caller's transaction then rolls back
+     * whatever this reserved before. Runs in {@link #inTransaction}, which makes missing usage rows.
      */
     static void reserve(Handle h, String holderId, QuotaReservation reservation) {
         Timestamp now = now();
+        PreparedBatch claims = h.prepareBatch("INSERT INTO quota_claims (holder_id, resource, project_id, in_use,"
+                + " reserved, created_at, updated_at) VALUES (:h, :r, :p, 0, :delta, :now, NULL)");
+        reservation.deltas().forEach((resource, delta) -> claims.bind("h", holderId).bind("r", resource)
+                .bind("p", reservation.projectId()).bind("delta", delta).bind("now", now).add());
+        claims.execute();
+        addToUsage(h, reservation, now);
+    }
+
+    /**
+     * As {@link #reserve}, for a holder that grows (an extend): adds to the claims it has, and
+     * makes those it lacks.
+     */
+    static void reserveMore(Handle h, String holderId, QuotaReservation reservation) {
+        Timestamp now = now();
+        Set<String> held = new HashSet<>(h.createQuery("SELECT resource FROM quota_claims WHERE holder_id = :h")
+                .bind("h", holderId).mapTo(String.class).list());
         for (Map.Entry<String, Long> e : reservation.deltas().entrySet()) {
-            String resource = e.getKey();
-            long delta = e.getValue();
-            int limit = reservation.limit(resource);
-            String withinLimit = limit < 0 ? "" : " AND in_use + reserved + :delta <= :limit";
-            Update update = h.createUpdate("UPDATE quota_usages SET reserved = reserved + :delta, updated_at = :now"
-                            + " WHERE project_id = :p AND resource = :r" + withinLimit)
-                    .bind("delta", delta).bind("now", now).bind("p", reservation.projectId()).bind("r", resource);
-            if (limit >= 0) {
-                update.bind("limit", limit);
-            }
-            if (update.execute() == 0) {
-                QuotaUsage usage = usage(h, reservation.projectId(), resource).orElseThrow(() ->
-                        BasaltException.conflict("The quota resource %s was removed meanwhile (its volume type was"
-                                + " deleted).", resource));
-                throw new QuotaExceededException(resource, limit, delta, usage.consumed());
-            }
-            int grown = h.createUpdate("UPDATE quota_claims SET reserved = reserved + :delta, updated_at = :now"
+            Update claim = held.contains(e.getKey())
+                    ? h.createUpdate("UPDATE quota_claims SET reserved = reserved + :delta, updated_at = :now"
                             + " WHERE holder_id = :h AND resource = :r")
-                    .bind("delta", delta).bind("now", now).bind("h", holderId).bind("r", resource).execute();
-            if (grown == 0) {
-                h.createUpdate("INSERT INTO quota_claims (holder_id, resource, project_id, in_use, reserved,"
-                                + " created_at, updated_at) VALUES (:h, :r, :p, 0, :delta, :now, NULL)")
-                        .bind("h", holderId).bind("r", resource).bind("p", reservation.projectId())
-                        .bind("delta", delta).bind("now", now).execute();
+                    : h.createUpdate("INSERT INTO quota_claims (holder_id, resource, project_id, in_use, reserved,"
+                            + " created_at, updated_at) VALUES (:h, :r, :p, 0, :delta, :now, NULL)")
+                            .bind("p", reservation.projectId());
+            claim.bind("delta", e.getValue()).bind("now", now).bind("h", holderId).bind("r", e.getKey()).execute();
+        }
+        addToUsage(h, reservation, now);
+    }
+
+    /**
+     * Grows each usage total by its delta, within its limit, all in one batch (in {@link #ORDER}),
+     * last in the transaction, so that its locks are held briefly; throws
+     * {@link QuotaExceededException} for the first resource the batch could not grow.
+     */
+    private static void addToUsage(Handle h, QuotaReservation reservation, Timestamp now) {
+        PreparedBatch grow = h.prepareBatch("UPDATE quota_usages SET claimed = claimed + :delta, updated_at = :now"
+                + " WHERE project_id = :p AND resource = :r AND (:limit < 0 OR claimed + :delta <= :limit)");
+        List<String> resources = new ArrayList<>(reservation.deltas().keySet());
+        for (String resource : resources) {
+            grow.bind("delta", reservation.deltas().get(resource)).bind("now", now)
+                    .bind("p", reservation.projectId()).bind("r", resource)
+                    .bind("limit", reservation.limit(resource)).add();
+        }
+        int[] grown = grow.execute();
+        for (int i = 0; i < grown.length; i++) {
+            if (grown[i] == 0) {
+                String resource = resources.get(i);
+                long claimed = claimed(h, reservation.projectId(), resource)
+                        .orElseThrow(() -> new MissingUsageRow(resource));
+                throw new QuotaExceededException(resource, reservation.limit(resource),
+                        reservation.deltas().get(resource), claimed);
             }
         }
     }
 
-    /** The holder's operation succeeded: what it reserved is now in use. */
+    /**
+     * The holder's operation succeeded: what it reserved is now in use. Only the holder's claims
+     * change; the project's usage total stays what it was.
+     */
     static void commit(Handle h, String holderId) {
-        Timestamp now = now();
-        for (Claim c : claims(h, holderId)) {
-            if (c.reserved() == 0) {
-                continue;
-            }
-            int changed = h.createUpdate("UPDATE quota_claims SET in_use = in_use + reserved, reserved = 0,"
-                            + " updated_at = :now WHERE holder_id = :h AND resource = :r AND reserved = :n")
-                    .bind("now", now).bind("h", holderId).bind("r", c.resource()).bind("n", c.reserved()).execute();
-            if (changed == 1) {
-                adjustUsage(h, c, c.reserved(), -c.reserved(), now);
-            }
-        }
+        h.createUpdate("UPDATE quota_claims SET in_use = in_use + reserved, reserved = 0, updated_at = :now"
+                        + " WHERE holder_id = :h AND reserved <> 0")
+                .bind("now", now()).bind("h", holderId).execute();
     }
 
     /** The holder's operation failed: what it reserved goes back; what it had in use stays. */
     static void rollback(Handle h, String holderId) {
         Timestamp now = now();
+        List<Claim> givenBack = new ArrayList<>();
         for (Claim c : claims(h, holderId)) {
             if (c.reserved() == 0) {
                 continue;
@@ -140,30 +202,32 @@ final class QuotaClaims {
                             .bind("now", now).bind("h", holderId).bind("r", c.resource()).bind("n", c.reserved())
                             .execute();
             if (changed == 1) {
-                adjustUsage(h, c, 0, -c.reserved(), now);
+                givenBack.add(new Claim(c.resource(), c.projectId(), 0, c.reserved()));
             }
         }
+        giveBack(h, givenBack, now);
     }
 
     /** The holder is gone: everything it claimed goes back. */
     static void release(Handle h, String holderId) {
         Timestamp now = now();
+        List<Claim> givenBack = new ArrayList<>();
         for (Claim c : claims(h, holderId)) {
             int changed = h.createUpdate("DELETE FROM quota_claims WHERE holder_id = :h AND resource = :r"
                             + " AND in_use = :i AND reserved = :n")
                     .bind("h", holderId).bind("r", c.resource()).bind("i", c.inUse()).bind("n", c.reserved())
                     .execute();
             if (changed == 1) {
-                adjustUsage(h, c, -c.inUse(), -c.reserved(), now);
+                givenBack.add(c);
             }
         }
+        giveBack(h, givenBack, now);
     }
 
-    static Optional<QuotaUsage> usage(Handle h, String projectId, String resource) {
-        return h.createQuery("SELECT in_use, reserved FROM quota_usages WHERE project_id = :p AND resource = :r")
-                .bind("p", projectId).bind("r", resource)
-                .map((rs, ctx) -> new QuotaUsage(rs.getLong(1), rs.getLong(2)))
-                .findOne();
+    /** What the project's claims of {@code resource} add up to (in use and reserved), if it has a usage row. */
+    static Optional<Long> claimed(Handle h, String projectId, String resource) {
+        return h.createQuery("SELECT claimed FROM quota_usages WHERE project_id = :p AND resource = :r")
+                .bind("p", projectId).bind("r", resource).mapTo(Long.class).findOne();
     }
 
     private static List<Claim> claims(Handle h, String holderId) {
@@ -176,11 +240,14 @@ final class QuotaClaims {
         return claims;
     }
 
-    private static void adjustUsage(Handle h, Claim c, long inUse, long reserved, Timestamp now) {
-        h.createUpdate("UPDATE quota_usages SET in_use = in_use + :i, reserved = reserved + :n, updated_at = :now"
-                        + " WHERE project_id = :p AND resource = :r")
-                .bind("i", inUse).bind("n", reserved).bind("now", now).bind("p", c.projectId()).bind("r", c.resource())
-                .execute();
+    /** Takes what the given claims held (already removed from them) off their projects' usage totals, in {@link #ORDER}. */
+    private static void giveBack(Handle h, List<Claim> claims, Timestamp now) {
+        for (Claim c : claims) {
+            h.createUpdate("UPDATE quota_usages SET claimed = claimed - :n, updated_at = :now"
+                            + " WHERE project_id = :p AND resource = :r")
+                    .bind("n", c.inUse() + c.reserved()).bind("now", now).bind("p", c.projectId())
+                    .bind("r", c.resource()).execute();
+        }
     }
 
     private static Timestamp now() {

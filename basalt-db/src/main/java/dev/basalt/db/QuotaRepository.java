@@ -11,7 +11,8 @@ import org.jdbi.v3.core.Jdbi;
 /**
  * Quota limits, by project ({@code quotas}) and by class ({@code quota_classes}; the class
  * {@link #DEFAULT_CLASS} holds every project's defaults), and what projects use
- * ({@code quota_usages}). Usage changes only through quota claims, with the resources that hold them.
+ * ({@code quota_usages}, with the claims it totals). Usage changes only through quota claims, with the
+ * resources that hold them.
  */
 public final class QuotaRepository {
     /** The quota class whose limits are every project's defaults. */
@@ -48,11 +49,17 @@ public final class QuotaRepository {
         setLimits("quota_classes", "class_name", className, limits);
     }
 
-    /** What the project uses, by resource (resources it never used are absent). */
+    /**
+     * What the project uses, by resource (resources it never used are absent): the sums of its
+     * claims, in use and reserved, for each resource it has a usage row of.
+     */
     public Map<String, QuotaUsage> usages(String projectId) {
         return jdbi.withHandle(h -> {
             Map<String, QuotaUsage> usages = new TreeMap<>();
-            h.createQuery("SELECT resource, in_use, reserved FROM quota_usages WHERE project_id = :p")
+            h.createQuery("SELECT u.resource, COALESCE(SUM(c.in_use), 0), COALESCE(SUM(c.reserved), 0)"
+                            + " FROM quota_usages u LEFT JOIN quota_claims c"
+                            + " ON c.project_id = u.project_id AND c.resource = u.resource"
+                            + " WHERE u.project_id = :p GROUP BY u.resource")
                     .bind("p", projectId)
                     .map((rs, ctx) -> usages.put(rs.getString(1), new QuotaUsage(rs.getLong(2), rs.getLong(3))))
                     .list();

@@ -15,6 +15,11 @@ final class Rows {
         return ts == null ? null : ts.toInstant();
     }
 
+    static Instant instant(ResultSet rs, int column) throws SQLException {
+        Timestamp ts = rs.getTimestamp(column);
+        return ts == null ? null : ts.toInstant();
+    }
+
     static Timestamp timestamp(Instant instant) {
         return instant == null ? null : Timestamp.from(instant);
     }

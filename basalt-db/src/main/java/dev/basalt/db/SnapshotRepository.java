@@ -71,19 +71,13 @@ public final class SnapshotRepository {
      * the reservation back, {@link #delete} gives everything back.
      */
     public CreateOutcome create(Snapshot s, Set<VolumeStatus> volumeStatuses, QuotaReservation reservation) {
-        if (reservation != null) {
-            QuotaClaims.ensureUsageRows(jdbi, reservation.projectId(), reservation.deltas().keySet());
-        }
-        return jdbi.inTransaction(h -> {
+        return QuotaClaims.inTransaction(jdbi, reservation, h -> {
             Optional<String> status = Locks.volumeStatus(h, s.volumeId());
             if (status.isEmpty()) {
                 return CreateOutcome.VOLUME_NOT_FOUND;
             }
             if (volumeStatuses.stream().noneMatch(v -> v.apiName().equals(status.get()))) {
                 return CreateOutcome.VOLUME_STATUS;
-            }
-            if (reservation != null) {
-                QuotaClaims.reserve(h, s.id(), reservation);
             }
             h.createUpdate("INSERT INTO snapshots (" + COLUMNS + ") VALUES (:id, :volume_id, :project_id, :user_id,"
                             + " :name, :description, :status, :progress, :volume_size, :type, :error_reason,"
@@ -96,6 +90,9 @@ public final class SnapshotRepository {
                     .bind("created_at", Rows.timestamp(s.createdAt())).bind("updated_at", Rows.timestamp(s.updatedAt()))
                     .execute();
             insertMetadata(h, s.id(), s.metadata());
+            if (reservation != null) {
+                QuotaClaims.reserve(h, s.id(), reservation);
+            }
             return CreateOutcome.CREATED;
         });
     }

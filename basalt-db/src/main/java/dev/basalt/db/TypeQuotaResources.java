@@ -17,7 +17,7 @@ final class TypeQuotaResources {
         List<String> keys = QuotaResources.PER_TYPE.stream().map(r -> QuotaResources.keyOfType(r, typeId)).toList();
         h.createUpdate("DELETE FROM quotas WHERE resource IN (<r>)").bindList("r", keys).execute();
         h.createUpdate("DELETE FROM quota_classes WHERE resource IN (<r>)").bindList("r", keys).execute();
-        h.createUpdate("DELETE FROM quota_usages WHERE resource IN (<r>) AND in_use = 0 AND reserved = 0")
+        h.createUpdate("DELETE FROM quota_usages WHERE resource IN (<r>) AND claimed = 0")
                 .bindList("r", keys).execute();
     }
 }

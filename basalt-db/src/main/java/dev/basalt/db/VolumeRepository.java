@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,9 @@ public final class VolumeRepository {
             + " attach_status, availability_zone, host, volume_type_id, bootable, multiattach, snapshot_id,"
             + " source_volid, service_uuid, error_reason, created_at, updated_at, launched_at";
 
+    /** {@link #COLUMNS} of the table aliased {@code v}, in the same order. */
+    private static final String JOINED_COLUMNS = "v." + COLUMNS.replace(", ", ", v.");
+
     private final Jdbi jdbi;
 
     public VolumeRepository(Database database) {
@@ -47,14 +51,15 @@ public final class VolumeRepository {
     }
 
     /**
-     * Reserves the volume's quota and inserts it with its metadata, in one transaction; throws
+     * Inserts the volume with its metadata and reserves its quota, in one transaction; throws
      * {@link QuotaExceededException} (and inserts nothing) when the reservation does not fit.
+     * The reservation comes last, so the project's usage rows stay locked only until the commit.
      */
     public void create(Volume v, QuotaReservation reservation) {
-        QuotaClaims.ensureUsageRows(jdbi, reservation.projectId(), reservation.deltas().keySet());
-        jdbi.useTransaction(h -> {
-            QuotaClaims.reserve(h, v.id(), reservation);
+        QuotaClaims.inTransaction(jdbi, reservation, h -> {
             insert(h, v);
+            QuotaClaims.reserve(h, v.id(), reservation);
+            return null;
         });
     }
 
@@ -78,13 +83,45 @@ public final class VolumeRepository {
         AdminMetadata.insert(h, v.id(), v.adminMetadata());
     }
 
+    /** The volume with its metadata and admin metadata, in one query. */
     public Optional<Volume> find(String id) {
+        List<WithMetadata> rows = jdbi.withHandle(h -> h.createQuery("SELECT " + JOINED_COLUMNS + ","
+                        + " m.meta_key, m.meta_value, a.meta_key, a.meta_value FROM volumes v"
+                        + " LEFT JOIN volume_metadata m ON m.volume_id = v.id"
+                        + " LEFT JOIN volume_admin_metadata a ON a.volume_id = v.id WHERE v.id = :id")
+                .bind("id", id)
+                .map((rs, ctx) -> new WithMetadata(row(rs), rs.getString(21), rs.getString(22), rs.getString(23),
+                        rs.getString(24)))
+                .list());
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, String> metadata = new HashMap<>();
+        Map<String, String> adminMetadata = new HashMap<>();
+        for (WithMetadata r : rows) {
+            if (r.key() != null) {
+                metadata.put(r.key(), r.value());
+            }
+            if (r.adminKey() != null) {
+                adminMetadata.put(r.adminKey(), r.adminValue());
+            }
+        }
+        return Optional.of(rows.get(0).volume().withMetadata(metadata, adminMetadata));
+    }
+
+    /** One row of a volume joined with one of its metadata and one of its admin metadata items (null when none). */
+    private record WithMetadata(Volume volume, String key, String value, String adminKey, String adminValue) {
+    }
+
+    /**
+     * The volume's own row, in one query, without its metadata and admin metadata (both empty):
+     * for services that act on a volume's status, place, size and sources, and never show it.
+     */
+    public Optional<Volume> findRow(String id) {
         return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM volumes WHERE id = :id")
                 .bind("id", id)
                 .map((rs, ctx) -> row(rs))
-                .findOne()
-                .map(v -> v.withMetadata(metadata(h, List.of(v.id())).getOrDefault(v.id(), Map.of()))
-                        .withAdminMetadata(AdminMetadata.of(h, List.of(v.id())).getOrDefault(v.id(), Map.of()))));
+                .findOne());
     }
 
     /** The volume if it exists and belongs to {@code projectId} (any project when null). */
@@ -354,17 +391,18 @@ public final class VolumeRepository {
 
     // --- internals shared with VolumeListQuery
 
+    /** A volume from a row of {@code SELECT COLUMNS}, read by position (in {@link #COLUMNS} order). */
     Volume row(ResultSet rs) throws SQLException {
         return new Volume(
-                rs.getString("id"), rs.getString("project_id"), rs.getString("user_id"),
-                rs.getString("display_name"), rs.getString("display_description"), rs.getInt("size"),
-                VolumeStatus.fromApiName(rs.getString("status")).orElse(VolumeStatus.ERROR),
-                AttachStatus.fromApiName(rs.getString("attach_status")),
-                rs.getString("availability_zone"), rs.getString("host"), rs.getString("volume_type_id"),
-                rs.getBoolean("bootable"), rs.getBoolean("multiattach"), rs.getString("snapshot_id"),
-                rs.getString("source_volid"), rs.getString("service_uuid"), rs.getString("error_reason"),
-                Map.of(), Rows.instant(rs, "created_at"), Rows.instant(rs, "updated_at"),
-                Rows.instant(rs, "launched_at"));
+                rs.getString(1), rs.getString(2), rs.getString(3),
+                rs.getString(4), rs.getString(5), rs.getInt(6),
+                VolumeStatus.fromApiName(rs.getString(7)).orElse(VolumeStatus.ERROR),
+                AttachStatus.fromApiName(rs.getString(8)),
+                rs.getString(9), rs.getString(10), rs.getString(11),
+                rs.getBoolean(12), rs.getBoolean(13), rs.getString(14),
+                rs.getString(15), rs.getString(16), rs.getString(17),
+                Map.of(), Rows.instant(rs, 18), Rows.instant(rs, 19),
+                Rows.instant(rs, 20));
     }
 
     static String columns() {
@@ -376,13 +414,10 @@ public final class VolumeRepository {
     }
 
     List<Volume> withMetadata(Handle h, List<Volume> volumes) {
-        List<String> ids = volumes.stream().map(Volume::id).toList();
-        Map<String, Map<String, String>> metadata = metadata(h, ids);
-        Map<String, Map<String, String>> adminMetadata = AdminMetadata.of(h, ids);
+        VolumeMetadata metadata = VolumeMetadata.read(h, volumes.stream().map(Volume::id).toList());
         List<Volume> result = new ArrayList<>(volumes.size());
         for (Volume v : volumes) {
-            result.add(v.withMetadata(metadata.getOrDefault(v.id(), Map.of()))
-                    .withAdminMetadata(adminMetadata.getOrDefault(v.id(), Map.of())));
+            result.add(metadata.applyTo(v));
         }
         return result;
     }

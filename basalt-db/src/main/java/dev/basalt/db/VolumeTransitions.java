@@ -133,11 +133,7 @@ public final class VolumeTransitions {
      * {@code reservation} is also asked once beforehand (for 1 GiB) for the resources it names.
      */
     public SizedResult beginExtend(String volumeId, int newSize, IntFunction<QuotaReservation> reservation) {
-        if (reservation != null) {
-            QuotaReservation sample = reservation.apply(1);
-            QuotaClaims.ensureUsageRows(jdbi, sample.projectId(), sample.deltas().keySet());
-        }
-        return jdbi.inTransaction(h -> {
+        return QuotaClaims.inTransaction(jdbi, reservation == null ? null : reservation.apply(1), h -> {
             Optional<String> status = Locks.volumeStatus(h, volumeId);
             if (status.isEmpty()) {
                 return new SizedResult(Outcome.NOT_FOUND, 0);
@@ -157,13 +153,13 @@ public final class VolumeTransitions {
             if (creatingSnapshots > 0 || Locks.volumesCreatingFrom(h, "source_volid", volumeId) > 0) {
                 return new SizedResult(Outcome.BUSY, size);
             }
-            if (reservation != null) {
-                QuotaClaims.reserve(h, volumeId, reservation.apply(newSize - size));
-            }
             h.createUpdate("UPDATE volumes SET status = :extending, updated_at = :now WHERE id = :id")
                     .bind("extending", VolumeStatus.EXTENDING.apiName()).bind("now", Rows.timestamp(Rows.now()))
                     .bind("id", volumeId).execute();
             AdminMetadata.put(h, volumeId, Volume.EXTEND_NEW_SIZE, Integer.toString(newSize));
+            if (reservation != null) {
+                QuotaClaims.reserveMore(h, volumeId, reservation.apply(newSize - size));
+            }
             return new SizedResult(Outcome.DONE, size);
         });
     }
@@ -186,14 +182,11 @@ public final class VolumeTransitions {
      */
     public SizedResult createFromSource(Volume volume, QuotaReservation reservation) {
         requireNonNull(volume, "volume");
-        if (reservation != null) {
-            QuotaClaims.ensureUsageRows(jdbi, reservation.projectId(), reservation.deltas().keySet());
-        }
         boolean fromSnapshot = volume.snapshotId() != null;
         if (fromSnapshot == (volume.sourceVolid() != null)) {
             throw new IllegalArgumentException("a volume is made from exactly one snapshot or source volume");
         }
-        return jdbi.inTransaction(h -> {
+        return QuotaClaims.inTransaction(jdbi, reservation, h -> {
             Optional<String> status = fromSnapshot ? Locks.snapshotStatus(h, volume.snapshotId())
                     : Locks.volumeStatus(h, volume.sourceVolid());
             if (status.isEmpty()) {
@@ -212,10 +205,10 @@ public final class VolumeTransitions {
             if (volume.size() < size) {
                 return new SizedResult(Outcome.SIZE, size);
             }
+            volumes.insert(h, volume);
             if (reservation != null) {
                 QuotaClaims.reserve(h, volume.id(), reservation);
             }
-            volumes.insert(h, volume);
             return new SizedResult(Outcome.DONE, size);
         });
     }

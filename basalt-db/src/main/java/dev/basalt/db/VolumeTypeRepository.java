@@ -61,15 +61,36 @@ public final class VolumeTypeRepository {
     }
 
     public Optional<VolumeType> find(String id) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM volume_types WHERE id = :id")
-                .bind("id", id).map((rs, ctx) -> row(rs)).findOne()
-                .map(t -> t.withExtraSpecs(specs(h, t.id()))));
+        return findWhere("t.id = :key", id);
     }
 
     public Optional<VolumeType> findByName(String name) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM volume_types WHERE name = :name")
-                .bind("name", name).map((rs, ctx) -> row(rs)).findOne()
-                .map(t -> t.withExtraSpecs(specs(h, t.id()))));
+        return findWhere("t.name = :key", name);
+    }
+
+    /** One row of a type joined with one of its extra specs (none: a null key). */
+    private record WithSpec(VolumeType type, String key, String value) {
+    }
+
+    /** The one type matching {@code condition} (on {@code t}, with {@code :key}) with its extra specs, in one query. */
+    private Optional<VolumeType> findWhere(String condition, String key) {
+        List<WithSpec> rows = jdbi.withHandle(h -> h.createQuery("SELECT t.id, t.name, t.description, t.is_public,"
+                        + " t.created_at, t.updated_at, s.spec_key, s.spec_value FROM volume_types t"
+                        + " LEFT JOIN volume_type_extra_specs s ON s.volume_type_id = t.id"
+                        + " WHERE " + condition + " ORDER BY s.spec_key")
+                .bind("key", key)
+                .map((rs, ctx) -> new WithSpec(row(rs), rs.getString(7), rs.getString(8)))
+                .list());
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, String> specs = new LinkedHashMap<>();
+        for (WithSpec r : rows) {
+            if (r.key() != null) {
+                specs.put(r.key(), r.value());
+            }
+        }
+        return Optional.of(rows.get(0).type().withExtraSpecs(specs));
     }
 
     /** By id, or by name when no type has that id (as Cinder resolves types). */
@@ -162,19 +183,10 @@ public final class VolumeTypeRepository {
                 .bind("id", id).bind("k", key).execute() == 1);
     }
 
+    /** A type without extra specs from the first six columns of a row, in {@link #COLUMNS} order. */
     private static VolumeType row(ResultSet rs) throws SQLException {
-        return new VolumeType(rs.getString("id"), rs.getString("name"), rs.getString("description"),
-                rs.getBoolean("is_public"), Map.of(), Rows.instant(rs, "created_at"), Rows.instant(rs, "updated_at"));
-    }
-
-    private static Map<String, String> specs(Handle h, String id) {
-        Map<String, String> specs = new LinkedHashMap<>();
-        h.createQuery("SELECT spec_key, spec_value FROM volume_type_extra_specs WHERE volume_type_id = :id"
-                        + " ORDER BY spec_key")
-                .bind("id", id)
-                .map((rs, ctx) -> specs.put(rs.getString(1), rs.getString(2)))
-                .list();
-        return specs;
+        return new VolumeType(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4), Map.of(),
+                Rows.instant(rs, 5), Rows.instant(rs, 6));
     }
 
     private static Map<String, Map<String, String>> allSpecs(Handle h) {

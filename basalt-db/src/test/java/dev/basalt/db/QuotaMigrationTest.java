@@ -1,9 +1,14 @@
 package dev.basalt.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.basalt.common.Ids;
+import dev.basalt.model.AttachStatus;
+import dev.basalt.model.Volume;
 import dev.basalt.model.VolumeStatus;
+import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
@@ -85,6 +90,42 @@ class QuotaMigrationTest {
                     .containsEntry("gigabytes", new QuotaUsage(4, 0))
                     .containsEntry("gigabytes:t1", new QuotaUsage(4, 0));
         }
+    }
+
+    @Test
+    void usageTotalsCarryOverWhenUsageRowsKeepOnlyWhatTheClaimsAddUpTo() {
+        String url = "jdbc:h2:mem:" + Ids.newId() + ";DB_CLOSE_DELAY=-1";
+        Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration").target("6").load()
+                .migrate();
+        Jdbi jdbi = Jdbi.create(url);
+        jdbi.useHandle(h -> {
+            insertVolume(h, "v1", "p1", 2, "available", null);
+            insertVolume(h, "v2", "p1", 3, "creating", null);
+            h.execute("INSERT INTO quota_claims (holder_id, resource, project_id, in_use, reserved, created_at,"
+                    + " updated_at) VALUES ('v1', 'gigabytes', 'p1', 2, 0, NULL, NULL)");
+            h.execute("INSERT INTO quota_claims (holder_id, resource, project_id, in_use, reserved, created_at,"
+                    + " updated_at) VALUES ('v2', 'gigabytes', 'p1', 0, 3, NULL, NULL)");
+            h.execute("INSERT INTO quota_usages (project_id, resource, in_use, reserved, created_at, updated_at)"
+                    + " VALUES ('p1', 'gigabytes', 2, 3, NULL, NULL)");
+        });
+        try (Database db = Database.open(JdbcTarget.parse(url), 2)) {
+            QuotaRepository quotas = new QuotaRepository(db);
+            VolumeRepository volumes = new VolumeRepository(db);
+            assertThat(quotas.usages("p1")).containsEntry("gigabytes", new QuotaUsage(2, 3));
+            QuotaReservation sixMore = QuotaReservation.of("p1", Map.of("gigabytes", 6L),
+                    Map.of("gigabytes", 10));
+            assertThatThrownBy(() -> volumes.create(volume("v3", 6), sixMore))
+                    .isInstanceOfSatisfying(QuotaExceededException.class, e -> assertThat(e.consumed()).isEqualTo(5));
+            volumes.create(volume("v4", 5), QuotaReservation.of("p1", Map.of("gigabytes", 5L),
+                    Map.of("gigabytes", 10)));
+            assertThat(volumes.markAvailable("v2")).isTrue();
+            assertThat(quotas.usages("p1")).containsEntry("gigabytes", new QuotaUsage(5, 5));
+        }
+    }
+
+    private static Volume volume(String id, int size) {
+        return new Volume(id, "p1", "u", "v", null, size, VolumeStatus.CREATING, AttachStatus.DETACHED, "nova", null,
+                null, false, false, null, null, null, null, Map.of(), Instant.now(), null, null);
     }
 
     private static void insertSnapshot(org.jdbi.v3.core.Handle h, String id, String volume, String project, int size,

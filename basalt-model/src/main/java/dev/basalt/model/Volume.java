@@ -91,6 +91,13 @@ public record Volume(
                 serviceUuid, errorReason, newMetadata, createdAt, updatedAt, launchedAt, adminMetadata);
     }
 
+    /** The volume with both its metadata and its admin metadata replaced. */
+    public Volume withMetadata(Map<String, String> newMetadata, Map<String, String> newAdminMetadata) {
+        return new Volume(id, projectId, userId, name, description, size, status, attachStatus,
+                availabilityZone, host, volumeTypeId, bootable, multiattach, snapshotId, sourceVolid,
+                serviceUuid, errorReason, newMetadata, createdAt, updatedAt, launchedAt, newAdminMetadata);
+    }
+
     public Volume withAdminMetadata(Map<String, String> newAdminMetadata) {
         return new Volume(id, projectId, userId, name, description, size, status, attachStatus,
                 availabilityZone, host, volumeTypeId, bootable, multiattach, snapshotId, sourceVolid,

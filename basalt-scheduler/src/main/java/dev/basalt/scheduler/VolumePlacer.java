@@ -72,7 +72,7 @@ final class VolumePlacer {
     }
 
     Outcome schedule(ScheduleVolume request) {
-        Optional<Volume> found = volumes.find(request.volumeId());
+        Optional<Volume> found = volumes.findRow(request.volumeId());
         if (found.isEmpty()) {
             LOG.info("volume {} is gone; nothing to schedule", request.volumeId());
             return Outcome.SKIPPED;
@@ -151,7 +151,7 @@ final class VolumePlacer {
         if (sourceVolumeId == null) {
             return null;
         }
-        Volume source = volumes.find(sourceVolumeId).orElseThrow(() -> new IllegalStateException(
+        Volume source = volumes.findRow(sourceVolumeId).orElseThrow(() -> new IllegalStateException(
                 volume.snapshotId() != null ? "the volume of snapshot " + volume.snapshotId() + " does not exist"
                         : "source volume " + volume.sourceVolid() + " does not exist"));
         if (source.host() == null) {

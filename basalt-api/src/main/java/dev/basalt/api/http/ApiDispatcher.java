@@ -223,10 +223,13 @@ public final class ApiDispatcher implements io.helidon.webserver.http.Handler {
         res.send(bytes.array(), 0, bytes.size());
     }
 
+    /** Largest buffer allocated up front for a body's size hint; a larger body grows it. */
+    private static final int MAX_INITIAL_BUFFER = 8 * 1024 * 1024;
+
     /** A byte buffer whose content is sent without copying it once more. */
     private static final class Buffer extends ByteArrayOutputStream {
-        Buffer() {
-            super(16 * 1024);
+        Buffer(int sizeHint) {
+            super(Math.clamp(sizeHint, JsonBody.DEFAULT_SIZE_HINT, MAX_INITIAL_BUFFER));
         }
 
         byte[] array() {
@@ -235,7 +238,7 @@ public final class ApiDispatcher implements io.helidon.webserver.http.Handler {
     }
 
     private static Buffer write(JsonBody body) throws IOException {
-        Buffer out = new Buffer();
+        Buffer out = new Buffer(body.sizeHint());
         try (JsonGenerator g = Json.mapper().createGenerator(out)) {
             body.writeTo(g);
         }

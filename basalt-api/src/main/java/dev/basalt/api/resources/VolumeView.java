@@ -34,6 +34,9 @@ import java.util.TreeMap;
  * cluster, always consuming quota, and {@code shared_targets} true (Cinder's default, the safe
  * choice for os-brick's locking). {@code metadata} shows the user's metadata with the admin
  * metadata users may see merged in ({@code readonly}), as Cinder shows it.
+ *
+ * <p>A detailed list writes each volume's JSON once and copies it into later lists while the
+ * volume, its type's name and the request's shape stay the same ({@link RenderedItems}).
  */
 public final class VolumeView {
     public static final String COLLECTION = "volumes";
@@ -70,8 +73,15 @@ public final class VolumeView {
     private static final SerializableString NAME_ID_ATTR = name("os-vol-mig-status-attr:name_id");
     private static final SerializableString TENANT_ATTR = name("os-vol-tenant-attr:tenant_id");
 
+    /** Volumes whose detailed JSON is kept for the next list ({@link RenderedItems}): two pages of the largest size. */
+    private static final int RENDERED_DETAILS = 2048;
+    /** About how many bytes one volume takes in a list: detailed, and in summary (id, name, links). */
+    private static final int DETAIL_SIZE_HINT = 1024;
+    private static final int SUMMARY_SIZE_HINT = 320;
+
     private final VolumeTypeCache types;
     private final AttachmentRepository attachments;
+    private final RenderedItems<Detail> details = new RenderedItems<>(RENDERED_DETAILS, VolumeView::writeDetail);
 
     public VolumeView(VolumeTypeCache types, AttachmentRepository attachments) {
         this.types = requireNonNull(types, "types");
@@ -113,27 +123,35 @@ public final class VolumeView {
         }
     }
 
+    /**
+     * Everything the detailed JSON of one volume is written from: the request's shape, the volume,
+     * what its {@code volume_type} field shows (its type's name) and its attachments.
+     */
+    private record Detail(Shape shape, Volume volume, String volumeType, List<VolumeAttachment> attachments) {
+    }
+
     /** {@code {"volume": {...}}} in the detailed form. */
     public JsonBody one(ApiRequest request, Volume volume, boolean extensionAttributes) {
         Map<String, List<VolumeAttachment>> attached = attachmentsOf(List.of(volume));
         return out -> {
             out.writeStartObject();
             out.writeFieldName("volume");
-            writeDetail(out, Shape.of(request, extensionAttributes), volume, attached);
+            writeDetail(out, detail(Shape.of(request, extensionAttributes), volume, attached));
             out.writeEndObject();
         };
     }
 
     /** {@code {"volumes": [...], "volumes_links": [...], "count": n}}. */
     public JsonBody list(ApiRequest request, List<Volume> volumes, boolean detailed, Long count, boolean nextLink) {
+        int sizeHint = 512 + volumes.size() * (detailed ? DETAIL_SIZE_HINT : SUMMARY_SIZE_HINT);
         Map<String, List<VolumeAttachment>> attached = detailed ? attachmentsOf(volumes) : Map.of();
-        return out -> {
+        return JsonBody.sized(sizeHint, out -> {
             Shape shape = Shape.of(request, true);
             out.writeStartObject();
             out.writeArrayFieldStart("volumes");
             for (Volume v : volumes) {
                 if (detailed) {
-                    writeDetail(out, shape, v, attached);
+                    details.write(out, v.id(), detail(shape, v, attached));
                 } else {
                     writeSummary(out, shape.links(), v);
                 }
@@ -147,7 +165,7 @@ public final class VolumeView {
                 out.writeNumberField("count", count);
             }
             out.writeEndObject();
-        };
+        });
     }
 
     private static void writeSummary(JsonGenerator out, Links.Collection links, Volume v) throws IOException {
@@ -169,9 +187,15 @@ public final class VolumeView {
         return ids.isEmpty() ? Map.of() : attachments.ofVolumes(ids);
     }
 
-    private void writeDetail(JsonGenerator out, Shape shape, Volume v, Map<String, List<VolumeAttachment>> attached)
-            throws IOException {
+    private Detail detail(Shape shape, Volume v, Map<String, List<VolumeAttachment>> attached) {
         Optional<VolumeType> type = types.byId(v.volumeTypeId());
+        return new Detail(shape, v, type.map(VolumeType::name).orElse(shape.typeIdOnly() ? null : v.volumeTypeId()),
+                List.copyOf(attached.getOrDefault(v.id(), List.of())));
+    }
+
+    private static void writeDetail(JsonGenerator out, Detail detail) throws IOException {
+        Shape shape = detail.shape();
+        Volume v = detail.volume();
         out.writeStartObject();
         string(out, ID, v.id());
         string(out, STATUS, v.status().apiName());
@@ -182,7 +206,7 @@ public final class VolumeView {
         Timestamps.write(out, UPDATED_AT, v.updatedAt());
         string(out, NAME, v.name());
         string(out, DESCRIPTION, v.description());
-        string(out, VOLUME_TYPE, type.map(VolumeType::name).orElse(shape.typeIdOnly() ? null : v.volumeTypeId()));
+        string(out, VOLUME_TYPE, detail.volumeType());
         string(out, SNAPSHOT_ID, v.snapshotId());
         string(out, SOURCE_VOLID, v.sourceVolid());
         writeMetadata(out, v.visibleMetadata());
@@ -193,7 +217,7 @@ public final class VolumeView {
         string(out, REPLICATION_STATUS, "disabled");
         nullField(out, CONSISTENCYGROUP_ID);
         bool(out, MULTIATTACH, v.multiattach());
-        writeAttachments(out, shape, attached.getOrDefault(v.id(), List.of()));
+        writeAttachments(out, shape, detail.attachments());
         if (shape.admin()) {
             nullField(out, MIGRATION_STATUS);
         }

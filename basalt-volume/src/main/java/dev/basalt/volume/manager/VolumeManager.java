@@ -66,7 +66,7 @@ final class VolumeManager {
 
     /** Makes the storage of a volume placed here and still {@code creating}, then marks it available. */
     Outcome create(CreateVolume request) {
-        Optional<Volume> found = volumes.find(request.volumeId());
+        Optional<Volume> found = volumes.findRow(request.volumeId());
         if (found.isEmpty()) {
             LOG.info("volume {} is gone; nothing to create", request.volumeId());
             return Outcome.SKIPPED;
@@ -110,7 +110,7 @@ final class VolumeManager {
 
     /** Wipes and removes the storage of a {@code deleting} volume of this backend, then its row. */
     Outcome delete(DeleteVolume request) {
-        Optional<Volume> found = volumes.find(request.volumeId());
+        Optional<Volume> found = volumes.findRow(request.volumeId());
         if (found.isEmpty()) {
             LOG.debug("volume {} is already deleted", request.volumeId());
             return Outcome.SKIPPED;
