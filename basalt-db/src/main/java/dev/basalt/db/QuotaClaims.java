@@ -55,7 +55,13 @@ final class QuotaClaims {
     private QuotaClaims() {
     }
 
-    /** A usage row a reservation needs does not exist: the project's first use of the resource, or it was removed. */
+    /** Times a reserving transaction runs at most while usage rows it needs are missing. */
+    private static final int ATTEMPTS = 3;
+
+    /**
+     * A usage row a reservation needs was not there when the transaction looked: the project's first
+     * use of the resource (made meanwhile by a concurrent reservation, or not yet), or it was removed.
+     */
     private static final class MissingUsageRow extends RuntimeException {
         private final String resource;
 
@@ -70,22 +76,23 @@ final class QuotaClaims {
      * project; none when null), in a transaction. When a usage row it needs is missing (the project's
      * first use of a resource), the missing rows are made, each in its own short transaction (a lost
      * insert race must not abort the caller's transaction, as PostgreSQL would), and the transaction
-     * runs once more; a row missing again was removed meanwhile (its volume type was deleted): a 409.
+     * runs again; a row still missing after {@link #ATTEMPTS} runs was removed meanwhile (its volume
+     * type was deleted): a 409.
      */
     static <T> T inTransaction(Jdbi jdbi, QuotaReservation reservation,
                                HandleCallback<T, RuntimeException> transaction) {
-        try {
-            return jdbi.inTransaction(transaction);
-        } catch (MissingUsageRow first) {
-            if (reservation == null) {
-                throw new IllegalStateException("a transaction reserved quota it was not given", first);
-            }
-            ensureUsageRows(jdbi, reservation.projectId(), reservation.deltas().keySet());
+        for (int attempt = 1; ; attempt++) {
             try {
                 return jdbi.inTransaction(transaction);
-            } catch (MissingUsageRow again) {
-                throw BasaltException.conflict("The quota resource %s was removed meanwhile (its volume type was"
-                        + " deleted).", again.resource);
+            } catch (MissingUsageRow missing) {
+                if (reservation == null) {
+                    throw new IllegalStateException("a transaction reserved quota it was not given", missing);
+                }
+                if (attempt == ATTEMPTS) {
+                    throw BasaltException.conflict("The quota resource %s was removed meanwhile (its volume type"
+                            + " was deleted).", missing.resource);
+                }
+                ensureUsageRows(jdbi, reservation.projectId(), reservation.deltas().keySet());
             }
         }
     }
@@ -167,10 +174,14 @@ final class QuotaClaims {
         for (int i = 0; i < grown.length; i++) {
             if (grown[i] == 0) {
                 String resource = resources.get(i);
-                long claimed = claimed(h, reservation.projectId(), resource)
-                        .orElseThrow(() -> new MissingUsageRow(resource));
-                throw new QuotaExceededException(resource, reservation.limit(resource),
-                        reservation.deltas().get(resource), claimed);
+                int limit = reservation.limit(resource);
+                long delta = reservation.deltas().get(resource);
+                Optional<Long> claimed = claimed(h, reservation.projectId(), resource);
+                if (claimed.isPresent() && limit >= 0 && claimed.get() + delta > limit) {
+                    throw new QuotaExceededException(resource, limit, delta, claimed.get());
+                }
+                // The row was not there when the update looked (made by a concurrent first use since), or is gone.
+                throw new MissingUsageRow(resource);
             }
         }
     }

@@ -169,6 +169,39 @@ class QuotaClaimsTest {
     }
 
     @Test
+    void concurrentCreatesWithinUnlimitedQuotasAreNeverRefused() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            String fresh = project + "-" + round;
+            ExecutorService pool = Executors.newFixedThreadPool(16);
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> futures = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                int size = 1 + i % 3;
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    Volume v = new Volume(Ids.newId(), fresh, "u", "v", null, size, VolumeStatus.CREATING,
+                            AttachStatus.DETACHED, "nova", null, null, false, false, null, null, null, null, Map.of(),
+                            Instant.now(), null, null);
+                    volumes.create(v, QuotaReservation.of(fresh, Map.of("volumes", 1L, "gigabytes", (long) size,
+                            "volumes:t", 1L, "gigabytes:t", (long) size), Map.of("volumes", -1, "gigabytes", -1,
+                            "volumes:t", -1, "gigabytes:t", -1)));
+                    if (size != 2) {
+                        volumes.markAvailable(v.id());
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : futures) {
+                f.get();
+            }
+            pool.shutdown();
+            assertThat(quotas.usages(fresh).get("volumes")).isEqualTo(new QuotaUsage(67, 33));
+            assertThat(quotas.usages(fresh).get("gigabytes")).isEqualTo(new QuotaUsage(133, 66));
+        }
+    }
+
+    @Test
     void mixedConcurrentWorkAcrossProjectsKeepsUsageExact() throws Exception {
         List<String> projects = List.of(project, project + "-b", project + "-c", project + "-d");
         ExecutorService pool = Executors.newFixedThreadPool(32);
