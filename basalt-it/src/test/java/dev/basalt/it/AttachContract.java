@@ -3,6 +3,8 @@ package dev.basalt.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.basalt.iscsi.ExternalTools;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -165,6 +167,27 @@ abstract class AttachContract {
                 .contains("read 4096/4096");
         cli.cinder("--os-volume-api-version", VERSION, "attachment-delete", attachment).ok();
         assertThat(cinder("show", id).get("status")).isEqualTo("available");
+    }
+
+    @Test
+    void theLegacyActionsThroughPythonCinderclient() throws Exception {
+        String id = availableVolume("legacy");
+        Path script = Path.of(AttachContract.class.getResource("/legacy-attach.py").toURI());
+        Cli.Result attached = Cli.run(List.of("/usr/bin/python3", script.toString(), "attach", basalt.endpoint(), id,
+                INITIATOR, SERVER), Map.of()).ok();
+        JsonNode data = new ObjectMapper().readTree(attached.stdout()).get("data");
+        String url = Initiators.url(data.get("target_portal").asText(), data.get("target_iqn").asText(),
+                data.get("target_lun").asText(), data.get("auth_username").asText(), data.get("auth_password").asText());
+        assertThat(ok(Initiators.qemuIo(url, "write -P 0x44 0 1M"))).contains("wrote 1048576/1048576");
+        Map<String, String> volume = cinder("show", id);
+        assertThat(volume.get("status")).isEqualTo("in-use");
+        assertThat(volume.get("attached_servers")).contains(SERVER);
+
+        Cli.run(List.of("/usr/bin/python3", script.toString(), "detach", basalt.endpoint(), id, INITIATOR),
+                Map.of()).ok();
+        assertThat(cinder("show", id).get("status")).isEqualTo("available");
+        assertThat(Initiators.run("iscsi-inq", url).exitCode()).as("the export is gone").isNotZero();
+        assertThat(read(basalt.volumesDir().resolve("volume-" + id), 0, (int) MIB)).containsOnly((byte) 0x44);
     }
 
     @Test
