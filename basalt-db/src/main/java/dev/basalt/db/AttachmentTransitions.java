@@ -3,6 +3,7 @@ package dev.basalt.db;
 import static java.util.Objects.requireNonNull;
 
 import dev.basalt.model.AttachStatus;
+import dev.basalt.model.Volume;
 import dev.basalt.model.VolumeAttachment;
 import dev.basalt.model.VolumeStatus;
 import java.time.Instant;
@@ -111,7 +112,7 @@ public final class AttachmentTransitions {
                     .bind("mountpoint", text(connector.getOrDefault("mountpoint", "na")))
                     .bind("now", Rows.timestamp(now)).bind("id", attachmentId).execute();
             setVolumeStatus(h, a.volumeId(), VolumeStatus.ATTACHING.apiName(), AttachStatus.ATTACHING.apiName());
-            AdminMetadata.put(h, a.volumeId(), "attached_mode", attachMode);
+            AdminMetadata.put(h, a.volumeId(), Volume.ATTACHED_MODE, attachMode);
             return new Result(Outcome.DONE, status.get(), AttachmentRepository.find(h, attachmentId).orElseThrow());
         });
     }
@@ -180,7 +181,7 @@ public final class AttachmentTransitions {
             }
             insert(h, attachment);
             setVolumeStatus(h, attachment.volumeId(), VolumeStatus.IN_USE.apiName(), AttachStatus.ATTACHED.apiName());
-            AdminMetadata.put(h, attachment.volumeId(), "attached_mode", attachment.attachMode());
+            AdminMetadata.put(h, attachment.volumeId(), Volume.ATTACHED_MODE, attachment.attachMode());
             return new Result(Outcome.DONE, status.get(), attachment);
         });
     }
@@ -256,7 +257,7 @@ public final class AttachmentTransitions {
                 .bind("id", volumeId).mapTo(String.class).list();
         if (statuses.isEmpty()) {
             setVolumeStatus(h, volumeId, VolumeStatus.AVAILABLE.apiName(), AttachStatus.DETACHED.apiName());
-            AdminMetadata.remove(h, volumeId, "attached_mode");
+            AdminMetadata.remove(h, volumeId, Volume.ATTACHED_MODE);
             return;
         }
         String first = statuses.get(0);

@@ -38,8 +38,15 @@ public record Volume(
 
     /** Admin metadata keys that users see merged into the volume's metadata (as Cinder shows them). */
     public static final List<String> VISIBLE_ADMIN_METADATA = List.of("readonly", "attached_mode");
+
+    /** Whether the volume is read-only ({@code readonly} admin metadata {@code True}). */
+    public boolean readOnly() {
+        return "True".equals(adminMetadata.get(READONLY));
+    }
     /** Admin metadata key: the volume is read-only ({@code True}/{@code False}, os-update_readonly_flag). */
     public static final String READONLY = "readonly";
+    /** Admin metadata key: the mode ({@code rw}/{@code ro}) the volume is attached in, while attached. */
+    public static final String ATTACHED_MODE = "attached_mode";
     /** Admin metadata key: the size an {@code extending} volume grows to, so a restart can finish it. */
     public static final String EXTEND_NEW_SIZE = "extend_new_size";
 

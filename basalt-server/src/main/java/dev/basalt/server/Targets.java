@@ -10,7 +10,6 @@ import dev.basalt.volume.target.VolumeTarget;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -53,12 +52,5 @@ final class Targets implements AutoCloseable {
             target.close();
         }
         builtin.clear();
-    }
-
-    /** Where the builtin targets listen, for the start-up banner. */
-    synchronized List<String> listening() {
-        List<String> addresses = new ArrayList<>();
-        builtin.values().forEach(t -> addresses.add(t.address().getHostString() + ":" + t.address().getPort()));
-        return addresses;
     }
 }

@@ -95,7 +95,7 @@ public final class AttachActions {
         refuseInMaintenance(volume, "The volume connection cannot be initialized in maintenance mode.");
         Map<String, Object> connector = Connections.connector(body.get("connector"));
         IscsiConnection connection = connections.initialize(request.context(), volume, connector);
-        String mode = Connections.accessMode(volume, volume.adminMetadata().get("attached_mode"));
+        String mode = Connections.accessMode(volume, volume.adminMetadata().get(Volume.ATTACHED_MODE));
         Map<String, Object> info = Connections.nested(connection, volume, mode);
         return ApiResponse.ok(JsonBody.of(Json.mapper().createObjectNode()
                 .set("connection_info", Json.mapper().valueToTree(info))));
@@ -112,7 +112,7 @@ public final class AttachActions {
         JsonNode body = request.validBody(schemas.volumeAttach()).get("os-attach");
         refuseInMaintenance(volume, "The volume cannot be attached in maintenance mode.");
         String mode = body.hasNonNull("mode") ? body.get("mode").textValue() : "rw";
-        if ("True".equals(volume.adminMetadata().get(Volume.READONLY)) && !mode.equals("ro")) {
+        if (volume.readOnly() && !mode.equals("ro")) {
             throw BasaltException.badRequest("Invalid attaching mode '%s' for volume %s.", mode, volume.id());
         }
         Instant now = Timestamps.now(clock);

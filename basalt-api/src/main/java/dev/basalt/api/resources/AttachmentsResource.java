@@ -89,7 +89,7 @@ public final class AttachmentsResource {
                     volume.status().apiName());
         }
         Map<String, Object> connector = Connections.connector(body.get("connector"));
-        String mode = "True".equals(volume.adminMetadata().get(Volume.READONLY)) ? "ro"
+        String mode = volume.readOnly() ? "ro"
                 : text(body.get("mode"), VolumeAttachment.MODE_NOT_SET);
         Instant now = Timestamps.now(clock);
         VolumeAttachment reserved = new VolumeAttachment(Ids.newId(), volume.id(), volume.projectId(),

@@ -86,7 +86,7 @@ public final class Connections {
 
     /** The access mode a host is told: read-only volumes are always {@code ro}. */
     static String accessMode(Volume volume, String requested) {
-        if ("True".equals(volume.adminMetadata().get(Volume.READONLY))) {
+        if (volume.readOnly()) {
             return "ro";
         }
         return requested == null || requested.equals("null") ? "rw" : requested;

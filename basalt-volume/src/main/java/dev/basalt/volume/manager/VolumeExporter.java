@@ -70,7 +70,7 @@ final class VolumeExporter {
         VolumeExport candidate = newExport(volume.id());
         VolumeExport export = exports.findOrAdd(candidate)
                 .orElseThrow(() -> BasaltException.notFound("Volume %s could not be found.", volume.id()));
-        boolean readOnly = "True".equals(volume.adminMetadata().get(Volume.READONLY));
+        boolean readOnly = volume.readOnly();
         ConnectionInfo info;
         try {
             info = serve(export, exportable, readOnly);
@@ -121,7 +121,7 @@ final class VolumeExporter {
                     exports.delete(export.volumeId());
                     continue;
                 }
-                serve(export, exportable(), "True".equals(volume.get().adminMetadata().get(Volume.READONLY)));
+                serve(export, exportable(), volume.get().readOnly());
                 LOG.info("volume {} exported again as {}", export.volumeId(), export.iqn());
             } catch (RuntimeException e) {
                 LOG.error("cannot export volume {} again as {}", export.volumeId(), export.iqn(), e);
