@@ -44,10 +44,15 @@ class ConformanceTest {
             target.start();
             target.addExport(Export.of(IQN, List.of(Lun.readWrite(0, disk, "conformance-0"))));
             String url = "iscsi://127.0.0.1:" + target.address().getPort() + "/" + IQN + "/0";
-            ExternalTools.Run run = ExternalTools.run(dir, Duration.ofMinutes(15), "iscsi-test-cu", "-d", "-x", url, "-t", "ALL");
+            // SIGPIPE ignored, as any initiator daemon does: a test that makes the target drop the
+            // connection while libiscsi still writes must fail that test, not kill the whole run
+            ExternalTools.Run run = ExternalTools.run(dir, Duration.ofMinutes(15), "sh", "-c", "trap '' PIPE; exec \"$@\"",
+                    "iscsi-test-cu", "iscsi-test-cu", "-d", "-x", url, "-t", "ALL");
             Files.writeString(dir.resolve("iscsi-test-cu.out"), run.output());
             Path results = dir.resolve("CUnitAutomated-Results.xml");
             assertThat(results).as("iscsi-test-cu wrote no results: %s", run.output()).exists();
+            assertThat(run.exitCode()).as("iscsi-test-cu died (exit %d); the end of its output:%n%s", run.exitCode(),
+                    tail(run.output(), 3000)).isLessThan(128);
             Map<String, Boolean> outcome = parse(Files.readString(results));
             TreeSet<String> expected = expectedPasses();
             TreeSet<String> failing = new TreeSet<>();
@@ -68,6 +73,10 @@ class ConformanceTest {
             assertThat(missing).as("expected tests that did not run").isEmpty();
             assertThat(failing).as("expected tests that failed (see iscsi-test-cu output)").isEmpty();
         }
+    }
+
+    private static String tail(String text, int length) {
+        return text.length() <= length ? text : text.substring(text.length() - length);
     }
 
     /** Suite.Test to passed, from CUnit's automated XML; a test reported twice passes only if both records do. */

@@ -410,6 +410,54 @@ class IscsiTargetTest extends TargetTestSupport {
         return b.array();
     }
 
+    /** Data-Out PDUs for a 2-block write answering one R2T: {DataSN, offset, F bit}, and the ASC/ASCQ the command fails with. */
+    static Stream<Arguments> dataOutOfSequence() {
+        return Stream.of(
+                Arguments.of("DataSN repeated", new int[][] {{0, 0, 0}, {0, 512, 1}}, 0x4705),
+                Arguments.of("DataSN far ahead", new int[][] {{27, 0, 0}, {1, 512, 1}}, 0x4705),
+                Arguments.of("PDUs in reverse order", new int[][] {{1, 512, 0}, {0, 0, 1}}, 0x4705),
+                Arguments.of("offset repeated", new int[][] {{0, 0, 0}, {1, 0, 1}}, 0x4b05),
+                Arguments.of("F bit before the end", new int[][] {{0, 0, 1}}, 0x0c0d),
+                Arguments.of("no F bit at the end", new int[][] {{0, 0, 0}, {1, 512, 0}}, 0x0c0d));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dataOutOfSequence")
+    void dataOutOfSequenceFailsItsCommandAndTheSessionGoesOn(String name, int[][] pdus, int asc) throws Exception {
+        try (TestInitiator i = session(Map.of("ImmediateData", "No"))) {
+            byte[] data = random(1024, 5);
+            int tag = i.send(0, write16(800, 2), 1024, data, false);
+            TestInitiator.Pdu r2t = i.next();
+            assertThat(r2t.opcode()).isEqualTo(Opcode.READY_TO_TRANSFER);
+            for (int[] pdu : pdus) {
+                i.dataOutPdu(tag, 0, r2t.int32(20), pdu[0], pdu[1], java.util.Arrays.copyOfRange(data, pdu[1], pdu[1] + 512),
+                        pdu[2] == 1);
+            }
+            TestInitiator.Result failed = i.await(tag, data);
+            assertThat(failed.status()).as("status").isEqualTo(2);
+            assertThat(failed.senseKey()).as("ABORTED COMMAND").isEqualTo(0x0b);
+            assertThat(failed.asc()).isEqualTo(asc);
+            assertThat(i.write(0, write16(800, 2), data).good()).as("the same write, in order").isTrue();
+            assertThat(fileBytes(disk, 800 * 512, 1024)).isEqualTo(data);
+            assertThat(i.logout()).isZero();
+        }
+    }
+
+    @Test
+    void unsolicitedDataOutOfSequenceFailsItsCommandWithoutAskingForMore() throws Exception {
+        try (TestInitiator i = session(Map.of("ImmediateData", "No", "InitialR2T", "No", "FirstBurstLength", "1024"))) {
+            byte[] data = random(2048, 6);
+            int tag = i.sendWrite(0, write16(900, 4), 2048, true);
+            i.dataOutPdu(tag, 0, Bhs.RESERVED_TAG, 0, 0, java.util.Arrays.copyOfRange(data, 0, 512), false);
+            i.dataOutPdu(tag, 0, Bhs.RESERVED_TAG, 9, 512, java.util.Arrays.copyOfRange(data, 512, 1024), true);
+            TestInitiator.Result failed = i.await(tag, data);
+            assertThat(failed.senseKey()).isEqualTo(0x0b);
+            assertThat(failed.asc()).isEqualTo(0x4705);
+            assertThat(i.write(0, write16(900, 4), data).good()).isTrue();
+            assertThat(fileBytes(disk, 900 * 512, 2048)).isEqualTo(data);
+        }
+    }
+
     @Test
     void aConnectionDroppedMidWriteLeavesTheTargetServing() throws Exception {
         TestInitiator i = session(Map.of("ImmediateData", "No"));

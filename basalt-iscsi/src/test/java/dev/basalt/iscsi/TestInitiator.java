@@ -242,26 +242,49 @@ final class TestInitiator implements Closeable {
         return tag;
     }
 
+    /** A write command without immediate data; the caller sends its unsolicited Data-Out (F bit clear) or waits for R2Ts. */
+    int sendWrite(int lun, byte[] cdb, int expectedLength, boolean moreUnsolicited) throws IOException {
+        int tag = ++itt;
+        ByteBuffer h = writer.header(Opcode.SCSI_COMMAND, (moreUnsolicited ? 0 : 0x80) | 0x20 | 1);
+        h.putShort(8, (short) dev.basalt.iscsi.scsi.Luns.encode(lun));
+        h.putInt(16, tag);
+        h.putInt(20, expectedLength);
+        h.putInt(24, cmdSn++);
+        h.putInt(28, expStatSn);
+        h.put(32, cdb, 0, Math.min(16, cdb.length));
+        writer.add(h, null);
+        writer.flush();
+        return tag;
+    }
+
     /** Data-Out PDUs for [offset, offset + length) of {@code data}, numbered from DataSN 0. */
     void dataOut(int tag, int lun, int ttt, byte[] data, int offset, int length) throws IOException {
         int dataSn = 0;
         for (int at = offset; at < offset + length; ) {
             int n = Math.min(targetMaxRecv, offset + length - at);
-            boolean last = at + n == offset + length;
-            ByteBuffer h = writer.header(Opcode.DATA_OUT, last ? 0x80 : 0);
-            h.putShort(8, (short) dev.basalt.iscsi.scsi.Luns.encode(lun));
-            h.putInt(16, tag);
-            h.putInt(20, ttt);
-            h.putInt(28, expStatSn);
-            h.putInt(36, dataSn++);
-            h.putInt(40, at);
-            int available = Math.max(0, Math.min(n, data.length - at));
             ByteBuffer payload = ByteBuffer.allocate(n);
-            payload.put(data, at, available).clear();
-            writer.add(h, payload);
+            payload.put(data, Math.min(at, data.length), Math.max(0, Math.min(n, data.length - at))).clear();
+            addDataOut(tag, lun, ttt, dataSn++, at, payload, at + n == offset + length);
             at += n;
         }
         writer.flush();
+    }
+
+    /** One Data-Out PDU, its DataSN, offset and F bit as given (right or wrong). */
+    void dataOutPdu(int tag, int lun, int ttt, int dataSn, int offset, byte[] payload, boolean last) throws IOException {
+        addDataOut(tag, lun, ttt, dataSn, offset, ByteBuffer.wrap(payload), last);
+        writer.flush();
+    }
+
+    private void addDataOut(int tag, int lun, int ttt, int dataSn, int offset, ByteBuffer payload, boolean last) throws IOException {
+        ByteBuffer h = writer.header(Opcode.DATA_OUT, last ? 0x80 : 0);
+        h.putShort(8, (short) dev.basalt.iscsi.scsi.Luns.encode(lun));
+        h.putInt(16, tag);
+        h.putInt(20, ttt);
+        h.putInt(28, expStatSn);
+        h.putInt(36, dataSn);
+        h.putInt(40, offset);
+        writer.add(h, payload);
     }
 
     /** Runs the command with this tag to its end: answers R2Ts, gathers Data-In. */

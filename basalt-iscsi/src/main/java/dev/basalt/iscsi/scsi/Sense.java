@@ -75,6 +75,26 @@ public record Sense(int key, int asc, int ascq, long information, int fieldPoint
         return new Sense(MISCOMPARE, 0x1d, 0x00, offset, -1, false);
     }
 
+    /** A data PDU out of sequence: an implied digest error (RFC 7143 section 7.8), "protocol service CRC error". */
+    public static Sense protocolServiceCrcError() {
+        return of(ABORTED_COMMAND, 0x47, 0x05);
+    }
+
+    /** Data at an offset other than the one due. */
+    public static Sense dataOffsetError() {
+        return of(ABORTED_COMMAND, 0x4b, 0x05);
+    }
+
+    /** Unsolicited data past FirstBurstLength (RFC 7143 section 11.4.7.2). */
+    public static Sense unexpectedUnsolicitedData() {
+        return of(ABORTED_COMMAND, 0x0c, 0x0c);
+    }
+
+    /** A burst whose F bit and length disagree (RFC 7143 section 11.4.7.2). */
+    public static Sense incorrectAmountOfData() {
+        return of(ABORTED_COMMAND, 0x0c, 0x0d);
+    }
+
     public static Sense noSense() {
         return of(NO_SENSE, 0x00, 0x00);
     }

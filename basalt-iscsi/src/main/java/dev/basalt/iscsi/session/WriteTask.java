@@ -13,9 +13,12 @@ import java.util.List;
 /**
  * A command waiting for data-out: unsolicited data first (immediate data and Data-Out PDUs up to
  * FirstBurstLength, when InitialR2T is No), then R2T-solicited bursts. Data must arrive in order
- * (DataPDUInOrder and DataSequenceInOrder are Yes), each sequence numbered from DataSN 0; any
- * deviation is a protocol error that ends the connection (ErrorRecoveryLevel 0). Data reaches the
- * sink as it arrives, so nothing is buffered here; bytes past what the command needs are dropped.
+ * (DataPDUInOrder and DataSequenceInOrder are Yes), each sequence numbered from DataSN 0. A data
+ * PDU out of sequence (DataSN, offset, length or F bit) fails the command, not the connection: as
+ * RFC 7143 section 7.8 asks of a target that does not recover within a command, no more R2Ts go
+ * out, the data of the bursts already asked for is drained up to their F bits, and the command
+ * ends in CHECK CONDITION (ABORTED COMMAND). Data reaches the sink as it arrives, so nothing is
+ * buffered here; bytes past what the command needs are dropped.
  */
 final class WriteTask {
     /** One outstanding R2T. */
@@ -102,14 +105,15 @@ final class WriteTask {
         if (!unsolicitedOpen) {
             throw new ProtocolException(ProtocolException.PROTOCOL_ERROR, "unsolicited Data-Out not allowed here");
         }
-        if (dataSn != unsolicitedDataSn || offset != unsolicitedEnd) {
-            throw new ProtocolException(ProtocolException.PROTOCOL_ERROR, "unsolicited Data-Out out of order (DataSN " + dataSn
-                    + ", offset " + offset + ")");
+        Sense outOfSequence = dataSn != unsolicitedDataSn ? Sense.protocolServiceCrcError()
+                : offset != unsolicitedEnd ? Sense.dataOffsetError()
+                : offset + data.remaining() > unsolicitedLimit ? Sense.unexpectedUnsolicitedData()
+                : null;
+        if (outOfSequence != null) {
+            fail(outOfSequence, "unsolicited Data-Out DataSN " + dataSn + " at offset " + offset);
+        } else {
+            deliver(offset, data);
         }
-        if (offset + data.remaining() > unsolicitedLimit) {
-            throw new ProtocolException(ProtocolException.PROTOCOL_ERROR, "unsolicited data beyond FirstBurstLength");
-        }
-        deliver(offset, data);
         unsolicitedDataSn++;
         unsolicitedEnd += data.remaining();
         if (last) {
@@ -133,28 +137,35 @@ final class WriteTask {
         if (burst == null) {
             throw new ProtocolException(ProtocolException.INVALID_PDU_FIELD, "Data-Out for unknown target transfer tag");
         }
-        if (dataSn != burst.nextDataSn || offset != burst.offset + burst.received) {
-            throw new ProtocolException(ProtocolException.PROTOCOL_ERROR, "Data-Out out of order (DataSN " + dataSn
-                    + ", offset " + offset + ")");
+        long received = burst.received + data.remaining();
+        boolean done = received >= burst.length;
+        Sense outOfSequence = dataSn != burst.nextDataSn ? Sense.protocolServiceCrcError()
+                : offset != burst.offset + burst.received ? Sense.dataOffsetError()
+                : received > burst.length || last != done ? Sense.incorrectAmountOfData()
+                : null;
+        if (outOfSequence != null) {
+            fail(outOfSequence, "Data-Out DataSN " + dataSn + " at offset " + offset + " for R2T " + ttt);
+        } else {
+            deliver(offset, data);
         }
-        if (burst.received + data.remaining() > burst.length) {
-            throw new ProtocolException(ProtocolException.PROTOCOL_ERROR, "Data-Out beyond the R2T's length");
-        }
-        deliver(offset, data);
         burst.nextDataSn++;
-        burst.received += data.remaining();
-        boolean done = burst.received == burst.length;
-        if (last != done) {
-            throw new ProtocolException(ProtocolException.PROTOCOL_ERROR, "F bit does not end the R2T's burst");
-        }
-        if (done) {
+        burst.received = received;
+        if (last || done) {
             bursts.remove(burst);
         }
     }
 
-    /** Sends the R2Ts now due: none while unsolicited data may still come. */
+    /** The command fails; the first reason is the one reported. */
+    private void fail(Sense sense, String what) {
+        if (failure == null) {
+            failure = sense;
+            Connection.LOG.debug("ITT {}: {} out of sequence: the command fails", Integer.toHexString(itt), what);
+        }
+    }
+
+    /** Sends the R2Ts now due: none while unsolicited data may still come, none once the command failed. */
     void solicit(Responder out, TagSource tags, int maxBurst, int maxOutstanding) throws IOException {
-        if (unsolicitedOpen) {
+        if (unsolicitedOpen || failure != null) {
             return;
         }
         while (bursts.size() < maxOutstanding && nextOffset < needed) {
@@ -167,7 +178,7 @@ final class WriteTask {
     }
 
     boolean complete() {
-        return !unsolicitedOpen && bursts.isEmpty() && nextOffset >= needed;
+        return !unsolicitedOpen && bursts.isEmpty() && (nextOffset >= needed || failure != null);
     }
 
     /** R2Ts sent: the ExpDataSN of the response. */
