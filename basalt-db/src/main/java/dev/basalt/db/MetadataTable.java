@@ -6,15 +6,59 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
 
 /**
  * A key/value metadata table of one kind of resource ({@code volume_metadata} by
- * {@code volume_id}, {@code snapshot_metadata} by {@code snapshot_id}); every call runs on the
- * caller's handle, so it joins the caller's transaction.
+ * {@code volume_id} of {@code volumes}, {@code snapshot_metadata} by {@code snapshot_id} of
+ * {@code snapshots}). The calls taking a handle join the caller's transaction; the user-facing
+ * changes ({@link #replace}, {@link #merge(Jdbi, String, Map)}, {@link #removeKey}) run in their
+ * own, after updating the owner's row: that checks it exists, marks it updated, and holds its row
+ * lock, so concurrent changes of one owner's metadata take turns.
  */
-record MetadataTable(String table, String ownerColumn) {
-    static final MetadataTable VOLUMES = new MetadataTable("volume_metadata", "volume_id");
-    static final MetadataTable SNAPSHOTS = new MetadataTable("snapshot_metadata", "snapshot_id");
+record MetadataTable(String table, String ownerColumn, String ownerTable) {
+    static final MetadataTable VOLUMES = new MetadataTable("volume_metadata", "volume_id", "volumes");
+    static final MetadataTable SNAPSHOTS = new MetadataTable("snapshot_metadata", "snapshot_id", "snapshots");
+
+    /** Replaces all metadata of the owner; false if the owner does not exist. */
+    boolean replace(Jdbi jdbi, String ownerId, Map<String, String> metadata) {
+        return jdbi.inTransaction(h -> {
+            if (!touchOwner(h, ownerId)) {
+                return false;
+            }
+            deleteAll(h, ownerId);
+            insert(h, ownerId, metadata);
+            return true;
+        });
+    }
+
+    /** Adds or overwrites the given keys; false if the owner does not exist. */
+    boolean merge(Jdbi jdbi, String ownerId, Map<String, String> metadata) {
+        return jdbi.inTransaction(h -> {
+            if (!touchOwner(h, ownerId)) {
+                return false;
+            }
+            merge(h, ownerId, metadata);
+            return true;
+        });
+    }
+
+    /** Removes one key; false if the owner or the key did not exist. */
+    boolean removeKey(Jdbi jdbi, String ownerId, String key) {
+        return jdbi.inTransaction(h -> {
+            boolean removed = deleteKey(h, ownerId, key);
+            if (removed) {
+                touchOwner(h, ownerId);
+            }
+            return removed;
+        });
+    }
+
+    /** Sets the owner's updated_at (taking its row lock); false if there is no such owner. */
+    boolean touchOwner(Handle h, String ownerId) {
+        return h.createUpdate("UPDATE " + ownerTable + " SET updated_at = :now WHERE id = :id")
+                .bind("now", Rows.timestamp(Rows.now())).bind("id", ownerId).execute() == 1;
+    }
 
     /** The metadata of each owner that has any, keys in order. */
     Map<String, Map<String, String>> read(Handle h, Collection<String> ownerIds) {

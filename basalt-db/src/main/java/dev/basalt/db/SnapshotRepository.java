@@ -89,7 +89,7 @@ public final class SnapshotRepository {
                     .bind("error_reason", s.errorReason())
                     .bind("created_at", Rows.timestamp(s.createdAt())).bind("updated_at", Rows.timestamp(s.updatedAt()))
                     .execute();
-            insertMetadata(h, s.id(), s.metadata());
+            MetadataTable.SNAPSHOTS.insert(h, s.id(), s.metadata());
             if (reservation != null) {
                 QuotaClaims.reserve(h, s.id(), reservation);
             }
@@ -264,36 +264,17 @@ public final class SnapshotRepository {
 
     /** Replaces all metadata of the snapshot; false if the snapshot does not exist. */
     public boolean replaceMetadata(String id, Map<String, String> metadata) {
-        return jdbi.inTransaction(h -> {
-            if (!touch(h, id)) {
-                return false;
-            }
-            MetadataTable.SNAPSHOTS.deleteAll(h, id);
-            insertMetadata(h, id, metadata);
-            return true;
-        });
+        return MetadataTable.SNAPSHOTS.replace(jdbi, id, metadata);
     }
 
     /** Adds or overwrites the given keys; false if the snapshot does not exist. */
     public boolean mergeMetadata(String id, Map<String, String> metadata) {
-        return jdbi.inTransaction(h -> {
-            if (!touch(h, id)) {
-                return false;
-            }
-            MetadataTable.SNAPSHOTS.merge(h, id, metadata);
-            return true;
-        });
+        return MetadataTable.SNAPSHOTS.merge(jdbi, id, metadata);
     }
 
     /** Removes one key; false if the snapshot or the key did not exist. */
     public boolean deleteMetadataKey(String id, String key) {
-        return jdbi.inTransaction(h -> {
-            boolean removed = MetadataTable.SNAPSHOTS.deleteKey(h, id, key);
-            if (removed) {
-                touch(h, id);
-            }
-            return removed;
-        });
+        return MetadataTable.SNAPSHOTS.removeKey(jdbi, id, key);
     }
 
     // --- internals shared with SnapshotListQuery and VolumeTransitions
@@ -353,15 +334,6 @@ public final class SnapshotRepository {
                 .bindList("expected_", expected.stream().map(SnapshotStatus::apiName).toList());
         binder.accept(update);
         return update.execute() == 1;
-    }
-
-    private static boolean touch(Handle h, String id) {
-        return h.createUpdate("UPDATE snapshots SET updated_at = :now WHERE id = :id")
-                .bind("now", Rows.timestamp(Rows.now())).bind("id", id).execute() == 1;
-    }
-
-    private static void insertMetadata(Handle h, String id, Map<String, String> metadata) {
-        MetadataTable.SNAPSHOTS.insert(h, id, metadata);
     }
 
     private static String truncate(String text, int max) {

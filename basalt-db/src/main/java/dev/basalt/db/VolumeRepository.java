@@ -79,7 +79,7 @@ public final class VolumeRepository {
                 .bind("created_at", Rows.timestamp(v.createdAt())).bind("updated_at", Rows.timestamp(v.updatedAt()))
                 .bind("launched_at", Rows.timestamp(v.launchedAt()))
                 .execute();
-        insertMetadata(h, v.id(), v.metadata());
+        MetadataTable.VOLUMES.insert(h, v.id(), v.metadata());
         AdminMetadata.insert(h, v.id(), v.adminMetadata());
     }
 
@@ -357,36 +357,17 @@ public final class VolumeRepository {
 
     /** Replaces all metadata of the volume; false if the volume does not exist. */
     public boolean replaceMetadata(String id, Map<String, String> metadata) {
-        return jdbi.inTransaction(h -> {
-            if (!lockVolume(h, id)) {
-                return false;
-            }
-            MetadataTable.VOLUMES.deleteAll(h, id);
-            insertMetadata(h, id, metadata);
-            return true;
-        });
+        return MetadataTable.VOLUMES.replace(jdbi, id, metadata);
     }
 
     /** Adds or overwrites the given keys; false if the volume does not exist. */
     public boolean mergeMetadata(String id, Map<String, String> metadata) {
-        return jdbi.inTransaction(h -> {
-            if (!lockVolume(h, id)) {
-                return false;
-            }
-            MetadataTable.VOLUMES.merge(h, id, metadata);
-            return true;
-        });
+        return MetadataTable.VOLUMES.merge(jdbi, id, metadata);
     }
 
     /** Removes one key; false if the volume or the key did not exist. */
     public boolean deleteMetadataKey(String id, String key) {
-        return jdbi.inTransaction(h -> {
-            boolean removed = MetadataTable.VOLUMES.deleteKey(h, id, key);
-            if (removed) {
-                touch(h, id);
-            }
-            return removed;
-        });
+        return MetadataTable.VOLUMES.removeKey(jdbi, id, key);
     }
 
     // --- internals shared with VolumeListQuery
@@ -438,19 +419,6 @@ public final class VolumeRepository {
                 .bindList("expected_", expected.stream().map(VolumeStatus::apiName).toList());
         binder.accept(update);
         return update.execute() == 1;
-    }
-
-    private static boolean lockVolume(Handle h, String id) {
-        return h.createUpdate("UPDATE volumes SET updated_at = :now WHERE id = :id")
-                .bind("now", Rows.timestamp(Rows.now())).bind("id", id).execute() == 1;
-    }
-
-    private static void touch(Handle h, String id) {
-        lockVolume(h, id);
-    }
-
-    private static void insertMetadata(Handle h, String id, Map<String, String> metadata) {
-        MetadataTable.VOLUMES.insert(h, id, metadata);
     }
 
     static String escapeLike(String text) {

@@ -227,13 +227,7 @@ final class TestInitiator implements Closeable {
             immediate = Math.min(immediate, unsolicited);
         }
         boolean moreUnsolicited = unsolicited > immediate;
-        ByteBuffer h = writer.header(Opcode.SCSI_COMMAND, (moreUnsolicited ? 0 : 0x80) | (read ? 0x40 : 0) | (write ? 0x20 : 0) | 1);
-        h.putShort(8, (short) dev.basalt.iscsi.scsi.Luns.encode(lun));
-        h.putInt(16, tag);
-        h.putInt(20, expectedLength);
-        h.putInt(24, cmdSn++);
-        h.putInt(28, expStatSn);
-        h.put(32, cdb, 0, Math.min(16, cdb.length));
+        ByteBuffer h = commandHeader(tag, lun, cdb, expectedLength, (moreUnsolicited ? 0 : 0x80) | (read ? 0x40 : 0) | (write ? 0x20 : 0));
         writer.add(h, immediate > 0 ? ByteBuffer.wrap(dataOut, 0, immediate) : null);
         if (moreUnsolicited) {
             dataOut(tag, lun, Bhs.RESERVED_TAG, dataOut, immediate, unsolicited - immediate);
@@ -245,16 +239,21 @@ final class TestInitiator implements Closeable {
     /** A write command without immediate data; the caller sends its unsolicited Data-Out (F bit clear) or waits for R2Ts. */
     int sendWrite(int lun, byte[] cdb, int expectedLength, boolean moreUnsolicited) throws IOException {
         int tag = ++itt;
-        ByteBuffer h = writer.header(Opcode.SCSI_COMMAND, (moreUnsolicited ? 0 : 0x80) | 0x20 | 1);
+        writer.add(commandHeader(tag, lun, cdb, expectedLength, (moreUnsolicited ? 0 : 0x80) | 0x20), null);
+        writer.flush();
+        return tag;
+    }
+
+    /** A SCSI Command header (simple task attribute) taking the next CmdSN; {@code flags}: F, R and W bits. */
+    private ByteBuffer commandHeader(int tag, int lun, byte[] cdb, int expectedLength, int flags) throws IOException {
+        ByteBuffer h = writer.header(Opcode.SCSI_COMMAND, flags | 1);
         h.putShort(8, (short) dev.basalt.iscsi.scsi.Luns.encode(lun));
         h.putInt(16, tag);
         h.putInt(20, expectedLength);
         h.putInt(24, cmdSn++);
         h.putInt(28, expStatSn);
         h.put(32, cdb, 0, Math.min(16, cdb.length));
-        writer.add(h, null);
-        writer.flush();
-        return tag;
+        return h;
     }
 
     /** Data-Out PDUs for [offset, offset + length) of {@code data}, numbered from DataSN 0. */
