@@ -4,12 +4,8 @@ import dev.basalt.api.ApiVersion;
 import dev.basalt.api.Microversions;
 import dev.basalt.api.RequestContext;
 import dev.basalt.api.http.QueryParams;
-import dev.basalt.common.BasaltException;
-import dev.basalt.db.Sort;
 import dev.basalt.db.SnapshotQuery;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,39 +41,20 @@ final class SnapshotFilters {
     /** Cinder snapshot fields Basalt does not store: every Basalt snapshot has no value there. */
     private static final Set<String> NULL_FIELDS = Set.of("group_snapshot_id", "cgsnapshot_id", "encryption_key_id",
             "provider_id", "provider_location", "provider_auth", "deleted_at");
-    private static final Set<String> NOT_FILTERS = Set.of("limit", "marker", "offset", "sort", "sort_key", "sort_dir",
-            "with_count", "all_tenants");
 
     private SnapshotFilters() {
     }
 
-    /** The list query, or null when the filters can match no snapshot at all. */
-    record Result(SnapshotQuery query, ListParams page, boolean withCount) {
-    }
-
-    static Result parse(QueryParams params, ApiVersion version, RequestContext context, int maxLimit) {
-        ListParams page = ListParams.parse(params, maxLimit);
-        boolean withCount = version.atLeast(Microversions.SUPPORT_COUNT_INFO)
-                && Booleans.param("with_count", params.get("with_count"), false);
-        boolean allTenants = context.isAdmin() && Booleans.param("all_tenants", params.get("all_tenants"), false);
-
-        Map<String, String> filters = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : params.lastValues().entrySet()) {
-            if (!NOT_FILTERS.contains(e.getKey())) {
-                filters.put(e.getKey(), e.getValue());
-            }
-        }
-        for (String key : filters.keySet()) {
-            if (!key.chars().allMatch(c -> c < 128)) {
-                throw BasaltException.badRequest("Filter keys can only contain ASCII characters.");
-            }
-        }
+    /** The list query; its query is null when the filters can match no snapshot at all. */
+    static ListRequest.Result<SnapshotQuery> parse(QueryParams params, ApiVersion version, RequestContext context,
+                                                   int maxLimit) {
+        ListRequest request = ListRequest.parse(params, version, context, maxLimit);
+        Map<String, String> filters = ListRequest.filters(params);
+        ListRequest.requireAsciiKeys(filters);
         if (version.below(Microversions.LIKE_FILTER)) {
             filters.keySet().removeIf(k -> k.endsWith("~"));
         }
-        if (version.atLeast(Microversions.RESOURCE_FILTER)) {
-            rejectInvalid(version, context, filters);
-        } else {
+        if (version.below(Microversions.RESOURCE_FILTER)) {
             if (version.below(Microversions.SNAPSHOT_LIST_METADATA_FILTER)) {
                 filters.remove("metadata");
             }
@@ -85,10 +62,9 @@ final class SnapshotFilters {
                 filters.remove("consumes_quota");
                 filters.remove("use_quota");
             }
-            if (!context.isAdmin()) {
-                filters.keySet().retainAll(LEGACY_USER_FILTERS);
-            }
         }
+        ListRequest.checkUserFilters(version, context,
+                version.atLeast(Microversions.RESOURCE_FILTER) ? USER_FILTERS : LEGACY_USER_FILTERS, filters);
 
         Map<String, String> exact = new HashMap<>();
         Map<String, String> like = new HashMap<>();
@@ -107,12 +83,7 @@ final class SnapshotFilters {
                     matchesNothing = true;
                 }
             } else if (key.equals("metadata")) {
-                Map<String, String> dict = PythonLiterals.dictOrNull(value);
-                if (dict == null) {
-                    matchesNothing = true;
-                } else {
-                    metadata.putAll(dict);
-                }
+                matchesNothing |= !ListRequest.addMetadata(value, metadata);
             } else if (COLUMNS.containsKey(key)) {
                 exact.put(COLUMNS.get(key), value);
             } else if (key.equals("availability_zone")) {
@@ -129,35 +100,12 @@ final class SnapshotFilters {
                 matchesNothing = true;
             }
         }
-        List<Sort> sort = new ArrayList<>();
-        for (Sort s : page.sort()) {
-            sort.add(new Sort(s.key().equals("name") ? "display_name" : s.key(), s.ascending()));
-        }
         if (matchesNothing) {
-            return new Result(null, page, withCount);
+            return request.result(null);
         }
-        SnapshotQuery query = new SnapshotQuery(allTenants ? null : context.projectId(), exact, like, metadata, zone,
-                host, sort, page.limit(), page.marker(), withCount, page.offset());
-        return new Result(query, page, withCount);
-    }
-
-    /** From 3.31: a non-administrator's filters must be configured resource filters; else a 400. */
-    private static void rejectInvalid(ApiVersion version, RequestContext context, Map<String, String> filters) {
-        if (context.isAdmin()) {
-            return;
-        }
-        boolean like = version.atLeast(Microversions.LIKE_FILTER);
-        List<String> invalid = new ArrayList<>();
-        for (String key : filters.keySet()) {
-            boolean ok = USER_FILTERS.contains(key) || (like && USER_FILTERS.contains(key + "~"));
-            if (!ok) {
-                invalid.add(key);
-            }
-        }
-        if (!invalid.isEmpty()) {
-            throw BasaltException.badRequest("Invalid filters %s are found in query options.",
-                    String.join(",", invalid));
-        }
+        return request.result(new SnapshotQuery(request.projectId(), exact, like, metadata, zone, host,
+                request.sort(), request.page().limit(), request.page().marker(), request.withCount(),
+                request.page().offset()));
     }
 
     private static String normalise(String key) {

@@ -17,6 +17,7 @@ import dev.basalt.common.Fault;
 import dev.basalt.common.Ids;
 import dev.basalt.db.Page;
 import dev.basalt.db.QuotaExceededException;
+import dev.basalt.db.SnapshotQuery;
 import dev.basalt.db.SnapshotRepository;
 import dev.basalt.db.VolumeRepository;
 import dev.basalt.model.Snapshot;
@@ -103,8 +104,8 @@ public final class SnapshotsResource {
 
     ApiResponse list(ApiRequest request, boolean detailed) {
         request.authorize("volume:get_all_snapshots");
-        SnapshotFilters.Result parsed = SnapshotFilters.parse(request.query(), request.version(), request.context(),
-                settings.maxLimit());
+        ListRequest.Result<SnapshotQuery> parsed = SnapshotFilters.parse(request.query(), request.version(),
+                request.context(), settings.maxLimit());
         if (parsed.query() == null) {
             return ApiResponse.ok(view.list(request, List.of(), detailed, parsed.withCount() ? 0L : null, false));
         }

@@ -11,7 +11,6 @@ import dev.basalt.db.VolumeQuery;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -47,30 +46,17 @@ final class VolumeFilters {
     private static final Map<String, Object> CONSTANTS = constants();
     private static final Set<String> BOOLEAN_CONSTANTS = Set.of("shared_targets", "use_quota", "deleted");
 
-    private static final Set<String> NOT_FILTERS = Set.of("limit", "marker", "offset", "sort", "sort_key", "sort_dir",
-            "with_count", "all_tenants");
-
     private VolumeFilters() {
     }
 
-    /** The list query, or null when the filters can match no volume at all. */
-    record Result(VolumeQuery query, ListParams page, boolean withCount) {
-    }
-
-    static Result parse(QueryParams params, ApiVersion version, RequestContext context, int maxLimit) {
-        ListParams page = ListParams.parse(params, maxLimit);
-        boolean withCount = version.atLeast(Microversions.SUPPORT_COUNT_INFO)
-                && Booleans.param("with_count", params.get("with_count"), false);
-        boolean allTenants = context.isAdmin() && Booleans.param("all_tenants", params.get("all_tenants"), false);
-
-        Map<String, String> filters = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : params.lastValues().entrySet()) {
-            if (!NOT_FILTERS.contains(e.getKey())) {
-                filters.put(e.getKey(), e.getValue());
-            }
-        }
+    /** The list query; its query is null when the filters can match no volume at all. */
+    static ListRequest.Result<VolumeQuery> parse(QueryParams params, ApiVersion version, RequestContext context,
+                                                 int maxLimit) {
+        ListRequest request = ListRequest.parse(params, version, context, maxLimit);
+        Map<String, String> filters = ListRequest.filters(params);
         dropFiltersNewerThan(version, filters);
-        checkFilterKeys(version, context, filters);
+        ListRequest.requireAsciiKeys(filters);
+        ListRequest.checkUserFilters(version, context, USER_FILTERS, filters);
         if (version.atLeast(Microversions.RESOURCE_FILTER)) {
             rename(filters, "name~", "display_name~");
             rename(filters, "description~", "display_description~");
@@ -90,12 +76,7 @@ final class VolumeFilters {
             if (key.endsWith("~")) {
                 matchesNothing |= !addLike(key.substring(0, key.length() - 1), value, like);
             } else if (key.equals("metadata")) {
-                Map<String, String> dict = PythonLiterals.dictOrNull(value);
-                if (dict == null) {
-                    matchesNothing = true;
-                } else {
-                    metadata.putAll(dict);
-                }
+                matchesNothing |= !ListRequest.addMetadata(value, metadata);
             } else if (key.equals("glance_metadata")) {
                 Map<String, String> dict = PythonLiterals.dictOrNull(value);
                 matchesNothing |= dict == null || !dict.isEmpty();
@@ -111,19 +92,15 @@ final class VolumeFilters {
                 matchesNothing = true;
             }
         }
-        List<Sort> sort = new ArrayList<>();
-        for (Sort s : page.sort()) {
-            sort.add(new Sort(s.key().equals("name") ? "display_name" : s.key(), s.ascending()));
-        }
+        List<Sort> sort = new ArrayList<>(request.sort());
         if (sort.stream().noneMatch(s -> s.key().equals("created_at"))) {
             sort.add(new Sort("created_at", sort.get(0).ascending()));
         }
         if (matchesNothing) {
-            return new Result(null, page, withCount);
+            return request.result(null);
         }
-        VolumeQuery query = new VolumeQuery(allTenants ? null : context.projectId(), exact, like, metadata, sort,
-                page.limit(), page.marker(), withCount, times, page.offset());
-        return new Result(query, page, withCount);
+        return request.result(new VolumeQuery(request.projectId(), exact, like, metadata, sort,
+                request.page().limit(), request.page().marker(), request.withCount(), times, request.page().offset()));
     }
 
     private static void dropFiltersNewerThan(ApiVersion version, Map<String, String> filters) {
@@ -144,33 +121,6 @@ final class VolumeFilters {
         if (version.below(Microversions.LIKE_FILTER)) {
             filters.keySet().removeIf(k -> k.endsWith("~"));
         }
-    }
-
-    /** Non-administrators: unknown keys are a 400 from 3.31 on, silently dropped before. */
-    private static void checkFilterKeys(ApiVersion version, RequestContext context, Map<String, String> filters) {
-        for (String key : filters.keySet()) {
-            if (!key.chars().allMatch(c -> c < 128)) {
-                throw BasaltException.badRequest("Filter keys can only contain ASCII characters.");
-            }
-        }
-        if (context.isAdmin()) {
-            return;
-        }
-        boolean like = version.atLeast(Microversions.LIKE_FILTER);
-        List<String> invalid = new ArrayList<>();
-        for (String key : filters.keySet()) {
-            boolean ok = USER_FILTERS.contains(key) || (like && USER_FILTERS.contains(key + "~"));
-            if (!ok) {
-                invalid.add(key);
-            }
-        }
-        if (invalid.isEmpty()) {
-            return;
-        }
-        if (version.atLeast(Microversions.RESOURCE_FILTER)) {
-            throw BasaltException.badRequest("Invalid filters %s are found in query options.", String.join(",", invalid));
-        }
-        invalid.forEach(filters::remove);
     }
 
     private static boolean addLike(String key, String value, Map<String, String> like) {

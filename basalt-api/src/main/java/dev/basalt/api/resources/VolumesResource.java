@@ -17,6 +17,7 @@ import dev.basalt.common.Fault;
 import dev.basalt.common.Ids;
 import dev.basalt.db.Page;
 import dev.basalt.db.QuotaExceededException;
+import dev.basalt.db.VolumeQuery;
 import dev.basalt.db.VolumeRepository;
 import dev.basalt.db.VolumeSummary;
 import dev.basalt.db.VolumeTypeRepository;
@@ -111,8 +112,8 @@ public final class VolumesResource {
 
     ApiResponse list(ApiRequest request, boolean detailed) {
         request.authorize(GET_ALL);
-        VolumeFilters.Result parsed = VolumeFilters.parse(request.query(), request.version(), request.context(),
-                settings.maxLimit());
+        ListRequest.Result<VolumeQuery> parsed = VolumeFilters.parse(request.query(), request.version(),
+                request.context(), settings.maxLimit());
         if (parsed.query() == null) {
             return ApiResponse.ok(view.list(request, List.of(), detailed, parsed.withCount() ? 0L : null, false));
         }
