@@ -4,16 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -24,22 +22,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BadInputIT {
-    @TempDir
-    static Path temp;
-    private BasaltProcess basalt;
+    @RegisterExtension
+    static final RunningBasalt basalt = RunningBasalt.noauth(null);
     private Api api;
 
     @BeforeAll
     void start() throws Exception {
-        basalt = new BasaltProcess(temp.resolve("state"), null).start();
         api = new Api(basalt.endpoint(), "u", "p");
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (basalt != null) {
-            basalt.stop();
-        }
     }
 
     static Stream<Arguments> badCreates() {

@@ -8,14 +8,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The foundation's user story, end to end: a real {@code basalt all} process driven by Debian's
@@ -26,23 +25,14 @@ import org.junit.jupiter.api.io.TempDir;
 class CinderCliIT {
     private static final long GIB = 1L << 30;
 
-    @TempDir
-    static Path temp;
-    private BasaltProcess basalt;
+    @RegisterExtension
+    static final RunningBasalt basalt = RunningBasalt.noauth(null);
     private Cli cinder;
 
     @BeforeAll
     void start() throws Exception {
         Cli.requireClients();
-        basalt = new BasaltProcess(temp.resolve("state"), null).start();
-        cinder = new Cli(basalt.endpoint(), "u1", "p1");
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (basalt != null) {
-            basalt.stop();
-        }
+        cinder = basalt.cli("u1", "p1");
     }
 
     private Map<String, String> show(String nameOrId) throws Exception {
@@ -162,8 +152,8 @@ class CinderCliIT {
         basalt.stop();
         assertThat(basalt.log()).contains("stopped");
 
-        basalt = new BasaltProcess(temp.resolve("state"), null).start();
-        cinder = new Cli(basalt.endpoint(), "u1", "p1");
+        basalt.start();
+        cinder = basalt.cli("u1", "p1");
         Map<String, String> after = show("keep");
         assertThat(after.get("id")).isEqualTo(id);
         assertThat(after.get("status")).isEqualTo("available");

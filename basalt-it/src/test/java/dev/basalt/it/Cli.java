@@ -1,5 +1,7 @@
 package dev.basalt.it;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,6 +25,8 @@ public final class Cli {
             return this;
         }
     }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String endpoint;
     private final String user;
@@ -61,6 +65,13 @@ public final class Cli {
                 "--os-volume-api-version", "3"));
         command.addAll(List.of(args));
         return run(command);
+    }
+
+    /** {@code openstack … -f json}, which must succeed, parsed. */
+    public JsonNode openstackJson(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(args));
+        command.addAll(List.of("-f", "json"));
+        return JSON.readTree(openstack(command.toArray(String[]::new)).ok().stdout());
     }
 
     private static Result run(List<String> command) throws IOException, InterruptedException {

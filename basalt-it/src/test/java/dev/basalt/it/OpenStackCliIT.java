@@ -4,46 +4,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The same user story through python3-openstackclient ({@code openstack volume …}). */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OpenStackCliIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    static Path temp;
-    private BasaltProcess basalt;
+    @RegisterExtension
+    static final RunningBasalt basalt = RunningBasalt.noauth(null);
     private Cli cli;
 
     @BeforeAll
     void start() throws Exception {
         Cli.requireClients();
-        basalt = new BasaltProcess(temp.resolve("state"), null).start();
-        cli = new Cli(basalt.endpoint(), "u2", "p2");
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (basalt != null) {
-            basalt.stop();
-        }
+        cli = basalt.cli("u2", "p2");
     }
 
     private JsonNode json(String... args) throws Exception {
-        String[] withFormat = new String[args.length + 2];
-        System.arraycopy(args, 0, withFormat, 0, args.length);
-        withFormat[args.length] = "-f";
-        withFormat[args.length + 1] = "json";
-        return JSON.readTree(cli.openstack(withFormat).ok().stdout());
+        return cli.openstackJson(args);
     }
 
     private JsonNode awaitStatus(String nameOrId, String status) {

@@ -3,7 +3,6 @@ package dev.basalt.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,14 +11,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Quotas, limits and private volume types end to end: a real {@code basalt all} process whose
@@ -29,25 +27,16 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class QuotaCliIT {
-    @TempDir
-    static Path temp;
-    private BasaltProcess basalt;
+    @RegisterExtension
+    static final RunningBasalt basalt = RunningBasalt.noauth("quota_volumes = 3\nquota_gigabytes = 100");
 
     @BeforeAll
     void start() throws Exception {
         Cli.requireClients();
-        basalt = new BasaltProcess(temp.resolve("state"), "quota_volumes = 3\nquota_gigabytes = 100").start();
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (basalt != null) {
-            basalt.stop();
-        }
     }
 
     private Cli cinder(String project) {
-        return new Cli(basalt.endpoint(), "u1", project);
+        return basalt.cli("u1", project);
     }
 
     /** quota-usage as resource → {In_use, Reserved, Limit}. */

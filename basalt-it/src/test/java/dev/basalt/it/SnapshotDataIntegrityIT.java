@@ -12,11 +12,10 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Random;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Real bytes through a real {@code basalt all}: a known pattern is written into a volume's file (as
@@ -30,23 +29,14 @@ class SnapshotDataIntegrityIT {
     private static final long MIB = 1L << 20;
     private static final Duration PATIENCE = Duration.ofSeconds(120);
 
-    @TempDir
-    static Path temp;
-    private BasaltProcess basalt;
+    @RegisterExtension
+    static final RunningBasalt basalt = RunningBasalt.noauth(null);
     private Cli cli;
 
     @BeforeAll
     void start() throws Exception {
         Cli.requireClients();
-        basalt = new BasaltProcess(temp.resolve("state"), null).start();
-        cli = new Cli(basalt.endpoint(), "u1", "p1");
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (basalt != null) {
-            basalt.stop();
-        }
+        cli = basalt.cli("u1", "p1");
     }
 
     private Map<String, String> cinder(String... args) throws Exception {

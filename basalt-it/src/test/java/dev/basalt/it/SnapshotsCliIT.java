@@ -4,20 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Snapshots, clones, extend and the volume actions end to end: a real {@code basalt all} process
@@ -29,25 +27,15 @@ import org.junit.jupiter.api.io.TempDir;
 class SnapshotsCliIT {
     private static final long GIB = 1L << 30;
     private static final Duration PATIENCE = Duration.ofSeconds(60);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    static Path temp;
-    private BasaltProcess basalt;
+    @RegisterExtension
+    static final RunningBasalt basalt = RunningBasalt.noauth(null);
     private Cli cli;
 
     @BeforeAll
     void start() throws Exception {
         Cli.requireClients();
-        basalt = new BasaltProcess(temp.resolve("state"), null).start();
-        cli = new Cli(basalt.endpoint(), "u1", "p1");
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (basalt != null) {
-            basalt.stop();
-        }
+        cli = basalt.cli("u1", "p1");
     }
 
     private Map<String, String> cinder(String... args) throws Exception {
@@ -207,11 +195,7 @@ class SnapshotsCliIT {
     }
 
     private JsonNode openstack(String... args) throws Exception {
-        String[] withFormat = new String[args.length + 2];
-        System.arraycopy(args, 0, withFormat, 0, args.length);
-        withFormat[args.length] = "-f";
-        withFormat[args.length + 1] = "json";
-        return JSON.readTree(cli.openstack(withFormat).ok().stdout());
+        return cli.openstackJson(args);
     }
 
     @Test
@@ -267,8 +251,8 @@ class SnapshotsCliIT {
         String snapshot = cinder("snapshot-create", "--name", "keep-snap", volume).get("id");
         awaitSnapshot(snapshot, "available");
         basalt.stop();
-        basalt = new BasaltProcess(temp.resolve("state"), null).start();
-        cli = new Cli(basalt.endpoint(), "u1", "p1");
+        basalt.start();
+        cli = basalt.cli("u1", "p1");
         assertThat(cinder("snapshot-show", snapshot).get("status")).isEqualTo("available");
         assertThat(snapshotFile(snapshot)).exists();
         cli.cinder("delete", "--cascade", volume).ok();
