@@ -23,7 +23,7 @@ public record SnapshotQuery(
         Integer limit,
         String marker,
         boolean withCount,
-        Integer offset) {
+        Integer offset) implements ListRequest {
 
     public SnapshotQuery {
         exact = exact == null ? Map.of() : Map.copyOf(exact);

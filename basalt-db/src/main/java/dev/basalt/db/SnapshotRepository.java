@@ -16,7 +16,6 @@ import java.util.Set;
 import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.Update;
 
 /**
@@ -28,6 +27,9 @@ import org.jdbi.v3.core.statement.Update;
 public final class SnapshotRepository {
     static final String COLUMNS = "id, volume_id, project_id, user_id, display_name, display_description, status,"
             + " progress, volume_size, volume_type_id, error_reason, created_at, updated_at";
+
+    private static final KeysetListQuery<Snapshot> LIST = new KeysetListQuery<>("snapshots", COLUMNS,
+            (rs, ctx) -> row(rs), SnapshotRepository::withMetadata, MetadataTable.SNAPSHOTS, SnapshotColumns.ALL);
 
     /** What became of {@link #create}. */
     public enum CreateOutcome {
@@ -111,7 +113,22 @@ public final class SnapshotRepository {
     }
 
     public Page<Snapshot> list(SnapshotQuery query) {
-        return jdbi.withHandle(h -> new SnapshotListQuery(query).run(h, this));
+        return jdbi.withHandle(h -> LIST.list(h, query, where -> volumeConditions(query, where)));
+    }
+
+    /** The conditions of a query on the snapshot's volume: its availability zone, and its host or below. */
+    private static void volumeConditions(SnapshotQuery query, KeysetListQuery.Where where) {
+        if (query.availabilityZone() != null) {
+            where.and("EXISTS (SELECT 1 FROM volumes v WHERE v.id = snapshots.volume_id"
+                    + " AND v.availability_zone = :az_filter)").bind("az_filter", query.availabilityZone());
+        }
+        if (query.host() != null) {
+            where.and("EXISTS (SELECT 1 FROM volumes v WHERE v.id = snapshots.volume_id AND (v.host = :host_filter"
+                            + " OR v.host LIKE :host_backends OR v.host LIKE :host_pools))")
+                    .bind("host_filter", query.host())
+                    .bind("host_backends", VolumeRepository.escapeLike(query.host()) + "@%")
+                    .bind("host_pools", VolumeRepository.escapeLike(query.host()) + "#%");
+        }
     }
 
     /** The snapshots of a volume, oldest first. */
@@ -277,7 +294,7 @@ public final class SnapshotRepository {
         return MetadataTable.SNAPSHOTS.removeKey(jdbi, id, key);
     }
 
-    // --- internals shared with SnapshotListQuery and VolumeTransitions
+    // --- internals shared with VolumeTransitions
 
     static Snapshot row(ResultSet rs) throws SQLException {
         return new Snapshot(rs.getString("id"), rs.getString("volume_id"), rs.getString("project_id"),
@@ -296,23 +313,13 @@ public final class SnapshotRepository {
         return String.join(", ", columns);
     }
 
-    List<Snapshot> withMetadata(Handle h, List<Snapshot> snapshots) {
+    private static List<Snapshot> withMetadata(Handle h, List<Snapshot> snapshots) {
         Map<String, Map<String, String>> metadata = metadata(h, snapshots.stream().map(Snapshot::id).toList());
         List<Snapshot> result = new ArrayList<>(snapshots.size());
         for (Snapshot s : snapshots) {
             result.add(s.withMetadata(metadata.getOrDefault(s.id(), Map.of())));
         }
         return result;
-    }
-
-    Optional<Snapshot> findForMarker(Handle h, String id, String projectId) {
-        Query q = h.createQuery("SELECT " + COLUMNS + " FROM snapshots WHERE id = :id"
-                + (projectId == null ? "" : " AND project_id = :project"));
-        q.bind("id", id);
-        if (projectId != null) {
-            q.bind("project", projectId);
-        }
-        return q.map((rs, ctx) -> row(rs)).findOne();
     }
 
     private static Map<String, Map<String, String>> metadata(Handle h, Collection<String> ids) {

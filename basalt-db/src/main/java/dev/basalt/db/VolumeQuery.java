@@ -23,7 +23,7 @@ public record VolumeQuery(
         String marker,
         boolean withCount,
         List<TimeFilter> timeFilters,
-        Integer offset) {
+        Integer offset) implements ListRequest {
 
     public VolumeQuery {
         exact = exact == null ? Map.of() : Map.copyOf(exact);

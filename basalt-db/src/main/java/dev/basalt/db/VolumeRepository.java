@@ -2,7 +2,6 @@ package dev.basalt.db;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.basalt.common.BasaltException;
 import dev.basalt.model.AttachStatus;
 import dev.basalt.model.Volume;
 import dev.basalt.model.VolumeStatus;
@@ -38,6 +37,9 @@ public final class VolumeRepository {
 
     /** {@link #COLUMNS} of the table aliased {@code v}, in the same order. */
     private static final String JOINED_COLUMNS = "v." + COLUMNS.replace(", ", ", v.");
+
+    private static final KeysetListQuery<Volume> LIST = new KeysetListQuery<>("volumes", COLUMNS,
+            (rs, ctx) -> row(rs), VolumeRepository::withMetadata, MetadataTable.VOLUMES, VolumeColumns.ALL);
 
     private final Jdbi jdbi;
 
@@ -130,7 +132,7 @@ public final class VolumeRepository {
     }
 
     public Page<Volume> list(VolumeQuery query) {
-        return jdbi.withHandle(h -> new VolumeListQuery(query).run(h, this));
+        return jdbi.withHandle(h -> LIST.list(h, query));
     }
 
     /** Volumes in {@code status} on a backend ({@code host@backend}, any pool). */
@@ -370,10 +372,10 @@ public final class VolumeRepository {
         return MetadataTable.VOLUMES.removeKey(jdbi, id, key);
     }
 
-    // --- internals shared with VolumeListQuery
+    // --- internals
 
     /** A volume from a row of {@code SELECT COLUMNS}, read by position (in {@link #COLUMNS} order). */
-    Volume row(ResultSet rs) throws SQLException {
+    private static Volume row(ResultSet rs) throws SQLException {
         return new Volume(
                 rs.getString(1), rs.getString(2), rs.getString(3),
                 rs.getString(4), rs.getString(5), rs.getInt(6),
@@ -386,15 +388,11 @@ public final class VolumeRepository {
                 Rows.instant(rs, 20));
     }
 
-    static String columns() {
-        return COLUMNS;
-    }
-
     Map<String, Map<String, String>> metadata(Handle h, Collection<String> ids) {
         return MetadataTable.VOLUMES.read(h, ids);
     }
 
-    List<Volume> withMetadata(Handle h, List<Volume> volumes) {
+    private static List<Volume> withMetadata(Handle h, List<Volume> volumes) {
         VolumeMetadata metadata = VolumeMetadata.read(h, volumes.stream().map(Volume::id).toList());
         List<Volume> result = new ArrayList<>(volumes.size());
         for (Volume v : volumes) {
@@ -427,20 +425,5 @@ public final class VolumeRepository {
 
     private static String truncate(String text, int max) {
         return text == null || text.length() <= max ? text : text.substring(0, max);
-    }
-
-    /** Used by the list query to resolve a marker within the caller's scope. */
-    Optional<Volume> findForMarker(Handle h, String id, String projectId) {
-        Query q = h.createQuery("SELECT " + COLUMNS + " FROM volumes WHERE id = :id"
-                + (projectId == null ? "" : " AND project_id = :project"));
-        q.bind("id", id);
-        if (projectId != null) {
-            q.bind("project", projectId);
-        }
-        return q.map((rs, ctx) -> row(rs)).findOne();
-    }
-
-    static BasaltException markerNotFound(String marker) {
-        return BasaltException.badRequest("Marker %s could not be found.", marker);
     }
 }
