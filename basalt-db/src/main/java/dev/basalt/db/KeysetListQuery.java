@@ -13,7 +13,7 @@ import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.Query;
 
 /**
- * Lists the rows of one table the way Cinder pages its lists: the {@link ListRequest}'s filters
+ * Lists the rows of one table the way Cinder pages its lists: the {@link ListQuery}'s filters
  * (project scope, exact and LIKE matches, time comparisons, metadata entries) and the resource's own
  * conditions, its sort keys with {@code id} as the final tie breaker, keyset pagination after the
  * marker row (the rows strictly after it in sort order), LIMIT/OFFSET, and on request the count of
@@ -47,12 +47,12 @@ final class KeysetListQuery<T> {
         this.columns = columns;
     }
 
-    Page<T> list(Handle h, ListRequest request) {
+    Page<T> list(Handle h, ListQuery request) {
         return list(h, request, where -> { });
     }
 
-    /** As {@link #list(Handle, ListRequest)}, with the conditions {@code moreConditions} adds. */
-    Page<T> list(Handle h, ListRequest request, Consumer<Where> moreConditions) {
+    /** As {@link #list(Handle, ListQuery)}, with the conditions {@code moreConditions} adds. */
+    Page<T> list(Handle h, ListQuery request, Consumer<Where> moreConditions) {
         Where where = filters(request);
         moreConditions.accept(where);
         Long total = request.withCount()
@@ -84,7 +84,7 @@ final class KeysetListQuery<T> {
         return new Page<>(withMetadata.apply(h, page), total);
     }
 
-    private Where filters(ListRequest request) {
+    private Where filters(ListQuery request) {
         Where where = new Where();
         if (request.projectId() != null) {
             where.and("project_id = :project_id_scope").bind("project_id_scope", request.projectId());

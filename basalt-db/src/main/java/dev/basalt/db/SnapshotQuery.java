@@ -23,7 +23,7 @@ public record SnapshotQuery(
         Integer limit,
         String marker,
         boolean withCount,
-        Integer offset) implements ListRequest {
+        Integer offset) implements ListQuery {
 
     public SnapshotQuery {
         exact = exact == null ? Map.of() : Map.copyOf(exact);

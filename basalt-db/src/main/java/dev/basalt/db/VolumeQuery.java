@@ -23,7 +23,7 @@ public record VolumeQuery(
         String marker,
         boolean withCount,
         List<TimeFilter> timeFilters,
-        Integer offset) implements ListRequest {
+        Integer offset) implements ListQuery {
 
     public VolumeQuery {
         exact = exact == null ? Map.of() : Map.copyOf(exact);

@@ -7,7 +7,7 @@ import java.util.Map;
  * What a list request asks of {@link KeysetListQuery}, whatever it lists: the components
  * {@link VolumeQuery} and {@link SnapshotQuery} have in common.
  */
-interface ListRequest {
+interface ListQuery {
     /** Only this project's rows; every project's when null. */
     String projectId();
 
