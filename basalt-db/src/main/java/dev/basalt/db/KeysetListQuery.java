@@ -99,7 +99,7 @@ final class KeysetListQuery<T> {
             ListColumn<T> column = columns.named(e.getKey());
             String name = "f" + n++;
             where.and(column.column() + " LIKE :" + name)
-                    .bind(name, "%" + VolumeRepository.escapeLike(e.getValue()) + "%");
+                    .bind(name, "%" + Rows.escapeLike(e.getValue()) + "%");
         }
         for (TimeFilter t : request.timeFilters()) {
             ListColumn<T> column = columns.named(t.key());

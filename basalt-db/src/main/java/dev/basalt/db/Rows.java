@@ -10,6 +10,11 @@ final class Rows {
     private Rows() {
     }
 
+    /** {@code text} matched literally by LIKE: the backslash (every database's default escape), % and _ escaped. */
+    static String escapeLike(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+
     static Instant instant(ResultSet rs, String column) throws SQLException {
         Timestamp ts = rs.getTimestamp(column);
         return ts == null ? null : ts.toInstant();

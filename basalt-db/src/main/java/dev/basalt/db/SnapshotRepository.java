@@ -126,8 +126,8 @@ public final class SnapshotRepository {
             where.and("EXISTS (SELECT 1 FROM volumes v WHERE v.id = snapshots.volume_id AND (v.host = :host_filter"
                             + " OR v.host LIKE :host_backends OR v.host LIKE :host_pools))")
                     .bind("host_filter", query.host())
-                    .bind("host_backends", VolumeRepository.escapeLike(query.host()) + "@%")
-                    .bind("host_pools", VolumeRepository.escapeLike(query.host()) + "#%");
+                    .bind("host_backends", Rows.escapeLike(query.host()) + "@%")
+                    .bind("host_pools", Rows.escapeLike(query.host()) + "#%");
         }
     }
 
@@ -145,7 +145,7 @@ public final class SnapshotRepository {
                         + " WHERE s.status = :status AND (v.host = :backend OR v.host LIKE :pools)"
                         + " ORDER BY s.created_at, s.id")
                 .bind("status", status.apiName()).bind("backend", backend)
-                .bind("pools", VolumeRepository.escapeLike(backend) + "#%")
+                .bind("pools", Rows.escapeLike(backend) + "#%")
                 .map((rs, ctx) -> row(rs)).list());
     }
 

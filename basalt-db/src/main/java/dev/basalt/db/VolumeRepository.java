@@ -139,7 +139,7 @@ public final class VolumeRepository {
     public List<Volume> findOnBackend(String backend, VolumeStatus status) {
         return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM volumes"
                         + " WHERE status = :status AND (host = :backend OR host LIKE :pools)")
-                .bind("status", status.apiName()).bind("backend", backend).bind("pools", escapeLike(backend) + "#%")
+                .bind("status", status.apiName()).bind("backend", backend).bind("pools", Rows.escapeLike(backend) + "#%")
                 .map((rs, ctx) -> row(rs)).list());
     }
 
@@ -417,10 +417,6 @@ public final class VolumeRepository {
                 .bindList("expected_", expected.stream().map(VolumeStatus::apiName).toList());
         binder.accept(update);
         return update.execute() == 1;
-    }
-
-    static String escapeLike(String text) {
-        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 
     private static String truncate(String text, int max) {
