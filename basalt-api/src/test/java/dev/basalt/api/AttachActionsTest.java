@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.basalt.model.AttachStatus;
-import dev.basalt.model.Volume;
 import dev.basalt.model.VolumeStatus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,21 +25,13 @@ class AttachActionsTest {
         api.close();
     }
 
-    private static TestApi.Reply act(String volume, String body) {
-        return api.post(TestApi.p("/volumes/" + volume + "/action"), body);
-    }
-
-    private static Volume volume(String id) {
-        return api.volumes.find(id).orElseThrow();
-    }
-
     @Test
     void theWholeLegacyAttachAndDetach() {
         String id = api.availableVolume("legacy", 1);
-        assertThat(act(id, "{\"os-reserve\": null}").status()).isEqualTo(202);
-        assertThat(volume(id).status()).isEqualTo(VolumeStatus.ATTACHING);
+        assertThat(api.volumeAction(id, "{\"os-reserve\": null}").status()).isEqualTo(202);
+        assertThat(api.volume(id).status()).isEqualTo(VolumeStatus.ATTACHING);
 
-        TestApi.Reply init = act(id, "{\"os-initialize_connection\": {\"connector\": " + CONNECTOR + "}}");
+        TestApi.Reply init = api.volumeAction(id, "{\"os-initialize_connection\": {\"connector\": " + CONNECTOR + "}}");
         assertThat(init.status()).isEqualTo(200);
         JsonNode info = init.json().get("connection_info");
         assertThat(info.get("driver_volume_type").asText()).isEqualTo("iscsi");
@@ -48,47 +39,47 @@ class AttachActionsTest {
         assertThat(info.get("data").get("auth_username").asText()).isNotEmpty();
         assertThat(info.get("data").get("access_mode").asText()).isEqualTo("rw");
 
-        assertThat(act(id, "{\"os-attach\": {\"instance_uuid\": \"" + SERVER + "\", \"mountpoint\": \"/dev/vdb\","
+        assertThat(api.volumeAction(id, "{\"os-attach\": {\"instance_uuid\": \"" + SERVER + "\", \"mountpoint\": \"/dev/vdb\","
                 + " \"mode\": \"rw\"}}").status()).isEqualTo(202);
-        assertThat(volume(id).status()).isEqualTo(VolumeStatus.IN_USE);
-        assertThat(volume(id).attachStatus()).isEqualTo(AttachStatus.ATTACHED);
+        assertThat(api.volume(id).status()).isEqualTo(VolumeStatus.IN_USE);
+        assertThat(api.volume(id).attachStatus()).isEqualTo(AttachStatus.ATTACHED);
         JsonNode attachments = api.get(TestApi.p("/volumes/" + id)).json().get("volume").get("attachments");
         assertThat(attachments).hasSize(1);
         assertThat(attachments.get(0).get("device").asText()).isEqualTo("/dev/vdb");
 
-        assertThat(act(id, "{\"os-begin_detaching\": null}").status()).isEqualTo(202);
-        assertThat(volume(id).status()).isEqualTo(VolumeStatus.DETACHING);
-        assertThat(act(id, "{\"os-roll_detaching\": null}").status()).isEqualTo(202);
-        assertThat(volume(id).status()).isEqualTo(VolumeStatus.IN_USE);
-        assertThat(act(id, "{\"os-begin_detaching\": null}").status()).isEqualTo(202);
-        assertThat(act(id, "{\"os-terminate_connection\": {\"connector\": " + CONNECTOR + "}}").status())
+        assertThat(api.volumeAction(id, "{\"os-begin_detaching\": null}").status()).isEqualTo(202);
+        assertThat(api.volume(id).status()).isEqualTo(VolumeStatus.DETACHING);
+        assertThat(api.volumeAction(id, "{\"os-roll_detaching\": null}").status()).isEqualTo(202);
+        assertThat(api.volume(id).status()).isEqualTo(VolumeStatus.IN_USE);
+        assertThat(api.volumeAction(id, "{\"os-begin_detaching\": null}").status()).isEqualTo(202);
+        assertThat(api.volumeAction(id, "{\"os-terminate_connection\": {\"connector\": " + CONNECTOR + "}}").status())
                 .isEqualTo(202);
         assertThat(api.disconnects).anyMatch(d -> d.volumeId().equals(id));
         String attachment = attachments.get(0).get("attachment_id").asText();
-        assertThat(act(id, "{\"os-detach\": {\"attachment_id\": \"" + attachment + "\"}}").status()).isEqualTo(202);
-        assertThat(volume(id).status()).isEqualTo(VolumeStatus.AVAILABLE);
-        assertThat(volume(id).attachStatus()).isEqualTo(AttachStatus.DETACHED);
+        assertThat(api.volumeAction(id, "{\"os-detach\": {\"attachment_id\": \"" + attachment + "\"}}").status()).isEqualTo(202);
+        assertThat(api.volume(id).status()).isEqualTo(VolumeStatus.AVAILABLE);
+        assertThat(api.volume(id).attachStatus()).isEqualTo(AttachStatus.DETACHED);
         assertThat(api.attachments(id)).isEmpty();
     }
 
     @Test
     void reserveNeedsAnAvailableVolumeAndUnreserveGivesItBack() {
         String id = api.availableVolume("reserve", 1);
-        assertThat(act(id, "{\"os-reserve\": null}").status()).isEqualTo(202);
-        TestApi.Reply again = act(id, "{\"os-reserve\": null}");
+        assertThat(api.volumeAction(id, "{\"os-reserve\": null}").status()).isEqualTo(202);
+        TestApi.Reply again = api.volumeAction(id, "{\"os-reserve\": null}");
         assertThat(again.status()).isEqualTo(400);
         assertThat(again.faultMessage()).isEqualTo("Invalid volume: Volume status must be available to reserve, but"
                 + " the status is attaching.");
-        assertThat(act(id, "{\"os-unreserve\": null}").status()).isEqualTo(202);
-        assertThat(volume(id).status()).isEqualTo(VolumeStatus.AVAILABLE);
+        assertThat(api.volumeAction(id, "{\"os-unreserve\": null}").status()).isEqualTo(202);
+        assertThat(api.volume(id).status()).isEqualTo(VolumeStatus.AVAILABLE);
     }
 
     @Test
     void aSecondAttachOfANonMultiattachVolumeIsRefused() {
         String id = api.availableVolume("once", 1);
-        assertThat(act(id, "{\"os-attach\": {\"instance_uuid\": \"" + SERVER + "\", \"mountpoint\": \"/dev/vdb\"}}")
+        assertThat(api.volumeAction(id, "{\"os-attach\": {\"instance_uuid\": \"" + SERVER + "\", \"mountpoint\": \"/dev/vdb\"}}")
                 .status()).isEqualTo(202);
-        TestApi.Reply second = act(id, "{\"os-attach\": {\"host_name\": \"other\", \"mountpoint\": \"/dev/vdc\"}}");
+        TestApi.Reply second = api.volumeAction(id, "{\"os-attach\": {\"host_name\": \"other\", \"mountpoint\": \"/dev/vdc\"}}");
         assertThat(second.status()).isEqualTo(400);
         assertThat(second.faultMessage()).contains("multiple attachments are not enabled");
         assertThat(api.attachments(id)).hasSize(1);
@@ -97,14 +88,14 @@ class AttachActionsTest {
     @Test
     void malformedBodiesAreRefused() {
         String id = api.availableVolume("malformed", 1);
-        assertThat(act(id, "{\"os-attach\": {\"mountpoint\": \"/dev/vdb\"}}").status()).isEqualTo(400);
-        assertThat(act(id, "{\"os-attach\": {\"instance_uuid\": \"x\", \"mountpoint\": \"/dev/vdb\"}}").status())
+        assertThat(api.volumeAction(id, "{\"os-attach\": {\"mountpoint\": \"/dev/vdb\"}}").status()).isEqualTo(400);
+        assertThat(api.volumeAction(id, "{\"os-attach\": {\"instance_uuid\": \"x\", \"mountpoint\": \"/dev/vdb\"}}").status())
                 .isEqualTo(400);
-        assertThat(act(id, "{\"os-initialize_connection\": {}}").status()).isEqualTo(400);
-        assertThat(act(id, "{\"os-initialize_connection\": {\"connector\": \"not json\"}}").status()).isEqualTo(400);
-        assertThat(act(id, "{\"os-initialize_connection\": {\"connector\": {\"host\": \"h\"}}}").status())
+        assertThat(api.volumeAction(id, "{\"os-initialize_connection\": {}}").status()).isEqualTo(400);
+        assertThat(api.volumeAction(id, "{\"os-initialize_connection\": {\"connector\": \"not json\"}}").status()).isEqualTo(400);
+        assertThat(api.volumeAction(id, "{\"os-initialize_connection\": {\"connector\": {\"host\": \"h\"}}}").status())
                 .isEqualTo(400);
-        assertThat(volume(id).status()).isEqualTo(VolumeStatus.AVAILABLE);
+        assertThat(api.volume(id).status()).isEqualTo(VolumeStatus.AVAILABLE);
         assertThat(api.attachments(id)).isEmpty();
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.basalt.model.AttachStatus;
-import dev.basalt.model.Volume;
 import dev.basalt.model.VolumeStatus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,10 +39,6 @@ class AttachmentsTest {
         return api.post(TestApi.p("/attachments"), body, V);
     }
 
-    private static Volume volume(String id) {
-        return api.volumes.find(id).orElseThrow();
-    }
-
     @Test
     void reserveConnectCompleteAndDeleteWalkTheVolumeThroughItsStatuses() {
         String id = api.availableVolume("walk", 1);
@@ -57,7 +52,7 @@ class AttachmentsTest {
         assertThat(a.get("attach_mode").asText()).isEqualTo("null");
         assertThat(a.get("connection_info")).isEmpty();
         assertThat(a.get("attached_at").asText()).isEmpty();
-        assertThat(volume(id).status()).isEqualTo(VolumeStatus.RESERVED);
+        assertThat(api.volume(id).status()).isEqualTo(VolumeStatus.RESERVED);
 
         TestApi.Reply updated = api.put(TestApi.p("/attachments/" + attachment),
                 "{\"attachment\": {\"connector\": " + CONNECTOR + "}}", V);
@@ -74,14 +69,14 @@ class AttachmentsTest {
         assertThat(info.get("access_mode").asText()).isEqualTo("rw");
         assertThat(info.get("attachment_id").asText()).isEqualTo(attachment);
         assertThat(info.get("volume_id").asText()).isEqualTo(id);
-        assertThat(volume(id).status()).isEqualTo(VolumeStatus.ATTACHING);
-        assertThat(volume(id).attachStatus()).isEqualTo(AttachStatus.ATTACHING);
+        assertThat(api.volume(id).status()).isEqualTo(VolumeStatus.ATTACHING);
+        assertThat(api.volume(id).attachStatus()).isEqualTo(AttachStatus.ATTACHING);
         assertThat(api.connects).anyMatch(c -> c.volumeId().equals(id) && "compute-1".equals(c.connector().get("host")));
 
         assertThat(api.post(TestApi.p("/attachments/" + attachment + "/action"), "{\"os-complete\": {}}", V).status())
                 .isEqualTo(204);
-        assertThat(volume(id).status()).isEqualTo(VolumeStatus.IN_USE);
-        assertThat(volume(id).attachStatus()).isEqualTo(AttachStatus.ATTACHED);
+        assertThat(api.volume(id).status()).isEqualTo(VolumeStatus.IN_USE);
+        assertThat(api.volume(id).attachStatus()).isEqualTo(AttachStatus.ATTACHED);
         JsonNode shown = api.get(TestApi.p("/volumes/" + id), V).json().get("volume");
         assertThat(shown.get("status").asText()).isEqualTo("in-use");
         assertThat(shown.get("attachments")).hasSize(1);
@@ -97,14 +92,14 @@ class AttachmentsTest {
 
         TestApi.Reply refused = api.delete(TestApi.p("/volumes/" + id));
         assertThat(refused.status()).isEqualTo(400);
-        assertThat(volume(id).status()).isEqualTo(VolumeStatus.IN_USE);
+        assertThat(api.volume(id).status()).isEqualTo(VolumeStatus.IN_USE);
 
         TestApi.Reply deleted = api.delete(TestApi.p("/attachments/" + attachment), V);
         assertThat(deleted.status()).isEqualTo(200);
         assertThat(deleted.json().get("attachments")).isEmpty();
         assertThat(api.disconnects).anyMatch(d -> d.volumeId().equals(id) && attachment.equals(d.attachmentId()));
-        assertThat(volume(id).status()).isEqualTo(VolumeStatus.AVAILABLE);
-        assertThat(volume(id).attachStatus()).isEqualTo(AttachStatus.DETACHED);
+        assertThat(api.volume(id).status()).isEqualTo(VolumeStatus.AVAILABLE);
+        assertThat(api.volume(id).attachStatus()).isEqualTo(AttachStatus.DETACHED);
         assertThat(api.get(TestApi.p("/volumes/" + id), V).json().get("volume").get("metadata").has("attached_mode"))
                 .isFalse();
         assertThat(api.get(TestApi.p("/attachments/" + attachment), V).status()).isEqualTo(404);
@@ -120,7 +115,7 @@ class AttachmentsTest {
         assertThat(a.get("attach_mode").asText()).isEqualTo("ro");
         assertThat(a.get("connection_info").get("access_mode").asText()).isEqualTo("ro");
         assertThat(a.get("attached_at").asText()).isNotEmpty();
-        assertThat(volume(id).status()).isEqualTo(VolumeStatus.ATTACHING);
+        assertThat(api.volume(id).status()).isEqualTo(VolumeStatus.ATTACHING);
     }
 
     @Test
@@ -162,7 +157,7 @@ class AttachmentsTest {
         TestApi.Reply noInitiator = create(id, "{\"host\": \"compute-1\"}", null);
         assertThat(noInitiator.status()).isEqualTo(400);
         assertThat(noInitiator.faultMessage()).contains("initiator");
-        assertThat(volume(id).status()).isEqualTo(VolumeStatus.AVAILABLE);
+        assertThat(api.volume(id).status()).isEqualTo(VolumeStatus.AVAILABLE);
         assertThat(api.attachments(id)).isEmpty();
         TestApi.Reply modeTooEarly = api.post(TestApi.p("/attachments"), "{\"attachment\": {\"volume_uuid\": \"" + id
                 + "\", \"mode\": \"ro\"}}", "3.27");

@@ -263,6 +263,16 @@ final class TestApi implements AutoCloseable {
         return call("POST", path).body(body).send();
     }
 
+    /** POST /volumes/{id}/action with {@code body}, at the default version. */
+    Reply volumeAction(String volumeId, String body) {
+        return post(p("/volumes/" + volumeId + "/action"), body);
+    }
+
+    /** The volume's row as the database has it now. */
+    dev.basalt.model.Volume volume(String id) {
+        return volumes.find(id).orElseThrow();
+    }
+
     Reply post(String path, String body, String version) {
         return call("POST", path).body(body).version(version).send();
     }

@@ -28,29 +28,21 @@ class VolumeActionsTest {
         api.close();
     }
 
-    private static TestApi.Reply act(String volume, String body) {
-        return api.post(TestApi.p("/volumes/" + volume + "/action"), body);
-    }
-
-    private static Volume volume(String id) {
-        return api.volumes.find(id).orElseThrow();
-    }
-
     @Test
     void extendGrowsAnAvailableVolumeThroughItsVolumeService() {
         String id = api.availableVolume("grow", 1);
         api.holdExtends = true;
         try {
-            TestApi.Reply r = act(id, "{\"os-extend\": {\"new_size\": \"3\"}}");
+            TestApi.Reply r = api.volumeAction(id, "{\"os-extend\": {\"new_size\": \"3\"}}");
             assertThat(r.status()).isEqualTo(202);
             assertThat(r.text()).isEmpty();
-            Volume extending = volume(id);
+            Volume extending = api.volume(id);
             assertThat(extending.status()).isEqualTo(VolumeStatus.EXTENDING);
             assertThat(extending.size()).isEqualTo(1);
             assertThat(extending.adminMetadata()).containsEntry(Volume.EXTEND_NEW_SIZE, "3");
             assertThat(api.get(TestApi.p("/volumes/" + id)).json().get("volume").get("metadata").has("extend_new_size"))
                     .isFalse();
-            TestApi.Reply again = act(id, "{\"os-extend\": {\"new_size\": 4}}");
+            TestApi.Reply again = api.volumeAction(id, "{\"os-extend\": {\"new_size\": 4}}");
             assertThat(again.status()).isEqualTo(400);
             assertThat(again.faultMessage()).isEqualTo("Invalid volume: Volume " + id + " status must be available"
                     + " to extend, currently extending.");
@@ -69,13 +61,13 @@ class VolumeActionsTest {
     void extendOnlyGrows() {
         String id = api.availableVolume("shrink", 2);
         for (int size : new int[] {1, 2}) {
-            TestApi.Reply r = act(id, "{\"os-extend\": {\"new_size\": " + size + "}}");
+            TestApi.Reply r = api.volumeAction(id, "{\"os-extend\": {\"new_size\": " + size + "}}");
             assertThat(r.status()).isEqualTo(400);
             assertThat(r.faultMessage()).isEqualTo("Invalid input received: New size for extend must be greater than"
                     + " current size. (current: 2, extended: " + size + ").");
         }
-        assertThat(volume(id).status()).isEqualTo(VolumeStatus.AVAILABLE);
-        assertThat(volume(id).size()).isEqualTo(2);
+        assertThat(api.volume(id).status()).isEqualTo(VolumeStatus.AVAILABLE);
+        assertThat(api.volume(id).size()).isEqualTo(2);
         assertThat(api.extends_).noneMatch(e -> e.volumeId().equals(id));
     }
 
@@ -98,10 +90,10 @@ class VolumeActionsTest {
     })
     void refusesBadActionBodiesAndChangesNothing(String what, String body, String mentioned) {
         String id = api.availableVolume("bad-" + what.replace(' ', '-'), 1);
-        TestApi.Reply r = act(id, body);
+        TestApi.Reply r = api.volumeAction(id, body);
         assertThat(r.status()).as(what + ": " + r.text()).isEqualTo(400);
         assertThat(r.faultMessage()).as(what).contains(mentioned);
-        Volume after = volume(id);
+        Volume after = api.volume(id);
         assertThat(after.status()).isEqualTo(VolumeStatus.AVAILABLE);
         assertThat(after.size()).isEqualTo(1);
         assertThat(after.bootable()).isFalse();
@@ -112,15 +104,15 @@ class VolumeActionsTest {
     void extendRefusesVolumesThatAreNotAvailable() {
         String id = api.availableVolume("not-avail", 1);
         api.volumes.resetStatus(id, VolumeStatus.ERROR, null);
-        TestApi.Reply r = act(id, "{\"os-extend\": {\"new_size\": 2}}");
+        TestApi.Reply r = api.volumeAction(id, "{\"os-extend\": {\"new_size\": 2}}");
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.faultMessage()).contains("currently error");
         api.volumes.resetStatus(id, VolumeStatus.IN_USE, null);
-        assertThat(act(id, "{\"os-extend\": {\"new_size\": 2}}").status()).isEqualTo(400);
+        assertThat(api.volumeAction(id, "{\"os-extend\": {\"new_size\": 2}}").status()).isEqualTo(400);
         assertThat(api.post(TestApi.p("/volumes/" + id + "/action"), "{\"os-extend\": {\"new_size\": 2}}", "3.42")
                 .faultMessage()).contains("in-use volumes is not supported");
-        assertThat(volume(id).size()).isEqualTo(1);
-        assertThat(act("6c1e2a37-0fd0-4f4c-8fe6-5ef1f3a4a0a1", "{\"os-extend\": {\"new_size\": 2}}").status())
+        assertThat(api.volume(id).size()).isEqualTo(1);
+        assertThat(api.volumeAction("6c1e2a37-0fd0-4f4c-8fe6-5ef1f3a4a0a1", "{\"os-extend\": {\"new_size\": 2}}").status())
                 .isEqualTo(404);
     }
 
@@ -130,70 +122,70 @@ class VolumeActionsTest {
         api.holdSnapshots = true;
         try {
             api.createSnapshot(id, "s");
-            TestApi.Reply r = act(id, "{\"os-extend\": {\"new_size\": 2}}");
+            TestApi.Reply r = api.volumeAction(id, "{\"os-extend\": {\"new_size\": 2}}");
             assertThat(r.status()).isEqualTo(400);
             assertThat(r.faultMessage()).contains("A snapshot of volume " + id + " is being taken");
         } finally {
             api.holdSnapshots = false;
         }
-        assertThat(volume(id).status()).isEqualTo(VolumeStatus.AVAILABLE);
+        assertThat(api.volume(id).status()).isEqualTo(VolumeStatus.AVAILABLE);
     }
 
     @Test
     void setBootable() {
         String id = api.availableVolume("boot", 1);
-        TestApi.Reply r = act(id, "{\"os-set_bootable\": {\"bootable\": \"True\"}}");
+        TestApi.Reply r = api.volumeAction(id, "{\"os-set_bootable\": {\"bootable\": \"True\"}}");
         assertThat(r.status()).isEqualTo(200);
         assertThat(api.get(TestApi.p("/volumes/" + id)).json().get("volume").get("bootable").asText()).isEqualTo("true");
         assertThat(api.get(TestApi.p("/volumes?bootable=true"), "3.2").json().get("volumes").toString()).contains(id);
-        assertThat(act(id, "{\"os-set_bootable\": {\"bootable\": false}}").status()).isEqualTo(200);
-        assertThat(volume(id).bootable()).isFalse();
+        assertThat(api.volumeAction(id, "{\"os-set_bootable\": {\"bootable\": false}}").status()).isEqualTo(200);
+        assertThat(api.volume(id).bootable()).isFalse();
         api.volumes.resetStatus(id, VolumeStatus.MAINTENANCE, null);
-        assertThat(act(id, "{\"os-set_bootable\": {\"bootable\": true}}").faultMessage()).contains("maintenance");
+        assertThat(api.volumeAction(id, "{\"os-set_bootable\": {\"bootable\": true}}").faultMessage()).contains("maintenance");
     }
 
     @Test
     void readonlyFlagShowsInTheMetadataAndNeedsAnAvailableVolume() {
         String id = api.createVolume("{\"volume\": {\"size\": 1, \"metadata\": {\"a\": \"b\"}}}");
         api.awaitStatus(id, VolumeStatus.AVAILABLE);
-        assertThat(act(id, "{\"os-update_readonly_flag\": {\"readonly\": true}}").status()).isEqualTo(202);
+        assertThat(api.volumeAction(id, "{\"os-update_readonly_flag\": {\"readonly\": true}}").status()).isEqualTo(202);
         JsonNode metadata = api.get(TestApi.p("/volumes/" + id)).json().get("volume").get("metadata");
         assertThat(metadata.get("readonly").asText()).isEqualTo("True");
         assertThat(metadata.get("a").asText()).isEqualTo("b");
         assertThat(api.get(TestApi.p("/volumes/" + id + "/metadata")).json().get("metadata").has("readonly"))
                 .as("the user's metadata does not hold it").isFalse();
-        assertThat(act(id, "{\"os-update_readonly_flag\": {\"readonly\": \"false\"}}").status()).isEqualTo(202);
+        assertThat(api.volumeAction(id, "{\"os-update_readonly_flag\": {\"readonly\": \"false\"}}").status()).isEqualTo(202);
         assertThat(api.get(TestApi.p("/volumes/detail")).json().get("volumes").toString())
                 .contains("\"readonly\":\"False\"");
         api.volumes.resetStatus(id, VolumeStatus.ERROR, null);
-        TestApi.Reply r = act(id, "{\"os-update_readonly_flag\": {\"readonly\": true}}");
+        TestApi.Reply r = api.volumeAction(id, "{\"os-update_readonly_flag\": {\"readonly\": true}}");
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.faultMessage()).isEqualTo("Invalid volume: Volume " + id + " status must be available to update"
                 + " readonly flag, but current status is: error.");
-        assertThat(volume(id).adminMetadata()).containsEntry("readonly", "False");
+        assertThat(api.volume(id).adminMetadata()).containsEntry("readonly", "False");
     }
 
     @Test
     void resetStatusSetsWhatTheAdministratorSays() {
         String id = api.availableVolume("reset", 1);
-        assertThat(act(id, "{\"os-reset_status\": {\"status\": \"ERROR\"}}").status()).isEqualTo(202);
-        assertThat(volume(id).status()).isEqualTo(VolumeStatus.ERROR);
-        assertThat(act(id, "{\"os-reset_status\": {\"status\": \"available\", \"attach_status\": \"detached\","
+        assertThat(api.volumeAction(id, "{\"os-reset_status\": {\"status\": \"ERROR\"}}").status()).isEqualTo(202);
+        assertThat(api.volume(id).status()).isEqualTo(VolumeStatus.ERROR);
+        assertThat(api.volumeAction(id, "{\"os-reset_status\": {\"status\": \"available\", \"attach_status\": \"detached\","
                 + " \"migration_status\": \"none\"}}").status()).isEqualTo(202);
-        assertThat(volume(id).status()).isEqualTo(VolumeStatus.AVAILABLE);
-        assertThat(volume(id).attachStatus()).isEqualTo(AttachStatus.DETACHED);
-        assertThat(act(id, "{\"os-reset_status\": {\"status\": \"error_extending\"}}").status()).isEqualTo(202);
-        assertThat(volume(id).status()).isEqualTo(VolumeStatus.ERROR_EXTENDING);
+        assertThat(api.volume(id).status()).isEqualTo(VolumeStatus.AVAILABLE);
+        assertThat(api.volume(id).attachStatus()).isEqualTo(AttachStatus.DETACHED);
+        assertThat(api.volumeAction(id, "{\"os-reset_status\": {\"status\": \"error_extending\"}}").status()).isEqualTo(202);
+        assertThat(api.volume(id).status()).isEqualTo(VolumeStatus.ERROR_EXTENDING);
 
-        TestApi.Reply deleting = act(id, "{\"os-reset_status\": {\"status\": \"deleting\"}}");
+        TestApi.Reply deleting = api.volumeAction(id, "{\"os-reset_status\": {\"status\": \"deleting\"}}");
         assertThat(deleting.status()).isEqualTo(400);
         assertThat(deleting.faultMessage()).isEqualTo("Cannot reset-state to deleting");
-        TestApi.Reply inUse = act(id, "{\"os-reset_status\": {\"status\": \"in-use\"}}");
+        TestApi.Reply inUse = api.volumeAction(id, "{\"os-reset_status\": {\"status\": \"in-use\"}}");
         assertThat(inUse.status()).isEqualTo(400);
         assertThat(inUse.faultMessage()).contains("does not have any attachments");
-        assertThat(act(id, "{\"os-reset_status\": {\"migration_status\": \"migrating\"}}").status()).isEqualTo(400);
-        assertThat(volume(id).status()).isEqualTo(VolumeStatus.ERROR_EXTENDING);
-        assertThat(act("6c1e2a37-0fd0-4f4c-8fe6-5ef1f3a4a0a1", "{\"os-reset_status\": {\"status\": \"error\"}}")
+        assertThat(api.volumeAction(id, "{\"os-reset_status\": {\"migration_status\": \"migrating\"}}").status()).isEqualTo(400);
+        assertThat(api.volume(id).status()).isEqualTo(VolumeStatus.ERROR_EXTENDING);
+        assertThat(api.volumeAction("6c1e2a37-0fd0-4f4c-8fe6-5ef1f3a4a0a1", "{\"os-reset_status\": {\"status\": \"error\"}}")
                 .status()).isEqualTo(404);
     }
 
@@ -202,16 +194,16 @@ class VolumeActionsTest {
         String id = api.availableVolume("stuck", 1);
         api.volumes.resetStatus(id, VolumeStatus.EXTENDING, null);
         assertThat(api.delete(TestApi.p("/volumes/" + id)).status()).isEqualTo(400);
-        assertThat(act(id, "{\"os-force_delete\": {}}").status()).isEqualTo(202);
+        assertThat(api.volumeAction(id, "{\"os-force_delete\": {}}").status()).isEqualTo(202);
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> api.volumes.find(id).isEmpty());
-        assertThat(act(id, "{\"os-force_delete\": {}}").status()).isEqualTo(404);
+        assertThat(api.volumeAction(id, "{\"os-force_delete\": {}}").status()).isEqualTo(404);
     }
 
     @Test
     void actionsNotServedYetAreNotImplemented() {
         String id = api.availableVolume("later", 1);
-        TestApi.Reply revert = act(id, "{\"revert\": {\"snapshot_id\": \"6c1e2a37-0fd0-4f4c-8fe6-5ef1f3a4a0a1\"}}");
+        TestApi.Reply revert = api.volumeAction(id, "{\"revert\": {\"snapshot_id\": \"6c1e2a37-0fd0-4f4c-8fe6-5ef1f3a4a0a1\"}}");
         assertThat(revert.status()).isEqualTo(501);
-        assertThat(act(id, "{\"os-retype\": {\"new_type\": \"other\"}}").status()).isEqualTo(501);
+        assertThat(api.volumeAction(id, "{\"os-retype\": {\"new_type\": \"other\"}}").status()).isEqualTo(501);
     }
 }
