@@ -1,7 +1,7 @@
 package dev.basalt.bus;
 
-/** Handles one method's messages; returns the reply of a call (null for none). */
+/** Answers one call method's messages with the reply. */
 @FunctionalInterface
-public interface Handler<A> {
-    Object handle(A args) throws Exception;
+public interface Handler<A, R> {
+    R handle(A args) throws Exception;
 }

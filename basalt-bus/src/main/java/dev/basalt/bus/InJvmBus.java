@@ -72,12 +72,12 @@ public final class InJvmBus implements Bus {
     }
 
     @Override
-    public void cast(Address to, String method, Object args) {
+    public <A> void cast(Address to, RpcMethod<A, ?> method, A args) {
         queue(to.queueName()).offer(new Delivery(encode(method, args, null), 0));
     }
 
     @Override
-    public <T> T call(Address to, String method, Object args, Class<T> replyType, Duration timeout) {
+    public <A, R> R call(Address to, RpcMethod<A, R> method, A args, Duration timeout) {
         String correlationId = Ids.newId();
         CompletableFuture<Reply> reply = new CompletableFuture<>();
         pendingCalls.put(correlationId, reply);
@@ -88,7 +88,7 @@ public final class InJvmBus implements Bus {
             if (answer.failed()) {
                 throw codec.toException(answer);
             }
-            return codec.fromTree(answer.result(), replyType);
+            return codec.fromTree(answer.result(), method.replyType());
         } catch (TimeoutException e) {
             throw new BusTimeoutException("no reply from " + to + " to " + method + " within " + timeout);
         } catch (InterruptedException e) {
@@ -102,7 +102,7 @@ public final class InJvmBus implements Bus {
     }
 
     @Override
-    public void fanout(String topic, String method, Object args) {
+    public <A> void fanout(String topic, RpcMethod<A, ?> method, A args) {
         byte[] bytes = encode(method, args, null);
         for (Endpoint listener : fanoutListeners.getOrDefault(topic, List.of())) {
             dispatch(listener, new Delivery(bytes, 0));
@@ -141,8 +141,9 @@ public final class InJvmBus implements Bus {
         return queues.computeIfAbsent(name, n -> new LocalQueue());
     }
 
-    private byte[] encode(String method, Object args, String correlationId) {
-        return codec.encode(new Envelope(method, codec.toTree(args), correlationId, System.currentTimeMillis()));
+    private byte[] encode(RpcMethod<?, ?> method, Object args, String correlationId) {
+        return codec.encode(new Envelope(method.name(), method.version(), codec.toTree(args), correlationId,
+                System.currentTimeMillis()));
     }
 
     private void dispatch(Endpoint endpoint, Delivery delivery) {
@@ -156,7 +157,7 @@ public final class InJvmBus implements Bus {
         Envelope envelope = codec.decodeEnvelope(bytes);
         Reply reply;
         try {
-            JsonNode result = endpoint.dispatch(envelope.method(), envelope.args());
+            JsonNode result = endpoint.dispatch(envelope);
             reply = new Reply(envelope.correlationId(), result, null, null);
         } catch (Exception | Error e) {
             if (envelope.correlationId() == null) {
