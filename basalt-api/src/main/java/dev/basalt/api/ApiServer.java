@@ -19,7 +19,7 @@ import dev.basalt.api.resources.DefaultTypesResource;
 import dev.basalt.api.resources.ExtensionsResource;
 import dev.basalt.api.resources.ExtraSpecsResource;
 import dev.basalt.api.resources.LimitsResource;
-import dev.basalt.api.resources.LogLevels;
+import dev.basalt.common.LogLevels;
 import dev.basalt.api.resources.MessagesResource;
 import dev.basalt.api.resources.QuotaClassSetsResource;
 import dev.basalt.api.resources.QuotaSetsResource;
@@ -44,6 +44,9 @@ import dev.basalt.api.resources.CreateSettling;
 import dev.basalt.api.resources.VolumesResource;
 import dev.basalt.api.validation.Schemas;
 import dev.basalt.bus.Bus;
+import dev.basalt.rpc.SchedulerRpc;
+import dev.basalt.rpc.ServiceRpc;
+import dev.basalt.rpc.VolumeRpc;
 import dev.basalt.db.AttachmentRepository;
 import dev.basalt.db.AttachmentTransitions;
 import dev.basalt.db.Database;
@@ -125,21 +128,22 @@ public final class ApiServer implements AutoCloseable {
         Quotas quotaRules = new Quotas(quotas, types, quotaSettings);
         TypeAccess access = new TypeAccess(typeAccess);
 
+        VolumeRpc volumeServices = new VolumeRpc(bus);
         this.createSettling = new CreateSettling(bus, settings.createSettleWait());
-        VolumeDeletion deletion = new VolumeDeletion(volumes, snapshots, transitions, bus);
+        VolumeDeletion deletion = new VolumeDeletion(volumes, snapshots, transitions, volumeServices);
         VolumesResource volumesResource = new VolumesResource(settings, volumes, types, defaults, zones, volumeView,
-                schemas, bus, clock, createSettling, quotaRules, access,
+                schemas, new SchedulerRpc(bus), clock, createSettling, quotaRules, access,
                 new VolumeSources(snapshots, volumes, transitions), deletion);
         SnapshotsResource snapshotsResource = new SnapshotsResource(settings, snapshots, volumes, volumesResource,
-                schemas, bus, clock, quotaRules);
+                schemas, volumeServices, clock, quotaRules);
         VolumeTypesResource typesResource = new VolumeTypesResource(settings, types, volumes, defaults, typeCache,
                 schemas, access);
         Router.Builder routes = Router.builder();
         volumesResource.register(routes);
         AttachmentTransitions attachmentTransitions = new AttachmentTransitions(database);
-        Connections connections = new Connections(bus, VOLUME_CALL_TIMEOUT);
+        Connections connections = new Connections(volumeServices, VOLUME_CALL_TIMEOUT);
         new VolumeActionsResource(volumesResource, new VolumeActions(volumesResource, volumes, transitions, deletion,
-                schemas, bus, quotaRules, attachments), new AttachActions(volumesResource, attachments, attachmentTransitions,
+                schemas, volumeServices, quotaRules, attachments), new AttachActions(volumesResource, attachments, attachmentTransitions,
                 connections, schemas, clock)).register(routes);
         new AttachmentsResource(volumesResource, attachments, attachmentTransitions, connections, schemas, clock,
                 settings.maxLimit()).register(routes);
@@ -151,7 +155,7 @@ public final class ApiServer implements AutoCloseable {
         new ExtraSpecsResource(types, volumes, typesResource, typeCache, schemas).register(routes);
         new DefaultTypesResource(defaultTypes, types, schemas).register(routes);
         new AvailabilityZonesResource(zones).register(routes);
-        new ServicesResource(settings, services, schemas, new LogLevels(), bus, clock).register(routes);
+        new ServicesResource(settings, services, schemas, new LogLevels(), new ServiceRpc(bus), clock).register(routes);
         new MessagesResource(settings, messages).register(routes);
         new ResourceFiltersResource().register(routes);
         new ClustersResource().register(routes);

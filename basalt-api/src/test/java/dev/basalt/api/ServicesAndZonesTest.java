@@ -3,7 +3,8 @@ package dev.basalt.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.basalt.model.messages.Topics;
+import dev.basalt.rpc.SchedulerRpc;
+import dev.basalt.rpc.VolumeRpc;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,7 +16,7 @@ class ServicesAndZonesTest {
     @BeforeAll
     static void start() {
         api = new TestApi();
-        api.services.register("east@file", Topics.VOLUME_BINARY, Topics.VOLUME, "east");
+        api.services.register("east@file", VolumeRpc.BINARY, VolumeRpc.TOPIC, "east");
     }
 
     @AfterAll
@@ -36,7 +37,7 @@ class ServicesAndZonesTest {
     void listsServicesWithVersionedFields() {
         JsonNode v30 = api.get(TestApi.p("/os-services")).json();
         assertThat(v30.get("services")).hasSize(3);
-        JsonNode volume = service(v30, TestApi.BACKEND, Topics.VOLUME_BINARY);
+        JsonNode volume = service(v30, TestApi.BACKEND, VolumeRpc.BINARY);
         assertThat(volume.get("state").asText()).isEqualTo("up");
         assertThat(volume.get("status").asText()).isEqualTo("enabled");
         assertThat(volume.get("zone").asText()).isEqualTo("nova");
@@ -45,13 +46,13 @@ class ServicesAndZonesTest {
         assertThat(volume.get("frozen").asBoolean()).isFalse();
         assertThat(volume.has("cluster")).isFalse();
         assertThat(volume.has("backend_state")).isFalse();
-        assertThat(service(v30, "test", Topics.SCHEDULER_BINARY).has("frozen")).isFalse();
+        assertThat(service(v30, "test", SchedulerRpc.BINARY).has("frozen")).isFalse();
 
         JsonNode v37 = api.get(TestApi.p("/os-services"), "3.7").json();
-        assertThat(service(v37, TestApi.BACKEND, Topics.VOLUME_BINARY).get("cluster").isNull()).isTrue();
+        assertThat(service(v37, TestApi.BACKEND, VolumeRpc.BINARY).get("cluster").isNull()).isTrue();
         JsonNode v349 = api.get(TestApi.p("/os-services"), "3.49").json();
-        assertThat(service(v349, TestApi.BACKEND, Topics.VOLUME_BINARY).get("backend_state").asText()).isEqualTo("up");
-        assertThat(service(v349, "test", Topics.SCHEDULER_BINARY).has("backend_state")).isFalse();
+        assertThat(service(v349, TestApi.BACKEND, VolumeRpc.BINARY).get("backend_state").asText()).isEqualTo("up");
+        assertThat(service(v349, "test", SchedulerRpc.BINARY).has("backend_state")).isFalse();
 
         assertThat(api.get(TestApi.p("/os-services?binary=cinder-scheduler")).json().get("services")).hasSize(1);
         assertThat(api.get(TestApi.p("/os-services?host=east@file")).json().get("services")).hasSize(1);
@@ -62,7 +63,7 @@ class ServicesAndZonesTest {
         try (TestApi later = new TestApi()) {
             later.clock.advance(Duration.ofMinutes(5));
             JsonNode list = later.get(TestApi.p("/os-services"), "3.49").json();
-            JsonNode volume = service(list, TestApi.BACKEND, Topics.VOLUME_BINARY);
+            JsonNode volume = service(list, TestApi.BACKEND, VolumeRpc.BINARY);
             assertThat(volume.get("state").asText()).isEqualTo("down");
             assertThat(volume.get("backend_state").asText()).isEqualTo("down");
         }
@@ -87,13 +88,13 @@ class ServicesAndZonesTest {
         TestApi.Reply reason = api.put(TestApi.p("/os-services/disable-log-reason"),
                 "{\"host\": \"east@file\", \"binary\": \"cinder-volume\", \"disabled_reason\": \"maintenance\"}");
         assertThat(reason.json().get("disabled_reason").asText()).isEqualTo("maintenance");
-        assertThat(service(api.get(TestApi.p("/os-services")).json(), "east@file", Topics.VOLUME_BINARY)
+        assertThat(service(api.get(TestApi.p("/os-services")).json(), "east@file", VolumeRpc.BINARY)
                 .get("disabled_reason").asText()).isEqualTo("maintenance");
 
         TestApi.Reply enabled = api.put(TestApi.p("/os-services/enable"), body);
         assertThat(enabled.json().get("status").asText()).isEqualTo("enabled");
         assertThat(enabled.json().get("disabled").asBoolean()).isFalse();
-        JsonNode after = service(api.get(TestApi.p("/os-services")).json(), "east@file", Topics.VOLUME_BINARY);
+        JsonNode after = service(api.get(TestApi.p("/os-services")).json(), "east@file", VolumeRpc.BINARY);
         assertThat(after.get("status").asText()).isEqualTo("enabled");
         assertThat(after.get("disabled_reason").isNull()).isTrue();
     }
@@ -147,5 +148,26 @@ class ServicesAndZonesTest {
                 "3.32").status()).isEqualTo(400);
         assertThat(api.put(TestApi.p("/os-services/set-log"), "{\"binary\": \"cinder-nothing\", \"level\": \"INFO\"}",
                 "3.32").status()).isEqualTo(400);
+    }
+
+    @Test
+    void logLevelsOfTheOtherServicesComeOverTheBus() {
+        TestApi.Reply set = api.put(TestApi.p("/os-services/set-log"),
+                "{\"binary\": \"cinder-volume\", \"prefix\": \"dev.basalt.volume\", \"level\": \"WARNING\"}", "3.32");
+        assertThat(set.status()).isEqualTo(202);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() -> {
+            JsonNode levels = api.put(TestApi.p("/os-services/get-log"),
+                    "{\"binary\": \"cinder-volume\", \"prefix\": \"dev.basalt.volume\"}", "3.32").json().get("log_levels");
+            assertThat(levels).hasSize(1);
+            assertThat(levels.get(0).get("binary").asText()).isEqualTo("cinder-volume");
+            assertThat(levels.get(0).get("host").asText()).isEqualTo(TestApi.BACKEND);
+            assertThat(levels.get(0).get("levels").get("dev.basalt.volume").asText()).isEqualTo("WARNING");
+        });
+        JsonNode scheduler = api.put(TestApi.p("/os-services/get-log"),
+                "{\"binary\": \"cinder-scheduler\", \"prefix\": \"dev.basalt\"}", "3.32").json().get("log_levels");
+        assertThat(scheduler).hasSize(1);
+        assertThat(scheduler.get(0).get("host").asText()).isEqualTo("test");
+        api.put(TestApi.p("/os-services/set-log"),
+                "{\"binary\": \"cinder-volume\", \"prefix\": \"dev.basalt.volume\", \"level\": \"INFO\"}", "3.32");
     }
 }

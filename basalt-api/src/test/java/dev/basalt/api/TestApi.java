@@ -2,7 +2,6 @@ package dev.basalt.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.basalt.bus.Endpoint;
 import dev.basalt.bus.InJvmBus;
 import dev.basalt.bus.Subscription;
 import dev.basalt.common.Ids;
@@ -22,16 +21,21 @@ import dev.basalt.model.ServiceRecord;
 import dev.basalt.model.Snapshot;
 import dev.basalt.model.SnapshotStatus;
 import dev.basalt.model.VolumeStatus;
-import dev.basalt.model.messages.CreateSnapshot;
-import dev.basalt.model.messages.DeleteSnapshot;
-import dev.basalt.model.messages.DeleteVolume;
-import dev.basalt.model.messages.ExtendVolume;
-import dev.basalt.model.messages.InitializeConnection;
-import dev.basalt.model.messages.IscsiConnection;
-import dev.basalt.model.messages.TerminateConnection;
-import dev.basalt.model.messages.ScheduleVolume;
-import dev.basalt.model.messages.Topics;
-import dev.basalt.model.messages.VolumeSettled;
+import dev.basalt.rpc.CreateSnapshot;
+import dev.basalt.rpc.DeleteSnapshot;
+import dev.basalt.rpc.DeleteVolume;
+import dev.basalt.rpc.ExtendVolume;
+import dev.basalt.rpc.InitializeConnection;
+import dev.basalt.rpc.IscsiConnection;
+import dev.basalt.rpc.TerminateConnection;
+import dev.basalt.rpc.ScheduleVolume;
+import dev.basalt.common.LogLevels;
+import dev.basalt.rpc.ApiRpc;
+import dev.basalt.rpc.SchedulerRpc;
+import dev.basalt.rpc.SchedulerServerStub;
+import dev.basalt.rpc.VolumeRpc;
+import dev.basalt.rpc.VolumeServerStub;
+import dev.basalt.rpc.VolumeSettled;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -130,78 +134,87 @@ final class TestApi implements AutoCloseable {
         snapshots = new SnapshotRepository(db);
         transitions = new VolumeTransitions(db, volumes);
         types.ensure(settings.defaultVolumeType(), "Default Volume Type");
-        volumeService = services.register(BACKEND, Topics.VOLUME_BINARY, Topics.VOLUME, "nova");
-        services.register("test", Topics.SCHEDULER_BINARY, Topics.SCHEDULER, "nova");
+        volumeService = services.register(BACKEND, VolumeRpc.BINARY, VolumeRpc.TOPIC, "nova");
+        services.register("test", SchedulerRpc.BINARY, SchedulerRpc.TOPIC, "nova");
         bus = new InJvmBus();
-        scheduler = bus.serve(Topics.SCHEDULER, "test", Endpoint.builder()
-                .on(Topics.SCHEDULE_CREATE_VOLUME, ScheduleVolume.class, msg -> {
-                    scheduled.add(msg);
-                    if (failScheduling) {
-                        if (volumes.markError(msg.volumeId(), Set.of(VolumeStatus.CREATING), "No valid backend")) {
-                            bus.fanout(Topics.API, Topics.VOLUME_SETTLED, new VolumeSettled(msg.volumeId(), "error"));
+        ApiRpc api = new ApiRpc(bus);
+        scheduler = SchedulerRpc.serve(bus, "test", new SchedulerServerStub() {
+            @Override
+            public void createVolume(ScheduleVolume msg) {
+                scheduled.add(msg);
+                if (failScheduling) {
+                    if (volumes.markError(msg.volumeId(), Set.of(VolumeStatus.CREATING), "No valid backend")) {
+                        api.volumeSettled(new VolumeSettled(msg.volumeId(), "error"));
+                    }
+                    return;
+                }
+                if (!holdScheduling && volumes.place(msg.volumeId(), BACKEND + "#pool", volumeService.uuid())
+                        && volumes.markAvailable(msg.volumeId())) {
+                    api.volumeSettled(new VolumeSettled(msg.volumeId(), "available"));
+                }
+            }
+        }, new LogLevels());
+        volumeEndpoint = VolumeRpc.serve(bus, BACKEND, new VolumeServerStub() {
+            @Override
+            public void deleteVolume(DeleteVolume msg) {
+                deletes.add(msg);
+                if (!holdDeletes) {
+                    for (Snapshot s : snapshots.forVolume(msg.volumeId())) {
+                        if (s.status() == SnapshotStatus.DELETING) {
+                            snapshots.delete(s.id());
                         }
-                        return null;
                     }
-                    if (!holdScheduling && volumes.place(msg.volumeId(), BACKEND + "#pool", volumeService.uuid())
-                            && volumes.markAvailable(msg.volumeId())) {
-                        bus.fanout(Topics.API, Topics.VOLUME_SETTLED, new VolumeSettled(msg.volumeId(), "available"));
-                    }
-                    return null;
-                }).build());
-        volumeEndpoint = bus.serve(Topics.VOLUME, BACKEND, Endpoint.builder()
-                .on(Topics.DELETE_VOLUME, DeleteVolume.class, msg -> {
-                    deletes.add(msg);
-                    if (!holdDeletes) {
-                        for (Snapshot s : snapshots.forVolume(msg.volumeId())) {
-                            if (s.status() == SnapshotStatus.DELETING) {
-                                snapshots.delete(s.id());
-                            }
-                        }
-                        volumes.delete(msg.volumeId());
-                    }
-                    return null;
-                })
-                .on(Topics.CREATE_SNAPSHOT, CreateSnapshot.class, msg -> {
-                    if (failSnapshots) {
-                        snapshots.markFailed(msg.snapshotId(), Set.of(SnapshotStatus.CREATING), SnapshotStatus.ERROR,
-                                "driver failed");
-                    } else if (!holdSnapshots) {
-                        snapshots.markAvailable(msg.snapshotId());
-                    }
-                    snapshotCreates.add(msg);
-                    return null;
-                })
-                .on(Topics.DELETE_SNAPSHOT, DeleteSnapshot.class, msg -> {
-                    snapshotDeletes.add(msg);
-                    if (!holdSnapshots && snapshots.find(msg.snapshotId())
-                            .map(s -> s.status() == SnapshotStatus.DELETING).orElse(false)) {
-                        snapshots.delete(msg.snapshotId());
-                    }
-                    return null;
-                })
-                .on(Topics.INITIALIZE_CONNECTION, InitializeConnection.class, msg -> {
-                    if (!(msg.connector().get("initiator") instanceof String)) {
-                        throw dev.basalt.common.BasaltException.badRequest("Invalid input received: Connector doesn't"
-                                + " have required information: initiator.");
-                    }
-                    connects.add(msg);
-                    return new IscsiConnection("127.0.0.1:3260", "iqn.2010-10.org.openstack:volume-" + msg.volumeId(),
-                            0, "CHAP", "user-" + msg.volumeId().substring(0, 8), "secret-of-the-test", false);
-                })
-                .on(Topics.TERMINATE_CONNECTION, TerminateConnection.class, msg -> {
-                    disconnects.add(msg);
-                    return null;
-                })
-                .on(Topics.EXTEND_VOLUME, ExtendVolume.class, msg -> {
-                    extends_.add(msg);
-                    if (failExtends) {
-                        volumes.markFailed(msg.volumeId(), Set.of(VolumeStatus.EXTENDING),
-                                VolumeStatus.ERROR_EXTENDING, "driver failed");
-                    } else if (!holdExtends) {
-                        volumes.finishExtend(msg.volumeId(), msg.newSize());
-                    }
-                    return null;
-                }).build());
+                    volumes.delete(msg.volumeId());
+                }
+            }
+
+            @Override
+            public void createSnapshot(CreateSnapshot msg) {
+                if (failSnapshots) {
+                    snapshots.markFailed(msg.snapshotId(), Set.of(SnapshotStatus.CREATING), SnapshotStatus.ERROR,
+                            "driver failed");
+                } else if (!holdSnapshots) {
+                    snapshots.markAvailable(msg.snapshotId());
+                }
+                snapshotCreates.add(msg);
+            }
+
+            @Override
+            public void deleteSnapshot(DeleteSnapshot msg) {
+                snapshotDeletes.add(msg);
+                if (!holdSnapshots && snapshots.find(msg.snapshotId())
+                        .map(s -> s.status() == SnapshotStatus.DELETING).orElse(false)) {
+                    snapshots.delete(msg.snapshotId());
+                }
+            }
+
+            @Override
+            public IscsiConnection initializeConnection(InitializeConnection msg) {
+                if (!(msg.connector().get("initiator") instanceof String)) {
+                    throw dev.basalt.common.BasaltException.badRequest("Invalid input received: Connector doesn't"
+                            + " have required information: initiator.");
+                }
+                connects.add(msg);
+                return new IscsiConnection("127.0.0.1:3260", "iqn.2010-10.org.openstack:volume-" + msg.volumeId(),
+                        0, "CHAP", "user-" + msg.volumeId().substring(0, 8), "secret-of-the-test", false);
+            }
+
+            @Override
+            public void terminateConnection(TerminateConnection msg) {
+                disconnects.add(msg);
+            }
+
+            @Override
+            public void extendVolume(ExtendVolume msg) {
+                extends_.add(msg);
+                if (failExtends) {
+                    volumes.markFailed(msg.volumeId(), Set.of(VolumeStatus.EXTENDING),
+                            VolumeStatus.ERROR_EXTENDING, "driver failed");
+                } else if (!holdExtends) {
+                    volumes.finishExtend(msg.volumeId(), msg.newSize());
+                }
+            }
+        }, new LogLevels());
         server = authenticator == null
                 ? new ApiServer(settings, db, bus, clock, quotaSettings)
                 : new ApiServer(settings, db, bus, clock, quotaSettings, authenticator);

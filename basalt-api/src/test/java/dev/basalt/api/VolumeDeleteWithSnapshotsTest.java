@@ -61,8 +61,7 @@ class VolumeDeleteWithSnapshotsTest {
         } finally {
             api.holdDeletes = false;
         }
-        api.bus.cast(dev.basalt.bus.Address.of(dev.basalt.model.messages.Topics.VOLUME, TestApi.BACKEND),
-                dev.basalt.model.messages.Topics.DELETE_VOLUME, new dev.basalt.model.messages.DeleteVolume(volume, null));
+        new dev.basalt.rpc.VolumeRpc(api.bus).deleteVolume(TestApi.BACKEND, new dev.basalt.rpc.DeleteVolume(volume, null));
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> api.volumes.find(volume).isEmpty());
         assertThat(api.snapshots.find(a)).isEmpty();
         assertThat(api.snapshots.find(b)).isEmpty();

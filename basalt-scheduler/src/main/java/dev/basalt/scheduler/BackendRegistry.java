@@ -3,7 +3,7 @@ package dev.basalt.scheduler;
 import static java.util.Objects.requireNonNull;
 
 import dev.basalt.model.PoolCapacity;
-import dev.basalt.model.messages.CapacityReport;
+import dev.basalt.rpc.CapacityReport;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -3,7 +3,6 @@ package dev.basalt.scheduler;
 import static java.util.Objects.requireNonNull;
 
 import dev.basalt.bus.Bus;
-import dev.basalt.bus.Endpoint;
 import dev.basalt.bus.Subscription;
 import dev.basalt.db.MessageRepository;
 import dev.basalt.db.ServiceRepository;
@@ -14,10 +13,13 @@ import dev.basalt.model.PoolCapacity;
 import dev.basalt.model.ServiceRecord;
 import dev.basalt.model.Volume;
 import dev.basalt.model.VolumeStatus;
-import dev.basalt.model.messages.CapacityReport;
-import dev.basalt.model.messages.PublishCapabilities;
-import dev.basalt.model.messages.ScheduleVolume;
-import dev.basalt.model.messages.Topics;
+import dev.basalt.rpc.CapacityReport;
+import dev.basalt.rpc.PublishCapabilities;
+import dev.basalt.rpc.ScheduleVolume;
+import dev.basalt.common.LogLevels;
+import dev.basalt.rpc.ApiRpc;
+import dev.basalt.rpc.SchedulerRpc;
+import dev.basalt.rpc.VolumeRpc;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -39,18 +41,9 @@ import org.slf4j.LoggerFactory;
  * start-up wait has passed), placement requests wait, so that a restart does not fail volumes for
  * want of reports; then volumes left {@code creating} and unplaced by an earlier run are placed.
  *
- * <p>Bus methods served:
- * <ul>
- *   <li>{@link Topics#SCHEDULE_CREATE_VOLUME} ({@link ScheduleVolume}, cast): place the volume;</li>
- *   <li>{@link Topics#UPDATE_CAPABILITIES} ({@link CapacityReport}, fanout): a backend's capacity;</li>
- *   <li>{@link #GET_POOLS} (no arguments, call): the pools as the scheduler sees them now, a
- *       {@code PoolCapacity[]}, for the API's {@code scheduler-stats/get_pools}.</li>
- * </ul>
+ * <p>It serves {@link SchedulerRpc}'s contract: placements, capacity reports, and its pools.
  */
-public final class SchedulerService implements AutoCloseable {
-    /** Call: the fresh pools, with capacity consumed since their report counted in. */
-    public static final String GET_POOLS = "get_pools";
-
+public final class SchedulerService implements SchedulerRpc.Server, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SchedulerService.class);
 
     private final SchedulerSettings settings;
@@ -58,6 +51,7 @@ public final class SchedulerService implements AutoCloseable {
     private final ServiceRepository services;
     private final MessageRepository messages;
     private final Bus bus;
+    private final VolumeRpc volumeServices;
     private final Clock clock;
     private final BackendRegistry registry;
     private final VolumePlacer placer;
@@ -83,11 +77,12 @@ public final class SchedulerService implements AutoCloseable {
         this.services = requireNonNull(services, "services");
         this.messages = requireNonNull(messages, "messages");
         this.bus = requireNonNull(bus, "bus");
+        this.volumeServices = new VolumeRpc(bus);
         this.clock = requireNonNull(clock, "clock");
         FilterScheduler scheduler = SchedulerPlugins.filterScheduler(settings);
         this.registry = new BackendRegistry(clock, settings.capacityStaleAfter());
         this.placer = new VolumePlacer(volumes, requireNonNull(snapshots, "snapshots"), requireNonNull(types, "types"),
-                services, messages, registry, scheduler, bus, clock, settings.messageTtl());
+                services, messages, registry, scheduler, volumeServices, new ApiRpc(bus), clock, settings.messageTtl());
         LOG.debug("scheduler filters {}, weighers {}", scheduler.filterNames(), scheduler.weigherNames());
     }
 
@@ -96,7 +91,7 @@ public final class SchedulerService implements AutoCloseable {
             throw new IllegalStateException("the scheduler was already started");
         }
         started = true;
-        ServiceRecord me = services.register(settings.host(), Topics.SCHEDULER_BINARY, Topics.SCHEDULER,
+        ServiceRecord me = services.register(settings.host(), SchedulerRpc.BINARY, SchedulerRpc.TOPIC,
                 settings.availabilityZone());
         serviceUuid = me.uuid();
         // Taken before serving: volumes created from now on come with their own request.
@@ -107,12 +102,8 @@ public final class SchedulerService implements AutoCloseable {
         timers.scheduleAtFixedRate(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
         long reap = settings.messageReapInterval().toMillis();
         timers.scheduleAtFixedRate(this::reapMessages, reap, reap, TimeUnit.MILLISECONDS);
-        subscription = bus.serve(Topics.SCHEDULER, settings.host(), Endpoint.builder()
-                .on(Topics.SCHEDULE_CREATE_VOLUME, ScheduleVolume.class, this::onSchedule)
-                .on(Topics.UPDATE_CAPABILITIES, CapacityReport.class, this::onCapacity)
-                .on(GET_POOLS, Void.class, none -> registry.pools().toArray(PoolCapacity[]::new))
-                .build());
-        bus.fanout(Topics.VOLUME, Topics.PUBLISH_CAPABILITIES, new PublishCapabilities(settings.host()));
+        subscription = SchedulerRpc.serve(bus, settings.host(), this, new LogLevels());
+        volumeServices.publishCapabilities(new PublishCapabilities(settings.host()));
         startup = Thread.ofVirtual().name("scheduler-startup").start(() -> awaitReportsThenRedrive(leftUnplaced));
         LOG.info("scheduler {} started (service {})", settings.host(), serviceUuid);
     }
@@ -157,26 +148,27 @@ public final class SchedulerService implements AutoCloseable {
         return serviceUuid;
     }
 
-    /** The pools as this scheduler sees them now (the same as {@link #GET_POOLS}). */
+    /** The pools as this scheduler sees them now: fresh reports, with capacity consumed since counted in. */
+    @Override
     public List<PoolCapacity> pools() {
         return registry.pools();
     }
 
-    private Object onSchedule(ScheduleVolume request) throws InterruptedException {
+    @Override
+    public void createVolume(ScheduleVolume request) throws InterruptedException {
         awaitReady();
         if (stopped) {
-            return null;
+            return;
         }
         placer.schedule(request);
-        return null;
     }
 
-    private Object onCapacity(CapacityReport report) {
+    @Override
+    public void updateServiceCapabilities(CapacityReport report) {
         registry.update(report);
         synchronized (reports) {
             reports.notifyAll();
         }
-        return null;
     }
 
     private void awaitReady() throws InterruptedException {
@@ -215,7 +207,7 @@ public final class SchedulerService implements AutoCloseable {
             return false;
         }
         try {
-            Set<String> live = services.list(null, Topics.VOLUME_BINARY).stream()
+            Set<String> live = services.list(null, VolumeRpc.BINARY).stream()
                     .filter(s -> !s.disabled() && s.isUp(clock.instant(), settings.capacityStaleAfter()))
                     .map(ServiceRecord::host).collect(Collectors.toSet());
             return reported.containsAll(live);

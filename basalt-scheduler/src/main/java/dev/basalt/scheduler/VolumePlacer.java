@@ -2,8 +2,6 @@ package dev.basalt.scheduler;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.basalt.bus.Address;
-import dev.basalt.bus.Bus;
 import dev.basalt.db.MessageRepository;
 import dev.basalt.db.ServiceRepository;
 import dev.basalt.db.SnapshotRepository;
@@ -17,10 +15,11 @@ import dev.basalt.model.UserMessage;
 import dev.basalt.model.Volume;
 import dev.basalt.model.VolumeStatus;
 import dev.basalt.model.VolumeType;
-import dev.basalt.model.messages.CreateVolume;
-import dev.basalt.model.messages.ScheduleVolume;
-import dev.basalt.model.messages.Topics;
-import dev.basalt.model.messages.VolumeSettled;
+import dev.basalt.rpc.CreateVolume;
+import dev.basalt.rpc.ScheduleVolume;
+import dev.basalt.rpc.ApiRpc;
+import dev.basalt.rpc.VolumeRpc;
+import dev.basalt.rpc.VolumeSettled;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -52,13 +51,14 @@ final class VolumePlacer {
     private final MessageRepository messages;
     private final BackendRegistry registry;
     private final FilterScheduler scheduler;
-    private final Bus bus;
+    private final VolumeRpc volumeServices;
+    private final ApiRpc api;
     private final Clock clock;
     private final Duration messageTtl;
 
     VolumePlacer(VolumeRepository volumes, SnapshotRepository snapshots, VolumeTypeRepository types,
                  ServiceRepository services, MessageRepository messages, BackendRegistry registry,
-                 FilterScheduler scheduler, Bus bus, Clock clock, Duration messageTtl) {
+                 FilterScheduler scheduler, VolumeRpc volumeServices, ApiRpc api, Clock clock, Duration messageTtl) {
         this.volumes = requireNonNull(volumes, "volumes");
         this.snapshots = requireNonNull(snapshots, "snapshots");
         this.types = requireNonNull(types, "types");
@@ -66,7 +66,8 @@ final class VolumePlacer {
         this.messages = requireNonNull(messages, "messages");
         this.registry = requireNonNull(registry, "registry");
         this.scheduler = requireNonNull(scheduler, "scheduler");
-        this.bus = requireNonNull(bus, "bus");
+        this.volumeServices = requireNonNull(volumeServices, "volumeServices");
+        this.api = requireNonNull(api, "api");
         this.clock = requireNonNull(clock, "clock");
         this.messageTtl = requireNonNull(messageTtl, "messageTtl");
     }
@@ -111,8 +112,7 @@ final class VolumePlacer {
             return Outcome.SKIPPED;
         }
         try {
-            bus.cast(Address.of(Topics.VOLUME, placement.pool().backend()), Topics.CREATE_VOLUME,
-                    new CreateVolume(volume.id(), request.requestId()));
+            volumeServices.createVolume(placement.pool().backend(), new CreateVolume(volume.id(), request.requestId()));
         } catch (RuntimeException e) {
             LOG.error("placed volume {} on {} but could not reach its volume service", volume.id(),
                     placement.location(), e);
@@ -169,7 +169,7 @@ final class VolumePlacer {
 
     /** Backends whose volume service an operator has not disabled. */
     private Predicate<String> allowedBackends() {
-        Set<String> disabled = services.list(null, Topics.VOLUME_BINARY).stream()
+        Set<String> disabled = services.list(null, VolumeRpc.BINARY).stream()
                 .filter(ServiceRecord::disabled).map(ServiceRecord::host).collect(Collectors.toSet());
         return backend -> !disabled.contains(backend);
     }
@@ -178,7 +178,7 @@ final class VolumePlacer {
         if (!volumes.markError(volume.id(), CREATING, reason)) {
             return;
         }
-        bus.fanout(Topics.API, Topics.VOLUME_SETTLED, new VolumeSettled(volume.id(), VolumeStatus.ERROR.apiName()));
+        api.volumeSettled(new VolumeSettled(volume.id(), VolumeStatus.ERROR.apiName()));
         UserMessage message = noValidBackend
                 ? ScheduleFailureMessages.noValidBackend(volume.projectId(), requestId, volume.id(), clock.instant(), messageTtl)
                 : ScheduleFailureMessages.unknownError(volume.projectId(), requestId, volume.id(), clock.instant(), messageTtl);

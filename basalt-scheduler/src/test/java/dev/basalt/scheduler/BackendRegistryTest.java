@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.basalt.model.PoolCapacity;
-import dev.basalt.model.messages.CapacityReport;
+import dev.basalt.rpc.CapacityReport;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.basalt.bus.Address;
-import dev.basalt.bus.Endpoint;
 import dev.basalt.bus.InJvmBus;
 import dev.basalt.bus.Subscription;
 import dev.basalt.common.Ids;
@@ -26,11 +24,14 @@ import dev.basalt.model.UserMessage;
 import dev.basalt.model.Volume;
 import dev.basalt.model.VolumeStatus;
 import dev.basalt.model.VolumeType;
-import dev.basalt.model.messages.CapacityReport;
-import dev.basalt.model.messages.CreateVolume;
-import dev.basalt.model.messages.PublishCapabilities;
-import dev.basalt.model.messages.ScheduleVolume;
-import dev.basalt.model.messages.Topics;
+import dev.basalt.rpc.CapacityReport;
+import dev.basalt.rpc.CreateVolume;
+import dev.basalt.rpc.PublishCapabilities;
+import dev.basalt.rpc.ScheduleVolume;
+import dev.basalt.common.LogLevels;
+import dev.basalt.rpc.SchedulerRpc;
+import dev.basalt.rpc.VolumeRpc;
+import dev.basalt.rpc.VolumeServerStub;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -74,17 +75,18 @@ class SchedulerServiceTest {
 
         /** Registers in the services table, as a real volume service does, then serves its topic. */
         FakeVolumeService serve() {
-            services.register(backend, Topics.VOLUME_BINARY, Topics.VOLUME, pools.get(0).availabilityZone());
-            subscription = bus.serve(Topics.VOLUME, backend, Endpoint.builder()
-                    .on(Topics.CREATE_VOLUME, CreateVolume.class, c -> {
-                        created.add(c);
-                        return null;
-                    })
-                    .on(Topics.PUBLISH_CAPABILITIES, PublishCapabilities.class, p -> {
-                        report();
-                        return null;
-                    })
-                    .build());
+            services.register(backend, VolumeRpc.BINARY, VolumeRpc.TOPIC, pools.get(0).availabilityZone());
+            subscription = VolumeRpc.serve(bus, backend, new VolumeServerStub() {
+                @Override
+                public void createVolume(CreateVolume c) {
+                    created.add(c);
+                }
+
+                @Override
+                public void publishCapabilities(PublishCapabilities p) {
+                    report();
+                }
+            }, new LogLevels());
             return this;
         }
 
@@ -94,7 +96,7 @@ class SchedulerServiceTest {
                     p.volumeBackendName(), p.availabilityZone(), p.totalCapacityGb(), p.freeCapacityGb(),
                     p.provisionedCapacityGb(), p.maxOverSubscriptionRatio(), p.reservedPercentage(),
                     p.thinProvisioningSupport(), p.thickProvisioningSupport(), p.capabilities(), now)).toList();
-            bus.fanout(Topics.SCHEDULER, Topics.UPDATE_CAPABILITIES, new CapacityReport(backend, serviceUuid, stamped));
+            new SchedulerRpc(bus).updateServiceCapabilities(new CapacityReport(backend, serviceUuid, stamped));
         }
     }
 
@@ -150,7 +152,7 @@ class SchedulerServiceTest {
     }
 
     private void schedule(Volume v, String requestId) {
-        bus.cast(Address.anyOf(Topics.SCHEDULER), Topics.SCHEDULE_CREATE_VOLUME, new ScheduleVolume(v.id(), requestId));
+        new SchedulerRpc(bus).createVolume(new ScheduleVolume(v.id(), requestId));
     }
 
     private Volume awaitPlaced(Volume v) {
@@ -203,10 +205,10 @@ class SchedulerServiceTest {
     @Test
     void registersItselfAndHeartbeats() {
         startScheduler();
-        await().atMost(PATIENCE).untilAsserted(() -> assertThat(services.find("sched1", Topics.SCHEDULER_BINARY))
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(services.find("sched1", SchedulerRpc.BINARY))
                 .get().satisfies(s -> {
                     assertThat(s.uuid()).isEqualTo(scheduler.serviceUuid());
-                    assertThat(s.topic()).isEqualTo(Topics.SCHEDULER);
+                    assertThat(s.topic()).isEqualTo(SchedulerRpc.TOPIC);
                     assertThat(s.availabilityZone()).isEqualTo("nova");
                     assertThat(s.reportCount()).isGreaterThanOrEqualTo(2);
                 }));
@@ -326,7 +328,7 @@ class SchedulerServiceTest {
 
     @Test
     void waitsForLiveVolumeServicesToReportInsteadOfFailingVolumes() throws Exception {
-        services.register("node1@fast", Topics.VOLUME_BINARY, Topics.VOLUME, "nova");
+        services.register("node1@fast", VolumeRpc.BINARY, VolumeRpc.TOPIC, "nova");
         FakeVolumeService late = fake("node1@fast", Pools.pool("node1@fast#ssd").capacity(100, 100, 0).build());
         startScheduler();
         Volume v = newVolume(1, null, null);
@@ -342,9 +344,9 @@ class SchedulerServiceTest {
 
     @Test
     void skipsBackendsWhoseServiceIsDisabled() {
-        services.register("node1@fast", Topics.VOLUME_BINARY, Topics.VOLUME, "nova");
-        services.register("node2@slow", Topics.VOLUME_BINARY, Topics.VOLUME, "az2");
-        services.setDisabled("node1@fast", Topics.VOLUME_BINARY, true, "maintenance");
+        services.register("node1@fast", VolumeRpc.BINARY, VolumeRpc.TOPIC, "nova");
+        services.register("node2@slow", VolumeRpc.BINARY, VolumeRpc.TOPIC, "az2");
+        services.setDisabled("node1@fast", VolumeRpc.BINARY, true, "maintenance");
         twoBackends();
         startScheduler();
         Volume v = newVolume(1, null, null);
@@ -357,10 +359,9 @@ class SchedulerServiceTest {
         twoBackends();
         startScheduler();
         await().atMost(PATIENCE).until(scheduler::isReady);
-        PoolCapacity[] pools = bus.call(Address.anyOf(Topics.SCHEDULER), SchedulerService.GET_POOLS, null,
-                PoolCapacity[].class, Duration.ofSeconds(5));
+        List<PoolCapacity> pools = new SchedulerRpc(bus).getPools(Duration.ofSeconds(5));
         assertThat(pools).extracting(PoolCapacity::location).containsExactly("node1@fast#ssd", "node2@slow#hdd");
-        assertThat(pools[0].capabilities()).containsEntry("media", "ssd");
+        assertThat(pools.get(0).capabilities()).containsEntry("media", "ssd");
     }
 
     @Test

@@ -3,8 +3,6 @@ package dev.basalt.scheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.basalt.bus.Address;
-import dev.basalt.bus.Endpoint;
 import dev.basalt.bus.InJvmBus;
 import dev.basalt.bus.Subscription;
 import dev.basalt.common.Ids;
@@ -21,11 +19,14 @@ import dev.basalt.model.Snapshot;
 import dev.basalt.model.SnapshotStatus;
 import dev.basalt.model.Volume;
 import dev.basalt.model.VolumeStatus;
-import dev.basalt.model.messages.CapacityReport;
-import dev.basalt.model.messages.CreateVolume;
-import dev.basalt.model.messages.PublishCapabilities;
-import dev.basalt.model.messages.ScheduleVolume;
-import dev.basalt.model.messages.Topics;
+import dev.basalt.rpc.CapacityReport;
+import dev.basalt.rpc.CreateVolume;
+import dev.basalt.rpc.PublishCapabilities;
+import dev.basalt.rpc.ScheduleVolume;
+import dev.basalt.common.LogLevels;
+import dev.basalt.rpc.SchedulerRpc;
+import dev.basalt.rpc.VolumeRpc;
+import dev.basalt.rpc.VolumeServerStub;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -82,22 +83,22 @@ class SourcePlacementTest {
     }
 
     private void backend(String name, PoolCapacity pool) {
-        backends.add(bus.serve(Topics.VOLUME, name, Endpoint.builder()
-                .on(Topics.CREATE_VOLUME, CreateVolume.class, c -> {
-                    created.add(c);
-                    return null;
-                })
-                .on(Topics.PUBLISH_CAPABILITIES, PublishCapabilities.class, p -> {
-                    PoolCapacity now = new PoolCapacity(pool.backend(), pool.pool(), pool.volumeBackendName(),
-                            pool.availabilityZone(), pool.totalCapacityGb(), pool.freeCapacityGb(),
-                            pool.provisionedCapacityGb(), pool.maxOverSubscriptionRatio(), pool.reservedPercentage(),
-                            pool.thinProvisioningSupport(), pool.thickProvisioningSupport(), pool.capabilities(),
-                            Instant.now());
-                    bus.fanout(Topics.SCHEDULER, Topics.UPDATE_CAPABILITIES,
-                            new CapacityReport(name, Ids.newId(), List.of(now)));
-                    return null;
-                })
-                .build()));
+        backends.add(VolumeRpc.serve(bus, name, new VolumeServerStub() {
+            @Override
+            public void createVolume(CreateVolume c) {
+                created.add(c);
+            }
+
+            @Override
+            public void publishCapabilities(PublishCapabilities p) {
+                PoolCapacity now = new PoolCapacity(pool.backend(), pool.pool(), pool.volumeBackendName(),
+                        pool.availabilityZone(), pool.totalCapacityGb(), pool.freeCapacityGb(),
+                        pool.provisionedCapacityGb(), pool.maxOverSubscriptionRatio(), pool.reservedPercentage(),
+                        pool.thinProvisioningSupport(), pool.thickProvisioningSupport(), pool.capabilities(),
+                        Instant.now());
+                new SchedulerRpc(bus).updateServiceCapabilities(new CapacityReport(name, Ids.newId(), List.of(now)));
+            }
+        }, new LogLevels()));
     }
 
     private Volume volume(int size, VolumeStatus status, String host, String snapshotId, String sourceVolid) {
@@ -116,7 +117,7 @@ class SourcePlacementTest {
     }
 
     private Volume scheduled(Volume v) {
-        bus.cast(Address.anyOf(Topics.SCHEDULER), Topics.SCHEDULE_CREATE_VOLUME, new ScheduleVolume(v.id(), "req"));
+        new SchedulerRpc(bus).createVolume(new ScheduleVolume(v.id(), "req"));
         await().atMost(PATIENCE).until(() -> {
             Volume now = volumes.find(v.id()).orElseThrow();
             return now.host() != null || now.status() == VolumeStatus.ERROR;

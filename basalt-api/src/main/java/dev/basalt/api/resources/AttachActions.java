@@ -17,7 +17,7 @@ import dev.basalt.model.AttachStatus;
 import dev.basalt.model.Volume;
 import dev.basalt.model.VolumeAttachment;
 import dev.basalt.model.VolumeStatus;
-import dev.basalt.model.messages.IscsiConnection;
+import dev.basalt.rpc.IscsiConnection;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;

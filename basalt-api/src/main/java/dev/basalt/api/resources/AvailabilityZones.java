@@ -7,7 +7,7 @@ import dev.basalt.common.BasaltException;
 import dev.basalt.db.ServiceRepository;
 import dev.basalt.model.ServiceRecord;
 import dev.basalt.model.VolumeType;
-import dev.basalt.model.messages.Topics;
+import dev.basalt.rpc.VolumeRpc;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -35,7 +35,7 @@ public final class AvailabilityZones {
     /** Zone name → available, in the order services list them. */
     public Map<String, Boolean> listed() {
         Map<String, Boolean> zones = new LinkedHashMap<>();
-        for (ServiceRecord s : services.list(null, Topics.VOLUME_BINARY)) {
+        for (ServiceRecord s : services.list(null, VolumeRpc.BINARY)) {
             String zone = s.availabilityZone() == null ? settings.storageAvailabilityZone() : s.availabilityZone();
             zones.merge(zone, !s.disabled(), Boolean::logicalOr);
         }

@@ -6,17 +6,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.basalt.api.RequestContext;
-import dev.basalt.bus.Address;
-import dev.basalt.bus.Bus;
 import dev.basalt.bus.BusTimeoutException;
 import dev.basalt.common.BasaltException;
 import dev.basalt.common.Fault;
 import dev.basalt.common.Json;
 import dev.basalt.model.Volume;
-import dev.basalt.model.messages.InitializeConnection;
-import dev.basalt.model.messages.IscsiConnection;
-import dev.basalt.model.messages.TerminateConnection;
-import dev.basalt.model.messages.Topics;
+import dev.basalt.rpc.InitializeConnection;
+import dev.basalt.rpc.IscsiConnection;
+import dev.basalt.rpc.TerminateConnection;
+import dev.basalt.rpc.VolumeRpc;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,18 +27,23 @@ public final class Connections {
     private static final TypeReference<LinkedHashMap<String, Object>> JSON_OBJECT = new TypeReference<>() {
     };
 
-    private final Bus bus;
+    private final VolumeRpc volumeServices;
     private final Duration timeout;
 
-    public Connections(Bus bus, Duration timeout) {
-        this.bus = requireNonNull(bus, "bus");
+    public Connections(VolumeRpc volumeServices, Duration timeout) {
+        this.volumeServices = requireNonNull(volumeServices, "volumeServices");
         this.timeout = requireNonNull(timeout, "timeout");
     }
 
     /** Exports the volume for the connector's host and tells how to reach it. */
     IscsiConnection initialize(RequestContext context, Volume volume, Map<String, Object> connector) {
-        return call(volume, Topics.INITIALIZE_CONNECTION, new InitializeConnection(volume.id(), connector,
-                context.requestId()), IscsiConnection.class);
+        requirePlaced(volume);
+        try {
+            return volumeServices.initializeConnection(volume.backend(), new InitializeConnection(volume.id(), connector,
+                    context.requestId()), timeout);
+        } catch (BusTimeoutException e) {
+            throw unanswered(volume);
+        }
     }
 
     /** The host is done: the export goes unless an attachment other than {@code attachmentId} uses it. */
@@ -48,21 +51,24 @@ public final class Connections {
         if (volume.host() == null) {
             return;
         }
-        call(volume, Topics.TERMINATE_CONNECTION, new TerminateConnection(volume.id(), attachmentId,
-                context.requestId()), Object.class);
+        try {
+            volumeServices.terminateConnection(volume.backend(), new TerminateConnection(volume.id(), attachmentId,
+                    context.requestId()), timeout);
+        } catch (BusTimeoutException e) {
+            throw unanswered(volume);
+        }
     }
 
-    private <T> T call(Volume volume, String method, Object args, Class<T> reply) {
+    private static void requirePlaced(Volume volume) {
         if (volume.host() == null) {
             throw BasaltException.badRequest("Invalid volume: volume %s has no host yet, so it cannot be connected.",
                     volume.id());
         }
-        try {
-            return bus.call(Address.of(Topics.VOLUME, volume.backend()), method, args, reply, timeout);
-        } catch (BusTimeoutException e) {
-            throw new BasaltException(Fault.SERVICE_UNAVAILABLE, "The volume service " + volume.backend()
-                    + " did not answer within " + timeout.toSeconds() + " s; nothing was connected. Try again later.");
-        }
+    }
+
+    private BasaltException unanswered(Volume volume) {
+        return new BasaltException(Fault.SERVICE_UNAVAILABLE, "The volume service " + volume.backend()
+                + " did not answer within " + timeout.toSeconds() + " s; nothing was connected. Try again later.");
     }
 
     /** The connector of a request body: a JSON object, or a string holding one (Cinder accepts both). */

@@ -3,11 +3,10 @@ package dev.basalt.api.resources;
 import static java.util.Objects.requireNonNull;
 
 import dev.basalt.bus.Bus;
-import dev.basalt.bus.Endpoint;
 import dev.basalt.bus.Subscription;
 import dev.basalt.common.Ids;
-import dev.basalt.model.messages.Topics;
-import dev.basalt.model.messages.VolumeSettled;
+import dev.basalt.rpc.ApiRpc;
+import dev.basalt.rpc.VolumeSettled;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -19,7 +18,7 @@ import java.util.concurrent.TimeoutException;
 /**
  * Lets a create request wait, briefly and boundedly, for its volume to leave {@code creating}, so
  * the answer already shows {@code available} (or {@code error}) when the work is quick. Learns of
- * settled volumes from the {@link Topics#VOLUME_SETTLED} fanout; a request that is not told in time
+ * settled volumes from {@link ApiRpc#volumeSettled} fanouts; a request that is not told in time
  * answers with the volume still {@code creating}, exactly as without this.
  */
 public final class CreateSettling implements AutoCloseable {
@@ -36,15 +35,12 @@ public final class CreateSettling implements AutoCloseable {
     /** Starts listening; each API process is its own server of the {@code api} topic. */
     public synchronized void start(String host) {
         if (subscription == null) {
-            subscription = bus.serve(Topics.API, host + "-" + Ids.newId(), Endpoint.builder()
-                    .on(Topics.VOLUME_SETTLED, VolumeSettled.class, settled -> {
-                        CompletableFuture<String> future = waiting.get(settled.volumeId());
-                        if (future != null) {
-                            future.complete(settled.status());
-                        }
-                        return null;
-                    })
-                    .build());
+            subscription = ApiRpc.serve(bus, host + "-" + Ids.newId(), settled -> {
+                CompletableFuture<String> future = waiting.get(settled.volumeId());
+                if (future != null) {
+                    future.complete(settled.status());
+                }
+            });
         }
     }
 

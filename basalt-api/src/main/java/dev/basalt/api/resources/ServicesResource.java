@@ -11,12 +11,13 @@ import dev.basalt.api.http.ApiResponse;
 import dev.basalt.api.http.Router;
 import dev.basalt.api.validation.RequestSchema;
 import dev.basalt.api.validation.Schemas;
-import dev.basalt.bus.Address;
-import dev.basalt.bus.Bus;
 import dev.basalt.common.BasaltException;
 import dev.basalt.db.ServiceRepository;
 import dev.basalt.model.ServiceRecord;
-import dev.basalt.model.messages.Topics;
+import dev.basalt.common.LogLevels;
+import dev.basalt.rpc.SchedulerRpc;
+import dev.basalt.rpc.ServiceRpc;
+import dev.basalt.rpc.VolumeRpc;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,17 +35,13 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code /os-services} (administrators): list with up/down state, enable, disable (with a
  * reason), and the log level actions {@code get-log}/{@code set-log} (3.32). The API process
- * answers for {@code cinder-api} itself; other services are asked over the bus with
- * {@link #GET_LOG_LEVELS}/{@link #SET_LOG_LEVELS}, and one that does not answer is left out.
+ * answers for {@code cinder-api} itself; other services are asked over the bus ({@link ServiceRpc}),
+ * and one that does not answer is left out.
  */
 public final class ServicesResource {
     public static final String API_BINARY = "cinder-api";
     public static final String BACKUP_BINARY = "cinder-backup";
-    /** Bus call to a service: {@link LogLevelRequest} → map of logger name to level. */
-    public static final String GET_LOG_LEVELS = "get_log_levels";
-    /** Bus cast to a service: {@link LogLevelRequest} with a level. */
-    public static final String SET_LOG_LEVELS = "set_log_levels";
-    static final List<String> LOG_BINARIES = List.of(Topics.SCHEDULER_BINARY, Topics.VOLUME_BINARY, BACKUP_BINARY,
+    static final List<String> LOG_BINARIES = List.of(SchedulerRpc.BINARY, VolumeRpc.BINARY, BACKUP_BINARY,
             API_BINARY);
     static final String INDEX = "volume_extension:services:index";
     static final String UPDATE = "volume_extension:services:update";
@@ -57,16 +54,16 @@ public final class ServicesResource {
     private final ServiceRepository services;
     private final Schemas schemas;
     private final LogLevels logLevels;
-    private final Bus bus;
+    private final ServiceRpc serviceRpc;
     private final Clock clock;
 
     public ServicesResource(ApiSettings settings, ServiceRepository services, Schemas schemas, LogLevels logLevels,
-                            Bus bus, Clock clock) {
+                            ServiceRpc serviceRpc, Clock clock) {
         this.settings = requireNonNull(settings, "settings");
         this.services = requireNonNull(services, "services");
         this.schemas = requireNonNull(schemas, "schemas");
         this.logLevels = requireNonNull(logLevels, "logLevels");
-        this.bus = requireNonNull(bus, "bus");
+        this.serviceRpc = requireNonNull(serviceRpc, "serviceRpc");
         this.clock = requireNonNull(clock, "clock");
     }
 
@@ -110,7 +107,7 @@ public final class ServicesResource {
     private void writeService(JsonGenerator out, ServiceRecord s, Instant now, boolean cluster, boolean backendState)
             throws IOException {
         boolean up = s.isUp(now, settings.serviceDownTime());
-        boolean volume = Topics.VOLUME_BINARY.equals(s.binary());
+        boolean volume = VolumeRpc.BINARY.equals(s.binary());
         out.writeStartObject();
         out.writeStringField("binary", s.binary());
         out.writeStringField("host", s.host());
@@ -217,7 +214,7 @@ public final class ServicesResource {
         }
         for (ServiceRecord s : targets.services(services, server, clock.instant(), settings.serviceDownTime())) {
             try {
-                bus.cast(Address.of(s.topic(), s.host()), SET_LOG_LEVELS, new LogLevelRequest(prefix, level));
+                serviceRpc.setLogLevels(s.topic(), s.host(), prefix, level);
             } catch (RuntimeException e) {
                 LOG.warn("could not ask {} on {} to change its log levels: {}", s.binary(), s.host(), e.getMessage());
             }
@@ -227,8 +224,7 @@ public final class ServicesResource {
 
     private Map<String, Object> askLevels(ServiceRecord s, String prefix) {
         try {
-            Map<?, ?> levels = bus.call(Address.of(s.topic(), s.host()), GET_LOG_LEVELS,
-                    new LogLevelRequest(prefix, null), Map.class, LOG_CALL_TIMEOUT);
+            Map<String, String> levels = serviceRpc.getLogLevels(s.topic(), s.host(), prefix, LOG_CALL_TIMEOUT);
             return entry(s.host(), s.binary(), levels == null ? Map.of() : levels);
         } catch (RuntimeException e) {
             LOG.warn("{} on {} did not report its log levels: {}", s.binary(), s.host(), e.getMessage());

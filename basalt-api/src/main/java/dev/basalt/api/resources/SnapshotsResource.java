@@ -10,8 +10,6 @@ import dev.basalt.api.http.ApiRequest;
 import dev.basalt.api.http.ApiResponse;
 import dev.basalt.api.http.Router;
 import dev.basalt.api.validation.Schemas;
-import dev.basalt.bus.Address;
-import dev.basalt.bus.Bus;
 import dev.basalt.common.BasaltException;
 import dev.basalt.common.Fault;
 import dev.basalt.common.Ids;
@@ -24,9 +22,9 @@ import dev.basalt.model.Snapshot;
 import dev.basalt.model.SnapshotStatus;
 import dev.basalt.model.Volume;
 import dev.basalt.model.VolumeStatus;
-import dev.basalt.model.messages.CreateSnapshot;
-import dev.basalt.model.messages.DeleteSnapshot;
-import dev.basalt.model.messages.Topics;
+import dev.basalt.rpc.CreateSnapshot;
+import dev.basalt.rpc.DeleteSnapshot;
+import dev.basalt.rpc.VolumeRpc;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.List;
@@ -62,19 +60,19 @@ public final class SnapshotsResource {
     private final VolumesResource volumesResource;
     private final SnapshotView view;
     private final Schemas schemas;
-    private final Bus bus;
+    private final VolumeRpc volumeServices;
     private final Clock clock;
     private final Quotas quotas;
 
     public SnapshotsResource(ApiSettings settings, SnapshotRepository snapshots, VolumeRepository volumes,
-                             VolumesResource volumesResource, Schemas schemas, Bus bus, Clock clock, Quotas quotas) {
+                             VolumesResource volumesResource, Schemas schemas, VolumeRpc volumeServices, Clock clock, Quotas quotas) {
         this.quotas = requireNonNull(quotas, "quotas");
         this.settings = requireNonNull(settings, "settings");
         this.snapshots = requireNonNull(snapshots, "snapshots");
         this.volumes = requireNonNull(volumes, "volumes");
         this.volumesResource = requireNonNull(volumesResource, "volumesResource");
         this.schemas = requireNonNull(schemas, "schemas");
-        this.bus = requireNonNull(bus, "bus");
+        this.volumeServices = requireNonNull(volumeServices, "volumeServices");
         this.clock = requireNonNull(clock, "clock");
         this.view = new SnapshotView();
     }
@@ -162,8 +160,7 @@ public final class SnapshotsResource {
             case VOLUME_STATUS -> checkSnapshottable(volumesResource.visible(context, volume.id()), allowed);
         }
         try {
-            bus.cast(Address.of(Topics.VOLUME, volume.backend()), Topics.CREATE_SNAPSHOT,
-                    new CreateSnapshot(row.id(), context.requestId()));
+            volumeServices.createSnapshot(volume.backend(), new CreateSnapshot(row.id(), context.requestId()));
         } catch (RuntimeException e) {
             LOG.error("{} could not ask {} to take snapshot {}", context.requestId(), volume.backend(), row.id(), e);
             snapshots.delete(row.id());
@@ -234,8 +231,7 @@ public final class SnapshotsResource {
         try {
             String backend = volume.map(Volume::backend).orElseThrow(() -> new IllegalStateException(
                     "volume " + snapshot.volumeId() + " of snapshot " + snapshot.id() + " is not placed"));
-            bus.cast(Address.of(Topics.VOLUME, backend), Topics.DELETE_SNAPSHOT,
-                    new DeleteSnapshot(snapshot.id(), context.requestId()));
+            volumeServices.deleteSnapshot(backend, new DeleteSnapshot(snapshot.id(), context.requestId()));
         } catch (RuntimeException e) {
             LOG.error("{} could not ask the volume service to delete snapshot {}", context.requestId(), snapshot.id(), e);
             snapshots.transition(snapshot.id(), Set.of(SnapshotStatus.DELETING), snapshot.status());

@@ -8,8 +8,6 @@ import dev.basalt.api.RequestContext;
 import dev.basalt.api.http.ApiRequest;
 import dev.basalt.api.http.ApiResponse;
 import dev.basalt.api.validation.Schemas;
-import dev.basalt.bus.Address;
-import dev.basalt.bus.Bus;
 import dev.basalt.common.BasaltException;
 import dev.basalt.common.Fault;
 import dev.basalt.db.AttachmentRepository;
@@ -19,8 +17,8 @@ import dev.basalt.db.VolumeTransitions;
 import dev.basalt.model.AttachStatus;
 import dev.basalt.model.Volume;
 import dev.basalt.model.VolumeStatus;
-import dev.basalt.model.messages.ExtendVolume;
-import dev.basalt.model.messages.Topics;
+import dev.basalt.rpc.ExtendVolume;
+import dev.basalt.rpc.VolumeRpc;
 import java.util.Locale;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -53,12 +51,12 @@ public final class VolumeActions {
     private final VolumeTransitions transitions;
     private final VolumeDeletion deletion;
     private final Schemas schemas;
-    private final Bus bus;
+    private final VolumeRpc volumeServices;
     private final Quotas quotas;
     private final AttachmentRepository attachments;
 
     public VolumeActions(VolumesResource volumesResource, VolumeRepository volumes, VolumeTransitions transitions,
-                         VolumeDeletion deletion, Schemas schemas, Bus bus, Quotas quotas,
+                         VolumeDeletion deletion, Schemas schemas, VolumeRpc volumeServices, Quotas quotas,
                          AttachmentRepository attachments) {
         this.quotas = requireNonNull(quotas, "quotas");
         this.attachments = requireNonNull(attachments, "attachments");
@@ -67,7 +65,7 @@ public final class VolumeActions {
         this.transitions = requireNonNull(transitions, "transitions");
         this.deletion = requireNonNull(deletion, "deletion");
         this.schemas = requireNonNull(schemas, "schemas");
-        this.bus = requireNonNull(bus, "bus");
+        this.volumeServices = requireNonNull(volumeServices, "volumeServices");
     }
 
     /** Whether {@code action} is one this class serves. */
@@ -127,8 +125,7 @@ public final class VolumeActions {
             default -> throw new IllegalStateException("unexpected outcome " + result.outcome());
         }
         try {
-            bus.cast(Address.of(Topics.VOLUME, volume.backend()), Topics.EXTEND_VOLUME,
-                    new ExtendVolume(volume.id(), newSize, context.requestId()));
+            volumeServices.extendVolume(volume.backend(), new ExtendVolume(volume.id(), newSize, context.requestId()));
         } catch (RuntimeException e) {
             LOG.error("{} could not ask {} to extend volume {}", context.requestId(), volume.backend(), volume.id(), e);
             volumes.cancelExtend(volume.id());

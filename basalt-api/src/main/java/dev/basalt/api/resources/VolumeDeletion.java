@@ -3,8 +3,6 @@ package dev.basalt.api.resources;
 import static java.util.Objects.requireNonNull;
 
 import dev.basalt.api.RequestContext;
-import dev.basalt.bus.Address;
-import dev.basalt.bus.Bus;
 import dev.basalt.common.BasaltException;
 import dev.basalt.common.Fault;
 import dev.basalt.db.SnapshotRepository;
@@ -14,8 +12,8 @@ import dev.basalt.model.Snapshot;
 import dev.basalt.model.SnapshotStatus;
 import dev.basalt.model.Volume;
 import dev.basalt.model.VolumeStatus;
-import dev.basalt.model.messages.DeleteVolume;
-import dev.basalt.model.messages.Topics;
+import dev.basalt.rpc.DeleteVolume;
+import dev.basalt.rpc.VolumeRpc;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -49,14 +47,14 @@ public final class VolumeDeletion {
     private final VolumeRepository volumes;
     private final SnapshotRepository snapshots;
     private final VolumeTransitions transitions;
-    private final Bus bus;
+    private final VolumeRpc volumeServices;
 
     public VolumeDeletion(VolumeRepository volumes, SnapshotRepository snapshots, VolumeTransitions transitions,
-                          Bus bus) {
+                          VolumeRpc volumeServices) {
         this.volumes = requireNonNull(volumes, "volumes");
         this.snapshots = requireNonNull(snapshots, "snapshots");
         this.transitions = requireNonNull(transitions, "transitions");
-        this.bus = requireNonNull(bus, "bus");
+        this.volumeServices = requireNonNull(volumeServices, "volumeServices");
     }
 
     /** Deletes or starts deleting the volume; a refusal is a 400 naming the reason (404 when gone). */
@@ -89,8 +87,7 @@ public final class VolumeDeletion {
             default -> throw new IllegalStateException("unexpected outcome " + result.outcome());
         }
         try {
-            bus.cast(Address.of(Topics.VOLUME, volume.backend()), Topics.DELETE_VOLUME,
-                    new DeleteVolume(id, context.requestId()));
+            volumeServices.deleteVolume(volume.backend(), new DeleteVolume(id, context.requestId()));
         } catch (RuntimeException e) {
             LOG.error("{} could not ask {} to delete volume {}", context.requestId(), volume.backend(), id, e);
             volumes.transition(id, Set.of(VolumeStatus.DELETING), volume.status());

@@ -10,8 +10,6 @@ import dev.basalt.api.http.ApiRequest;
 import dev.basalt.api.http.ApiResponse;
 import dev.basalt.api.http.Router;
 import dev.basalt.api.validation.Schemas;
-import dev.basalt.bus.Address;
-import dev.basalt.bus.Bus;
 import dev.basalt.common.BasaltException;
 import dev.basalt.common.Fault;
 import dev.basalt.common.Ids;
@@ -25,8 +23,8 @@ import dev.basalt.model.AttachStatus;
 import dev.basalt.model.Volume;
 import dev.basalt.model.VolumeStatus;
 import dev.basalt.model.VolumeType;
-import dev.basalt.model.messages.ScheduleVolume;
-import dev.basalt.model.messages.Topics;
+import dev.basalt.rpc.ScheduleVolume;
+import dev.basalt.rpc.SchedulerRpc;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,7 +57,7 @@ public final class VolumesResource {
     private final AvailabilityZones zones;
     private final VolumeView view;
     private final Schemas schemas;
-    private final Bus bus;
+    private final SchedulerRpc schedulers;
     private final Clock clock;
     private final CreateSettling createSettling;
     private final Quotas quotas;
@@ -69,7 +67,7 @@ public final class VolumesResource {
 
     public VolumesResource(ApiSettings settings, VolumeRepository volumes, VolumeTypeRepository types,
                            DefaultTypes defaultTypes, AvailabilityZones zones, VolumeView view, Schemas schemas,
-                           Bus bus, Clock clock, CreateSettling createSettling, Quotas quotas, TypeAccess access,
+                           SchedulerRpc schedulers, Clock clock, CreateSettling createSettling, Quotas quotas, TypeAccess access,
                            VolumeSources sources, VolumeDeletion deletion) {
         this.settings = requireNonNull(settings, "settings");
         this.volumes = requireNonNull(volumes, "volumes");
@@ -78,7 +76,7 @@ public final class VolumesResource {
         this.zones = requireNonNull(zones, "zones");
         this.view = requireNonNull(view, "view");
         this.schemas = requireNonNull(schemas, "schemas");
-        this.bus = requireNonNull(bus, "bus");
+        this.schedulers = requireNonNull(schedulers, "schedulers");
         this.clock = requireNonNull(clock, "clock");
         this.createSettling = requireNonNull(createSettling, "createSettling");
         this.quotas = requireNonNull(quotas, "quotas");
@@ -209,8 +207,7 @@ public final class VolumesResource {
                 context.projectId());
         try (CreateSettling.Waiter settling = createSettling.expect(row.id())) {
             try {
-                bus.cast(Address.anyOf(Topics.SCHEDULER), Topics.SCHEDULE_CREATE_VOLUME,
-                        new ScheduleVolume(row.id(), context.requestId()));
+                schedulers.createVolume(new ScheduleVolume(row.id(), context.requestId()));
             } catch (RuntimeException e) {
                 LOG.error("{} could not ask the scheduler to place volume {}", context.requestId(), row.id(), e);
                 volumes.deleteIfUnplaced(row.id());

@@ -6,7 +6,7 @@ import dev.basalt.db.MessageRepository;
 import dev.basalt.db.VolumeRepository;
 import dev.basalt.model.Volume;
 import dev.basalt.model.VolumeStatus;
-import dev.basalt.model.messages.ExtendVolume;
+import dev.basalt.rpc.ExtendVolume;
 import dev.basalt.volume.driver.ExtendCapable;
 import dev.basalt.volume.driver.VolumeDriver;
 import java.time.Clock;

@@ -3,7 +3,6 @@ package dev.basalt.volume.manager;
 import static java.util.Objects.requireNonNull;
 
 import dev.basalt.bus.Bus;
-import dev.basalt.bus.Endpoint;
 import dev.basalt.bus.Subscription;
 import dev.basalt.db.AttachmentRepository;
 import dev.basalt.db.Database;
@@ -14,19 +13,22 @@ import dev.basalt.db.SnapshotRepository;
 import dev.basalt.db.VolumeRepository;
 import dev.basalt.model.PoolCapacity;
 import dev.basalt.model.ServiceRecord;
-import dev.basalt.model.messages.CapacityReport;
+import dev.basalt.rpc.CapacityReport;
 import dev.basalt.model.VolumeStatus;
-import dev.basalt.model.messages.CreateSnapshot;
-import dev.basalt.model.messages.CreateVolume;
-import dev.basalt.model.messages.DeleteSnapshot;
-import dev.basalt.model.messages.DeleteVolume;
-import dev.basalt.model.messages.ExtendVolume;
-import dev.basalt.model.messages.InitializeConnection;
-import dev.basalt.model.messages.IscsiConnection;
-import dev.basalt.model.messages.TerminateConnection;
-import dev.basalt.model.messages.PublishCapabilities;
-import dev.basalt.model.messages.Topics;
-import dev.basalt.model.messages.VolumeSettled;
+import dev.basalt.rpc.CreateSnapshot;
+import dev.basalt.rpc.CreateVolume;
+import dev.basalt.rpc.DeleteSnapshot;
+import dev.basalt.rpc.DeleteVolume;
+import dev.basalt.rpc.ExtendVolume;
+import dev.basalt.rpc.InitializeConnection;
+import dev.basalt.rpc.IscsiConnection;
+import dev.basalt.rpc.TerminateConnection;
+import dev.basalt.rpc.PublishCapabilities;
+import dev.basalt.rpc.ApiRpc;
+import dev.basalt.rpc.SchedulerRpc;
+import dev.basalt.rpc.VolumeRpc;
+import dev.basalt.rpc.VolumeSettled;
+import dev.basalt.common.LogLevels;
 import dev.basalt.volume.driver.VolumeDriver;
 import dev.basalt.volume.target.VolumeTarget;
 import java.time.Clock;
@@ -46,28 +48,19 @@ import org.slf4j.LoggerFactory;
  * earlier run left in flight, serves topic {@code volume} as server {@code host@backend}, and
  * reports capacity to the schedulers at once and then every capacity report interval.
  *
- * <p>Bus methods served (all idempotent):
- * <ul>
- *   <li>{@link Topics#CREATE_VOLUME} ({@link CreateVolume}): create a volume the scheduler placed here;</li>
- *   <li>{@link Topics#DELETE_VOLUME} ({@link DeleteVolume}): wipe and remove a {@code deleting} volume
- *       (after its {@code deleting} snapshots, for a cascading delete);</li>
- *   <li>{@link Topics#CREATE_SNAPSHOT} ({@link CreateSnapshot}): take a {@code creating} snapshot;</li>
- *   <li>{@link Topics#DELETE_SNAPSHOT} ({@link DeleteSnapshot}): wipe and remove a {@code deleting} snapshot;</li>
- *   <li>{@link Topics#EXTEND_VOLUME} ({@link ExtendVolume}): grow an {@code extending} volume;</li>
- *   <li>{@link Topics#INITIALIZE_CONNECTION} ({@link InitializeConnection}, a call): export a volume for a
- *       host and answer how to reach it ({@link IscsiConnection});</li>
- *   <li>{@link Topics#TERMINATE_CONNECTION} ({@link TerminateConnection}, a call): remove the export
- *       when no other host uses it;</li>
- *   <li>{@link Topics#PUBLISH_CAPABILITIES} ({@link PublishCapabilities}): report capacity now.</li>
- * </ul>
+ * <p>It serves {@link VolumeRpc}'s contract; every handler is idempotent. A create that ends
+ * (available or error) is announced to the API processes ({@link ApiRpc#volumeSettled}); capacity
+ * goes to the schedulers ({@link SchedulerRpc#updateServiceCapabilities}) after work that changed it.
  */
-public final class VolumeService implements AutoCloseable {
+public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VolumeService.class);
 
     private final VolumeServiceSettings settings;
     private final VolumeDriver driver;
     private final ServiceRepository services;
     private final Bus bus;
+    private final ApiRpc api;
+    private final SchedulerRpc schedulers;
     private final Clock clock;
     private final VolumeManager manager;
     private final SnapshotManager snapshots;
@@ -87,6 +80,8 @@ public final class VolumeService implements AutoCloseable {
         this.driver = requireNonNull(driver, "driver");
         this.target = requireNonNull(target, "target");
         this.bus = requireNonNull(bus, "bus");
+        this.api = new ApiRpc(bus);
+        this.schedulers = new SchedulerRpc(bus);
         this.clock = requireNonNull(clock, "clock");
         VolumeRepository volumes = new VolumeRepository(database);
         SnapshotRepository snapshots = new SnapshotRepository(database);
@@ -113,7 +108,7 @@ public final class VolumeService implements AutoCloseable {
         driver.start();
         target.start();
         try {
-            ServiceRecord me = services.register(settings.host(), Topics.VOLUME_BINARY, Topics.VOLUME,
+            ServiceRecord me = services.register(settings.host(), VolumeRpc.BINARY, VolumeRpc.TOPIC,
                     settings.availabilityZone());
             serviceUuid = me.uuid();
             timers = Executors.newSingleThreadScheduledExecutor(
@@ -124,37 +119,7 @@ public final class VolumeService implements AutoCloseable {
             manager.recover();
             extender.recover();
             exporter.recover();
-            subscription = bus.serve(Topics.VOLUME, settings.host(), Endpoint.builder()
-                    .on(Topics.CREATE_VOLUME, CreateVolume.class, request -> {
-                        announce(request.volumeId(), manager.create(request));
-                        return null;
-                    })
-                    .on(Topics.DELETE_VOLUME, DeleteVolume.class, request -> {
-                        reportIfDone(manager.delete(request));
-                        return null;
-                    })
-                    .on(Topics.CREATE_SNAPSHOT, CreateSnapshot.class, request -> {
-                        reportIfDone(snapshots.create(request));
-                        return null;
-                    })
-                    .on(Topics.DELETE_SNAPSHOT, DeleteSnapshot.class, request -> {
-                        reportIfDone(snapshots.delete(request));
-                        return null;
-                    })
-                    .on(Topics.EXTEND_VOLUME, ExtendVolume.class, request -> {
-                        reportIfDone(extender.extend(request));
-                        return null;
-                    })
-                    .on(Topics.INITIALIZE_CONNECTION, InitializeConnection.class, exporter::initialize)
-                    .on(Topics.TERMINATE_CONNECTION, TerminateConnection.class, request -> {
-                        exporter.terminate(request);
-                        return null;
-                    })
-                    .on(Topics.PUBLISH_CAPABILITIES, PublishCapabilities.class, request -> {
-                        reportCapacity();
-                        return null;
-                    })
-                    .build());
+            subscription = VolumeRpc.serve(bus, settings.host(), this, new LogLevels());
             long every = settings.capacityReportInterval().toMillis();
             timers.scheduleAtFixedRate(this::reportCapacity, 0, every, TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
@@ -165,6 +130,46 @@ public final class VolumeService implements AutoCloseable {
                 serviceUuid);
     }
 
+    @Override
+    public void createVolume(CreateVolume request) {
+        announce(request.volumeId(), manager.create(request));
+    }
+
+    @Override
+    public void deleteVolume(DeleteVolume request) {
+        reportIfDone(manager.delete(request));
+    }
+
+    @Override
+    public void extendVolume(ExtendVolume request) {
+        reportIfDone(extender.extend(request));
+    }
+
+    @Override
+    public void createSnapshot(CreateSnapshot request) {
+        reportIfDone(snapshots.create(request));
+    }
+
+    @Override
+    public void deleteSnapshot(DeleteSnapshot request) {
+        reportIfDone(snapshots.delete(request));
+    }
+
+    @Override
+    public IscsiConnection initializeConnection(InitializeConnection request) {
+        return exporter.initialize(request);
+    }
+
+    @Override
+    public void terminateConnection(TerminateConnection request) {
+        exporter.terminate(request);
+    }
+
+    @Override
+    public void publishCapabilities(PublishCapabilities request) {
+        reportCapacity();
+    }
+
     /** Tells the API processes that a create ended, so a waiting create request can answer at once. */
     private void announce(String volumeId, VolumeManager.Outcome outcome) {
         VolumeStatus settled = switch (outcome) {
@@ -173,7 +178,7 @@ public final class VolumeService implements AutoCloseable {
             case SKIPPED -> null;
         };
         if (settled != null) {
-            bus.fanout(Topics.API, Topics.VOLUME_SETTLED, new VolumeSettled(volumeId, settled.apiName()));
+            api.volumeSettled(new VolumeSettled(volumeId, settled.apiName()));
         }
     }
 
@@ -228,8 +233,7 @@ public final class VolumeService implements AutoCloseable {
         }
         try {
             PoolCapacity pool = PoolCapacities.of(settings, driver.report(), clock.instant());
-            bus.fanout(Topics.SCHEDULER, Topics.UPDATE_CAPABILITIES,
-                    new CapacityReport(settings.host(), serviceUuid, List.of(pool)));
+            schedulers.updateServiceCapabilities(new CapacityReport(settings.host(), serviceUuid, List.of(pool)));
         } catch (RuntimeException e) {
             LOG.warn("cannot report the capacity of {}", settings.host(), e);
         }

@@ -3,8 +3,6 @@ package dev.basalt.volume.manager;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.basalt.bus.Address;
-import dev.basalt.bus.Endpoint;
 import dev.basalt.bus.InJvmBus;
 import dev.basalt.bus.Subscription;
 import dev.basalt.common.Ids;
@@ -21,13 +19,16 @@ import dev.basalt.model.SnapshotStatus;
 import dev.basalt.model.UserMessage;
 import dev.basalt.model.Volume;
 import dev.basalt.model.VolumeStatus;
-import dev.basalt.model.messages.CapacityReport;
-import dev.basalt.model.messages.CreateSnapshot;
-import dev.basalt.model.messages.CreateVolume;
-import dev.basalt.model.messages.DeleteSnapshot;
-import dev.basalt.model.messages.DeleteVolume;
-import dev.basalt.model.messages.ExtendVolume;
-import dev.basalt.model.messages.Topics;
+import dev.basalt.rpc.CapacityReport;
+import dev.basalt.rpc.CreateSnapshot;
+import dev.basalt.rpc.CreateVolume;
+import dev.basalt.rpc.DeleteSnapshot;
+import dev.basalt.rpc.DeleteVolume;
+import dev.basalt.rpc.ExtendVolume;
+import dev.basalt.common.LogLevels;
+import dev.basalt.rpc.SchedulerRpc;
+import dev.basalt.rpc.SchedulerServerStub;
+import dev.basalt.rpc.VolumeRpc;
 import dev.basalt.volume.driver.PoolReport;
 import dev.basalt.volume.driver.Sizes;
 import dev.basalt.volume.driver.SnapshotSpec;
@@ -90,12 +91,12 @@ class SnapshotWorkTest {
         services = new ServiceRepository(db);
         messages = new MessageRepository(db);
         bus = new InJvmBus();
-        scheduler = bus.serve(Topics.SCHEDULER, "sched1", Endpoint.builder()
-                .on(Topics.UPDATE_CAPABILITIES, CapacityReport.class, r -> {
-                    reports.add(r);
-                    return null;
-                })
-                .build());
+        scheduler = SchedulerRpc.serve(bus, "sched1", new SchedulerServerStub() {
+            @Override
+            public void updateServiceCapabilities(CapacityReport r) {
+                reports.add(r);
+            }
+        }, new LogLevels());
     }
 
     private final TestTargets iscsi = new TestTargets();
@@ -122,8 +123,8 @@ class SnapshotWorkTest {
         service.start();
     }
 
-    private void cast(String method, Object args) {
-        bus.cast(Address.of(Topics.VOLUME, HOST), method, args);
+    private VolumeRpc volumeService() {
+        return new VolumeRpc(bus);
     }
 
     private Volume row(int size, VolumeStatus status, String snapshotId, String sourceVolid) {
@@ -136,7 +137,7 @@ class SnapshotWorkTest {
     /** A volume made through the service, holding {@code pattern} at its start. */
     private Volume availableVolume(int size, byte[] pattern) throws IOException {
         Volume v = row(size, VolumeStatus.CREATING, null, null);
-        cast(Topics.CREATE_VOLUME, new CreateVolume(v.id(), null));
+        volumeService().createVolume(HOST, new CreateVolume(v.id(), null));
         await().atMost(PATIENCE).until(() -> status(v) == VolumeStatus.AVAILABLE);
         write(volumeFile(v.id()), 0, pattern);
         return volumes.find(v.id()).orElseThrow();
@@ -152,7 +153,7 @@ class SnapshotWorkTest {
 
     private Snapshot takeSnapshot(Volume v) {
         Snapshot s = snapshotRow(v);
-        cast(Topics.CREATE_SNAPSHOT, new CreateSnapshot(s.id(), "req-snap"));
+        volumeService().createSnapshot(HOST, new CreateSnapshot(s.id(), "req-snap"));
         await().atMost(PATIENCE).until(() -> snapshotStatus(s) == SnapshotStatus.AVAILABLE);
         return snapshots.find(s.id()).orElseThrow();
     }
@@ -239,7 +240,7 @@ class SnapshotWorkTest {
         assertThat(holds(snapshotFile(s.id()), before, Sizes.GIB)).isTrue();
         assertThat(holds(volumeFile(v.id()), before, Sizes.GIB)).isFalse();
 
-        cast(Topics.CREATE_SNAPSHOT, new CreateSnapshot(s.id(), "req-snap"));
+        volumeService().createSnapshot(HOST, new CreateSnapshot(s.id(), "req-snap"));
         Volume marker = availableVolume(1, new byte[0]);
         assertThat(marker).isNotNull();
         assertThat(snapshotStatus(s)).isEqualTo(SnapshotStatus.AVAILABLE);
@@ -263,7 +264,7 @@ class SnapshotWorkTest {
         Volume v = availableVolume(1, new byte[0]);
         Files.delete(volumeFile(v.id()));
         Snapshot s = snapshotRow(v);
-        cast(Topics.CREATE_SNAPSHOT, new CreateSnapshot(s.id(), "req-bad"));
+        volumeService().createSnapshot(HOST, new CreateSnapshot(s.id(), "req-bad"));
         await().atMost(PATIENCE).until(() -> snapshotStatus(s) == SnapshotStatus.ERROR);
         assertThat(snapshots.find(s.id()).orElseThrow().errorReason())
                 .startsWith("The volume driver failed to take the snapshot: ").contains("does not exist");
@@ -287,11 +288,11 @@ class SnapshotWorkTest {
                 Map.of(), Instant.now(), null, null);
         volumes.create(other);
         Snapshot foreign = snapshotRow(other);
-        cast(Topics.CREATE_SNAPSHOT, new CreateSnapshot(foreign.id(), null));
-        cast(Topics.CREATE_SNAPSHOT, new CreateSnapshot(Ids.newId(), null));
+        volumeService().createSnapshot(HOST, new CreateSnapshot(foreign.id(), null));
+        volumeService().createSnapshot(HOST, new CreateSnapshot(Ids.newId(), null));
         Volume v = availableVolume(1, new byte[0]);
         Snapshot mine = takeSnapshot(v);
-        cast(Topics.DELETE_SNAPSHOT, new DeleteSnapshot(mine.id(), null));
+        volumeService().deleteSnapshot(HOST, new DeleteSnapshot(mine.id(), null));
         Volume marker = availableVolume(1, new byte[0]);
         assertThat(marker).isNotNull();
         assertThat(snapshotStatus(foreign)).isEqualTo(SnapshotStatus.CREATING);
@@ -307,16 +308,16 @@ class SnapshotWorkTest {
         Snapshot s = takeSnapshot(v);
         assertThat(snapshots.beginDelete(s.id(), Set.of(SnapshotStatus.AVAILABLE)))
                 .isEqualTo(SnapshotRepository.DeleteOutcome.STARTED);
-        cast(Topics.DELETE_SNAPSHOT, new DeleteSnapshot(s.id(), "req-del"));
+        volumeService().deleteSnapshot(HOST, new DeleteSnapshot(s.id(), "req-del"));
         await().atMost(PATIENCE).until(() -> snapshots.find(s.id()).isEmpty());
         assertThat(snapshotFile(s.id())).doesNotExist();
         assertThat(volumeFile(v.id())).exists();
-        cast(Topics.DELETE_SNAPSHOT, new DeleteSnapshot(s.id(), "req-del"));
+        volumeService().deleteSnapshot(HOST, new DeleteSnapshot(s.id(), "req-del"));
 
         Snapshot broken = snapshotRow(v);
         snapshots.resetStatus(broken.id(), SnapshotStatus.DELETING);
         Files.createDirectory(snapshotFile(broken.id()));
-        cast(Topics.DELETE_SNAPSHOT, new DeleteSnapshot(broken.id(), "req-broken"));
+        volumeService().deleteSnapshot(HOST, new DeleteSnapshot(broken.id(), "req-broken"));
         await().atMost(PATIENCE).until(() -> snapshotStatus(broken) == SnapshotStatus.ERROR_DELETING);
         assertThat(snapshots.find(broken.id()).orElseThrow().errorReason())
                 .startsWith("The volume driver failed to delete the snapshot: ");
@@ -339,7 +340,7 @@ class SnapshotWorkTest {
         Volume larger = row(2, VolumeStatus.CREATING, s.id(), null);
         Volume clone = row(1, VolumeStatus.CREATING, null, v.id());
         for (Volume n : List.of(same, larger, clone)) {
-            cast(Topics.CREATE_VOLUME, new CreateVolume(n.id(), null));
+            volumeService().createVolume(HOST, new CreateVolume(n.id(), null));
         }
         await().atMost(PATIENCE).until(() -> List.of(same, larger, clone).stream()
                 .allMatch(n -> status(n) == VolumeStatus.AVAILABLE));
@@ -356,7 +357,7 @@ class SnapshotWorkTest {
     void aVolumeFromAMissingSnapshotIsInError() {
         start(fileDriver());
         Volume v = row(1, VolumeStatus.CREATING, Ids.newId(), null);
-        cast(Topics.CREATE_VOLUME, new CreateVolume(v.id(), "req"));
+        volumeService().createVolume(HOST, new CreateVolume(v.id(), "req"));
         await().atMost(PATIENCE).until(() -> status(v) == VolumeStatus.ERROR);
         assertThat(volumes.find(v.id()).orElseThrow().errorReason()).contains("does not exist");
         assertThat(messages.forResource(v.id())).singleElement()
@@ -371,7 +372,7 @@ class SnapshotWorkTest {
         Snapshot b = takeSnapshot(v);
         assertThat(transitions.beginDelete(v.id(), Set.of(VolumeStatus.AVAILABLE), true, false).outcome())
                 .isEqualTo(VolumeTransitions.Outcome.DONE);
-        cast(Topics.DELETE_VOLUME, new DeleteVolume(v.id(), "req-cascade"));
+        volumeService().deleteVolume(HOST, new DeleteVolume(v.id(), "req-cascade"));
         await().atMost(PATIENCE).until(() -> volumes.find(v.id()).isEmpty());
         assertThat(snapshots.forVolume(v.id())).isEmpty();
         assertThat(List.of(snapshotFile(a.id()), snapshotFile(b.id()), volumeFile(v.id())))
@@ -387,7 +388,7 @@ class SnapshotWorkTest {
         snapshots.resetStatus(broken.id(), SnapshotStatus.AVAILABLE);
         Files.createDirectory(snapshotFile(broken.id()));
         transitions.beginDelete(v.id(), Set.of(VolumeStatus.AVAILABLE), true, false);
-        cast(Topics.DELETE_VOLUME, new DeleteVolume(v.id(), null));
+        volumeService().deleteVolume(HOST, new DeleteVolume(v.id(), null));
         await().atMost(PATIENCE).until(() -> status(v) == VolumeStatus.ERROR_DELETING);
         assertThat(volumes.find(v.id()).orElseThrow().errorReason()).contains(broken.id());
         assertThat(snapshotStatus(broken)).isEqualTo(SnapshotStatus.ERROR_DELETING);
@@ -401,13 +402,13 @@ class SnapshotWorkTest {
         byte[] data = pattern(8, 65536);
         Volume v = availableVolume(1, data);
         assertThat(transitions.beginExtend(v.id(), 2).outcome()).isEqualTo(VolumeTransitions.Outcome.DONE);
-        cast(Topics.EXTEND_VOLUME, new ExtendVolume(v.id(), 2, "req-ext"));
+        volumeService().extendVolume(HOST, new ExtendVolume(v.id(), 2, "req-ext"));
         await().atMost(PATIENCE).until(() -> status(v) == VolumeStatus.AVAILABLE);
         Volume grown = volumes.find(v.id()).orElseThrow();
         assertThat(grown.size()).isEqualTo(2);
         assertThat(grown.adminMetadata()).doesNotContainKey(Volume.EXTEND_NEW_SIZE);
         assertThat(holds(volumeFile(v.id()), data, 2 * Sizes.GIB)).isTrue();
-        cast(Topics.EXTEND_VOLUME, new ExtendVolume(v.id(), 2, "req-ext"));
+        volumeService().extendVolume(HOST, new ExtendVolume(v.id(), 2, "req-ext"));
         Volume marker = availableVolume(1, new byte[0]);
         assertThat(marker).isNotNull();
         assertThat(volumes.find(v.id()).orElseThrow().size()).isEqualTo(2);
@@ -419,7 +420,7 @@ class SnapshotWorkTest {
         Volume v = availableVolume(1, new byte[0]);
         transitions.beginExtend(v.id(), 2);
         Files.delete(volumeFile(v.id()));
-        cast(Topics.EXTEND_VOLUME, new ExtendVolume(v.id(), 2, "req-ext"));
+        volumeService().extendVolume(HOST, new ExtendVolume(v.id(), 2, "req-ext"));
         await().atMost(PATIENCE).until(() -> status(v) == VolumeStatus.ERROR_EXTENDING);
         Volume failed = volumes.find(v.id()).orElseThrow();
         assertThat(failed.size()).isEqualTo(1);
@@ -546,7 +547,7 @@ class SnapshotWorkTest {
         start(new PlainDriver(fileDriver()));
         Volume v = availableVolume(1, new byte[0]);
         Snapshot s = snapshotRow(v);
-        cast(Topics.CREATE_SNAPSHOT, new CreateSnapshot(s.id(), "req-s"));
+        volumeService().createSnapshot(HOST, new CreateSnapshot(s.id(), "req-s"));
         await().atMost(PATIENCE).until(() -> snapshotStatus(s) == SnapshotStatus.ERROR);
         assertThat(snapshots.find(s.id()).orElseThrow().errorReason()).contains("the plain volume driver cannot take"
                 + " snapshots");
@@ -554,17 +555,17 @@ class SnapshotWorkTest {
                 .containsExactly("VOLUME_VOLUME_SNAPSHOT_009_013");
 
         Volume clone = row(1, VolumeStatus.CREATING, null, v.id());
-        cast(Topics.CREATE_VOLUME, new CreateVolume(clone.id(), null));
+        volumeService().createVolume(HOST, new CreateVolume(clone.id(), null));
         await().atMost(PATIENCE).until(() -> status(clone) == VolumeStatus.ERROR);
         assertThat(volumes.find(clone.id()).orElseThrow().errorReason()).contains("cannot clone volumes");
 
         transitions.beginExtend(v.id(), 2);
-        cast(Topics.EXTEND_VOLUME, new ExtendVolume(v.id(), 2, null));
+        volumeService().extendVolume(HOST, new ExtendVolume(v.id(), 2, null));
         await().atMost(PATIENCE).until(() -> status(v) == VolumeStatus.ERROR_EXTENDING);
         assertThat(volumes.find(v.id()).orElseThrow().errorReason()).contains("cannot extend volumes");
 
         snapshots.resetStatus(s.id(), SnapshotStatus.DELETING);
-        cast(Topics.DELETE_SNAPSHOT, new DeleteSnapshot(s.id(), null));
+        volumeService().deleteSnapshot(HOST, new DeleteSnapshot(s.id(), null));
         await().atMost(PATIENCE).until(() -> snapshots.find(s.id()).isEmpty());
     }
 }

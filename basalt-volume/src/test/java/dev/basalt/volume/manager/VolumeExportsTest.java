@@ -3,7 +3,6 @@ package dev.basalt.volume.manager;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.basalt.bus.Address;
 import dev.basalt.bus.InJvmBus;
 import dev.basalt.common.BasaltException;
 import dev.basalt.common.Fault;
@@ -18,10 +17,10 @@ import dev.basalt.model.Volume;
 import dev.basalt.model.VolumeAttachment;
 import dev.basalt.model.VolumeExport;
 import dev.basalt.model.VolumeStatus;
-import dev.basalt.model.messages.InitializeConnection;
-import dev.basalt.model.messages.IscsiConnection;
-import dev.basalt.model.messages.TerminateConnection;
-import dev.basalt.model.messages.Topics;
+import dev.basalt.rpc.InitializeConnection;
+import dev.basalt.rpc.IscsiConnection;
+import dev.basalt.rpc.TerminateConnection;
+import dev.basalt.rpc.VolumeRpc;
 import dev.basalt.volume.driver.VolumeClear;
 import dev.basalt.volume.driver.VolumeSpec;
 import dev.basalt.volume.file.FileDriverSettings;
@@ -98,13 +97,11 @@ class VolumeExportsTest {
     }
 
     private IscsiConnection connect(String volumeId, Map<String, Object> connector) {
-        return bus.call(Address.of(Topics.VOLUME, HOST), Topics.INITIALIZE_CONNECTION,
-                new InitializeConnection(volumeId, connector, "req-1"), IscsiConnection.class, CALL);
+        return new VolumeRpc(bus).initializeConnection(HOST, new InitializeConnection(volumeId, connector, "req-1"), CALL);
     }
 
     private void disconnect(String volumeId, String attachmentId) {
-        bus.call(Address.of(Topics.VOLUME, HOST), Topics.TERMINATE_CONNECTION,
-                new TerminateConnection(volumeId, attachmentId, "req-2"), Object.class, CALL);
+        new VolumeRpc(bus).terminateConnection(HOST, new TerminateConnection(volumeId, attachmentId, "req-2"), CALL);
     }
 
     @Test
@@ -168,8 +165,7 @@ class VolumeExportsTest {
         String id = availableVolume();
         IscsiConnection c = connect(id, CONNECTOR);
         volumes.transition(id, java.util.Set.of(VolumeStatus.AVAILABLE), VolumeStatus.DELETING);
-        bus.cast(Address.of(Topics.VOLUME, HOST), Topics.DELETE_VOLUME,
-                new dev.basalt.model.messages.DeleteVolume(id, "req-3"));
+        new VolumeRpc(bus).deleteVolume(HOST, new dev.basalt.rpc.DeleteVolume(id, "req-3"));
         org.awaitility.Awaitility.await().atMost(CALL).until(() -> volumes.find(id).isEmpty());
         assertThat(target.hasExport(c.targetIqn())).isFalse();
         assertThat(exports.find(id)).isEmpty();

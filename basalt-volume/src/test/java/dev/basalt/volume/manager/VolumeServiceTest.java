@@ -3,8 +3,6 @@ package dev.basalt.volume.manager;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.basalt.bus.Address;
-import dev.basalt.bus.Endpoint;
 import dev.basalt.bus.InJvmBus;
 import dev.basalt.bus.Subscription;
 import dev.basalt.common.Ids;
@@ -22,11 +20,14 @@ import dev.basalt.model.PoolCapacity;
 import dev.basalt.model.UserMessage;
 import dev.basalt.model.Volume;
 import dev.basalt.model.VolumeStatus;
-import dev.basalt.model.messages.CapacityReport;
-import dev.basalt.model.messages.CreateVolume;
-import dev.basalt.model.messages.DeleteVolume;
-import dev.basalt.model.messages.PublishCapabilities;
-import dev.basalt.model.messages.Topics;
+import dev.basalt.rpc.CapacityReport;
+import dev.basalt.rpc.CreateVolume;
+import dev.basalt.rpc.DeleteVolume;
+import dev.basalt.rpc.PublishCapabilities;
+import dev.basalt.common.LogLevels;
+import dev.basalt.rpc.SchedulerRpc;
+import dev.basalt.rpc.SchedulerServerStub;
+import dev.basalt.rpc.VolumeRpc;
 import dev.basalt.volume.driver.Sizes;
 import dev.basalt.volume.driver.VolumeClear;
 import dev.basalt.volume.driver.VolumeSpec;
@@ -74,12 +75,12 @@ class VolumeServiceTest {
         services = new ServiceRepository(db);
         messages = new MessageRepository(db);
         bus = new InJvmBus();
-        scheduler = bus.serve(Topics.SCHEDULER, "sched1", Endpoint.builder()
-                .on(Topics.UPDATE_CAPABILITIES, CapacityReport.class, r -> {
-                    reports.add(r);
-                    return null;
-                })
-                .build());
+        scheduler = SchedulerRpc.serve(bus, "sched1", new SchedulerServerStub() {
+            @Override
+            public void updateServiceCapabilities(CapacityReport r) {
+                reports.add(r);
+            }
+        }, new LogLevels());
     }
 
     private final TestTargets iscsi = new TestTargets();
@@ -138,15 +139,15 @@ class VolumeServiceTest {
         return volumes.find(v.id()).orElseThrow().status();
     }
 
-    private void cast(String method, Object args) {
-        bus.cast(Address.of(Topics.VOLUME, HOST), method, args);
+    private VolumeRpc volumeService() {
+        return new VolumeRpc(bus);
     }
 
     @Test
     void createsThePlacedVolumeAndMarksItAvailable() throws Exception {
         startService();
         Volume v = volume(2, VolumeStatus.CREATING, POOL);
-        cast(Topics.CREATE_VOLUME, new CreateVolume(v.id(), "req-1"));
+        volumeService().createVolume(HOST, new CreateVolume(v.id(), "req-1"));
 
         await().atMost(PATIENCE).until(() -> status(v) == VolumeStatus.AVAILABLE);
         assertThat(Files.size(file(v))).isEqualTo(2 * Sizes.GIB);
@@ -159,12 +160,12 @@ class VolumeServiceTest {
     void aRedeliveredCreateIsHarmless() throws Exception {
         startService();
         Volume v = volume(1, VolumeStatus.CREATING, POOL);
-        cast(Topics.CREATE_VOLUME, new CreateVolume(v.id(), "req"));
-        cast(Topics.CREATE_VOLUME, new CreateVolume(v.id(), "req"));
+        volumeService().createVolume(HOST, new CreateVolume(v.id(), "req"));
+        volumeService().createVolume(HOST, new CreateVolume(v.id(), "req"));
         await().atMost(PATIENCE).until(() -> status(v) == VolumeStatus.AVAILABLE);
-        cast(Topics.CREATE_VOLUME, new CreateVolume(v.id(), "req"));
+        volumeService().createVolume(HOST, new CreateVolume(v.id(), "req"));
         Volume marker = volume(1, VolumeStatus.CREATING, POOL);
-        cast(Topics.CREATE_VOLUME, new CreateVolume(marker.id(), null));
+        volumeService().createVolume(HOST, new CreateVolume(marker.id(), null));
         await().atMost(PATIENCE).until(() -> status(marker) == VolumeStatus.AVAILABLE);
         assertThat(status(v)).isEqualTo(VolumeStatus.AVAILABLE);
         assertThat(Files.size(file(v))).isEqualTo(Sizes.GIB);
@@ -179,10 +180,10 @@ class VolumeServiceTest {
         Volume available = volume(1, VolumeStatus.AVAILABLE, POOL);
         Volume sameHostOtherBackend = volume(1, VolumeStatus.CREATING, "node1@lvm#pool");
         for (Volume v : List.of(elsewhere, unplaced, available, sameHostOtherBackend)) {
-            cast(Topics.CREATE_VOLUME, new CreateVolume(v.id(), null));
+            volumeService().createVolume(HOST, new CreateVolume(v.id(), null));
         }
         Volume marker = volume(1, VolumeStatus.CREATING, POOL);
-        cast(Topics.CREATE_VOLUME, new CreateVolume(marker.id(), null));
+        volumeService().createVolume(HOST, new CreateVolume(marker.id(), null));
         await().atMost(PATIENCE).until(() -> status(marker) == VolumeStatus.AVAILABLE);
         assertThat(List.of(elsewhere, unplaced, sameHostOtherBackend)).allSatisfy(v -> {
             assertThat(status(v)).isEqualTo(VolumeStatus.CREATING);
@@ -190,7 +191,7 @@ class VolumeServiceTest {
         });
         assertThat(file(available)).doesNotExist();
         // A message for a volume that does not exist (deleted meanwhile) is dropped too.
-        cast(Topics.CREATE_VOLUME, new CreateVolume(Ids.newId(), null));
+        volumeService().createVolume(HOST, new CreateVolume(Ids.newId(), null));
     }
 
     @Test
@@ -198,7 +199,7 @@ class VolumeServiceTest {
         startService();
         Volume v = volume(1, VolumeStatus.CREATING, POOL);
         Files.write(file(v), new byte[4096]); // something else sits at the volume's name
-        cast(Topics.CREATE_VOLUME, new CreateVolume(v.id(), "req-bad"));
+        volumeService().createVolume(HOST, new CreateVolume(v.id(), "req-bad"));
 
         await().atMost(PATIENCE).until(() -> status(v) == VolumeStatus.ERROR);
         assertThat(volumes.find(v.id()).orElseThrow().errorReason())
@@ -219,9 +220,9 @@ class VolumeServiceTest {
         assertThat(Files.size(file(v))).isEqualTo(4096);
 
         // Delivered again: the volume is in error now, nothing more happens.
-        cast(Topics.CREATE_VOLUME, new CreateVolume(v.id(), "req-bad"));
+        volumeService().createVolume(HOST, new CreateVolume(v.id(), "req-bad"));
         Volume marker = volume(1, VolumeStatus.CREATING, POOL);
-        cast(Topics.CREATE_VOLUME, new CreateVolume(marker.id(), null));
+        volumeService().createVolume(HOST, new CreateVolume(marker.id(), null));
         await().atMost(PATIENCE).until(() -> status(marker) == VolumeStatus.AVAILABLE);
         assertThat(messages.forResource(v.id())).hasSize(1);
     }
@@ -231,13 +232,13 @@ class VolumeServiceTest {
         startService();
         Volume v = reservedVolume(3, VolumeStatus.CREATING, POOL);
         assertThat(usage("gigabytes")).isEqualTo(new QuotaUsage(0, 3));
-        cast(Topics.CREATE_VOLUME, new CreateVolume(v.id(), null));
+        volumeService().createVolume(HOST, new CreateVolume(v.id(), null));
         await().atMost(PATIENCE).until(() -> status(v) == VolumeStatus.AVAILABLE);
         assertThat(usage("gigabytes")).isEqualTo(new QuotaUsage(3, 0));
         assertThat(usage("volumes")).isEqualTo(new QuotaUsage(1, 0));
 
         assertThat(volumes.transition(v.id(), Set.of(VolumeStatus.AVAILABLE), VolumeStatus.DELETING)).isTrue();
-        cast(Topics.DELETE_VOLUME, new DeleteVolume(v.id(), null));
+        volumeService().deleteVolume(HOST, new DeleteVolume(v.id(), null));
         await().atMost(PATIENCE).until(() -> volumes.find(v.id()).isEmpty());
         assertThat(usage("gigabytes")).isEqualTo(QuotaUsage.NONE);
         assertThat(usage("volumes")).isEqualTo(QuotaUsage.NONE);
@@ -248,7 +249,7 @@ class VolumeServiceTest {
         startService();
         Volume v = reservedVolume(2, VolumeStatus.CREATING, POOL);
         Files.write(file(v), new byte[4096]);
-        cast(Topics.CREATE_VOLUME, new CreateVolume(v.id(), "req-bad"));
+        volumeService().createVolume(HOST, new CreateVolume(v.id(), "req-bad"));
         await().atMost(PATIENCE).until(() -> status(v) == VolumeStatus.ERROR);
         assertThat(usage("gigabytes")).isEqualTo(QuotaUsage.NONE);
         assertThat(usage("volumes")).isEqualTo(QuotaUsage.NONE);
@@ -274,18 +275,18 @@ class VolumeServiceTest {
     void deletesTheStorageAndTheRowAndARedeliveryIsHarmless() {
         startService();
         Volume v = volume(1, VolumeStatus.CREATING, POOL);
-        cast(Topics.CREATE_VOLUME, new CreateVolume(v.id(), null));
+        volumeService().createVolume(HOST, new CreateVolume(v.id(), null));
         await().atMost(PATIENCE).until(() -> status(v) == VolumeStatus.AVAILABLE);
         assertThat(file(v)).exists();
 
         assertThat(volumes.transition(v.id(), Set.of(VolumeStatus.AVAILABLE), VolumeStatus.DELETING)).isTrue();
-        cast(Topics.DELETE_VOLUME, new DeleteVolume(v.id(), "req-del"));
+        volumeService().deleteVolume(HOST, new DeleteVolume(v.id(), "req-del"));
         await().atMost(PATIENCE).until(() -> volumes.find(v.id()).isEmpty());
         assertThat(file(v)).doesNotExist();
 
-        cast(Topics.DELETE_VOLUME, new DeleteVolume(v.id(), "req-del"));
+        volumeService().deleteVolume(HOST, new DeleteVolume(v.id(), "req-del"));
         Volume marker = volume(1, VolumeStatus.CREATING, POOL);
-        cast(Topics.CREATE_VOLUME, new CreateVolume(marker.id(), null));
+        volumeService().createVolume(HOST, new CreateVolume(marker.id(), null));
         await().atMost(PATIENCE).until(() -> status(marker) == VolumeStatus.AVAILABLE);
         assertThat(volumes.find(v.id())).isEmpty();
     }
@@ -294,11 +295,11 @@ class VolumeServiceTest {
     void deletesOnlyVolumesThatAreDeleting() {
         startService();
         Volume v = volume(1, VolumeStatus.CREATING, POOL);
-        cast(Topics.CREATE_VOLUME, new CreateVolume(v.id(), null));
+        volumeService().createVolume(HOST, new CreateVolume(v.id(), null));
         await().atMost(PATIENCE).until(() -> status(v) == VolumeStatus.AVAILABLE);
-        cast(Topics.DELETE_VOLUME, new DeleteVolume(v.id(), null));
+        volumeService().deleteVolume(HOST, new DeleteVolume(v.id(), null));
         Volume marker = volume(1, VolumeStatus.CREATING, POOL);
-        cast(Topics.CREATE_VOLUME, new CreateVolume(marker.id(), null));
+        volumeService().createVolume(HOST, new CreateVolume(marker.id(), null));
         await().atMost(PATIENCE).until(() -> status(marker) == VolumeStatus.AVAILABLE);
         assertThat(status(v)).isEqualTo(VolumeStatus.AVAILABLE);
         assertThat(file(v)).exists();
@@ -309,7 +310,7 @@ class VolumeServiceTest {
         startService();
         Volume v = volume(1, VolumeStatus.DELETING, POOL);
         Files.createDirectory(file(v)); // not a volume file: the driver refuses to touch it
-        cast(Topics.DELETE_VOLUME, new DeleteVolume(v.id(), null));
+        volumeService().deleteVolume(HOST, new DeleteVolume(v.id(), null));
         await().atMost(PATIENCE).until(() -> status(v) == VolumeStatus.ERROR_DELETING);
         assertThat(volumes.find(v.id()).orElseThrow().errorReason())
                 .startsWith("The volume driver failed to delete the volume: ")
@@ -361,9 +362,9 @@ class VolumeServiceTest {
         });
 
         Volume v = volume(3, VolumeStatus.CREATING, POOL);
-        cast(Topics.CREATE_VOLUME, new CreateVolume(v.id(), null));
+        volumeService().createVolume(HOST, new CreateVolume(v.id(), null));
         await().atMost(PATIENCE).until(() -> status(v) == VolumeStatus.AVAILABLE);
-        bus.fanout(Topics.VOLUME, Topics.PUBLISH_CAPABILITIES, new PublishCapabilities("sched1"));
+        volumeService().publishCapabilities(new PublishCapabilities("sched1"));
         await().atMost(PATIENCE).until(() -> !reports.isEmpty());
         PoolCapacity after = reports.poll().pools().get(0);
         assertThat(after.provisionedCapacityGb()).isEqualTo(3.0);
@@ -372,10 +373,10 @@ class VolumeServiceTest {
     @Test
     void registersItselfAndHeartbeats() {
         startService();
-        await().atMost(PATIENCE).untilAsserted(() -> assertThat(services.find(HOST, Topics.VOLUME_BINARY))
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(services.find(HOST, VolumeRpc.BINARY))
                 .get().satisfies(s -> {
                     assertThat(s.uuid()).isEqualTo(service.serviceUuid());
-                    assertThat(s.topic()).isEqualTo(Topics.VOLUME);
+                    assertThat(s.topic()).isEqualTo(VolumeRpc.TOPIC);
                     assertThat(s.availabilityZone()).isEqualTo("az1");
                     assertThat(s.reportCount()).isGreaterThanOrEqualTo(2);
                 }));
@@ -387,7 +388,7 @@ class VolumeServiceTest {
         service.stop();
         service.stop();
         Volume v = volume(1, VolumeStatus.CREATING, POOL);
-        cast(Topics.CREATE_VOLUME, new CreateVolume(v.id(), null));
+        volumeService().createVolume(HOST, new CreateVolume(v.id(), null));
         assertThat(status(v)).isEqualTo(VolumeStatus.CREATING);
         // The message waits in the backend's queue; the next run first fails what was creating, as
         // Cinder does, then finds the request and leaves the failed volume alone.

@@ -1,4 +1,4 @@
-package dev.basalt.model.messages;
+package dev.basalt.rpc;
 
 /**
  * How a host reaches an exported volume over iSCSI: the reply to {@link InitializeConnection}, the

@@ -1,4 +1,4 @@
-package dev.basalt.model.messages;
+package dev.basalt.rpc;
 
 /** Asks every volume service to report its capacity now (sent by a scheduler when it starts). */
 public record PublishCapabilities(String requestedBy) {

@@ -1,4 +1,4 @@
-package dev.basalt.model.messages;
+package dev.basalt.rpc;
 
 /** Asks the volume service that owns the volume to wipe and remove it (row included). */
 public record DeleteVolume(String volumeId, String requestId) {

@@ -1,4 +1,4 @@
-package dev.basalt.model.messages;
+package dev.basalt.rpc;
 
 /** Asks the volume service that owns the snapshot's volume to wipe and remove a {@code deleting} snapshot. */
 public record DeleteSnapshot(String snapshotId, String requestId) {

@@ -1,4 +1,4 @@
-package dev.basalt.model.messages;
+package dev.basalt.rpc;
 
 /**
  * Tells the volume service that owns a volume that a host is done with it: the export goes away

@@ -1,4 +1,4 @@
-package dev.basalt.api.resources;
+package dev.basalt.common;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;

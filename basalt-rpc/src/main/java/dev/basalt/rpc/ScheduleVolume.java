@@ -1,4 +1,4 @@
-package dev.basalt.model.messages;
+package dev.basalt.rpc;
 
 /** Asks the scheduler to place a volume; everything else it reads from the volume's row. */
 public record ScheduleVolume(String volumeId, String requestId) {

@@ -1,4 +1,4 @@
-package dev.basalt.model.messages;
+package dev.basalt.rpc;
 
 /** Asks the volume service that owns the volume's host to create its storage. */
 public record CreateVolume(String volumeId, String requestId) {

@@ -1,4 +1,4 @@
-package dev.basalt.model.messages;
+package dev.basalt.rpc;
 
 import java.util.Map;
 

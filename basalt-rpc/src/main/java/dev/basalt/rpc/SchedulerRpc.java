@@ -1,0 +1,75 @@
+package dev.basalt.rpc;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.basalt.bus.Address;
+import dev.basalt.bus.Bus;
+import dev.basalt.bus.Endpoint;
+import dev.basalt.bus.RpcMethod;
+import dev.basalt.bus.Subscription;
+import dev.basalt.common.LogLevels;
+import dev.basalt.model.PoolCapacity;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The scheduler's contract (Cinder's scheduler rpcapi): placements the api asks any scheduler
+ * for, the capacity reports volume services fan out to every scheduler, and the pools a scheduler
+ * knows; and how a scheduler serves it.
+ */
+public final class SchedulerRpc {
+    /** The topic schedulers serve; each also as {@code scheduler.host}. */
+    public static final String TOPIC = "scheduler";
+    /** The binary name schedulers register under, as Cinder's. */
+    public static final String BINARY = "cinder-scheduler";
+
+    static final RpcMethod<ScheduleVolume, Void> CREATE_VOLUME =
+            RpcMethod.cast("create_volume", "1.0", ScheduleVolume.class);
+    static final RpcMethod<CapacityReport, Void> UPDATE_SERVICE_CAPABILITIES =
+            RpcMethod.cast("update_service_capabilities", "1.0", CapacityReport.class);
+    static final RpcMethod<Void, PoolCapacity[]> GET_POOLS =
+            RpcMethod.call("get_pools", "1.0", Void.class, PoolCapacity[].class);
+
+    /** What a scheduler does with each message; every handler is idempotent. */
+    public interface Server {
+        /** Places a {@code creating} volume and sends it to the chosen backend's volume service. */
+        void createVolume(ScheduleVolume request) throws Exception;
+
+        /** Takes a volume service's capacity report. */
+        void updateServiceCapabilities(CapacityReport report) throws Exception;
+
+        /** The pools as this scheduler sees them now. */
+        List<PoolCapacity> pools();
+    }
+
+    private final Bus bus;
+
+    public SchedulerRpc(Bus bus) {
+        this.bus = requireNonNull(bus, "bus");
+    }
+
+    /** Asks any one scheduler to place the volume. */
+    public void createVolume(ScheduleVolume request) {
+        bus.cast(Address.anyOf(TOPIC), CREATE_VOLUME, request);
+    }
+
+    /** Sends a backend's capacity to every scheduler. */
+    public void updateServiceCapabilities(CapacityReport report) {
+        bus.fanout(TOPIC, UPDATE_SERVICE_CAPABILITIES, report);
+    }
+
+    /** The pools as one scheduler sees them. */
+    public List<PoolCapacity> getPools(Duration timeout) {
+        PoolCapacity[] pools = bus.call(Address.anyOf(TOPIC), GET_POOLS, null, timeout);
+        return pools == null ? List.of() : List.of(pools);
+    }
+
+    /** Serves {@code server} as the scheduler {@code host}, with this process's log levels. */
+    public static Subscription serve(Bus bus, String host, Server server, LogLevels levels) {
+        Endpoint.Builder endpoint = Endpoint.builder()
+                .onCast(CREATE_VOLUME, server::createVolume)
+                .onCast(UPDATE_SERVICE_CAPABILITIES, server::updateServiceCapabilities)
+                .onCall(GET_POOLS, none -> server.pools().toArray(PoolCapacity[]::new));
+        return bus.serve(TOPIC, host, ServiceRpc.servedBy(levels, endpoint).build());
+    }
+}

@@ -1,0 +1,123 @@
+package dev.basalt.rpc;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.basalt.bus.Address;
+import dev.basalt.bus.Bus;
+import dev.basalt.bus.Endpoint;
+import dev.basalt.bus.RpcMethod;
+import dev.basalt.bus.Subscription;
+import dev.basalt.common.LogLevels;
+import java.time.Duration;
+
+/**
+ * The volume service's contract (Cinder's volume rpcapi): what the api and the scheduler send to
+ * the volume service of a backend ({@code host@backend}), and how a volume service serves it.
+ */
+public final class VolumeRpc {
+    /** The topic volume services serve; one server per backend, named {@code host@backend}. */
+    public static final String TOPIC = "volume";
+    /** The binary name volume services register under, as Cinder's. */
+    public static final String BINARY = "cinder-volume";
+
+    static final RpcMethod<CreateVolume, Void> CREATE_VOLUME = RpcMethod.cast("create_volume", "1.0", CreateVolume.class);
+    static final RpcMethod<DeleteVolume, Void> DELETE_VOLUME = RpcMethod.cast("delete_volume", "1.0", DeleteVolume.class);
+    static final RpcMethod<ExtendVolume, Void> EXTEND_VOLUME = RpcMethod.cast("extend_volume", "1.0", ExtendVolume.class);
+    static final RpcMethod<CreateSnapshot, Void> CREATE_SNAPSHOT =
+            RpcMethod.cast("create_snapshot", "1.0", CreateSnapshot.class);
+    static final RpcMethod<DeleteSnapshot, Void> DELETE_SNAPSHOT =
+            RpcMethod.cast("delete_snapshot", "1.0", DeleteSnapshot.class);
+    static final RpcMethod<InitializeConnection, IscsiConnection> INITIALIZE_CONNECTION =
+            RpcMethod.call("initialize_connection", "1.0", InitializeConnection.class, IscsiConnection.class);
+    static final RpcMethod<TerminateConnection, Void> TERMINATE_CONNECTION =
+            RpcMethod.call("terminate_connection", "1.0", TerminateConnection.class, Void.class);
+    static final RpcMethod<PublishCapabilities, Void> PUBLISH_CAPABILITIES =
+            RpcMethod.cast("publish_service_capabilities", "1.0", PublishCapabilities.class);
+
+    /** What a volume service does with each message; every handler is idempotent. */
+    public interface Server {
+        /** Makes the placed {@code creating} volume. */
+        void createVolume(CreateVolume request) throws Exception;
+
+        /** Wipes and removes a {@code deleting} volume, row included. */
+        void deleteVolume(DeleteVolume request) throws Exception;
+
+        /** Grows an {@code extending} volume. */
+        void extendVolume(ExtendVolume request) throws Exception;
+
+        /** Takes a {@code creating} snapshot. */
+        void createSnapshot(CreateSnapshot request) throws Exception;
+
+        /** Wipes and removes a {@code deleting} snapshot. */
+        void deleteSnapshot(DeleteSnapshot request) throws Exception;
+
+        /** Exports a volume for a host and says how to reach it. */
+        IscsiConnection initializeConnection(InitializeConnection request) throws Exception;
+
+        /** A host is done with a volume: drops the export unless another attachment uses it. */
+        void terminateConnection(TerminateConnection request) throws Exception;
+
+        /** Reports the backend's capacity to the schedulers now. */
+        void publishCapabilities(PublishCapabilities request) throws Exception;
+    }
+
+    private final Bus bus;
+
+    public VolumeRpc(Bus bus) {
+        this.bus = requireNonNull(bus, "bus");
+    }
+
+    public void createVolume(String backend, CreateVolume request) {
+        bus.cast(at(backend), CREATE_VOLUME, request);
+    }
+
+    public void deleteVolume(String backend, DeleteVolume request) {
+        bus.cast(at(backend), DELETE_VOLUME, request);
+    }
+
+    public void extendVolume(String backend, ExtendVolume request) {
+        bus.cast(at(backend), EXTEND_VOLUME, request);
+    }
+
+    public void createSnapshot(String backend, CreateSnapshot request) {
+        bus.cast(at(backend), CREATE_SNAPSHOT, request);
+    }
+
+    public void deleteSnapshot(String backend, DeleteSnapshot request) {
+        bus.cast(at(backend), DELETE_SNAPSHOT, request);
+    }
+
+    public IscsiConnection initializeConnection(String backend, InitializeConnection request, Duration timeout) {
+        return bus.call(at(backend), INITIALIZE_CONNECTION, request, timeout);
+    }
+
+    public void terminateConnection(String backend, TerminateConnection request, Duration timeout) {
+        bus.call(at(backend), TERMINATE_CONNECTION, request, timeout);
+    }
+
+    /** Asks every volume service to report its capacity now. */
+    public void publishCapabilities(PublishCapabilities request) {
+        bus.fanout(TOPIC, PUBLISH_CAPABILITIES, request);
+    }
+
+    /** Serves {@code server} as the volume service of {@code backend}, with this process's log levels. */
+    public static Subscription serve(Bus bus, String backend, Server server, LogLevels levels) {
+        Endpoint.Builder endpoint = Endpoint.builder()
+                .onCast(CREATE_VOLUME, server::createVolume)
+                .onCast(DELETE_VOLUME, server::deleteVolume)
+                .onCast(EXTEND_VOLUME, server::extendVolume)
+                .onCast(CREATE_SNAPSHOT, server::createSnapshot)
+                .onCast(DELETE_SNAPSHOT, server::deleteSnapshot)
+                .onCall(INITIALIZE_CONNECTION, server::initializeConnection)
+                .onCall(TERMINATE_CONNECTION, request -> {
+                    server.terminateConnection(request);
+                    return null;
+                })
+                .onCast(PUBLISH_CAPABILITIES, server::publishCapabilities);
+        return bus.serve(TOPIC, backend, ServiceRpc.servedBy(levels, endpoint).build());
+    }
+
+    private static Address at(String backend) {
+        return Address.of(TOPIC, backend);
+    }
+}

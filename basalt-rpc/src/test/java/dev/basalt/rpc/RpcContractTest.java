@@ -1,0 +1,101 @@
+package dev.basalt.rpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.basalt.bus.Bus;
+import dev.basalt.bus.InJvmBus;
+import dev.basalt.common.LogLevels;
+import dev.basalt.model.PoolCapacity;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Each client method of a role's contract reaches the matching method of that role's server, with its record intact. */
+class RpcContractTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    private final Bus bus = new InJvmBus();
+    private final Queue<Object> received = new ConcurrentLinkedQueue<>();
+
+    @AfterEach
+    void close() {
+        bus.close();
+    }
+
+    @Test
+    void volumeClientReachesTheVolumeServiceOfTheBackend() {
+        IscsiConnection answer = new IscsiConnection("127.0.0.1:3260", "iqn.x:volume-v1", 0, "CHAP", "u", "p", false);
+        VolumeRpc.serve(bus, "node1@file", new VolumeRpc.Server() {
+            public void createVolume(CreateVolume r) { received.add(r); }
+            public void deleteVolume(DeleteVolume r) { received.add(r); }
+            public void extendVolume(ExtendVolume r) { received.add(r); }
+            public void createSnapshot(CreateSnapshot r) { received.add(r); }
+            public void deleteSnapshot(DeleteSnapshot r) { received.add(r); }
+            public IscsiConnection initializeConnection(InitializeConnection r) { received.add(r); return answer; }
+            public void terminateConnection(TerminateConnection r) { received.add(r); }
+            public void publishCapabilities(PublishCapabilities r) { received.add(r); }
+        }, new LogLevels());
+        VolumeRpc client = new VolumeRpc(bus);
+        List<Object> sent = List.of(new CreateVolume("v1", "r1"), new DeleteVolume("v1", "r2"),
+                new ExtendVolume("v1", 3, "r3"), new CreateSnapshot("s1", "r4"), new DeleteSnapshot("s1", "r5"),
+                new PublishCapabilities("sched1"));
+        client.createVolume("node1@file", (CreateVolume) sent.get(0));
+        client.deleteVolume("node1@file", (DeleteVolume) sent.get(1));
+        client.extendVolume("node1@file", (ExtendVolume) sent.get(2));
+        client.createSnapshot("node1@file", (CreateSnapshot) sent.get(3));
+        client.deleteSnapshot("node1@file", (DeleteSnapshot) sent.get(4));
+        client.publishCapabilities((PublishCapabilities) sent.get(5));
+        InitializeConnection connect = new InitializeConnection("v1", Map.of("initiator", "iqn.h"), "r6");
+        assertThat(client.initializeConnection("node1@file", connect, TIMEOUT)).isEqualTo(answer);
+        TerminateConnection disconnect = new TerminateConnection("v1", "a1", "r7");
+        client.terminateConnection("node1@file", disconnect, TIMEOUT);
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(received).containsExactlyInAnyOrderElementsOf(
+                concat(sent, List.of(connect, disconnect))));
+    }
+
+    @Test
+    void schedulerClientReachesAScheduler() {
+        PoolCapacity pool = new PoolCapacity("node1@file", "file", "file", "nova", 100, 90, 10, 20.0, 0, true, false,
+                Map.of(), java.time.Instant.parse("2026-01-01T00:00:00Z"));
+        SchedulerRpc.serve(bus, "sched1", new SchedulerRpc.Server() {
+            public void createVolume(ScheduleVolume r) { received.add(r); }
+            public void updateServiceCapabilities(CapacityReport r) { received.add(r); }
+            public List<PoolCapacity> pools() { return List.of(pool); }
+        }, new LogLevels());
+        SchedulerRpc client = new SchedulerRpc(bus);
+        ScheduleVolume place = new ScheduleVolume("v1", "r1");
+        CapacityReport report = new CapacityReport("node1@file", "uuid", List.of(pool));
+        client.createVolume(place);
+        client.updateServiceCapabilities(report);
+        assertThat(client.getPools(TIMEOUT)).containsExactly(pool);
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(received).containsExactlyInAnyOrder(place, report));
+    }
+
+    @Test
+    void everyServiceAnswersItsLogLevels() {
+        SchedulerRpc.serve(bus, "sched1", new SchedulerServerStub(), new LogLevels());
+        ServiceRpc services = new ServiceRpc(bus);
+        services.setLogLevels(SchedulerRpc.TOPIC, "sched1", "dev.basalt.rpc.contract", "ERROR");
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(services.getLogLevels(SchedulerRpc.TOPIC, "sched1",
+                "dev.basalt.rpc.contract", TIMEOUT)).containsEntry("dev.basalt.rpc.contract", "ERROR"));
+    }
+
+    @Test
+    void everyApiProcessHearsOfSettledVolumes() {
+        ApiRpc.serve(bus, "api-1", received::add);
+        ApiRpc.serve(bus, "api-2", received::add);
+        VolumeSettled settled = new VolumeSettled("v1", "available");
+        new ApiRpc(bus).volumeSettled(settled);
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(received).containsExactly(settled, settled));
+    }
+
+    private static List<Object> concat(List<Object> a, List<Object> b) {
+        List<Object> all = new java.util.ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+}

@@ -1,0 +1,51 @@
+package dev.basalt.rpc;
+
+/**
+ * A stand-in for a volume service in tests: every message fails as unexpected until a test
+ * overrides the ones it expects.
+ */
+public class VolumeServerStub implements VolumeRpc.Server {
+    @Override
+    public void createVolume(CreateVolume request) {
+        throw unexpected(request);
+    }
+
+    @Override
+    public void deleteVolume(DeleteVolume request) {
+        throw unexpected(request);
+    }
+
+    @Override
+    public void extendVolume(ExtendVolume request) {
+        throw unexpected(request);
+    }
+
+    @Override
+    public void createSnapshot(CreateSnapshot request) {
+        throw unexpected(request);
+    }
+
+    @Override
+    public void deleteSnapshot(DeleteSnapshot request) {
+        throw unexpected(request);
+    }
+
+    @Override
+    public IscsiConnection initializeConnection(InitializeConnection request) {
+        throw unexpected(request);
+    }
+
+    @Override
+    public void terminateConnection(TerminateConnection request) {
+        throw unexpected(request);
+    }
+
+    @Override
+    public void publishCapabilities(PublishCapabilities request) {
+        throw unexpected(request);
+    }
+
+    static UnsupportedOperationException unexpected(Object request) {
+        return new UnsupportedOperationException("this test does not expect " + request);
+    }
+}
