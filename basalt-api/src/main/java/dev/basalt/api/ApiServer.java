@@ -62,6 +62,8 @@ import dev.basalt.db.VolumeTypeRepository;
 import io.helidon.webserver.WebServer;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,6 +85,7 @@ public final class ApiServer implements AutoCloseable {
     private final ApiSettings settings;
     private final ApiDispatcher dispatcher;
     private final CreateSettling createSettling;
+    private final Healthcheck healthcheck;
     private WebServer server;
 
     /** An API authenticating as {@link ApiSettings#authStrategy()} says ({@code noauth}; Keystone needs its authenticator). */
@@ -165,9 +168,20 @@ public final class ApiServer implements AutoCloseable {
         new LimitsResource(quotaRules).register(routes);
         new VolumeTypeAccessResource(types, typeAccess, schemas).register(routes);
 
+        this.healthcheck = new Healthcheck(List.of(() -> databaseProblem(database),
+                () -> bus.isConnected() ? Optional.empty() : Optional.of("message broker unreachable")));
         VersionsResource versions = new VersionsResource();
         this.dispatcher = new ApiDispatcher(routes.build(), authenticator, policy, versions::document,
                 settings.maxRequestBodySize(), settings.publicEndpoint());
+    }
+
+    private static Optional<String> databaseProblem(Database database) {
+        try {
+            database.jdbi().useHandle(h -> h.execute("SELECT 1"));
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            return Optional.of("database unreachable");
+        }
     }
 
     private static Authenticator authenticator(ApiSettings settings) {
@@ -189,7 +203,8 @@ public final class ApiServer implements AutoCloseable {
                 .port(settings.port())
                 .shutdownGracePeriod(Duration.ofSeconds(2))
                 .directHandlers(TransportFaults.all())
-                .routing(routing -> routing.any(dispatcher))
+                .routing(routing -> routing.get(Healthcheck.PATH, healthcheck).head(Healthcheck.PATH, healthcheck)
+                        .any(dispatcher))
                 .build()
                 .start();
         LOG.info("Block Storage API v3 (microversions {} to {}) listening on {}:{}", Microversions.MIN,

@@ -28,6 +28,11 @@ public interface Bus extends AutoCloseable {
      */
     Subscription serve(String topic, String server, Endpoint endpoint);
 
+    /** False while the transport cannot reach its broker (always true in one JVM). */
+    default boolean isConnected() {
+        return true;
+    }
+
     @Override
     void close();
 }
