@@ -55,6 +55,11 @@ public record JdbcTarget(String url, String user, String password) {
         return url.startsWith("jdbc:h2:");
     }
 
+    /** An H2 database inside this process (file or memory), which no other process can open. */
+    public boolean isEmbedded() {
+        return isH2() && !url.startsWith("jdbc:h2:tcp:") && !url.startsWith("jdbc:h2:ssl:");
+    }
+
     private static String decode(String text) {
         return URLDecoder.decode(text, StandardCharsets.UTF_8);
     }

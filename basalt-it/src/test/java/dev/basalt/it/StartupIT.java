@@ -19,11 +19,15 @@ class StartupIT {
     }
 
     private Outcome run(String config) throws Exception {
+        return run("all", config);
+    }
+
+    private Outcome run(String role, String config) throws Exception {
         Path file = temp.resolve("bad.conf");
         Files.writeString(file, config);
         Path jar = Path.of(System.getProperty("basalt.jar", "../basalt-server/target/basalt.jar")).toAbsolutePath();
         Process p = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString(), "all", "--config-file", file.toString()))
+                "-jar", jar.toString(), role, "--config-file", file.toString()))
                 .redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -75,5 +79,16 @@ class StartupIT {
                 + "\nauth_strategy = keystone\n[keystone_authtoken]\nauth_url = http://127.0.0.1:5000/v3\n");
         assertThat(o.exitCode()).isEqualTo(2);
         assertThat(o.output()).contains("[keystone_authtoken] username, password, project_name are not set");
+    }
+
+    @Test
+    void aRoleAloneWithoutABrokerRefusesToStartNamingTransportUrl() throws Exception {
+        for (String role : List.of("api", "scheduler", "volume")) {
+            Outcome o = run(role, "[DEFAULT]\nstate_path = " + temp.resolve("s") + "\nosapi_volume_listen_port = "
+                    + freePort() + "\n");
+            assertThat(o.exitCode()).as(role).isEqualTo(2);
+            assertThat(o.output()).as(role).contains("[DEFAULT] transport_url is not set").contains("basalt all")
+                    .doesNotContain("Exception");
+        }
     }
 }

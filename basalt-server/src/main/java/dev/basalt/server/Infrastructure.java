@@ -5,12 +5,14 @@ import static java.util.Objects.requireNonNull;
 import dev.basalt.bus.Bus;
 import dev.basalt.bus.InJvmBus;
 import dev.basalt.config.BasaltConfig;
+import dev.basalt.config.DefaultOptions;
 import dev.basalt.db.Database;
 import dev.basalt.db.JdbcTarget;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
 
 /**
  * What every role of one process shares: the configuration, the database, the bus and the clock.
@@ -34,8 +36,43 @@ record Infrastructure(BasaltConfig config, Database database, Bus bus, Clock clo
         if (!Files.isWritable(statePath)) {
             throw new StartupException("[DEFAULT] state_path = " + statePath + ": not writable by this user");
         }
-        Database database = Database.open(jdbcTarget(config), 16);
-        return new Infrastructure(config, database, new InJvmBus(), Clock.systemUTC());
+        Bus bus = openBus(config);
+        Database database;
+        try {
+            database = Database.open(jdbcTarget(config), 16);
+        } catch (RuntimeException e) {
+            bus.close();
+            throw e;
+        }
+        return new Infrastructure(config, database, bus, Clock.systemUTC());
+    }
+
+    /** The transport of {@code transport_url}: in this JVM when unset. */
+    private static Bus openBus(BasaltConfig config) {
+        Optional<String> url = config.source().defaults().find(DefaultOptions.TRANSPORT_URL);
+        if (url.isEmpty()) {
+            return new InJvmBus();
+        }
+        throw new StartupException("[DEFAULT] transport_url: not supported yet");
+    }
+
+    /** Refuses to run {@code role} alone unless the roles can share this process's bus and database. */
+    void requireShared(String role) {
+        if (config.source().defaults().find(DefaultOptions.TRANSPORT_URL).isEmpty()) {
+            throw new StartupException("[DEFAULT] transport_url is not set: the " + role + " role alone reaches the"
+                    + " other roles through a message broker (transport_url = rabbit://user:password@host:5672/);"
+                    + " or run everything in one process with `basalt all`");
+        }
+        if (jdbcTarget(config).isEmbedded()) {
+            throw new StartupException("[database] connection: the " + role + " role alone shares the database with"
+                    + " the other roles, which the embedded H2 database of one process cannot do; set it to a"
+                    + " database server (postgresql://user:password@host/basalt or mysql+pymysql://…)");
+        }
+    }
+
+    /** What carries this process's messages, for the start-up banner. */
+    String transportName() {
+        return bus instanceof InJvmBus ? "in this process" : "RabbitMQ";
     }
 
     static JdbcTarget jdbcTarget(BasaltConfig config) {

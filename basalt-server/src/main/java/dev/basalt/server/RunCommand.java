@@ -89,21 +89,24 @@ abstract class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** A single role needs a message broker to reach the others; until then only {@code all} runs. */
+    /**
+     * One role alone in this process. The roles of a split deployment reach each other through the
+     * message broker of {@code transport_url} and share one database server, so both must be set.
+     */
     abstract static class SingleRole extends RunCommand {
         @Override
-        public Integer call() {
-            throw new StartupException("running the " + roleName() + " role alone needs a message broker"
-                    + " between processes (RabbitMQ, [DEFAULT] transport_url), which this version does not"
-                    + " have yet; run `basalt all`");
-        }
-
-        @Override
         void startRoles(Infrastructure infra, List<AutoCloseable> running) {
-            throw new UnsupportedOperationException(roleName());
+            infra.requireShared(roleName());
+            startRole(infra, running);
+            System.out.println("basalt: " + roleName() + " role running as " + infra.config().defaults().host()
+                    + " (transport " + infra.transportName() + ", database " + infra.config().database() + ")");
+            System.out.println("basalt: running; Ctrl-C or SIGTERM stops it");
+            System.out.flush();
         }
 
         abstract String roleName();
+
+        abstract void startRole(Infrastructure infra, List<AutoCloseable> running);
     }
 
     @Command(name = "api", mixinStandardHelpOptions = true, description = "Run the API role alone.")
@@ -111,6 +114,13 @@ abstract class RunCommand implements Callable<Integer> {
         @Override
         String roleName() {
             return "api";
+        }
+
+        @Override
+        void startRole(Infrastructure infra, List<AutoCloseable> running) {
+            ApiRole.Started api = ApiRole.start(infra);
+            running.add(api);
+            System.out.println("basalt: Block Storage API v3 at " + api.endpoint());
         }
     }
 
@@ -120,13 +130,25 @@ abstract class RunCommand implements Callable<Integer> {
         String roleName() {
             return "scheduler";
         }
+
+        @Override
+        void startRole(Infrastructure infra, List<AutoCloseable> running) {
+            running.add(SchedulerRole.start(infra));
+        }
     }
 
-    @Command(name = "volume", mixinStandardHelpOptions = true, description = "Run the volume role alone.")
+    @Command(name = "volume", mixinStandardHelpOptions = true,
+            description = "Run a volume service for each enabled backend of this node.")
     static final class Volume extends SingleRole {
         @Override
         String roleName() {
             return "volume";
+        }
+
+        @Override
+        void startRole(Infrastructure infra, List<AutoCloseable> running) {
+            running.addAll(VolumeRole.start(infra));
+            printDataLocations(infra.config());
         }
     }
 }
