@@ -85,6 +85,12 @@ public final class ServiceRepository {
                 .bind("d", disabled).bind("r", reason).bind("host", host).bind("binary", binary).execute() == 1);
     }
 
+    /** Forgets a service (a node taken out for good); false if there is no such service. */
+    public boolean remove(String host, String binary) {
+        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM services WHERE host = :host AND binary_name = :binary")
+                .bind("host", host).bind("binary", binary).execute() == 1);
+    }
+
     private static ServiceRecord row(ResultSet rs) throws SQLException {
         return new ServiceRecord(rs.getString("uuid"), rs.getString("host"), rs.getString("binary_name"),
                 rs.getString("topic"), rs.getString("availability_zone"), rs.getBoolean("disabled"),

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
 
 /** {@code basalt manage …}: administration, as {@code cinder-manage}. */
 @Command(name = "manage", mixinStandardHelpOptions = true, description = "Administer a Basalt installation.",
@@ -20,7 +21,7 @@ final class ManageCommand {
     }
 
     @Command(name = "service", mixinStandardHelpOptions = true, description = "Registered services.",
-            subcommands = ServiceList.class)
+            subcommands = {ServiceList.class, ServiceRemove.class})
     static final class Service {
     }
 
@@ -55,6 +56,31 @@ final class ManageCommand {
                             s.isUp(now, config.defaults().serviceDownTime()) ? ":-)" : "XXX", s.updatedAt());
                 }
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "remove", description = "Forget a service whose node is gone for good (as cinder-manage service remove).")
+    static final class ServiceRemove implements Callable<Integer> {
+        @Mixin
+        ConfigOptions options;
+
+        @Parameters(index = "0", paramLabel = "BINARY", description = "cinder-volume, cinder-scheduler, …")
+        String binary;
+
+        @Parameters(index = "1", paramLabel = "HOST", description = "host, or host@backend for a volume service")
+        String host;
+
+        @Override
+        public Integer call() {
+            BasaltConfig config = options.load();
+            try (Database db = Database.open(Infrastructure.jdbcTarget(config), 2)) {
+                if (!new ServiceRepository(db).remove(host, binary)) {
+                    System.err.println("basalt: no service " + binary + " on " + host + "; nothing removed");
+                    return 1;
+                }
+            }
+            System.out.println("Service " + binary + " on host " + host + " removed.");
             return 0;
         }
     }
