@@ -1,0 +1,93 @@
+package dev.basalt.it;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One Basalt command run from the built jar with the given config files, as an operator runs a
+ * role of a split deployment ({@code basalt api|scheduler|volume}) or {@code basalt manage …}.
+ * Its output goes to a log file; {@link #awaitRunning} waits for the role's "running" line.
+ */
+final class RoleProcess implements AutoCloseable {
+    private final Path log;
+    private final Process process;
+
+    private RoleProcess(Path log, Process process) {
+        this.log = log;
+        this.process = process;
+    }
+
+    /** Starts {@code basalt <args…>} with each config file; the log goes next to the first one. */
+    static RoleProcess start(String name, List<Path> configFiles, String... args) throws IOException {
+        Path jar = Path.of(System.getProperty("basalt.jar", "../basalt-server/target/basalt.jar")).toAbsolutePath();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-jar", jar.toString()));
+        command.addAll(List.of(args));
+        for (Path file : configFiles) {
+            command.add("--config-file");
+            command.add(file.toString());
+        }
+        Path log = configFiles.get(0).resolveSibling(name + ".log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        return new RoleProcess(log, process);
+    }
+
+    /** Runs a command to its end and answers its output; fails when it exits non-zero. */
+    static String run(String name, List<Path> configFiles, String... args) throws IOException, InterruptedException {
+        try (RoleProcess p = start(name, configFiles, args)) {
+            if (!p.process.waitFor(120, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("basalt " + String.join(" ", args) + " did not finish:\n" + p.log());
+            }
+            if (p.process.exitValue() != 0) {
+                throw new IllegalStateException("basalt " + String.join(" ", args) + " exited with "
+                        + p.process.exitValue() + ":\n" + p.log());
+            }
+            return p.log();
+        }
+    }
+
+    RoleProcess awaitRunning(Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (log().contains("basalt: running")) {
+                return this;
+            }
+            if (!process.isAlive()) {
+                throw new IllegalStateException("exited with " + process.exitValue() + ":\n" + log());
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("not running within " + timeout + ":\n" + log());
+    }
+
+    String log() throws IOException {
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** SIGKILL: the process dies without a chance to clean up. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    /** SIGTERM, then wait. */
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                kill();
+            }
+        }
+    }
+}

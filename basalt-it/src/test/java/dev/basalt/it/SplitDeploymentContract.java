@@ -1,0 +1,194 @@
+package dev.basalt.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.basalt.testkit.DatabaseServer;
+import dev.basalt.testkit.RabbitServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The split deployment ({@link SplitDeployment}) on a real RabbitMQ and a real database server,
+ * driven with the real cinder client: it really uses the broker and the database it names,
+ * placement follows types and disabled services across nodes, each operation reaches the node that
+ * owns the volume, both API processes show the same state, and one survives the other's death.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+abstract class SplitDeploymentContract {
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dir;
+
+    private RabbitServer rabbit;
+    private DatabaseServer database;
+    private String databaseName;
+    private SplitDeployment deployment;
+    private Cli cli1;
+    private Cli cli2;
+    private Api api1;
+
+    /** The database server this deployment runs on. */
+    abstract DatabaseServer databaseServer();
+
+    @BeforeAll
+    void start() throws Exception {
+        Cli.requireClients();
+        rabbit = RabbitServer.shared();
+        database = databaseServer();
+        databaseName = "split_" + UUID.randomUUID().toString().substring(0, 8);
+        deployment = new SplitDeployment(dir, rabbit, SplitDeployment.freshDatabase(database, databaseName)).start();
+        cli1 = new Cli(deployment.endpoint(deployment.apiPort1), "u1", "p1");
+        cli2 = new Cli(deployment.endpoint(deployment.apiPort2), "u1", "p1");
+        api1 = new Api(deployment.endpoint(deployment.apiPort1), "u1", "p1");
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (deployment != null) {
+            deployment.close();
+        }
+    }
+
+    private List<String> rows(String sql) throws Exception {
+        List<String> values = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(database.jdbcUrl(databaseName), database.user(),
+                database.password()); ResultSet rs = c.createStatement().executeQuery(sql)) {
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
+        }
+        return values;
+    }
+
+    private JsonNode volume(String id) throws Exception {
+        return api1.get("/volumes/" + id).body().get("volume");
+    }
+
+    private String create(Cli cli, String... args) throws Exception {
+        List<String> line = new ArrayList<>(List.of("create", "--name", "v-" + UUID.randomUUID()));
+        line.addAll(List.of(args));
+        line.add("1");
+        String id = Tables.properties(cli.cinder(line.toArray(String[]::new)).ok().stdout()).get("id");
+        await().atMost(PATIENCE).until(() -> volume(id).get("status").asText().equals("available"));
+        return id;
+    }
+
+    private static String backendOf(JsonNode volume) {
+        String host = volume.get("os-vol-host-attr:host").asText();
+        return host.substring(0, host.indexOf('#'));
+    }
+
+    @Test
+    @Order(1)
+    void theRolesUseTheBrokerAndTheDatabaseTheyName() throws Exception {
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(rows("SELECT host FROM services"))
+                .contains("control", "node1@file", "node2@fast"));
+        assertThat(rabbit.queue("volume.node1@file")).isPresent();
+        assertThat(rabbit.queue("volume.node2@fast")).isPresent();
+        assertThat(rabbit.queue("scheduler")).isPresent();
+    }
+
+    @Test
+    @Order(2)
+    void placementFollowsTheTypeAndEveryOperationReachesTheOwningNode() throws Exception {
+        cli1.cinder("type-create", "fast").ok();
+        cli1.cinder("type-key", "fast", "set", "volume_backend_name=fast").ok();
+        String fast = create(cli1, "--volume-type", "fast");
+        assertThat(backendOf(volume(fast))).isEqualTo("node2@fast");
+        Path file = deployment.volumesDir("node2", "fast").resolve("volume-" + fast);
+        assertThat(file).exists();
+        assertThat(rows("SELECT id FROM volumes")).contains(fast);
+
+        cli1.cinder("extend", fast, "2").ok();
+        await().atMost(PATIENCE).until(() -> volume(fast).get("size").asInt() == 2
+                && volume(fast).get("status").asText().equals("available"));
+        assertThat(Files.size(file)).isEqualTo(2L << 30);
+
+        String snapshot = Tables.properties(cli1.cinder("snapshot-create", "--name", "s1", fast).ok().stdout()).get("id");
+        await().atMost(PATIENCE).until(() -> api1.get("/snapshots/" + snapshot).body().get("snapshot")
+                .get("status").asText().equals("available"));
+        assertThat(deployment.volumesDir("node2", "fast").resolve("snapshot-" + snapshot)).exists();
+
+        cli1.cinder("delete", "--cascade", fast).ok();
+        await().atMost(PATIENCE).until(() -> api1.get("/volumes/" + fast).status() == 404);
+        assertThat(file).doesNotExist();
+    }
+
+    @Test
+    @Order(3)
+    void aDisabledServiceGetsNoNewVolumes() throws Exception {
+        cli1.cinder("service-disable", "node1@file", "cinder-volume").ok();
+        try {
+            for (int i = 0; i < 3; i++) {
+                String id = create(cli1);
+                assertThat(backendOf(volume(id))).isEqualTo("node2@fast");
+                cli1.cinder("delete", id).ok();
+            }
+        } finally {
+            cli1.cinder("service-enable", "node1@file", "cinder-volume").ok();
+        }
+    }
+
+    @Test
+    @Order(4)
+    void serviceListShowsEveryServiceUp() throws Exception {
+        List<Map<String, String>> services = Tables.records(cli1.cinder("service-list").ok().stdout());
+        assertThat(services).anySatisfy(s -> assertThat(s).containsEntry("Binary", "cinder-scheduler")
+                .containsEntry("Host", "control").containsEntry("State", "up"));
+        assertThat(services).anySatisfy(s -> assertThat(s).containsEntry("Binary", "cinder-volume")
+                .containsEntry("Host", "node1@file").containsEntry("State", "up"));
+        assertThat(services).anySatisfy(s -> assertThat(s).containsEntry("Binary", "cinder-volume")
+                .containsEntry("Host", "node2@fast").containsEntry("State", "up"));
+        assertThat(RoleProcess.run("manage-list", List.of(deployment.common), "manage", "service", "list"))
+                .contains("node1@file").contains("node2@fast").contains("cinder-scheduler");
+    }
+
+    @Test
+    @Order(5)
+    void bothApisShowTheSameStateAndOneSurvivesTheOthersDeath() throws Exception {
+        String id = create(cli1);
+        assertThat(cli2.cinder("show", id).ok().stdout()).contains(id);
+        assertThat(healthcheck(deployment.apiPort2)).isEqualTo(200);
+        deployment.api1.kill();
+        assertThat(healthcheck(deployment.apiPort1)).isEqualTo(-1);
+        assertThat(healthcheck(deployment.apiPort2)).isEqualTo(200);
+        cli2.cinder("delete", id).ok();
+        String other = create(cli2);
+        assertThat(cli2.cinder("list").ok().stdout()).contains(other).doesNotContain(id);
+    }
+
+    /** The healthcheck's status, or -1 when nothing answers. */
+    private static int healthcheck(int port) throws Exception {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                    + "/healthcheck")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString())
+                    .statusCode();
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+    }
+}
