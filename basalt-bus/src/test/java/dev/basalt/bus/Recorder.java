@@ -12,24 +12,24 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A test server of the contract's methods that records what it handled. A gated recorder holds
  * every {@code note} until {@link #release()}, to see what a server does while its handlers run.
  */
-final class Recorder {
+public final class Recorder {
     /** The argument and reply of the test methods. */
-    record Text(String value) {
+    public record Text(String value) {
     }
 
-    static final RpcMethod<Text, Void> NOTE = RpcMethod.cast("note", "1.0", Text.class);
-    static final RpcMethod<Text, Void> BROKEN = RpcMethod.cast("broken", "1.0", Text.class);
-    static final RpcMethod<Text, Text> ECHO = RpcMethod.call("echo", "1.3", Text.class, Text.class);
-    static final RpcMethod<Text, Text> FAIL = RpcMethod.call("fail", "1.0", Text.class, Text.class);
+    public static final RpcMethod<Text, Void> NOTE = RpcMethod.cast("note", "1.0", Text.class);
+    public static final RpcMethod<Text, Void> BROKEN = RpcMethod.cast("broken", "1.0", Text.class);
+    public static final RpcMethod<Text, Text> ECHO = RpcMethod.call("echo", "1.3", Text.class, Text.class);
+    public static final RpcMethod<Text, Text> FAIL = RpcMethod.call("fail", "1.0", Text.class, Text.class);
 
-    final String name;
+    public final String name;
     /** Notes whose handler started, and finished, in order. */
-    final List<String> started = new CopyOnWriteArrayList<>();
-    final List<String> notes = new CopyOnWriteArrayList<>();
-    final AtomicInteger echoes = new AtomicInteger();
-    final AtomicInteger brokenRuns = new AtomicInteger();
-    final AtomicInteger running = new AtomicInteger();
-    final AtomicInteger mostRunning = new AtomicInteger();
+    public final List<String> started = new CopyOnWriteArrayList<>();
+    public final List<String> notes = new CopyOnWriteArrayList<>();
+    public final AtomicInteger echoes = new AtomicInteger();
+    public final AtomicInteger brokenRuns = new AtomicInteger();
+    public final AtomicInteger running = new AtomicInteger();
+    public final AtomicInteger mostRunning = new AtomicInteger();
     private final CountDownLatch gate;
 
     private Recorder(String name, boolean gated) {
@@ -37,20 +37,20 @@ final class Recorder {
         this.gate = new CountDownLatch(gated ? 1 : 0);
     }
 
-    static Recorder of(String name) {
+    public static Recorder of(String name) {
         return new Recorder(name, false);
     }
 
     /** A recorder whose note handlers wait until {@link #release()}. */
-    static Recorder gated(String name) {
+    public static Recorder gated(String name) {
         return new Recorder(name, true);
     }
 
-    void release() {
+    public void release() {
         gate.countDown();
     }
 
-    Endpoint endpoint() {
+    public Endpoint endpoint() {
         return Endpoint.builder()
                 .onCast(NOTE, this::note)
                 .onCast(BROKEN, args -> {
