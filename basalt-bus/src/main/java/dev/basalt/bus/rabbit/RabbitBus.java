@@ -22,6 +22,7 @@ import dev.basalt.common.Fault;
 import dev.basalt.common.Ids;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -141,8 +142,9 @@ public final class RabbitBus implements Bus {
             subscription = RabbitSubscription.open(connection, topology, topic, server, endpoint, runner,
                     this::sendReply, workers, options.executorThreadPoolSize());
         } catch (IOException | RuntimeException e) {
-            throw new BasaltException(Fault.SERVICE_UNAVAILABLE, "cannot serve " + Address.of(topic, server)
-                    + " on RabbitMQ at " + url.addresses() + ": " + e, e);
+            Fault fault = AmqpFailures.refusedByBroker(e) ? Fault.INTERNAL : Fault.SERVICE_UNAVAILABLE;
+            throw new BasaltException(fault, "cannot serve " + Address.of(topic, server) + " on RabbitMQ at "
+                    + url.addresses() + ": " + AmqpFailures.describe(e), e);
         }
         subscriptions.add(subscription);
         return () -> {
@@ -172,12 +174,15 @@ public final class RabbitBus implements Bus {
         }
     }
 
-    private void sendReply(String replyTo, String correlationId, byte[] reply) {
+    private void sendReply(String replyTo, String correlationId, byte[] reply, OptionalLong callerDeadline) {
         AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
                 .contentType(JSON).deliveryMode(1).correlationId(correlationId).build();
+        long deadline = deadline(options.sendTimeout());
+        if (callerDeadline.isPresent() && callerDeadline.getAsLong() - deadline < 0) {
+            deadline = callerDeadline.getAsLong();
+        }
         try {
-            publisher.publish(new Destination.Reply(replyTo), reply, properties, deadline(options.sendTimeout()),
-                    "reply " + correlationId);
+            publisher.publish(new Destination.Reply(replyTo), reply, properties, deadline, "reply " + correlationId);
         } catch (BasaltException e) {
             LOG.warn("a reply was lost, its caller will time out: {}", e.getMessage());
         }

@@ -64,9 +64,12 @@ final class RabbitConnector {
         } catch (IOException | TimeoutException | RuntimeException e) {
             throw startupFailure(url, options, e);
         }
+        connection.addBlockedListener(
+                reason -> LOG.warn("RabbitMQ at {} holds back what Basalt publishes: {}", url.addresses(), reason),
+                () -> LOG.info("RabbitMQ at {} takes messages again", url.addresses()));
         connection.addShutdownListener(cause -> {
             if (!cause.isInitiatedByApplication()) {
-                LOG.warn("lost the connection to RabbitMQ at {} ({}); reconnecting", url.addresses(), reason(cause));
+                LOG.warn("lost the connection to RabbitMQ at {} ({}); reconnecting", url.addresses(), AmqpFailures.reason(cause));
             }
         });
         ((Recoverable) connection).addRecoveryListener(new RecoveryListener() {
@@ -97,7 +100,10 @@ final class RabbitConnector {
                 return "access refused: wrong user or password (user '" + url.user() + "')";
             }
             if (t instanceof ShutdownSignalException signal) {
-                String text = String.valueOf(signal.getReason() == null ? signal.getMessage() : reason(signal));
+                String text = AmqpFailures.reason(signal);
+                if (AmqpFailures.refusedByBroker(signal)) {
+                    return "RabbitMQ refused to set up the exchange (" + text + ")";
+                }
                 if (text.contains("vhost") || text.contains("NOT_ALLOWED")) {
                     return "virtual host '" + url.virtualHost() + "' does not exist or user '" + url.user()
                             + "' may not use it";
@@ -132,17 +138,6 @@ final class RabbitConnector {
                         + " (Basalt logs in to whichever broker answers with one login)");
             }
         }
-    }
-
-    static String reason(ShutdownSignalException cause) {
-        Object method = cause.getReason();
-        if (method instanceof com.rabbitmq.client.AMQP.Connection.Close close) {
-            return close.getReplyCode() + " " + close.getReplyText();
-        }
-        if (method instanceof com.rabbitmq.client.AMQP.Channel.Close close) {
-            return close.getReplyCode() + " " + close.getReplyText();
-        }
-        return cause.getCause() != null ? cause.getCause().toString() : String.valueOf(cause.getMessage());
     }
 
     private static int millis(java.time.Duration duration) {

@@ -3,7 +3,6 @@ package dev.basalt.bus.rabbit;
 import static java.util.Objects.requireNonNull;
 
 import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ShutdownSignalException;
@@ -75,7 +74,7 @@ final class RabbitPublisher implements AutoCloseable {
                 }
                 return;
             } catch (IOException | TimeoutException | ShutdownSignalException e) {
-                refusedByBroker(e, what);
+                failIfRefused(e, what);
                 failure = e;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -84,10 +83,10 @@ final class RabbitPublisher implements AutoCloseable {
             long remaining = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
             if (remaining <= 0) {
                 throw new BusTimeoutException("cannot send " + what + ": RabbitMQ did not take it in time ("
-                        + describe(failure) + ")");
+                        + AmqpFailures.describe(failure) + ")");
             }
             if (attempt == 1) {
-                LOG.warn("cannot send {} ({}); retrying for up to {} ms", what, describe(failure), remaining);
+                LOG.warn("cannot send {} ({}); retrying for up to {} ms", what, AmqpFailures.describe(failure), remaining);
             }
             sleep(Math.min(backoff, remaining));
             backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
@@ -158,31 +157,10 @@ final class RabbitPublisher implements AutoCloseable {
         }
     }
 
-    /**
-     * A channel error (the broker refused this declaration or publish: access, a queue declared with
-     * other arguments, …) will not go away by retrying: fail at once. A lost connection is retried.
-     */
-    private static void refusedByBroker(Exception failure, String what) {
-        ShutdownSignalException signal = signalOf(failure);
-        if (signal != null && !signal.isHardError() && !(signal instanceof AlreadyClosedException)
-                && signal.getReason() instanceof AMQP.Channel.Close close) {
-            throw new BasaltException(Fault.INTERNAL, "RabbitMQ refused " + what + ": " + close.getReplyCode() + " "
-                    + close.getReplyText());
+    private static void failIfRefused(Exception failure, String what) {
+        if (AmqpFailures.refusedByBroker(failure)) {
+            throw new BasaltException(Fault.INTERNAL, "RabbitMQ refused " + what + ": " + AmqpFailures.describe(failure));
         }
-    }
-
-    private static ShutdownSignalException signalOf(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof ShutdownSignalException signal) {
-                return signal;
-            }
-        }
-        return null;
-    }
-
-    private static String describe(Exception failure) {
-        ShutdownSignalException signal = signalOf(failure);
-        return signal != null ? RabbitConnector.reason(signal) : String.valueOf(failure.getMessage());
     }
 
     private static void sleep(long millis) {

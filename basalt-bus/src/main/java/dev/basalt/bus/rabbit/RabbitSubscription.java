@@ -12,8 +12,9 @@ import dev.basalt.bus.Endpoint;
 import dev.basalt.bus.EndpointRunner;
 import dev.basalt.bus.Subscription;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -31,12 +32,21 @@ import org.slf4j.LoggerFactory;
 final class RabbitSubscription implements Subscription {
     private static final Logger LOG = LoggerFactory.getLogger(RabbitSubscription.class);
 
-    /** Sends a call's reply; returns normally even if it could not. */
+    /**
+     * Sends a call's reply, trying no longer than {@code callerDeadlineNanos} ({@link System#nanoTime()};
+     * empty when the call named no timeout); returns normally even if it could not.
+     */
     interface ReplySender {
-        void send(String replyTo, String correlationId, byte[] reply);
+        void send(String replyTo, String correlationId, byte[] reply, OptionalLong callerDeadlineNanos);
+    }
+
+    /** Declares a queue (again) and returns the name to consume. */
+    private interface QueueDeclaration {
+        String declare() throws IOException;
     }
 
     private final String name;
+    private final RabbitTopology topology;
     private final Channel channel;
     private final Endpoint endpoint;
     private final EndpointRunner runner;
@@ -44,12 +54,13 @@ final class RabbitSubscription implements Subscription {
     private final Executor workers;
     private final int handlers;
     private final Semaphore slots;
-    private final List<String> consumerTags = new ArrayList<>();
+    private final List<String> consumerTags = new CopyOnWriteArrayList<>();
     private volatile boolean taking = true;
 
-    private RabbitSubscription(String name, Channel channel, Endpoint endpoint, EndpointRunner runner,
-            ReplySender replies, Executor workers, int handlers) {
+    private RabbitSubscription(String name, RabbitTopology topology, Channel channel, Endpoint endpoint,
+            EndpointRunner runner, ReplySender replies, Executor workers, int handlers) {
         this.name = name;
+        this.topology = topology;
         this.channel = channel;
         this.endpoint = endpoint;
         this.runner = runner;
@@ -65,16 +76,23 @@ final class RabbitSubscription implements Subscription {
             throws IOException {
         requireNonNull(endpoint, "endpoint");
         Channel channel = connection.createChannel();
-        RabbitSubscription subscription = new RabbitSubscription(Address.of(topic, server).queueName(), channel,
-                endpoint, requireNonNull(runner, "runner"), requireNonNull(replies, "replies"),
+        RabbitSubscription subscription = new RabbitSubscription(Address.of(topic, server).queueName(), topology,
+                channel, endpoint, requireNonNull(runner, "runner"), requireNonNull(replies, "replies"),
                 requireNonNull(workers, "workers"), handlers);
         try {
             channel.basicQos(handlers, false);
             topology.declareServerQueues(topic, server);
-            String fanoutQueue = topology.declareFanoutQueue(topic);
-            subscription.consume(Address.of(topic, server).queueName());
-            subscription.consume(Address.anyOf(topic).queueName());
-            subscription.consume(fanoutQueue);
+            String own = Address.of(topic, server).queueName();
+            String shared = Address.anyOf(topic).queueName();
+            subscription.consume(own, () -> {
+                topology.declareDurableQueue(own);
+                return own;
+            });
+            subscription.consume(shared, () -> {
+                topology.declareDurableQueue(shared);
+                return shared;
+            });
+            subscription.consume(topology.declareFanoutQueue(topic), () -> topology.declareFanoutQueue(topic));
         } catch (IOException | RuntimeException e) {
             subscription.close();
             throw e;
@@ -82,7 +100,8 @@ final class RabbitSubscription implements Subscription {
         return subscription;
     }
 
-    private void consume(String queue) throws IOException {
+    /** Consumes {@code queue}; if the broker cancels the consumer (the queue was deleted), declares it again and goes on. */
+    private void consume(String queue, QueueDeclaration again) throws IOException {
         consumerTags.add(channel.basicConsume(queue, false, new DefaultConsumer(channel) {
             @Override
             public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
@@ -92,9 +111,22 @@ final class RabbitSubscription implements Subscription {
 
             @Override
             public void handleCancel(String consumerTag) {
-                LOG.warn("RabbitMQ cancelled {}'s consumer of queue {} (deleted?)", name, queue);
+                consumerTags.remove(consumerTag);
+                if (taking) {
+                    LOG.warn("RabbitMQ cancelled {}'s consumer of queue {} (deleted?); subscribing again", name, queue);
+                    workers.execute(() -> consumeAgain(again));
+                }
             }
         }));
+    }
+
+    private void consumeAgain(QueueDeclaration declaration) {
+        try {
+            String queue = declaration.declare();
+            consume(queue, declaration);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("{} could not subscribe again: {}", name, AmqpFailures.describe(e));
+        }
     }
 
     private void handle(long deliveryTag, AMQP.BasicProperties properties, byte[] body, long arrivedNanos) {
@@ -108,10 +140,11 @@ final class RabbitSubscription implements Subscription {
             if (!taking) {
                 return; // not acknowledged: back to the queue when the channel closes
             }
-            if (!expired(properties, arrivedNanos)) {
+            OptionalLong callerDeadline = callerDeadline(properties, arrivedNanos);
+            if (callerDeadline.isEmpty() || callerDeadline.getAsLong() - System.nanoTime() > 0) {
                 byte[] reply = runner.run(endpoint, body);
                 if (reply != null && properties.getReplyTo() != null) {
-                    replies.send(properties.getReplyTo(), properties.getCorrelationId(), reply);
+                    replies.send(properties.getReplyTo(), properties.getCorrelationId(), reply, callerDeadline);
                 }
             }
             acknowledge(deliveryTag);
@@ -120,16 +153,19 @@ final class RabbitSubscription implements Subscription {
         }
     }
 
-    /** A call whose caller has certainly stopped waiting (it waited here longer than its whole timeout). */
-    private static boolean expired(AMQP.BasicProperties properties, long arrivedNanos) {
+    /**
+     * For a call: when its caller has certainly stopped waiting, its whole timeout after the message
+     * reached this process (measured on this machine's clock only, so clock skew cannot drop a call).
+     */
+    private static OptionalLong callerDeadline(AMQP.BasicProperties properties, long arrivedNanos) {
         String expiration = properties.getExpiration();
         if (expiration == null) {
-            return false;
+            return OptionalLong.empty();
         }
         try {
-            return System.nanoTime() - arrivedNanos > TimeUnit.MILLISECONDS.toNanos(Long.parseLong(expiration));
+            return OptionalLong.of(arrivedNanos + TimeUnit.MILLISECONDS.toNanos(Long.parseLong(expiration)));
         } catch (NumberFormatException e) {
-            return false;
+            return OptionalLong.empty();
         }
     }
 

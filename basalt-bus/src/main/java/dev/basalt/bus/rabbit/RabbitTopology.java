@@ -111,7 +111,8 @@ final class RabbitTopology implements AutoCloseable {
         return queue;
     }
 
-    private synchronized void declareDurableQueue(String queueName) throws IOException {
+    /** The durable queue {@code queueName} and its binding to the exchange. */
+    synchronized void declareDurableQueue(String queueName) throws IOException {
         Channel declaring = channel();
         declaring.exchangeDeclare(exchange, BuiltinExchangeType.TOPIC, true);
         declaring.queueDeclare(queueName, true, false, false, durableQueueArguments);

@@ -91,6 +91,32 @@ class RabbitBusTest {
         }
     }
 
+    @Test
+    void switchingRabbitQuorumQueueOnAnExistingQueueIsAClearError() {
+        try (Bus classic = open(options); Bus quorum = open(options.withRabbitQuorumQueue(true))) {
+            classic.serve(topic, "a", Recorder.of("a").endpoint());
+
+            assertThatThrownBy(() -> quorum.serve(topic, "b", Recorder.of("b").endpoint()))
+                    .isInstanceOfSatisfying(BasaltException.class, e -> assertThat(e.fault()).isEqualTo(Fault.INTERNAL))
+                    .hasMessageContaining("cannot serve " + topic + ".b")
+                    .hasMessageContaining("PRECONDITION_FAILED")
+                    .hasMessageContaining("x-queue-type");
+        }
+    }
+
+    @Test
+    void aServerWhoseQueueIsDeletedSubscribesAgain() {
+        try (Bus server = open(options); Bus client = open(options)) {
+            Recorder recorder = Recorder.of("a");
+            server.serve(topic, "a", recorder.endpoint());
+
+            broker.ctl("delete_queue", "-p", broker.virtualHost(), topic);
+            await().atMost(WAIT).until(() -> broker.queue(topic).map(q -> q.consumers() == 1).orElse(false));
+
+            assertThat(client.call(Address.anyOf(topic), ECHO, new Text("back"), WAIT)).isEqualTo(new Text("a:back"));
+        }
+    }
+
     /**
      * One broker crash (SIGKILL) and restart, seen by a server, a caller, an impatient caller and a
      * cast nobody had consumed yet: all carry on by themselves once the broker is back.
