@@ -1,6 +1,5 @@
 package dev.basalt.testkit;
 
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -287,8 +286,7 @@ public final class RabbitServer implements AutoCloseable {
             out.write(new byte[] {'A', 'M', 'Q', 'P', 0, 0, 9, 1});
             out.flush();
             InputStream in = socket.getInputStream();
-            int frameType = new DataInputStream(in).read();
-            return frameType == 1;
+            return in.read() == 1; // a method frame: connection.start
         } catch (IOException e) {
             return false;
         }
