@@ -2,12 +2,11 @@ package dev.basalt.bus;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.basalt.bus.InJvmBroker.Delivery;
+import dev.basalt.bus.InJvmBroker.LocalServer;
+import dev.basalt.bus.InJvmBroker.Unacked;
 import dev.basalt.common.Ids;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -18,62 +17,53 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The bus for roles that share one JVM. Messages still travel as JSON bytes through the
- * {@link MessageCodec}, exactly as they would over a broker, and each is handled on its own
- * virtual thread. A message sent to a queue nobody serves yet waits there, as in a broker's
- * durable queue; a call's message is dropped once its caller has stopped waiting.
+ * The bus for roles that share one JVM (the default). Messages still travel as JSON bytes through
+ * the {@link MessageCodec}, exactly as they would over a broker, and each is handled on its own
+ * virtual thread, at most {@code handlersPerServer} at once per server. A message sent to a queue
+ * nobody serves yet waits there, as in a broker's durable queue; a call's message is dropped once
+ * its caller has stopped waiting. A message is acknowledged only when its handler finished: closing
+ * a subscription gives what it had not finished back to the queue.
  */
 public final class InJvmBus implements Bus {
-    private static final Logger LOG = LoggerFactory.getLogger(InJvmBus.class);
-
+    private final InJvmBroker broker;
+    private final int handlersPerServer;
     private final MessageCodec codec = new MessageCodec();
+    private final EndpointRunner runner = new EndpointRunner(codec);
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
-    private final Map<String, LocalQueue> queues = new ConcurrentHashMap<>();
-    private final Map<String, List<Endpoint>> fanoutListeners = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Reply>> pendingCalls = new ConcurrentHashMap<>();
+    private final List<LocalServer> servers = new CopyOnWriteArrayList<>();
 
-    /** A queued message: its bytes, and when it stops being worth delivering (0: never). */
-    private record Delivery(byte[] bytes, long expiresAtMillis) {
-        boolean expired() {
-            return expiresAtMillis > 0 && System.currentTimeMillis() > expiresAtMillis;
-        }
+    /** A bus of its own, each server running at most {@link BusOptions#DEFAULT_EXECUTOR_THREAD_POOL_SIZE} handlers at once. */
+    public InJvmBus() {
+        this(BusOptions.DEFAULT_EXECUTOR_THREAD_POOL_SIZE);
     }
 
-    /** One queue: its servers in round-robin order, and what waits for a server. */
-    private final class LocalQueue {
-        private final List<Endpoint> servers = new ArrayList<>();
-        private final Deque<Delivery> waiting = new ArrayDeque<>();
-        private int next;
+    /** A bus of its own, each server running at most {@code handlersPerServer} handlers at once. */
+    public InJvmBus(int handlersPerServer) {
+        this(new InJvmBroker(), handlersPerServer);
+    }
 
-        synchronized void offer(Delivery delivery) {
-            if (servers.isEmpty()) {
-                waiting.add(delivery);
-                return;
-            }
-            Endpoint server = servers.get(Math.floorMod(next++, servers.size()));
-            dispatch(server, delivery);
+    private InJvmBus(InJvmBroker broker, int handlersPerServer) {
+        if (handlersPerServer < 1) {
+            throw new IllegalArgumentException("a server runs at least one handler: " + handlersPerServer);
         }
+        this.broker = requireNonNull(broker, "broker");
+        this.handlersPerServer = handlersPerServer;
+    }
 
-        synchronized void add(Endpoint server) {
-            servers.add(server);
-            while (!waiting.isEmpty()) {
-                dispatch(servers.get(Math.floorMod(next++, servers.size())), waiting.poll());
-            }
-        }
-
-        synchronized void remove(Endpoint server) {
-            servers.remove(server);
-        }
+    /**
+     * Another client of the same queues, as a second process on the same broker would be: its
+     * servers share topics with this bus's servers. For tests of several servers.
+     */
+    InJvmBus sibling(int handlersPerServer) {
+        return new InJvmBus(broker, handlersPerServer);
     }
 
     @Override
     public <A> void cast(Address to, RpcMethod<A, ?> method, A args) {
-        queue(to.queueName()).offer(new Delivery(encode(method, args, null), 0));
+        broker.publish(to.queueName(), new Delivery(encode(method, args, null), 0, null));
     }
 
     @Override
@@ -83,7 +73,7 @@ public final class InJvmBus implements Bus {
         pendingCalls.put(correlationId, reply);
         try {
             long expiresAt = System.currentTimeMillis() + timeout.toMillis();
-            queue(to.queueName()).offer(new Delivery(encode(method, args, correlationId), expiresAt));
+            broker.publish(to.queueName(), new Delivery(encode(method, args, correlationId), expiresAt, this::complete));
             Reply answer = reply.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (answer.failed()) {
                 throw codec.toException(answer);
@@ -103,29 +93,27 @@ public final class InJvmBus implements Bus {
 
     @Override
     public <A> void fanout(String topic, RpcMethod<A, ?> method, A args) {
-        byte[] bytes = encode(method, args, null);
-        for (Endpoint listener : fanoutListeners.getOrDefault(topic, List.of())) {
-            dispatch(listener, new Delivery(bytes, 0));
-        }
+        broker.fanout(topic, new Delivery(encode(method, args, null), 0, null));
     }
 
     @Override
     public Subscription serve(String topic, String server, Endpoint endpoint) {
         requireNonNull(endpoint, "endpoint");
-        Address shared = Address.anyOf(topic);
-        Address own = Address.of(topic, server);
-        queue(shared.queueName()).add(endpoint);
-        queue(own.queueName()).add(endpoint);
-        fanoutListeners.computeIfAbsent(topic, t -> new CopyOnWriteArrayList<>()).add(endpoint);
+        LocalServer registered = broker.serve(topic, server, endpoint, handlersPerServer, workers, this::handle);
+        servers.add(registered);
         return () -> {
-            queue(shared.queueName()).remove(endpoint);
-            queue(own.queueName()).remove(endpoint);
-            fanoutListeners.getOrDefault(topic, List.of()).remove(endpoint);
+            servers.remove(registered);
+            broker.close(registered, true);
         };
     }
 
+    /** Stops taking messages and lets running handlers finish (up to 10 s). */
     @Override
     public void close() {
+        for (LocalServer server : servers) {
+            broker.close(server, false);
+        }
+        servers.clear();
         workers.shutdown();
         try {
             if (!workers.awaitTermination(10, TimeUnit.SECONDS)) {
@@ -137,38 +125,23 @@ public final class InJvmBus implements Bus {
         }
     }
 
-    private LocalQueue queue(String name) {
-        return queues.computeIfAbsent(name, n -> new LocalQueue());
-    }
-
     private byte[] encode(RpcMethod<?, ?> method, Object args, String correlationId) {
         return codec.encode(new Envelope(method.name(), method.version(), codec.toTree(args), correlationId,
                 System.currentTimeMillis()));
     }
 
-    private void dispatch(Endpoint endpoint, Delivery delivery) {
-        if (delivery.expired()) {
-            return;
-        }
-        workers.execute(() -> handle(endpoint, delivery.bytes(), this::complete));
-    }
-
-    private void handle(Endpoint endpoint, byte[] bytes, Consumer<byte[]> replyTo) {
-        Envelope envelope = codec.decodeEnvelope(bytes);
-        Reply reply;
+    private void handle(LocalServer server, Unacked unacked) {
         try {
-            JsonNode result = endpoint.dispatch(envelope);
-            reply = new Reply(envelope.correlationId(), result, null, null);
-        } catch (Exception | Error e) {
-            if (envelope.correlationId() == null) {
-                LOG.error("bus handler for {} failed", envelope.method(), e);
-            } else {
-                LOG.debug("bus call {} failed", envelope.method(), e);
+            Delivery delivery = unacked.delivery;
+            if (delivery.expired()) {
+                return;
             }
-            reply = codec.failure(envelope.correlationId(), e);
-        }
-        if (envelope.correlationId() != null) {
-            replyTo.accept(codec.encode(reply));
+            byte[] reply = runner.run(server.endpoint, delivery.bytes());
+            if (reply != null && delivery.replyTo() != null) {
+                delivery.replyTo().accept(reply);
+            }
+        } finally {
+            broker.settle(server, unacked);
         }
     }
 

@@ -1,0 +1,72 @@
+package dev.basalt.bus;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+
+/**
+ * How a transport behaves, named after the oslo.messaging options an operator's cinder.conf already
+ * has where there is one. The in-JVM transport uses only {@code executorThreadPoolSize}.
+ *
+ * @param controlExchange        {@code control_exchange}: the topic exchange every message is published to
+ * @param rabbitQuorumQueue      {@code rabbit_quorum_queue}: the durable queues are quorum queues
+ *                               ({@code x-queue-type=quorum}) instead of classic ones
+ * @param executorThreadPoolSize {@code executor_thread_pool_size}: the most handlers one server runs at
+ *                               once; more messages wait in the queue (for RabbitMQ also the prefetch)
+ * @param sendTimeout            how long a cast or fanout waits for an unreachable broker, retrying with
+ *                               backoff, before it fails with a {@link BusTimeoutException}
+ * @param connectTimeout         how long opening the connection waits for each broker host at startup
+ * @param retryIntervalMax       {@code rabbit_interval_max}: the longest pause between reconnect attempts
+ * @param heartbeat              AMQP heartbeat ({@code heartbeat_timeout_threshold}): a silent broker is
+ *                               declared dead after about this long
+ */
+public record BusOptions(String controlExchange, boolean rabbitQuorumQueue, int executorThreadPoolSize,
+        Duration sendTimeout, Duration connectTimeout, Duration retryIntervalMax, Duration heartbeat) {
+
+    public static final String DEFAULT_CONTROL_EXCHANGE = "basalt";
+    public static final int DEFAULT_EXECUTOR_THREAD_POOL_SIZE = 64;
+
+    public BusOptions {
+        requireNonNull(controlExchange, "controlExchange");
+        requireNonNull(sendTimeout, "sendTimeout");
+        requireNonNull(connectTimeout, "connectTimeout");
+        requireNonNull(retryIntervalMax, "retryIntervalMax");
+        requireNonNull(heartbeat, "heartbeat");
+        if (controlExchange.isBlank()) {
+            throw new IllegalArgumentException("control_exchange must not be empty");
+        }
+        if (executorThreadPoolSize < 1) {
+            throw new IllegalArgumentException("executor_thread_pool_size must be at least 1: " + executorThreadPoolSize);
+        }
+    }
+
+    public static BusOptions defaults() {
+        return new BusOptions(DEFAULT_CONTROL_EXCHANGE, false, DEFAULT_EXECUTOR_THREAD_POOL_SIZE,
+                Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(30));
+    }
+
+    public BusOptions withControlExchange(String value) {
+        return new BusOptions(value, rabbitQuorumQueue, executorThreadPoolSize, sendTimeout, connectTimeout,
+                retryIntervalMax, heartbeat);
+    }
+
+    public BusOptions withRabbitQuorumQueue(boolean value) {
+        return new BusOptions(controlExchange, value, executorThreadPoolSize, sendTimeout, connectTimeout,
+                retryIntervalMax, heartbeat);
+    }
+
+    public BusOptions withExecutorThreadPoolSize(int value) {
+        return new BusOptions(controlExchange, rabbitQuorumQueue, value, sendTimeout, connectTimeout,
+                retryIntervalMax, heartbeat);
+    }
+
+    public BusOptions withSendTimeout(Duration value) {
+        return new BusOptions(controlExchange, rabbitQuorumQueue, executorThreadPoolSize, value, connectTimeout,
+                retryIntervalMax, heartbeat);
+    }
+
+    public BusOptions withRetryIntervalMax(Duration value) {
+        return new BusOptions(controlExchange, rabbitQuorumQueue, executorThreadPoolSize, sendTimeout, connectTimeout,
+                value, heartbeat);
+    }
+}

@@ -1,0 +1,47 @@
+package dev.basalt.bus;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one received message through a server's {@link Endpoint}, the same way on every transport:
+ * a call gets its reply (the result, or the handler's failure as its fault), a cast's failure is
+ * logged. A message that cannot even be decoded is logged and dropped: delivering it again would
+ * fail again.
+ */
+public final class EndpointRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(EndpointRunner.class);
+
+    private final MessageCodec codec;
+
+    public EndpointRunner(MessageCodec codec) {
+        this.codec = requireNonNull(codec, "codec");
+    }
+
+    /** Handles {@code message}; returns the encoded reply for a call, null for a cast or an undecodable message. */
+    public byte[] run(Endpoint endpoint, byte[] message) {
+        Envelope envelope;
+        try {
+            envelope = codec.decodeEnvelope(message);
+        } catch (RuntimeException e) {
+            LOG.error("dropped a bus message that is not a Basalt envelope ({} bytes): {}", message.length, e.toString());
+            return null;
+        }
+        Reply reply;
+        try {
+            JsonNode result = endpoint.dispatch(envelope);
+            reply = new Reply(envelope.correlationId(), result, null, null);
+        } catch (Exception | Error e) {
+            if (envelope.correlationId() == null) {
+                LOG.error("bus handler for {} {} failed", envelope.method(), envelope.version(), e);
+            } else {
+                LOG.debug("bus call {} {} failed", envelope.method(), envelope.version(), e);
+            }
+            reply = codec.failure(envelope.correlationId(), e);
+        }
+        return envelope.correlationId() == null ? null : codec.encode(reply);
+    }
+}
