@@ -3,16 +3,18 @@ package dev.basalt.server;
 import static java.util.Objects.requireNonNull;
 
 import dev.basalt.bus.Bus;
+import dev.basalt.bus.BusOptions;
 import dev.basalt.bus.InJvmBus;
+import dev.basalt.bus.Transports;
 import dev.basalt.config.BasaltConfig;
 import dev.basalt.config.DefaultOptions;
+import dev.basalt.config.RabbitOptions;
 import dev.basalt.db.Database;
 import dev.basalt.db.JdbcTarget;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Optional;
 
 /**
  * What every role of one process shares: the configuration, the database, the bus and the clock.
@@ -49,11 +51,10 @@ record Infrastructure(BasaltConfig config, Database database, Bus bus, Clock clo
 
     /** The transport of {@code transport_url}: in this JVM when unset. */
     private static Bus openBus(BasaltConfig config) {
-        Optional<String> url = config.source().defaults().find(DefaultOptions.TRANSPORT_URL);
-        if (url.isEmpty()) {
-            return new InJvmBus();
-        }
-        throw new StartupException("[DEFAULT] transport_url: not supported yet");
+        BusOptions options = BusOptions.defaults()
+                .withControlExchange(config.source().defaults().get(DefaultOptions.CONTROL_EXCHANGE))
+                .withRabbitQuorumQueue(RabbitOptions.from(config.source()).quorumQueues());
+        return Transports.open(config.source().defaults().find(DefaultOptions.TRANSPORT_URL).orElse(null), options);
     }
 
     /** Refuses to run {@code role} alone unless the roles can share this process's bus and database. */

@@ -89,6 +89,12 @@ public final class RabbitBus implements Bus {
         }
     }
 
+    /** False while the connection to the broker is down (amqp-client recovers it by itself). */
+    @Override
+    public boolean isConnected() {
+        return connection.isOpen();
+    }
+
     @Override
     public <A> void cast(Address to, RpcMethod<A, ?> method, A args) {
         AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
