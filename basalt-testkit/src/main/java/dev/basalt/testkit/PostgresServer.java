@@ -13,7 +13,7 @@ import java.util.List;
  * A throwaway PostgreSQL server (Debian's {@code postgresql}) for tests: {@code initdb} into a fresh
  * temporary directory, {@code postgres} on 127.0.0.1 and a free port with its unix socket in that
  * directory, user {@code basalt} (password, SCRAM) owning database {@code basalt}. Durability is
- * traded for speed (no fsync): a killed server keeps its data, a crashed machine would not. Runs as
+ * traded for speed (no fsync): a killed server keeps what it committed, a crashed machine would not. Runs as
  * the {@code postgres} user when the tests run as root, since PostgreSQL refuses to run as root.
  * Starts in about two seconds.
  */
@@ -59,8 +59,7 @@ public final class PostgresServer extends DatabaseServer {
         ServerProcess process = new ServerProcess("postgres", command(runAs, bin.resolve("postgres").toString(),
                 "-D", directory.resolve("data").toString(), "-p", Integer.toString(port),
                 "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=" + directory,
-                "-c", "max_connections=200", "-c", "fsync=off", "-c", "synchronous_commit=off",
-                "-c", "full_page_writes=off"), directory.resolve("postgres.log"), "INT");
+                "-c", "max_connections=200", "-c", "fsync=off", "-c", "full_page_writes=off"), directory.resolve("postgres.log"), "INT");
         PostgresServer server = new PostgresServer(bin, directory, port, process);
         server.startFirstTime();
         return server;
