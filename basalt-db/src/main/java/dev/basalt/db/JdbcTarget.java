@@ -2,53 +2,33 @@ package dev.basalt.db;
 
 import dev.basalt.common.BasaltException;
 import dev.basalt.common.Fault;
-import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
- * A JDBC URL with its credentials, made from {@code [database] connection}. Takes JDBC URLs as
- * they are and translates the SQLAlchemy URLs operators have in cinder.conf
- * ({@code postgresql+psycopg2://u:p@host/db}, {@code mysql+pymysql://u:p@host:3306/db}).
+ * A JDBC URL with its credentials, made from {@code [database] connection}. Takes JDBC URLs of the
+ * databases Basalt has drivers for as they are, and translates the SQLAlchemy URLs operators have in
+ * cinder.conf ({@code postgresql+psycopg2://u:p@host/db}, {@code mysql+pymysql://u:p@host:3306/db}, see
+ * {@link SqlAlchemyUrl}).
+ *
+ * @param shown the configured value with its password masked, for messages and logs
  */
-public record JdbcTarget(String url, String user, String password) {
+public record JdbcTarget(String url, String user, String password, String shown) {
+    private static final List<String> JDBC_PREFIXES = List.of("jdbc:h2:", "jdbc:postgresql:", "jdbc:mariadb:");
+
+    /** A JDBC URL and credentials given apart (tests, tools). */
+    public static JdbcTarget of(String url, String user, String password) {
+        return new JdbcTarget(url, user, password, mask(url));
+    }
 
     public static JdbcTarget parse(String connection) {
         if (connection.startsWith("jdbc:")) {
-            return new JdbcTarget(connection, null, null);
+            if (JDBC_PREFIXES.stream().noneMatch(connection::startsWith)) {
+                throw invalid(connection, "unsupported JDBC URL (use jdbc:h2:, jdbc:postgresql: or jdbc:mariadb:,"
+                        + " or an SQLAlchemy URL such as postgresql://… or mysql+pymysql://…)");
+            }
+            return of(connection, null, null);
         }
-        int schemeEnd = connection.indexOf("://");
-        if (schemeEnd < 0) {
-            throw invalid(connection, "expected a JDBC URL or scheme://user:password@host/database");
-        }
-        String scheme = connection.substring(0, schemeEnd);
-        String dialect = scheme.contains("+") ? scheme.substring(0, scheme.indexOf('+')) : scheme;
-        String jdbcScheme = switch (dialect) {
-            case "postgresql", "postgres" -> "postgresql";
-            case "mysql", "mariadb" -> "mariadb";
-            case "sqlite" -> throw invalid(connection,
-                    "SQLite is not supported; leave it unset for the embedded H2 database or use PostgreSQL/MariaDB");
-            default -> throw invalid(connection, "unsupported database '" + dialect + "' (use postgresql or mysql)");
-        };
-        URI uri;
-        try {
-            uri = URI.create("db" + connection.substring(schemeEnd));
-        } catch (IllegalArgumentException e) {
-            throw invalid(connection, e.getMessage());
-        }
-        if (uri.getHost() == null) {
-            throw invalid(connection, "no host");
-        }
-        String user = null;
-        String password = null;
-        if (uri.getRawUserInfo() != null) {
-            String[] parts = uri.getRawUserInfo().split(":", 2);
-            user = decode(parts[0]);
-            password = parts.length > 1 ? decode(parts[1]) : null;
-        }
-        String port = uri.getPort() > 0 ? ":" + uri.getPort() : "";
-        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-        return new JdbcTarget("jdbc:" + jdbcScheme + "://" + uri.getHost() + port + path, user, password);
+        return SqlAlchemyUrl.toJdbc(connection);
     }
 
     public boolean isH2() {
@@ -60,12 +40,29 @@ public record JdbcTarget(String url, String user, String password) {
         return isH2() && !url.startsWith("jdbc:h2:tcp:") && !url.startsWith("jdbc:h2:ssl:");
     }
 
-    private static String decode(String text) {
-        return URLDecoder.decode(text, StandardCharsets.UTF_8);
+    /** The message that refuses this target: {@code [database] connection = <shown>: <why>}. */
+    BasaltException refused(String why) {
+        return refused(why, null);
     }
 
-    private static BasaltException invalid(String connection, String why) {
-        String shown = connection.replaceAll("//([^:/@]*):[^@]*@", "//$1:***@");
-        return new BasaltException(Fault.INTERNAL, "[database] connection = " + shown + ": " + why);
+    BasaltException refused(String why, Throwable cause) {
+        String reason = password == null || password.isEmpty() ? why : why.replace(password, "***");
+        return new BasaltException(Fault.SERVICE_UNAVAILABLE, "[database] connection = " + shown + ": " + reason, cause);
+    }
+
+    /** Never the password. */
+    @Override
+    public String toString() {
+        return shown;
+    }
+
+    static BasaltException invalid(String connection, String why) {
+        return new BasaltException(Fault.INTERNAL, "[database] connection = " + mask(connection) + ": " + why);
+    }
+
+    /** {@code connection} with the password of {@code //user:password@} or a {@code password=} parameter masked. */
+    static String mask(String connection) {
+        return connection.replaceAll("//([^:/@]*):[^@/]*@", "//$1:***@")
+                .replaceAll("(?i)([?&;]password=)[^&;]*", "$1***");
     }
 }

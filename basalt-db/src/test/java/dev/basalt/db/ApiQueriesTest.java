@@ -13,17 +13,26 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The queries the REST API needs beyond plain CRUD: default types, summaries, time filters. */
+@ParameterizedClass
+@EnumSource(TestDatabase.class)
 class ApiQueriesTest {
+    private final TestDatabase database;
     private Database db;
     private VolumeRepository volumes;
     private VolumeTypeRepository types;
     private DefaultTypeRepository defaults;
 
+    ApiQueriesTest(TestDatabase database) {
+        this.database = database;
+    }
+
     @BeforeEach
     void open() {
-        db = Database.open(JdbcTarget.parse("jdbc:h2:mem:" + Ids.newId() + ";DB_CLOSE_DELAY=-1"), 4);
+        db = database.open(4);
         volumes = new VolumeRepository(db);
         types = new VolumeTypeRepository(db);
         defaults = new DefaultTypeRepository(db);

@@ -21,19 +21,28 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Volumes claim quota with their row, and their claims settle with their status or their deletion. */
+@ParameterizedClass
+@EnumSource(TestDatabase.class)
 class QuotaClaimsTest {
     private static final Set<VolumeStatus> CREATING = Set.of(VolumeStatus.CREATING);
 
+    private final TestDatabase database;
     private Database db;
     private VolumeRepository volumes;
     private QuotaRepository quotas;
     private String project;
 
+    QuotaClaimsTest(TestDatabase database) {
+        this.database = database;
+    }
+
     @BeforeEach
     void open() {
-        db = TestDatabase.open();
+        db = database.open();
         volumes = new VolumeRepository(db);
         quotas = new QuotaRepository(db);
         project = "p-" + Ids.newId();

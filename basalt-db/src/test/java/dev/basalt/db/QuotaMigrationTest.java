@@ -3,7 +3,6 @@ package dev.basalt.db;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.basalt.common.Ids;
 import dev.basalt.model.AttachStatus;
 import dev.basalt.model.Volume;
 import dev.basalt.model.VolumeStatus;
@@ -13,16 +12,26 @@ import java.util.Set;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Upgrading a database that already has volumes: they claim what they hold, so usage starts right. */
+@ParameterizedClass
+@EnumSource(TestDatabase.class)
 class QuotaMigrationTest {
+    private final TestDatabase database;
+
+    QuotaMigrationTest(TestDatabase database) {
+        this.database = database;
+    }
 
     @Test
     void existingVolumesClaimTheirQuotaWhenQuotasArrive() {
-        String url = "jdbc:h2:mem:" + Ids.newId() + ";DB_CLOSE_DELAY=-1";
-        Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration").target("2").load()
+        JdbcTarget target = database.emptyDatabase();
+        Flyway.configure().dataSource(target.url(), target.user(), target.password())
+                .locations("classpath:db/migration").target("2").load()
                 .migrate();
-        Jdbi jdbi = Jdbi.create(url);
+        Jdbi jdbi = Jdbi.create(target.url(), target.user(), target.password());
         jdbi.useHandle(h -> {
             h.execute("INSERT INTO volume_types (id, name, description, is_public, created_at, updated_at)"
                     + " VALUES ('t1', 'gold', NULL, TRUE, NULL, NULL)");
@@ -32,7 +41,7 @@ class QuotaMigrationTest {
             insertVolume(h, "v4", "p2", 5, "in-use", null);
         });
 
-        try (Database db = Database.open(JdbcTarget.parse(url), 2)) {
+        try (Database db = Database.open(target, 2)) {
             QuotaRepository quotas = new QuotaRepository(db);
             assertThat(quotas.usages("p1")).containsEntry("volumes", new QuotaUsage(1, 1))
                     .containsEntry("gigabytes", new QuotaUsage(2, 3))
@@ -53,10 +62,11 @@ class QuotaMigrationTest {
 
     @Test
     void existingSnapshotsClaimTheirQuotaWhenSnapshotQuotasArrive() {
-        String url = "jdbc:h2:mem:" + Ids.newId() + ";DB_CLOSE_DELAY=-1";
-        Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration").target("5").load()
+        JdbcTarget target = database.emptyDatabase();
+        Flyway.configure().dataSource(target.url(), target.user(), target.password())
+                .locations("classpath:db/migration").target("5").load()
                 .migrate();
-        Jdbi jdbi = Jdbi.create(url);
+        Jdbi jdbi = Jdbi.create(target.url(), target.user(), target.password());
         jdbi.useHandle(h -> {
             h.execute("INSERT INTO volume_types (id, name, description, is_public, created_at, updated_at)"
                     + " VALUES ('t1', 'gold', NULL, TRUE, NULL, NULL)");
@@ -72,7 +82,7 @@ class QuotaMigrationTest {
             insertSnapshot(h, "s3", "v1", "p1", 2, "error", "t1");
             insertSnapshot(h, "s4", "v1", "p1", 2, "deleting", null);
         });
-        try (Database db = Database.open(JdbcTarget.parse(url), 2)) {
+        try (Database db = Database.open(target, 2)) {
             QuotaRepository quotas = new QuotaRepository(db);
             assertThat(quotas.usages("p1")).as("usage summed again from the claims")
                     .containsEntry("volumes", new QuotaUsage(1, 0))
@@ -94,10 +104,11 @@ class QuotaMigrationTest {
 
     @Test
     void usageTotalsCarryOverWhenUsageRowsKeepOnlyWhatTheClaimsAddUpTo() {
-        String url = "jdbc:h2:mem:" + Ids.newId() + ";DB_CLOSE_DELAY=-1";
-        Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration").target("6").load()
+        JdbcTarget target = database.emptyDatabase();
+        Flyway.configure().dataSource(target.url(), target.user(), target.password())
+                .locations("classpath:db/migration").target("6").load()
                 .migrate();
-        Jdbi jdbi = Jdbi.create(url);
+        Jdbi jdbi = Jdbi.create(target.url(), target.user(), target.password());
         jdbi.useHandle(h -> {
             insertVolume(h, "v1", "p1", 2, "available", null);
             insertVolume(h, "v2", "p1", 3, "creating", null);
@@ -108,7 +119,7 @@ class QuotaMigrationTest {
             h.execute("INSERT INTO quota_usages (project_id, resource, in_use, reserved, created_at, updated_at)"
                     + " VALUES ('p1', 'gigabytes', 2, 3, NULL, NULL)");
         });
-        try (Database db = Database.open(JdbcTarget.parse(url), 2)) {
+        try (Database db = Database.open(target, 2)) {
             QuotaRepository quotas = new QuotaRepository(db);
             VolumeRepository volumes = new VolumeRepository(db);
             assertThat(quotas.usages("p1")).containsEntry("gigabytes", new QuotaUsage(2, 3));

@@ -23,15 +23,20 @@ import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Snapshots claim quota with their row, volumes made from a source with theirs, and extends with
  * their start; each claim moves exactly once when the operation ends and goes with the row.
  */
+@ParameterizedClass
+@EnumSource(TestDatabase.class)
 class SnapshotAndExtendQuotaTest {
     private static final Set<VolumeStatus> AVAILABLE = Set.of(VolumeStatus.AVAILABLE);
     private static final String TYPE = "type-1";
 
+    private final TestDatabase database;
     private Database db;
     private VolumeRepository volumes;
     private SnapshotRepository snapshots;
@@ -39,9 +44,13 @@ class SnapshotAndExtendQuotaTest {
     private QuotaRepository quotas;
     private String project;
 
+    SnapshotAndExtendQuotaTest(TestDatabase database) {
+        this.database = database;
+    }
+
     @BeforeEach
     void open() {
-        db = TestDatabase.open();
+        db = database.open();
         volumes = new VolumeRepository(db);
         snapshots = new SnapshotRepository(db);
         transitions = new VolumeTransitions(db, volumes);

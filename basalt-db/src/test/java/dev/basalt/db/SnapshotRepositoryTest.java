@@ -19,17 +19,26 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
+@ParameterizedClass
+@EnumSource(TestDatabase.class)
 class SnapshotRepositoryTest {
     private static final Set<VolumeStatus> AVAILABLE = Set.of(VolumeStatus.AVAILABLE);
 
+    private final TestDatabase database;
     private Database db;
     private VolumeRepository volumes;
     private SnapshotRepository snapshots;
 
+    SnapshotRepositoryTest(TestDatabase database) {
+        this.database = database;
+    }
+
     @BeforeEach
     void open() {
-        db = Database.open(JdbcTarget.parse("jdbc:h2:mem:" + Ids.newId() + ";DB_CLOSE_DELAY=-1"), 4);
+        db = database.open(4);
         volumes = new VolumeRepository(db);
         snapshots = new SnapshotRepository(db);
     }

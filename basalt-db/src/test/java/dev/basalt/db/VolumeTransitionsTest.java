@@ -22,18 +22,27 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
+@ParameterizedClass
+@EnumSource(TestDatabase.class)
 class VolumeTransitionsTest {
     private static final Set<VolumeStatus> DELETABLE = EnumSet.of(VolumeStatus.AVAILABLE, VolumeStatus.ERROR);
 
+    private final TestDatabase database;
     private Database db;
     private VolumeRepository volumes;
     private SnapshotRepository snapshots;
     private VolumeTransitions transitions;
 
+    VolumeTransitionsTest(TestDatabase database) {
+        this.database = database;
+    }
+
     @BeforeEach
     void open() {
-        db = Database.open(JdbcTarget.parse("jdbc:h2:mem:" + Ids.newId() + ";DB_CLOSE_DELAY=-1"), 8);
+        db = database.open(8);
         volumes = new VolumeRepository(db);
         snapshots = new SnapshotRepository(db);
         transitions = new VolumeTransitions(db, volumes);
@@ -189,6 +198,47 @@ class VolumeTransitionsTest {
         assertThat(volumes.setBootable(v.id(), true)).isTrue();
         assertThat(volumes.find(v.id()).orElseThrow().bootable()).isTrue();
         assertThat(volumes.delete(v.id())).isTrue();
+    }
+
+    /**
+     * Requests racing to move the same volumes out of {@code available}, each to its own status (a
+     * delete, an extend, an attach, a reset): per volume exactly one conditional update wins, and the
+     * row shows the winner's status.
+     */
+    @Test
+    void racingConditionalUpdatesHaveExactlyOneWinnerPerVolume() throws Exception {
+        List<VolumeStatus> wanted = List.of(VolumeStatus.DELETING, VolumeStatus.EXTENDING, VolumeStatus.RESERVED,
+                VolumeStatus.ERROR, VolumeStatus.MAINTENANCE, VolumeStatus.BACKING_UP);
+        List<Volume> raced = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            raced.add(volume(VolumeStatus.AVAILABLE, 1));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Boolean>> moves = new ArrayList<>();
+            for (Volume v : raced) {
+                for (VolumeStatus next : wanted) {
+                    moves.add(pool.submit(() -> {
+                        go.await();
+                        return volumes.transition(v.id(), Set.of(VolumeStatus.AVAILABLE), next);
+                    }));
+                }
+            }
+            go.countDown();
+            for (int i = 0; i < raced.size(); i++) {
+                List<VolumeStatus> winners = new ArrayList<>();
+                for (int j = 0; j < wanted.size(); j++) {
+                    if (moves.get(i * wanted.size() + j).get()) {
+                        winners.add(wanted.get(j));
+                    }
+                }
+                assertThat(winners).as("winners for one volume").hasSize(1);
+                assertThat(status(raced.get(i))).isEqualTo(winners.get(0));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** A snapshot create and a volume delete racing: exactly one wins, and never both. */
