@@ -45,7 +45,8 @@ public final class Database implements AutoCloseable {
 
     /** Migrates the schema only (the {@code basalt manage db sync} command). */
     public static void migrate(JdbcTarget target) {
-        open(target, 1).close();
+        // Flyway holds one connection for its lock on PostgreSQL and MariaDB and migrates on another.
+        open(target, 2).close();
     }
 
     public Jdbi jdbi() {

@@ -27,7 +27,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The split deployment ({@link SplitDeployment}) on a real RabbitMQ and a real database server,
@@ -40,8 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
 abstract class SplitDeploymentContract {
     private static final Duration PATIENCE = Duration.ofSeconds(60);
 
-    @TempDir
-    Path dir;
+    /** Under target/, so the roles' logs stay for a look after a failure. */
+    private Path dir;
 
     private RabbitServer rabbit;
     private DatabaseServer database;
@@ -50,6 +49,7 @@ abstract class SplitDeploymentContract {
     private Cli cli1;
     private Cli cli2;
     private Api api1;
+    private Api api2;
 
     /** The database server this deployment runs on. */
     abstract DatabaseServer databaseServer();
@@ -60,10 +60,12 @@ abstract class SplitDeploymentContract {
         rabbit = RabbitServer.shared();
         database = databaseServer();
         databaseName = "split_" + UUID.randomUUID().toString().substring(0, 8);
+        dir = Files.createDirectories(Path.of("target", getClass().getSimpleName() + "-" + databaseName)).toAbsolutePath();
         deployment = new SplitDeployment(dir, rabbit, SplitDeployment.freshDatabase(database, databaseName)).start();
         cli1 = new Cli(deployment.endpoint(deployment.apiPort1), "u1", "p1");
         cli2 = new Cli(deployment.endpoint(deployment.apiPort2), "u1", "p1");
         api1 = new Api(deployment.endpoint(deployment.apiPort1), "u1", "p1");
+        api2 = new Api(deployment.endpoint(deployment.apiPort2), "u1", "p1");
     }
 
     @AfterAll
@@ -85,15 +87,23 @@ abstract class SplitDeploymentContract {
     }
 
     private JsonNode volume(String id) throws Exception {
-        return api1.get("/volumes/" + id).body().get("volume");
+        return volume(api1, id);
+    }
+
+    private static JsonNode volume(Api api, String id) throws Exception {
+        return api.get("/volumes/" + id).body().get("volume");
     }
 
     private String create(Cli cli, String... args) throws Exception {
+        return create(cli, api1, args);
+    }
+
+    private String create(Cli cli, Api api, String... args) throws Exception {
         List<String> line = new ArrayList<>(List.of("create", "--name", "v-" + UUID.randomUUID()));
         line.addAll(List.of(args));
         line.add("1");
         String id = Tables.properties(cli.cinder(line.toArray(String[]::new)).ok().stdout()).get("id");
-        await().atMost(PATIENCE).until(() -> volume(id).get("status").asText().equals("available"));
+        await().atMost(PATIENCE).until(() -> volume(api, id).get("status").asText().equals("available"));
         return id;
     }
 
@@ -177,7 +187,7 @@ abstract class SplitDeploymentContract {
         assertThat(healthcheck(deployment.apiPort1)).isEqualTo(-1);
         assertThat(healthcheck(deployment.apiPort2)).isEqualTo(200);
         cli2.cinder("delete", id).ok();
-        String other = create(cli2);
+        String other = create(cli2, api2);
         assertThat(cli2.cinder("list").ok().stdout()).contains(other).doesNotContain(id);
     }
 
