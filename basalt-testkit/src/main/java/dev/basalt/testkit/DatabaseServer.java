@@ -71,7 +71,12 @@ public abstract sealed class DatabaseServer implements AutoCloseable permits Pos
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("not a database name for tests: " + name);
         }
-        admin(createDatabaseStatements(name));
+        runAsAdministrator(createDatabaseStatements(name));
+    }
+
+    /** Runs SQL as the server's administrator (through its unix socket), e.g. to take rights away from {@value #USER}. */
+    public void runAsAdministrator(String... statements) {
+        runAsAdministrator(List.of(statements));
     }
 
     /** Starts the server again after {@link #stop} or {@link #kill}: same port, same data. */
@@ -109,7 +114,7 @@ public abstract sealed class DatabaseServer implements AutoCloseable permits Pos
     final void startFirstTime() {
         try {
             start();
-            admin(setupStatements());
+            runAsAdministrator(setupStatements());
         } catch (RuntimeException | Error e) {
             close();
             throw e;
@@ -119,8 +124,7 @@ public abstract sealed class DatabaseServer implements AutoCloseable permits Pos
     /** True once the server accepts connections. */
     abstract boolean answers();
 
-    /** Runs SQL as the server's administrator, through its unix socket. */
-    abstract void admin(List<String> statements);
+    abstract void runAsAdministrator(List<String> statements);
 
     /** Makes user {@value #USER} with {@link #password()} and database {@value #DATABASE} it owns. */
     abstract List<String> setupStatements();

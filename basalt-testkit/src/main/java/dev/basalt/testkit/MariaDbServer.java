@@ -82,7 +82,7 @@ public final class MariaDbServer extends DatabaseServer {
     }
 
     @Override
-    void admin(List<String> statements) {
+    void runAsAdministrator(List<String> statements) {
         Commands.run(client(String.join(";\n", statements)), Duration.ofSeconds(60));
     }
 

@@ -82,7 +82,7 @@ public final class PostgresServer extends DatabaseServer {
     }
 
     @Override
-    void admin(List<String> statements) {
+    void runAsAdministrator(List<String> statements) {
         List<String> psql = new ArrayList<>(List.of(bin.resolve("psql").toString(), "-X", "-q", "-h",
                 directory().toString(), "-p", Integer.toString(port()), "-U", "postgres", "-d", "postgres",
                 "-v", "ON_ERROR_STOP=1"));
