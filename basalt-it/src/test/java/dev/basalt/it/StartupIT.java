@@ -91,4 +91,27 @@ class StartupIT {
                     .doesNotContain("Exception");
         }
     }
+
+    @Test
+    void anUnreachableBrokerOrDatabaseRefusesToStartInOneLineWithoutThePassword() throws Exception {
+        int nobody = freePort();
+        Outcome broker = run("api", "[DEFAULT]\nstate_path = " + temp.resolve("s") + "\ntransport_url = rabbit://basalt:"
+                + "s3cret@127.0.0.1:" + nobody + "/\n[database]\nconnection = postgresql://basalt:s3cret@127.0.0.1:"
+                + nobody + "/basalt\n");
+        assertThat(broker.exitCode()).isEqualTo(2);
+        assertThat(broker.output()).contains("[DEFAULT] transport_url = rabbit://basalt:***@127.0.0.1:" + nobody)
+                .doesNotContain("s3cret").doesNotContain("Exception");
+        assertThat(broker.output().strip().lines()).hasSize(1);
+
+        Outcome database = run("all", "[DEFAULT]\nstate_path = " + temp.resolve("s") + "\nosapi_volume_listen_port = "
+                + freePort() + "\n[database]\nconnection = mysql+pymysql://basalt:s3cret@127.0.0.1:" + nobody
+                + "/basalt\n");
+        assertThat(database.exitCode()).isEqualTo(2);
+        assertThat(database.output()).contains("[database] connection = mysql+pymysql://basalt:***@127.0.0.1:" + nobody)
+                .contains("cannot connect").doesNotContain("s3cret").doesNotContain("Exception");
+
+        Outcome scheme = run("all", "[DEFAULT]\nstate_path = " + temp.resolve("s") + "\ntransport_url = kafka://k:9092/\n");
+        assertThat(scheme.exitCode()).isEqualTo(2);
+        assertThat(scheme.output()).contains("[DEFAULT] transport_url = kafka://k:9092/").contains("unsupported transport");
+    }
 }
