@@ -165,6 +165,29 @@ abstract class SplitDeploymentContract {
 
     @Test
     @Order(4)
+    void aHostAttachesThroughTheTargetOfTheNodeThatOwnsTheVolume() throws Exception {
+        Initiators.require();
+        String id = create(cli1, "--volume-type", "fast");
+        Map<String, String> info = Tables.properties(cli1.cinder("--os-volume-api-version", "3.54", "attachment-create",
+                "--connect", "True", "--initiator", "iqn.1993-08.org.debian:01:split", "--ip", "127.0.0.1",
+                "--host", "split-compute", id).ok().stdout());
+        assertThat(info.get("target_portal")).startsWith("127.0.0.3:");
+        String url = Initiators.url(info.get("target_portal"), info.get("target_iqn"), info.get("target_lun"),
+                info.get("auth_username"), info.get("auth_password"));
+        assertThat(Initiators.qemuIo(url, "write -P 0x6b 0 1M").exitCode()).isZero();
+        byte[] head = new byte[1 << 20];
+        try (var in = Files.newInputStream(deployment.volumesDir("node2", "fast").resolve("volume-" + id))) {
+            assertThat(in.readNBytes(head, 0, head.length)).isEqualTo(head.length);
+        }
+        assertThat(head).containsOnly((byte) 0x6b);
+        cli1.cinder("--os-volume-api-version", "3.54", "attachment-delete", info.get("id")).ok();
+        await().atMost(PATIENCE).until(() -> volume(id).get("status").asText().equals("available"));
+        assertThat(Initiators.qemuIo(url, "read 0 512").exitCode()).isNotZero();
+        cli1.cinder("delete", id).ok();
+    }
+
+    @Test
+    @Order(5)
     void serviceListShowsEveryServiceUp() throws Exception {
         List<Map<String, String>> services = Tables.records(cli1.cinder("service-list").ok().stdout());
         assertThat(services).anySatisfy(s -> assertThat(s).containsEntry("Binary", "cinder-scheduler")
@@ -178,7 +201,7 @@ abstract class SplitDeploymentContract {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void bothApisShowTheSameStateAndOneSurvivesTheOthersDeath() throws Exception {
         String id = create(cli1);
         assertThat(cli2.cinder("show", id).ok().stdout()).contains(id);
