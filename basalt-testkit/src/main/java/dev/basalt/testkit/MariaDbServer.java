@@ -27,7 +27,10 @@ public final class MariaDbServer extends DatabaseServer {
         this.client = client;
     }
 
-    /** One server for the whole JVM, started on first use, for test classes to share; killed when the JVM exits. Do not close it. */
+    /**
+     * One server for the whole JVM, started on first use, for test classes to share; killed when the
+     * JVM exits. Do not close it.
+     */
     public static synchronized MariaDbServer shared() {
         if (shared == null) {
             shared = launch();

@@ -27,7 +27,10 @@ public final class PostgresServer extends DatabaseServer {
         this.bin = bin;
     }
 
-    /** One server for the whole JVM, started on first use, for test classes to share; killed when the JVM exits. Do not close it. */
+    /**
+     * One server for the whole JVM, started on first use, for test classes to share; killed when the
+     * JVM exits. Do not close it.
+     */
     public static synchronized PostgresServer shared() {
         if (shared == null) {
             shared = launch();
@@ -59,7 +62,8 @@ public final class PostgresServer extends DatabaseServer {
         ServerProcess process = new ServerProcess("postgres", command(runAs, bin.resolve("postgres").toString(),
                 "-D", directory.resolve("data").toString(), "-p", Integer.toString(port),
                 "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=" + directory,
-                "-c", "max_connections=200", "-c", "fsync=off", "-c", "full_page_writes=off"), directory.resolve("postgres.log"), "INT");
+                "-c", "max_connections=200", "-c", "fsync=off", "-c", "full_page_writes=off"),
+                directory.resolve("postgres.log"), "INT");
         PostgresServer server = new PostgresServer(bin, directory, port, process);
         server.startFirstTime();
         return server;

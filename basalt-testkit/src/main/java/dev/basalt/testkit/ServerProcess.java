@@ -70,7 +70,8 @@ final class ServerProcess {
             return;
         }
         List<ProcessHandle> children = process.descendants().toList();
-        Commands.run(List.of("kill", "-s", stopSignal, Long.toString(process.pid())), Duration.ofSeconds(10));
+        // Fails only if it has exited meanwhile, which the wait below sees.
+        Commands.succeeds(List.of("kill", "-s", stopSignal, Long.toString(process.pid())), Duration.ofSeconds(10));
         try {
             if (!process.waitFor(SHUTDOWN.toSeconds(), TimeUnit.SECONDS)) {
                 kill();

@@ -11,7 +11,10 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Each server lets user basalt in with its password over TCP, keeps its data across stop and kill, and leaves nothing behind. */
+/**
+ * Each server lets user basalt in with its password over TCP, keeps its data across stop and kill,
+ * and leaves nothing behind.
+ */
 class DatabaseServerTest {
 
     @ParameterizedTest
