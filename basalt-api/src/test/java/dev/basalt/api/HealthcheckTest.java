@@ -40,4 +40,12 @@ class HealthcheckTest {
         assertThat(down.statusCode()).isEqualTo(503);
         assertThat(down.body()).contains("database unreachable");
     }
+
+    @Test
+    void aRequestWhileTheDatabaseIsGoneAnswers503NotA500() {
+        api.db.close();
+        TestApi.Reply reply = api.get(TestApi.p("/volumes"));
+        assertThat(reply.status()).isEqualTo(503);
+        assertThat(reply.json().get("serviceUnavailable").get("message").asText()).contains("database cannot be reached");
+    }
 }

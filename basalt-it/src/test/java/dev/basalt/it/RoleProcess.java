@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One Basalt command run from the built jar with the given config files, as an operator runs a
+ * One Basalt command run from the built jar, as an operator runs a
  * role of a split deployment ({@code basalt api|scheduler|volume}) or {@code basalt manage …}.
  * Its output goes to a log file; {@link #awaitRunning} waits for the role's "running" line.
  */
@@ -22,25 +22,20 @@ final class RoleProcess implements AutoCloseable {
         this.process = process;
     }
 
-    /** Starts {@code basalt <args…>} with each config file; the log goes next to the first one. */
-    static RoleProcess start(String name, List<Path> configFiles, String... args) throws IOException {
+    /** Starts {@code basalt <args…>} with its output in {@code log}. */
+    static RoleProcess start(Path log, String... args) throws IOException {
         Path jar = Path.of(System.getProperty("basalt.jar", "../basalt-server/target/basalt.jar")).toAbsolutePath();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-jar", jar.toString()));
         command.addAll(List.of(args));
-        for (Path file : configFiles) {
-            command.add("--config-file");
-            command.add(file.toString());
-        }
-        Path log = configFiles.get(0).resolveSibling(name + ".log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         return new RoleProcess(log, process);
     }
 
     /** Runs a command to its end and answers its output; fails when it exits non-zero. */
-    static String run(String name, List<Path> configFiles, String... args) throws IOException, InterruptedException {
-        try (RoleProcess p = start(name, configFiles, args)) {
+    static String run(Path log, String... args) throws IOException, InterruptedException {
+        try (RoleProcess p = start(log, args)) {
             if (!p.process.waitFor(120, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("basalt " + String.join(" ", args) + " did not finish:\n" + p.log());
             }

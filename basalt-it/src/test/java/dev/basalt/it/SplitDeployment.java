@@ -41,7 +41,7 @@ final class SplitDeployment implements AutoCloseable {
     }
 
     SplitDeployment start() throws IOException, InterruptedException {
-        RoleProcess.run("db-sync", List.of(common), "manage", "db", "sync");
+        RoleProcess.run(dir.resolve("db-sync.log"), "manage", "--config-file", common.toString(), "db", "sync");
         start("scheduler", "control", "scheduler", "");
         start("volume-node1", "node1", "volume", """
                 enabled_backends = file
@@ -67,7 +67,8 @@ final class SplitDeployment implements AutoCloseable {
                 host = %s
                 state_path = %s
                 %s""".formatted(host, dir.resolve(host), extra));
-        RoleProcess p = RoleProcess.start(name, List.of(common, node), role).awaitRunning(START);
+        RoleProcess p = RoleProcess.start(dir.resolve(name + ".log"), role, "--config-file", common.toString(),
+                "--config-file", node.toString()).awaitRunning(START);
         processes.add(p);
         return p;
     }

@@ -120,6 +120,9 @@ abstract class SplitDeploymentContract {
         assertThat(rabbit.queue("volume.node1@file")).isPresent();
         assertThat(rabbit.queue("volume.node2@fast")).isPresent();
         assertThat(rabbit.queue("scheduler")).isPresent();
+        assertThat(deployment.log("db-sync")).contains("schema is up to date").contains(":***@")
+                .doesNotContain(database.password());
+        assertThat(deployment.log("api1")).contains("RabbitMQ").doesNotContain(database.password());
     }
 
     @Test
@@ -196,7 +199,8 @@ abstract class SplitDeploymentContract {
                 .containsEntry("Host", "node1@file").containsEntry("State", "up"));
         assertThat(services).anySatisfy(s -> assertThat(s).containsEntry("Binary", "cinder-volume")
                 .containsEntry("Host", "node2@fast").containsEntry("State", "up"));
-        assertThat(RoleProcess.run("manage-list", List.of(deployment.common), "manage", "service", "list"))
+        assertThat(RoleProcess.run(dir.resolve("manage-list.log"), "manage", "service", "list", "--config-file",
+                deployment.common.toString()))
                 .contains("node1@file").contains("node2@fast").contains("cinder-scheduler");
     }
 

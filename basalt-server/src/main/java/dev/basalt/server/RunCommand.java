@@ -52,7 +52,7 @@ abstract class RunCommand implements Callable<Integer> {
 
     static void printDataLocations(BasaltConfig config) {
         System.out.println("  state:    " + config.defaults().statePath());
-        System.out.println("  database: " + config.database());
+        System.out.println("  database: " + Infrastructure.jdbcTarget(config));
         for (BackendOptions backend : config.backends()) {
             System.out.println("  backend " + config.defaults().host() + "@" + backend.name() + ": "
                     + backend.volumeDriver() + " driver, volumes in " + backend.fileVolumesDir());
@@ -99,7 +99,7 @@ abstract class RunCommand implements Callable<Integer> {
             infra.requireShared(roleName());
             startRole(infra, running);
             System.out.println("basalt: " + roleName() + " role running as " + infra.config().defaults().host()
-                    + " (transport " + infra.transportName() + ", database " + infra.config().database() + ")");
+                    + " (transport " + infra.transportName() + ", database " + Infrastructure.jdbcTarget(infra.config()) + ")");
             System.out.println("basalt: running; Ctrl-C or SIGTERM stops it");
             System.out.flush();
         }

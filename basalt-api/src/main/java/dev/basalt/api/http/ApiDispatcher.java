@@ -42,6 +42,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ApiDispatcher implements io.helidon.webserver.http.Handler {
     private static final Logger LOG = LoggerFactory.getLogger(ApiDispatcher.class);
+    static final String DATABASE_UNREACHABLE = "The database cannot be reached; nothing was changed. Try again later.";
     private static final HeaderName VERSION_HEADER = HeaderNames.create(Microversions.HEADER);
     private static final HeaderName REQUEST_ID = HeaderNames.create("x-openstack-request-id");
     private static final HeaderName COMPUTE_REQUEST_ID = HeaderNames.create("x-compute-request-id");
@@ -90,11 +91,27 @@ public final class ApiDispatcher implements io.helidon.webserver.http.Handler {
                 }
             }
         } catch (Exception | Error e) {
-            LOG.error("{} {} {} failed unexpectedly", requestId, method, rawPath, e);
-            response = Faults.response(Fault.INTERNAL, Faults.INTERNAL_MESSAGE);
+            if (databaseUnreachable(e)) {
+                LOG.warn("{} {} {} answered 503: {}", requestId, method, rawPath, e.getMessage());
+                response = Faults.response(Fault.SERVICE_UNAVAILABLE, DATABASE_UNREACHABLE);
+            } else {
+                LOG.error("{} {} {} failed unexpectedly", requestId, method, rawPath, e);
+                response = Faults.response(Fault.INTERNAL, Faults.INTERNAL_MESSAGE);
+            }
         }
         write(res, response, version, requestId);
         LOG.debug("{} {} {} returned {}", requestId, method, rawPath, response.status());
+    }
+
+    /** True when the failure is the database being out of reach (the pool could not get a connection). */
+    private static boolean databaseUnreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException
+                    || t instanceof java.sql.SQLNonTransientConnectionException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private ApiResponse dispatch(ServerRequest req, String method, String rawPath, ApiVersion version,
