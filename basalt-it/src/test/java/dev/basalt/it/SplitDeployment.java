@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Basalt as production runs it, every role its own process: a control node (scheduler and two
@@ -23,11 +25,17 @@ final class SplitDeployment implements AutoCloseable {
     final Path common;
     final int apiPort1 = FreePorts.next();
     final int apiPort2 = FreePorts.next();
-    private final List<RoleProcess> processes = new ArrayList<>();
+    private final Map<String, RoleProcess> processes = new LinkedHashMap<>();
+    private final Map<String, String[]> commands = new LinkedHashMap<>();
     RoleProcess api1;
     RoleProcess api2;
 
     SplitDeployment(Path dir, RabbitServer rabbit, String databaseUrl) throws IOException {
+        this(dir, rabbit, databaseUrl, "");
+    }
+
+    /** With {@code extraDefaults}: more [DEFAULT] lines every role reads. */
+    SplitDeployment(Path dir, RabbitServer rabbit, String databaseUrl, String extraDefaults) throws IOException {
         this.dir = dir;
         this.common = write("common.conf", """
                 [DEFAULT]
@@ -35,9 +43,10 @@ final class SplitDeployment implements AutoCloseable {
                 report_interval = 2
                 periodic_interval = 2
                 osapi_volume_create_wait_ms = 2000
+                %s
                 [database]
                 connection = %s
-                """.formatted(rabbit.transportUrl(), databaseUrl));
+                """.formatted(rabbit.transportUrl(), extraDefaults, databaseUrl));
     }
 
     SplitDeployment start() throws IOException, InterruptedException {
@@ -67,9 +76,27 @@ final class SplitDeployment implements AutoCloseable {
                 host = %s
                 state_path = %s
                 %s""".formatted(host, dir.resolve(host), extra));
-        RoleProcess p = RoleProcess.start(dir.resolve(name + ".log"), role, "--config-file", common.toString(),
-                "--config-file", node.toString()).awaitRunning(START);
-        processes.add(p);
+        String[] command = {role, "--config-file", common.toString(), "--config-file", node.toString()};
+        commands.put(name, command);
+        RoleProcess p = RoleProcess.start(dir.resolve(name + ".log"), command).awaitRunning(START);
+        processes.put(name, p);
+        return p;
+    }
+
+    /** kill -9 of the process {@code name} (scheduler, volume-node1, volume-node2, api1, api2). */
+    void kill(String name) throws InterruptedException {
+        processes.get(name).kill();
+    }
+
+    /** Starts {@code name} again as it was started, and waits until it runs. */
+    RoleProcess restart(String name) throws IOException, InterruptedException {
+        RoleProcess p = RoleProcess.start(dir.resolve(name + ".log"), commands.get(name)).awaitRunning(START);
+        processes.put(name, p);
+        if (name.equals("api1")) {
+            api1 = p;
+        } else if (name.equals("api2")) {
+            api2 = p;
+        }
         return p;
     }
 
@@ -102,8 +129,9 @@ final class SplitDeployment implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        for (int i = processes.size() - 1; i >= 0; i--) {
-            processes.get(i).close();
+        List<RoleProcess> running = new ArrayList<>(processes.values());
+        for (int i = running.size() - 1; i >= 0; i--) {
+            running.get(i).close();
         }
     }
 }
