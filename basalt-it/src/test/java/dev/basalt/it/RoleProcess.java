@@ -15,10 +15,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class RoleProcess implements AutoCloseable {
     private final Path log;
+    /** Where this run's output starts in a log that earlier runs of the same role wrote to. */
+    private final long logStart;
     private final Process process;
 
-    private RoleProcess(Path log, Process process) {
+    private RoleProcess(Path log, long logStart, Process process) {
         this.log = log;
+        this.logStart = logStart;
         this.process = process;
     }
 
@@ -28,9 +31,10 @@ final class RoleProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-jar", jar.toString()));
         command.addAll(List.of(args));
+        long logStart = Files.exists(log) ? Files.size(log) : 0;
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        return new RoleProcess(log, process);
+        return new RoleProcess(log, logStart, process);
     }
 
     /** Runs a command to its end and answers its output; fails when it exits non-zero. */
@@ -61,8 +65,19 @@ final class RoleProcess implements AutoCloseable {
         throw new IllegalStateException("not running within " + timeout + ":\n" + log());
     }
 
+    /** What this run wrote to its log. */
     String log() throws IOException {
-        return Files.exists(log) ? Files.readString(log) : "";
+        if (!Files.exists(log)) {
+            return "";
+        }
+        byte[] all = Files.readAllBytes(log);
+        return new String(all, (int) Math.min(logStart, all.length), (int) Math.max(0, all.length - logStart),
+                java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** The exit code, once it has exited. */
+    int exitCode() {
+        return process.exitValue();
     }
 
     boolean isAlive() {

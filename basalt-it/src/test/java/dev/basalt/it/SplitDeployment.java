@@ -88,9 +88,26 @@ final class SplitDeployment implements AutoCloseable {
         processes.get(name).kill();
     }
 
-    /** Starts {@code name} again as it was started, and waits until it runs. */
+    /**
+     * Starts {@code name} again as it was started, and waits until it runs. A role refuses to start
+     * while the broker or the database is unreachable (exit code 2); like an init system, this tries
+     * again every second until the deadline.
+     */
     RoleProcess restart(String name) throws IOException, InterruptedException {
-        RoleProcess p = RoleProcess.start(dir.resolve(name + ".log"), commands.get(name)).awaitRunning(START);
+        long deadline = System.nanoTime() + START.toNanos();
+        RoleProcess p;
+        while (true) {
+            p = RoleProcess.start(dir.resolve(name + ".log"), commands.get(name));
+            try {
+                p.awaitRunning(START);
+                break;
+            } catch (IllegalStateException refused) {
+                if (p.isAlive() || p.exitCode() != 2 || System.nanoTime() > deadline) {
+                    throw refused;
+                }
+                Thread.sleep(1000);
+            }
+        }
         processes.put(name, p);
         if (name.equals("api1")) {
             api1 = p;

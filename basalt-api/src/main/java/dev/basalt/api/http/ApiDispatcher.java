@@ -103,11 +103,18 @@ public final class ApiDispatcher implements io.helidon.webserver.http.Handler {
         LOG.debug("{} {} {} returned {}", requestId, method, rawPath, response.status());
     }
 
-    /** True when the failure is the database being out of reach (the pool could not get a connection). */
-    private static boolean databaseUnreachable(Throwable e) {
+    /**
+     * True when the failure is the database being out of reach: no connection from the pool, or the
+     * connection lost mid-statement (SQLSTATE class 08, or 57P0x when the server shuts down).
+     */
+    static boolean databaseUnreachable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof java.sql.SQLTransientConnectionException
                     || t instanceof java.sql.SQLNonTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P0"))) {
                 return true;
             }
         }
