@@ -3,38 +3,61 @@ package dev.basalt.bus;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs one received message through a server's {@link Endpoint}, the same way on every transport:
  * a call gets its reply (the result, or the handler's failure as its fault), a cast's failure is
- * logged. A message that cannot even be decoded is logged and dropped: delivering it again would
- * fail again.
+ * logged. A cast whose handler failed for a passing reason (the transport's
+ * {@link BusOptions#redeliverWhen}, such as the database being out of reach) is to be delivered
+ * again, so its work is not lost; handlers are idempotent. A message that cannot even be decoded is
+ * logged and dropped: delivering it again would fail again.
  */
 public final class EndpointRunner {
     private static final Logger LOG = LoggerFactory.getLogger(EndpointRunner.class);
 
-    private final MessageCodec codec;
-
-    public EndpointRunner(MessageCodec codec) {
-        this.codec = requireNonNull(codec, "codec");
+    /**
+     * What became of a message: the encoded reply of a call (null for a cast or an undecodable
+     * message), and whether the transport is to deliver it again instead of acknowledging it.
+     */
+    public record Handled(byte[] reply, boolean redeliver) {
+        static final Handled DONE = new Handled(null, false);
+        static final Handled AGAIN = new Handled(null, true);
     }
 
-    /** Handles {@code message}; returns the encoded reply for a call, null for a cast or an undecodable message. */
-    public byte[] run(Endpoint endpoint, byte[] message) {
+    private final MessageCodec codec;
+    private final Predicate<Throwable> redeliverWhen;
+
+    public EndpointRunner(MessageCodec codec) {
+        this(codec, failure -> false);
+    }
+
+    public EndpointRunner(MessageCodec codec, Predicate<Throwable> redeliverWhen) {
+        this.codec = requireNonNull(codec, "codec");
+        this.redeliverWhen = requireNonNull(redeliverWhen, "redeliverWhen");
+    }
+
+    /** Handles {@code message}: its reply, or that it is to be delivered again. */
+    public Handled run(Endpoint endpoint, byte[] message) {
         Envelope envelope;
         try {
             envelope = codec.decodeEnvelope(message);
         } catch (RuntimeException e) {
             LOG.error("dropped a bus message that is not a Basalt envelope ({} bytes): {}", message.length, e.toString());
-            return null;
+            return Handled.DONE;
         }
         Reply reply;
         try {
             JsonNode result = endpoint.dispatch(envelope);
             reply = new Reply(envelope.correlationId(), result, null, null);
         } catch (Exception | Error e) {
+            if (envelope.correlationId() == null && redeliverWhen.test(e)) {
+                LOG.warn("bus handler for {} {} failed for a passing reason, delivering it again: {}", envelope.method(),
+                        envelope.version(), e.toString());
+                return Handled.AGAIN;
+            }
             if (envelope.correlationId() == null) {
                 LOG.error("bus handler for {} {} failed", envelope.method(), envelope.version(), e);
             } else {
@@ -42,6 +65,6 @@ public final class EndpointRunner {
             }
             reply = codec.failure(envelope.correlationId(), e);
         }
-        return envelope.correlationId() == null ? null : codec.encode(reply);
+        return envelope.correlationId() == null ? Handled.DONE : new Handled(codec.encode(reply), false);
     }
 }

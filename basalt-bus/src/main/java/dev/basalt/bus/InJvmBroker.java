@@ -144,6 +144,15 @@ final class InJvmBroker {
         }
     }
 
+    /** The handler of {@code unacked} failed for a passing reason: the message goes back to the end of its queue. */
+    synchronized void requeue(LocalServer server, Unacked unacked) {
+        if (server.unacked.remove(unacked)) {
+            unacked.origin.waiting.add(unacked.delivery);
+            pump(unacked.origin);
+            server.queues.forEach(this::pump);
+        }
+    }
+
     /**
      * {@code server} takes no more messages. With {@code requeue}, what it took and has not finished
      * goes back to the head of its queue (its handlers may still run; handlers are idempotent);

@@ -30,7 +30,7 @@ public final class InJvmBus implements Bus {
     private final InJvmBroker broker;
     private final int handlersPerServer;
     private final MessageCodec codec = new MessageCodec();
-    private final EndpointRunner runner = new EndpointRunner(codec);
+    private final EndpointRunner runner;
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     private final Map<String, CompletableFuture<Reply>> pendingCalls = new ConcurrentHashMap<>();
     private final List<LocalServer> servers = new CopyOnWriteArrayList<>();
@@ -42,23 +42,29 @@ public final class InJvmBus implements Bus {
 
     /** A bus of its own, each server running at most {@code handlersPerServer} handlers at once. */
     public InJvmBus(int handlersPerServer) {
-        this(new InJvmBroker(), handlersPerServer);
+        this(new InJvmBroker(), handlersPerServer, failure -> false);
     }
 
-    private InJvmBus(InJvmBroker broker, int handlersPerServer) {
+    /** A bus of its own as {@code options} say (handlers per server, which failures deliver a cast again). */
+    public InJvmBus(BusOptions options) {
+        this(new InJvmBroker(), options.executorThreadPoolSize(), options.redeliverWhen());
+    }
+
+    private InJvmBus(InJvmBroker broker, int handlersPerServer, java.util.function.Predicate<Throwable> redeliverWhen) {
         if (handlersPerServer < 1) {
             throw new IllegalArgumentException("a server runs at least one handler: " + handlersPerServer);
         }
         this.broker = requireNonNull(broker, "broker");
         this.handlersPerServer = handlersPerServer;
+        this.runner = new EndpointRunner(codec, redeliverWhen);
     }
 
     /**
      * Another client of the same queues, as a second process on the same broker would be: its
      * servers share topics with this bus's servers. For tests of several servers.
      */
-    InJvmBus sibling(int handlersPerServer) {
-        return new InJvmBus(broker, handlersPerServer);
+    InJvmBus sibling(BusOptions options) {
+        return new InJvmBus(broker, options.executorThreadPoolSize(), options.redeliverWhen());
     }
 
     @Override
@@ -136,10 +142,17 @@ public final class InJvmBus implements Bus {
             if (delivery.expired()) {
                 return;
             }
-            byte[] reply = runner.run(server.endpoint, delivery.bytes());
-            if (reply != null && delivery.replyTo() != null) {
-                delivery.replyTo().accept(reply);
+            EndpointRunner.Handled handled = runner.run(server.endpoint, delivery.bytes());
+            if (handled.redeliver()) {
+                Thread.sleep(BusOptions.REDELIVERY_PAUSE.toMillis());
+                broker.requeue(server, unacked);
+                return;
             }
+            if (handled.reply() != null && delivery.replyTo() != null) {
+                delivery.replyTo().accept(handled.reply());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             broker.settle(server, unacked);
         }

@@ -20,7 +20,7 @@ public final class Transports {
     public static Bus open(String transportUrl, BusOptions options) {
         requireNonNull(options, "options");
         if (transportUrl == null || transportUrl.isBlank()) {
-            return new InJvmBus(options.executorThreadPoolSize());
+            return new InJvmBus(options);
         }
         TransportUrl url = TransportUrl.parse(transportUrl);
         if (!url.scheme().equals("rabbit")) {

@@ -38,8 +38,8 @@ public abstract class BusTransportContract {
     protected String topic;
     protected String otherTopic;
 
-    /** A bus of the transport under test whose servers run at most {@code handlersPerServer} handlers at once. */
-    protected abstract Bus openBus(int handlersPerServer);
+    /** A bus of the transport under test, as {@code options} say. */
+    protected abstract Bus openBus(BusOptions options);
 
     @BeforeEach
     void topicsOfThisTest() {
@@ -59,7 +59,11 @@ public abstract class BusTransportContract {
     }
 
     protected Bus bus(int handlersPerServer) {
-        Bus bus = openBus(handlersPerServer);
+        return bus(BusOptions.defaults().withExecutorThreadPoolSize(handlersPerServer));
+    }
+
+    protected Bus bus(BusOptions options) {
+        Bus bus = openBus(options);
         opened.add(bus);
         return bus;
     }
@@ -286,5 +290,32 @@ public abstract class BusTransportContract {
         Recorder again = serve(bus, topic, "a");
         await().atMost(WAIT).until(() -> again.notes.size() == 2);
         assertThat(again.notes).containsExactlyInAnyOrder("to-a", "to-any");
+    }
+
+    @Test
+    void aCastWhoseHandlerFailedForAPassingReasonIsDeliveredAgainAndOthersAreNot() {
+        Bus bus = bus(BusOptions.defaults().withRedeliverWhen(e -> "passing".equals(e.getMessage())));
+        RpcMethod<String, Void> flaky = RpcMethod.cast("flaky", "1.0", String.class);
+        RpcMethod<String, Void> broken = RpcMethod.cast("broken", "1.0", String.class);
+        java.util.concurrent.atomic.AtomicInteger flakyTries = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger brokenTries = new java.util.concurrent.atomic.AtomicInteger();
+        List<String> done = new java.util.concurrent.CopyOnWriteArrayList<>();
+        bus.serve(topic, "s1", Endpoint.builder()
+                .onCast(flaky, text -> {
+                    if (flakyTries.incrementAndGet() < 3) {
+                        throw new IllegalStateException("passing");
+                    }
+                    done.add(text);
+                })
+                .onCast(broken, text -> {
+                    brokenTries.incrementAndGet();
+                    throw new IllegalStateException("for good");
+                })
+                .build());
+        bus.cast(Address.anyOf(topic), flaky, "kept");
+        bus.cast(Address.anyOf(topic), broken, "dropped");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(done).containsExactly("kept"));
+        assertThat(flakyTries).hasValue(3);
+        assertThat(brokenTries).hasValue(1);
     }
 }

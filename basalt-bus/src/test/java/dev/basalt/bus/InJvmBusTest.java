@@ -5,11 +5,11 @@ class InJvmBusTest extends BusTransportContract {
     private InJvmBus first;
 
     @Override
-    protected Bus openBus(int handlersPerServer) {
+    protected Bus openBus(BusOptions options) {
         if (first == null) {
-            first = new InJvmBus(handlersPerServer);
+            first = new InJvmBus(options);
             return first;
         }
-        return first.sibling(handlersPerServer);
+        return first.sibling(options);
     }
 }

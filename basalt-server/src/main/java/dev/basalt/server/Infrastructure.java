@@ -10,6 +10,7 @@ import dev.basalt.config.BasaltConfig;
 import dev.basalt.config.DefaultOptions;
 import dev.basalt.config.RabbitOptions;
 import dev.basalt.db.Database;
+import dev.basalt.db.DatabaseFailures;
 import dev.basalt.db.JdbcTarget;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -53,7 +54,9 @@ record Infrastructure(BasaltConfig config, Database database, Bus bus, Clock clo
     private static Bus openBus(BasaltConfig config) {
         BusOptions options = BusOptions.defaults()
                 .withControlExchange(config.source().defaults().get(DefaultOptions.CONTROL_EXCHANGE))
-                .withRabbitQuorumQueue(RabbitOptions.from(config.source()).quorumQueues());
+                .withRabbitQuorumQueue(RabbitOptions.from(config.source()).quorumQueues())
+                // work a handler could not record while the database was away is done again once it is back
+                .withRedeliverWhen(DatabaseFailures::unreachable);
         return Transports.open(config.source().defaults().find(DefaultOptions.TRANSPORT_URL).orElse(null), options);
     }
 

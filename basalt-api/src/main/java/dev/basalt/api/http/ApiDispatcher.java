@@ -11,6 +11,7 @@ import dev.basalt.api.policy.Policy;
 import dev.basalt.common.BasaltException;
 import dev.basalt.common.Fault;
 import dev.basalt.common.Json;
+import dev.basalt.db.DatabaseFailures;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.ServerRequestHeaders;
@@ -91,7 +92,7 @@ public final class ApiDispatcher implements io.helidon.webserver.http.Handler {
                 }
             }
         } catch (Exception | Error e) {
-            if (databaseUnreachable(e)) {
+            if (DatabaseFailures.unreachable(e)) {
                 LOG.warn("{} {} {} answered 503: {}", requestId, method, rawPath, e.getMessage());
                 response = Faults.response(Fault.SERVICE_UNAVAILABLE, DATABASE_UNREACHABLE);
             } else {
@@ -101,24 +102,6 @@ public final class ApiDispatcher implements io.helidon.webserver.http.Handler {
         }
         write(res, response, version, requestId);
         LOG.debug("{} {} {} returned {}", requestId, method, rawPath, response.status());
-    }
-
-    /**
-     * True when the failure is the database being out of reach: no connection from the pool, or the
-     * connection lost mid-statement (SQLSTATE class 08, or 57P0x when the server shuts down).
-     */
-    static boolean databaseUnreachable(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLTransientConnectionException
-                    || t instanceof java.sql.SQLNonTransientConnectionException) {
-                return true;
-            }
-            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
-                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P0"))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private ApiResponse dispatch(ServerRequest req, String method, String rawPath, ApiVersion version,

@@ -54,7 +54,7 @@ public final class RabbitBus implements Bus {
     private final RabbitPublisher publisher;
     private final RabbitReplies replies;
     private final MessageCodec codec = new MessageCodec();
-    private final EndpointRunner runner = new EndpointRunner(codec);
+    private final EndpointRunner runner;
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     private final Set<RabbitSubscription> subscriptions = ConcurrentHashMap.newKeySet();
 
@@ -62,6 +62,7 @@ public final class RabbitBus implements Bus {
         this.url = url;
         this.options = options;
         this.connection = connection;
+        this.runner = new EndpointRunner(codec, options.redeliverWhen());
         this.topology = new RabbitTopology(connection, options.controlExchange(), options.rabbitQuorumQueue());
         topology.declareExchange();
         this.publisher = new RabbitPublisher(connection, topology);

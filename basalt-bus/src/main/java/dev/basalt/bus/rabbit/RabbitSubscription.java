@@ -9,6 +9,7 @@ import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import dev.basalt.bus.Address;
 import dev.basalt.bus.Endpoint;
+import dev.basalt.bus.BusOptions;
 import dev.basalt.bus.EndpointRunner;
 import dev.basalt.bus.Subscription;
 import java.io.IOException;
@@ -142,9 +143,13 @@ final class RabbitSubscription implements Subscription {
             }
             OptionalLong callerDeadline = callerDeadline(properties, arrivedNanos);
             if (callerDeadline.isEmpty() || callerDeadline.getAsLong() - System.nanoTime() > 0) {
-                byte[] reply = runner.run(endpoint, body);
-                if (reply != null && properties.getReplyTo() != null) {
-                    replies.send(properties.getReplyTo(), properties.getCorrelationId(), reply, callerDeadline);
+                EndpointRunner.Handled handled = runner.run(endpoint, body);
+                if (handled.redeliver()) {
+                    deliverAgain(deliveryTag);
+                    return;
+                }
+                if (handled.reply() != null && properties.getReplyTo() != null) {
+                    replies.send(properties.getReplyTo(), properties.getCorrelationId(), handled.reply(), callerDeadline);
                 }
             }
             acknowledge(deliveryTag);
@@ -166,6 +171,21 @@ final class RabbitSubscription implements Subscription {
             return OptionalLong.of(arrivedNanos + TimeUnit.MILLISECONDS.toNanos(Long.parseLong(expiration)));
         } catch (NumberFormatException e) {
             return OptionalLong.empty();
+        }
+    }
+
+    /** Gives the message back to the broker after a pause, for this or another server to handle again. */
+    private void deliverAgain(long deliveryTag) {
+        try {
+            Thread.sleep(BusOptions.REDELIVERY_PAUSE.toMillis());
+            synchronized (channel) {
+                channel.basicNack(deliveryTag, false, true);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException | RuntimeException e) {
+            // the channel closed: the broker delivers the unacknowledged message again anyway
+            LOG.debug("could not give back a message of {}: {}", name, e.toString());
         }
     }
 

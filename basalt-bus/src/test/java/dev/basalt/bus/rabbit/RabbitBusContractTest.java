@@ -17,7 +17,7 @@ class RabbitBusContractTest extends BusTransportContract {
     }
 
     @Override
-    protected Bus openBus(int handlersPerServer) {
-        return Transports.open(broker.transportUrl(), BusOptions.defaults().withExecutorThreadPoolSize(handlersPerServer));
+    protected Bus openBus(BusOptions options) {
+        return Transports.open(broker.transportUrl(), options);
     }
 }
