@@ -6,6 +6,7 @@ import dev.basalt.bus.InJvmBroker.Delivery;
 import dev.basalt.bus.InJvmBroker.LocalServer;
 import dev.basalt.bus.InJvmBroker.Unacked;
 import dev.basalt.common.Ids;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,8 @@ public final class InJvmBus implements Bus {
     private final InJvmBroker broker;
     private final int handlersPerServer;
     private final MessageCodec codec = new MessageCodec();
-    private final EndpointRunner runner = new EndpointRunner(codec);
+    private final BusMeters meters;
+    private final EndpointRunner runner;
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     private final Map<String, CompletableFuture<Reply>> pendingCalls = new ConcurrentHashMap<>();
     private final List<LocalServer> servers = new CopyOnWriteArrayList<>();
@@ -42,15 +44,22 @@ public final class InJvmBus implements Bus {
 
     /** A bus of its own, each server running at most {@code handlersPerServer} handlers at once. */
     public InJvmBus(int handlersPerServer) {
-        this(new InJvmBroker(), handlersPerServer);
+        this(new InJvmBroker(), handlersPerServer, BusMeters.none());
     }
 
-    private InJvmBus(InJvmBroker broker, int handlersPerServer) {
+    /** A bus of its own that counts its messages in {@code registry} (see {@link BusMeters}). */
+    public InJvmBus(int handlersPerServer, MeterRegistry registry) {
+        this(new InJvmBroker(), handlersPerServer, new BusMeters(registry));
+    }
+
+    private InJvmBus(InJvmBroker broker, int handlersPerServer, BusMeters meters) {
         if (handlersPerServer < 1) {
             throw new IllegalArgumentException("a server runs at least one handler: " + handlersPerServer);
         }
         this.broker = requireNonNull(broker, "broker");
         this.handlersPerServer = handlersPerServer;
+        this.meters = requireNonNull(meters, "meters");
+        this.runner = new EndpointRunner(codec, meters);
     }
 
     /**
@@ -58,12 +67,13 @@ public final class InJvmBus implements Bus {
      * servers share topics with this bus's servers. For tests of several servers.
      */
     InJvmBus sibling(int handlersPerServer) {
-        return new InJvmBus(broker, handlersPerServer);
+        return new InJvmBus(broker, handlersPerServer, meters);
     }
 
     @Override
     public <A> void cast(Address to, RpcMethod<A, ?> method, A args) {
         broker.publish(to.queueName(), new Delivery(encode(method, args, null), 0, null));
+        meters.sent(method, BusMeters.Kind.CAST);
     }
 
     @Override
@@ -74,12 +84,14 @@ public final class InJvmBus implements Bus {
         try {
             long expiresAt = System.currentTimeMillis() + timeout.toMillis();
             broker.publish(to.queueName(), new Delivery(encode(method, args, correlationId), expiresAt, this::complete));
+            meters.sent(method, BusMeters.Kind.CALL);
             Reply answer = reply.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (answer.failed()) {
                 throw codec.toException(answer);
             }
             return codec.fromTree(answer.result(), method.replyType());
         } catch (TimeoutException e) {
+            meters.timedOut(method);
             throw new BusTimeoutException("no reply from " + to + " to " + method + " within " + timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -94,6 +106,7 @@ public final class InJvmBus implements Bus {
     @Override
     public <A> void fanout(String topic, RpcMethod<A, ?> method, A args) {
         broker.fanout(topic, new Delivery(encode(method, args, null), 0, null));
+        meters.sent(method, BusMeters.Kind.FANOUT);
     }
 
     @Override
@@ -136,7 +149,7 @@ public final class InJvmBus implements Bus {
             if (delivery.expired()) {
                 return;
             }
-            byte[] reply = runner.run(server.endpoint, delivery.bytes());
+            byte[] reply = runner.run(server.endpoint, delivery.bytes(), delivery.redelivered());
             if (reply != null && delivery.replyTo() != null) {
                 delivery.replyTo().accept(reply);
             }

@@ -106,7 +106,8 @@ final class RabbitSubscription implements Subscription {
             @Override
             public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
                 long arrived = System.nanoTime();
-                workers.execute(() -> handle(envelope.getDeliveryTag(), properties, body, arrived));
+                boolean redelivered = envelope.isRedeliver();
+                workers.execute(() -> handle(envelope.getDeliveryTag(), properties, body, arrived, redelivered));
             }
 
             @Override
@@ -129,7 +130,8 @@ final class RabbitSubscription implements Subscription {
         }
     }
 
-    private void handle(long deliveryTag, AMQP.BasicProperties properties, byte[] body, long arrivedNanos) {
+    private void handle(long deliveryTag, AMQP.BasicProperties properties, byte[] body, long arrivedNanos,
+            boolean redelivered) {
         try {
             slots.acquire();
         } catch (InterruptedException e) {
@@ -142,7 +144,7 @@ final class RabbitSubscription implements Subscription {
             }
             OptionalLong callerDeadline = callerDeadline(properties, arrivedNanos);
             if (callerDeadline.isEmpty() || callerDeadline.getAsLong() - System.nanoTime() > 0) {
-                byte[] reply = runner.run(endpoint, body);
+                byte[] reply = runner.run(endpoint, body, redelivered);
                 if (reply != null && properties.getReplyTo() != null) {
                     replies.send(properties.getReplyTo(), properties.getCorrelationId(), reply, callerDeadline);
                 }
