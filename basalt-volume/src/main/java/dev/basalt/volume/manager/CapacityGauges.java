@@ -43,9 +43,8 @@ final class CapacityGauges implements AutoCloseable {
                     PoolCapacity::totalCapacityGb));
             registered.add(gauge("basalt.backend.free.capacity", "Free capacity", latest, tags,
                     PoolCapacity::freeCapacityGb));
-            registered.add(gauge("basalt.backend.provisioned.capacity",
-                    "Sum of the sizes of the volumes provisioned on", latest, tags,
-                    PoolCapacity::provisionedCapacityGb));
+            registered.add(gauge("basalt.backend.provisioned.capacity", "Capacity provisioned (volume sizes)",
+                    latest, tags, PoolCapacity::provisionedCapacityGb));
         }
         return latest;
     }
