@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.basalt.api.auth.Authenticator;
 import dev.basalt.api.auth.NoAuthAuthenticator;
 import dev.basalt.api.http.ApiDispatcher;
+import dev.basalt.api.http.HttpMeters;
 import dev.basalt.api.http.Router;
 import dev.basalt.api.http.TransportFaults;
 import dev.basalt.api.policy.Policy;
@@ -75,6 +76,9 @@ import org.slf4j.LoggerFactory;
  * <p>Wiring: pass the one {@link Database} and the bus the scheduler and volume services listen
  * on, then {@link #start()}; the configured {@code default_volume_type} must exist before volumes
  * are created without a type.
+ *
+ * <p>Besides the API it answers {@code GET /healthcheck} and {@code GET /metrics} (the process's
+ * meters, see {@link ApiMetrics}), neither of which needs a token.
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
@@ -86,6 +90,7 @@ public final class ApiServer implements AutoCloseable {
     private final ApiDispatcher dispatcher;
     private final CreateSettling createSettling;
     private final Healthcheck healthcheck;
+    private final MetricsHandler metricsHandler;
     private WebServer server;
 
     /** An API authenticating as {@link ApiSettings#authStrategy()} says ({@code noauth}; Keystone needs its authenticator). */
@@ -105,7 +110,18 @@ public final class ApiServer implements AutoCloseable {
      */
     public ApiServer(ApiSettings settings, Database database, Bus bus, Clock clock, QuotaSettings quotaSettings,
                      Authenticator authenticator, Policy policy) {
+        this(settings, database, bus, clock, quotaSettings, authenticator, policy, ApiMetrics.none());
+    }
+
+    /**
+     * An API as the other constructors build it, recording its requests in {@code metrics}' registry
+     * and answering {@code GET /metrics} with its exposition.
+     */
+    public ApiServer(ApiSettings settings, Database database, Bus bus, Clock clock, QuotaSettings quotaSettings,
+                     Authenticator authenticator, Policy policy, ApiMetrics metrics) {
         this.settings = requireNonNull(settings, "settings");
+        requireNonNull(metrics, "metrics");
+        this.metricsHandler = new MetricsHandler(metrics.exposition());
         requireNonNull(database, "database");
         requireNonNull(authenticator, "authenticator");
         requireNonNull(policy, "policy");
@@ -172,7 +188,7 @@ public final class ApiServer implements AutoCloseable {
                 () -> bus.isConnected() ? Optional.empty() : Optional.of("message broker unreachable")));
         VersionsResource versions = new VersionsResource();
         this.dispatcher = new ApiDispatcher(routes.build(), authenticator, policy, versions::document,
-                settings.maxRequestBodySize(), settings.publicEndpoint());
+                settings.maxRequestBodySize(), settings.publicEndpoint(), new HttpMeters(metrics.registry()));
     }
 
     private static Optional<String> databaseProblem(Database database) {
@@ -204,7 +220,7 @@ public final class ApiServer implements AutoCloseable {
                 .shutdownGracePeriod(Duration.ofSeconds(2))
                 .directHandlers(TransportFaults.all())
                 .routing(routing -> routing.get(Healthcheck.PATH, healthcheck).head(Healthcheck.PATH, healthcheck)
-                        .any(dispatcher))
+                        .get(MetricsHandler.PATH, metricsHandler).any(dispatcher))
                 .build()
                 .start();
         LOG.info("Block Storage API v3 (microversions {} to {}) listening on {}:{}", Microversions.MIN,

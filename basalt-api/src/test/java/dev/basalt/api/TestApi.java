@@ -36,6 +36,8 @@ import dev.basalt.rpc.SchedulerServerStub;
 import dev.basalt.rpc.VolumeRpc;
 import dev.basalt.rpc.VolumeServerStub;
 import dev.basalt.rpc.VolumeSettled;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -74,6 +76,8 @@ final class TestApi implements AutoCloseable {
     final InJvmBus bus;
     final MutableClock clock = new MutableClock();
     final ApiServer server;
+    /** The process's meters, as the composition root makes them: the API records here and serves them. */
+    final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     final String base;
     final ServiceRecord volumeService;
     final List<ScheduleVolume> scheduled = new CopyOnWriteArrayList<>();
@@ -215,9 +219,9 @@ final class TestApi implements AutoCloseable {
                 }
             }
         }, new LogLevels());
-        server = authenticator == null
-                ? new ApiServer(settings, db, bus, clock, quotaSettings)
-                : new ApiServer(settings, db, bus, clock, quotaSettings, authenticator);
+        server = new ApiServer(settings, db, bus, clock, quotaSettings,
+                authenticator == null ? new dev.basalt.api.auth.NoAuthAuthenticator() : authenticator,
+                dev.basalt.api.policy.Policy.cinderDefaults(), new ApiMetrics(meters, meters::scrape));
         int port = server.start();
         base = "http://127.0.0.1:" + port;
     }

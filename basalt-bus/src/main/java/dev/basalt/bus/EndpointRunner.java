@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * logged. A cast whose handler failed for a passing reason (the transport's
  * {@link BusOptions#redeliverWhen}, such as the database being out of reach) is to be delivered
  * again, so its work is not lost; handlers are idempotent. A message that cannot even be decoded is
- * logged and dropped: delivering it again would fail again.
+ * logged and dropped: delivering it again would fail again. Counts what it handles in its
+ * {@link BusMeters}.
  */
 public final class EndpointRunner {
     private static final Logger LOG = LoggerFactory.getLogger(EndpointRunner.class);
@@ -28,34 +29,55 @@ public final class EndpointRunner {
     }
 
     private final MessageCodec codec;
+    private final BusMeters meters;
     private final Predicate<Throwable> redeliverWhen;
 
+    /** A runner that counts nothing and delivers nothing again. */
     public EndpointRunner(MessageCodec codec) {
-        this(codec, failure -> false);
+        this(codec, BusMeters.none(), failure -> false);
     }
 
-    public EndpointRunner(MessageCodec codec, Predicate<Throwable> redeliverWhen) {
+    /** A runner that counts what it handles, and redeliveries, in {@code meters}. */
+    public EndpointRunner(MessageCodec codec, BusMeters meters, Predicate<Throwable> redeliverWhen) {
         this.codec = requireNonNull(codec, "codec");
+        this.meters = requireNonNull(meters, "meters");
         this.redeliverWhen = requireNonNull(redeliverWhen, "redeliverWhen");
     }
 
-    /** Handles {@code message}: its reply, or that it is to be delivered again. */
+    /** Handles {@code message}, delivered for the first time. */
     public Handled run(Endpoint endpoint, byte[] message) {
+        return run(endpoint, message, false);
+    }
+
+    /**
+     * Handles {@code message}, which the transport says it delivered before ({@code redelivered}) or
+     * not: its reply, or that it is to be delivered again.
+     */
+    public Handled run(Endpoint endpoint, byte[] message, boolean redelivered) {
+        long started = System.nanoTime();
         Envelope envelope;
         try {
             envelope = codec.decodeEnvelope(message);
         } catch (RuntimeException e) {
             LOG.error("dropped a bus message that is not a Basalt envelope ({} bytes): {}", message.length, e.toString());
+            meters.handled(BusMeters.UNKNOWN_METHOD, false, System.nanoTime() - started);
             return Handled.DONE;
         }
+        String method = endpoint.answers(envelope.method()) ? envelope.method() : BusMeters.UNKNOWN_METHOD;
+        if (redelivered) {
+            meters.redelivered(method);
+        }
         Reply reply;
+        boolean ok = false;
         try {
             JsonNode result = endpoint.dispatch(envelope);
             reply = new Reply(envelope.correlationId(), result, null, null);
+            ok = true;
         } catch (Exception | Error e) {
             if (envelope.correlationId() == null && redeliverWhen.test(e)) {
                 LOG.warn("bus handler for {} {} failed for a passing reason, delivering it again: {}", envelope.method(),
                         envelope.version(), e.toString());
+                meters.handled(method, false, System.nanoTime() - started);
                 return Handled.AGAIN;
             }
             if (envelope.correlationId() == null) {
@@ -65,6 +87,7 @@ public final class EndpointRunner {
             }
             reply = codec.failure(envelope.correlationId(), e);
         }
+        meters.handled(method, ok, System.nanoTime() - started);
         return envelope.correlationId() == null ? Handled.DONE : new Handled(codec.encode(reply), false);
     }
 }

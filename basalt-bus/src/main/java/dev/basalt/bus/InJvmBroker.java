@@ -22,12 +22,22 @@ import java.util.function.Consumer;
  */
 final class InJvmBroker {
     /**
-     * A queued message: its bytes, when it stops being worth delivering (0: never), and where the
-     * reply of a call goes (null for a cast).
+     * A queued message: its bytes, when it stops being worth delivering (0: never), where the reply
+     * of a call goes (null for a cast), and whether a server took it before without finishing it.
      */
-    record Delivery(byte[] bytes, long expiresAtMillis, Consumer<byte[]> replyTo) {
+    record Delivery(byte[] bytes, long expiresAtMillis, Consumer<byte[]> replyTo, boolean redelivered) {
+        /** A message never delivered yet. */
+        Delivery(byte[] bytes, long expiresAtMillis, Consumer<byte[]> replyTo) {
+            this(bytes, expiresAtMillis, replyTo, false);
+        }
+
         boolean expired() {
             return expiresAtMillis > 0 && System.currentTimeMillis() > expiresAtMillis;
+        }
+
+        /** The same message, back in its queue after a server gave it up. */
+        Delivery again() {
+            return redelivered ? this : new Delivery(bytes, expiresAtMillis, replyTo, true);
         }
     }
 
@@ -147,7 +157,7 @@ final class InJvmBroker {
     /** The handler of {@code unacked} failed for a passing reason: the message goes back to the end of its queue. */
     synchronized void requeue(LocalServer server, Unacked unacked) {
         if (server.unacked.remove(unacked)) {
-            unacked.origin.waiting.add(unacked.delivery);
+            unacked.origin.waiting.add(unacked.delivery.again());
             pump(unacked.origin);
             server.queues.forEach(this::pump);
         }
@@ -178,7 +188,7 @@ final class InJvmBroker {
         for (int i = taken.size() - 1; i >= 0; i--) {
             Unacked unacked = taken.get(i);
             if (unacked.origin != server.fanouts) {
-                unacked.origin.waiting.addFirst(unacked.delivery);
+                unacked.origin.waiting.addFirst(unacked.delivery.again());
             }
         }
         for (Unacked unacked : taken) {

@@ -6,6 +6,7 @@ import dev.basalt.bus.InJvmBroker.Delivery;
 import dev.basalt.bus.InJvmBroker.LocalServer;
 import dev.basalt.bus.InJvmBroker.Unacked;
 import dev.basalt.common.Ids;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 
 /**
  * The bus for roles that share one JVM (the default). Messages still travel as JSON bytes through
@@ -30,6 +32,7 @@ public final class InJvmBus implements Bus {
     private final InJvmBroker broker;
     private final int handlersPerServer;
     private final MessageCodec codec = new MessageCodec();
+    private final BusMeters meters;
     private final EndpointRunner runner;
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     private final Map<String, CompletableFuture<Reply>> pendingCalls = new ConcurrentHashMap<>();
@@ -42,21 +45,23 @@ public final class InJvmBus implements Bus {
 
     /** A bus of its own, each server running at most {@code handlersPerServer} handlers at once. */
     public InJvmBus(int handlersPerServer) {
-        this(new InJvmBroker(), handlersPerServer, failure -> false);
+        this(new InJvmBroker(), handlersPerServer, BusMeters.none(), failure -> false);
     }
 
-    /** A bus of its own as {@code options} say (handlers per server, which failures deliver a cast again). */
-    public InJvmBus(BusOptions options) {
-        this(new InJvmBroker(), options.executorThreadPoolSize(), options.redeliverWhen());
+    /** A bus of its own as {@code options} say, counting its messages in {@code registry} (see {@link BusMeters}). */
+    public InJvmBus(BusOptions options, MeterRegistry registry) {
+        this(new InJvmBroker(), options.executorThreadPoolSize(), new BusMeters(registry), options.redeliverWhen());
     }
 
-    private InJvmBus(InJvmBroker broker, int handlersPerServer, java.util.function.Predicate<Throwable> redeliverWhen) {
+    private InJvmBus(InJvmBroker broker, int handlersPerServer, BusMeters meters,
+                     Predicate<Throwable> redeliverWhen) {
         if (handlersPerServer < 1) {
             throw new IllegalArgumentException("a server runs at least one handler: " + handlersPerServer);
         }
         this.broker = requireNonNull(broker, "broker");
         this.handlersPerServer = handlersPerServer;
-        this.runner = new EndpointRunner(codec, redeliverWhen);
+        this.meters = requireNonNull(meters, "meters");
+        this.runner = new EndpointRunner(codec, meters, redeliverWhen);
     }
 
     /**
@@ -64,12 +69,13 @@ public final class InJvmBus implements Bus {
      * servers share topics with this bus's servers. For tests of several servers.
      */
     InJvmBus sibling(BusOptions options) {
-        return new InJvmBus(broker, options.executorThreadPoolSize(), options.redeliverWhen());
+        return new InJvmBus(broker, options.executorThreadPoolSize(), meters, options.redeliverWhen());
     }
 
     @Override
     public <A> void cast(Address to, RpcMethod<A, ?> method, A args) {
         broker.publish(to.queueName(), new Delivery(encode(method, args, null), 0, null));
+        meters.sent(method, BusMeters.Kind.CAST);
     }
 
     @Override
@@ -80,12 +86,14 @@ public final class InJvmBus implements Bus {
         try {
             long expiresAt = System.currentTimeMillis() + timeout.toMillis();
             broker.publish(to.queueName(), new Delivery(encode(method, args, correlationId), expiresAt, this::complete));
+            meters.sent(method, BusMeters.Kind.CALL);
             Reply answer = reply.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (answer.failed()) {
                 throw codec.toException(answer);
             }
             return codec.fromTree(answer.result(), method.replyType());
         } catch (TimeoutException e) {
+            meters.timedOut(method);
             throw new BusTimeoutException("no reply from " + to + " to " + method + " within " + timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -100,6 +108,7 @@ public final class InJvmBus implements Bus {
     @Override
     public <A> void fanout(String topic, RpcMethod<A, ?> method, A args) {
         broker.fanout(topic, new Delivery(encode(method, args, null), 0, null));
+        meters.sent(method, BusMeters.Kind.FANOUT);
     }
 
     @Override
@@ -142,7 +151,7 @@ public final class InJvmBus implements Bus {
             if (delivery.expired()) {
                 return;
             }
-            EndpointRunner.Handled handled = runner.run(server.endpoint, delivery.bytes());
+            EndpointRunner.Handled handled = runner.run(server.endpoint, delivery.bytes(), delivery.redelivered());
             if (handled.redeliver()) {
                 Thread.sleep(BusOptions.REDELIVERY_PAUSE.toMillis());
                 broker.requeue(server, unacked);

@@ -12,6 +12,10 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import dev.basalt.bus.Recorder.Text;
 import dev.basalt.common.BasaltException;
 import dev.basalt.common.Fault;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,7 +31,8 @@ import org.junit.jupiter.api.Test;
 /**
  * What every bus transport does, as Basalt's roles see it. Each transport's test extends this and
  * says how to open a bus; the buses one test opens reach the same queues, as processes sharing a
- * broker do. Every test uses topics of its own.
+ * broker do. Every test uses topics of its own; the buses of one test count their messages in one
+ * registry, {@link #meters}.
  */
 public abstract class BusTransportContract {
     private static final Duration WAIT = Duration.ofSeconds(15);
@@ -35,11 +40,12 @@ public abstract class BusTransportContract {
     private static final Duration QUIET = Duration.ofMillis(300);
 
     private final List<Bus> opened = new ArrayList<>();
+    protected final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     protected String topic;
     protected String otherTopic;
 
-    /** A bus of the transport under test, as {@code options} say. */
-    protected abstract Bus openBus(BusOptions options);
+    /** A bus of the transport under test, as {@code options} say, counting its messages in {@code registry}. */
+    protected abstract Bus openBus(BusOptions options, MeterRegistry registry);
 
     @BeforeEach
     void topicsOfThisTest() {
@@ -63,9 +69,19 @@ public abstract class BusTransportContract {
     }
 
     protected Bus bus(BusOptions options) {
-        Bus bus = openBus(options);
+        Bus bus = openBus(options, meters);
         opened.add(bus);
         return bus;
+    }
+
+    /** What a counter, or a timer's count, of {@link #meters} says now (0 before it first counted). */
+    protected double count(String name, String... tags) {
+        Counter counter = meters.find(name).tags(tags).counter();
+        if (counter != null) {
+            return counter.count();
+        }
+        Timer timer = meters.find(name).tags(tags).timer();
+        return timer == null ? 0 : timer.count();
     }
 
     protected static Recorder serve(Bus bus, String topic, String server) {
@@ -157,6 +173,30 @@ public abstract class BusTransportContract {
                 () -> caller.call(Address.anyOf(topic), ECHO, new Text("anyone?"), Duration.ofMillis(300)))
                 .isInstanceOf(BusTimeoutException.class)
                 .satisfies(e -> assertThat(((BasaltException) e).fault()).isEqualTo(Fault.SERVICE_UNAVAILABLE)));
+        assertThat(count("basalt.bus.calls.timed.out", "method", ECHO.name())).isEqualTo(1);
+    }
+
+    @Test
+    void whatIsSentAndHandledIsCountedByMethodKindAndOutcome() {
+        Recorder a = serve(bus(), topic, "a");
+        Bus sender = bus();
+
+        sender.cast(Address.anyOf(topic), NOTE, new Text("cast"));
+        sender.fanout(topic, NOTE, new Text("fanout"));
+        assertThat(sender.call(Address.anyOf(topic), ECHO, new Text("hi"), WAIT)).isEqualTo(new Text("a:hi"));
+        assertThatThrownBy(() -> sender.call(Address.anyOf(topic), FAIL, new Text("v1"), WAIT))
+                .isInstanceOf(BasaltException.class);
+        await().atMost(WAIT).until(() -> a.notes.size() == 2
+                && count("basalt.bus.messages.handled", "method", NOTE.name(), "outcome", "ok") == 2);
+
+        assertThat(count("basalt.bus.messages.sent", "method", NOTE.name(), "kind", "cast")).isEqualTo(1);
+        assertThat(count("basalt.bus.messages.sent", "method", NOTE.name(), "kind", "fanout")).isEqualTo(1);
+        assertThat(count("basalt.bus.messages.sent", "method", ECHO.name(), "kind", "call")).isEqualTo(1);
+        assertThat(count("basalt.bus.messages.sent", "method", FAIL.name(), "kind", "call")).isEqualTo(1);
+        assertThat(count("basalt.bus.messages.handled", "method", ECHO.name(), "outcome", "ok")).isEqualTo(1);
+        assertThat(count("basalt.bus.messages.handled", "method", FAIL.name(), "outcome", "failed")).isEqualTo(1);
+        assertThat(count("basalt.bus.messages.redelivered")).isZero();
+        assertThat(count("basalt.bus.calls.timed.out")).isZero();
     }
 
     @Test
@@ -248,6 +288,7 @@ public abstract class BusTransportContract {
 
         await().atMost(WAIT).until(() -> heir.notes.contains("job"));
         dying.release();
+        assertThat(count("basalt.bus.messages.redelivered", "method", NOTE.name())).isEqualTo(1);
     }
 
     @Test

@@ -7,7 +7,12 @@ import dev.basalt.iscsi.scsi.CommandSet;
 import dev.basalt.iscsi.scsi.LogicalUnit;
 import dev.basalt.iscsi.scsi.LunTable;
 import dev.basalt.iscsi.session.Connection;
+import dev.basalt.iscsi.session.DataCounters;
 import dev.basalt.iscsi.session.SessionHost;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -32,6 +37,11 @@ import org.slf4j.LoggerFactory;
 /**
  * An iSCSI target (RFC 7143) serving raw files as SCSI disks. One thread per connection (at most
  * {@link TargetConfig#maxConnections()}); exports are added and removed while it runs.
+ *
+ * <p>Given a registry, it measures itself there, labelled with its {@code portal} (host:port):
+ * {@code basalt_iscsi_sessions} (normal sessions logged in now), {@code basalt_iscsi_read_bytes_total}
+ * (Data-In payload sent) and {@code basalt_iscsi_written_bytes_total} (Data-Out and immediate data
+ * received).
  *
  * <pre>{@code
  * try (IscsiTarget target = new IscsiTarget(TargetConfig.defaults().withAddress("127.0.0.1", 3260))) {
@@ -63,6 +73,9 @@ public final class IscsiTarget implements AutoCloseable, SessionHost {
     }
 
     private final TargetConfig config;
+    private final MeterRegistry registry;
+    private volatile DataCounters dataCounters = DataCounters.none();
+    private Gauge sessionGauge;
     private final CommandSet commands = new CommandSet();
     private final Map<String, Entry> exports = new ConcurrentHashMap<>();
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
@@ -74,8 +87,15 @@ public final class IscsiTarget implements AutoCloseable, SessionHost {
     private int nextTsih = 1;
     private volatile boolean running;
 
+    /** A target that measures nothing. */
     public IscsiTarget(TargetConfig config) {
+        this(config, new CompositeMeterRegistry());
+    }
+
+    /** A target that measures its sessions and data in {@code registry} once started. */
+    public IscsiTarget(TargetConfig config, MeterRegistry registry) {
         this.config = requireNonNull(config, "config");
+        this.registry = requireNonNull(registry, "registry");
     }
 
     public TargetConfig config() {
@@ -100,9 +120,33 @@ public final class IscsiTarget implements AutoCloseable, SessionHost {
                 Thread.ofPlatform().daemon().name("iscsi-login-timer").factory());
         deadlines.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);   // stopping drops pending deadlines
         timer = deadlines;
+        registerMeters();
         running = true;
         acceptor = Thread.ofVirtual().name("iscsi-accept").start(this::acceptLoop);
         LOG.info("iSCSI target listening on {}", address());
+    }
+
+    /** The meters of this target, labelled with the portal it listens on, now that it is bound. */
+    private void registerMeters() {
+        String portal = config.host() + ":" + address().getPort();
+        sessionGauge = Gauge.builder("basalt.iscsi.sessions", this, IscsiTarget::openSessions)
+                .description("iSCSI sessions logged in to an export now (discovery sessions not counted)")
+                .tag("portal", portal).register(registry);
+        dataCounters = new DataCounters(
+                Counter.builder("basalt.iscsi.read").baseUnit("bytes").tag("portal", portal)
+                        .description("SCSI data sent to initiators (Data-In payload)").register(registry),
+                Counter.builder("basalt.iscsi.written").baseUnit("bytes").tag("portal", portal)
+                        .description("SCSI data received from initiators (Data-Out payload and immediate data)")
+                        .register(registry));
+    }
+
+    /** Normal sessions logged in now, over every export. */
+    private double openSessions() {
+        int open = 0;
+        for (Entry entry : exports.values()) {
+            open += entry.sessions.size();
+        }
+        return open;
     }
 
     /** The address it listens on (with the real port when the configured one was 0). */
@@ -212,6 +256,7 @@ public final class IscsiTarget implements AutoCloseable, SessionHost {
                 LOG.debug("closing the listening socket: {}", e.toString());
             }
             timer.shutdown();
+            registry.remove(sessionGauge);
         }
         try {
             acceptor.join(DRAIN.toMillis());
@@ -298,6 +343,11 @@ public final class IscsiTarget implements AutoCloseable, SessionHost {
     @Override
     public CommandSet commands() {
         return commands;
+    }
+
+    @Override
+    public DataCounters dataCounters() {
+        return dataCounters;
     }
 
     // ---------------------------------------------------------------- accepting

@@ -1,5 +1,6 @@
 package dev.basalt.iscsi;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -22,6 +23,8 @@ abstract class TargetTestSupport {
     Path disk;
     Path scratch;
     IscsiTarget target;
+    /** Where {@link #target} measures itself. */
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     TargetConfig config() {
         return TargetConfig.defaults().withAddress("127.0.0.1", 0).withLoginTimeout(Duration.ofSeconds(10));
@@ -41,7 +44,7 @@ abstract class TargetTestSupport {
         try (RandomAccessFile f = new RandomAccessFile(scratch.toFile(), "rw")) {
             f.setLength(1 << 20);
         }
-        target = new IscsiTarget(config());
+        target = new IscsiTarget(config(), meters);
         target.start();
         target.addExport(export());
     }

@@ -16,7 +16,8 @@ import java.util.Map;
  * Basalt as production runs it, every role its own process: a control node (scheduler and two
  * API processes on different ports) and two storage nodes, each a volume service with its own
  * state directory and iSCSI target address (127.0.0.2 and 127.0.0.3), backends {@code node1@file}
- * and {@code node2@fast}; all over one RabbitMQ and one database server.
+ * and {@code node2@fast}; all over one RabbitMQ and one database server. The scheduler and node1
+ * serve their metrics on listeners of their own.
  */
 final class SplitDeployment implements AutoCloseable {
     static final Duration START = Duration.ofSeconds(90);
@@ -25,6 +26,8 @@ final class SplitDeployment implements AutoCloseable {
     final Path common;
     final int apiPort1 = FreePorts.next();
     final int apiPort2 = FreePorts.next();
+    final int schedulerMetricsPort = FreePorts.next();
+    final int node1MetricsPort = FreePorts.next();
     private final Map<String, RoleProcess> processes = new LinkedHashMap<>();
     private final Map<String, String[]> commands = new LinkedHashMap<>();
     RoleProcess api1;
@@ -51,13 +54,14 @@ final class SplitDeployment implements AutoCloseable {
 
     SplitDeployment start() throws IOException, InterruptedException {
         RoleProcess.run(dir.resolve("db-sync.log"), "manage", "--config-file", common.toString(), "db", "sync");
-        start("scheduler", "control", "scheduler", "");
+        start("scheduler", "control", "scheduler", "metrics_listen_port = " + schedulerMetricsPort + "\n");
         start("volume-node1", "node1", "volume", """
+                metrics_listen_port = %d
                 enabled_backends = file
                 [backend_defaults]
                 target_ip_address = 127.0.0.2
                 target_port = %d
-                """.formatted(FreePorts.next()));
+                """.formatted(node1MetricsPort, FreePorts.next()));
         start("volume-node2", "node2", "volume", """
                 enabled_backends = fast
                 [fast]

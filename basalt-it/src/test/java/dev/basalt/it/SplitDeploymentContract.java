@@ -218,6 +218,35 @@ abstract class SplitDeploymentContract {
         assertThat(cli2.cinder("list").ok().stdout()).contains(other).doesNotContain(id);
     }
 
+    @Test
+    @Order(6)
+    void everyRoleServesItsMetrics() throws Exception {
+        assertThat(metrics(deployment.apiPort2))
+                .contains("basalt_http_server_requests_seconds_count{method=\"POST\",route=\"/v3/volumes\","
+                        + "status=\"202\"}")
+                .contains("basalt_bus_messages_sent_total{kind=\"cast\",method=\"create_volume\"}");
+        assertThat(metrics(deployment.schedulerMetricsPort))
+                .contains("basalt_scheduler_placements_seconds_count{outcome=\"placed\"}")
+                .contains("basalt_bus_messages_handled_seconds_count{method=\"update_service_capabilities\",outcome=\"ok\"}")
+                .contains("jvm_memory_used_bytes")
+                .doesNotContain("basalt_http_server_requests");
+        assertThat(metrics(deployment.node1MetricsPort))
+                .contains("basalt_backend_total_capacity_gibibytes{backend=\"node1@file\"")
+                .contains("basalt_iscsi_sessions{portal=\"127.0.0.2:")
+                .contains("basalt_bus_messages_sent_total{kind=\"fanout\",method=\"update_service_capabilities\"}")
+                .doesNotContain("basalt_scheduler_placements");
+    }
+
+    /** The scrape of a role's {@code GET /metrics} on {@code port}. */
+    private static String metrics(int port) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + port + "/metrics")).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
+        return response.body();
+    }
+
     /** The healthcheck's status, or -1 when nothing answers. */
     private static int healthcheck(int port) throws Exception {
         try {

@@ -20,6 +20,8 @@ import dev.basalt.common.LogLevels;
 import dev.basalt.rpc.ApiRpc;
 import dev.basalt.rpc.SchedulerRpc;
 import dev.basalt.rpc.VolumeRpc;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -41,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * start-up wait has passed), placement requests wait, so that a restart does not fail volumes for
  * want of reports; then volumes left {@code creating} and unplaced by an earlier run are placed.
  *
- * <p>It serves {@link SchedulerRpc}'s contract: placements, capacity reports, and its pools.
+ * <p>It serves {@link SchedulerRpc}'s contract: placements, capacity reports, and its pools. Each
+ * placement is timed by outcome ({@link PlacementMeters}).
  */
 public final class SchedulerService implements SchedulerRpc.Server, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SchedulerService.class);
@@ -55,6 +58,7 @@ public final class SchedulerService implements SchedulerRpc.Server, AutoCloseabl
     private final Clock clock;
     private final BackendRegistry registry;
     private final VolumePlacer placer;
+    private final PlacementMeters placements;
     private final CountDownLatch ready = new CountDownLatch(1);
     private final Object reports = new Object();
 
@@ -72,7 +76,15 @@ public final class SchedulerService implements SchedulerRpc.Server, AutoCloseabl
     public SchedulerService(SchedulerSettings settings, VolumeRepository volumes, SnapshotRepository snapshots,
                             VolumeTypeRepository types, ServiceRepository services, MessageRepository messages,
                             Bus bus, Clock clock) {
+        this(settings, volumes, snapshots, types, services, messages, bus, clock, new CompositeMeterRegistry());
+    }
+
+    /** As the other constructor, timing the placements in {@code meters}. */
+    public SchedulerService(SchedulerSettings settings, VolumeRepository volumes, SnapshotRepository snapshots,
+                            VolumeTypeRepository types, ServiceRepository services, MessageRepository messages,
+                            Bus bus, Clock clock, MeterRegistry meters) {
         this.settings = requireNonNull(settings, "settings");
+        this.placements = new PlacementMeters(meters);
         this.volumes = requireNonNull(volumes, "volumes");
         this.services = requireNonNull(services, "services");
         this.messages = requireNonNull(messages, "messages");
@@ -160,7 +172,7 @@ public final class SchedulerService implements SchedulerRpc.Server, AutoCloseabl
         if (stopped) {
             return;
         }
-        placer.schedule(request);
+        placements.time(() -> placer.schedule(request));
     }
 
     @Override
@@ -227,7 +239,7 @@ public final class SchedulerService implements SchedulerRpc.Server, AutoCloseabl
                 return;
             }
             try {
-                placer.schedule(new ScheduleVolume(volume.id(), null));
+                placements.time(() -> placer.schedule(new ScheduleVolume(volume.id(), null)));
             } catch (RuntimeException e) {
                 LOG.error("cannot place volume {}", volume.id(), e);
             }

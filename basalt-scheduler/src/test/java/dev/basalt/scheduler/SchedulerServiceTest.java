@@ -32,6 +32,8 @@ import dev.basalt.common.LogLevels;
 import dev.basalt.rpc.SchedulerRpc;
 import dev.basalt.rpc.VolumeRpc;
 import dev.basalt.rpc.VolumeServerStub;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,6 +59,7 @@ class SchedulerServiceTest {
     private ServiceRepository services;
     private MessageRepository messages;
     private InJvmBus bus;
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final List<FakeVolumeService> fakes = new ArrayList<>();
     private SchedulerService scheduler;
 
@@ -140,8 +143,13 @@ class SchedulerServiceTest {
     private void startScheduler() {
         scheduler = new SchedulerService(settings(Duration.ofSeconds(10)), volumes, snapshots, types, services,
                 messages, bus,
-                Clock.systemUTC());
+                Clock.systemUTC(), meters);
         scheduler.start();
+    }
+
+    private long placements(String outcome) {
+        Timer timer = meters.find("basalt.scheduler.placements").tag("outcome", outcome).timer();
+        return timer == null ? 0 : timer.count();
     }
 
     private Volume newVolume(int size, String zone, String typeId) {
@@ -187,6 +195,20 @@ class SchedulerServiceTest {
             assertThat(fakes.get(1).created).containsExactly(new CreateVolume(typed.id(), "req-typed"));
             assertThat(fakes.get(0).created).containsExactly(new CreateVolume(plain.id(), "req-plain"));
         });
+    }
+
+    @Test
+    void timesPlacementsByOutcome() {
+        twoBackends();
+        startScheduler();
+        Volume fits = newVolume(10, null, null);
+        Volume tooBig = newVolume(100_000, null, null);
+        schedule(fits, null);
+        schedule(tooBig, null);
+        awaitPlaced(fits);
+        await().atMost(PATIENCE).until(() -> placements("placed") == 1 && placements("failed") == 1);
+        schedule(fits, null);
+        await().atMost(PATIENCE).until(() -> placements("skipped") == 1);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.basalt.server;
 
+import dev.basalt.api.ApiMetrics;
 import dev.basalt.api.ApiServer;
 import dev.basalt.api.ApiSettings;
 import dev.basalt.api.auth.Authenticator;
@@ -74,7 +75,8 @@ final class ApiRole {
         ApiServer server;
         try {
             server = new ApiServer(settings, infra.database(), infra.bus(), infra.clock(),
-                    quotaSettings(infra.config().source().defaults()), authenticator, policy);
+                    quotaSettings(infra.config().source().defaults()), authenticator, policy,
+                    new ApiMetrics(infra.metrics().registry(), infra.metrics()::scrape));
         } catch (IllegalArgumentException e) {
             authenticator.close();
             throw new StartupException(e.getMessage(), e);

@@ -18,15 +18,17 @@ import java.nio.file.Path;
 import java.time.Clock;
 
 /**
- * What every role of one process shares: the configuration, the database, the bus and the clock.
- * Opened once by the command, closed last.
+ * What every role of one process shares: the configuration, the database, the bus, the clock and
+ * the process's meters. Opened once by the command, closed last.
  */
-record Infrastructure(BasaltConfig config, Database database, Bus bus, Clock clock) implements AutoCloseable {
+record Infrastructure(BasaltConfig config, Database database, Bus bus, Clock clock, ProcessMetrics metrics)
+        implements AutoCloseable {
     Infrastructure {
         requireNonNull(config, "config");
         requireNonNull(database, "database");
         requireNonNull(bus, "bus");
         requireNonNull(clock, "clock");
+        requireNonNull(metrics, "metrics");
     }
 
     static Infrastructure open(BasaltConfig config) {
@@ -39,25 +41,34 @@ record Infrastructure(BasaltConfig config, Database database, Bus bus, Clock clo
         if (!Files.isWritable(statePath)) {
             throw new StartupException("[DEFAULT] state_path = " + statePath + ": not writable by this user");
         }
-        Bus bus = openBus(config);
+        ProcessMetrics metrics = new ProcessMetrics();
+        Bus bus;
+        try {
+            bus = openBus(config, metrics);
+        } catch (RuntimeException e) {
+            metrics.close();
+            throw e;
+        }
         Database database;
         try {
             database = Database.open(jdbcTarget(config), 16);
         } catch (RuntimeException e) {
             bus.close();
+            metrics.close();
             throw e;
         }
-        return new Infrastructure(config, database, bus, Clock.systemUTC());
+        return new Infrastructure(config, database, bus, Clock.systemUTC(), metrics);
     }
 
     /** The transport of {@code transport_url}: in this JVM when unset. */
-    private static Bus openBus(BasaltConfig config) {
+    private static Bus openBus(BasaltConfig config, ProcessMetrics metrics) {
         BusOptions options = BusOptions.defaults()
                 .withControlExchange(config.source().defaults().get(DefaultOptions.CONTROL_EXCHANGE))
                 .withRabbitQuorumQueue(RabbitOptions.from(config.source()).quorumQueues())
                 // work a handler could not record while the database was away is done again once it is back
                 .withRedeliverWhen(DatabaseFailures::unreachable);
-        return Transports.open(config.source().defaults().find(DefaultOptions.TRANSPORT_URL).orElse(null), options);
+        return Transports.open(config.source().defaults().find(DefaultOptions.TRANSPORT_URL).orElse(null), options,
+                metrics.registry());
     }
 
     /** Refuses to run {@code role} alone unless the roles can share this process's bus and database. */
@@ -87,5 +98,6 @@ record Infrastructure(BasaltConfig config, Database database, Bus bus, Clock clo
     public void close() {
         bus.close();
         database.close();
+        metrics.close();
     }
 }

@@ -107,6 +107,14 @@ abstract class RunCommand implements Callable<Integer> {
         abstract String roleName();
 
         abstract void startRole(Infrastructure infra, List<AutoCloseable> running);
+
+        /** A role without the API serves GET /metrics on a listener of its own, when metrics_listen_port is set. */
+        static void serveMetrics(Infrastructure infra, List<AutoCloseable> running) {
+            MetricsListener.startIfConfigured(infra).ifPresent(listener -> {
+                running.add(listener);
+                System.out.println("basalt: metrics at " + listener.url());
+            });
+        }
     }
 
     @Command(name = "api", mixinStandardHelpOptions = true, description = "Run the API role alone.")
@@ -134,6 +142,7 @@ abstract class RunCommand implements Callable<Integer> {
         @Override
         void startRole(Infrastructure infra, List<AutoCloseable> running) {
             running.add(SchedulerRole.start(infra));
+            serveMetrics(infra, running);
         }
     }
 
@@ -148,6 +157,7 @@ abstract class RunCommand implements Callable<Integer> {
         @Override
         void startRole(Infrastructure infra, List<AutoCloseable> running) {
             running.addAll(VolumeRole.start(infra));
+            serveMetrics(infra, running);
             printDataLocations(infra.config());
         }
     }

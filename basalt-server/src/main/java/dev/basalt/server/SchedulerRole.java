@@ -29,7 +29,7 @@ final class SchedulerRole {
             scheduler = new SchedulerService(settings, new VolumeRepository(infra.database()),
                     new SnapshotRepository(infra.database()),
                     new VolumeTypeRepository(infra.database()), new ServiceRepository(infra.database()),
-                    new MessageRepository(infra.database()), infra.bus(), infra.clock());
+                    new MessageRepository(infra.database()), infra.bus(), infra.clock(), infra.metrics().registry());
         } catch (IllegalArgumentException e) {
             throw new StartupException(e.getMessage(), e);
         }

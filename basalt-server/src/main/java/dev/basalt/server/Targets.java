@@ -7,6 +7,7 @@ import dev.basalt.iscsi.TargetConfig;
 import dev.basalt.volume.target.BuiltinTarget;
 import dev.basalt.volume.target.TgtadmTarget;
 import dev.basalt.volume.target.VolumeTarget;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,10 +16,15 @@ import java.util.Map;
 /**
  * The targets of the volume role: one per backend, as its {@code target_helper} says. Backends
  * whose builtin targets listen on the same address share one {@link IscsiTarget}, started here on
- * first use and stopped by {@link #close()}.
+ * first use and stopped by {@link #close()}; they measure themselves in the process's registry.
  */
 final class Targets implements AutoCloseable {
     private final Map<String, IscsiTarget> builtin = new LinkedHashMap<>();
+    private final MeterRegistry meters;
+
+    Targets(MeterRegistry meters) {
+        this.meters = meters;
+    }
 
     /** The target that exports {@code backend}'s volumes. */
     VolumeTarget forBackend(BackendOptions backend) {
@@ -33,7 +39,7 @@ final class Targets implements AutoCloseable {
         String address = options.ipAddress() + ":" + options.port();
         IscsiTarget target = builtin.get(address);
         if (target == null) {
-            target = new IscsiTarget(TargetConfig.defaults().withAddress(options.ipAddress(), options.port()));
+            target = new IscsiTarget(TargetConfig.defaults().withAddress(options.ipAddress(), options.port()), meters);
             try {
                 target.start();
             } catch (IOException e) {

@@ -30,13 +30,14 @@ final class VolumeRole {
      */
     static List<AutoCloseable> start(Infrastructure infra) {
         DefaultOptions defaults = infra.config().defaults();
-        Targets targets = new Targets();
+        Targets targets = new Targets(infra.metrics().registry());
         List<AutoCloseable> started = new ArrayList<>();
         started.add(targets);
         try {
             for (BackendOptions backend : infra.config().backends()) {
                 VolumeService service = new VolumeService(settings(defaults, backend), driver(backend),
-                        targets.forBackend(backend), infra.database(), infra.bus(), infra.clock());
+                        targets.forBackend(backend), infra.database(), infra.bus(), infra.clock(),
+                        infra.metrics().registry());
                 try {
                     service.start();
                 } catch (TargetException e) {

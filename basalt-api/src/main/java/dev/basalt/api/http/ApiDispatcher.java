@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Order of checks, as Cinder's pipeline has them: version header (400/406), token (401),
  * route (404/405, or 404 for a route newer than the requested version), project in the URL
- * (400), body size, type and syntax (413/415/400), then the handler.
+ * (400), body size, type and syntax (413/415/400), then the handler. Every request is timed by
+ * method, route template and status ({@link HttpMeters}).
  */
 public final class ApiDispatcher implements io.helidon.webserver.http.Handler {
     private static final Logger LOG = LoggerFactory.getLogger(ApiDispatcher.class);
@@ -56,9 +57,17 @@ public final class ApiDispatcher implements io.helidon.webserver.http.Handler {
     private final int maxBodySize;
     private final String publicEndpoint;
     private final Policy policy;
+    private final HttpMeters meters;
+
+    /** The route template a request matched, found while dispatching it, for its metrics. */
+    private static final class MatchedRoute {
+        String template = HttpMeters.UNMATCHED;
+    }
 
     public ApiDispatcher(Router router, Authenticator authenticator, Policy policy,
-                         Function<String, JsonBody> versionsDocument, int maxBodySize, String publicEndpoint) {
+                         Function<String, JsonBody> versionsDocument, int maxBodySize, String publicEndpoint,
+                         HttpMeters meters) {
+        this.meters = requireNonNull(meters, "meters");
         this.router = requireNonNull(router, "router");
         this.authenticator = requireNonNull(authenticator, "authenticator");
         this.policy = requireNonNull(policy, "policy");
@@ -69,6 +78,8 @@ public final class ApiDispatcher implements io.helidon.webserver.http.Handler {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
+        long started = System.nanoTime();
+        MatchedRoute route = new MatchedRoute();
         String requestId = "req-" + UUID.randomUUID();
         String method = req.prologue().method().text();
         String rawPath = req.prologue().uriPath().rawPath();
@@ -76,7 +87,7 @@ public final class ApiDispatcher implements io.helidon.webserver.http.Handler {
         ApiResponse response;
         try {
             version = Microversions.negotiate(joined(req.headers(), VERSION_HEADER));
-            response = dispatch(req, method, rawPath, version, requestId);
+            response = dispatch(req, method, rawPath, version, requestId, route);
         } catch (BasaltException e) {
             if (e.fault() == Fault.INTERNAL) {
                 LOG.error("{} {} {} failed: {}", requestId, method, rawPath, e.getMessage(), e);
@@ -101,16 +112,18 @@ public final class ApiDispatcher implements io.helidon.webserver.http.Handler {
             }
         }
         write(res, response, version, requestId);
+        meters.record(method, route.template, response.status(), System.nanoTime() - started);
         LOG.debug("{} {} {} returned {}", requestId, method, rawPath, response.status());
     }
 
     private ApiResponse dispatch(ServerRequest req, String method, String rawPath, ApiVersion version,
-                                 String requestId) throws Exception {
+                                 String requestId, MatchedRoute route) throws Exception {
         List<String> segments = segments(rawPath);
         ServerRequestHeaders headers = req.headers();
         Function<String, String> headerLookup = name -> joined(headers, headerName(name));
         String baseUrl = baseUrl(req, headerLookup);
         if (segments.isEmpty()) {
+            route.template = "/";
             requireGet(method);
             return ApiResponse.of(300, versionsDocument.apply(baseUrl));
         }
@@ -119,16 +132,20 @@ public final class ApiDispatcher implements io.helidon.webserver.http.Handler {
         }
         List<String> rest = segments.subList(1, segments.size());
         if (rest.isEmpty()) {
+            route.template = "/v3";
             requireGet(method);
             return ApiResponse.ok(versionsDocument.apply(baseUrl));
         }
-        RequestContext context = authenticator.authenticate(headerLookup, requestId);
         String project = null;
         if (!router.isCollection(rest.get(0))) {
             project = rest.get(0);
             rest = rest.subList(1, rest.size());
         }
         Router.Match match = router.match(method, rest);
+        if (match instanceof Router.Found found) {
+            route.template = (project == null ? "/v3" : "/v3/{project_id}") + found.route().path();
+        }
+        RequestContext context = authenticator.authenticate(headerLookup, requestId);
         if (match instanceof Router.NotFound) {
             throw BasaltException.notFound("The resource could not be found.");
         }

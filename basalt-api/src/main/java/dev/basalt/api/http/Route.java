@@ -45,6 +45,11 @@ public record Route(String method, List<String> pattern, ApiVersion since, Handl
         return true;
     }
 
+    /** The pattern as a path, {@code /volumes/{id}/metadata/{key}}: what metrics name the route by. */
+    public String path() {
+        return "/" + String.join("/", pattern);
+    }
+
     /** Literal segments beat parameters, so {@code /volumes/detail} wins over {@code /volumes/{id}}. */
     int specificity() {
         int literal = 0;

@@ -6,6 +6,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Connection;
 import dev.basalt.bus.Address;
 import dev.basalt.bus.Bus;
+import dev.basalt.bus.BusMeters;
 import dev.basalt.bus.BusOptions;
 import dev.basalt.bus.BusTimeoutException;
 import dev.basalt.bus.Endpoint;
@@ -20,6 +21,7 @@ import dev.basalt.bus.rabbit.RabbitPublisher.Destination;
 import dev.basalt.common.BasaltException;
 import dev.basalt.common.Fault;
 import dev.basalt.common.Ids;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.OptionalLong;
@@ -54,15 +56,18 @@ public final class RabbitBus implements Bus {
     private final RabbitPublisher publisher;
     private final RabbitReplies replies;
     private final MessageCodec codec = new MessageCodec();
+    private final BusMeters meters;
     private final EndpointRunner runner;
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     private final Set<RabbitSubscription> subscriptions = ConcurrentHashMap.newKeySet();
 
-    private RabbitBus(TransportUrl url, BusOptions options, Connection connection) throws IOException {
+    private RabbitBus(TransportUrl url, BusOptions options, Connection connection, BusMeters meters)
+            throws IOException {
         this.url = url;
         this.options = options;
         this.connection = connection;
-        this.runner = new EndpointRunner(codec, options.redeliverWhen());
+        this.meters = meters;
+        this.runner = new EndpointRunner(codec, meters, options.redeliverWhen());
         this.topology = new RabbitTopology(connection, options.controlExchange(), options.rabbitQuorumQueue());
         topology.declareExchange();
         this.publisher = new RabbitPublisher(connection, topology);
@@ -74,12 +79,22 @@ public final class RabbitBus implements Bus {
      * {@code [DEFAULT] transport_url}, when the broker cannot be reached or refuses the login.
      */
     public static RabbitBus open(TransportUrl url, BusOptions options) {
+        return open(url, options, BusMeters.none());
+    }
+
+    /** As {@link #open(TransportUrl, BusOptions)}, counting the bus's messages in {@code registry}. */
+    public static RabbitBus open(TransportUrl url, BusOptions options, MeterRegistry registry) {
+        return open(url, options, new BusMeters(registry));
+    }
+
+    private static RabbitBus open(TransportUrl url, BusOptions options, BusMeters meters) {
         requireNonNull(url, "url");
         requireNonNull(options, "options");
+        requireNonNull(meters, "meters");
         Connection connection = RabbitConnector.connect(url, options,
                 "basalt pid " + ProcessHandle.current().pid());
         try {
-            return new RabbitBus(url, options, connection);
+            return new RabbitBus(url, options, connection, meters);
         } catch (IOException | RuntimeException e) {
             try {
                 connection.abort();
@@ -102,6 +117,7 @@ public final class RabbitBus implements Bus {
                 .contentType(JSON).deliveryMode(2).timestamp(new java.util.Date()).build();
         publisher.publish(new Destination.Queue(to.queueName()), encode(method, args, null), properties,
                 deadline(options.sendTimeout()), method + " to " + to);
+        meters.sent(method, BusMeters.Kind.CAST);
     }
 
     @Override
@@ -116,6 +132,7 @@ public final class RabbitBus implements Bus {
                     .build();
             publisher.publish(new Destination.Queue(to.queueName()), encode(method, args, correlationId), properties,
                     deadline, method + " to " + to);
+            meters.sent(method, BusMeters.Kind.CALL);
             long remaining = Math.max(0, deadline - System.nanoTime());
             Reply answer = reply.get(remaining, TimeUnit.NANOSECONDS);
             if (answer.failed()) {
@@ -123,6 +140,7 @@ public final class RabbitBus implements Bus {
             }
             return codec.fromTree(answer.result(), method.replyType());
         } catch (TimeoutException e) {
+            meters.timedOut(method);
             throw new BusTimeoutException("no reply from " + to + " to " + method + " within " + timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -140,6 +158,7 @@ public final class RabbitBus implements Bus {
                 .contentType(JSON).deliveryMode(1).timestamp(new java.util.Date()).build();
         publisher.publish(new Destination.Fanout(topic), encode(method, args, null), properties,
                 deadline(options.sendTimeout()), method + " to every server of " + topic);
+        meters.sent(method, BusMeters.Kind.FANOUT);
     }
 
     @Override

@@ -107,7 +107,8 @@ final class RabbitSubscription implements Subscription {
             @Override
             public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
                 long arrived = System.nanoTime();
-                workers.execute(() -> handle(envelope.getDeliveryTag(), properties, body, arrived));
+                boolean redelivered = envelope.isRedeliver();
+                workers.execute(() -> handle(envelope.getDeliveryTag(), properties, body, arrived, redelivered));
             }
 
             @Override
@@ -130,7 +131,8 @@ final class RabbitSubscription implements Subscription {
         }
     }
 
-    private void handle(long deliveryTag, AMQP.BasicProperties properties, byte[] body, long arrivedNanos) {
+    private void handle(long deliveryTag, AMQP.BasicProperties properties, byte[] body, long arrivedNanos,
+            boolean redelivered) {
         try {
             slots.acquire();
         } catch (InterruptedException e) {
@@ -143,7 +145,7 @@ final class RabbitSubscription implements Subscription {
             }
             OptionalLong callerDeadline = callerDeadline(properties, arrivedNanos);
             if (callerDeadline.isEmpty() || callerDeadline.getAsLong() - System.nanoTime() > 0) {
-                EndpointRunner.Handled handled = runner.run(endpoint, body);
+                EndpointRunner.Handled handled = runner.run(endpoint, body, redelivered);
                 if (handled.redeliver()) {
                     deliverAgain(deliveryTag);
                     return;

@@ -5,6 +5,7 @@ import dev.basalt.bus.BusOptions;
 import dev.basalt.bus.BusTransportContract;
 import dev.basalt.bus.Transports;
 import dev.basalt.testkit.RabbitServer;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The RabbitMQ transport passes the transport contract against a real broker; each bus is a connection of its own. */
@@ -17,7 +18,7 @@ class RabbitBusContractTest extends BusTransportContract {
     }
 
     @Override
-    protected Bus openBus(BusOptions options) {
-        return Transports.open(broker.transportUrl(), options);
+    protected Bus openBus(BusOptions options, MeterRegistry registry) {
+        return Transports.open(broker.transportUrl(), options, registry);
     }
 }

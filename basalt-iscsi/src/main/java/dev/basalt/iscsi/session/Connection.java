@@ -245,7 +245,7 @@ public final class Connection implements Runnable {
                 p.initiatorMaxRecvDataSegmentLength());
         if (!result.discovery()) {
             this.scsi = new ScsiTasks(out, p, binding.units(), host.commands(), config.ioBufferSize(),
-                    config.commandWindow());
+                    config.commandWindow(), host.dataCounters());
         }
     }
 

@@ -54,9 +54,10 @@ final class ScsiTasks {
     private int initiatorMaxSegment;
     private ByteBuffer ioBuffer;
     private int slabTop;
+    private final DataCounters counters;
 
     ScsiTasks(Responder out, OperationalParameters params, LunTable units, CommandSet commands, int ioBufferSize,
-              int maxTasks) {
+              int maxTasks, DataCounters counters) {
         this.out = out;
         this.params = params;
         this.units = units;
@@ -64,6 +65,7 @@ final class ScsiTasks {
         this.ioBufferSize = ioBufferSize;
         this.maxTasks = maxTasks;
         this.initiatorMaxSegment = params.initiatorMaxRecvDataSegmentLength();
+        this.counters = counters;
     }
 
     void initiatorMaxSegment(int length) {
@@ -93,6 +95,9 @@ final class ScsiTasks {
             throw new ProtocolException(ProtocolException.PROTOCOL_ERROR, "unsolicited Data-Out announced with InitialR2T=Yes");
         }
         ByteBuffer cdb = cdb(h, ahs);
+        if (immediateData.hasRemaining()) {
+            counters.written().increment(immediateData.remaining());
+        }
         if (Connection.LOG.isTraceEnabled()) {
             Connection.LOG.trace("ITT {} LUN {} CDB {} EDTL {}{}{}", Integer.toHexString(itt), lun, hex(cdb), expected,
                     read ? " R" : "", write ? " W" : "");
@@ -148,6 +153,7 @@ final class ScsiTasks {
     /** A Data-Out PDU. */
     void dataOut(ByteBuffer h, ByteBuffer data) throws IOException, ProtocolException {
         int itt = Bhs.initiatorTaskTag(h);
+        counters.written().increment(data.remaining());
         WriteTask task = tasks.get(itt);
         if (task == null) {
             return;                                                    // its task was aborted: drop the data
@@ -251,6 +257,7 @@ final class ScsiTasks {
         int burst = params.maxBurstLength();
         int at = 0;
         int length = chunk.remaining();
+        counters.read().increment(length);
         while (at < length) {
             long absolute = offset + at;
             int n = (int) Math.min(Math.min(initiatorMaxSegment, length - at), burst - absolute % burst);

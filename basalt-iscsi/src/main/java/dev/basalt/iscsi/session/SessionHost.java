@@ -27,4 +27,7 @@ public interface SessionHost extends TargetDirectory {
     void detach(Connection connection);
 
     CommandSet commands();
+
+    /** Where the sessions count the data they carry. */
+    DataCounters dataCounters();
 }

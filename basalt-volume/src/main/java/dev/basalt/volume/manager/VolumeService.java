@@ -30,7 +30,10 @@ import dev.basalt.rpc.VolumeRpc;
 import dev.basalt.rpc.VolumeSettled;
 import dev.basalt.common.LogLevels;
 import dev.basalt.volume.driver.VolumeDriver;
+import dev.basalt.volume.manager.OperationMeters.Operation;
 import dev.basalt.volume.target.VolumeTarget;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -51,6 +54,8 @@ import org.slf4j.LoggerFactory;
  * <p>It serves {@link VolumeRpc}'s contract; every handler is idempotent. A create that ends
  * (available or error) is announced to the API processes ({@link ApiRpc#volumeSettled}); capacity
  * goes to the schedulers ({@link SchedulerRpc#updateServiceCapabilities}) after work that changed it.
+ * Each operation is timed by kind and outcome ({@link OperationMeters}); each capacity report also
+ * sets the backend's capacity gauges ({@link CapacityGauges}).
  */
 public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VolumeService.class);
@@ -67,6 +72,8 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
     private final VolumeExtender extender;
     private final VolumeTarget target;
     private final VolumeExporter exporter;
+    private final OperationMeters operations;
+    private final CapacityGauges capacity;
 
     private ScheduledExecutorService timers;
     private Subscription subscription;
@@ -74,9 +81,18 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
     private boolean started;
     private volatile boolean stopped;
 
+    /** A volume service that measures nothing. */
     public VolumeService(VolumeServiceSettings settings, VolumeDriver driver, VolumeTarget target, Database database,
                          Bus bus, Clock clock) {
+        this(settings, driver, target, database, bus, clock, new CompositeMeterRegistry());
+    }
+
+    /** A volume service that times its operations and reports its capacity in {@code meters}. */
+    public VolumeService(VolumeServiceSettings settings, VolumeDriver driver, VolumeTarget target, Database database,
+                         Bus bus, Clock clock, MeterRegistry meters) {
         this.settings = requireNonNull(settings, "settings");
+        this.operations = new OperationMeters(meters, settings.host());
+        this.capacity = new CapacityGauges(meters);
         this.driver = requireNonNull(driver, "driver");
         this.target = requireNonNull(target, "target");
         this.bus = requireNonNull(bus, "bus");
@@ -132,37 +148,40 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
 
     @Override
     public void createVolume(CreateVolume request) {
-        announce(request.volumeId(), manager.create(request));
+        announce(request.volumeId(), operations.time(Operation.CREATE_VOLUME, () -> manager.create(request)));
     }
 
     @Override
     public void deleteVolume(DeleteVolume request) {
-        reportIfDone(manager.delete(request));
+        reportIfDone(operations.time(Operation.DELETE_VOLUME, () -> manager.delete(request)));
     }
 
     @Override
     public void extendVolume(ExtendVolume request) {
-        reportIfDone(extender.extend(request));
+        reportIfDone(operations.time(Operation.EXTEND_VOLUME, () -> extender.extend(request)));
     }
 
     @Override
     public void createSnapshot(CreateSnapshot request) {
-        reportIfDone(snapshots.create(request));
+        reportIfDone(operations.time(Operation.CREATE_SNAPSHOT, () -> snapshots.create(request)));
     }
 
     @Override
     public void deleteSnapshot(DeleteSnapshot request) {
-        reportIfDone(snapshots.delete(request));
+        reportIfDone(operations.time(Operation.DELETE_SNAPSHOT, () -> snapshots.delete(request)));
     }
 
     @Override
     public IscsiConnection initializeConnection(InitializeConnection request) {
-        return exporter.initialize(request);
+        return operations.timeAnswer(Operation.INITIALIZE_CONNECTION, () -> exporter.initialize(request));
     }
 
     @Override
     public void terminateConnection(TerminateConnection request) {
-        exporter.terminate(request);
+        operations.timeAnswer(Operation.TERMINATE_CONNECTION, () -> {
+            exporter.terminate(request);
+            return null;
+        });
     }
 
     @Override
@@ -213,6 +232,7 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
             }
         }
         target.close();
+        capacity.close();
         LOG.info("volume service {} stopped", settings.host());
     }
 
@@ -233,6 +253,7 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
         }
         try {
             PoolCapacity pool = PoolCapacities.of(settings, driver.report(), clock.instant());
+            capacity.record(pool);
             schedulers.updateServiceCapabilities(new CapacityReport(settings.host(), serviceUuid, List.of(pool)));
         } catch (RuntimeException e) {
             LOG.warn("cannot report the capacity of {}", settings.host(), e);
