@@ -26,6 +26,7 @@ final class SplitDeployment implements AutoCloseable {
     private final List<RoleProcess> processes = new ArrayList<>();
     RoleProcess api1;
     RoleProcess api2;
+    RoleProcess volumeNode2;
 
     SplitDeployment(Path dir, RabbitServer rabbit, String databaseUrl) throws IOException {
         this.dir = dir;
@@ -34,6 +35,7 @@ final class SplitDeployment implements AutoCloseable {
                 transport_url = %s
                 report_interval = 2
                 periodic_interval = 2
+                service_down_time = 12
                 osapi_volume_create_wait_ms = 2000
                 [database]
                 connection = %s
@@ -49,7 +51,7 @@ final class SplitDeployment implements AutoCloseable {
                 target_ip_address = 127.0.0.2
                 target_port = %d
                 """.formatted(FreePorts.next()));
-        start("volume-node2", "node2", "volume", """
+        volumeNode2 = start("volume-node2", "node2", "volume", """
                 enabled_backends = fast
                 [fast]
                 volume_backend_name = fast
