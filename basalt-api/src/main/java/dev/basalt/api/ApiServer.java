@@ -43,6 +43,7 @@ import dev.basalt.api.resources.VolumeTypesResource;
 import dev.basalt.api.resources.VolumeView;
 import dev.basalt.api.resources.CreateSettling;
 import dev.basalt.api.resources.VolumesResource;
+import dev.basalt.api.resources.WorkersResource;
 import dev.basalt.api.validation.Schemas;
 import dev.basalt.bus.Bus;
 import dev.basalt.rpc.SchedulerRpc;
@@ -60,6 +61,7 @@ import dev.basalt.db.VolumeRepository;
 import dev.basalt.db.VolumeTypeAccessRepository;
 import dev.basalt.db.VolumeTransitions;
 import dev.basalt.db.VolumeTypeRepository;
+import dev.basalt.db.WorkerRepository;
 import io.helidon.webserver.WebServer;
 import java.time.Clock;
 import java.time.Duration;
@@ -183,6 +185,8 @@ public final class ApiServer implements AutoCloseable {
         new QuotaClassSetsResource(quotaRules, schemas).register(routes);
         new LimitsResource(quotaRules).register(routes);
         new VolumeTypeAccessResource(types, typeAccess, schemas).register(routes);
+        new WorkersResource(new WorkerRepository(database), new SchedulerRpc(bus), schemas, clock, VOLUME_CALL_TIMEOUT)
+                .register(routes);
 
         this.healthcheck = new Healthcheck(List.of(() -> databaseProblem(database),
                 () -> bus.isConnected() ? Optional.empty() : Optional.of("message broker unreachable")));

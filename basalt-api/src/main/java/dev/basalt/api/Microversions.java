@@ -10,8 +10,8 @@ import java.util.Locale;
  *
  * <p>Basalt claims {@link #MAX} = 3.70: every change up to 3.70 that touches a resource Basalt
  * serves is implemented (volumes, snapshots, the volume and snapshot actions Basalt serves).
- * Changes to resources Basalt does not serve yet (backups, groups, attachments, transfers,
- * manageable volumes, workers, pools) have no route at any version, so they cannot be
+ * Changes to resources Basalt does not serve yet (backups, groups, transfers, manageable
+ * volumes, pools) have no route at any version, so they cannot be
  * half-done; volume actions Basalt does not serve yet answer 501. 3.71 adds
  * {@code os-extend_volume_completion} (extending attached volumes through Nova), which needs
  * attachments; it will be claimed with them.
@@ -47,6 +47,8 @@ public final class Microversions {
     public static final ApiVersion SNAPSHOT_LIST_METADATA_FILTER = ApiVersion.of(3, 22);
     /** {@code force} on volume delete. */
     public static final ApiVersion VOLUME_DELETE_FORCE = ApiVersion.of(3, 23);
+    /** {@code POST /workers/cleanup}. */
+    public static final ApiVersion WORKERS_CLEANUP = ApiVersion.of(3, 24);
     /** {@code failover} service action accepting a cluster (replication; answered 501). */
     public static final ApiVersion REPLICATION_CLUSTER = ApiVersion.of(3, 26);
     /** Snapshot lists sort by {@code name}. */

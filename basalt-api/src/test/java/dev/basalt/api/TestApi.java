@@ -31,6 +31,9 @@ import dev.basalt.rpc.TerminateConnection;
 import dev.basalt.rpc.ScheduleVolume;
 import dev.basalt.common.LogLevels;
 import dev.basalt.rpc.ApiRpc;
+import dev.basalt.rpc.CleanedService;
+import dev.basalt.rpc.CleanupRequest;
+import dev.basalt.rpc.CleanupResult;
 import dev.basalt.rpc.SchedulerRpc;
 import dev.basalt.rpc.SchedulerServerStub;
 import dev.basalt.rpc.VolumeRpc;
@@ -87,6 +90,8 @@ final class TestApi implements AutoCloseable {
     final List<ExtendVolume> extends_ = new CopyOnWriteArrayList<>();
     final List<InitializeConnection> connects = new CopyOnWriteArrayList<>();
     final List<TerminateConnection> disconnects = new CopyOnWriteArrayList<>();
+    /** What {@code POST /workers/cleanup} asked the stand-in scheduler; it answers that the volume service is cleaned. */
+    final List<CleanupRequest> cleanups = new CopyOnWriteArrayList<>();
     volatile boolean holdDeletes;
     volatile boolean holdScheduling;
     volatile boolean failScheduling;
@@ -156,6 +161,13 @@ final class TestApi implements AutoCloseable {
                         && volumes.markAvailable(msg.volumeId())) {
                     api.volumeSettled(new VolumeSettled(msg.volumeId(), "available"));
                 }
+            }
+
+            @Override
+            public CleanupResult workCleanup(CleanupRequest request) {
+                cleanups.add(request);
+                return new CleanupResult(List.of(new CleanedService(volumeService.id(), BACKEND, VolumeRpc.BINARY,
+                        null)), List.of());
             }
         }, new LogLevels());
         volumeEndpoint = VolumeRpc.serve(bus, BACKEND, new VolumeServerStub() {

@@ -12,7 +12,7 @@ import org.jdbi.v3.core.Jdbi;
 
 /** The services table: each role registers once per host and then heartbeats. */
 public final class ServiceRepository {
-    private static final String COLUMNS = "uuid, host, binary_name, topic, availability_zone, disabled,"
+    private static final String COLUMNS = "id, uuid, host, binary_name, topic, availability_zone, disabled,"
             + " disabled_reason, report_count, created_at, updated_at";
 
     private final Jdbi jdbi;
@@ -21,27 +21,40 @@ public final class ServiceRepository {
         this.jdbi = requireNonNull(database, "database").jdbi();
     }
 
-    /** Registers the service (or finds its row from an earlier run) and stamps it as alive. */
+    /** Times registering tries again when a concurrent registration took the number it picked. */
+    private static final int REGISTER_ATTEMPTS = 5;
+
+    /**
+     * Registers the service (or finds its row from an earlier run) and stamps it as alive. A new
+     * service gets the next free number ({@link ServiceRecord#id()}).
+     */
     public ServiceRecord register(String host, String binary, String topic, String availabilityZone) {
-        Optional<ServiceRecord> existing = find(host, binary);
-        if (existing.isEmpty()) {
+        for (int attempt = 1; ; attempt++) {
+            Optional<ServiceRecord> existing = find(host, binary);
+            if (existing.isPresent()) {
+                jdbi.useHandle(h -> h.createUpdate("UPDATE services SET availability_zone = :az, topic = :topic,"
+                                + " updated_at = :now WHERE uuid = :uuid")
+                        .bind("az", availabilityZone).bind("topic", topic).bind("now", Rows.timestamp(Rows.now()))
+                        .bind("uuid", existing.get().uuid()).execute());
+                return find(host, binary).orElseThrow();
+            }
             try {
-                jdbi.useHandle(h -> h.createUpdate("INSERT INTO services (" + COLUMNS + ") VALUES"
-                                + " (:uuid, :host, :binary, :topic, :az, FALSE, NULL, 0, :now, :now)")
-                        .bind("uuid", Ids.newId()).bind("host", host).bind("binary", binary).bind("topic", topic)
-                        .bind("az", availabilityZone).bind("now", Rows.timestamp(Rows.now())).execute());
+                jdbi.useTransaction(h -> {
+                    int id = h.createQuery("SELECT COALESCE(MAX(id), 0) + 1 FROM services").mapTo(Integer.class).one();
+                    h.createUpdate("INSERT INTO services (" + COLUMNS + ") VALUES"
+                                    + " (:id, :uuid, :host, :binary, :topic, :az, FALSE, NULL, 0, :now, :now)")
+                            .bind("id", id).bind("uuid", Ids.newId()).bind("host", host).bind("binary", binary)
+                            .bind("topic", topic).bind("az", availabilityZone).bind("now", Rows.timestamp(Rows.now()))
+                            .execute();
+                });
+                return find(host, binary).orElseThrow();
             } catch (RuntimeException raced) {
-                if (find(host, binary).isEmpty()) {
+                // Another process registered this service, or took the number, meanwhile.
+                if (find(host, binary).isEmpty() && attempt == REGISTER_ATTEMPTS) {
                     throw raced;
                 }
             }
-        } else {
-            jdbi.useHandle(h -> h.createUpdate("UPDATE services SET availability_zone = :az, topic = :topic,"
-                            + " updated_at = :now WHERE uuid = :uuid")
-                    .bind("az", availabilityZone).bind("topic", topic).bind("now", Rows.timestamp(Rows.now()))
-                    .bind("uuid", existing.get().uuid()).execute());
         }
-        return find(host, binary).orElseThrow();
     }
 
     /** Records a heartbeat. */
@@ -49,6 +62,12 @@ public final class ServiceRepository {
         jdbi.useHandle(h -> h.createUpdate("UPDATE services SET report_count = report_count + 1, updated_at = :now"
                         + " WHERE uuid = :uuid")
                 .bind("now", Rows.timestamp(Rows.now())).bind("uuid", uuid).execute());
+    }
+
+    /** The service numbered {@code id}. */
+    public Optional<ServiceRecord> find(int id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM services WHERE id = :id")
+                .bind("id", id).map((rs, ctx) -> row(rs)).findOne());
     }
 
     public Optional<ServiceRecord> find(String host, String binary) {
@@ -92,7 +111,7 @@ public final class ServiceRepository {
     }
 
     private static ServiceRecord row(ResultSet rs) throws SQLException {
-        return new ServiceRecord(rs.getString("uuid"), rs.getString("host"), rs.getString("binary_name"),
+        return new ServiceRecord(rs.getInt("id"), rs.getString("uuid"), rs.getString("host"), rs.getString("binary_name"),
                 rs.getString("topic"), rs.getString("availability_zone"), rs.getBoolean("disabled"),
                 rs.getString("disabled_reason"), rs.getLong("report_count"), Rows.instant(rs, "created_at"),
                 Rows.instant(rs, "updated_at"));

@@ -2,6 +2,7 @@ package dev.basalt.db;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.basalt.model.CleanableResource;
 import dev.basalt.model.Snapshot;
 import dev.basalt.model.SnapshotStatus;
 import dev.basalt.model.VolumeStatus;
@@ -22,7 +23,9 @@ import org.jdbi.v3.core.statement.Update;
  * Snapshots and their metadata. Every status change is conditional on the status the caller
  * expects; a {@code false} (or refusing) answer means someone else changed the snapshot first.
  * Changes that depend on another row (the snapshot's volume, volumes made from the snapshot) lock
- * that row first in the same transaction, so two requests never both pass their checks.
+ * that row first in the same transaction, so two requests never both pass their checks. Work in
+ * flight ({@code creating}, {@code deleting}) has its workers row written and removed in the
+ * transactions that change the status ({@link Workers}).
  */
 public final class SnapshotRepository {
     static final String COLUMNS = "id, volume_id, project_id, user_id, display_name, display_description, status,"
@@ -92,6 +95,9 @@ public final class SnapshotRepository {
                     .bind("created_at", Rows.timestamp(s.createdAt())).bind("updated_at", Rows.timestamp(s.updatedAt()))
                     .execute();
             MetadataTable.SNAPSHOTS.insert(h, s.id(), s.metadata());
+            if (s.status() == SnapshotStatus.CREATING) {
+                Workers.recordNew(h, CleanableResource.SNAPSHOT, s.id(), SnapshotStatus.CREATING.apiName());
+            }
             if (reservation != null) {
                 QuotaClaims.reserve(h, s.id(), reservation);
             }
@@ -151,7 +157,13 @@ public final class SnapshotRepository {
 
     /** Moves the snapshot to {@code next} if its status is one of {@code expected}. */
     public boolean transition(String id, Set<SnapshotStatus> expected, SnapshotStatus next) {
-        return conditionalUpdate(id, expected, "status = :next", u -> u.bind("next", next.apiName()));
+        return jdbi.inTransaction(h -> {
+            boolean moved = conditionalUpdate(h, id, expected, "status = :next", u -> u.bind("next", next.apiName()));
+            if (moved) {
+                Workers.settle(h, CleanableResource.SNAPSHOT, id, next.apiName());
+            }
+            return moved;
+        });
     }
 
     /** creating → available, progress {@code 100%}, committing the snapshot's quota reservation. */
@@ -161,6 +173,7 @@ public final class SnapshotRepository {
                     "status = :next, progress = :progress, error_reason = NULL",
                     u -> u.bind("next", SnapshotStatus.AVAILABLE.apiName()).bind("progress", "100%"));
             if (moved) {
+                Workers.forget(h, CleanableResource.SNAPSHOT, id);
                 QuotaClaims.commit(h, id);
             }
             return moved;
@@ -177,6 +190,7 @@ public final class SnapshotRepository {
             boolean moved = conditionalUpdate(h, id, expected, "status = :next, error_reason = :reason",
                     u -> u.bind("next", failed.apiName()).bind("reason", truncate(reason, 1024)));
             if (moved) {
+                Workers.forget(h, CleanableResource.SNAPSHOT, id);
                 QuotaClaims.rollback(h, id);
             }
             return moved;
@@ -198,6 +212,9 @@ public final class SnapshotRepository {
                             u.bind("progress", progress);
                         }
                     });
+            if (moved) {
+                Workers.settle(h, CleanableResource.SNAPSHOT, id, next.apiName());
+            }
             if (moved && next == SnapshotStatus.AVAILABLE) {
                 QuotaClaims.commit(h, id);
             } else if (moved && next == SnapshotStatus.ERROR) {
@@ -209,10 +226,16 @@ public final class SnapshotRepository {
 
     /** An administrator's reset: sets the status whatever it is now; false if the snapshot does not exist. */
     public boolean resetStatus(String id, SnapshotStatus status) {
-        return jdbi.withHandle(h -> h.createUpdate("UPDATE snapshots SET status = :status, error_reason = NULL,"
-                        + " updated_at = :now WHERE id = :id")
-                .bind("status", status.apiName()).bind("now", Rows.timestamp(Rows.now())).bind("id", id)
-                .execute() == 1);
+        return jdbi.inTransaction(h -> {
+            boolean reset = h.createUpdate("UPDATE snapshots SET status = :status, error_reason = NULL,"
+                            + " updated_at = :now WHERE id = :id")
+                    .bind("status", status.apiName()).bind("now", Rows.timestamp(Rows.now())).bind("id", id)
+                    .execute() == 1;
+            if (reset) {
+                Workers.settle(h, CleanableResource.SNAPSHOT, id, status.apiName());
+            }
+            return reset;
+        });
     }
 
     /**
@@ -234,6 +257,7 @@ public final class SnapshotRepository {
             h.createUpdate("UPDATE snapshots SET status = :deleting, updated_at = :now WHERE id = :id")
                     .bind("deleting", SnapshotStatus.DELETING.apiName()).bind("now", Rows.timestamp(Rows.now()))
                     .bind("id", id).execute();
+            Workers.record(h, CleanableResource.SNAPSHOT, id, SnapshotStatus.DELETING.apiName());
             return DeleteOutcome.STARTED;
         });
     }
@@ -269,6 +293,7 @@ public final class SnapshotRepository {
             MetadataTable.SNAPSHOTS.deleteAll(h, id);
             boolean deleted = h.createUpdate("DELETE FROM snapshots WHERE id = :id").bind("id", id).execute() == 1;
             if (deleted) {
+                Workers.forget(h, CleanableResource.SNAPSHOT, id);
                 QuotaClaims.release(h, id);
             }
             return deleted;
@@ -324,10 +349,6 @@ public final class SnapshotRepository {
 
     private static Map<String, Map<String, String>> metadata(Handle h, Collection<String> ids) {
         return MetadataTable.SNAPSHOTS.read(h, ids);
-    }
-
-    private boolean conditionalUpdate(String id, Set<SnapshotStatus> expected, String set, Consumer<Update> binder) {
-        return jdbi.withHandle(h -> conditionalUpdate(h, id, expected, set, binder));
     }
 
     private static boolean conditionalUpdate(Handle h, String id, Set<SnapshotStatus> expected, String set,

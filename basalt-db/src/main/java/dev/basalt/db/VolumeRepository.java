@@ -3,6 +3,7 @@ package dev.basalt.db;
 import static java.util.Objects.requireNonNull;
 
 import dev.basalt.model.AttachStatus;
+import dev.basalt.model.CleanableResource;
 import dev.basalt.model.Volume;
 import dev.basalt.model.VolumeStatus;
 import java.sql.ResultSet;
@@ -29,6 +30,10 @@ import org.jdbi.v3.core.statement.Update;
  * {@code available} commits it, becoming {@code error} (or another failed status) gives the
  * reservation back, and deleting the row gives everything back. A volume left {@code creating}
  * by a crash keeps its reservation until recovery moves it to {@code error} or deletes it.
+ *
+ * <p>Work in flight is recorded the same way ({@link Workers}): a volume inserted {@code creating}
+ * gets its workers row in the inserting transaction, and every status change here removes a row
+ * that no longer names the volume's status, in the transaction that makes the change.
  */
 public final class VolumeRepository {
     private static final String COLUMNS = "id, project_id, user_id, display_name, display_description, size, status,"
@@ -65,7 +70,10 @@ public final class VolumeRepository {
         });
     }
 
-    /** Inserts the volume, its metadata and admin metadata on the handle (the caller's transaction). */
+    /**
+     * Inserts the volume, its metadata and admin metadata on the handle (the caller's transaction),
+     * and its workers row when it starts {@code creating}.
+     */
     void insert(Handle h, Volume v) {
         h.createUpdate("INSERT INTO volumes (" + COLUMNS + ") VALUES (:id, :project_id, :user_id, :name,"
                         + " :description, :size, :status, :attach_status, :az, :host, :type, :bootable,"
@@ -83,6 +91,9 @@ public final class VolumeRepository {
                 .execute();
         MetadataTable.VOLUMES.insert(h, v.id(), v.metadata());
         AdminMetadata.insert(h, v.id(), v.adminMetadata());
+        if (v.status() == VolumeStatus.CREATING) {
+            Workers.recordNew(h, CleanableResource.VOLUME, v.id(), VolumeStatus.CREATING.apiName());
+        }
     }
 
     /** The volume with its metadata and admin metadata, in one query. */
@@ -157,7 +168,13 @@ public final class VolumeRepository {
 
     /** Moves the volume to {@code next} if its status is one of {@code expected}. */
     public boolean transition(String id, Set<VolumeStatus> expected, VolumeStatus next) {
-        return conditionalUpdate(id, expected, "status = :next", u -> u.bind("next", next.apiName()));
+        return jdbi.inTransaction(h -> {
+            boolean moved = conditionalUpdate(h, id, expected, "status = :next", u -> u.bind("next", next.apiName()));
+            if (moved) {
+                Workers.settle(h, CleanableResource.VOLUME, id, next.apiName());
+            }
+            return moved;
+        });
     }
 
     /** creating → available, stamping launched_at and committing the volume's quota reservation. */
@@ -167,6 +184,7 @@ public final class VolumeRepository {
                     "status = :next, launched_at = :now, error_reason = NULL",
                     u -> u.bind("next", VolumeStatus.AVAILABLE.apiName()).bind("now", Rows.timestamp(Rows.now())));
             if (moved) {
+                Workers.forget(h, CleanableResource.VOLUME, id);
                 QuotaClaims.commit(h, id);
             }
             return moved;
@@ -190,6 +208,7 @@ public final class VolumeRepository {
             boolean moved = conditionalUpdate(h, id, expected, "status = :next, error_reason = :reason",
                     u -> u.bind("next", failed.apiName()).bind("reason", truncate(reason, 1024)));
             if (moved) {
+                Workers.forget(h, CleanableResource.VOLUME, id);
                 QuotaClaims.rollback(h, id);
             }
             return moved;
@@ -232,6 +251,7 @@ public final class VolumeRepository {
                 return false;
             }
             AdminMetadata.remove(h, id, Volume.EXTEND_NEW_SIZE);
+            Workers.forget(h, CleanableResource.VOLUME, id);
             QuotaClaims.commit(h, id);
             return true;
         });
@@ -249,6 +269,7 @@ public final class VolumeRepository {
                 return false;
             }
             AdminMetadata.remove(h, id, Volume.EXTEND_NEW_SIZE);
+            Workers.forget(h, CleanableResource.VOLUME, id);
             QuotaClaims.rollback(h, id);
             return true;
         });
@@ -273,6 +294,7 @@ public final class VolumeRepository {
             if (status != VolumeStatus.EXTENDING) {
                 AdminMetadata.remove(h, id, Volume.EXTEND_NEW_SIZE);
             }
+            Workers.settle(h, CleanableResource.VOLUME, id, status.apiName());
             return true;
         });
     }
@@ -306,6 +328,7 @@ public final class VolumeRepository {
             MetadataTable.VOLUMES.deleteAll(h, id);
             boolean deleted = h.createUpdate("DELETE FROM volumes WHERE id = :id").bind("id", id).execute() == 1;
             if (deleted) {
+                Workers.forget(h, CleanableResource.VOLUME, id);
                 QuotaClaims.release(h, id);
             }
             return deleted;
@@ -327,6 +350,7 @@ public final class VolumeRepository {
             boolean deleted = h.createUpdate("DELETE FROM volumes WHERE id = :id AND host IS NULL").bind("id", id)
                     .execute() == 1;
             if (deleted) {
+                Workers.forget(h, CleanableResource.VOLUME, id);
                 QuotaClaims.release(h, id);
             }
             return deleted;
@@ -399,11 +423,6 @@ public final class VolumeRepository {
             result.add(metadata.applyTo(v));
         }
         return result;
-    }
-
-    private boolean conditionalUpdate(String id, Set<VolumeStatus> expected, String set,
-                                      java.util.function.Consumer<Update> binder) {
-        return jdbi.withHandle(h -> conditionalUpdate(h, id, expected, set, binder));
     }
 
     private static boolean conditionalUpdate(Handle h, String id, Set<VolumeStatus> expected, String set,

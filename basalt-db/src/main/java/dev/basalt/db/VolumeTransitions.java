@@ -3,6 +3,7 @@ package dev.basalt.db;
 import static java.util.Objects.requireNonNull;
 
 import dev.basalt.model.AttachStatus;
+import dev.basalt.model.CleanableResource;
 import dev.basalt.model.Snapshot;
 import dev.basalt.model.SnapshotStatus;
 import dev.basalt.model.Volume;
@@ -18,6 +19,7 @@ import org.jdbi.v3.core.Jdbi;
  * Status changes of a volume that depend on other rows: its snapshots, and volumes being made
  * from it or from its snapshots. Each runs in one transaction that first locks the row whose
  * status it checks, so a concurrent change of that row waits and then sees this one's outcome.
+ * The work each starts is recorded in the same transaction (a workers row, {@link Workers}).
  */
 public final class VolumeTransitions {
     /** Snapshot statuses a cascading delete takes along without {@code force} (Cinder's rule). */
@@ -106,10 +108,13 @@ public final class VolumeTransitions {
             h.createUpdate("UPDATE volumes SET status = :deleting, updated_at = :now WHERE id = :id")
                     .bind("deleting", VolumeStatus.DELETING.apiName()).bind("now", Rows.timestamp(Rows.now()))
                     .bind("id", volumeId).execute();
+            Workers.record(h, CleanableResource.VOLUME, volumeId, VolumeStatus.DELETING.apiName());
             if (!snapshots.isEmpty()) {
                 h.createUpdate("UPDATE snapshots SET status = :deleting, updated_at = :now WHERE volume_id = :id")
                         .bind("deleting", SnapshotStatus.DELETING.apiName()).bind("now", Rows.timestamp(Rows.now()))
                         .bind("id", volumeId).execute();
+                // The volume's row covers its snapshots' deletion.
+                Workers.forgetAll(h, CleanableResource.SNAPSHOT, snapshots.stream().map(Snapshot::id).toList());
             }
             return new DeleteResult(Outcome.DONE, snapshots);
         });
@@ -157,6 +162,7 @@ public final class VolumeTransitions {
                     .bind("extending", VolumeStatus.EXTENDING.apiName()).bind("now", Rows.timestamp(Rows.now()))
                     .bind("id", volumeId).execute();
             AdminMetadata.put(h, volumeId, Volume.EXTEND_NEW_SIZE, Integer.toString(newSize));
+            Workers.record(h, CleanableResource.VOLUME, volumeId, VolumeStatus.EXTENDING.apiName());
             if (reservation != null) {
                 QuotaClaims.reserveMore(h, volumeId, reservation.apply(newSize - size));
             }

@@ -32,6 +32,7 @@ final class SplitDeployment implements AutoCloseable {
     private final Map<String, String[]> commands = new LinkedHashMap<>();
     RoleProcess api1;
     RoleProcess api2;
+    RoleProcess volumeNode2;
 
     SplitDeployment(Path dir, RabbitServer rabbit, String databaseUrl) throws IOException {
         this(dir, rabbit, databaseUrl, "");
@@ -45,6 +46,7 @@ final class SplitDeployment implements AutoCloseable {
                 transport_url = %s
                 report_interval = 2
                 periodic_interval = 2
+                service_down_time = 12
                 osapi_volume_create_wait_ms = 2000
                 %s
                 [database]
@@ -62,7 +64,7 @@ final class SplitDeployment implements AutoCloseable {
                 target_ip_address = 127.0.0.2
                 target_port = %d
                 """.formatted(node1MetricsPort, FreePorts.next()));
-        start("volume-node2", "node2", "volume", """
+        volumeNode2 = start("volume-node2", "node2", "volume", """
                 enabled_backends = fast
                 [fast]
                 volume_backend_name = fast

@@ -219,7 +219,7 @@ abstract class SplitDeploymentContract {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void everyRoleServesItsMetrics() throws Exception {
         assertThat(metrics(deployment.apiPort2))
                 .contains("basalt_http_server_requests_seconds_count{method=\"POST\",route=\"/v3/volumes\","
@@ -245,6 +245,28 @@ abstract class SplitDeploymentContract {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
         return response.body();
+    }
+
+    @Test
+    @Order(8)
+    void theWorkOfAKilledStorageNodeIsFailedOnceItIsDownForServiceDownTime() throws Exception {
+        String doomed = create(cli2, api2, "--volume-type", "fast");
+        deployment.volumeNode2.kill();
+        cli2.cinder("delete", doomed).ok();
+        // Placed on node2 while its last report is fresh, or refused at once: either way it ends in error.
+        String stranded = Tables.properties(cli2.cinder("create", "--volume-type", "fast", "--name", "stranded", "1")
+                .ok().stdout()).get("id");
+
+        Duration downTimeAndMore = Duration.ofSeconds(90);
+        await().atMost(downTimeAndMore).until(() -> volume(api2, doomed).get("status").asText().equals("error_deleting"));
+        await().atMost(downTimeAndMore).until(() -> volume(api2, stranded).get("status").asText().equals("error"));
+        assertThat(rows("SELECT resource_id FROM workers")).doesNotContain(doomed, stranded);
+        assertThat(rows("SELECT error_reason FROM volumes WHERE id = '" + doomed + "'")).singleElement()
+                .asString().contains("node2@fast");
+
+        String cleanup = cli2.cinder("--os-volume-api-version", "3.24", "work-cleanup").ok().stdout();
+        assertThat(Tables.records(cleanup)).singleElement().satisfies(service -> assertThat(service)
+                .containsEntry("Host", "node2@fast").containsEntry("Binary", "cinder-volume"));
     }
 
     /** The healthcheck's status, or -1 when nothing answers. */

@@ -29,6 +29,8 @@ public final class SchedulerRpc {
             RpcMethod.cast("update_service_capabilities", "1.0", CapacityReport.class);
     static final RpcMethod<Void, PoolCapacity[]> GET_POOLS =
             RpcMethod.call("get_pools", "1.0", Void.class, PoolCapacity[].class);
+    static final RpcMethod<CleanupRequest, CleanupResult> WORK_CLEANUP =
+            RpcMethod.call("work_cleanup", "1.0", CleanupRequest.class, CleanupResult.class);
 
     /** What a scheduler does with each message; every handler is idempotent. */
     public interface Server {
@@ -40,6 +42,13 @@ public final class SchedulerRpc {
 
         /** The pools as this scheduler sees them now. */
         List<PoolCapacity> pools();
+
+        /**
+         * Has the work in flight of the services the request matches cleaned up: by the live volume
+         * service of their backend, or failed into error statuses when there is none; says which
+         * services are being cleaned and which could not be.
+         */
+        CleanupResult workCleanup(CleanupRequest request) throws Exception;
     }
 
     private final Bus bus;
@@ -64,12 +73,18 @@ public final class SchedulerRpc {
         return pools == null ? List.of() : List.of(pools);
     }
 
+    /** Asks one scheduler to have the work in flight the request matches cleaned up. */
+    public CleanupResult workCleanup(CleanupRequest request, Duration timeout) {
+        return bus.call(Address.anyOf(TOPIC), WORK_CLEANUP, request, timeout);
+    }
+
     /** Serves {@code server} as the scheduler {@code host}, with this process's log levels. */
     public static Subscription serve(Bus bus, String host, Server server, LogLevels levels) {
         Endpoint.Builder endpoint = Endpoint.builder()
                 .onCast(CREATE_VOLUME, server::createVolume)
                 .onCast(UPDATE_SERVICE_CAPABILITIES, server::updateServiceCapabilities)
-                .onCall(GET_POOLS, none -> server.pools().toArray(PoolCapacity[]::new));
+                .onCall(GET_POOLS, none -> server.pools().toArray(PoolCapacity[]::new))
+                .onCall(WORK_CLEANUP, server::workCleanup);
         return bus.serve(TOPIC, host, ServiceRpc.servedBy(levels, endpoint).build());
     }
 }

@@ -33,6 +33,7 @@ public final class VolumeRpc {
             RpcMethod.call("terminate_connection", "1.0", TerminateConnection.class, Void.class);
     static final RpcMethod<PublishCapabilities, Void> PUBLISH_CAPABILITIES =
             RpcMethod.cast("publish_service_capabilities", "1.0", PublishCapabilities.class);
+    static final RpcMethod<CleanupRequest, Void> DO_CLEANUP = RpcMethod.cast("do_cleanup", "1.0", CleanupRequest.class);
 
     /** What a volume service does with each message; every handler is idempotent. */
     public interface Server {
@@ -59,6 +60,12 @@ public final class VolumeRpc {
 
         /** Reports the backend's capacity to the schedulers now. */
         void publishCapabilities(PublishCapabilities request) throws Exception;
+
+        /**
+         * Finishes or fails the work in flight on this backend that the request's service
+         * ({@link CleanupRequest#serviceId()}) left, as a restart does for its own.
+         */
+        void doCleanup(CleanupRequest request) throws Exception;
     }
 
     private final Bus bus;
@@ -95,6 +102,11 @@ public final class VolumeRpc {
         bus.call(at(backend), TERMINATE_CONNECTION, request, timeout);
     }
 
+    /** Asks the volume service of {@code backend} to clean up the work in flight the request names. */
+    public void doCleanup(String backend, CleanupRequest request) {
+        bus.cast(at(backend), DO_CLEANUP, request);
+    }
+
     /** Asks every volume service to report its capacity now. */
     public void publishCapabilities(PublishCapabilities request) {
         bus.fanout(TOPIC, PUBLISH_CAPABILITIES, request);
@@ -113,7 +125,8 @@ public final class VolumeRpc {
                     server.terminateConnection(request);
                     return null;
                 })
-                .onCast(PUBLISH_CAPABILITIES, server::publishCapabilities);
+                .onCast(PUBLISH_CAPABILITIES, server::publishCapabilities)
+                .onCast(DO_CLEANUP, server::doCleanup);
         return bus.serve(TOPIC, backend, ServiceRpc.servedBy(levels, endpoint).build());
     }
 

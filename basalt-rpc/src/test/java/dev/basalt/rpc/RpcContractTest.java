@@ -38,17 +38,20 @@ class RpcContractTest {
             public IscsiConnection initializeConnection(InitializeConnection r) { received.add(r); return answer; }
             public void terminateConnection(TerminateConnection r) { received.add(r); }
             public void publishCapabilities(PublishCapabilities r) { received.add(r); }
+            public void doCleanup(CleanupRequest r) { received.add(r); }
         }, new LogLevels());
         VolumeRpc client = new VolumeRpc(bus);
         List<Object> sent = List.of(new CreateVolume("v1", "r1"), new DeleteVolume("v1", "r2"),
                 new ExtendVolume("v1", 3, "r3"), new CreateSnapshot("s1", "r4"), new DeleteSnapshot("s1", "r5"),
-                new PublishCapabilities("sched1"));
+                new PublishCapabilities("sched1"), new CleanupRequest(7, null, "node1@file", "cinder-volume", false,
+                        null, "v1", "Volume", java.time.Instant.parse("2026-01-01T00:00:00.123456Z")));
         client.createVolume("node1@file", (CreateVolume) sent.get(0));
         client.deleteVolume("node1@file", (DeleteVolume) sent.get(1));
         client.extendVolume("node1@file", (ExtendVolume) sent.get(2));
         client.createSnapshot("node1@file", (CreateSnapshot) sent.get(3));
         client.deleteSnapshot("node1@file", (DeleteSnapshot) sent.get(4));
         client.publishCapabilities((PublishCapabilities) sent.get(5));
+        client.doCleanup("node1@file", (CleanupRequest) sent.get(6));
         InitializeConnection connect = new InitializeConnection("v1", Map.of("initiator", "iqn.h"), "r6");
         assertThat(client.initializeConnection("node1@file", connect, TIMEOUT)).isEqualTo(answer);
         TerminateConnection disconnect = new TerminateConnection("v1", "a1", "r7");
@@ -65,6 +68,10 @@ class RpcContractTest {
             public void createVolume(ScheduleVolume r) { received.add(r); }
             public void updateServiceCapabilities(CapacityReport r) { received.add(r); }
             public List<PoolCapacity> pools() { return List.of(pool); }
+            public CleanupResult workCleanup(CleanupRequest r) {
+                received.add(r);
+                return new CleanupResult(List.of(new CleanedService(3, "node1@file", VolumeRpc.BINARY, null)), List.of());
+            }
         }, new LogLevels());
         SchedulerRpc client = new SchedulerRpc(bus);
         ScheduleVolume place = new ScheduleVolume("v1", "r1");
@@ -72,7 +79,12 @@ class RpcContractTest {
         client.createVolume(place);
         client.updateServiceCapabilities(report);
         assertThat(client.getPools(TIMEOUT)).containsExactly(pool);
-        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(received).containsExactlyInAnyOrder(place, report));
+        CleanupRequest cleanup = new CleanupRequest(null, null, null, null, null, null, null, null,
+                java.time.Instant.parse("2026-01-01T00:00:00Z"));
+        assertThat(client.workCleanup(cleanup, TIMEOUT)).isEqualTo(new CleanupResult(
+                List.of(new CleanedService(3, "node1@file", VolumeRpc.BINARY, null)), List.of()));
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(received).containsExactlyInAnyOrder(place, report,
+                cleanup));
     }
 
     @Test

@@ -21,4 +21,9 @@ public class SchedulerServerStub implements SchedulerRpc.Server {
     public List<PoolCapacity> pools() {
         return List.of();
     }
+
+    @Override
+    public CleanupResult workCleanup(CleanupRequest request) {
+        throw VolumeServerStub.unexpected(request);
+    }
 }

@@ -45,6 +45,11 @@ public class VolumeServerStub implements VolumeRpc.Server {
         throw unexpected(request);
     }
 
+    @Override
+    public void doCleanup(CleanupRequest request) {
+        throw unexpected(request);
+    }
+
     static UnsupportedOperationException unexpected(Object request) {
         return new UnsupportedOperationException("this test does not expect " + request);
     }

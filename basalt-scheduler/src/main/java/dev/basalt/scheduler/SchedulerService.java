@@ -9,11 +9,14 @@ import dev.basalt.db.ServiceRepository;
 import dev.basalt.db.SnapshotRepository;
 import dev.basalt.db.VolumeRepository;
 import dev.basalt.db.VolumeTypeRepository;
+import dev.basalt.db.WorkerRepository;
 import dev.basalt.model.PoolCapacity;
 import dev.basalt.model.ServiceRecord;
 import dev.basalt.model.Volume;
 import dev.basalt.model.VolumeStatus;
 import dev.basalt.rpc.CapacityReport;
+import dev.basalt.rpc.CleanupRequest;
+import dev.basalt.rpc.CleanupResult;
 import dev.basalt.rpc.PublishCapabilities;
 import dev.basalt.rpc.ScheduleVolume;
 import dev.basalt.common.LogLevels;
@@ -43,8 +46,9 @@ import org.slf4j.LoggerFactory;
  * start-up wait has passed), placement requests wait, so that a restart does not fail volumes for
  * want of reports; then volumes left {@code creating} and unplaced by an earlier run are placed.
  *
- * <p>It serves {@link SchedulerRpc}'s contract: placements, capacity reports, and its pools. Each
- * placement is timed by outcome ({@link PlacementMeters}).
+ * <p>It serves {@link SchedulerRpc}'s contract: placements, capacity reports, its pools, and the
+ * cleanup of work in flight that stopped services left ({@link WorkCleanup}), which it also does
+ * by itself every {@code periodic_interval}. Each placement is timed by outcome ({@link PlacementMeters}).
  */
 public final class SchedulerService implements SchedulerRpc.Server, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SchedulerService.class);
@@ -59,13 +63,16 @@ public final class SchedulerService implements SchedulerRpc.Server, AutoCloseabl
     private final BackendRegistry registry;
     private final VolumePlacer placer;
     private final PlacementMeters placements;
+    private final WorkCleanup cleanup;
     private final CountDownLatch ready = new CountDownLatch(1);
     private final Object reports = new Object();
 
     private ScheduledExecutorService timers;
+    private ScheduledExecutorService cleanups;
     private Subscription subscription;
     private Thread startup;
     private String serviceUuid;
+    private volatile int serviceId;
     private volatile boolean started;
     private volatile boolean stopped;
 
@@ -75,14 +82,14 @@ public final class SchedulerService implements SchedulerRpc.Server, AutoCloseabl
      */
     public SchedulerService(SchedulerSettings settings, VolumeRepository volumes, SnapshotRepository snapshots,
                             VolumeTypeRepository types, ServiceRepository services, MessageRepository messages,
-                            Bus bus, Clock clock) {
-        this(settings, volumes, snapshots, types, services, messages, bus, clock, new CompositeMeterRegistry());
+                            WorkerRepository workers, Bus bus, Clock clock) {
+        this(settings, volumes, snapshots, types, services, messages, workers, bus, clock, new CompositeMeterRegistry());
     }
 
     /** As the other constructor, timing the placements in {@code meters}. */
     public SchedulerService(SchedulerSettings settings, VolumeRepository volumes, SnapshotRepository snapshots,
                             VolumeTypeRepository types, ServiceRepository services, MessageRepository messages,
-                            Bus bus, Clock clock, MeterRegistry meters) {
+                            WorkerRepository workers, Bus bus, Clock clock, MeterRegistry meters) {
         this.settings = requireNonNull(settings, "settings");
         this.placements = new PlacementMeters(meters);
         this.volumes = requireNonNull(volumes, "volumes");
@@ -95,6 +102,10 @@ public final class SchedulerService implements SchedulerRpc.Server, AutoCloseabl
         this.registry = new BackendRegistry(clock, settings.capacityStaleAfter());
         this.placer = new VolumePlacer(volumes, requireNonNull(snapshots, "snapshots"), requireNonNull(types, "types"),
                 services, messages, registry, scheduler, volumeServices, new ApiRpc(bus), clock, settings.messageTtl());
+        requireNonNull(workers, "workers");
+        this.cleanup = new WorkCleanup(services, workers, new WorkFailer(workers, volumes, snapshots, new ApiRpc(bus)),
+                new WorkRedriver(workers, volumes, placer, volumeServices), volumeServices, clock,
+                settings.serviceDownTime(), () -> serviceId);
         LOG.debug("scheduler filters {}, weighers {}", scheduler.filterNames(), scheduler.weigherNames());
     }
 
@@ -106,6 +117,7 @@ public final class SchedulerService implements SchedulerRpc.Server, AutoCloseabl
         ServiceRecord me = services.register(settings.host(), SchedulerRpc.BINARY, SchedulerRpc.TOPIC,
                 settings.availabilityZone());
         serviceUuid = me.uuid();
+        serviceId = me.id();
         // Taken before serving: volumes created from now on come with their own request.
         List<Volume> leftUnplaced = volumes.findUnplaced(VolumeStatus.CREATING);
         timers = Executors.newSingleThreadScheduledExecutor(
@@ -114,6 +126,10 @@ public final class SchedulerService implements SchedulerRpc.Server, AutoCloseabl
         timers.scheduleAtFixedRate(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
         long reap = settings.messageReapInterval().toMillis();
         timers.scheduleAtFixedRate(this::reapMessages, reap, reap, TimeUnit.MILLISECONDS);
+        cleanups = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("scheduler-cleanup").factory());
+        long sweep = settings.periodicInterval().toMillis();
+        cleanups.scheduleWithFixedDelay(this::cleanUpStrandedWork, sweep, sweep, TimeUnit.MILLISECONDS);
         subscription = SchedulerRpc.serve(bus, settings.host(), this, new LogLevels());
         volumeServices.publishCapabilities(new PublishCapabilities(settings.host()));
         startup = Thread.ofVirtual().name("scheduler-startup").start(() -> awaitReportsThenRedrive(leftUnplaced));
@@ -133,6 +149,9 @@ public final class SchedulerService implements SchedulerRpc.Server, AutoCloseabl
         }
         if (timers != null) {
             timers.shutdownNow();
+        }
+        if (cleanups != null) {
+            cleanups.shutdownNow();
         }
         if (startup != null) {
             startup.interrupt();
@@ -160,6 +179,11 @@ public final class SchedulerService implements SchedulerRpc.Server, AutoCloseabl
         return serviceUuid;
     }
 
+    /** The service's number (Cinder's {@code services.id}) once started. */
+    public int serviceId() {
+        return serviceId;
+    }
+
     /** The pools as this scheduler sees them now: fresh reports, with capacity consumed since counted in. */
     @Override
     public List<PoolCapacity> pools() {
@@ -173,6 +197,29 @@ public final class SchedulerService implements SchedulerRpc.Server, AutoCloseabl
             return;
         }
         placements.time(() -> placer.schedule(request));
+    }
+
+    @Override
+    public CleanupResult workCleanup(CleanupRequest request) {
+        CleanupResult result = cleanup.clean(request);
+        LOG.info("cleanup of {} service(s) under way, {} without a service to clean up for them",
+                result.cleaning().size(), result.unavailable().size());
+        return result;
+    }
+
+    /**
+     * The periodic look for work in flight that stopped services left, or that nobody claimed
+     * (once every live volume service has reported, so that what it places finds them).
+     */
+    void cleanUpStrandedWork() {
+        if (stopped || !isReady()) {
+            return;
+        }
+        try {
+            cleanup.sweep();
+        } catch (RuntimeException e) {
+            LOG.warn("looking for work in flight left by stopped services failed", e);
+        }
     }
 
     @Override

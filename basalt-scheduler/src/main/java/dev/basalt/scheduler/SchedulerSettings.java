@@ -23,6 +23,11 @@ import java.util.List;
  * @param messageTtl                        {@code message_ttl}: how long a user message lives
  * @param messageReapInterval               {@code message_reap_interval}: how often expired user
  *                                          messages are removed
+ * @param serviceDownTime                   {@code service_down_time}: a service whose last heartbeat is
+ *                                          older than this is down, and its work in flight is cleaned
+ *                                          up; work nobody claimed for this long is sent again
+ * @param periodicInterval                  {@code periodic_interval}: how often the scheduler looks for
+ *                                          such work
  */
 public record SchedulerSettings(
         String host,
@@ -35,7 +40,9 @@ public record SchedulerSettings(
         Duration capacityStaleAfter,
         Duration initWaitTime,
         Duration messageTtl,
-        Duration messageReapInterval) {
+        Duration messageReapInterval,
+        Duration serviceDownTime,
+        Duration periodicInterval) {
 
     /** Cinder's defaults for {@code scheduler_default_filters}. */
     public static final List<String> DEFAULT_FILTERS =
@@ -56,17 +63,20 @@ public record SchedulerSettings(
         }
         requirePositive(messageTtl, "messageTtl");
         requirePositive(messageReapInterval, "messageReapInterval");
+        requirePositive(serviceDownTime, "serviceDownTime");
+        requirePositive(periodicInterval, "periodicInterval");
     }
 
     /**
      * Cinder's defaults: the three standard filters, the capacity weigher, multipliers 1.0 and -1.0,
-     * zone {@code nova}, heartbeat every 10 s, backends stale after 60 s, a 60 s start-up wait and
-     * user messages kept 30 days and reaped daily.
+     * zone {@code nova}, heartbeat every 10 s, backends stale after 60 s, a 60 s start-up wait,
+     * user messages kept 30 days and reaped daily, services down after 60 s, and work in flight
+     * looked after every 60 s.
      */
     public static SchedulerSettings defaults(String host) {
         return new SchedulerSettings(host, DEFAULT_FILTERS, DEFAULT_WEIGHERS, 1.0, -1.0, "nova",
                 Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofDays(30),
-                Duration.ofDays(1));
+                Duration.ofDays(1), Duration.ofSeconds(60), Duration.ofSeconds(60));
     }
 
     private static void requirePositive(Duration d, String name) {

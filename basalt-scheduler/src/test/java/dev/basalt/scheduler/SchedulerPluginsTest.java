@@ -12,7 +12,8 @@ class SchedulerPluginsTest {
     private static SchedulerSettings settings(List<String> filters, List<String> weighers) {
         SchedulerSettings d = SchedulerSettings.defaults("s");
         return new SchedulerSettings("s", filters, weighers, 2.5, -0.5, "nova", d.reportInterval(),
-                d.capacityStaleAfter(), d.initWaitTime(), d.messageTtl(), Duration.ofHours(1));
+                d.capacityStaleAfter(), d.initWaitTime(), d.messageTtl(), Duration.ofHours(1), d.serviceDownTime(),
+                d.periodicInterval());
     }
 
     @Test

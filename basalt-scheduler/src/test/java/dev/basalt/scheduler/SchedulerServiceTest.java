@@ -17,6 +17,7 @@ import dev.basalt.db.ServiceRepository;
 import dev.basalt.db.SnapshotRepository;
 import dev.basalt.db.VolumeRepository;
 import dev.basalt.db.VolumeTypeRepository;
+import dev.basalt.db.WorkerRepository;
 import dev.basalt.model.AttachStatus;
 import dev.basalt.model.PoolCapacity;
 import dev.basalt.model.QuotaResources;
@@ -131,7 +132,8 @@ class SchedulerServiceTest {
     private static SchedulerSettings settings(Duration initWait) {
         return new SchedulerSettings("sched1", SchedulerSettings.DEFAULT_FILTERS,
                 List.of("CapacityWeigher", "AllocatedCapacityWeigher"), 1.0, 0.0, "nova", Duration.ofMillis(100),
-                Duration.ofSeconds(60), initWait, Duration.ofDays(30), Duration.ofHours(1));
+                Duration.ofSeconds(60), initWait, Duration.ofDays(30), Duration.ofHours(1), Duration.ofSeconds(60),
+                Duration.ofSeconds(60));
     }
 
     private FakeVolumeService fake(String backend, PoolCapacity... pools) {
@@ -142,8 +144,7 @@ class SchedulerServiceTest {
 
     private void startScheduler() {
         scheduler = new SchedulerService(settings(Duration.ofSeconds(10)), volumes, snapshots, types, services,
-                messages, bus,
-                Clock.systemUTC(), meters);
+                messages, new WorkerRepository(db), bus, Clock.systemUTC(), meters);
         scheduler.start();
     }
 
@@ -391,8 +392,9 @@ class SchedulerServiceTest {
         SchedulerSettings d = settings(Duration.ofSeconds(1));
         SchedulerSettings bad = new SchedulerSettings(d.host(), List.of("CapacityFilter", "NoSuchFilter"), d.weighers(),
                 1.0, -1.0, "nova", d.reportInterval(), d.capacityStaleAfter(), d.initWaitTime(), d.messageTtl(),
-                d.messageReapInterval());
-        assertThatThrownBy(() -> new SchedulerService(bad, volumes, snapshots, types, services, messages, bus, Clock.systemUTC()))
+                d.messageReapInterval(), d.serviceDownTime(), d.periodicInterval());
+        assertThatThrownBy(() -> new SchedulerService(bad, volumes, snapshots, types, services, messages,
+                new WorkerRepository(db), bus, Clock.systemUTC()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("NoSuchFilter");
     }
@@ -407,8 +409,7 @@ class SchedulerServiceTest {
         schedule(v, null);
         // Nobody serves the scheduler topic now: the request waits for the next scheduler.
         scheduler = new SchedulerService(settings(Duration.ofSeconds(10)), volumes, snapshots, types, services,
-                messages, bus,
-                Clock.systemUTC());
+                messages, new WorkerRepository(db), bus, Clock.systemUTC());
         scheduler.start();
         assertThat(awaitPlaced(v).host()).isEqualTo("node1@fast#ssd");
     }

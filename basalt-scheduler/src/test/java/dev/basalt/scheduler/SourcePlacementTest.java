@@ -13,6 +13,7 @@ import dev.basalt.db.ServiceRepository;
 import dev.basalt.db.SnapshotRepository;
 import dev.basalt.db.VolumeRepository;
 import dev.basalt.db.VolumeTypeRepository;
+import dev.basalt.db.WorkerRepository;
 import dev.basalt.model.AttachStatus;
 import dev.basalt.model.PoolCapacity;
 import dev.basalt.model.Snapshot;
@@ -68,8 +69,9 @@ class SourcePlacementTest {
         backend("node2@small", Pools.pool("node2@small#pool").capacity(10, 10, 0).build());
         scheduler = new SchedulerService(new SchedulerSettings("sched1", SchedulerSettings.DEFAULT_FILTERS,
                 List.of("CapacityWeigher"), 1.0, 0.0, "nova", Duration.ofMillis(100), Duration.ofSeconds(60),
-                Duration.ofSeconds(10), Duration.ofDays(30), Duration.ofHours(1)), volumes, snapshots,
-                new VolumeTypeRepository(db), new ServiceRepository(db), messages, bus, Clock.systemUTC());
+                Duration.ofSeconds(10), Duration.ofDays(30), Duration.ofHours(1), Duration.ofSeconds(60),
+                Duration.ofSeconds(60)), volumes, snapshots, new VolumeTypeRepository(db), new ServiceRepository(db),
+                messages, new WorkerRepository(db), bus, Clock.systemUTC());
         scheduler.start();
         await().atMost(PATIENCE).until(() -> scheduler.pools().size() == 2);
     }

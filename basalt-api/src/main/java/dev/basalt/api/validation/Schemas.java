@@ -23,6 +23,7 @@ public final class Schemas {
     private final SchemaValidatorsConfig config;
 
     private final RequestSchema volumeCreate;
+    private final RequestSchema workersCleanup;
     private final RequestSchema volumeCreate313;
     private final RequestSchema volumeCreate347;
     private final RequestSchema volumeCreate353;
@@ -130,6 +131,7 @@ public final class Schemas {
         attachmentCreate354 = compile("attachment-create-3.54", attachment354);
         attachmentUpdate = load("attachment-update");
         attachmentComplete = load("attachment-complete");
+        workersCleanup = load("workers-cleanup");
     }
 
     public RequestSchema volumeCreate(ApiVersion v) {
@@ -279,6 +281,11 @@ public final class Schemas {
 
     public RequestSchema attachmentComplete() {
         return attachmentComplete;
+    }
+
+    /** A {@code POST /workers/cleanup} body (Cinder's workers cleanup schema). */
+    public RequestSchema workersCleanup() {
+        return workersCleanup;
     }
 
     private RequestSchema load(String name) {

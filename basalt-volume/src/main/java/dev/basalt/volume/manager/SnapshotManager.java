@@ -132,23 +132,22 @@ final class SnapshotManager {
     }
 
     /**
-     * Finishes or fails what an earlier run left in flight: snapshots still {@code creating} go to
-     * {@code error} (after removing whatever was made for them: a snapshot taken after a restart
-     * would not hold the volume as it was when asked), and snapshots {@code deleting} are deleted.
+     * Fails a snapshot that a service stopped taking: it goes to {@code error} after whatever was
+     * made for it is removed (a snapshot taken now would not hold the volume as it was when asked).
      */
-    void recover() {
-        for (Snapshot snapshot : snapshots.findOnBackend(backend, SnapshotStatus.CREATING)) {
-            removeQuietly(snapshot.id());
-            if (snapshots.markFailed(snapshot.id(), CREATING, SnapshotStatus.ERROR, RESTARTED_WHILE_CREATING)) {
-                LOG.warn("snapshot {} was being taken when the service stopped; it is now in error", snapshot.id());
-            }
+    void recoverCreating(Snapshot snapshot, String reason) {
+        removeQuietly(snapshot.id());
+        if (snapshots.markFailed(snapshot.id(), CREATING, SnapshotStatus.ERROR, reason)) {
+            LOG.warn("snapshot {} was being taken when its service stopped; it is now in error", snapshot.id());
         }
-        for (Snapshot snapshot : snapshots.findOnBackend(backend, SnapshotStatus.DELETING)) {
-            try {
-                delete(snapshot, null);
-            } catch (RuntimeException e) {
-                LOG.error("cannot finish deleting snapshot {}", snapshot.id(), e);
-            }
+    }
+
+    /** Finishes deleting a snapshot that a service stopped deleting. */
+    void recoverDeleting(Snapshot snapshot) {
+        try {
+            delete(snapshot, null);
+        } catch (RuntimeException e) {
+            LOG.error("cannot finish deleting snapshot {}", snapshot.id(), e);
         }
     }
 

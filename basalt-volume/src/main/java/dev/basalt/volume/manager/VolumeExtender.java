@@ -78,24 +78,25 @@ final class VolumeExtender {
         return VolumeManager.Outcome.DONE;
     }
 
-    /** Finishes the extends an earlier run left in flight (or fails those whose target size is unknown). */
-    void recover() {
-        for (Volume row : volumes.findOnBackend(backend, VolumeStatus.EXTENDING)) {
-            Optional<Volume> volume = volumes.find(row.id());
-            if (volume.isEmpty()) {
-                continue;
+    /**
+     * Finishes an extend a service stopped in the middle of, to the size recorded with the volume
+     * (or fails it when that size is unknown).
+     */
+    void recoverExtending(String volumeId) {
+        Optional<Volume> volume = volumes.find(volumeId);
+        if (volume.isEmpty()) {
+            return;
+        }
+        Integer size = recordedSize(volume.get());
+        try {
+            if (size == null) {
+                fail(volume.get(), null, SIZE_UNKNOWN);
+            } else {
+                LOG.info("finishing the extend of volume {} to {} GiB left in flight", volumeId, size);
+                extend(volume.get(), size, null);
             }
-            Integer size = recordedSize(volume.get());
-            try {
-                if (size == null) {
-                    fail(volume.get(), null, SIZE_UNKNOWN);
-                } else {
-                    LOG.info("finishing the extend of volume {} to {} GiB left by the previous run", row.id(), size);
-                    extend(volume.get(), size, null);
-                }
-            } catch (RuntimeException e) {
-                LOG.error("cannot finish extending volume {}", row.id(), e);
-            }
+        } catch (RuntimeException e) {
+            LOG.error("cannot finish extending volume {}", volumeId, e);
         }
     }
 

@@ -170,27 +170,27 @@ final class VolumeManager {
     }
 
     /**
-     * Finishes or fails what an earlier run of this backend's service left in flight: volumes still
-     * {@code creating} go to {@code error} (after removing whatever storage was made for them), and
-     * volumes {@code deleting} are deleted.
+     * Fails a create that a service stopped in the middle of (this one before a restart, or one
+     * that is down): whatever storage was made for the volume is removed and it goes to
+     * {@code error}.
      */
-    void recover() {
-        for (Volume volume : volumes.findOnBackend(backend, VolumeStatus.CREATING)) {
-            try {
-                driver.deleteVolume(volume.id());
-            } catch (RuntimeException e) {
-                LOG.warn("cannot remove what was made for volume {} before the restart", volume.id(), e);
-            }
-            if (volumes.markError(volume.id(), CREATING, RESTARTED_WHILE_CREATING)) {
-                LOG.warn("volume {} was being created when the service stopped; it is now in error", volume.id());
-            }
+    void recoverCreating(Volume volume, String reason) {
+        try {
+            driver.deleteVolume(volume.id());
+        } catch (RuntimeException e) {
+            LOG.warn("cannot remove what was made for volume {} before the restart", volume.id(), e);
         }
-        for (Volume volume : volumes.findOnBackend(backend, VolumeStatus.DELETING)) {
-            try {
-                delete(volume);
-            } catch (RuntimeException e) {
-                LOG.error("cannot finish deleting volume {}", volume.id(), e);
-            }
+        if (volumes.markError(volume.id(), CREATING, reason)) {
+            LOG.warn("volume {} was being created when its service stopped; it is now in error", volume.id());
+        }
+    }
+
+    /** Finishes a delete that a service stopped in the middle of. */
+    void recoverDeleting(Volume volume) {
+        try {
+            delete(volume);
+        } catch (RuntimeException e) {
+            LOG.error("cannot finish deleting volume {}", volume.id(), e);
         }
     }
 

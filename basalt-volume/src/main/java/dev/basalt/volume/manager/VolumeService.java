@@ -11,9 +11,13 @@ import dev.basalt.db.MessageRepository;
 import dev.basalt.db.ServiceRepository;
 import dev.basalt.db.SnapshotRepository;
 import dev.basalt.db.VolumeRepository;
+import dev.basalt.db.WorkerRepository;
+import dev.basalt.model.CleanableResource;
 import dev.basalt.model.PoolCapacity;
 import dev.basalt.model.ServiceRecord;
 import dev.basalt.rpc.CapacityReport;
+import dev.basalt.rpc.CleanupRequest;
+import dev.basalt.model.SnapshotStatus;
 import dev.basalt.model.VolumeStatus;
 import dev.basalt.rpc.CreateSnapshot;
 import dev.basalt.rpc.CreateVolume;
@@ -48,8 +52,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #start()} starts the driver, registers the service ({@code cinder-volume} on
  * {@code host@backend}) and heartbeats it every report interval, finishes or fails the work an
- * earlier run left in flight, serves topic {@code volume} as server {@code host@backend}, and
- * reports capacity to the schedulers at once and then every capacity report interval.
+ * earlier run left in flight ({@link WorkCleaner}), serves topic {@code volume} as server
+ * {@code host@backend}, and reports capacity to the schedulers at once and then every capacity
+ * report interval.
+ *
+ * <p>Each operation claims its workers row before it starts ({@link WorkClaims}), so that work a
+ * scheduler is cleaning up is left to it, and a scheduler knows whose work was stopped by a crash.
  *
  * <p>It serves {@link VolumeRpc}'s contract; every handler is idempotent. A create that ends
  * (available or error) is announced to the API processes ({@link ApiRpc#volumeSettled}); capacity
@@ -74,10 +82,13 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
     private final VolumeExporter exporter;
     private final OperationMeters operations;
     private final CapacityGauges capacity;
+    private final WorkClaims claims;
+    private final WorkCleaner cleaner;
 
     private ScheduledExecutorService timers;
     private Subscription subscription;
     private volatile String serviceUuid;
+    private volatile int serviceId;
     private boolean started;
     private volatile boolean stopped;
 
@@ -110,6 +121,10 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
         this.manager = new VolumeManager(settings.host(), driver, volumes, snapshots, this.snapshots, exporter,
                 messages, clock, settings.messageTtl());
         this.extender = new VolumeExtender(settings.host(), driver, volumes, messages, clock, settings.messageTtl());
+        WorkerRepository workers = new WorkerRepository(database);
+        this.claims = new WorkClaims(workers, () -> serviceId);
+        this.cleaner = new WorkCleaner(settings.host(), workers, claims, () -> serviceId, volumes, snapshots, manager,
+                this.snapshots, extender, clock);
     }
 
     /**
@@ -127,13 +142,12 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
             ServiceRecord me = services.register(settings.host(), VolumeRpc.BINARY, VolumeRpc.TOPIC,
                     settings.availabilityZone());
             serviceUuid = me.uuid();
+            serviceId = me.id();
             timers = Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().daemon().name("volume-timers-" + settings.host()).factory());
             long beat = settings.reportInterval().toMillis();
             timers.scheduleAtFixedRate(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
-            snapshots.recover();
-            manager.recover();
-            extender.recover();
+            cleaner.recoverOwnWork();
             exporter.recover();
             subscription = VolumeRpc.serve(bus, settings.host(), this, new LogLevels());
             long every = settings.capacityReportInterval().toMillis();
@@ -148,27 +162,32 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
 
     @Override
     public void createVolume(CreateVolume request) {
-        announce(request.volumeId(), operations.time(Operation.CREATE_VOLUME, () -> manager.create(request)));
+        claims.perform(CleanableResource.VOLUME, request.volumeId(), VolumeStatus.CREATING.apiName(),
+                () -> announce(request.volumeId(), operations.time(Operation.CREATE_VOLUME, () -> manager.create(request))));
     }
 
     @Override
     public void deleteVolume(DeleteVolume request) {
-        reportIfDone(operations.time(Operation.DELETE_VOLUME, () -> manager.delete(request)));
+        claims.perform(CleanableResource.VOLUME, request.volumeId(), VolumeStatus.DELETING.apiName(),
+                () -> reportIfDone(operations.time(Operation.DELETE_VOLUME, () -> manager.delete(request))));
     }
 
     @Override
     public void extendVolume(ExtendVolume request) {
-        reportIfDone(operations.time(Operation.EXTEND_VOLUME, () -> extender.extend(request)));
+        claims.perform(CleanableResource.VOLUME, request.volumeId(), VolumeStatus.EXTENDING.apiName(),
+                () -> reportIfDone(operations.time(Operation.EXTEND_VOLUME, () -> extender.extend(request))));
     }
 
     @Override
     public void createSnapshot(CreateSnapshot request) {
-        reportIfDone(operations.time(Operation.CREATE_SNAPSHOT, () -> snapshots.create(request)));
+        claims.perform(CleanableResource.SNAPSHOT, request.snapshotId(), SnapshotStatus.CREATING.apiName(),
+                () -> reportIfDone(operations.time(Operation.CREATE_SNAPSHOT, () -> snapshots.create(request))));
     }
 
     @Override
     public void deleteSnapshot(DeleteSnapshot request) {
-        reportIfDone(operations.time(Operation.DELETE_SNAPSHOT, () -> snapshots.delete(request)));
+        claims.perform(CleanableResource.SNAPSHOT, request.snapshotId(), SnapshotStatus.DELETING.apiName(),
+                () -> reportIfDone(operations.time(Operation.DELETE_SNAPSHOT, () -> snapshots.delete(request))));
     }
 
     @Override
@@ -187,6 +206,15 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
     @Override
     public void publishCapabilities(PublishCapabilities request) {
         reportCapacity();
+    }
+
+    @Override
+    public void doCleanup(CleanupRequest request) {
+        int cleaned = cleaner.clean(request);
+        LOG.info("cleaned up {} piece(s) of work left by service {}", cleaned, request.serviceId());
+        if (cleaned > 0) {
+            reportCapacity();
+        }
     }
 
     /** Tells the API processes that a create ended, so a waiting create request can answer at once. */
@@ -244,6 +272,11 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
     /** The service row's uuid once started. */
     public String serviceUuid() {
         return serviceUuid;
+    }
+
+    /** The service's number (Cinder's {@code services.id}) once started. */
+    public int serviceId() {
+        return serviceId;
     }
 
     /** Sends the backend's capacity to every scheduler now. */

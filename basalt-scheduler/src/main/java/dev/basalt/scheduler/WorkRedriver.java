@@ -1,0 +1,88 @@
+package dev.basalt.scheduler;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.basalt.db.VolumeRepository;
+import dev.basalt.db.WorkerRepository;
+import dev.basalt.model.PendingWork;
+import dev.basalt.model.Volume;
+import dev.basalt.model.Worker;
+import dev.basalt.rpc.CreateSnapshot;
+import dev.basalt.rpc.CreateVolume;
+import dev.basalt.rpc.DeleteSnapshot;
+import dev.basalt.rpc.DeleteVolume;
+import dev.basalt.rpc.ExtendVolume;
+import dev.basalt.rpc.ScheduleVolume;
+import dev.basalt.rpc.VolumeRpc;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends again the work nobody claimed (its message lost: an api, or a scheduler, stopped between
+ * writing the row and sending it), once: the row is touched first by a conditional update (of
+ * several schedulers one sends it, and the row counts as new again), then a volume still
+ * {@code creating} and unplaced is placed, and any other work goes again to the volume service of
+ * its backend. Every handler on the other side is idempotent, so a message that was only late does
+ * no harm.
+ */
+final class WorkRedriver {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkRedriver.class);
+
+    private final WorkerRepository workers;
+    private final VolumeRepository volumes;
+    private final VolumePlacer placer;
+    private final VolumeRpc volumeServices;
+
+    WorkRedriver(WorkerRepository workers, VolumeRepository volumes, VolumePlacer placer, VolumeRpc volumeServices) {
+        this.workers = requireNonNull(workers, "workers");
+        this.volumes = requireNonNull(volumes, "volumes");
+        this.placer = requireNonNull(placer, "placer");
+        this.volumeServices = requireNonNull(volumeServices, "volumeServices");
+    }
+
+    /** Sends the work again; true if this call did (false: another scheduler did, or the row changed). */
+    boolean redrive(PendingWork work) {
+        Worker w = work.worker();
+        if (w.claimed() || !workers.touch(w)) {
+            return false;
+        }
+        String backend = work.backend();
+        String id = w.resourceId();
+        LOG.info("{} {} was left {} with nobody working on it; sending it again{}", w.resourceType().typeName(), id,
+                w.status(), backend == null ? "" : " to " + backend);
+        switch (w.resourceType()) {
+            case VOLUME -> {
+                switch (w.status()) {
+                    case "creating" -> {
+                        if (backend == null) {
+                            placer.schedule(new ScheduleVolume(id, null));
+                        } else {
+                            volumeServices.createVolume(backend, new CreateVolume(id, null));
+                        }
+                    }
+                    case "deleting" -> volumeServices.deleteVolume(backend, new DeleteVolume(id, null));
+                    case "extending" -> {
+                        Optional<Volume> volume = volumes.find(id);
+                        int size = volume.map(v -> Optional.ofNullable(v.adminMetadata().get(Volume.EXTEND_NEW_SIZE))
+                                .map(Integer::valueOf).orElse(v.size())).orElse(0);
+                        volumeServices.extendVolume(backend, new ExtendVolume(id, size, null));
+                    }
+                    default -> {
+                        return false;
+                    }
+                }
+            }
+            case SNAPSHOT -> {
+                switch (w.status()) {
+                    case "creating" -> volumeServices.createSnapshot(backend, new CreateSnapshot(id, null));
+                    case "deleting" -> volumeServices.deleteSnapshot(backend, new DeleteSnapshot(id, null));
+                    default -> {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
+    }
+}
