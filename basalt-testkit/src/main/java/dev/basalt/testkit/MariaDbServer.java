@@ -51,7 +51,16 @@ public final class MariaDbServer extends DatabaseServer {
                     "--auth-root-socket-user=" + osUser, "--skip-test-db"));
             install.addAll(asUser);
             install.addAll(INNODB);
-            Commands.run(install, Duration.ofSeconds(120));
+            try {
+                Commands.run(install, Duration.ofSeconds(120));
+            } catch (RuntimeException once) {
+                // seen once on a loaded machine: mariadb-install-db failed to bootstrap; a second try on a
+                // clean directory has succeeded every time since
+                System.err.println("mariadb-install-db failed, trying once more: " + once.getMessage().lines()
+                        .findFirst().orElse(""));
+                Directories.deleteRecursively(directory.resolve("data"));
+                Commands.run(install, Duration.ofSeconds(120));
+            }
         } catch (RuntimeException e) {
             Directories.deleteRecursively(directory);
             throw e;
