@@ -36,12 +36,12 @@ class FaultsTest {
     }
 
     @Test
-    void unexpectedFailuresAreComputeFaultsAndTheServerKeepsServing() {
+    void aDatabaseOutOfReachIsAServiceUnavailableFaultAndTheServerKeepsServing() {
         try (TestApi api = new TestApi()) {
             api.db.close();
             TestApi.Reply r = api.get(TestApi.p("/volumes"));
-            assertThat(r.status()).isEqualTo(500);
-            assertThat(r.faultName()).isEqualTo("computeFault");
+            assertThat(r.status()).isEqualTo(503);
+            assertThat(r.faultName()).isEqualTo("serviceUnavailable");
             assertThat(r.faultMessage()).doesNotContain("Exception").doesNotContain("jdbc");
             assertThat(r.header("x-openstack-request-id")).startsWith("req-");
             assertThat(api.call("GET", "/").token(null).send().status()).isEqualTo(300);
