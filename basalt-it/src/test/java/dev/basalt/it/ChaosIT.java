@@ -66,6 +66,7 @@ class ChaosIT {
                 .toString().substring(0, 8))).toAbsolutePath();
         try (RabbitServer rabbit = RabbitServer.startNew(); PostgresServer database = PostgresServer.launch()) {
             deployment = new SplitDeployment(dir, rabbit, database.sqlalchemyUrl(),
+                    // restarts here are meant to be survived, not taken for a dead node (service_down_time 60)
                     "quota_volumes = -1\nquota_snapshots = -1\nquota_gigabytes = -1\n").start();
             try {
                 api1 = new Api(deployment.endpoint(deployment.apiPort1), "u1", "p1");

@@ -34,11 +34,12 @@ final class SplitDeployment implements AutoCloseable {
     RoleProcess api2;
     RoleProcess volumeNode2;
 
+    /** A service down for 12 s counts as down, so that the tests of a node's death wait little. */
     SplitDeployment(Path dir, RabbitServer rabbit, String databaseUrl) throws IOException {
-        this(dir, rabbit, databaseUrl, "");
+        this(dir, rabbit, databaseUrl, "service_down_time = 12\n");
     }
 
-    /** With {@code extraDefaults}: more [DEFAULT] lines every role reads. */
+    /** With {@code extraDefaults}: more [DEFAULT] lines every role reads (service_down_time is 60 s unless they set it). */
     SplitDeployment(Path dir, RabbitServer rabbit, String databaseUrl, String extraDefaults) throws IOException {
         this.dir = dir;
         this.common = write("common.conf", """
@@ -46,7 +47,6 @@ final class SplitDeployment implements AutoCloseable {
                 transport_url = %s
                 report_interval = 2
                 periodic_interval = 2
-                service_down_time = 12
                 osapi_volume_create_wait_ms = 2000
                 %s
                 [database]
