@@ -13,11 +13,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 
 /**
@@ -74,7 +72,7 @@ public final class InJvmBus implements Bus {
 
     @Override
     public <A> void cast(Address to, RpcMethod<A, ?> method, A args) {
-        broker.publish(to.queueName(), new Delivery(encode(method, args, null), 0, null));
+        broker.publish(to.queueName(), new Delivery(codec.encode(method, args, null), 0, null));
         meters.sent(method, BusMeters.Kind.CAST);
     }
 
@@ -85,21 +83,10 @@ public final class InJvmBus implements Bus {
         pendingCalls.put(correlationId, reply);
         try {
             long expiresAt = System.currentTimeMillis() + timeout.toMillis();
-            broker.publish(to.queueName(), new Delivery(encode(method, args, correlationId), expiresAt, this::complete));
+            broker.publish(to.queueName(),
+                    new Delivery(codec.encode(method, args, correlationId), expiresAt, this::complete));
             meters.sent(method, BusMeters.Kind.CALL);
-            Reply answer = reply.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (answer.failed()) {
-                throw codec.toException(answer);
-            }
-            return codec.fromTree(answer.result(), method.replyType());
-        } catch (TimeoutException e) {
-            meters.timedOut(method);
-            throw new BusTimeoutException("no reply from " + to + " to " + method + " within " + timeout);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BusTimeoutException("interrupted while waiting for " + to + " to answer " + method);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
+            return CallReplies.await(reply, timeout.toNanos(), codec, meters, to, method, timeout);
         } finally {
             pendingCalls.remove(correlationId);
         }
@@ -107,7 +94,7 @@ public final class InJvmBus implements Bus {
 
     @Override
     public <A> void fanout(String topic, RpcMethod<A, ?> method, A args) {
-        broker.fanout(topic, new Delivery(encode(method, args, null), 0, null));
+        broker.fanout(topic, new Delivery(codec.encode(method, args, null), 0, null));
         meters.sent(method, BusMeters.Kind.FANOUT);
     }
 
@@ -138,11 +125,6 @@ public final class InJvmBus implements Bus {
             workers.shutdownNow();
             Thread.currentThread().interrupt();
         }
-    }
-
-    private byte[] encode(RpcMethod<?, ?> method, Object args, String correlationId) {
-        return codec.encode(new Envelope(method.name(), method.version(), codec.toTree(args), correlationId,
-                System.currentTimeMillis()));
     }
 
     private void handle(LocalServer server, Unacked unacked) {

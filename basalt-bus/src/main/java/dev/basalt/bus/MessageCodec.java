@@ -16,6 +16,12 @@ public final class MessageCodec {
         return write(envelope);
     }
 
+    /** The bytes of a message of {@code method} with {@code args}; {@code correlationId} for a call, null otherwise. */
+    public byte[] encode(RpcMethod<?, ?> method, Object args, String correlationId) {
+        return encode(new Envelope(method.name(), method.version(), toTree(args), correlationId,
+                System.currentTimeMillis()));
+    }
+
     public Envelope decodeEnvelope(byte[] bytes) {
         return read(bytes, Envelope.class);
     }

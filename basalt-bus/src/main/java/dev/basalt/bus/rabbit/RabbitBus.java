@@ -9,9 +9,9 @@ import dev.basalt.bus.Bus;
 import dev.basalt.bus.BusMeters;
 import dev.basalt.bus.BusOptions;
 import dev.basalt.bus.BusTimeoutException;
+import dev.basalt.bus.CallReplies;
 import dev.basalt.bus.Endpoint;
 import dev.basalt.bus.EndpointRunner;
-import dev.basalt.bus.Envelope;
 import dev.basalt.bus.MessageCodec;
 import dev.basalt.bus.Reply;
 import dev.basalt.bus.RpcMethod;
@@ -28,10 +28,8 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -115,7 +113,7 @@ public final class RabbitBus implements Bus {
     public <A> void cast(Address to, RpcMethod<A, ?> method, A args) {
         AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
                 .contentType(JSON).deliveryMode(2).timestamp(new java.util.Date()).build();
-        publisher.publish(new Destination.Queue(to.queueName()), encode(method, args, null), properties,
+        publisher.publish(new Destination.Queue(to.queueName()), codec.encode(method, args, null), properties,
                 deadline(options.sendTimeout()), method + " to " + to);
         meters.sent(method, BusMeters.Kind.CAST);
     }
@@ -130,23 +128,10 @@ public final class RabbitBus implements Bus {
                     .contentType(JSON).deliveryMode(1).correlationId(correlationId).replyTo(replies.queue())
                     .expiration(Long.toString(Math.max(1, timeout.toMillis()))).timestamp(new java.util.Date())
                     .build();
-            publisher.publish(new Destination.Queue(to.queueName()), encode(method, args, correlationId), properties,
+            publisher.publish(new Destination.Queue(to.queueName()), codec.encode(method, args, correlationId), properties,
                     deadline, method + " to " + to);
             meters.sent(method, BusMeters.Kind.CALL);
-            long remaining = Math.max(0, deadline - System.nanoTime());
-            Reply answer = reply.get(remaining, TimeUnit.NANOSECONDS);
-            if (answer.failed()) {
-                throw codec.toException(answer);
-            }
-            return codec.fromTree(answer.result(), method.replyType());
-        } catch (TimeoutException e) {
-            meters.timedOut(method);
-            throw new BusTimeoutException("no reply from " + to + " to " + method + " within " + timeout);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BusTimeoutException("interrupted while waiting for " + to + " to answer " + method);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
+            return CallReplies.await(reply, deadline - System.nanoTime(), codec, meters, to, method, timeout);
         } finally {
             replies.forget(correlationId);
         }
@@ -156,7 +141,7 @@ public final class RabbitBus implements Bus {
     public <A> void fanout(String topic, RpcMethod<A, ?> method, A args) {
         AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
                 .contentType(JSON).deliveryMode(1).timestamp(new java.util.Date()).build();
-        publisher.publish(new Destination.Fanout(topic), encode(method, args, null), properties,
+        publisher.publish(new Destination.Fanout(topic), codec.encode(method, args, null), properties,
                 deadline(options.sendTimeout()), method + " to every server of " + topic);
         meters.sent(method, BusMeters.Kind.FANOUT);
     }
@@ -212,11 +197,6 @@ public final class RabbitBus implements Bus {
         } catch (BasaltException e) {
             LOG.warn("a reply was lost, its caller will time out: {}", e.getMessage());
         }
-    }
-
-    private byte[] encode(RpcMethod<?, ?> method, Object args, String correlationId) {
-        return codec.encode(new Envelope(method.name(), method.version(), codec.toTree(args), correlationId,
-                System.currentTimeMillis()));
     }
 
     private static long deadline(Duration timeout) {
