@@ -13,6 +13,7 @@ root="$(cd "$here/.." && pwd)"
 bench_py="${API_BENCH:-$root/../shared/tools/api-bench.py}"
 [ -f "$bench_py" ] || { echo "api-bench.py not found at $bench_py (set API_BENCH)" >&2; exit 1; }
 . "$root/bin/jdk.sh"
+. "$root/bin/java-options.sh"
 jar="$root/basalt-server/target/basalt.jar"
 [ -f "$jar" ] || (cd "$root" && ./mvnw -B -q install -DskipTests)
 work="$(mktemp -d /tmp/basalt-split-bench.XXXXXX)"
@@ -20,6 +21,7 @@ cp_file="$work/classpath"
 (cd "$root" && ./mvnw -B -q dependency:build-classpath -pl basalt-testkit -Dmdep.outputFile="$cp_file" >/dev/null)
 pids=()
 cleanup() {
+  exec 9>&-   # the servers stop when their input closes
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
   rm -rf "$work"
@@ -40,7 +42,9 @@ basalt() { # name, role, config files...
   local name=$1 role=$2; shift 2
   local args=()
   for f in "$@"; do args+=(--config-file "$f"); done
-  BASALT_LOG_LEVEL=WARN "$JAVA_HOME/bin/java" -jar "$jar" "$role" "${args[@]}" > "$work/$name.log" 2>&1 &
+  # shellcheck disable=SC2086 # options are words
+  BASALT_LOG_LEVEL=WARN "$JAVA_HOME/bin/java" ${BASALT_JAVA_OPTS:-$(basalt_java_options "$role")} -jar "$jar" "$role" "${args[@]}" \
+    > "$work/$name.log" 2>&1 &
   pids+=($!)
 }
 
@@ -57,6 +61,22 @@ run_api_bench() { # base URL, label
   done
 }
 export root
+
+wrk_list() { # base URL, label: N volumes created again, then wrk on the detailed list (as list-bench.sh)
+  local project="${PROJECT_ID:-abcdef0123456789abcdef0123456789}" n="${N:-200}"
+  local token="X-Auth-Token: admin:$project"
+  command -v wrk > /dev/null || { echo "wrk not found (apt-get install wrk): no wrk figures for $2"; return 0; }
+  seq 1 "$n" | xargs -P 10 -I{} curl -sf -o /dev/null -H "$token" -H 'Content-Type: application/json' \
+    -d '{"volume": {"size": 1, "name": "wrk-{}"}}' "$1/$project/volumes"
+  for _ in $(seq 1 300); do
+    curl -sf -H "$token" "$1/$project/volumes/detail" | grep -q '"status": *"creating"' || break
+    sleep 0.2
+  done
+  echo "== $2: wrk ${WRK_ARGS:--t2 -c10 -d10s} on GET /volumes/detail ($n volumes; load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  # shellcheck disable=SC2086
+  wrk ${WRK_ARGS:--t2 -c10 -d10s} --latency -H "$token" "$1/$project/volumes/detail" \
+    | grep -E 'Requests/sec|Latency|50%|99%'
+}
 
 split() { # database name (mariadb|postgres)
   local db=$1 dir="$work/$1" port
@@ -82,6 +102,11 @@ CONF
   for _ in $(seq 1 600); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.2; done
   sleep 3   # the volume service's first capacity report
   run_api_bench "http://127.0.0.1:$port/v3" "split-$db"
+  wrk_list "http://127.0.0.1:$port/v3" "split-$db"
+  echo "RSS per process after the run (MiB):"
+  for p in "${pids[@]}"; do
+    printf '  %6.1f  %s\n' "$(awk '/^VmRSS/ {print $2 / 1024}' /proc/"$p"/status)" "$(tr '\0' ' ' < /proc/"$p"/cmdline | grep -o ' \(api\|scheduler\|volume\) ')"
+  done
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait "${pids[@]}" 2>/dev/null || true
   pids=()
@@ -93,6 +118,7 @@ for d in ${DEPLOYMENTS:-mariadb postgres all}; do
     all)
       echo "== all-in-one (H2, in-JVM bus)"
       WARMUP="${WARMUP:-1}" "$here/api-bench.sh"
+      "$here/list-bench.sh"
       ;;
   esac
 done
