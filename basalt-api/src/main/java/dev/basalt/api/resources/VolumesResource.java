@@ -141,11 +141,13 @@ public final class VolumesResource {
         if (plan.multiattach()) {
             request.authorize(MULTIATTACH);
         }
+        Volume created;
         try {
-            return ApiResponse.accepted(view.one(request, service.create(context, plan), false));
+            created = service.create(context, plan);
         } catch (OverQuotaException e) {
             return QuotaFaults.overLimit(e);
         }
+        return ApiResponse.accepted(view.one(request, created, false));
     }
 
     ApiResponse update(ApiRequest request) {
