@@ -12,10 +12,8 @@ import dev.basalt.api.policy.Policy;
 import dev.basalt.api.resources.AttachActions;
 import dev.basalt.api.resources.AttachmentsResource;
 import dev.basalt.api.resources.Connections;
-import dev.basalt.api.resources.AvailabilityZones;
 import dev.basalt.api.resources.AvailabilityZonesResource;
 import dev.basalt.api.resources.ClustersResource;
-import dev.basalt.api.resources.DefaultTypes;
 import dev.basalt.api.resources.DefaultTypesResource;
 import dev.basalt.api.resources.ExtensionsResource;
 import dev.basalt.api.resources.ExtraSpecsResource;
@@ -24,26 +22,31 @@ import dev.basalt.common.LogLevels;
 import dev.basalt.api.resources.MessagesResource;
 import dev.basalt.api.resources.QuotaClassSetsResource;
 import dev.basalt.api.resources.QuotaSetsResource;
-import dev.basalt.api.resources.Quotas;
 import dev.basalt.api.resources.ResourceFiltersResource;
 import dev.basalt.api.resources.ServicesResource;
-import dev.basalt.api.resources.TypeAccess;
 import dev.basalt.api.resources.SnapshotActionsResource;
 import dev.basalt.api.resources.SnapshotMetadataResource;
 import dev.basalt.api.resources.SnapshotsResource;
 import dev.basalt.api.resources.VersionsResource;
 import dev.basalt.api.resources.VolumeActions;
 import dev.basalt.api.resources.VolumeActionsResource;
-import dev.basalt.api.resources.VolumeDeletion;
 import dev.basalt.api.resources.VolumeMetadataResource;
 import dev.basalt.api.resources.VolumeTypeAccessResource;
-import dev.basalt.api.resources.VolumeSources;
 import dev.basalt.api.resources.VolumeTypeCache;
 import dev.basalt.api.resources.VolumeTypesResource;
 import dev.basalt.api.resources.VolumeView;
-import dev.basalt.api.resources.CreateSettling;
 import dev.basalt.api.resources.VolumesResource;
 import dev.basalt.api.resources.WorkersResource;
+import dev.basalt.api.service.AvailabilityZones;
+import dev.basalt.api.service.CreateSettling;
+import dev.basalt.api.service.DefaultTypes;
+import dev.basalt.api.service.Quotas;
+import dev.basalt.api.service.SnapshotService;
+import dev.basalt.api.service.TypeAccess;
+import dev.basalt.api.service.VolumeCreation;
+import dev.basalt.api.service.VolumeDeletion;
+import dev.basalt.api.service.VolumeService;
+import dev.basalt.api.service.VolumeSources;
 import dev.basalt.api.validation.Schemas;
 import dev.basalt.bus.Bus;
 import dev.basalt.rpc.SchedulerRpc;
@@ -152,26 +155,28 @@ public final class ApiServer implements AutoCloseable {
         VolumeRpc volumeServices = new VolumeRpc(bus);
         this.createSettling = new CreateSettling(bus, settings.createSettleWait());
         VolumeDeletion deletion = new VolumeDeletion(volumes, snapshots, transitions, volumeServices);
-        VolumesResource volumesResource = new VolumesResource(settings, volumes, types, defaults, zones, volumeView,
-                schemas, new SchedulerRpc(bus), clock, createSettling, quotaRules, access,
-                new VolumeSources(snapshots, volumes, transitions), deletion);
-        SnapshotsResource snapshotsResource = new SnapshotsResource(settings, snapshots, volumes, volumesResource,
-                schemas, volumeServices, clock, quotaRules);
+        VolumeCreation creation = new VolumeCreation(settings, volumes, types, defaults, access, zones,
+                new VolumeSources(snapshots, volumes, transitions), quotaRules, new SchedulerRpc(bus), createSettling,
+                clock);
+        AttachmentTransitions attachmentTransitions = new AttachmentTransitions(database);
+        VolumeService volumeService = new VolumeService(volumes, transitions, attachments, creation, deletion,
+                quotaRules, volumeServices);
+        SnapshotService snapshotService = new SnapshotService(snapshots, volumes, volumeService, quotaRules,
+                volumeServices, clock);
         VolumeTypesResource typesResource = new VolumeTypesResource(settings, types, volumes, defaults, typeCache,
                 schemas, access);
         Router.Builder routes = Router.builder();
-        volumesResource.register(routes);
-        AttachmentTransitions attachmentTransitions = new AttachmentTransitions(database);
+        new VolumesResource(settings, volumes, volumeService, volumeView, schemas).register(routes);
         Connections connections = new Connections(volumeServices, VOLUME_CALL_TIMEOUT);
-        new VolumeActionsResource(volumesResource, new VolumeActions(volumesResource, volumes, transitions, deletion,
-                schemas, volumeServices, quotaRules, attachments), new AttachActions(volumesResource, attachments, attachmentTransitions,
-                connections, schemas, clock)).register(routes);
-        new AttachmentsResource(volumesResource, attachments, attachmentTransitions, connections, schemas, clock,
+        new VolumeActionsResource(volumeService, new VolumeActions(volumeService, schemas),
+                new AttachActions(volumeService, attachments, attachmentTransitions, connections, schemas, clock))
+                .register(routes);
+        new AttachmentsResource(volumeService, attachments, attachmentTransitions, connections, schemas, clock,
                 settings.maxLimit()).register(routes);
-        snapshotsResource.register(routes);
-        new SnapshotMetadataResource(snapshots, snapshotsResource, schemas).register(routes);
-        new SnapshotActionsResource(snapshots, snapshotsResource, schemas).register(routes);
-        new VolumeMetadataResource(volumes, volumesResource, schemas).register(routes);
+        new SnapshotsResource(settings, snapshots, snapshotService, volumeService, schemas).register(routes);
+        new SnapshotMetadataResource(snapshots, snapshotService, schemas).register(routes);
+        new SnapshotActionsResource(snapshotService, schemas).register(routes);
+        new VolumeMetadataResource(volumes, volumeService, schemas).register(routes);
         typesResource.register(routes);
         new ExtraSpecsResource(types, volumes, typesResource, typeCache, schemas).register(routes);
         new DefaultTypesResource(defaultTypes, types, schemas).register(routes);

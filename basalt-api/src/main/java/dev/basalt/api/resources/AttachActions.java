@@ -7,6 +7,8 @@ import dev.basalt.api.RequestContext;
 import dev.basalt.api.http.ApiRequest;
 import dev.basalt.api.http.ApiResponse;
 import dev.basalt.api.http.JsonBody;
+import dev.basalt.api.service.StoredTime;
+import dev.basalt.api.service.VolumeService;
 import dev.basalt.api.validation.Schemas;
 import dev.basalt.common.BasaltException;
 import dev.basalt.common.Ids;
@@ -34,14 +36,14 @@ import org.slf4j.LoggerFactory;
 public final class AttachActions {
     private static final Logger LOG = LoggerFactory.getLogger(AttachActions.class);
 
-    private final VolumesResource volumes;
+    private final VolumeService volumes;
     private final AttachmentRepository attachments;
     private final AttachmentTransitions transitions;
     private final Connections connections;
     private final Schemas schemas;
     private final Clock clock;
 
-    public AttachActions(VolumesResource volumes, AttachmentRepository attachments, AttachmentTransitions transitions,
+    public AttachActions(VolumeService volumes, AttachmentRepository attachments, AttachmentTransitions transitions,
                   Connections connections, Schemas schemas, Clock clock) {
         this.volumes = requireNonNull(volumes, "volumes");
         this.attachments = requireNonNull(attachments, "attachments");
@@ -115,7 +117,7 @@ public final class AttachActions {
         if (volume.readOnly() && !mode.equals("ro")) {
             throw BasaltException.badRequest("Invalid attaching mode '%s' for volume %s.", mode, volume.id());
         }
-        Instant now = Timestamps.now(clock);
+        Instant now = StoredTime.now(clock);
         VolumeAttachment attachment = new VolumeAttachment(Ids.newId(), volume.id(), volume.projectId(),
                 text(body, "instance_uuid"), text(body, "host_name"), text(body, "mountpoint"), AttachStatus.ATTACHED,
                 mode, Map.of(), Map.of(), now, null, now, now);

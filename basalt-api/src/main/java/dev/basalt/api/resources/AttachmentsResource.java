@@ -8,6 +8,8 @@ import dev.basalt.api.RequestContext;
 import dev.basalt.api.http.ApiRequest;
 import dev.basalt.api.http.ApiResponse;
 import dev.basalt.api.http.Router;
+import dev.basalt.api.service.StoredTime;
+import dev.basalt.api.service.VolumeService;
 import dev.basalt.api.validation.Schemas;
 import dev.basalt.common.BasaltException;
 import dev.basalt.common.Ids;
@@ -49,7 +51,7 @@ public final class AttachmentsResource {
             "created_at", VolumeAttachment::createdAt, "updated_at", VolumeAttachment::updatedAt,
             "status", a -> a.status().apiName(), "volume_id", VolumeAttachment::volumeId);
 
-    private final VolumesResource volumes;
+    private final VolumeService volumes;
     private final AttachmentRepository attachments;
     private final AttachmentTransitions transitions;
     private final Connections connections;
@@ -57,7 +59,7 @@ public final class AttachmentsResource {
     private final Clock clock;
     private final int maxLimit;
 
-    public AttachmentsResource(VolumesResource volumes, AttachmentRepository attachments, AttachmentTransitions transitions,
+    public AttachmentsResource(VolumeService volumes, AttachmentRepository attachments, AttachmentTransitions transitions,
                         Connections connections, Schemas schemas, Clock clock, int maxLimit) {
         this.volumes = requireNonNull(volumes, "volumes");
         this.attachments = requireNonNull(attachments, "attachments");
@@ -91,7 +93,7 @@ public final class AttachmentsResource {
         Map<String, Object> connector = Connections.connector(body.get("connector"));
         String mode = volume.readOnly() ? "ro"
                 : text(body.get("mode"), VolumeAttachment.MODE_NOT_SET);
-        Instant now = Timestamps.now(clock);
+        Instant now = StoredTime.now(clock);
         VolumeAttachment reserved = new VolumeAttachment(Ids.newId(), volume.id(), volume.projectId(),
                 text(body.get("instance_uuid"), null), null, null, AttachStatus.RESERVED, mode, Map.of(), Map.of(),
                 null, null, now, now);
@@ -148,7 +150,7 @@ public final class AttachmentsResource {
         IscsiConnection connection = connections.initialize(context, volume, connector);
         Map<String, Object> info = Connections.flat(connection, volume, mode, attachment.id(), connector);
         AttachmentTransitions.Result result = transitions.connect(attachment.id(), connector, info, mode,
-                Timestamps.now(clock));
+                StoredTime.now(clock));
         if (result.outcome() != AttachmentTransitions.Outcome.DONE) {
             throw BasaltException.notFound("Volume attachment %s could not be found.", attachment.id());
         }
@@ -217,7 +219,7 @@ public final class AttachmentsResource {
         VolumeAttachment attachment = visible(context, request.path("id"));
         Volume volume = volumes.visible(context, attachment.volumeId());
         request.authorize(COMPLETE, volume.projectId(), volume.userId());
-        if (transitions.complete(attachment.id(), Timestamps.now(clock)).outcome()
+        if (transitions.complete(attachment.id(), StoredTime.now(clock)).outcome()
                 != AttachmentTransitions.Outcome.DONE) {
             throw BasaltException.notFound("Volume attachment %s could not be found.", attachment.id());
         }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.basalt.api.http.ApiRequest;
 import dev.basalt.api.http.ApiResponse;
 import dev.basalt.api.http.Router;
+import dev.basalt.api.service.AvailabilityZones;
 import java.util.Map;
 
 /** {@code GET /os-availability-zone}: the zones of the volume services, each available while one is enabled. */

@@ -7,6 +7,7 @@ import dev.basalt.api.Microversions;
 import dev.basalt.api.http.ApiRequest;
 import dev.basalt.api.http.ApiResponse;
 import dev.basalt.api.http.Router;
+import dev.basalt.api.service.TypeLookup;
 import dev.basalt.api.validation.Schemas;
 import dev.basalt.common.BasaltException;
 import dev.basalt.db.DefaultTypeRepository;

@@ -7,6 +7,7 @@ import dev.basalt.api.RequestContext;
 import dev.basalt.api.http.ApiRequest;
 import dev.basalt.api.http.ApiResponse;
 import dev.basalt.api.http.Router;
+import dev.basalt.api.service.Quotas;
 import dev.basalt.db.QuotaUsage;
 import dev.basalt.model.QuotaResources;
 import java.util.List;

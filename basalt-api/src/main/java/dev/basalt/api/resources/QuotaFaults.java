@@ -1,10 +1,10 @@
 package dev.basalt.api.resources;
 
 import dev.basalt.api.http.ApiResponse;
+import dev.basalt.api.service.OverQuotaException;
 import dev.basalt.common.Fault;
 import dev.basalt.db.QuotaExceededException;
 import dev.basalt.model.QuotaResources;
-import dev.basalt.model.VolumeType;
 
 /**
  * Cinder's answer to a request over quota: 413 {@code overLimit} with {@code retryAfter} and a
@@ -17,9 +17,9 @@ final class QuotaFaults {
     private QuotaFaults() {
     }
 
-    /** The answer to a volume of {@code type} over quota (the type names its per-type resources). */
-    static ApiResponse overLimit(QuotaExceededException e, VolumeType type) {
-        return overLimit(e, Quotas.nameOf(e.resource(), type));
+    /** The answer to a request a service refused over quota. */
+    static ApiResponse overLimit(OverQuotaException e) {
+        return overLimit(e.exceeded(), e.resource());
     }
 
     /** The answer to a request over quota on {@code resource} (its API name). */

@@ -7,6 +7,7 @@ import dev.basalt.api.http.ApiRequest;
 import dev.basalt.api.http.ApiResponse;
 import dev.basalt.api.http.JsonBody;
 import dev.basalt.api.http.Router;
+import dev.basalt.api.service.SnapshotService;
 import dev.basalt.api.validation.Schemas;
 import dev.basalt.common.BasaltException;
 import dev.basalt.db.SnapshotRepository;
@@ -20,13 +21,13 @@ import java.util.TreeMap;
  */
 public final class SnapshotMetadataResource {
     private final SnapshotRepository snapshots;
-    private final SnapshotsResource snapshotsResource;
+    private final SnapshotService service;
     private final Schemas schemas;
 
-    public SnapshotMetadataResource(SnapshotRepository snapshots, SnapshotsResource snapshotsResource,
+    public SnapshotMetadataResource(SnapshotRepository snapshots, SnapshotService service,
                                     Schemas schemas) {
         this.snapshots = requireNonNull(snapshots, "snapshots");
-        this.snapshotsResource = requireNonNull(snapshotsResource, "snapshotsResource");
+        this.service = requireNonNull(service, "service");
         this.schemas = requireNonNull(schemas, "schemas");
     }
 
@@ -41,7 +42,7 @@ public final class SnapshotMetadataResource {
 
     /** The snapshot the caller may see, once {@code rule} allows the caller to act on it. */
     private Snapshot snapshot(ApiRequest request, String rule) {
-        Snapshot snapshot = snapshotsResource.visible(request.context(), request.path("snapshot_id"));
+        Snapshot snapshot = service.visible(request.context(), request.path("snapshot_id"));
         request.authorize(rule, snapshot.projectId(), snapshot.userId());
         return snapshot;
     }
@@ -54,7 +55,7 @@ public final class SnapshotMetadataResource {
         JsonNode body = request.validBody(schemas.snapshotMetadataCreate());
         Snapshot snapshot = snapshot(request, "volume:update_snapshot_metadata");
         if (!snapshots.mergeMetadata(snapshot.id(), VolumesResource.stringMap(body.get("metadata")))) {
-            throw SnapshotsResource.notFound(snapshot.id());
+            throw SnapshotService.notFound(snapshot.id());
         }
         return ApiResponse.ok(body("metadata", snapshots.metadata(snapshot.id())));
     }
@@ -63,7 +64,7 @@ public final class SnapshotMetadataResource {
         JsonNode body = request.validBody(schemas.snapshotMetadataCreate());
         Snapshot snapshot = snapshot(request, "volume:update_snapshot_metadata");
         if (!snapshots.replaceMetadata(snapshot.id(), VolumesResource.stringMap(body.get("metadata")))) {
-            throw SnapshotsResource.notFound(snapshot.id());
+            throw SnapshotService.notFound(snapshot.id());
         }
         return ApiResponse.ok(body("metadata", snapshots.metadata(snapshot.id())));
     }
@@ -87,7 +88,7 @@ public final class SnapshotMetadataResource {
             throw BasaltException.badRequest("Request body and URI mismatch");
         }
         if (!snapshots.mergeMetadata(snapshot.id(), item)) {
-            throw SnapshotsResource.notFound(snapshot.id());
+            throw SnapshotService.notFound(snapshot.id());
         }
         return ApiResponse.ok(body("meta", item));
     }

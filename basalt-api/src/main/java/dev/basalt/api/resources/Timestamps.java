@@ -7,7 +7,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 
 /** Timestamps as Cinder writes them: UTC without an offset, always with microseconds. */
 final class Timestamps {
@@ -70,11 +69,6 @@ final class Timestamps {
             c[i] = (char) ('0' + value % 10);
             value /= 10;
         }
-    }
-
-    /** Now, as the database keeps it. */
-    static Instant now(java.time.Clock clock) {
-        return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 
     /** An ISO 8601 time, with or without offset (UTC when without); null when it is not one. */

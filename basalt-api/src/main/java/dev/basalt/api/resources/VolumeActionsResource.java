@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.basalt.api.http.ApiRequest;
 import dev.basalt.api.http.ApiResponse;
 import dev.basalt.api.http.Router;
+import dev.basalt.api.service.VolumeService;
 import dev.basalt.common.BasaltException;
 import dev.basalt.common.Fault;
 import java.util.Map;
@@ -46,11 +47,11 @@ public final class VolumeActionsResource {
             Map.entry("os-extend_volume_completion", "volume_extension:volume_admin_actions:extend_volume_completion"),
             Map.entry("os-update_snapshot_status", "snapshot_extension:snapshot_actions:update_snapshot_status"));
 
-    private final VolumesResource volumes;
+    private final VolumeService volumes;
     private final VolumeActions actions;
     private final AttachActions attachActions;
 
-    public VolumeActionsResource(VolumesResource volumes, VolumeActions actions, AttachActions attachActions) {
+    public VolumeActionsResource(VolumeService volumes, VolumeActions actions, AttachActions attachActions) {
         this.volumes = requireNonNull(volumes, "volumes");
         this.actions = requireNonNull(actions, "actions");
         this.attachActions = requireNonNull(attachActions, "attachActions");
@@ -76,7 +77,7 @@ public final class VolumeActionsResource {
             throw BasaltException.badRequest("There is no such action: %s. Verify the request body and Content-Type"
                     + " header and try again.", action);
         }
-        var volume = volumes.visible(request, request.path("id"));
+        var volume = VolumesResource.readable(volumes, request, request.path("id"));
         request.authorize(rule, volume.projectId(), volume.userId());
         if (VolumeActions.serves(action)) {
             return actions.handle(action, request);

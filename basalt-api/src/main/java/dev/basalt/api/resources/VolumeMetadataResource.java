@@ -9,6 +9,7 @@ import dev.basalt.api.http.ApiRequest;
 import dev.basalt.api.http.ApiResponse;
 import dev.basalt.api.http.JsonBody;
 import dev.basalt.api.http.Router;
+import dev.basalt.api.service.VolumeService;
 import dev.basalt.api.validation.Schemas;
 import dev.basalt.common.BasaltException;
 import dev.basalt.db.VolumeRepository;
@@ -28,12 +29,12 @@ import java.util.TreeMap;
  */
 public final class VolumeMetadataResource {
     private final VolumeRepository volumes;
-    private final VolumesResource volumesResource;
+    private final VolumeService service;
     private final Schemas schemas;
 
-    public VolumeMetadataResource(VolumeRepository volumes, VolumesResource volumesResource, Schemas schemas) {
+    public VolumeMetadataResource(VolumeRepository volumes, VolumeService service, Schemas schemas) {
         this.volumes = requireNonNull(volumes, "volumes");
-        this.volumesResource = requireNonNull(volumesResource, "volumesResource");
+        this.service = requireNonNull(service, "service");
         this.schemas = requireNonNull(schemas, "schemas");
     }
 
@@ -53,7 +54,7 @@ public final class VolumeMetadataResource {
 
     /** The volume (404 unless the caller may see it), once policy lets the caller do {@code action} on it. */
     private Volume volume(ApiRequest request, String action) {
-        Volume volume = volumesResource.visible(request, request.path("volume_id"));
+        Volume volume = VolumesResource.readable(service, request, request.path("volume_id"));
         request.authorize(action, volume.projectId(), volume.userId());
         return volume;
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.basalt.api.http.ApiRequest;
 import dev.basalt.api.http.ApiResponse;
 import dev.basalt.api.http.Router;
+import dev.basalt.api.service.TypeLookup;
 import dev.basalt.api.validation.Schemas;
 import dev.basalt.common.BasaltException;
 import dev.basalt.db.VolumeTypeAccessRepository;

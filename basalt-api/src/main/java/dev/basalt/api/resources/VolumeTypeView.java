@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.basalt.api.http.ApiRequest;
 import dev.basalt.api.http.JsonBody;
 import dev.basalt.api.http.Links;
+import dev.basalt.api.service.AvailabilityZones;
 import dev.basalt.model.VolumeType;
 import java.io.IOException;
 import java.util.List;

@@ -9,39 +9,30 @@ import dev.basalt.api.RequestContext;
 import dev.basalt.api.http.ApiRequest;
 import dev.basalt.api.http.ApiResponse;
 import dev.basalt.api.http.Router;
+import dev.basalt.api.service.NewVolume;
+import dev.basalt.api.service.OverQuotaException;
+import dev.basalt.api.service.VolumeChanges;
+import dev.basalt.api.service.VolumePlan;
+import dev.basalt.api.service.VolumeService;
 import dev.basalt.api.validation.Schemas;
 import dev.basalt.common.BasaltException;
-import dev.basalt.common.Fault;
-import dev.basalt.common.Ids;
 import dev.basalt.db.Page;
-import dev.basalt.db.QuotaExceededException;
 import dev.basalt.db.VolumeQuery;
 import dev.basalt.db.VolumeRepository;
 import dev.basalt.db.VolumeSummary;
-import dev.basalt.db.VolumeTypeRepository;
-import dev.basalt.model.AttachStatus;
 import dev.basalt.model.Volume;
-import dev.basalt.model.VolumeStatus;
-import dev.basalt.model.VolumeType;
-import dev.basalt.rpc.ScheduleVolume;
-import dev.basalt.rpc.SchedulerRpc;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * {@code /volumes}: list (summary and detail), summary, show, create, update and delete.
- * Create writes the row ({@code creating}; from a snapshot or another volume, see
- * {@link VolumeSources}) and asks the scheduler to place it; delete moves a placed volume to
- * {@code deleting} and asks its volume service to remove it (see {@link VolumeDeletion}).
+ * {@code /volumes}: list (summary and detail), summary, show, create, update and delete. Parses
+ * the requests, checks policy and renders the views; {@link VolumeService} holds the rules
+ * (create plans the volume, then, once {@code volume:multiattach} allowed a multiattach type,
+ * writes and schedules it).
  */
 public final class VolumesResource {
-    private static final Logger LOG = LoggerFactory.getLogger(VolumesResource.class);
-
     static final String GET = "volume:get";
     static final String GET_ALL = "volume:get_all";
     static final String CREATE = "volume:create";
@@ -52,37 +43,17 @@ public final class VolumesResource {
 
     private final ApiSettings settings;
     private final VolumeRepository volumes;
-    private final VolumeTypeRepository types;
-    private final DefaultTypes defaultTypes;
-    private final AvailabilityZones zones;
+    private final VolumeService service;
     private final VolumeView view;
     private final Schemas schemas;
-    private final SchedulerRpc schedulers;
-    private final Clock clock;
-    private final CreateSettling createSettling;
-    private final Quotas quotas;
-    private final TypeAccess access;
-    private final VolumeSources sources;
-    private final VolumeDeletion deletion;
 
-    public VolumesResource(ApiSettings settings, VolumeRepository volumes, VolumeTypeRepository types,
-                           DefaultTypes defaultTypes, AvailabilityZones zones, VolumeView view, Schemas schemas,
-                           SchedulerRpc schedulers, Clock clock, CreateSettling createSettling, Quotas quotas, TypeAccess access,
-                           VolumeSources sources, VolumeDeletion deletion) {
+    public VolumesResource(ApiSettings settings, VolumeRepository volumes, VolumeService service, VolumeView view,
+                           Schemas schemas) {
         this.settings = requireNonNull(settings, "settings");
         this.volumes = requireNonNull(volumes, "volumes");
-        this.types = requireNonNull(types, "types");
-        this.defaultTypes = requireNonNull(defaultTypes, "defaultTypes");
-        this.zones = requireNonNull(zones, "zones");
+        this.service = requireNonNull(service, "service");
         this.view = requireNonNull(view, "view");
         this.schemas = requireNonNull(schemas, "schemas");
-        this.schedulers = requireNonNull(schedulers, "schedulers");
-        this.clock = requireNonNull(clock, "clock");
-        this.createSettling = requireNonNull(createSettling, "createSettling");
-        this.quotas = requireNonNull(quotas, "quotas");
-        this.access = requireNonNull(access, "access");
-        this.sources = requireNonNull(sources, "sources");
-        this.deletion = requireNonNull(deletion, "deletion");
     }
 
     public void register(Router.Builder routes) {
@@ -95,15 +66,9 @@ public final class VolumesResource {
                 .delete("/volumes/{id}", this::delete);
     }
 
-    /** The volume the caller may see: any project's for an administrator, else only its own; 404 otherwise. */
-    Volume visible(RequestContext context, String id) {
-        Optional<Volume> found = context.isAdmin() ? volumes.find(id) : volumes.find(id, context.projectId());
-        return found.orElseThrow(() -> BasaltException.notFound("Volume %s could not be found.", id));
-    }
-
-    /** {@link #visible(RequestContext, String)}, then policy {@code volume:get} on it (403), as Cinder's get does. */
-    Volume visible(ApiRequest request, String id) {
-        Volume volume = visible(request.context(), id);
+    /** The volume the caller may see (404 otherwise), once policy {@code volume:get} lets it (403), as Cinder's get does. */
+    static Volume readable(VolumeService service, ApiRequest request, String id) {
+        Volume volume = service.visible(request.context(), id);
         request.authorize(GET, volume.projectId(), volume.userId());
         return volume;
     }
@@ -148,7 +113,7 @@ public final class VolumesResource {
     }
 
     ApiResponse show(ApiRequest request) {
-        Volume volume = visible(request, request.path("id"));
+        Volume volume = readable(service, request, request.path("id"));
         return ApiResponse.ok(view.one(request, volume, true));
     }
 
@@ -166,69 +131,30 @@ public final class VolumesResource {
                     + " multiattach enabled volume types. Contact your administrator to create a multiattach enabled"
                     + " volume type and use it to create multiattach volumes.");
         }
-        String name = text(volume, "name", text(volume, "display_name", null));
-        String description = text(volume, "description", text(volume, "display_description", null));
+        NewVolume wanted = new NewVolume(text(volume, "name", text(volume, "display_name", null)),
+                text(volume, "description", text(volume, "display_description", null)), sizeOrNull(volume.get("size")),
+                text(volume, "volume_type", null), text(volume, "availability_zone", null),
+                stringMap(volume.get("metadata")), text(volume, "snapshot_id", null),
+                text(volume, "source_volid", null));
         RequestContext context = request.context();
-        Optional<VolumeSources.Source> source = sources.resolve(context, volume);
-        int size = source.isPresent() ? VolumeSources.size(source.get(), sizeOrNull(volume.get("size")))
-                : size(volume.get("size"));
-
-        String requestedType = text(volume, "volume_type", null);
-        VolumeType type = source.isPresent() && (requestedType == null || requestedType.isEmpty())
-                && source.get().volumeTypeId() != null
-                ? TypeLookup.byId(types, source.get().volumeTypeId()) : resolveType(context, requestedType);
-        String requestedZone = text(volume, "availability_zone", null);
-        String zone = zones.choose(source.isPresent() ? VolumeSources.zone(source.get(), requestedZone)
-                : requestedZone, type);
-        Map<String, String> metadata = stringMap(volume.get("metadata"));
-        boolean multiattach = "<is> True".equals(type.extraSpecs().get("multiattach"));
-        if (multiattach) {
+        VolumePlan plan = service.plan(context, wanted);
+        if (plan.multiattach()) {
             request.authorize(MULTIATTACH);
         }
-        boolean bootable = source.map(s -> s.volume().bootable()).orElse(false);
-
-        Volume row = new Volume(Ids.newId(), context.projectId(), context.userId(), name, description, size,
-                VolumeStatus.CREATING, AttachStatus.DETACHED, zone, null, type.id(), bootable, multiattach,
-                source.map(VolumeSources.Source::snapshotId).orElse(null),
-                source.map(VolumeSources.Source::sourceVolid).orElse(null), null, null, metadata,
-                Timestamps.now(clock), null, null);
+        Volume created;
         try {
-            if (source.isPresent()) {
-                sources.create(source.get(), row, quotas.forNewVolume(context.projectId(), size, type));
-            } else {
-                volumes.create(row, quotas.forNewVolume(context.projectId(), size, type));
-            }
-        } catch (QuotaExceededException e) {
-            LOG.info("{} volume of {} GiB refused to project {}: {}", context.requestId(), size,
-                    context.projectId(), e.getMessage());
-            return QuotaFaults.overLimit(e, type);
+            created = service.create(context, plan);
+        } catch (OverQuotaException e) {
+            return QuotaFaults.overLimit(e);
         }
-        LOG.info("{} volume {} of {} GiB requested by project {}", context.requestId(), row.id(), size,
-                context.projectId());
-        try (CreateSettling.Waiter settling = createSettling.expect(row.id())) {
-            try {
-                schedulers.createVolume(new ScheduleVolume(row.id(), context.requestId()));
-            } catch (RuntimeException e) {
-                LOG.error("{} could not ask the scheduler to place volume {}", context.requestId(), row.id(), e);
-                volumes.deleteIfUnplaced(row.id());
-                throw new BasaltException(Fault.SERVICE_UNAVAILABLE,
-                        "The scheduler could not be reached; the volume was not created. Try again later.");
-            }
-            if (settling.awaitSettled()) {
-                row = volumes.find(row.id()).orElse(row);
-            }
-        }
-        return ApiResponse.accepted(view.one(request, row, false));
+        return ApiResponse.accepted(view.one(request, created, false));
     }
 
     ApiResponse update(ApiRequest request) {
         JsonNode body = request.validBody(schemas.volumeUpdate(request.version()));
         JsonNode fields = body.get("volume");
-        Volume volume = visible(request, request.path("id"));
+        Volume volume = readable(service, request, request.path("id"));
         request.authorize(UPDATE, volume.projectId(), volume.userId());
-        if (volume.status() == VolumeStatus.MAINTENANCE) {
-            throw BasaltException.badRequest("Invalid volume: The volume cannot be updated during maintenance.");
-        }
         Optional<String> name = Optional.empty();
         Optional<String> description = Optional.empty();
         if (fields.has("display_name")) {
@@ -243,13 +169,9 @@ public final class VolumesResource {
         if (fields.has("description")) {
             description = Optional.ofNullable(text(fields, "description", null));
         }
-        if (!volumes.rename(volume.id(), name, description)) {
-            throw BasaltException.notFound("Volume %s could not be found.", volume.id());
-        }
-        if (fields.has("metadata")) {
-            volumes.replaceMetadata(volume.id(), stringMap(fields.get("metadata")));
-        }
-        Volume updated = visible(request.context(), volume.id());
+        Optional<Map<String, String>> metadata = fields.has("metadata")
+                ? Optional.of(stringMap(fields.get("metadata"))) : Optional.empty();
+        Volume updated = service.update(request.context(), volume, new VolumeChanges(name, description, metadata));
         return ApiResponse.ok(view.one(request, updated, false));
     }
 
@@ -258,22 +180,13 @@ public final class VolumesResource {
         boolean cascade = Booleans.param("cascade", request.query().get("cascade"), false);
         boolean force = request.atLeast(Microversions.VOLUME_DELETE_FORCE)
                 && Booleans.param("force", request.query().get("force"), false);
-        Volume volume = visible(request, request.path("id"));
+        Volume volume = readable(service, request, request.path("id"));
         if (force) {
             request.authorize(FORCE_DELETE, volume.projectId(), volume.userId());
         }
         request.authorize(DELETE, volume.projectId(), volume.userId());
-        deletion.begin(context, volume, force, cascade);
+        service.delete(context, volume, force, cascade);
         return ApiResponse.status(202);
-    }
-
-    private VolumeType resolveType(RequestContext context, String requested) {
-        if (requested != null && !requested.isEmpty()) {
-            return TypeLookup.byNameOrId(types, requested, t -> access.canUse(context, t));
-        }
-        return defaultTypes.forProject(context.projectId()).orElseThrow(() -> new BasaltException(Fault.INTERNAL,
-                "The request cannot be fulfilled as the default volume type " + settings.defaultVolumeType()
-                        + " cannot be found."));
     }
 
     private static void refuseUnsupportedSources(JsonNode volume) {
@@ -293,13 +206,8 @@ public final class VolumesResource {
 
     /** The requested size, or null when the request names none (a volume made from a source). */
     private static Integer sizeOrNull(JsonNode size) {
-        return size == null || size.isNull() ? null : size(size);
-    }
-
-    private static int size(JsonNode size) {
         if (size == null || size.isNull()) {
-            throw BasaltException.badRequest("Invalid input received: Volume size 'None' must be an integer and"
-                    + " greater than 0");
+            return null;
         }
         long value = size.isIntegralNumber() ? size.longValue() : Long.parseLong(size.textValue());
         return (int) value;

@@ -1,4 +1,4 @@
-package dev.basalt.api.resources;
+package dev.basalt.api.service;
 
 import static java.util.Objects.requireNonNull;
 
@@ -47,42 +47,42 @@ public final class Quotas {
     }
 
     /** Every quota resource by its API name: the global ones in Cinder's order, then each type's (by name). */
-    List<String> resources() {
+    public List<String> resources() {
         return names().all();
     }
 
     /** The default limit of every resource. */
-    Map<String, Integer> defaults() {
+    public Map<String, Integer> defaults() {
         return resolve(names(), Map.of());
     }
 
     /** The limits of a quota class: those it sets, the defaults for the rest. */
-    Map<String, Integer> classLimits(String className) {
+    public Map<String, Integer> classLimits(String className) {
         return resolve(names(), repository.classLimits(className));
     }
 
     /** The limits that apply to a project: those set for it, the defaults for the rest. */
-    Map<String, Integer> projectLimits(String projectId) {
+    public Map<String, Integer> projectLimits(String projectId) {
         return resolve(names(), repository.projectLimits(projectId));
     }
 
     /** Sets limits of a project, by API name (names {@link #resources()} lists). */
-    void setProjectLimits(String projectId, Map<String, Integer> limits) {
+    public void setProjectLimits(String projectId, Map<String, Integer> limits) {
         repository.setProjectLimits(projectId, toKeys(names(), limits));
     }
 
     /** Sets limits of a quota class, by API name (names {@link #resources()} lists). */
-    void setClassLimits(String className, Map<String, Integer> limits) {
+    public void setClassLimits(String className, Map<String, Integer> limits) {
         repository.setClassLimits(className, toKeys(names(), limits));
     }
 
     /** Back to the defaults: the project's own limits go. */
-    void resetProject(String projectId) {
+    public void resetProject(String projectId) {
         repository.deleteProjectLimits(projectId);
     }
 
     /** What the project uses of each of {@code resources} (API names). */
-    Map<String, QuotaUsage> usages(String projectId, Iterable<String> resources) {
+    public Map<String, QuotaUsage> usages(String projectId, Iterable<String> resources) {
         Names names = names();
         Map<String, QuotaUsage> stored = repository.usages(projectId);
         Map<String, QuotaUsage> usages = new LinkedHashMap<>();
@@ -165,7 +165,7 @@ public final class Quotas {
     }
 
     /** The API name of a stored key ({@code gigabytes_gold} for {@code gigabytes:<gold's id>}). */
-    String nameOf(String key) {
+    public String nameOf(String key) {
         for (Map.Entry<String, String> e : names().keyByName().entrySet()) {
             if (e.getValue().equals(key)) {
                 return e.getKey();

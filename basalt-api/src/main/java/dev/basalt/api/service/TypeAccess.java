@@ -1,4 +1,4 @@
-package dev.basalt.api.resources;
+package dev.basalt.api.service;
 
 import static java.util.Objects.requireNonNull;
 
@@ -19,12 +19,12 @@ public final class TypeAccess {
         this.access = requireNonNull(access, "access");
     }
 
-    boolean canUse(RequestContext context, VolumeType type) {
+    public boolean canUse(RequestContext context, VolumeType type) {
         return type.isPublic() || context.isAdmin() || access.hasAccess(type.id(), context.projectId());
     }
 
     /** The private types the project was given access to. */
-    Set<String> granted(String projectId) {
+    public Set<String> granted(String projectId) {
         return access.typeIds(projectId);
     }
 }

@@ -1,8 +1,7 @@
-package dev.basalt.api.resources;
+package dev.basalt.api.service;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.basalt.api.RequestContext;
 import dev.basalt.common.BasaltException;
 import dev.basalt.db.QuotaReservation;
@@ -57,10 +56,10 @@ public final class VolumeSources {
         }
     }
 
-    /** The source the create request names, checked; empty when it names none. */
-    Optional<Source> resolve(RequestContext context, JsonNode volume) {
-        String snapshotId = VolumesResource.text(volume, "snapshot_id", null);
-        String sourceVolid = VolumesResource.text(volume, "source_volid", null);
+    /** The source {@code request} names, checked; empty when it names none. */
+    Optional<Source> resolve(RequestContext context, NewVolume request) {
+        String snapshotId = request.snapshotId();
+        String sourceVolid = request.sourceVolid();
         if (snapshotId != null && snapshotId.isEmpty()) {
             snapshotId = null;
         }
@@ -74,17 +73,17 @@ public final class VolumeSources {
         if (snapshotId != null) {
             String id = snapshotId;
             Snapshot snapshot = (context.isAdmin() ? snapshots.find(id) : snapshots.find(id, context.projectId()))
-                    .orElseThrow(() -> SnapshotsResource.notFound(id));
+                    .orElseThrow(() -> SnapshotService.notFound(id));
             if (snapshot.status() != SnapshotStatus.AVAILABLE) {
                 throw snapshotStatus();
             }
-            Volume of = volumes.find(snapshot.volumeId()).orElseThrow(() -> SnapshotsResource.notFound(id));
+            Volume of = volumes.find(snapshot.volumeId()).orElseThrow(() -> SnapshotService.notFound(id));
             return Optional.of(new Source(snapshot, of));
         }
         if (sourceVolid != null) {
             String id = sourceVolid;
             Volume source = (context.isAdmin() ? volumes.find(id) : volumes.find(id, context.projectId()))
-                    .orElseThrow(() -> BasaltException.notFound("Volume %s could not be found.", id));
+                    .orElseThrow(() -> VolumeService.notFound(id));
             if (!VolumeTransitions.CLONEABLE.contains(source.status())) {
                 throw sourceStatus();
             }
@@ -123,8 +122,8 @@ public final class VolumeSources {
         VolumeTransitions.SizedResult result = transitions.createFromSource(row, reservation);
         switch (result.outcome()) {
             case DONE -> { }
-            case NOT_FOUND -> throw source.snapshot() != null ? SnapshotsResource.notFound(source.snapshotId())
-                    : BasaltException.notFound("Volume %s could not be found.", source.sourceVolid());
+            case NOT_FOUND -> throw source.snapshot() != null ? SnapshotService.notFound(source.snapshotId())
+                    : VolumeService.notFound(source.sourceVolid());
             case STATUS -> throw source.snapshot() != null ? snapshotStatus() : sourceStatus();
             case SIZE -> throw tooSmall(source, row.size(), result.size());
             default -> throw new IllegalStateException("unexpected outcome " + result.outcome());

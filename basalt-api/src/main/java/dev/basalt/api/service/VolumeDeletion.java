@@ -1,4 +1,4 @@
-package dev.basalt.api.resources;
+package dev.basalt.api.service;
 
 import static java.util.Objects.requireNonNull;
 
@@ -66,7 +66,7 @@ public final class VolumeDeletion {
                 LOG.info("{} volume {} was never placed; removed it", context.requestId(), id);
                 return;
             }
-            volume = volumes.find(id).orElseThrow(() -> notFound(id));
+            volume = volumes.find(id).orElseThrow(() -> VolumeService.notFound(id));
             if (volume.host() == null) {
                 throw BasaltException.conflict("Volume %s changed while it was being deleted; try again.", id);
             }
@@ -75,7 +75,7 @@ public final class VolumeDeletion {
         VolumeTransitions.DeleteResult result = transitions.beginDelete(id, expected, cascade, force);
         switch (result.outcome()) {
             case DONE -> { }
-            case NOT_FOUND -> throw notFound(id);
+            case NOT_FOUND -> throw VolumeService.notFound(id);
             case STATUS, ATTACHED -> throw BasaltException.badRequest(force ? FORCE_NOT_DELETABLE : NOT_DELETABLE);
             case HAS_SNAPSHOTS -> throw BasaltException.badRequest("Invalid volume: Volume %s has %d snapshot(s) (%s):"
                     + " delete them first, or delete the volume together with its snapshots (cascade).", id,
@@ -108,9 +108,5 @@ public final class VolumeDeletion {
     private static String statuses(VolumeTransitions.DeleteResult result) {
         return result.snapshots().stream().map(s -> s.id() + " (" + s.status().apiName() + ")")
                 .collect(Collectors.joining(", "));
-    }
-
-    private static BasaltException notFound(String id) {
-        return BasaltException.notFound("Volume %s could not be found.", id);
     }
 }

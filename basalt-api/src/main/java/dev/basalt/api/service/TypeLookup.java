@@ -1,4 +1,4 @@
-package dev.basalt.api.resources;
+package dev.basalt.api.service;
 
 import dev.basalt.common.BasaltException;
 import dev.basalt.common.Ids;
@@ -8,17 +8,17 @@ import java.util.Optional;
 import java.util.function.Predicate;
 
 /** Finds a volume type by id or name the way Cinder does, with Cinder's not-found messages. */
-final class TypeLookup {
+public final class TypeLookup {
     private TypeLookup() {
     }
 
     /** By id when it looks like one (falling back to a name of that form), else by name; 404 otherwise. */
-    static VolumeType byNameOrId(VolumeTypeRepository types, String nameOrId) {
+    public static VolumeType byNameOrId(VolumeTypeRepository types, String nameOrId) {
         return byNameOrId(types, nameOrId, t -> true);
     }
 
     /** As {@link #byNameOrId(VolumeTypeRepository, String)}, where a type {@code visible} refuses does not exist. */
-    static VolumeType byNameOrId(VolumeTypeRepository types, String nameOrId, Predicate<VolumeType> visible) {
+    public static VolumeType byNameOrId(VolumeTypeRepository types, String nameOrId, Predicate<VolumeType> visible) {
         if (Ids.isUuidLike(nameOrId)) {
             Optional<VolumeType> byId = types.find(nameOrId).filter(visible);
             if (byId.isPresent()) {
@@ -32,7 +32,7 @@ final class TypeLookup {
     }
 
     /** By id only; 404 otherwise. */
-    static VolumeType byId(VolumeTypeRepository types, String id) {
+    public static VolumeType byId(VolumeTypeRepository types, String id) {
         return types.find(id).orElseThrow(() -> BasaltException.notFound("Volume type %s could not be found.", id));
     }
 }

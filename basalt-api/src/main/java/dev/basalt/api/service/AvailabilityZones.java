@@ -1,4 +1,4 @@
-package dev.basalt.api.resources;
+package dev.basalt.api.service;
 
 import static java.util.Objects.requireNonNull;
 
