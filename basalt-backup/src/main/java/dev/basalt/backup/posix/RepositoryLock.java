@@ -107,7 +107,7 @@ final class RepositoryLock {
     /** The lock file's channel, opened again should an interrupt have closed it. */
     private synchronized FileChannel channel() throws IOException {
         if (channel == null || !channel.isOpen()) {
-            channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         }
         return channel;
     }
