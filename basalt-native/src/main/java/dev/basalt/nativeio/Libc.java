@@ -3,11 +3,12 @@ package dev.basalt.nativeio;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
+import com.sun.jna.Pointer;
 import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * The few libc calls Basalt makes (the file driver and the iSCSI target), through JNA direct mapping (bound once, no process
+ * The few libc calls Basalt makes (the file driver, the iSCSI target, the backup repository), through JNA direct mapping (bound once, no process
  * spawned, no per-call reflection), and the file-descriptor handling they share. Linux on 64-bit
  * platforms with the generic flag and errno values (x86-64, aarch64, ppc64, s390x, riscv64, ...),
  * where {@code off_t} is 64 bits.
@@ -25,6 +26,10 @@ public final class Libc {
     public static final int ENOTTY = 25;
     public static final int ENOSYS = 38;
     public static final int EOPNOTSUPP = 95;
+
+    public static final int SEEK_END = 2;
+    public static final int SEEK_DATA = 3;
+    public static final int SEEK_HOLE = 4;
 
     /** Whether libc could be bound: false off 64-bit Linux. */
     public static final boolean BOUND = bind();
@@ -54,6 +59,9 @@ public final class Libc {
 
     /** ioctl(2) with an int argument (a file descriptor, for FICLONE). */
     public static native int ioctl(int fd, long request, int argument) throws LastErrorException;
+
+    /** ioctl(2) with a pointer to a structure the kernel reads and fills (FS_IOC_FIEMAP). */
+    public static native int ioctl(int fd, long request, Pointer argument) throws LastErrorException;
 
     /** Opens the file ({@link #O_RDONLY} or {@link #O_WRONLY}; close-on-exec added), retrying when interrupted. */
     public static int open(Path file, int flags) throws IOException {

@@ -1,5 +1,6 @@
 package dev.basalt.volume.file;
 
+import dev.basalt.testkit.LoopFilesystem;
 import java.nio.file.Path;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

@@ -1,4 +1,4 @@
-package dev.basalt.volume.file;
+package dev.basalt.testkit;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -27,13 +27,13 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * {@code xfsprogs}, {@code btrfs-progs}). Where the filesystem cannot be made, the class is skipped
  * with the reason, except in CI ({@code CI=true}), where it fails.
  */
-final class LoopFilesystem implements BeforeAllCallback, AfterAllCallback {
+public final class LoopFilesystem implements BeforeAllCallback, AfterAllCallback {
     /** Sparse: takes only what the tests write. Large enough for the thick-volume tests. */
     private static final long IMAGE_BYTES = 16L << 30;
     private static final List<String> SYSTEM_PATHS = List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin");
 
     /** The filesystems the tests make, with the command that formats them and where it comes from. */
-    enum Type {
+    public enum Type {
         XFS("xfs", "xfsprogs", "mkfs.xfs", "-q", "-f", "-m", "reflink=1"),
         BTRFS("btrfs", "btrfs-progs", "mkfs.btrfs", "-q", "-f");
 
@@ -58,20 +58,20 @@ final class LoopFilesystem implements BeforeAllCallback, AfterAllCallback {
         this.type = type;
     }
 
-    static LoopFilesystem xfs() {
+    public static LoopFilesystem xfs() {
         return new LoopFilesystem(Type.XFS);
     }
 
-    static LoopFilesystem btrfs() {
+    public static LoopFilesystem btrfs() {
         return new LoopFilesystem(Type.BTRFS);
     }
 
-    Type type() {
+    public Type type() {
         return type;
     }
 
     /** The root of the mounted filesystem. */
-    Path mountPoint() {
+    public Path mountPoint() {
         if (!mounted) {
             throw new IllegalStateException(type.name + " is not mounted: register the extension as a static field");
         }
@@ -79,7 +79,7 @@ final class LoopFilesystem implements BeforeAllCallback, AfterAllCallback {
     }
 
     /** A new empty directory on the filesystem, for one test. */
-    Path newDirectory() {
+    public Path newDirectory() {
         try {
             return Files.createTempDirectory(mountPoint(), "test-");
         } catch (IOException e) {
