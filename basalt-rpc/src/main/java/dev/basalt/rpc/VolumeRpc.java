@@ -33,6 +33,8 @@ public final class VolumeRpc {
             RpcMethod.call("terminate_connection", "1.0", TerminateConnection.class, Void.class);
     static final RpcMethod<PublishCapabilities, Void> PUBLISH_CAPABILITIES =
             RpcMethod.cast("publish_service_capabilities", "1.0", PublishCapabilities.class);
+    static final RpcMethod<BackupDeviceRequest, BackupDevice> GET_BACKUP_DEVICE =
+            RpcMethod.call("get_backup_device", "1.0", BackupDeviceRequest.class, BackupDevice.class);
     static final RpcMethod<CleanupRequest, Void> DO_CLEANUP = RpcMethod.cast("do_cleanup", "1.0", CleanupRequest.class);
 
     /** What a volume service does with each message; every handler is idempotent. */
@@ -60,6 +62,12 @@ public final class VolumeRpc {
 
         /** Reports the backend's capacity to the schedulers now. */
         void publishCapabilities(PublishCapabilities request) throws Exception;
+
+        /**
+         * Where the volume's (or its snapshot's) bytes are on this host, for a backup service here
+         * to read or restore into.
+         */
+        BackupDevice backupDevice(BackupDeviceRequest request) throws Exception;
 
         /**
          * Finishes or fails the work in flight on this backend that the request's service
@@ -102,6 +110,11 @@ public final class VolumeRpc {
         bus.call(at(backend), TERMINATE_CONNECTION, request, timeout);
     }
 
+    /** Where the volume's (or snapshot's) bytes are on the host of {@code backend}. */
+    public BackupDevice backupDevice(String backend, BackupDeviceRequest request, Duration timeout) {
+        return bus.call(at(backend), GET_BACKUP_DEVICE, request, timeout);
+    }
+
     /** Asks the volume service of {@code backend} to clean up the work in flight the request names. */
     public void doCleanup(String backend, CleanupRequest request) {
         bus.cast(at(backend), DO_CLEANUP, request);
@@ -126,6 +139,7 @@ public final class VolumeRpc {
                     return null;
                 })
                 .onCast(PUBLISH_CAPABILITIES, server::publishCapabilities)
+                .onCall(GET_BACKUP_DEVICE, server::backupDevice)
                 .onCast(DO_CLEANUP, server::doCleanup);
         return bus.serve(TOPIC, backend, ServiceRpc.servedBy(levels, endpoint).build());
     }

@@ -29,6 +29,7 @@ class RpcContractTest {
     @Test
     void volumeClientReachesTheVolumeServiceOfTheBackend() {
         IscsiConnection answer = new IscsiConnection("127.0.0.1:3260", "iqn.x:volume-v1", 0, "CHAP", "u", "p", false);
+        BackupDevice device = new BackupDevice("node1", "/srv/volume-v1", 1L << 30);
         VolumeRpc.serve(bus, "node1@file", new VolumeRpc.Server() {
             public void createVolume(CreateVolume r) { received.add(r); }
             public void deleteVolume(DeleteVolume r) { received.add(r); }
@@ -38,6 +39,7 @@ class RpcContractTest {
             public IscsiConnection initializeConnection(InitializeConnection r) { received.add(r); return answer; }
             public void terminateConnection(TerminateConnection r) { received.add(r); }
             public void publishCapabilities(PublishCapabilities r) { received.add(r); }
+            public BackupDevice backupDevice(BackupDeviceRequest r) { received.add(r); return device; }
             public void doCleanup(CleanupRequest r) { received.add(r); }
         }, new LogLevels());
         VolumeRpc client = new VolumeRpc(bus);
@@ -56,8 +58,34 @@ class RpcContractTest {
         assertThat(client.initializeConnection("node1@file", connect, TIMEOUT)).isEqualTo(answer);
         TerminateConnection disconnect = new TerminateConnection("v1", "a1", "r7");
         client.terminateConnection("node1@file", disconnect, TIMEOUT);
+        BackupDeviceRequest where = new BackupDeviceRequest("v1", null, "r8");
+        assertThat(client.backupDevice("node1@file", where, TIMEOUT)).isEqualTo(device);
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(received).containsExactlyInAnyOrderElementsOf(
-                concat(sent, List.of(connect, disconnect))));
+                concat(sent, List.of(connect, disconnect, where))));
+    }
+
+    @Test
+    void backupClientReachesTheBackupServiceOfTheHost() {
+        BackupRecord record = new BackupRecord("posix", "eyJpZCI6ICJiMSJ9");
+        BackupRpc.serve(bus, "node1", new BackupRpc.Server() {
+            public void createBackup(CreateBackup r) { received.add(r); }
+            public void restoreBackup(RestoreBackup r) { received.add(r); }
+            public void deleteBackup(DeleteBackup r) { received.add(r); }
+            public BackupRecord exportRecord(String id) { received.add(id); return record; }
+            public void importRecord(ImportBackup r) { received.add(r); }
+        }, new LogLevels());
+        BackupRpc client = new BackupRpc(bus);
+        CreateBackup create = new CreateBackup("b1", "r1");
+        RestoreBackup restore = new RestoreBackup("b1", "v2", true, "r2");
+        DeleteBackup delete = new DeleteBackup("b1", "r3");
+        ImportBackup importing = new ImportBackup("b2", "posix", "eyJpZCI6ICJiMiJ9", "r4");
+        client.createBackup("node1", create);
+        client.restoreBackup("node1", restore);
+        client.deleteBackup("node1", delete);
+        client.importRecord("node1", importing);
+        assertThat(client.exportRecord("node1", "b1", TIMEOUT)).isEqualTo(record);
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(received).containsExactlyInAnyOrder(create, restore,
+                delete, importing, "b1"));
     }
 
     @Test

@@ -46,6 +46,11 @@ public class VolumeServerStub implements VolumeRpc.Server {
     }
 
     @Override
+    public BackupDevice backupDevice(BackupDeviceRequest request) {
+        throw unexpected(request);
+    }
+
+    @Override
     public void doCleanup(CleanupRequest request) {
         throw unexpected(request);
     }

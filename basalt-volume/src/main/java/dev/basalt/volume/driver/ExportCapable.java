@@ -13,4 +13,10 @@ public interface ExportCapable extends VolumeDriver {
      * the volume does not exist.
      */
     Path exportPath(String volumeId);
+
+    /**
+     * Where the snapshot's bytes are on this host (a backup of the snapshot reads them). Fails with a
+     * {@link VolumeDriverException} when the snapshot does not exist.
+     */
+    Path snapshotPath(String snapshotId);
 }

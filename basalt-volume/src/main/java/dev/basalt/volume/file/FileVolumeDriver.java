@@ -182,6 +182,16 @@ public final class FileVolumeDriver implements SnapshotCapable, CloneCapable, Ex
     }
 
     @Override
+    public Path snapshotPath(String snapshotId) {
+        Path path = files.snapshot(snapshotId);
+        requireStarted();
+        if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+            throw new VolumeDriverException("snapshot " + snapshotId + " has no file at " + path);
+        }
+        return path;
+    }
+
+    @Override
     public void createSnapshot(SnapshotSpec snapshot) {
         requireNonNull(snapshot, "snapshot");
         requireStarted();

@@ -15,6 +15,8 @@ import dev.basalt.db.WorkerRepository;
 import dev.basalt.model.CleanableResource;
 import dev.basalt.model.PoolCapacity;
 import dev.basalt.model.ServiceRecord;
+import dev.basalt.rpc.BackupDevice;
+import dev.basalt.rpc.BackupDeviceRequest;
 import dev.basalt.rpc.CapacityReport;
 import dev.basalt.rpc.CleanupRequest;
 import dev.basalt.model.SnapshotStatus;
@@ -32,12 +34,17 @@ import dev.basalt.rpc.ApiRpc;
 import dev.basalt.rpc.SchedulerRpc;
 import dev.basalt.rpc.VolumeRpc;
 import dev.basalt.rpc.VolumeSettled;
+import dev.basalt.common.BasaltException;
 import dev.basalt.common.LogLevels;
+import dev.basalt.volume.driver.ExportCapable;
 import dev.basalt.volume.driver.VolumeDriver;
 import dev.basalt.volume.manager.OperationMeters.Operation;
 import dev.basalt.volume.target.VolumeTarget;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -193,6 +200,19 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
     @Override
     public IscsiConnection initializeConnection(InitializeConnection request) {
         return operations.timeAnswer(Operation.INITIALIZE_CONNECTION, () -> exporter.initialize(request));
+    }
+
+    @Override
+    public BackupDevice backupDevice(BackupDeviceRequest request) throws IOException {
+        if (!(driver instanceof ExportCapable local)) {
+            throw BasaltException.badRequest("Invalid volume: the %s volume driver cannot give its volumes' bytes to a"
+                    + " backup service.", driver.name());
+        }
+        Path path = request.snapshotId() == null ? local.exportPath(request.volumeId())
+                : local.snapshotPath(request.snapshotId());
+        String host = settings.host();
+        int at = host.indexOf('@');
+        return new BackupDevice(at < 0 ? host : host.substring(0, at), path.toString(), Files.size(path));
     }
 
     @Override
