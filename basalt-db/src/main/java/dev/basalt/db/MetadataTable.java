@@ -11,7 +11,7 @@ import org.jdbi.v3.core.Jdbi;
 /**
  * A key/value metadata table of one kind of resource ({@code volume_metadata} by
  * {@code volume_id} of {@code volumes}, {@code snapshot_metadata} by {@code snapshot_id} of
- * {@code snapshots}). The calls taking a handle join the caller's transaction; the user-facing
+ * {@code snapshots}, {@code backup_metadata} by {@code backup_id} of {@code backups}). The calls taking a handle join the caller's transaction; the user-facing
  * changes ({@link #replace}, {@link #merge(Jdbi, String, Map)}, {@link #removeKey}) run in their
  * own, after updating the owner's row: that checks it exists, marks it updated, and holds its row
  * lock, so concurrent changes of one owner's metadata take turns.
@@ -19,6 +19,7 @@ import org.jdbi.v3.core.Jdbi;
 record MetadataTable(String table, String ownerColumn, String ownerTable) {
     static final MetadataTable VOLUMES = new MetadataTable("volume_metadata", "volume_id", "volumes");
     static final MetadataTable SNAPSHOTS = new MetadataTable("snapshot_metadata", "snapshot_id", "snapshots");
+    static final MetadataTable BACKUPS = new MetadataTable("backup_metadata", "backup_id", "backups");
 
     /** Replaces all metadata of the owner; false if the owner does not exist. */
     boolean replace(Jdbi jdbi, String ownerId, Map<String, String> metadata) {
