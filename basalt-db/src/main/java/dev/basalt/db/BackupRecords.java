@@ -48,6 +48,9 @@ public final class BackupRecords {
     /** The statuses in which a backup's work reports progress. */
     private static final Set<BackupStatus> IN_PROGRESS = Set.of(BackupStatus.CREATING, BackupStatus.RESTORING);
 
+    /** Times an import runs at most while concurrent imports of the same record undo it. */
+    private static final int IMPORT_ATTEMPTS = 3;
+
     /** What became of {@link #create}. */
     public enum CreateOutcome {
         CREATED,
@@ -105,27 +108,33 @@ public final class BackupRecords {
      * nothing; a {@code deleted} one is replaced.
      */
     public void importRecord(Backup b, QuotaReservation reservation) {
-        try {
-            QuotaClaims.inTransaction(jdbi, reservation, h -> {
-                Optional<String> status = Locks.backupStatus(h, b.id());
-                if (status.isPresent() && !BackupStatus.DELETED.apiName().equals(status.get())) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                QuotaClaims.inTransaction(jdbi, reservation, h -> {
+                    Optional<String> status = Locks.backupStatus(h, b.id());
+                    if (status.isPresent() && !BackupStatus.DELETED.apiName().equals(status.get())) {
+                        throw new BackupExistsException(b.id());
+                    }
+                    if (status.isPresent()) {
+                        remove(h, b.id());
+                    }
+                    insert(h, b);
+                    claim(h, b.id(), reservation);
+                    return null;
+                });
+                return;
+            } catch (BasaltException | QuotaExceededException refused) {
+                throw refused;
+            } catch (RuntimeException raced) {
+                // A concurrent import of the same record inserted it first (a duplicate key), or the
+                // database chose this one to undo when their inserts waited on each other (a deadlock).
+                if (find(b.id()).filter(found -> found.status() != BackupStatus.DELETED).isPresent()) {
                     throw new BackupExistsException(b.id());
                 }
-                if (status.isPresent()) {
-                    remove(h, b.id());
+                if (attempt == IMPORT_ATTEMPTS) {
+                    throw raced;
                 }
-                insert(h, b);
-                claim(h, b.id(), reservation);
-                return null;
-            });
-        } catch (BasaltException | QuotaExceededException refused) {
-            throw refused;
-        } catch (RuntimeException e) {
-            // a concurrent import of the same record inserted it first (a duplicate primary key)
-            if (find(b.id()).filter(found -> found.status() != BackupStatus.DELETED).isPresent()) {
-                throw new BackupExistsException(b.id());
             }
-            throw e;
         }
     }
 
