@@ -8,7 +8,6 @@ import dev.basalt.model.BackupStatus;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -261,7 +260,7 @@ public final class BackupRecords {
      */
     public boolean fail(String id, Set<BackupStatus> expected, BackupStatus failed, String reason) {
         return jdbi.withHandle(h -> conditionalUpdate(h, id, expected, "status = :next, fail_reason = :reason",
-                u -> u.bind("next", failed.apiName()).bind("reason", truncate(reason, 1024))));
+                u -> u.bind("next", failed.apiName()).bind("reason", Rows.truncate(reason, 1024))));
     }
 
     /**
@@ -313,24 +312,7 @@ public final class BackupRecords {
      * be set to null); false if the backup does not exist.
      */
     public boolean rename(String id, boolean setName, String name, boolean setDescription, String description) {
-        return jdbi.withHandle(h -> {
-            StringBuilder set = new StringBuilder("updated_at = :now");
-            if (setName) {
-                set.append(", display_name = :name");
-            }
-            if (setDescription) {
-                set.append(", display_description = :description");
-            }
-            Update update = h.createUpdate("UPDATE backups SET " + set + " WHERE id = :id")
-                    .bind("now", Rows.timestamp(Rows.now())).bind("id", id);
-            if (setName) {
-                update.bind("name", name);
-            }
-            if (setDescription) {
-                update.bind("description", description);
-            }
-            return update.execute() == 1;
-        });
+        return jdbi.withHandle(h -> RowUpdates.rename(h, "backups", id, setName, name, setDescription, description));
     }
 
     /** Removes the row and its metadata, giving back all its quota; true if it was there. */
@@ -387,7 +369,7 @@ public final class BackupRecords {
                 .bind("volume_id", b.volumeId()).bind("snapshot_id", b.snapshotId()).bind("host", b.host())
                 .bind("az", b.availabilityZone()).bind("name", b.name()).bind("description", b.description())
                 .bind("container", b.container()).bind("status", b.status().apiName())
-                .bind("fail_reason", truncate(b.failReason(), 1024)).bind("service", b.service())
+                .bind("fail_reason", Rows.truncate(b.failReason(), 1024)).bind("service", b.service())
                 .bind("service_metadata", b.serviceMetadata()).bind("size", b.size())
                 .bind("object_count", b.objectCount()).bind("parent_id", b.parentId())
                 .bind("data_timestamp", Rows.timestamp(dataTimestamp))
@@ -439,16 +421,11 @@ public final class BackupRecords {
     }
 
     private static List<Backup> withMetadata(Handle h, List<Backup> backups) {
-        Map<String, Map<String, String>> metadata = metadata(h, backups.stream().map(Backup::id).toList());
-        List<Backup> result = new ArrayList<>(backups.size());
-        for (Backup b : backups) {
-            result.add(b.withMetadata(metadata.getOrDefault(b.id(), Map.of())));
-        }
-        return result;
+        return MetadataTable.BACKUPS.attachTo(h, backups, Backup::id, Backup::withMetadata);
     }
 
     private static Backup withMetadata(Handle h, Backup b) {
-        return b.withMetadata(metadata(h, List.of(b.id())).getOrDefault(b.id(), Map.of()));
+        return withMetadata(h, List.of(b)).getFirst();
     }
 
     private static Map<String, Map<String, String>> metadata(Handle h, Collection<String> ids) {
@@ -461,17 +438,6 @@ public final class BackupRecords {
 
     private static boolean conditionalUpdate(Handle h, String id, Set<BackupStatus> expected, String set,
                                              Consumer<Update> binder) {
-        if (expected.isEmpty()) {
-            throw new IllegalArgumentException("a conditional update needs at least one expected status");
-        }
-        Update update = h.createUpdate("UPDATE backups SET " + set + ", updated_at = :now_"
-                        + " WHERE id = :id_ AND status IN (<expected_>)")
-                .bind("now_", Rows.timestamp(Rows.now())).bind("id_", id).bindList("expected_", apiNames(expected));
-        binder.accept(update);
-        return update.execute() == 1;
-    }
-
-    private static String truncate(String text, int max) {
-        return text == null || text.length() <= max ? text : text.substring(0, max);
+        return RowUpdates.ifStatus(h, "backups", id, expected.stream().map(BackupStatus::apiName).toList(), set, binder);
     }
 }

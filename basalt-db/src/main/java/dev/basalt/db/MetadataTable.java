@@ -1,10 +1,13 @@
 package dev.basalt.db;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -74,6 +77,17 @@ record MetadataTable(String table, String ownerColumn, String ownerTable) {
                         .put(rs.getString(2), rs.getString(3)))
                 .list();
         return byOwner;
+    }
+
+    /** The owners, each with its metadata as read on the caller's handle (none when it has none), in order. */
+    <T> List<T> attachTo(Handle h, List<T> owners, Function<T, String> id,
+                         BiFunction<T, Map<String, String>, T> withMetadata) {
+        Map<String, Map<String, String>> byOwner = read(h, owners.stream().map(id).toList());
+        List<T> result = new ArrayList<>(owners.size());
+        for (T owner : owners) {
+            result.add(withMetadata.apply(owner, byOwner.getOrDefault(id.apply(owner), Map.of())));
+        }
+        return result;
     }
 
     void insert(Handle h, String ownerId, Map<String, String> metadata) {
