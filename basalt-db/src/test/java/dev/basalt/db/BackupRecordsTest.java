@@ -16,10 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -140,7 +136,7 @@ class BackupRecordsTest {
     @Test
     void concurrentBackupsNeverExceedTheLimit() throws Exception {
         String volume = Ids.newId();
-        List<Boolean> results = concurrently(16, () -> {
+        List<Boolean> results = Races.race(16, () -> {
             try {
                 backups.create(backup(volume), quota(2, 5, -1));
                 return true;
@@ -215,11 +211,11 @@ class BackupRecordsTest {
     @Test
     void ofConcurrentTransitionsFromOneStatusOnlyOneWins() throws Exception {
         Backup b = available(Ids.newId(), null, Instant.now());
-        List<Boolean> restores = concurrently(8, () -> backups.beginRestore(b.id(), Ids.newId()));
+        List<Boolean> restores = Races.race(8, () -> backups.beginRestore(b.id(), Ids.newId()));
         assertThat(restores.stream().filter(r -> r).count()).isEqualTo(1);
 
         backups.finishRestore(b.id(), true);
-        List<Boolean> deletes = concurrently(8, () -> backups.beginDelete(b.id(), Set.of(BackupStatus.AVAILABLE))
+        List<Boolean> deletes = Races.race(8, () -> backups.beginDelete(b.id(), Set.of(BackupStatus.AVAILABLE))
                 == BackupRecords.DeleteOutcome.STARTED);
         assertThat(deletes.stream().filter(r -> r).count()).isEqualTo(1);
         assertThat(backups.find(b.id()).orElseThrow().status()).isEqualTo(BackupStatus.DELETING);
@@ -270,24 +266,12 @@ class BackupRecordsTest {
         for (int round = 0; round < 5; round++) {
             String volume = Ids.newId();
             Backup parent = available(volume, null, BASE);
-            CountDownLatch go = new CountDownLatch(1);
-            ExecutorService pool = Executors.newFixedThreadPool(2);
-            try {
-                Future<BackupRecords.CreateOutcome> child = pool.submit(() -> {
-                    go.await();
-                    return backups.create(backup(volume, 2, parent.id(), BASE, Map.of()), null);
-                });
-                Future<BackupRecords.DeleteOutcome> delete = pool.submit(() -> {
-                    go.await();
-                    return backups.beginDelete(parent.id(), Set.of(BackupStatus.AVAILABLE));
-                });
-                go.countDown();
-                boolean created = child.get() == BackupRecords.CreateOutcome.CREATED;
-                boolean deleting = delete.get() == BackupRecords.DeleteOutcome.STARTED;
-                assertThat(created).as("round %d: exactly one of them", round).isNotEqualTo(deleting);
-            } finally {
-                pool.shutdownNow();
-            }
+            List<Boolean> won = Races.race(List.<Callable<Boolean>>of(
+                    () -> backups.create(backup(volume, 2, parent.id(), BASE, Map.of()), null)
+                            == BackupRecords.CreateOutcome.CREATED,
+                    () -> backups.beginDelete(parent.id(), Set.of(BackupStatus.AVAILABLE))
+                            == BackupRecords.DeleteOutcome.STARTED));
+            assertThat(won).as("round %d: exactly one of them", round).containsExactlyInAnyOrder(true, false);
         }
     }
 
@@ -432,7 +416,7 @@ class BackupRecordsTest {
     @Test
     void ofConcurrentImportsOfOneRecordOnlyOneLands() throws Exception {
         Backup record = backup(Ids.newId());
-        List<Boolean> imported = concurrently(6, () -> {
+        List<Boolean> imported = Races.race(6, () -> {
             try {
                 backups.importRecord(record, quota(2, -1, -1));
                 return true;
@@ -442,28 +426,5 @@ class BackupRecordsTest {
         });
         assertThat(imported.stream().filter(r -> r).count()).isEqualTo(1);
         assertThat(usage("backups")).isEqualTo(new QuotaUsage(1, 0));
-    }
-
-    /** Runs {@code task} on {@code threads} threads at once; their answers. */
-    private static <T> List<T> concurrently(int threads, Callable<T> task) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        CountDownLatch go = new CountDownLatch(1);
-        List<Future<T>> futures = new ArrayList<>();
-        try {
-            for (int i = 0; i < threads; i++) {
-                futures.add(pool.submit(() -> {
-                    go.await();
-                    return task.call();
-                }));
-            }
-            go.countDown();
-            List<T> results = new ArrayList<>();
-            for (Future<T> f : futures) {
-                results.add(f.get());
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
-        }
     }
 }
