@@ -28,10 +28,10 @@ public record BackupQuery(
         Integer offset) implements ListQuery {
 
     public BackupQuery {
-        exact = exact == null ? Map.of() : Map.copyOf(exact);
-        like = like == null ? Map.of() : Map.copyOf(like);
-        metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
-        sort = sort == null || sort.isEmpty() ? List.of(Sort.desc("created_at")) : List.copyOf(sort);
+        exact = ListQuery.filters(exact);
+        like = ListQuery.filters(like);
+        metadata = ListQuery.filters(metadata);
+        sort = ListQuery.sortOrNewestFirst(sort);
     }
 
     /** Every backup of the project (every project when null), newest first. */
