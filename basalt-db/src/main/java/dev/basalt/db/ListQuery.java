@@ -31,6 +31,16 @@ interface ListQuery {
     /** How many rows to skip after the marker. */
     Integer offset();
 
+    /** A filter map as a query keeps it: an unmodifiable copy, empty for null. */
+    static Map<String, String> filters(Map<String, String> filters) {
+        return filters == null ? Map.of() : Map.copyOf(filters);
+    }
+
+    /** Sort keys as a query keeps them: an unmodifiable copy, newest first ({@code created_at} descending) for none. */
+    static List<Sort> sortOrNewestFirst(List<Sort> sort) {
+        return sort == null || sort.isEmpty() ? List.of(Sort.desc("created_at")) : List.copyOf(sort);
+    }
+
     /** Comparisons of timestamp columns; none unless the resource's query has them. */
     default List<TimeFilter> timeFilters() {
         return List.of();

@@ -24,6 +24,12 @@ final class Locks {
                 .bind("id", snapshotId).mapTo(String.class).findOne();
     }
 
+    /** Locks the backup's row and reads its status; empty when there is no such backup. */
+    static Optional<String> backupStatus(Handle h, String backupId) {
+        return h.createQuery("SELECT status FROM backups WHERE id = :id FOR UPDATE")
+                .bind("id", backupId).mapTo(String.class).findOne();
+    }
+
     /** How many volumes are being created from the snapshot or volume ({@code column} is the source's column). */
     static long volumesCreatingFrom(Handle h, String column, String sourceId) {
         return h.createQuery("SELECT COUNT(*) FROM volumes WHERE " + column + " = :id AND status = 'creating'")

@@ -1,17 +1,20 @@
 package dev.basalt.db;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
  * A key/value metadata table of one kind of resource ({@code volume_metadata} by
  * {@code volume_id} of {@code volumes}, {@code snapshot_metadata} by {@code snapshot_id} of
- * {@code snapshots}). The calls taking a handle join the caller's transaction; the user-facing
+ * {@code snapshots}, {@code backup_metadata} by {@code backup_id} of {@code backups}). The calls taking a handle join the caller's transaction; the user-facing
  * changes ({@link #replace}, {@link #merge(Jdbi, String, Map)}, {@link #removeKey}) run in their
  * own, after updating the owner's row: that checks it exists, marks it updated, and holds its row
  * lock, so concurrent changes of one owner's metadata take turns.
@@ -19,6 +22,7 @@ import org.jdbi.v3.core.Jdbi;
 record MetadataTable(String table, String ownerColumn, String ownerTable) {
     static final MetadataTable VOLUMES = new MetadataTable("volume_metadata", "volume_id", "volumes");
     static final MetadataTable SNAPSHOTS = new MetadataTable("snapshot_metadata", "snapshot_id", "snapshots");
+    static final MetadataTable BACKUPS = new MetadataTable("backup_metadata", "backup_id", "backups");
 
     /** Replaces all metadata of the owner; false if the owner does not exist. */
     boolean replace(Jdbi jdbi, String ownerId, Map<String, String> metadata) {
@@ -73,6 +77,17 @@ record MetadataTable(String table, String ownerColumn, String ownerTable) {
                         .put(rs.getString(2), rs.getString(3)))
                 .list();
         return byOwner;
+    }
+
+    /** The owners, each with its metadata as read on the caller's handle (none when it has none), in order. */
+    <T> List<T> attachTo(Handle h, List<T> owners, Function<T, String> id,
+                         BiFunction<T, Map<String, String>, T> withMetadata) {
+        Map<String, Map<String, String>> byOwner = read(h, owners.stream().map(id).toList());
+        List<T> result = new ArrayList<>(owners.size());
+        for (T owner : owners) {
+            result.add(withMetadata.apply(owner, byOwner.getOrDefault(id.apply(owner), Map.of())));
+        }
+        return result;
     }
 
     void insert(Handle h, String ownerId, Map<String, String> metadata) {

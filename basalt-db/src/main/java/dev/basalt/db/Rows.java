@@ -29,6 +29,11 @@ final class Rows {
         return instant == null ? null : Timestamp.from(instant);
     }
 
+    /** {@code text} cut to at most {@code max} characters (null stays null). */
+    static String truncate(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max);
+    }
+
     /** Now, truncated to microseconds: what every supported database stores losslessly. */
     static Instant now() {
         return Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);

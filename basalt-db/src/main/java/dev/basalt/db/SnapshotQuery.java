@@ -26,10 +26,10 @@ public record SnapshotQuery(
         Integer offset) implements ListQuery {
 
     public SnapshotQuery {
-        exact = exact == null ? Map.of() : Map.copyOf(exact);
-        like = like == null ? Map.of() : Map.copyOf(like);
-        metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
-        sort = sort == null || sort.isEmpty() ? List.of(Sort.desc("created_at")) : List.copyOf(sort);
+        exact = ListQuery.filters(exact);
+        like = ListQuery.filters(like);
+        metadata = ListQuery.filters(metadata);
+        sort = ListQuery.sortOrNewestFirst(sort);
     }
 
     /** Every snapshot of the project (every project when null), newest first. */

@@ -188,7 +188,7 @@ public final class SnapshotRepository {
     public boolean markFailed(String id, Set<SnapshotStatus> expected, SnapshotStatus failed, String reason) {
         return jdbi.inTransaction(h -> {
             boolean moved = conditionalUpdate(h, id, expected, "status = :next, error_reason = :reason",
-                    u -> u.bind("next", failed.apiName()).bind("reason", truncate(reason, 1024)));
+                    u -> u.bind("next", failed.apiName()).bind("reason", Rows.truncate(reason, 1024)));
             if (moved) {
                 Workers.forget(h, CleanableResource.SNAPSHOT, id);
                 QuotaClaims.rollback(h, id);
@@ -267,24 +267,7 @@ public final class SnapshotRepository {
      * be set to null); false if the snapshot does not exist.
      */
     public boolean rename(String id, boolean setName, String name, boolean setDescription, String description) {
-        return jdbi.withHandle(h -> {
-            StringBuilder set = new StringBuilder("updated_at = :now");
-            if (setName) {
-                set.append(", display_name = :name");
-            }
-            if (setDescription) {
-                set.append(", display_description = :description");
-            }
-            Update update = h.createUpdate("UPDATE snapshots SET " + set + " WHERE id = :id")
-                    .bind("now", Rows.timestamp(Rows.now())).bind("id", id);
-            if (setName) {
-                update.bind("name", name);
-            }
-            if (setDescription) {
-                update.bind("description", description);
-            }
-            return update.execute() == 1;
-        });
+        return jdbi.withHandle(h -> RowUpdates.rename(h, "snapshots", id, setName, name, setDescription, description));
     }
 
     /** Removes the row and its metadata, giving back all its quota; true if it was there. */
@@ -339,12 +322,7 @@ public final class SnapshotRepository {
     }
 
     private static List<Snapshot> withMetadata(Handle h, List<Snapshot> snapshots) {
-        Map<String, Map<String, String>> metadata = metadata(h, snapshots.stream().map(Snapshot::id).toList());
-        List<Snapshot> result = new ArrayList<>(snapshots.size());
-        for (Snapshot s : snapshots) {
-            result.add(s.withMetadata(metadata.getOrDefault(s.id(), Map.of())));
-        }
-        return result;
+        return MetadataTable.SNAPSHOTS.attachTo(h, snapshots, Snapshot::id, Snapshot::withMetadata);
     }
 
     private static Map<String, Map<String, String>> metadata(Handle h, Collection<String> ids) {
@@ -353,18 +331,6 @@ public final class SnapshotRepository {
 
     private static boolean conditionalUpdate(Handle h, String id, Set<SnapshotStatus> expected, String set,
                                              Consumer<Update> binder) {
-        if (expected.isEmpty()) {
-            throw new IllegalArgumentException("a conditional update needs at least one expected status");
-        }
-        Update update = h.createUpdate("UPDATE snapshots SET " + set + ", updated_at = :now_"
-                        + " WHERE id = :id_ AND status IN (<expected_>)")
-                .bind("now_", Rows.timestamp(Rows.now())).bind("id_", id)
-                .bindList("expected_", expected.stream().map(SnapshotStatus::apiName).toList());
-        binder.accept(update);
-        return update.execute() == 1;
-    }
-
-    private static String truncate(String text, int max) {
-        return text == null || text.length() <= max ? text : text.substring(0, max);
+        return RowUpdates.ifStatus(h, "snapshots", id, expected.stream().map(SnapshotStatus::apiName).toList(), set, binder);
     }
 }

@@ -26,10 +26,10 @@ public record VolumeQuery(
         Integer offset) implements ListQuery {
 
     public VolumeQuery {
-        exact = exact == null ? Map.of() : Map.copyOf(exact);
-        like = like == null ? Map.of() : Map.copyOf(like);
-        metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
-        sort = sort == null || sort.isEmpty() ? List.of(Sort.desc("created_at")) : List.copyOf(sort);
+        exact = ListQuery.filters(exact);
+        like = ListQuery.filters(like);
+        metadata = ListQuery.filters(metadata);
+        sort = ListQuery.sortOrNewestFirst(sort);
         timeFilters = timeFilters == null ? List.of() : List.copyOf(timeFilters);
     }
 

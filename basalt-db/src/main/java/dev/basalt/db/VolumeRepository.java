@@ -206,7 +206,7 @@ public final class VolumeRepository {
     public boolean markFailed(String id, Set<VolumeStatus> expected, VolumeStatus failed, String reason) {
         return jdbi.inTransaction(h -> {
             boolean moved = conditionalUpdate(h, id, expected, "status = :next, error_reason = :reason",
-                    u -> u.bind("next", failed.apiName()).bind("reason", truncate(reason, 1024)));
+                    u -> u.bind("next", failed.apiName()).bind("reason", Rows.truncate(reason, 1024)));
             if (moved) {
                 Workers.forget(h, CleanableResource.VOLUME, id);
                 QuotaClaims.rollback(h, id);
@@ -310,16 +310,8 @@ public final class VolumeRepository {
 
     /** Changes name and/or description (null leaves a field as it is). */
     public boolean rename(String id, Optional<String> name, Optional<String> description) {
-        return jdbi.withHandle(h -> {
-            StringBuilder set = new StringBuilder("updated_at = :now");
-            name.ifPresent(n -> set.append(", display_name = :name"));
-            description.ifPresent(d -> set.append(", display_description = :description"));
-            Update update = h.createUpdate("UPDATE volumes SET " + set + " WHERE id = :id")
-                    .bind("now", Rows.timestamp(Rows.now())).bind("id", id);
-            name.ifPresent(n -> update.bind("name", n));
-            description.ifPresent(d -> update.bind("description", d));
-            return update.execute() == 1;
-        });
+        return jdbi.withHandle(h -> RowUpdates.rename(h, "volumes", id, name.isPresent(), name.orElse(null),
+                description.isPresent(), description.orElse(null)));
     }
 
     /** Removes the row and its metadata, giving back all its quota; true if it was there. */
@@ -427,18 +419,6 @@ public final class VolumeRepository {
 
     private static boolean conditionalUpdate(Handle h, String id, Set<VolumeStatus> expected, String set,
                                              java.util.function.Consumer<Update> binder) {
-        if (expected.isEmpty()) {
-            throw new IllegalArgumentException("a conditional update needs at least one expected status");
-        }
-        Update update = h.createUpdate("UPDATE volumes SET " + set + ", updated_at = :now_"
-                        + " WHERE id = :id_ AND status IN (<expected_>)")
-                .bind("now_", Rows.timestamp(Rows.now())).bind("id_", id)
-                .bindList("expected_", expected.stream().map(VolumeStatus::apiName).toList());
-        binder.accept(update);
-        return update.execute() == 1;
-    }
-
-    private static String truncate(String text, int max) {
-        return text == null || text.length() <= max ? text : text.substring(0, max);
+        return RowUpdates.ifStatus(h, "volumes", id, expected.stream().map(VolumeStatus::apiName).toList(), set, binder);
     }
 }

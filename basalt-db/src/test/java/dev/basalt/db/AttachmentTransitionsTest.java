@@ -13,10 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -75,29 +71,6 @@ class AttachmentTransitionsTest {
         return volumes.find(v.id()).orElseThrow();
     }
 
-    /** Runs every task at once on its own thread and returns their results in order. */
-    private static <T> List<T> race(List<Callable<T>> tasks) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
-        try {
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<T>> futures = new ArrayList<>();
-            for (Callable<T> task : tasks) {
-                futures.add(pool.submit(() -> {
-                    go.await();
-                    return task.call();
-                }));
-            }
-            go.countDown();
-            List<T> results = new ArrayList<>();
-            for (Future<T> f : futures) {
-                results.add(f.get());
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
     @Test
     void anAttachmentIsReservedConnectedCompletedAndDetached() {
         Volume v = volume(false);
@@ -139,7 +112,7 @@ class AttachmentTransitionsTest {
         for (int i = 0; i < RACERS; i++) {
             reserves.add(() -> transitions.reserve(reservation(v, Ids.newId())).outcome());
         }
-        List<AttachmentTransitions.Outcome> outcomes = race(reserves);
+        List<AttachmentTransitions.Outcome> outcomes = Races.race(reserves);
         assertThat(outcomes).filteredOn(o -> o == AttachmentTransitions.Outcome.DONE).hasSize(1);
         assertThat(outcomes).filteredOn(o -> o == AttachmentTransitions.Outcome.STATUS).hasSize(RACERS - 1);
         assertThat(attachments.ofVolume(v.id())).hasSize(1);
@@ -190,7 +163,7 @@ class AttachmentTransitionsTest {
                     "user-" + i, "secret-" + i, Rows.now());
             adds.add(() -> exports.findOrAdd(candidate).orElseThrow());
         }
-        List<VolumeExport> kept = race(adds);
+        List<VolumeExport> kept = Races.race(adds);
         assertThat(kept).containsOnly(kept.get(0));
         assertThat(exports.find(v.id())).contains(kept.get(0));
         assertThat(exports.onHost("h@file")).containsExactly(kept.get(0));
