@@ -68,6 +68,10 @@ public record DefaultOptions(
     public static final Option<Integer> PER_VOLUME_SIZE_LIMIT = GROUP.add(Option.of("per_volume_size_limit", QUOTA_LIMIT, "-1", "Largest volume allowed, in gigabytes (-1: no limit): the default of the per_volume_gigabytes quota."));
     public static final Option<Boolean> USE_DEFAULT_QUOTA_CLASS = GROUP.add(Option.of("use_default_quota_class", OptionType.bool(), "true", "Take default quotas from the quota class named 'default' where it sets them, before the quota_* options."));
 
+    static {
+        BackupOptions.ALL.forEach(GROUP::add);
+    }
+
     public DefaultOptions {
         requireNonNull(statePath, "statePath");
         requireNonNull(osapiVolumeListen, "osapiVolumeListen");
