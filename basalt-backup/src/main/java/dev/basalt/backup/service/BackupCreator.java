@@ -1,0 +1,164 @@
+package dev.basalt.backup.service;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.basalt.backup.BackupConflictException;
+import dev.basalt.backup.BackupRepository;
+import dev.basalt.backup.BackupRequest;
+import dev.basalt.backup.Manifest;
+import dev.basalt.backup.file.FileBlockSource;
+import dev.basalt.backup.service.BackupMeters.Outcome;
+import dev.basalt.backup.service.BackupMessages.Detail;
+import dev.basalt.db.BackupRecords;
+import dev.basalt.db.VolumeRepository;
+import dev.basalt.model.Backup;
+import dev.basalt.model.BackupStatus;
+import dev.basalt.model.Volume;
+import dev.basalt.model.VolumeStatus;
+import dev.basalt.rpc.CreateBackup;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes a {@code creating} backup (Cinder's backup manager {@code create_backup}): takes the row for
+ * this host, asks the volume's volume service where its bytes are (the snapshot's, for a backup of
+ * a snapshot), reads them directly from this host's file and stores them in the repository, then
+ * makes the backup {@code available} and gives the volume back its status.
+ *
+ * <p>An incremental backup (the row names a parent) builds on the parent's manifest: every data
+ * range of the volume is read again and only chunks the repository does not hold yet are stored
+ * (deduplication by hash). Extent maps ({@code SharedExtents}, reading only what changed) need a
+ * kept base file per backup, which this service does not keep yet, so it gives no changed ranges.
+ *
+ * <p>A failure leaves the backup {@code error} with its reason, the volume back in its status, a user
+ * message, and nothing of the failed backup in the repository.
+ */
+final class BackupCreator {
+    private static final Logger LOG = LoggerFactory.getLogger(BackupCreator.class);
+
+    private final BackupServiceSettings settings;
+    private final BackupRepository repository;
+    private final BackupRecords backups;
+    private final VolumeRepository volumes;
+    private final VolumeDevices devices;
+    private final VolumeStatuses statuses;
+    private final BackupMessages messages;
+    private final BackupMeters meters;
+    private final Clock clock;
+
+    BackupCreator(BackupServiceSettings settings, BackupRepository repository, BackupRecords backups,
+                  VolumeRepository volumes, VolumeDevices devices, VolumeStatuses statuses, BackupMessages messages,
+                  BackupMeters meters, Clock clock) {
+        this.settings = requireNonNull(settings, "settings");
+        this.repository = requireNonNull(repository, "repository");
+        this.backups = requireNonNull(backups, "backups");
+        this.volumes = requireNonNull(volumes, "volumes");
+        this.devices = requireNonNull(devices, "devices");
+        this.statuses = requireNonNull(statuses, "statuses");
+        this.messages = requireNonNull(messages, "messages");
+        this.meters = requireNonNull(meters, "meters");
+        this.clock = requireNonNull(clock, "clock");
+    }
+
+    Outcome create(CreateBackup request) {
+        Optional<Backup> found = backups.find(request.backupId()).filter(b -> b.status() == BackupStatus.CREATING);
+        if (found.isEmpty()
+                || !backups.assignHost(request.backupId(), Set.of(BackupStatus.CREATING), settings.host(),
+                        settings.driverName())) {
+            LOG.info("backup {} is not creating: nothing to do", request.backupId());
+            return Outcome.SKIPPED;
+        }
+        Backup backup = found.get();
+        try {
+            Optional<Manifest> published = repository.findManifest(backup.id());
+            if (published.isPresent()) {
+                LOG.info("backup {} was already stored: recording it", backup.id());
+                return finish(backup, published.get());
+            }
+        } catch (IOException e) {
+            return fail(backup, request.requestId(), Detail.CREATE_DRIVER_ERROR, "the backup repository failed: "
+                    + e.getMessage(), true);
+        }
+        Optional<Volume> volume = volumes.find(backup.volumeId());
+        if (volume.isEmpty()) {
+            return fail(backup, request.requestId(), Detail.CREATE_DRIVER_ERROR,
+                    "volume " + backup.volumeId() + " does not exist", false);
+        }
+        if (backup.snapshotId() == null && volume.get().status() != VolumeStatus.BACKING_UP) {
+            return fail(backup, request.requestId(), Detail.CREATE_DRIVER_ERROR, "the backup was not made: the"
+                    + " volume's status is " + volume.get().status().apiName() + ", not backing-up", false);
+        }
+        Path path;
+        try {
+            path = devices.locate(volume.get(), backup.snapshotId(), request.requestId());
+        } catch (VolumeDevices.DeviceException e) {
+            return fail(backup, request.requestId(), Detail.DEVICE_ERROR, e.getMessage(), false);
+        }
+        Manifest manifest;
+        try {
+            BackupRequest what = backupRequest(backup);
+            try (FileBlockSource source = FileBlockSource.open(path)) {
+                manifest = repository.backup(what, source, new ProgressRecorder(backups, backup.id(), clock));
+            }
+        } catch (BackupConflictException e) {
+            return fail(backup, request.requestId(), Detail.CREATE_DRIVER_ERROR, e.getMessage(), false);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("backup {} of volume {} failed", backup.id(), backup.volumeId(), e);
+            return fail(backup, request.requestId(), Detail.CREATE_DRIVER_ERROR, reason(e), true);
+        }
+        meters.backedUp(manifest.volumeSize(), manifest.storedBytes());
+        return finish(backup, manifest);
+    }
+
+    private BackupRequest backupRequest(Backup backup) throws IOException {
+        BackupRequest full = BackupRequest.full(backup.id(), backup.volumeId(), settings.compression())
+                .withChunkSize(settings.chunkSize());
+        if (backup.parentId() == null) {
+            return full;
+        }
+        Manifest parent = repository.findManifest(backup.parentId()).orElseThrow(() -> new IOException(
+                "the parent backup " + backup.parentId() + " is not in this host's backup repository"));
+        return full.incrementalTo(parent);
+    }
+
+    private Outcome finish(Backup backup, Manifest manifest) {
+        if (!backups.finishCreate(backup.id(), manifest.chunks().dataChunks(), manifest.storedBytes(), null)) {
+            LOG.warn("backup {} was stored, but its row left creating meanwhile", backup.id());
+        }
+        statuses.releaseSource(backup);
+        LOG.info("backup {} of volume {} is available ({} data chunks, {} bytes stored)", backup.id(),
+                backup.volumeId(), manifest.chunks().dataChunks(), manifest.storedBytes());
+        return Outcome.DONE;
+    }
+
+    private Outcome fail(Backup backup, String requestId, Detail detail, String reason, boolean removeLeftovers) {
+        LOG.warn("backup {} of volume {} failed: {}", backup.id(), backup.volumeId(), reason);
+        if (removeLeftovers) {
+            removeLeftovers(repository, backup.id());
+        }
+        backups.fail(backup.id(), Set.of(BackupStatus.CREATING), BackupStatus.ERROR, reason);
+        statuses.releaseSource(backup);
+        messages.createFailed(backup, requestId, detail);
+        return Outcome.FAILED;
+    }
+
+    /** Removes what a failed or cut-short backup left in the repository; a failure is only logged. */
+    static void removeLeftovers(BackupRepository repository, String backupId) {
+        try {
+            repository.delete(backupId);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot remove what backup {} left in the repository", backupId, e);
+        }
+    }
+
+    /** A failure's message for the user, with its kind when it has no message. */
+    static String reason(Exception e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    }
+}

@@ -1,0 +1,104 @@
+package dev.basalt.backup.service;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.basalt.backup.BackupRepository;
+import dev.basalt.backup.Manifest;
+import dev.basalt.db.BackupRecords;
+import dev.basalt.db.VolumeRepository;
+import dev.basalt.model.Backup;
+import dev.basalt.model.BackupStatus;
+import dev.basalt.model.VolumeStatus;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a backup service does at start with the work an earlier run of it left in flight (as
+ * Cinder's backup manager does in {@code init_host}), for the backups whose host is this one:
+ * <ul>
+ *   <li>{@code creating}: the backup goes to {@code error} ("the backup service restarted while the
+ *       backup was being made"), its volume back to its status, and what it left in the repository
+ *       is removed; unless its manifest was already published (the run stopped between storing the
+ *       last chunk and recording it), in which case it is recorded {@code available};</li>
+ *   <li>{@code restoring}: the backup goes back to {@code available}, the volume it was restoring to
+ *       {@code error_restoring};</li>
+ *   <li>{@code deleting}: the delete is done again.</li>
+ * </ul>
+ * Backups no backup service took yet (no host) are left alone: which service gets them is the api's
+ * business. A backup that cannot be recovered is logged, and the others still are.
+ */
+final class BackupRecovery {
+    static final String RESTARTED = "the backup service restarted while the backup was being made";
+    private static final Logger LOG = LoggerFactory.getLogger(BackupRecovery.class);
+
+    private final String host;
+    private final BackupRepository repository;
+    private final BackupRecords backups;
+    private final VolumeRepository volumes;
+    private final VolumeStatuses statuses;
+    private final BackupDeleter deleter;
+
+    BackupRecovery(String host, BackupRepository repository, BackupRecords backups, VolumeRepository volumes,
+                   VolumeStatuses statuses, BackupDeleter deleter) {
+        this.host = requireNonNull(host, "host");
+        this.repository = requireNonNull(repository, "repository");
+        this.backups = requireNonNull(backups, "backups");
+        this.volumes = requireNonNull(volumes, "volumes");
+        this.statuses = requireNonNull(statuses, "statuses");
+        this.deleter = requireNonNull(deleter, "deleter");
+    }
+
+    /** Recovers every backup of this host left in flight; how many there were. */
+    int recover() {
+        List<Backup> inFlight = backups.findOnHost(host,
+                Set.of(BackupStatus.CREATING, BackupStatus.RESTORING, BackupStatus.DELETING));
+        for (Backup backup : inFlight) {
+            try {
+                recover(backup);
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("cannot recover backup {} ({})", backup.id(), backup.status().apiName(), e);
+            }
+        }
+        if (!inFlight.isEmpty()) {
+            LOG.info("recovered {} backup operation(s) left in flight on {}", inFlight.size(), host);
+        }
+        return inFlight.size();
+    }
+
+    private void recover(Backup backup) throws IOException {
+        switch (backup.status()) {
+            case CREATING -> recoverCreate(backup);
+            case RESTORING -> {
+                LOG.info("backup {} was being restored when the service stopped: volume {} is error_restoring",
+                        backup.id(), backup.restoreVolumeId());
+                if (backup.restoreVolumeId() != null) {
+                    volumes.markFailed(backup.restoreVolumeId(), Set.of(VolumeStatus.RESTORING_BACKUP),
+                            VolumeStatus.ERROR_RESTORING, "the backup service restarted while backup " + backup.id()
+                                    + " was being restored into the volume");
+                }
+                backups.finishRestore(backup.id(), false);
+            }
+            case DELETING -> deleter.delete(backup.id(), null);
+            default -> {
+            }
+        }
+    }
+
+    private void recoverCreate(Backup backup) throws IOException {
+        Optional<Manifest> published = repository.findManifest(backup.id());
+        if (published.isPresent()) {
+            Manifest manifest = published.get();
+            backups.finishCreate(backup.id(), manifest.chunks().dataChunks(), manifest.storedBytes(), null);
+            LOG.info("backup {} had been stored when the service stopped: it is available", backup.id());
+        } else {
+            BackupCreator.removeLeftovers(repository, backup.id());
+            backups.fail(backup.id(), Set.of(BackupStatus.CREATING), BackupStatus.ERROR, RESTARTED);
+            LOG.info("backup {} was being made when the service stopped: it is error", backup.id());
+        }
+        statuses.releaseSource(backup);
+    }
+}
