@@ -83,7 +83,7 @@ class StartupIT {
 
     @Test
     void aRoleAloneWithoutABrokerRefusesToStartNamingTransportUrl() throws Exception {
-        for (String role : List.of("api", "scheduler", "volume")) {
+        for (String role : List.of("api", "scheduler", "volume", "backup")) {
             Outcome o = run(role, "[DEFAULT]\nstate_path = " + temp.resolve("s") + "\nosapi_volume_listen_port = "
                     + freePort() + "\n");
             assertThat(o.exitCode()).as(role).isEqualTo(2);

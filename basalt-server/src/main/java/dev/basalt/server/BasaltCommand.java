@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "basalt", mixinStandardHelpOptions = true, version = "Basalt 0.1.0",
         description = "Block storage speaking the OpenStack Block Storage API v3.",
         subcommands = {RunCommand.All.class, RunCommand.Api.class, RunCommand.Scheduler.class,
-                RunCommand.Volume.class, ManageCommand.class})
+                RunCommand.Volume.class, RunCommand.Backup.class, ManageCommand.class})
 public final class BasaltCommand implements Callable<Integer> {
 
     public static void main(String[] args) {

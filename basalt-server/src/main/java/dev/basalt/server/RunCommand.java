@@ -73,17 +73,20 @@ abstract class RunCommand implements Callable<Integer> {
     }
 
     @Command(name = "all", mixinStandardHelpOptions = true,
-            description = "Run the API, the scheduler and a volume service per backend in this process.")
+            description = "Run the API, the scheduler, a volume service per backend and the backup service in this"
+                    + " process.")
     static final class All extends RunCommand {
         @Override
         void startRoles(Infrastructure infra, List<AutoCloseable> running) {
             running.addAll(VolumeRole.start(infra));
             running.add(SchedulerRole.start(infra));
+            running.add(BackupRole.start(infra));
             ApiRole.Started api = ApiRole.start(infra);
             running.add(api);
             System.out.println("basalt: Block Storage API v3 at " + api.endpoint()
                     + " (auth_strategy = " + infra.config().defaults().authStrategy().name().toLowerCase(java.util.Locale.ROOT) + ")");
             printDataLocations(infra.config());
+            System.out.println(BackupRole.describe(infra.config()));
             System.out.println("basalt: running; Ctrl-C or SIGTERM stops it");
             System.out.flush();
         }
@@ -159,6 +162,22 @@ abstract class RunCommand implements Callable<Integer> {
             running.addAll(VolumeRole.start(infra));
             serveMetrics(infra, running);
             printDataLocations(infra.config());
+        }
+    }
+
+    @Command(name = "backup", mixinStandardHelpOptions = true,
+            description = "Run the backup service of this node: it backs up and restores the volumes of this node.")
+    static final class Backup extends SingleRole {
+        @Override
+        String roleName() {
+            return "backup";
+        }
+
+        @Override
+        void startRole(Infrastructure infra, List<AutoCloseable> running) {
+            running.add(BackupRole.start(infra));
+            serveMetrics(infra, running);
+            System.out.println(BackupRole.describe(infra.config()));
         }
     }
 }
