@@ -10,7 +10,6 @@ import dev.basalt.backup.file.FileBlockSource;
 import dev.basalt.backup.service.BackupMeters.Outcome;
 import dev.basalt.backup.service.BackupMessages.Detail;
 import dev.basalt.db.BackupRecords;
-import dev.basalt.db.VolumeRepository;
 import dev.basalt.model.Backup;
 import dev.basalt.model.BackupStatus;
 import dev.basalt.model.Volume;
@@ -18,7 +17,6 @@ import dev.basalt.model.VolumeStatus;
 import dev.basalt.rpc.CreateBackup;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -42,27 +40,15 @@ final class BackupCreator {
     private static final Logger LOG = LoggerFactory.getLogger(BackupCreator.class);
 
     private final BackupServiceSettings settings;
+    private final BackupWork work;
     private final BackupRepository repository;
     private final BackupRecords backups;
-    private final VolumeRepository volumes;
-    private final VolumeDevices devices;
-    private final VolumeStatuses statuses;
-    private final BackupMessages messages;
-    private final BackupMeters meters;
-    private final Clock clock;
 
-    BackupCreator(BackupServiceSettings settings, BackupRepository repository, BackupRecords backups,
-                  VolumeRepository volumes, VolumeDevices devices, VolumeStatuses statuses, BackupMessages messages,
-                  BackupMeters meters, Clock clock) {
+    BackupCreator(BackupServiceSettings settings, BackupWork work) {
         this.settings = requireNonNull(settings, "settings");
-        this.repository = requireNonNull(repository, "repository");
-        this.backups = requireNonNull(backups, "backups");
-        this.volumes = requireNonNull(volumes, "volumes");
-        this.devices = requireNonNull(devices, "devices");
-        this.statuses = requireNonNull(statuses, "statuses");
-        this.messages = requireNonNull(messages, "messages");
-        this.meters = requireNonNull(meters, "meters");
-        this.clock = requireNonNull(clock, "clock");
+        this.work = requireNonNull(work, "work");
+        this.repository = work.repository();
+        this.backups = work.backups();
     }
 
     Outcome create(CreateBackup request) {
@@ -84,7 +70,7 @@ final class BackupCreator {
             return fail(backup, request.requestId(), Detail.CREATE_DRIVER_ERROR, "the backup repository failed: "
                     + e.getMessage(), true);
         }
-        Optional<Volume> volume = volumes.find(backup.volumeId());
+        Optional<Volume> volume = work.volumes().find(backup.volumeId());
         if (volume.isEmpty()) {
             return fail(backup, request.requestId(), Detail.CREATE_DRIVER_ERROR,
                     "volume " + backup.volumeId() + " does not exist", false);
@@ -95,7 +81,7 @@ final class BackupCreator {
         }
         Path path;
         try {
-            path = devices.locate(volume.get(), backup.snapshotId(), request.requestId());
+            path = work.devices().locate(volume.get(), backup.snapshotId(), request.requestId());
         } catch (VolumeDevices.DeviceException e) {
             return fail(backup, request.requestId(), Detail.DEVICE_ERROR, e.getMessage(), false);
         }
@@ -103,7 +89,7 @@ final class BackupCreator {
         try {
             BackupRequest what = backupRequest(backup);
             try (FileBlockSource source = FileBlockSource.open(path)) {
-                manifest = repository.backup(what, source, new ProgressRecorder(backups, backup.id(), clock));
+                manifest = repository.backup(what, source, work.progressOf(backup.id()));
             }
         } catch (BackupConflictException e) {
             return fail(backup, request.requestId(), Detail.CREATE_DRIVER_ERROR, e.getMessage(), false);
@@ -111,7 +97,7 @@ final class BackupCreator {
             LOG.warn("backup {} of volume {} failed", backup.id(), backup.volumeId(), e);
             return fail(backup, request.requestId(), Detail.CREATE_DRIVER_ERROR, reason(e), true);
         }
-        meters.backedUp(manifest.volumeSize(), manifest.storedBytes());
+        work.meters().backedUp(manifest.volumeSize(), manifest.storedBytes());
         return finish(backup, manifest);
     }
 
@@ -130,7 +116,7 @@ final class BackupCreator {
         if (!backups.finishCreate(backup.id(), manifest.chunks().dataChunks(), manifest.storedBytes(), null)) {
             LOG.warn("backup {} was stored, but its row left creating meanwhile", backup.id());
         }
-        statuses.releaseSource(backup);
+        work.statuses().releaseSource(backup);
         LOG.info("backup {} of volume {} is available ({} data chunks, {} bytes stored)", backup.id(),
                 backup.volumeId(), manifest.chunks().dataChunks(), manifest.storedBytes());
         return Outcome.DONE;
@@ -142,8 +128,8 @@ final class BackupCreator {
             removeLeftovers(repository, backup.id());
         }
         backups.fail(backup.id(), Set.of(BackupStatus.CREATING), BackupStatus.ERROR, reason);
-        statuses.releaseSource(backup);
-        messages.createFailed(backup, requestId, detail);
+        work.statuses().releaseSource(backup);
+        work.messages().createFailed(backup, requestId, detail);
         return Outcome.FAILED;
     }
 

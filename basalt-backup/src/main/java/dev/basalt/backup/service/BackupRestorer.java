@@ -8,7 +8,6 @@ import dev.basalt.backup.Manifest;
 import dev.basalt.backup.file.FileBlockSink;
 import dev.basalt.backup.service.BackupMeters.Outcome;
 import dev.basalt.db.BackupRecords;
-import dev.basalt.db.VolumeRepository;
 import dev.basalt.model.Backup;
 import dev.basalt.model.BackupStatus;
 import dev.basalt.model.Volume;
@@ -16,7 +15,6 @@ import dev.basalt.model.VolumeStatus;
 import dev.basalt.rpc.RestoreBackup;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -36,26 +34,14 @@ import org.slf4j.LoggerFactory;
 final class BackupRestorer {
     private static final Logger LOG = LoggerFactory.getLogger(BackupRestorer.class);
 
+    private final BackupWork work;
     private final BackupRepository repository;
     private final BackupRecords backups;
-    private final VolumeRepository volumes;
-    private final VolumeDevices devices;
-    private final VolumeStatuses statuses;
-    private final BackupMessages messages;
-    private final BackupMeters meters;
-    private final Clock clock;
 
-    BackupRestorer(BackupRepository repository, BackupRecords backups, VolumeRepository volumes,
-                   VolumeDevices devices, VolumeStatuses statuses, BackupMessages messages, BackupMeters meters,
-                   Clock clock) {
-        this.repository = requireNonNull(repository, "repository");
-        this.backups = requireNonNull(backups, "backups");
-        this.volumes = requireNonNull(volumes, "volumes");
-        this.devices = requireNonNull(devices, "devices");
-        this.statuses = requireNonNull(statuses, "statuses");
-        this.messages = requireNonNull(messages, "messages");
-        this.meters = requireNonNull(meters, "meters");
-        this.clock = requireNonNull(clock, "clock");
+    BackupRestorer(BackupWork work) {
+        this.work = requireNonNull(work, "work");
+        this.repository = work.repository();
+        this.backups = work.backups();
     }
 
     Outcome restore(RestoreBackup request) {
@@ -65,7 +51,7 @@ final class BackupRestorer {
             return Outcome.SKIPPED;
         }
         Backup backup = found.get();
-        Optional<Volume> volume = volumes.find(request.volumeId());
+        Optional<Volume> volume = work.volumes().find(request.volumeId());
         if (volume.isEmpty() || volume.get().status() != VolumeStatus.RESTORING_BACKUP) {
             return fail(backup, request, "the restore was not made: volume " + request.volumeId() + " is "
                     + volume.map(v -> v.status().apiName()).orElse("gone") + ", not restoring-backup");
@@ -74,16 +60,16 @@ final class BackupRestorer {
         Path path;
         try {
             manifest = repository.manifest(backup.id());
-            path = devices.locate(volume.get(), null, request.requestId());
+            path = work.devices().locate(volume.get(), null, request.requestId());
             try (BlockSink sink = request.freshVolume() ? FileBlockSink.fresh(path) : FileBlockSink.existing(path)) {
-                repository.restore(manifest, sink, new ProgressRecorder(backups, backup.id(), clock));
+                repository.restore(manifest, sink, work.progressOf(backup.id()));
             }
         } catch (VolumeDevices.DeviceException | IOException | RuntimeException e) {
             LOG.warn("restore of backup {} into volume {} failed", backup.id(), request.volumeId(), e);
             return fail(backup, request, BackupCreator.reason(e));
         }
-        meters.restored(manifest.volumeSize());
-        statuses.restored(request.volumeId());
+        work.meters().restored(manifest.volumeSize());
+        work.statuses().restored(request.volumeId());
         backups.finishRestore(backup.id(), true);
         LOG.info("backup {} restored into volume {}", backup.id(), request.volumeId());
         return Outcome.DONE;
@@ -91,10 +77,10 @@ final class BackupRestorer {
 
     private Outcome fail(Backup backup, RestoreBackup request, String reason) {
         String why = "restore of backup " + backup.id() + " into volume " + request.volumeId() + " failed: " + reason;
-        volumes.markFailed(request.volumeId(), Set.of(VolumeStatus.RESTORING_BACKUP), VolumeStatus.ERROR_RESTORING,
-                why);
+        work.volumes().markFailed(request.volumeId(), Set.of(VolumeStatus.RESTORING_BACKUP),
+                VolumeStatus.ERROR_RESTORING, why);
         backups.fail(backup.id(), Set.of(BackupStatus.RESTORING), BackupStatus.AVAILABLE, why);
-        messages.restoreFailed(backup, request.requestId());
+        work.messages().restoreFailed(backup, request.requestId());
         return Outcome.FAILED;
     }
 }

@@ -95,10 +95,9 @@ public final class BackupService implements BackupRpc.Server, AutoCloseable {
         VolumeStatuses statuses = new VolumeStatuses(volumes, new SnapshotRepository(database));
         BackupMessages messages = new BackupMessages(new MessageRepository(database), clock, settings.messageTtl());
         VolumeDevices devices = new VolumeDevices(new VolumeRpc(bus), settings.host(), settings.rpcTimeout());
-        this.creator = new BackupCreator(settings, repository, backups, volumes, devices, statuses, messages,
-                this.meters, clock);
-        this.restorer = new BackupRestorer(repository, backups, volumes, devices, statuses, messages, this.meters,
-                clock);
+        BackupWork work = new BackupWork(repository, backups, volumes, devices, statuses, messages, this.meters, clock);
+        this.creator = new BackupCreator(settings, work);
+        this.restorer = new BackupRestorer(work);
         this.deleter = new BackupDeleter(repository, backups, messages);
         this.records = new RecordExchange(settings, repository, backups);
         this.recovery = new BackupRecovery(settings.host(), repository, backups, volumes, statuses, deleter);
