@@ -76,6 +76,10 @@ final class TestApi implements AutoCloseable {
     final VolumeTypeAccessRepository typeAccess;
     final SnapshotRepository snapshots;
     final VolumeTransitions transitions;
+    final dev.basalt.db.BackupRecords backups;
+    /** The stand-in backup service of host {@code test} (where {@link #BACKEND} is). */
+    final BackupServiceDouble backupService;
+    final ServiceRecord backupServiceRecord;
     final InJvmBus bus;
     final MutableClock clock = new MutableClock();
     final ApiServer server;
@@ -102,6 +106,7 @@ final class TestApi implements AutoCloseable {
     volatile boolean failExtends;
     private final Subscription scheduler;
     private final Subscription volumeEndpoint;
+    private final Subscription backupEndpoint;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     TestApi() {
@@ -142,10 +147,15 @@ final class TestApi implements AutoCloseable {
         typeAccess = new VolumeTypeAccessRepository(db);
         snapshots = new SnapshotRepository(db);
         transitions = new VolumeTransitions(db, volumes);
+        backups = new dev.basalt.db.BackupRecords(db);
         types.ensure(settings.defaultVolumeType(), "Default Volume Type");
         volumeService = services.register(BACKEND, VolumeRpc.BINARY, VolumeRpc.TOPIC, "nova");
         services.register("test", SchedulerRpc.BINARY, SchedulerRpc.TOPIC, "nova");
         bus = new InJvmBus();
+        backupServiceRecord = services.register("test", dev.basalt.rpc.BackupRpc.BINARY,
+                dev.basalt.rpc.BackupRpc.TOPIC, "nova");
+        backupService = new BackupServiceDouble("test", backups, volumes, snapshots);
+        backupEndpoint = dev.basalt.rpc.BackupRpc.serve(bus, "test", backupService, new LogLevels());
         ApiRpc api = new ApiRpc(bus);
         scheduler = SchedulerRpc.serve(bus, "test", new SchedulerServerStub() {
             @Override
@@ -243,6 +253,7 @@ final class TestApi implements AutoCloseable {
         server.stop();
         scheduler.close();
         volumeEndpoint.close();
+        backupEndpoint.close();
         bus.close();
         db.close();
     }
