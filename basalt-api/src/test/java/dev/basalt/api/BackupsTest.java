@@ -38,22 +38,15 @@ class BackupsTest {
     }
 
     static String body(String volumeId, String extra) {
-        return "{\"backup\": {\"volume_id\": \"" + volumeId + "\"" + (extra.isEmpty() ? "" : ", " + extra) + "}}";
+        return TestApi.backupBody(volumeId, extra);
     }
 
-    /** Backs up {@code volumeId} through the API and waits for the stand-in to make it available. */
     static String availableBackup(String volumeId, String extra) {
-        TestApi.Reply r = api.post(TestApi.p("/backups"), body(volumeId, extra), "3.51");
-        assertThat(r.status()).as(r.text()).isEqualTo(202);
-        String id = r.json().get("backup").get("id").asText();
-        awaitBackup(id, BackupStatus.AVAILABLE);
-        api.awaitStatus(volumeId, VolumeStatus.AVAILABLE);
-        return id;
+        return api.availableBackup(volumeId, extra);
     }
 
     static void awaitBackup(String id, BackupStatus status) {
-        Awaitility.await().atMost(Duration.ofSeconds(10))
-                .until(() -> api.backups.find(id).map(b -> b.status() == status).orElse(false));
+        api.awaitBackupStatus(id, status);
     }
 
     static long backupCount() {
@@ -424,36 +417,37 @@ class BackupsTest {
         assertThat(usage.get("backup_gigabytes").get("in_use").asInt()).isZero();
     }
 
-    @Test
-    void onlyForceDeletesABackupThatIsNotAvailableOrError() {
-        String volume = api.availableVolume("held", 1);
+    /** A backup the stand-in backup service received but left {@code creating}, on no host. */
+    static String heldBackup(String volume) {
         api.backupService.hold = true;
-        String backup;
         try {
-            backup = api.post(TestApi.p("/backups"), body(volume, "")).json().get("backup").get("id").asText();
-            assertThat(api.volume(volume).status()).isEqualTo(VolumeStatus.BACKING_UP);
-            TestApi.Reply r = api.delete(TestApi.p("/backups/" + backup));
-            assertThat(r.status()).isEqualTo(400);
-            assertThat(r.faultMessage()).isEqualTo("Invalid backup: Backup status must be available or error");
-            // No backup service took it (no host): a forced delete removes the row at once.
-            TestApi.Reply forced = api.post(TestApi.p("/backups/" + backup + "/action"), "{\"os-force_delete\": {}}");
-            assertThat(forced.status()).isEqualTo(202);
-            assertThat(api.backups.find(backup)).isEmpty();
+            TestApi.Reply r = api.post(TestApi.p("/backups"), body(volume, ""));
+            assertThat(r.status()).isEqualTo(202);
+            return r.json().get("backup").get("id").asText();
         } finally {
             api.backupService.hold = false;
         }
     }
 
     @Test
+    void onlyForceDeletesABackupThatIsNotAvailableOrError() {
+        String volume = api.availableVolume("held", 1);
+        String backup = heldBackup(volume);
+        assertThat(api.volume(volume).status()).isEqualTo(VolumeStatus.BACKING_UP);
+        TestApi.Reply r = api.delete(TestApi.p("/backups/" + backup));
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.faultMessage()).isEqualTo("Invalid backup: Backup status must be available or error");
+        // No backup service took it (no host): a forced delete removes the row at once and frees the volume.
+        TestApi.Reply forced = api.post(TestApi.p("/backups/" + backup + "/action"), "{\"os-force_delete\": {}}");
+        assertThat(forced.status()).isEqualTo(202);
+        assertThat(api.backups.find(backup)).isEmpty();
+        assertThat(api.volume(volume).status()).isEqualTo(VolumeStatus.AVAILABLE);
+    }
+
+    @Test
     void anErrorBackupThatNoBackupServiceTookIsDeletedAtOnce() {
         String volume = api.availableVolume("errored", 1);
-        api.backupService.hold = true;
-        String backup;
-        try {
-            backup = api.post(TestApi.p("/backups"), body(volume, "")).json().get("backup").get("id").asText();
-        } finally {
-            api.backupService.hold = false;
-        }
+        String backup = heldBackup(volume);
         api.backups.fail(backup, Set.of(BackupStatus.CREATING), BackupStatus.ERROR, "no backup service");
         int deletesBefore = api.backupService.deletes.size();
         assertThat(api.delete(TestApi.p("/backups/" + backup)).status()).isEqualTo(202);

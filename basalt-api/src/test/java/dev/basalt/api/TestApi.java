@@ -428,6 +428,29 @@ final class TestApi implements AutoCloseable {
         return id;
     }
 
+    /** A backup create body for {@code volumeId} with {@code extra} JSON members (none when empty). */
+    static String backupBody(String volumeId, String extra) {
+        return "{\"backup\": {\"volume_id\": \"" + volumeId + "\"" + (extra.isEmpty() ? "" : ", " + extra) + "}}";
+    }
+
+    /** Backs up {@code volumeId} (at 3.51) and waits until the stand-in backup service made it available. */
+    String availableBackup(String volumeId, String extra) {
+        Reply r = post(p("/backups"), backupBody(volumeId, extra), "3.51");
+        if (r.status() != 202) {
+            throw new AssertionError("backup create failed: " + r.status() + " " + r.text());
+        }
+        String id = r.json().get("backup").get("id").asText();
+        awaitBackupStatus(id, dev.basalt.model.BackupStatus.AVAILABLE);
+        awaitStatus(volumeId, VolumeStatus.AVAILABLE);
+        return id;
+    }
+
+    /** Waits until the backup has the status. */
+    void awaitBackupStatus(String id, dev.basalt.model.BackupStatus status) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> backups.find(id).map(b -> b.status() == status).orElse(false));
+    }
+
     long volumeCount() {
         return volumes.list(dev.basalt.db.VolumeQuery.allOf(null)).items().size();
     }

@@ -41,11 +41,7 @@ final class BackupFilters {
     static ListRequest.Result<BackupQuery> parse(QueryParams params, ApiVersion version, RequestContext context,
                                                  int maxLimit) {
         ListRequest request = ListRequest.parse(params, version, context, maxLimit);
-        Map<String, String> filters = ListRequest.filters(params);
-        ListRequest.requireAsciiKeys(filters);
-        if (version.below(Microversions.LIKE_FILTER)) {
-            filters.keySet().removeIf(k -> k.endsWith("~"));
-        }
+        Map<String, String> filters = ListRequest.filters(params, version);
         ListRequest.checkUserFilters(version, context, USER_FILTERS, filters);
 
         Map<String, String> exact = new HashMap<>();

@@ -99,24 +99,23 @@ final class BackupView {
 
     /** {@code {"restore": {"backup_id", "volume_id", "volume_name"}}}. */
     JsonBody restore(Restore restore) {
-        return out -> {
-            out.writeStartObject();
-            out.writeObjectFieldStart("restore");
-            out.writeStringField("backup_id", restore.backupId());
-            out.writeStringField("volume_id", restore.volumeId());
-            out.writeStringField("volume_name", restore.volumeName());
-            out.writeEndObject();
-            out.writeEndObject();
-        };
+        return strings("restore", "backup_id", restore.backupId(), "volume_id", restore.volumeId(), "volume_name",
+                restore.volumeName());
     }
 
     /** {@code {"backup-record": {"backup_service", "backup_url"}}}. */
     JsonBody record(BackupRecord record) {
+        return strings("backup-record", "backup_service", record.backupService(), "backup_url", record.backupUrl());
+    }
+
+    /** {@code {"<wrapper>": {name: value, ...}}} from alternating names and string values. */
+    private static JsonBody strings(String wrapper, String... namesAndValues) {
         return out -> {
             out.writeStartObject();
-            out.writeObjectFieldStart("backup-record");
-            out.writeStringField("backup_service", record.backupService());
-            out.writeStringField("backup_url", record.backupUrl());
+            out.writeObjectFieldStart(wrapper);
+            for (int i = 0; i < namesAndValues.length; i += 2) {
+                out.writeStringField(namesAndValues[i], namesAndValues[i + 1]);
+            }
             out.writeEndObject();
             out.writeEndObject();
         };

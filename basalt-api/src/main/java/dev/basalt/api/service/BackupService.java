@@ -147,7 +147,7 @@ public final class BackupService {
         } catch (RuntimeException e) {
             LOG.error("{} could not ask backup service {} to take backup {}", context.requestId(), service.host(),
                     row.id(), e);
-            releaseSource(volume, snapshot);
+            releaseSource(volume.id(), snapshot == null ? null : snapshot.id());
             backups.delete(row.id());
             throw unreachable("the backup was not created");
         }
@@ -236,10 +236,16 @@ public final class BackupService {
                 service.host());
     }
 
-    /** A backup no backup service ever took holds no data: its row (and quota claim) goes at once. */
+    /**
+     * A backup no backup service ever took holds no data: its row (and quota claim) goes at once,
+     * and a volume or snapshot still {@code backing-up} for it is {@code available} again.
+     */
     private void deleteUnplaced(RequestContext context, Backup backup, Set<BackupStatus> expected) {
         started(backups.beginDelete(backup.id(), expected), backup.id());
         backups.delete(backup.id());
+        if (backup.status() == BackupStatus.CREATING) {
+            releaseSource(backup.volumeId(), backup.snapshotId());
+        }
         LOG.info("{} backup {} had no backup service; deleted", context.requestId(), backup.id());
     }
 
@@ -365,11 +371,12 @@ public final class BackupService {
                 : snapshots.transition(snapshot.id(), Set.of(SnapshotStatus.AVAILABLE), SnapshotStatus.BACKING_UP);
     }
 
-    private void releaseSource(Volume volume, Snapshot snapshot) {
-        if (snapshot == null) {
-            volumes.transition(volume.id(), Set.of(VolumeStatus.BACKING_UP), VolumeStatus.AVAILABLE);
+    /** Gives back what a backup that will not be taken held {@code backing-up}: the snapshot if any, else the volume. */
+    private void releaseSource(String volumeId, String snapshotId) {
+        if (snapshotId == null) {
+            volumes.transition(volumeId, Set.of(VolumeStatus.BACKING_UP), VolumeStatus.AVAILABLE);
         } else {
-            snapshots.transition(snapshot.id(), Set.of(SnapshotStatus.BACKING_UP), SnapshotStatus.AVAILABLE);
+            snapshots.transition(snapshotId, Set.of(SnapshotStatus.BACKING_UP), SnapshotStatus.AVAILABLE);
         }
     }
 
