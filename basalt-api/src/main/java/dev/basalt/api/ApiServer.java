@@ -10,6 +10,8 @@ import dev.basalt.api.http.Router;
 import dev.basalt.api.http.TransportFaults;
 import dev.basalt.api.policy.Policy;
 import dev.basalt.api.resources.AttachActions;
+import dev.basalt.api.resources.BackupActionsResource;
+import dev.basalt.api.resources.BackupsResource;
 import dev.basalt.api.resources.AttachmentsResource;
 import dev.basalt.api.resources.Connections;
 import dev.basalt.api.resources.AvailabilityZonesResource;
@@ -38,6 +40,9 @@ import dev.basalt.api.resources.VolumeView;
 import dev.basalt.api.resources.VolumesResource;
 import dev.basalt.api.resources.WorkersResource;
 import dev.basalt.api.service.AvailabilityZones;
+import dev.basalt.api.service.BackupHosts;
+import dev.basalt.api.service.BackupService;
+import dev.basalt.api.service.RestoreTargets;
 import dev.basalt.api.service.CreateSettling;
 import dev.basalt.api.service.DefaultTypes;
 import dev.basalt.api.service.Quotas;
@@ -49,11 +54,13 @@ import dev.basalt.api.service.VolumeService;
 import dev.basalt.api.service.VolumeSources;
 import dev.basalt.api.validation.Schemas;
 import dev.basalt.bus.Bus;
+import dev.basalt.rpc.BackupRpc;
 import dev.basalt.rpc.SchedulerRpc;
 import dev.basalt.rpc.ServiceRpc;
 import dev.basalt.rpc.VolumeRpc;
 import dev.basalt.db.AttachmentRepository;
 import dev.basalt.db.AttachmentTransitions;
+import dev.basalt.db.BackupRecords;
 import dev.basalt.db.Database;
 import dev.basalt.db.DefaultTypeRepository;
 import dev.basalt.db.MessageRepository;
@@ -90,6 +97,8 @@ public final class ApiServer implements AutoCloseable {
     private static final Duration TYPE_CACHE_MAX_AGE = Duration.ofSeconds(5);
     /** How long a request waits for a volume service's answer (Cinder's rpc_response_timeout). */
     private static final Duration VOLUME_CALL_TIMEOUT = Duration.ofSeconds(60);
+    /** How long a restore waits for the volume it creates to leave {@code creating}. */
+    private static final Duration RESTORE_VOLUME_WAIT = Duration.ofSeconds(60);
 
     private final ApiSettings settings;
     private final ApiDispatcher dispatcher;
@@ -176,6 +185,13 @@ public final class ApiServer implements AutoCloseable {
         new SnapshotsResource(settings, snapshots, snapshotService, volumeService, schemas).register(routes);
         new SnapshotMetadataResource(snapshots, snapshotService, schemas).register(routes);
         new SnapshotActionsResource(snapshotService, schemas).register(routes);
+        BackupRecords backupRecords = new BackupRecords(database);
+        BackupService backupService = new BackupService(backupRecords, volumeService, snapshotService, snapshots,
+                quotaRules, new BackupHosts(services, clock, settings.serviceDownTime()),
+                new RestoreTargets(volumeService, clock, RESTORE_VOLUME_WAIT), new BackupRpc(bus), clock,
+                VOLUME_CALL_TIMEOUT);
+        new BackupsResource(settings, backupRecords, backupService, volumeService, schemas).register(routes);
+        new BackupActionsResource(backupService, schemas).register(routes);
         new VolumeMetadataResource(volumes, volumeService, schemas).register(routes);
         typesResource.register(routes);
         new ExtraSpecsResource(types, volumes, typesResource, typeCache, schemas).register(routes);

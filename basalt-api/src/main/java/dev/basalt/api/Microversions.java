@@ -9,8 +9,10 @@ import java.util.Locale;
  * Cinder's), and the negotiation of the {@code OpenStack-API-Version: volume X.Y} header.
  *
  * <p>Basalt claims {@link #MAX} = 3.70: every change up to 3.70 that touches a resource Basalt
- * serves is implemented (volumes, snapshots, the volume and snapshot actions Basalt serves).
- * Changes to resources Basalt does not serve yet (backups, groups, transfers, manageable
+ * serves is implemented (volumes, snapshots, backups, the volume and snapshot actions Basalt
+ * serves; a backup's {@code encryption_key_id} (3.64) never shows, as Basalt has no encrypted
+ * volumes). Creating a volume from a backup (3.47) is still refused. Changes to resources
+ * Basalt does not serve yet (groups, transfers, manageable
  * volumes, pools) have no route at any version, so they cannot be
  * half-done; volume actions Basalt does not serve yet answer 501. 3.71 adds
  * {@code os-extend_volume_completion} (extending attached volumes through Nova), which needs
@@ -31,6 +33,8 @@ public final class Microversions {
     public static final ApiVersion MESSAGES_PAGINATION = ApiVersion.of(3, 5);
     /** {@code cluster} in the services list; the clusters API. */
     public static final ApiVersion CLUSTER_SUPPORT = ApiVersion.of(3, 7);
+    /** {@code PUT /backups/{id}} (name, description). */
+    public static final ApiVersion BACKUP_UPDATE = ApiVersion.of(3, 9);
     /** {@code group_id} volume list filter. */
     public static final ApiVersion VOLUME_LIST_GROUP = ApiVersion.of(3, 10);
     /** {@code GET /volumes/summary}. */
@@ -41,6 +45,8 @@ public final class Microversions {
     public static final ApiVersion GROUP_SNAPSHOTS = ApiVersion.of(3, 14);
     /** {@code Etag} on volume metadata, {@code If-Match} on its updates. */
     public static final ApiVersion ETAGS = ApiVersion.of(3, 15);
+    /** {@code os-backup-project-attr:project_id} in the backup view (administrators). */
+    public static final ApiVersion BACKUP_PROJECT = ApiVersion.of(3, 18);
     /** {@code provider_id} in the volume view (admin). */
     public static final ApiVersion VOLUME_DETAIL_PROVIDER_ID = ApiVersion.of(3, 21);
     /** {@code metadata} snapshot list filter. */
@@ -63,6 +69,8 @@ public final class Microversions {
     public static final ApiVersion LIKE_FILTER = ApiVersion.of(3, 34);
     /** {@code metadata} in the volumes summary. */
     public static final ApiVersion VOLUME_SUMMARY_METADATA = ApiVersion.of(3, 36);
+    /** Backup lists sort by {@code name}. */
+    public static final ApiVersion BACKUP_SORT_NAME = ApiVersion.of(3, 37);
     /** {@code project_id} on {@code GET /limits} for administrators. */
     public static final ApiVersion LIMITS_ADMIN_FILTER = ApiVersion.of(3, 39);
     /** The {@code revert} volume action (revert to the latest snapshot; answered 501 for now). */
@@ -71,6 +79,8 @@ public final class Microversions {
     public static final ApiVersion SNAPSHOT_LIST_USER_ID = ApiVersion.of(3, 41);
     /** {@code os-extend} of {@code in-use} volumes (not served by Basalt yet: available only). */
     public static final ApiVersion VOLUME_EXTEND_INUSE = ApiVersion.of(3, 42);
+    /** Backup metadata: in create, update and the detailed view. */
+    public static final ApiVersion BACKUP_METADATA = ApiVersion.of(3, 43);
     /** The attachments API: create, show, list, update, delete. */
     public static final ApiVersion NEW_ATTACH = ApiVersion.of(3, 27);
     /** {@code os-complete} on an attachment. */
@@ -85,10 +95,14 @@ public final class Microversions {
     public static final ApiVersion VOLUME_SHARED_TARGETS_AND_SERVICE_FIELDS = ApiVersion.of(3, 48);
     /** {@code backend_state} of volume services in the services list. */
     public static final ApiVersion BACKEND_STATE_REPORT = ApiVersion.of(3, 49);
+    /** {@code availability_zone} in backup create. */
+    public static final ApiVersion BACKUP_AZ = ApiVersion.of(3, 51);
     /** Volume types list filter by {@code extra_specs}; {@code RESKEY:availability_zones}. */
     public static final ApiVersion SUPPORT_VOLUME_TYPE_FILTER = ApiVersion.of(3, 52);
     /** Volume create rejects undocumented keys; volume update needs at least one field. */
     public static final ApiVersion SUPPORT_VOLUME_SCHEMA_CHANGES = ApiVersion.of(3, 53);
+    /** {@code user_id} in the backup view (administrators). */
+    public static final ApiVersion BACKUP_PROJECT_USER_ID = ApiVersion.of(3, 56);
     /** {@code created_at}/{@code updated_at} time comparison filters on the volume list. */
     public static final ApiVersion VOLUME_TIME_COMPARISON_FILTER = ApiVersion.of(3, 60);
     /** {@code cluster_name} in the volume view (admin). */

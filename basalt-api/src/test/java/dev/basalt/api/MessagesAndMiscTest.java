@@ -104,10 +104,10 @@ class MessagesAndMiscTest {
 
     @Test
     void unknownRoutesAndMethodsAreFaults() {
-        TestApi.Reply backups = api.get(TestApi.p("/backups"));
-        assertThat(backups.status()).isEqualTo(404);
-        assertThat(backups.faultName()).isEqualTo("itemNotFound");
-        assertThat(backups.header("OpenStack-API-Version")).isEqualTo("volume 3.0");
+        TestApi.Reply groups = api.get(TestApi.p("/groups"));
+        assertThat(groups.status()).isEqualTo(404);
+        assertThat(groups.faultName()).isEqualTo("itemNotFound");
+        assertThat(groups.header("OpenStack-API-Version")).isEqualTo("volume 3.0");
         assertThat(api.get("/v2/volumes").status()).isEqualTo(404);
         assertThat(api.get(TestApi.p("/volumes/x/y/z")).status()).isEqualTo(404);
         TestApi.Reply patch = api.call("PATCH", TestApi.p("/volumes")).body("{}").send();

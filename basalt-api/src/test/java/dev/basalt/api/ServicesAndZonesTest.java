@@ -36,7 +36,7 @@ class ServicesAndZonesTest {
     @Test
     void listsServicesWithVersionedFields() {
         JsonNode v30 = api.get(TestApi.p("/os-services")).json();
-        assertThat(v30.get("services")).hasSize(3);
+        assertThat(v30.get("services")).hasSize(4);
         JsonNode volume = service(v30, TestApi.BACKEND, VolumeRpc.BINARY);
         assertThat(volume.get("state").asText()).isEqualTo("up");
         assertThat(volume.get("status").asText()).isEqualTo("enabled");

@@ -76,6 +76,10 @@ final class TestApi implements AutoCloseable {
     final VolumeTypeAccessRepository typeAccess;
     final SnapshotRepository snapshots;
     final VolumeTransitions transitions;
+    final dev.basalt.db.BackupRecords backups;
+    /** The stand-in backup service of host {@code test} (where {@link #BACKEND} is). */
+    final BackupServiceDouble backupService;
+    final ServiceRecord backupServiceRecord;
     final InJvmBus bus;
     final MutableClock clock = new MutableClock();
     final ApiServer server;
@@ -102,6 +106,7 @@ final class TestApi implements AutoCloseable {
     volatile boolean failExtends;
     private final Subscription scheduler;
     private final Subscription volumeEndpoint;
+    private final Subscription backupEndpoint;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     TestApi() {
@@ -142,10 +147,15 @@ final class TestApi implements AutoCloseable {
         typeAccess = new VolumeTypeAccessRepository(db);
         snapshots = new SnapshotRepository(db);
         transitions = new VolumeTransitions(db, volumes);
+        backups = new dev.basalt.db.BackupRecords(db);
         types.ensure(settings.defaultVolumeType(), "Default Volume Type");
         volumeService = services.register(BACKEND, VolumeRpc.BINARY, VolumeRpc.TOPIC, "nova");
         services.register("test", SchedulerRpc.BINARY, SchedulerRpc.TOPIC, "nova");
         bus = new InJvmBus();
+        backupServiceRecord = services.register("test", dev.basalt.rpc.BackupRpc.BINARY,
+                dev.basalt.rpc.BackupRpc.TOPIC, "nova");
+        backupService = new BackupServiceDouble("test", backups, volumes, snapshots);
+        backupEndpoint = dev.basalt.rpc.BackupRpc.serve(bus, "test", backupService, new LogLevels());
         ApiRpc api = new ApiRpc(bus);
         scheduler = SchedulerRpc.serve(bus, "test", new SchedulerServerStub() {
             @Override
@@ -243,6 +253,7 @@ final class TestApi implements AutoCloseable {
         server.stop();
         scheduler.close();
         volumeEndpoint.close();
+        backupEndpoint.close();
         bus.close();
         db.close();
     }
@@ -415,6 +426,29 @@ final class TestApi implements AutoCloseable {
         String id = createSnapshot(volumeId, name);
         awaitSnapshotStatus(id, SnapshotStatus.AVAILABLE);
         return id;
+    }
+
+    /** A backup create body for {@code volumeId} with {@code extra} JSON members (none when empty). */
+    static String backupBody(String volumeId, String extra) {
+        return "{\"backup\": {\"volume_id\": \"" + volumeId + "\"" + (extra.isEmpty() ? "" : ", " + extra) + "}}";
+    }
+
+    /** Backs up {@code volumeId} (at 3.51) and waits until the stand-in backup service made it available. */
+    String availableBackup(String volumeId, String extra) {
+        Reply r = post(p("/backups"), backupBody(volumeId, extra), "3.51");
+        if (r.status() != 202) {
+            throw new AssertionError("backup create failed: " + r.status() + " " + r.text());
+        }
+        String id = r.json().get("backup").get("id").asText();
+        awaitBackupStatus(id, dev.basalt.model.BackupStatus.AVAILABLE);
+        awaitStatus(volumeId, VolumeStatus.AVAILABLE);
+        return id;
+    }
+
+    /** Waits until the backup has the status. */
+    void awaitBackupStatus(String id, dev.basalt.model.BackupStatus status) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> backups.find(id).map(b -> b.status() == status).orElse(false));
     }
 
     long volumeCount() {

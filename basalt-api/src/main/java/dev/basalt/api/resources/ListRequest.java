@@ -60,6 +60,19 @@ record ListRequest(ListParams page, boolean withCount, String projectId) {
         return filters;
     }
 
+    /**
+     * The filters of a list request at {@code version}, for the snapshot and backup lists: keys
+     * must be ASCII (else 400), and {@code key~} substring filters count only from 3.34.
+     */
+    static Map<String, String> filters(QueryParams params, ApiVersion version) {
+        Map<String, String> filters = filters(params);
+        requireAsciiKeys(filters);
+        if (version.below(Microversions.LIKE_FILTER)) {
+            filters.keySet().removeIf(k -> k.endsWith("~"));
+        }
+        return filters;
+    }
+
     static void requireAsciiKeys(Map<String, String> filters) {
         for (String key : filters.keySet()) {
             if (!key.chars().allMatch(c -> c < 128)) {

@@ -42,6 +42,14 @@ final class QuotaFaults {
             return String.format("VolumeSizeExceedsLimit: Requested volume size %dG is larger than maximum allowed"
                     + " limit %dG.", e.requested(), e.limit());
         }
+        if (resource.equals(QuotaResources.BACKUP_GIGABYTES)) {
+            return String.format("VolumeBackupSizeExceedsAvailableQuota: Requested backup exceeds allowed Backup"
+                    + " gigabytes quota. Requested %dG, quota is %dG and %dG has been consumed.", e.requested(),
+                    e.limit(), e.consumed());
+        }
+        if (resource.equals(QuotaResources.BACKUPS)) {
+            return String.format("BackupLimitExceeded: Maximum number of backups allowed (%d) exceeded", e.limit());
+        }
         if (isOf(resource, QuotaResources.GIGABYTES)) {
             return String.format("VolumeSizeExceedsAvailableQuota: Requested volume or snapshot exceeds allowed %s"
                     + " quota. Requested %dG, quota is %dG and %dG has been consumed.", resource, e.requested(),

@@ -49,11 +49,7 @@ final class SnapshotFilters {
     static ListRequest.Result<SnapshotQuery> parse(QueryParams params, ApiVersion version, RequestContext context,
                                                    int maxLimit) {
         ListRequest request = ListRequest.parse(params, version, context, maxLimit);
-        Map<String, String> filters = ListRequest.filters(params);
-        ListRequest.requireAsciiKeys(filters);
-        if (version.below(Microversions.LIKE_FILTER)) {
-            filters.keySet().removeIf(k -> k.endsWith("~"));
-        }
+        Map<String, String> filters = ListRequest.filters(params, version);
         if (version.below(Microversions.RESOURCE_FILTER)) {
             if (version.below(Microversions.SNAPSHOT_LIST_METADATA_FILTER)) {
                 filters.remove("metadata");

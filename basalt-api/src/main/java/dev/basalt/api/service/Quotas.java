@@ -138,6 +138,17 @@ public final class Quotas {
     }
 
     /**
+     * What a new (or imported) backup of {@code size} GiB reserves, with the limits that apply:
+     * Cinder's {@code backups} (1) and {@code backup_gigabytes} (its size).
+     */
+    QuotaReservation forBackup(String projectId, int size) {
+        Map<String, Long> deltas = new LinkedHashMap<>();
+        deltas.put(QuotaResources.BACKUPS, 1L);
+        deltas.put(QuotaResources.BACKUP_GIGABYTES, (long) size);
+        return reservation(projectId, deltas);
+    }
+
+    /**
      * What growing a volume of type {@code typeId} (none when null) to {@code newSize} GiB reserves,
      * as a function of the increase: {@code gigabytes} and {@code gigabytes_<type>}. A new size over
      * {@code per_volume_gigabytes} is refused here with a {@link QuotaExceededException}.

@@ -56,6 +56,8 @@ final class CinderFormats {
             new Named("cinder-snapshot-status", "is not a valid snapshot status; valid statuses are: "
                     + names(SnapshotStatus.values()),
                     v -> SnapshotStatus.fromApiName(v).isPresent()),
+            new Named("cinder-backup-status", "is not a valid backup status; valid statuses are: available, error",
+                    v -> v.equalsIgnoreCase("available") || v.equalsIgnoreCase("error")),
             new Named("cinder-progress", "is not an integer percentage between 0 and 100 (such as 50%)",
                     CinderFormats::isProgress));
 

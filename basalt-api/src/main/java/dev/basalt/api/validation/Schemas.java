@@ -63,6 +63,14 @@ public final class Schemas {
     private final RequestSchema attachmentCreate354;
     private final RequestSchema attachmentUpdate;
     private final RequestSchema attachmentComplete;
+    private final RequestSchema backupCreate;
+    private final RequestSchema backupCreate343;
+    private final RequestSchema backupCreate351;
+    private final RequestSchema backupUpdate;
+    private final RequestSchema backupUpdate343;
+    private final RequestSchema backupRestore;
+    private final RequestSchema backupImport;
+    private final RequestSchema backupResetStatus;
 
     public Schemas() {
         JsonMetaSchema meta = JsonMetaSchema.builder(JsonMetaSchema.getV4()).formats(CinderFormats.all()).build();
@@ -132,6 +140,53 @@ public final class Schemas {
         attachmentUpdate = load("attachment-update");
         attachmentComplete = load("attachment-complete");
         workersCleanup = load("workers-cleanup");
+
+        ObjectNode backup = read("backup-create");
+        backupCreate = compile("backup-create", backup);
+        ObjectNode backup343 = backup.deepCopy();
+        backupProperties(backup343).set("metadata", metadata(true));
+        backupCreate343 = compile("backup-create-3.43", backup343);
+        ObjectNode backup351 = backup343.deepCopy();
+        backupProperties(backup351).set("availability_zone", Json.mapper().createObjectNode()
+                .<ObjectNode>set("type", Json.mapper().createArrayNode().add("string").add("null"))
+                .put("minLength", 0).put("maxLength", 255));
+        backupCreate351 = compile("backup-create-3.51", backup351);
+        ObjectNode backupUpdateBase = read("backup-update");
+        backupUpdate = compile("backup-update", backupUpdateBase);
+        ObjectNode backupUpdateMetadata = backupUpdateBase.deepCopy();
+        backupProperties(backupUpdateMetadata).set("metadata", metadata(false));
+        backupUpdate343 = compile("backup-update-3.43", backupUpdateMetadata);
+        backupRestore = load("backup-restore");
+        backupImport = load("backup-import");
+        backupResetStatus = load("backup-reset-status");
+    }
+
+    /** A backup create body: metadata from 3.43, availability_zone from 3.51 (Cinder's schemas/backups.py). */
+    public RequestSchema backupCreate(ApiVersion v) {
+        if (v.atLeast(Microversions.BACKUP_AZ)) {
+            return backupCreate351;
+        }
+        return v.atLeast(Microversions.BACKUP_METADATA) ? backupCreate343 : backupCreate;
+    }
+
+    /** A backup update body (from 3.9): name and description, metadata from 3.43. */
+    public RequestSchema backupUpdate(ApiVersion v) {
+        return v.atLeast(Microversions.BACKUP_METADATA) ? backupUpdate343 : backupUpdate;
+    }
+
+    /** A backup restore body: an optional volume_id and name. */
+    public RequestSchema backupRestore() {
+        return backupRestore;
+    }
+
+    /** A backup import_record body: backup_service and backup_url. */
+    public RequestSchema backupImport() {
+        return backupImport;
+    }
+
+    /** A backup's os-reset_status body: available or error. */
+    public RequestSchema backupResetStatus() {
+        return backupResetStatus;
     }
 
     public RequestSchema volumeCreate(ApiVersion v) {
@@ -302,6 +357,24 @@ public final class Schemas {
 
     private static ObjectNode volumeProperties(ObjectNode schema) {
         return (ObjectNode) volume(schema).get("properties");
+    }
+
+    private static ObjectNode backupProperties(ObjectNode schema) {
+        return (ObjectNode) schema.get("properties").get("backup").get("properties");
+    }
+
+    /** Cinder's metadata (extra_specs) schema: string keys and values up to 255 characters; nullable or not. */
+    private static ObjectNode metadata(boolean nullable) {
+        ObjectNode metadata = Json.mapper().createObjectNode();
+        if (nullable) {
+            metadata.set("type", Json.mapper().createArrayNode().add("object").add("null"));
+        } else {
+            metadata.put("type", "object");
+        }
+        metadata.putObject("patternProperties").putObject("^[a-zA-Z0-9-_:. /]{1,255}$")
+                .put("type", "string").put("maxLength", 255);
+        metadata.put("additionalProperties", false);
+        return metadata;
     }
 
     private static ObjectNode read(String name) {
