@@ -66,6 +66,11 @@ final class RunningBasalt implements BeforeAllCallback, AfterAllCallback {
         return process.volumesDir();
     }
 
+    /** The process's {@code state_path}. */
+    Path stateDir() {
+        return process.stateDir();
+    }
+
     String log() throws IOException {
         return process.log();
     }

@@ -1,0 +1,310 @@
+package dev.basalt.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Backups end to end: a real {@code basalt all} (api, scheduler, volume and backup services in one
+ * process) driven by Debian's {@code cinder} client; volumes written on disk, backed up into the
+ * POSIX repository under {@code $state_path/backup}, restored, and compared byte for byte
+ * (SHA-256 of the whole device) with what they held when they were backed up.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class BackupsCliIT {
+    private static final long MIB = 1L << 20;
+    private static final long GIB = 1L << 30;
+    private static final Duration PATIENCE = Duration.ofSeconds(120);
+
+    @RegisterExtension
+    static final RunningBasalt basalt = RunningBasalt.noauth(null);
+    private Cli cli;
+    private final Random random = new Random(20261207);
+
+    @BeforeAll
+    void start() throws Exception {
+        Cli.requireClients();
+        cli = basalt.cli("u1", "p1");
+    }
+
+    private Map<String, String> cinder(String... args) throws Exception {
+        return Tables.properties(cli.cinder(args).ok().stdout());
+    }
+
+    private Map<String, String> awaitVolume(String nameOrId, String status) {
+        return await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
+                .until(() -> cinder("show", nameOrId), v -> status.equals(v.get("status")));
+    }
+
+    private Map<String, String> awaitBackup(String nameOrId, String status) {
+        return await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
+                .until(() -> cinder("backup-show", nameOrId), b -> status.equals(b.get("status")));
+    }
+
+    private Path volumeFile(String id) {
+        return VolumeFiles.of(basalt.volumesDir(), id);
+    }
+
+    private Path repository() {
+        return basalt.stateDir().resolve("backup");
+    }
+
+    private byte[] randomBytes(long length) {
+        byte[] bytes = new byte[(int) length];
+        random.nextBytes(bytes);
+        return bytes;
+    }
+
+    private static void write(Path file, NavigableMap<Long, byte[]> pieces) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            for (Map.Entry<Long, byte[]> piece : pieces.entrySet()) {
+                ByteBuffer buffer = ByteBuffer.wrap(piece.getValue());
+                long position = piece.getKey();
+                while (buffer.hasRemaining()) {
+                    position += channel.write(buffer, position);
+                }
+            }
+            channel.force(true);
+        }
+    }
+
+    private String newVolume(String name, int gib) throws Exception {
+        String id = cinder("create", "--name", name, String.valueOf(gib)).get("id");
+        awaitVolume(id, "available");
+        return id;
+    }
+
+    private String backup(String... args) throws Exception {
+        String id = cinder(Stream.concat(Stream.of("backup-create"), Stream.of(args)).toArray(String[]::new)).get("id");
+        awaitBackup(id, "available");
+        return id;
+    }
+
+    /** Restores into a new volume; its id once it is available again. */
+    private String restoreToNewVolume(String backup) throws Exception {
+        String volume = cinder("backup-restore", backup).get("volume_id");
+        awaitVolume(volume, "available");
+        awaitBackup(backup, "available");
+        return volume;
+    }
+
+    private static List<Path> chunkFiles(Path repository) throws IOException {
+        try (Stream<Path> files = Files.walk(repository.resolve("chunks"))) {
+            return files.filter(Files::isRegularFile).toList();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void fullAndIncrementalBackupsRestoreEveryPointByteForByte() throws Exception {
+        String source = newVolume("src", 1);
+        NavigableMap<Long, byte[]> first = new TreeMap<>(Map.of(0L, randomBytes(MIB), 100 * MIB, randomBytes(MIB),
+                700 * MIB, randomBytes(4 * MIB)));
+        write(volumeFile(source), first);
+        String firstSha = Sha256.ofImage(GIB, first);
+        assertThat(Sha256.of(volumeFile(source))).isEqualTo(firstSha);
+
+        String full = backup("--name", "full", "--description", "first point", source);
+        Map<String, String> shown = cinder("backup-show", full);
+        assertThat(shown.get("volume_id")).isEqualTo(source);
+        assertThat(shown.get("size")).isEqualTo("1");
+        assertThat(shown.get("is_incremental")).isEqualTo("False");
+        assertThat(shown.get("has_dependent_backups")).isEqualTo("False");
+        assertThat(shown.get("name")).isEqualTo("full");
+        assertThat(shown.get("description")).isEqualTo("first point");
+        assertThat(awaitVolume(source, "available").get("status")).isEqualTo("available");
+        assertThat(Tables.records(cli.cinder("backup-list").ok().stdout())).anySatisfy(row -> {
+            assertThat(row.get("ID")).isEqualTo(full);
+            assertThat(row.get("Volume ID")).isEqualTo(source);
+            assertThat(row.get("Status")).isEqualTo("available");
+        });
+
+        NavigableMap<Long, byte[]> second = new TreeMap<>(first);
+        second.put(100 * MIB, randomBytes(MIB));
+        second.put(300 * MIB, randomBytes(MIB));
+        write(volumeFile(source), second);
+        String secondSha = Sha256.ofImage(GIB, second);
+        String incremental = backup("--incremental", "--name", "incr", source);
+        assertThat(cinder("backup-show", incremental).get("is_incremental")).isEqualTo("True");
+        assertThat(cinder("backup-show", full).get("has_dependent_backups")).isEqualTo("True");
+
+        String fromFull = restoreToNewVolume(full);
+        assertThat(Sha256.of(volumeFile(fromFull))).as("the full backup's point").isEqualTo(firstSha);
+        assertThat(VolumeFiles.allocatedBytes(volumeFile(fromFull))).as("holes stay holes").isLessThan(64 * MIB);
+        String fromIncremental = restoreToNewVolume(incremental);
+        assertThat(Sha256.of(volumeFile(fromIncremental))).as("the incremental's point").isEqualTo(secondSha);
+
+        String larger = newVolume("larger", 2);
+        write(volumeFile(larger), new TreeMap<>(Map.of(500 * MIB, randomBytes(MIB))));
+        assertThat(cinder("backup-restore", "--volume", larger, full).get("volume_id")).isEqualTo(larger);
+        awaitVolume(larger, "available");
+        awaitBackup(full, "available");
+        assertThat(Sha256.of(volumeFile(larger))).as("onto an existing larger volume, what was there is gone")
+                .isEqualTo(Sha256.ofImage(2 * GIB, first));
+
+        Cli.Result dependents = cli.cinder("backup-delete", full);
+        assertThat(dependents.exitCode()).isNotZero();
+        assertThat(dependents.stdout() + dependents.stderr()).contains("Incremental backups exist for this backup");
+
+        cli.cinder("delete", source).ok();
+        await().atMost(PATIENCE).until(() -> !Files.exists(volumeFile(source)));
+        String afterSourceGone = restoreToNewVolume(incremental);
+        assertThat(Sha256.of(volumeFile(afterSourceGone))).as("a backup outlives its volume").isEqualTo(secondSha);
+
+        cli.cinder("backup-delete", incremental).ok();
+        await().atMost(PATIENCE).until(() -> cli.cinder("backup-show", incremental).exitCode() != 0);
+        cli.cinder("backup-delete", full).ok();
+        await().atMost(PATIENCE).until(() -> cli.cinder("backup-show", full).exitCode() != 0);
+        assertThat(chunkFiles(repository())).as("no chunk outlives the backups that need it").isEmpty();
+        for (String volume : List.of(fromFull, fromIncremental, larger, afterSourceGone)) {
+            cli.cinder("delete", volume).ok();
+        }
+        await().atMost(PATIENCE).until(() -> VolumeFiles.ids(basalt.volumesDir()).isEmpty());
+    }
+
+    @Test
+    @Order(2)
+    void badRequestsAreRefusedAndLeaveNothingBehind() throws Exception {
+        String volume = newVolume("bad-input", 1);
+        Cli.Result missing = cli.cinder("backup-create", "00000000-0000-0000-0000-000000000000");
+        assertThat(missing.exitCode()).isNotZero();
+        assertThat(missing.stderr()).containsAnyOf("could not be found", "No volume with a name or ID");
+
+        Cli.Result noParent = cli.cinder("backup-create", "--incremental", volume);
+        assertThat(noParent.exitCode()).isNotZero();
+        assertThat(noParent.stderr()).contains("No backups available to do an incremental backup");
+
+        cli.cinder("reset-state", "--state", "error", volume).ok();
+        Cli.Result inError = cli.cinder("backup-create", volume);
+        assertThat(inError.exitCode()).isNotZero();
+        assertThat(inError.stderr()).contains("must be available or in-use");
+        cli.cinder("reset-state", "--state", "available", volume).ok();
+        String attachment = cinder("--os-volume-api-version", "3.54", "attachment-create", "--connect", "True",
+                "--initiator", "iqn.1993-08.org.debian:01:backups", "--ip", "127.0.0.1", "--host", "backups-compute",
+                volume).get("id");
+        cli.cinder("--os-volume-api-version", "3.54", "attachment-complete", attachment).ok();
+        awaitVolume(volume, "in-use");
+        Cli.Result inUse = cli.cinder("backup-create", volume);
+        assertThat(inUse.exitCode()).isNotZero();
+        assertThat(inUse.stderr()).contains("Backing up an in-use volume must use the force flag");
+        Cli.Result forced = cli.cinder("backup-create", "--force", volume);
+        assertThat(forced.exitCode()).isNotZero();
+        assertThat(forced.stderr()).contains("not supported by Basalt yet");
+        assertThat(cinder("show", volume).get("status")).isEqualTo("in-use");
+        cli.cinder("--os-volume-api-version", "3.54", "attachment-delete", attachment).ok();
+        awaitVolume(volume, "available");
+
+        String backupOfTwo = backup("--name", "two", newVolume("two-gib", 2));
+        Cli.Result smaller = cli.cinder("backup-restore", "--volume", volume, backupOfTwo);
+        assertThat(smaller.exitCode()).isNotZero();
+        assertThat(cinder("show", volume).get("status")).isEqualTo("available");
+        assertThat(cinder("backup-show", backupOfTwo).get("status")).isEqualTo("available");
+
+        Cli.Result malformed = cli.cinder("backup-import", "cinder.backup.drivers.posix.PosixBackupDriver",
+                "bm90IGEgcmVjb3Jk");
+        assertThat(malformed.exitCode()).isNotZero();
+        assertThat(malformed.stderr()).contains("Can't parse backup record");
+
+        assertThat(Tables.records(cli.cinder("backup-list").ok().stdout())).hasSize(1);
+        cli.cinder("backup-delete", backupOfTwo).ok();
+        await().atMost(PATIENCE).until(() -> cli.cinder("backup-show", backupOfTwo).exitCode() != 0);
+    }
+
+    @Test
+    @Order(3)
+    void overQuotaIsA413AndWritesNothing() throws Exception {
+        Cli quotaCli = basalt.cli("u2", "p2");
+        quotaCli.cinder("quota-update", "--backups", "1", "p2").ok();
+        String volume = Tables.properties(quotaCli.cinder("create", "--name", "q", "1").ok().stdout()).get("id");
+        await().atMost(PATIENCE).until(() -> "available".equals(
+                Tables.properties(quotaCli.cinder("show", volume).ok().stdout()).get("status")));
+        String first = Tables.properties(quotaCli.cinder("backup-create", volume).ok().stdout()).get("id");
+        await().atMost(PATIENCE).until(() -> "available".equals(
+                Tables.properties(quotaCli.cinder("backup-show", first).ok().stdout()).get("status")));
+        Cli.Result over = quotaCli.cinder("backup-create", volume);
+        assertThat(over.exitCode()).isNotZero();
+        assertThat(over.stderr()).contains("413");
+        assertThat(Tables.records(quotaCli.cinder("backup-list").ok().stdout())).hasSize(1);
+        assertThat(Tables.properties(quotaCli.cinder("show", volume).ok().stdout()).get("status")).isEqualTo("available");
+    }
+
+    @Test
+    @Order(4)
+    void aCorruptOrMissingChunkFailsTheRestoreLoudly() throws Exception {
+        String source = newVolume("to-corrupt", 1);
+        write(volumeFile(source), new TreeMap<>(Map.of(0L, randomBytes(8 * MIB))));
+        String backup = backup("--name", "corruptible", source);
+        List<Path> chunks = chunkFiles(repository());
+        assertThat(chunks).isNotEmpty();
+
+        Path victim = chunks.getFirst();
+        byte[] original = Files.readAllBytes(victim);
+        byte[] corrupted = original.clone();
+        corrupted[corrupted.length - 1] ^= 0x5a;
+        Files.write(victim, corrupted);
+        String target = cinder("backup-restore", backup).get("volume_id");
+        Map<String, String> failed = awaitVolume(target, "error_restoring");
+        assertThat(failed.get("status")).isEqualTo("error_restoring");
+        assertThat(awaitBackup(backup, "available").get("status")).isEqualTo("available");
+
+        Files.delete(victim);
+        String second = cinder("backup-restore", backup).get("volume_id");
+        awaitVolume(second, "error_restoring");
+        awaitBackup(backup, "available");
+
+        Files.write(victim, original);
+        String healed = restoreToNewVolume(backup);
+        assertThat(Sha256.of(volumeFile(healed))).isEqualTo(Sha256.of(volumeFile(source)));
+    }
+
+    @Test
+    @Order(5)
+    void anExportedRecordImportsAndRestores() throws Exception {
+        String source = newVolume("exported", 1);
+        write(volumeFile(source), new TreeMap<>(Map.of(64 * MIB, randomBytes(2 * MIB))));
+        String sha = Sha256.of(volumeFile(source));
+        String backup = backup("--name", "to-export", source);
+
+        Map<String, String> record = cinder("backup-export", backup);
+        assertThat(record.get("backup_service")).isEqualTo("cinder.backup.drivers.posix.PosixBackupDriver");
+        Cli.Result again = cli.cinder("backup-import", record.get("backup_service"), record.get("backup_url"));
+        assertThat(again.exitCode()).as("the record is still in this database").isNotZero();
+        assertThat(again.stderr()).contains("already exists");
+
+        try (BasaltProcess other = new BasaltProcess(Files.createTempDirectory("basalt-it-import-").resolve("state"),
+                "backup_posix_path = " + repository()).start()) {
+            Cli otherCli = new Cli(other.endpoint(), "u1", "p1");
+            String imported = Tables.properties(otherCli.cinder("backup-import", record.get("backup_service"),
+                    record.get("backup_url")).ok().stdout()).get("id");
+            assertThat(imported).isEqualTo(backup);
+            await().atMost(PATIENCE).until(() -> "available".equals(
+                    Tables.properties(otherCli.cinder("backup-show", imported).ok().stdout()).get("status")));
+            String restored = Tables.properties(otherCli.cinder("backup-restore", imported).ok().stdout())
+                    .get("volume_id");
+            await().atMost(PATIENCE).until(() -> "available".equals(
+                    Tables.properties(otherCli.cinder("show", restored).ok().stdout()).get("status")));
+            assertThat(Sha256.of(VolumeFiles.of(other.volumesDir(), restored))).isEqualTo(sha);
+        }
+    }
+}
