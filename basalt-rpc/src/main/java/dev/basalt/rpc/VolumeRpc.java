@@ -34,7 +34,9 @@ public final class VolumeRpc {
     static final RpcMethod<PublishCapabilities, Void> PUBLISH_CAPABILITIES =
             RpcMethod.cast("publish_service_capabilities", "1.0", PublishCapabilities.class);
     static final RpcMethod<BackupDeviceRequest, BackupDevice> GET_BACKUP_DEVICE =
-            RpcMethod.call("get_backup_device", "1.0", BackupDeviceRequest.class, BackupDevice.class);
+            RpcMethod.call("get_backup_device", "1.1", BackupDeviceRequest.class, BackupDevice.class);
+    static final RpcMethod<DropBackupBases, Void> DROP_BACKUP_BASES =
+            RpcMethod.cast("drop_backup_bases", "1.0", DropBackupBases.class);
     static final RpcMethod<CleanupRequest, Void> DO_CLEANUP = RpcMethod.cast("do_cleanup", "1.0", CleanupRequest.class);
 
     /** What a volume service does with each message; every handler is idempotent. */
@@ -68,6 +70,9 @@ public final class VolumeRpc {
          * to read or restore into.
          */
         BackupDevice backupDevice(BackupDeviceRequest request) throws Exception;
+
+        /** Drops backup bases of a volume, as {@link DropBackupBases} says. */
+        void dropBackupBases(DropBackupBases request) throws Exception;
 
         /**
          * Finishes or fails the work in flight on this backend that the request's service
@@ -115,6 +120,11 @@ public final class VolumeRpc {
         return bus.call(at(backend), GET_BACKUP_DEVICE, request, timeout);
     }
 
+    /** Asks the volume service of {@code backend} to drop backup bases of a volume. */
+    public void dropBackupBases(String backend, DropBackupBases request) {
+        bus.cast(at(backend), DROP_BACKUP_BASES, request);
+    }
+
     /** Asks the volume service of {@code backend} to clean up the work in flight the request names. */
     public void doCleanup(String backend, CleanupRequest request) {
         bus.cast(at(backend), DO_CLEANUP, request);
@@ -140,6 +150,7 @@ public final class VolumeRpc {
                 })
                 .onCast(PUBLISH_CAPABILITIES, server::publishCapabilities)
                 .onCall(GET_BACKUP_DEVICE, server::backupDevice)
+                .onCast(DROP_BACKUP_BASES, server::dropBackupBases)
                 .onCast(DO_CLEANUP, server::doCleanup);
         return bus.serve(TOPIC, backend, ServiceRpc.servedBy(levels, endpoint).build());
     }

@@ -29,7 +29,7 @@ class RpcContractTest {
     @Test
     void volumeClientReachesTheVolumeServiceOfTheBackend() {
         IscsiConnection answer = new IscsiConnection("127.0.0.1:3260", "iqn.x:volume-v1", 0, "CHAP", "u", "p", false);
-        BackupDevice device = new BackupDevice("node1", "/srv/volume-v1", 1L << 30);
+        BackupDevice device = new BackupDevice("node1", "/srv/backup-base-v1.b2", 1L << 30, true, "/srv/backup-base-v1.b1");
         VolumeRpc.serve(bus, "node1@file", new VolumeRpc.Server() {
             public void createVolume(CreateVolume r) { received.add(r); }
             public void deleteVolume(DeleteVolume r) { received.add(r); }
@@ -40,13 +40,15 @@ class RpcContractTest {
             public void terminateConnection(TerminateConnection r) { received.add(r); }
             public void publishCapabilities(PublishCapabilities r) { received.add(r); }
             public BackupDevice backupDevice(BackupDeviceRequest r) { received.add(r); return device; }
+            public void dropBackupBases(DropBackupBases r) { received.add(r); }
             public void doCleanup(CleanupRequest r) { received.add(r); }
         }, new LogLevels());
         VolumeRpc client = new VolumeRpc(bus);
         List<Object> sent = List.of(new CreateVolume("v1", "r1"), new DeleteVolume("v1", "r2"),
                 new ExtendVolume("v1", 3, "r3"), new CreateSnapshot("s1", "r4"), new DeleteSnapshot("s1", "r5"),
                 new PublishCapabilities("sched1"), new CleanupRequest(7, null, "node1@file", "cinder-volume", false,
-                        null, "v1", "Volume", java.time.Instant.parse("2026-01-01T00:00:00.123456Z")));
+                        null, "v1", "Volume", java.time.Instant.parse("2026-01-01T00:00:00.123456Z")),
+                DropBackupBases.allBut("v1", "b2", "r9"));
         client.createVolume("node1@file", (CreateVolume) sent.get(0));
         client.deleteVolume("node1@file", (DeleteVolume) sent.get(1));
         client.extendVolume("node1@file", (ExtendVolume) sent.get(2));
@@ -54,11 +56,12 @@ class RpcContractTest {
         client.deleteSnapshot("node1@file", (DeleteSnapshot) sent.get(4));
         client.publishCapabilities((PublishCapabilities) sent.get(5));
         client.doCleanup("node1@file", (CleanupRequest) sent.get(6));
+        client.dropBackupBases("node1@file", (DropBackupBases) sent.get(7));
         InitializeConnection connect = new InitializeConnection("v1", Map.of("initiator", "iqn.h"), "r6");
         assertThat(client.initializeConnection("node1@file", connect, TIMEOUT)).isEqualTo(answer);
         TerminateConnection disconnect = new TerminateConnection("v1", "a1", "r7");
         client.terminateConnection("node1@file", disconnect, TIMEOUT);
-        BackupDeviceRequest where = new BackupDeviceRequest("v1", null, "r8");
+        BackupDeviceRequest where = new BackupDeviceRequest("v1", null, "r8", "b2", "b1");
         assertThat(client.backupDevice("node1@file", where, TIMEOUT)).isEqualTo(device);
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(received).containsExactlyInAnyOrderElementsOf(
                 concat(sent, List.of(connect, disconnect, where))));

@@ -51,6 +51,11 @@ public class VolumeServerStub implements VolumeRpc.Server {
     }
 
     @Override
+    public void dropBackupBases(DropBackupBases request) {
+        throw unexpected(request);
+    }
+
+    @Override
     public void doCleanup(CleanupRequest request) {
         throw unexpected(request);
     }
