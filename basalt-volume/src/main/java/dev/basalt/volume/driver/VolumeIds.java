@@ -25,6 +25,11 @@ public final class VolumeIds {
         return requireUuid("snapshot", snapshotId);
     }
 
+    /** As {@link #requireValid} for the id of a backup base (a backup's id). */
+    public static String requireValidBackupBaseId(String baseId) {
+        return requireUuid("backup base", baseId);
+    }
+
     private static String requireUuid(String kind, String id) {
         if (!Ids.isUuidLike(id)) {
             throw new IllegalArgumentException("not a " + kind + " id (a UUID is expected): " + quoted(id));

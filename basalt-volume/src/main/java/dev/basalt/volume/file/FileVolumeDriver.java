@@ -2,6 +2,8 @@ package dev.basalt.volume.file;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.basalt.common.Ids;
+import dev.basalt.volume.driver.BackupBaseCapable;
 import dev.basalt.volume.driver.Capabilities;
 import dev.basalt.volume.driver.CloneCapable;
 import dev.basalt.volume.driver.ExportCapable;
@@ -31,6 +33,7 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -59,8 +62,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thick (non-sparse) copies get their holes allocated after the copy; extents they share with
  * their source stay shared until written.
+ *
+ * <p>Backup bases ({@link BackupBaseCapable}) are files {@code backup-base-<volume id>.<base id>},
+ * whole-file reflinks kept only where the filesystem shares extents (never a data copy: that would
+ * cost a full copy per backup). They are not provisioned capacity and have no row; the volume's
+ * delete wipes and removes them, and {@link #start()} removes those whose volume is gone. Dropping a
+ * base unlinks it without wiping: its blocks are either still shared with the volume or ones the
+ * volume has overwritten since (copy on write), and unlinking frees them as punching a hole would,
+ * while a backup still reading the base keeps its bytes.
  */
-public final class FileVolumeDriver implements SnapshotCapable, CloneCapable, ExtendCapable, ExportCapable {
+public final class FileVolumeDriver
+        implements SnapshotCapable, CloneCapable, ExtendCapable, ExportCapable, BackupBaseCapable {
     public static final String NAME = "file";
     public static final String VENDOR_NAME = "Basalt";
     public static final String DRIVER_VERSION = "1.1.0";
@@ -122,6 +134,7 @@ public final class FileVolumeDriver implements SnapshotCapable, CloneCapable, Ex
         int leftovers = removeLeftovers(directory);
         Probe probe = probe(directory);
         Map<String, Long> found = scan(directory);
+        leftovers += removeOrphanBases(directory, found);
         provisioned.reset(found);
         started = true;
         long snapshots = found.keySet().stream().filter(name -> VolumeFiles.snapshotId(name).isPresent()).count();
@@ -160,6 +173,9 @@ public final class FileVolumeDriver implements SnapshotCapable, CloneCapable, Ex
         Path path = files.volume(volumeId);
         requireStarted();
         try (StripedLocks.Held held = locks.lock(key(path))) {
+            for (String baseId : backupBases(volumeId)) {
+                removeWiped(files.backupBase(volumeId, baseId), "the volume and its backup base");
+            }
             removeWiped(path, "the volume");
         }
     }
@@ -235,6 +251,86 @@ public final class FileVolumeDriver implements SnapshotCapable, CloneCapable, Ex
         Path path = files.snapshot(snapshotId);
         requireStarted();
         return Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    @Override
+    public Optional<Path> keepBackupBase(String volumeId, String snapshotId, String baseId) {
+        Path volume = files.volume(volumeId);
+        Path source = snapshotId == null ? volume : files.snapshot(snapshotId);
+        Path base = files.backupBase(volumeId, baseId);
+        requireStarted();
+        if (!copier.sharesExtents()) {
+            return Optional.empty();
+        }
+        try (StripedLocks.Held held = locks.lock(key(volume), key(source))) {
+            if (existingSize(base).isPresent()) {
+                return Optional.of(base);
+            }
+            if (existingSize(source).isEmpty()) {
+                throw new VolumeDriverException("cannot keep backup base " + baseId + " of volume " + volumeId + ": "
+                        + source + " does not exist");
+            }
+            try {
+                makeFile(base, files.temporaryBackupBase(volumeId, baseId), temporary -> {
+                    if (!copier.reflink(source, temporary)) {
+                        throw new NotShared();
+                    }
+                });
+            } catch (NotShared e) {
+                LOG.info("file driver: {} cannot share extents with a new file: no backup base kept", source);
+                return Optional.empty();
+            } catch (IOException e) {
+                throw new VolumeDriverException("cannot keep backup base " + base + " of " + source + ": "
+                        + reason(e), e);
+            }
+            return Optional.of(base);
+        }
+    }
+
+    @Override
+    public Optional<Path> backupBase(String volumeId, String baseId) {
+        Path base = files.backupBase(volumeId, baseId);
+        requireStarted();
+        return existingSize(base).map(size -> base);
+    }
+
+    @Override
+    public Set<String> backupBases(String volumeId) {
+        String prefix = VolumeFiles.backupBasePrefix(volumeId);
+        requireStarted();
+        Set<String> found = new HashSet<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(files.directory(), prefix + "*")) {
+            for (Path entry : entries) {
+                String baseId = entry.getFileName().toString().substring(prefix.length());
+                if (Ids.isUuidLike(baseId)) {
+                    found.add(baseId);
+                }
+            }
+        } catch (IOException e) {
+            throw new VolumeDriverException("cannot list the backup bases of volume " + volumeId + " in "
+                    + files.directory() + ": " + reason(e), e);
+        }
+        return Set.copyOf(found);
+    }
+
+    @Override
+    public void dropBackupBase(String volumeId, String baseId) {
+        Path base = files.backupBase(volumeId, baseId);
+        requireStarted();
+        try (StripedLocks.Held held = locks.lock(key(files.volume(volumeId)))) {
+            if (Files.deleteIfExists(base)) {
+                directorySync.sync();
+            }
+        } catch (IOException e) {
+            throw new VolumeDriverException("cannot drop backup base " + base + ": " + reason(e), e);
+        }
+    }
+
+    /** The filesystem refused to share extents for a backup base: nothing is kept. */
+    private static final class NotShared extends IOException {
+        NotShared() {
+            super("extents not shared");
+        }
     }
 
     @Override
@@ -520,6 +616,25 @@ public final class FileVolumeDriver implements SnapshotCapable, CloneCapable, Ex
         } catch (IOException e) {
             throw new VolumeDriverException("cannot remove leftover temporary files in " + directory + ": "
                     + reason(e) + "; check the directory's permissions", e);
+        }
+        return removed;
+    }
+
+    /** Removes the backup bases whose volume is not in the directory (a delete cut short); says how many. */
+    private int removeOrphanBases(Path directory, Map<String, Long> found) {
+        int removed = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory,
+                entry -> VolumeFiles.backupBaseVolumeId(entry.getFileName().toString()).isPresent())) {
+            for (Path entry : entries) {
+                String volumeId = VolumeFiles.backupBaseVolumeId(entry.getFileName().toString()).orElseThrow();
+                if (!found.containsKey(key(files.volume(volumeId)))) {
+                    removeWiped(entry, "a backup base of a deleted volume");
+                    removed++;
+                }
+            }
+        } catch (IOException e) {
+            throw new VolumeDriverException("cannot remove the backup bases of deleted volumes in " + directory
+                    + ": " + reason(e), e);
         }
         return removed;
     }

@@ -58,6 +58,18 @@ final class VolumeCopier {
     }
 
     /**
+     * Makes {@code target} (an existing, empty file) share all the extents of {@code source} and
+     * fsyncs it; false, with nothing changed, where the directory cannot share extents: never a copy.
+     */
+    boolean reflink(Path source, Path target) throws IOException {
+        if (!sharesExtents || !reflink.cloneFile(source, target)) {
+            return false;
+        }
+        FileSync.file(target);
+        return true;
+    }
+
+    /**
      * Copies {@code source} into {@code target} (an existing, empty file), which then holds the same
      * bytes and has the same size, and fsyncs it.
      */

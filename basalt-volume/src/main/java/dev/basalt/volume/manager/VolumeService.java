@@ -25,6 +25,7 @@ import dev.basalt.rpc.CreateSnapshot;
 import dev.basalt.rpc.CreateVolume;
 import dev.basalt.rpc.DeleteSnapshot;
 import dev.basalt.rpc.DeleteVolume;
+import dev.basalt.rpc.DropBackupBases;
 import dev.basalt.rpc.ExtendVolume;
 import dev.basalt.rpc.InitializeConnection;
 import dev.basalt.rpc.IscsiConnection;
@@ -34,17 +35,13 @@ import dev.basalt.rpc.ApiRpc;
 import dev.basalt.rpc.SchedulerRpc;
 import dev.basalt.rpc.VolumeRpc;
 import dev.basalt.rpc.VolumeSettled;
-import dev.basalt.common.BasaltException;
 import dev.basalt.common.LogLevels;
-import dev.basalt.volume.driver.ExportCapable;
 import dev.basalt.volume.driver.VolumeDriver;
 import dev.basalt.volume.manager.OperationMeters.Operation;
 import dev.basalt.volume.target.VolumeTarget;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -91,6 +88,7 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
     private final CapacityGauges capacity;
     private final WorkClaims claims;
     private final WorkCleaner cleaner;
+    private final BackupDevices devices;
 
     private ScheduledExecutorService timers;
     private Subscription subscription;
@@ -130,6 +128,7 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
         this.extender = new VolumeExtender(settings.host(), driver, volumes, messages, clock, settings.messageTtl());
         WorkerRepository workers = new WorkerRepository(database);
         this.claims = new WorkClaims(workers, () -> serviceId);
+        this.devices = new BackupDevices(settings.host(), driver);
         this.cleaner = new WorkCleaner(settings.host(), workers, claims, () -> serviceId, volumes, snapshots, manager,
                 this.snapshots, extender, clock);
     }
@@ -204,15 +203,12 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
 
     @Override
     public BackupDevice backupDevice(BackupDeviceRequest request) throws IOException {
-        if (!(driver instanceof ExportCapable local)) {
-            throw BasaltException.badRequest("Invalid volume: the %s volume driver cannot give its volumes' bytes to a"
-                    + " backup service.", driver.name());
-        }
-        Path path = request.snapshotId() == null ? local.exportPath(request.volumeId())
-                : local.snapshotPath(request.snapshotId());
-        String host = settings.host();
-        int at = host.indexOf('@');
-        return new BackupDevice(at < 0 ? host : host.substring(0, at), path.toString(), Files.size(path));
+        return devices.locate(request);
+    }
+
+    @Override
+    public void dropBackupBases(DropBackupBases request) {
+        devices.drop(request);
     }
 
     @Override

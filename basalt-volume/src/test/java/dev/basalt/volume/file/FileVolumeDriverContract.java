@@ -14,13 +14,18 @@ import dev.basalt.volume.driver.VolumeDriver;
 import dev.basalt.volume.driver.VolumeDriverException;
 import dev.basalt.volume.driver.VolumeSpec;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -696,5 +701,129 @@ abstract class FileVolumeDriverContract extends DriverCompliance {
         thick.deleteSnapshot(snapshot.id());
         thick.deleteVolume(volume.id());
         assertThat(names(directory)).isEmpty();
+    }
+
+    // --- backup bases
+
+    private Path baseFile(String volumeId, String baseId) {
+        return directory().resolve("backup-base-" + volumeId + "." + baseId);
+    }
+
+    @Test
+    void keepsABackupBaseOnlyWhereItSharesExtentsAndTheBaseKeepsThatPointInTime() throws Exception {
+        VolumeSpec volume = newVolume(1);
+        fileDriver().createVolume(volume);
+        byte[] first = pattern(4 * (int) Sizes.MIB);
+        FileContents.write(file(volume.id()), Sizes.MIB, first);
+        String baseId = UUID.randomUUID().toString();
+
+        Optional<Path> base = fileDriver().keepBackupBase(volume.id(), null, baseId);
+
+        if (!sharesExtents()) {
+            assertThat(base).as("no base where it would be a full copy").isEmpty();
+            assertThat(fileDriver().backupBases(volume.id())).isEmpty();
+            assertThat(names(directory())).containsExactly("volume-" + volume.id());
+            return;
+        }
+        assertThat(base).contains(baseFile(volume.id(), baseId));
+        assertThat(FileContents.hasSharedExtents(base.get())).isTrue();
+        assertThat(Files.size(base.get())).isEqualTo(Sizes.GIB);
+        assertThat(Files.getPosixFilePermissions(base.get())).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        FileContents.write(file(volume.id()), Sizes.MIB, PATTERN);
+        assertThat(FileContents.read(base.get(), Sizes.MIB, first.length)).isEqualTo(first);
+        assertThat(fileDriver().keepBackupBase(volume.id(), null, baseId)).as("idempotent").isEqualTo(base);
+        assertThat(FileContents.read(base.get(), Sizes.MIB, first.length)).isEqualTo(first);
+        assertThat(fileDriver().backupBase(volume.id(), baseId)).isEqualTo(base);
+        assertThat(fileDriver().backupBases(volume.id())).containsExactly(baseId);
+        assertThat(fileDriver().report().provisionedCapacityGb()).as("a base is no provisioned capacity").isEqualTo(1.0);
+    }
+
+    @Test
+    void aBackupBaseOfASnapshotHoldsTheSnapshotsBytes() throws Exception {
+        VolumeSpec volume = newVolume(1);
+        fileDriver().createVolume(volume);
+        FileContents.write(file(volume.id()), 0, PATTERN);
+        SnapshotSpec snapshot = newSnapshot(volume);
+        fileDriver().createSnapshot(snapshot);
+        FileContents.write(file(volume.id()), 0, new byte[PATTERN.length]);
+        String baseId = UUID.randomUUID().toString();
+
+        Optional<Path> base = fileDriver().keepBackupBase(volume.id(), snapshot.id(), baseId);
+
+        assertThat(base.isPresent()).isEqualTo(sharesExtents());
+        if (base.isPresent()) {
+            assertThat(FileContents.read(base.get(), 0, PATTERN.length)).isEqualTo(PATTERN);
+            assertThat(fileDriver().backupBases(volume.id())).containsExactly(baseId);
+        }
+    }
+
+    @Test
+    void aDroppedBaseIsGoneButAReaderKeepsItsBytesAndOtherBasesStay() throws Exception {
+        VolumeSpec volume = newVolume(1);
+        fileDriver().createVolume(volume);
+        FileContents.write(file(volume.id()), 0, PATTERN);
+        String older = UUID.randomUUID().toString();
+        String newer = UUID.randomUUID().toString();
+        Optional<Path> base = fileDriver().keepBackupBase(volume.id(), null, older);
+        fileDriver().keepBackupBase(volume.id(), null, newer);
+
+        try (FileChannel reader = FileChannel.open(base.orElse(file(volume.id())), StandardOpenOption.READ)) {
+            fileDriver().dropBackupBase(volume.id(), older);
+            fileDriver().dropBackupBase(volume.id(), older);
+
+            ByteBuffer bytes = ByteBuffer.allocate(PATTERN.length);
+            reader.read(bytes, 0);
+            assertThat(bytes.array()).isEqualTo(PATTERN);
+        }
+        assertThat(fileDriver().backupBase(volume.id(), older)).isEmpty();
+        assertThat(fileDriver().backupBases(volume.id())).isEqualTo(sharesExtents() ? Set.of(newer) : Set.of());
+        assertThat(Files.exists(file(volume.id()))).isTrue();
+    }
+
+    @Test
+    void deletingAVolumeWipesAndRemovesItsBackupBasesAndNoOtherVolumes() throws Exception {
+        VolumeSpec volume = newVolume(1);
+        VolumeSpec other = newVolume(1);
+        fileDriver().createVolume(volume);
+        fileDriver().createVolume(other);
+        FileContents.write(file(volume.id()), 0, PATTERN);
+        FileContents.write(file(other.id()), 0, PATTERN);
+        fileDriver().keepBackupBase(volume.id(), null, UUID.randomUUID().toString());
+        fileDriver().keepBackupBase(volume.id(), null, UUID.randomUUID().toString());
+        String otherBase = UUID.randomUUID().toString();
+        fileDriver().keepBackupBase(other.id(), null, otherBase);
+
+        fileDriver().deleteVolume(volume.id());
+
+        assertThat(fileDriver().backupBases(volume.id())).isEmpty();
+        assertThat(names(directory())).containsExactlyInAnyOrderElementsOf(sharesExtents()
+                ? List.of("volume-" + other.id(), "backup-base-" + other.id() + "." + otherBase)
+                : List.of("volume-" + other.id()));
+    }
+
+    @Test
+    void startRemovesTheBackupBasesOfVolumesThatAreGone() throws Exception {
+        VolumeSpec volume = newVolume(1);
+        fileDriver().createVolume(volume);
+        String kept = UUID.randomUUID().toString();
+        fileDriver().keepBackupBase(volume.id(), null, kept);
+        Path orphan = baseFile(UUID.randomUUID().toString(), UUID.randomUUID().toString());
+        Files.write(orphan, PATTERN);
+
+        newDriver().start();
+
+        assertThat(Files.exists(orphan)).isFalse();
+        assertThat(fileDriver().backupBases(volume.id())).isEqualTo(sharesExtents() ? Set.of(kept) : Set.of());
+    }
+
+    @Test
+    void keepsNoBackupBaseWhereTheFilesystemRefusesToShareExtents() throws Exception {
+        FileVolumeDriver copying = startedDriver("no-bases", true, VolumeClear.ZERO, 0, Fallocate.system(),
+                Reflink.UNSUPPORTED);
+        VolumeSpec volume = new VolumeSpec(UUID.randomUUID().toString(), 1);
+        copying.createVolume(volume);
+
+        assertThat(copying.keepBackupBase(volume.id(), null, UUID.randomUUID().toString())).isEmpty();
+        assertThat(names(root().resolve("no-bases"))).containsExactly("volume-" + volume.id());
     }
 }

@@ -1,0 +1,73 @@
+package dev.basalt.volume.manager;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.basalt.common.BasaltException;
+import dev.basalt.rpc.BackupDevice;
+import dev.basalt.rpc.BackupDeviceRequest;
+import dev.basalt.rpc.DropBackupBases;
+import dev.basalt.volume.driver.BackupBaseCapable;
+import dev.basalt.volume.driver.ExportCapable;
+import dev.basalt.volume.driver.VolumeDriver;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a volume service tells the backup service of its host: where a volume's (or snapshot's)
+ * bytes are, and the backup bases it keeps for incremental backups that compare extent maps
+ * ({@link BackupBaseCapable}; a driver without it, or whose storage cannot share extents, keeps
+ * none and the backup reads the volume itself). The backup service reads and writes the file
+ * directly, so the answer names this service's host (the part of {@code host@backend} before '@').
+ */
+final class BackupDevices {
+    private static final Logger LOG = LoggerFactory.getLogger(BackupDevices.class);
+
+    private final String host;
+    private final VolumeDriver driver;
+
+    BackupDevices(String backend, VolumeDriver driver) {
+        requireNonNull(backend, "backend");
+        int at = backend.indexOf('@');
+        this.host = at < 0 ? backend : backend.substring(0, at);
+        this.driver = requireNonNull(driver, "driver");
+    }
+
+    BackupDevice locate(BackupDeviceRequest request) throws IOException {
+        if (!(driver instanceof ExportCapable local)) {
+            throw BasaltException.badRequest("Invalid volume: the %s volume driver cannot give its volumes' bytes to a"
+                    + " backup service.", driver.name());
+        }
+        Path path = request.snapshotId() == null ? local.exportPath(request.volumeId())
+                : local.snapshotPath(request.snapshotId());
+        Optional<Path> base = Optional.empty();
+        String parentBase = null;
+        if (driver instanceof BackupBaseCapable bases) {
+            if (request.keepBase() != null) {
+                base = bases.keepBackupBase(request.volumeId(), request.snapshotId(), request.keepBase());
+            }
+            if (request.parentBase() != null) {
+                parentBase = bases.backupBase(request.volumeId(), request.parentBase()).map(Path::toString)
+                        .orElse(null);
+            }
+        }
+        Path read = base.orElse(path);
+        return new BackupDevice(host, read.toString(), Files.size(read), base.isPresent(), parentBase);
+    }
+
+    void drop(DropBackupBases request) {
+        if (!(driver instanceof BackupBaseCapable bases)) {
+            return;
+        }
+        switch (request.scope()) {
+            case ONLY -> bases.dropBackupBase(request.volumeId(), request.baseId());
+            case ALL_BUT -> bases.backupBases(request.volumeId()).stream()
+                    .filter(baseId -> !baseId.equals(request.baseId()))
+                    .forEach(baseId -> bases.dropBackupBase(request.volumeId(), baseId));
+        }
+        LOG.debug("backup bases of volume {} dropped: {} {}", request.volumeId(), request.scope(), request.baseId());
+    }
+}
