@@ -9,14 +9,17 @@ import dev.basalt.backup.Manifest;
 import dev.basalt.backup.file.FileBlockSource;
 import dev.basalt.backup.service.BackupMeters.Outcome;
 import dev.basalt.backup.service.BackupMessages.Detail;
+import dev.basalt.backup.service.ChangeDetection.Plan;
+import dev.basalt.backup.service.VolumeDevices.BackupSource;
 import dev.basalt.db.BackupRecords;
 import dev.basalt.model.Backup;
 import dev.basalt.model.BackupStatus;
 import dev.basalt.model.Volume;
 import dev.basalt.model.VolumeStatus;
 import dev.basalt.rpc.CreateBackup;
+import dev.basalt.rpc.DropBackupBases;
 import java.io.IOException;
-import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -28,10 +31,15 @@ import org.slf4j.LoggerFactory;
  * a snapshot), reads them directly from this host's file and stores them in the repository, then
  * makes the backup {@code available} and gives the volume back its status.
  *
- * <p>An incremental backup (the row names a parent) builds on the parent's manifest: every data
- * range of the volume is read again and only chunks the repository does not hold yet are stored
- * (deduplication by hash). Extent maps ({@code SharedExtents}, reading only what changed) need a
- * kept base file per backup, which this service does not keep yet, so it gives no changed ranges.
+ * <p>Where the volume's storage shares extents (XFS, btrfs), the volume service keeps a <em>backup
+ * base</em> for each backup, a reflink of the volume taken when the backup starts, and the backup
+ * reads that base: exactly one point in time. An incremental backup (the row names a parent) builds
+ * on the parent's manifest; when the parent's base is still kept it compares the two bases' extent
+ * maps and reads only the ranges that changed ({@link ChangeDetection}), else it reads every data
+ * range and stores only chunks the repository does not hold yet (deduplication by hash). Each
+ * backup logs which it did and how much of the volume's data it read, and counts it
+ * ({@link BackupMeters#sourceRead}). A volume keeps its latest backup's base only: after a backup
+ * that kept one, the volume's other bases are dropped; a failed backup's own base is dropped.
  *
  * <p>A failure leaves the backup {@code error} with its reason, the volume back in its status, a user
  * message, and nothing of the failed backup in the repository.
@@ -79,24 +87,28 @@ final class BackupCreator {
             return fail(backup, request.requestId(), Detail.CREATE_DRIVER_ERROR, "the backup was not made: the"
                     + " volume's status is " + volume.get().status().apiName() + ", not backing-up", false);
         }
-        Path path;
+        BackupSource source;
         try {
-            path = work.devices().locate(volume.get(), backup.snapshotId(), request.requestId());
+            source = work.devices().locateForBackup(volume.get(), backup, request.requestId());
         } catch (VolumeDevices.DeviceException e) {
             return fail(backup, request.requestId(), Detail.DEVICE_ERROR, e.getMessage(), false);
         }
         Manifest manifest;
         try {
-            BackupRequest what = backupRequest(backup);
-            try (FileBlockSource source = FileBlockSource.open(path)) {
-                manifest = repository.backup(what, source, work.progressOf(backup.id()));
+            Plan plan = ChangeDetection.plan(backupRequest(backup), source);
+            try (ReadCounter counter = new ReadCounter(FileBlockSource.open(source.path()))) {
+                manifest = repository.backup(plan.request(), counter, work.progressOf(backup.id()));
+                recordReads(backup, plan, counter);
             }
         } catch (BackupConflictException e) {
+            dropBases(volume.get(), source, DropBackupBases.only(backup.volumeId(), backup.id(), request.requestId()));
             return fail(backup, request.requestId(), Detail.CREATE_DRIVER_ERROR, e.getMessage(), false);
         } catch (IOException | RuntimeException e) {
             LOG.warn("backup {} of volume {} failed", backup.id(), backup.volumeId(), e);
+            dropBases(volume.get(), source, DropBackupBases.only(backup.volumeId(), backup.id(), request.requestId()));
             return fail(backup, request.requestId(), Detail.CREATE_DRIVER_ERROR, reason(e), true);
         }
+        dropBases(volume.get(), source, DropBackupBases.allBut(backup.volumeId(), backup.id(), request.requestId()));
         work.meters().backedUp(manifest.volumeSize(), manifest.storedBytes());
         return finish(backup, manifest);
     }
@@ -110,6 +122,21 @@ final class BackupCreator {
         Manifest parent = repository.findManifest(backup.parentId()).orElseThrow(() -> new IOException(
                 "the parent backup " + backup.parentId() + " is not in this host's backup repository"));
         return full.incrementalTo(parent);
+    }
+
+    private void recordReads(Backup backup, Plan plan, ReadCounter counter) {
+        work.meters().sourceRead(plan.mode(), counter.dataBytes(), counter.bytesRead());
+        LOG.info("backup {} of volume {} ({}: {}) read {} of {} bytes of data ({})", backup.id(), backup.volumeId(),
+                plan.mode().tag, plan.reason(), counter.bytesRead(), counter.dataBytes(),
+                String.format(Locale.ROOT, "%.1f%%", counter.dataBytes() == 0 ? 0.0
+                        : 100.0 * counter.bytesRead() / counter.dataBytes()));
+    }
+
+    /** Drops backup bases of the volume when this backup kept one (else the volume keeps none). */
+    private void dropBases(Volume volume, BackupSource source, DropBackupBases drop) {
+        if (source.keptBase()) {
+            work.devices().dropBases(volume, drop);
+        }
     }
 
     private Outcome finish(Backup backup, Manifest manifest) {

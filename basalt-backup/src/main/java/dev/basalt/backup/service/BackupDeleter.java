@@ -5,8 +5,10 @@ import static java.util.Objects.requireNonNull;
 import dev.basalt.backup.BackupRepository;
 import dev.basalt.backup.service.BackupMeters.Outcome;
 import dev.basalt.db.BackupRecords;
+import dev.basalt.db.VolumeRepository;
 import dev.basalt.model.Backup;
 import dev.basalt.model.BackupStatus;
+import dev.basalt.rpc.DropBackupBases;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.Set;
@@ -16,8 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Deletes a {@code deleting} backup (Cinder's backup manager {@code delete_backup}): removes it from
  * the repository (its manifest and every chunk no other backup needs), then its row, which gives
- * its quota back. A repository that fails leaves the backup {@code error_deleting}, with the reason
- * and a user message.
+ * its quota back, and has the backup's base dropped (see {@link BackupCreator}) where its volume still
+ * is. A repository that fails leaves the backup {@code error_deleting}, with the reason and a user
+ * message.
  */
 final class BackupDeleter {
     private static final Logger LOG = LoggerFactory.getLogger(BackupDeleter.class);
@@ -25,11 +28,16 @@ final class BackupDeleter {
     private final BackupRepository repository;
     private final BackupRecords backups;
     private final BackupMessages messages;
+    private final VolumeRepository volumes;
+    private final VolumeDevices devices;
 
-    BackupDeleter(BackupRepository repository, BackupRecords backups, BackupMessages messages) {
-        this.repository = requireNonNull(repository, "repository");
-        this.backups = requireNonNull(backups, "backups");
-        this.messages = requireNonNull(messages, "messages");
+    BackupDeleter(BackupWork work) {
+        requireNonNull(work, "work");
+        this.repository = work.repository();
+        this.backups = work.backups();
+        this.messages = work.messages();
+        this.volumes = work.volumes();
+        this.devices = work.devices();
     }
 
     Outcome delete(String backupId, String requestId) {
@@ -48,6 +56,9 @@ final class BackupDeleter {
             return Outcome.FAILED;
         }
         backups.delete(backupId);
+        Backup backup = found.get();
+        volumes.find(backup.volumeId()).ifPresent(volume -> devices.dropBases(volume,
+                DropBackupBases.only(volume.id(), backupId, requestId)));
         LOG.info("backup {} deleted", backupId);
         return Outcome.DONE;
     }

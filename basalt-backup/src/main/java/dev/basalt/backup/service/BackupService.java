@@ -98,7 +98,7 @@ public final class BackupService implements BackupRpc.Server, AutoCloseable {
         BackupWork work = new BackupWork(repository, backups, volumes, devices, statuses, messages, this.meters, clock);
         this.creator = new BackupCreator(settings, work);
         this.restorer = new BackupRestorer(work);
-        this.deleter = new BackupDeleter(repository, backups, messages);
+        this.deleter = new BackupDeleter(work);
         this.records = new RecordExchange(settings, repository, backups);
         this.recovery = new BackupRecovery(settings.host(), repository, backups, volumes, statuses, deleter);
     }

@@ -12,11 +12,8 @@ import dev.basalt.backup.Volumes;
 import dev.basalt.backup.posix.PosixBackupRepository;
 import dev.basalt.nativeio.Fiemap.Extent;
 import dev.basalt.testkit.LoopFilesystem;
-import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -34,29 +31,16 @@ class SharedExtentsTest {
     @TempDir
     Path temp;
 
-    /** A reflink copy: JDK 25's transferTo shares the extents on XFS. */
-    private static Path snapshot(Path volume, Path snapshot) throws IOException {
-        try (FileChannel from = FileChannel.open(volume, StandardOpenOption.READ);
-                FileChannel to = FileChannel.open(snapshot, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            long size = from.size();
-            long done = 0;
-            while (done < size) {
-                done += from.transferTo(done, size - done, to);
-            }
-        }
-        return snapshot;
-    }
-
     @Test
     void onXfsAnIncrementalReadsOnlyTheChangedChunks() throws Exception {
         Path dir = XFS.newDirectory();
         Path volume = Volumes.sparse(dir.resolve("volume"), 64 * MIB);
         Volumes.writeRandom(volume, 0, (int) (40 * MIB), 1);
-        Path first = snapshot(volume, dir.resolve("snap-1"));
+        Path first = Volumes.reflink(volume, dir.resolve("snap-1"));
         // change ~1%: a small write inside the data, and one in the hole after it
         Volumes.writeRandom(volume, 5 * MIB + 10, 100_000, 2);
         Volumes.writeRandom(volume, 50 * MIB, 300_000, 3);
-        Path second = snapshot(volume, dir.resolve("snap-2"));
+        Path second = Volumes.reflink(volume, dir.resolve("snap-2"));
 
         Optional<List<ByteRange>> changed = SharedExtents.changedRanges(first, second);
         assertThat(changed).isPresent();
@@ -90,8 +74,8 @@ class SharedExtentsTest {
         Path dir = XFS.newDirectory();
         Path volume = Volumes.sparse(dir.resolve("volume"), 16 * MIB);
         Volumes.writeRandom(volume, MIB, (int) (4 * MIB), 4);
-        Path first = snapshot(volume, dir.resolve("snap-1"));
-        Path second = snapshot(volume, dir.resolve("snap-2"));
+        Path first = Volumes.reflink(volume, dir.resolve("snap-1"));
+        Path second = Volumes.reflink(volume, dir.resolve("snap-2"));
         assertThat(SharedExtents.changedRanges(first, second)).contains(List.of());
     }
 
@@ -99,7 +83,7 @@ class SharedExtentsTest {
     void onExt4APlainCopySharesNothingSoTheAnswerIsEmpty() throws Exception {
         Path volume = Volumes.sparse(temp.resolve("volume"), 16 * MIB);
         Volumes.writeRandom(volume, MIB, (int) (4 * MIB), 5);
-        Path copy = snapshot(volume, temp.resolve("copy")); // ext4 has no reflink: transferTo copies
+        Path copy = Volumes.reflink(volume, temp.resolve("copy")); // ext4 has no reflink: transferTo copies
         assertThat(SharedExtents.changedRanges(volume, copy)).isEmpty();
     }
 
