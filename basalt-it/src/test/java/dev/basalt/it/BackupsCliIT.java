@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -76,19 +73,6 @@ class BackupsCliIT {
         return bytes;
     }
 
-    private static void write(Path file, NavigableMap<Long, byte[]> pieces) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            for (Map.Entry<Long, byte[]> piece : pieces.entrySet()) {
-                ByteBuffer buffer = ByteBuffer.wrap(piece.getValue());
-                long position = piece.getKey();
-                while (buffer.hasRemaining()) {
-                    position += channel.write(buffer, position);
-                }
-            }
-            channel.force(true);
-        }
-    }
-
     private String newVolume(String name, int gib) throws Exception {
         String id = cinder("create", "--name", name, String.valueOf(gib)).get("id");
         awaitVolume(id, "available");
@@ -121,7 +105,7 @@ class BackupsCliIT {
         String source = newVolume("src", 1);
         NavigableMap<Long, byte[]> first = new TreeMap<>(Map.of(0L, randomBytes(MIB), 100 * MIB, randomBytes(MIB),
                 700 * MIB, randomBytes(4 * MIB)));
-        write(volumeFile(source), first);
+        VolumeFiles.write(volumeFile(source), first);
         String firstSha = Sha256.ofImage(GIB, first);
         assertThat(Sha256.of(volumeFile(source))).isEqualTo(firstSha);
 
@@ -143,7 +127,7 @@ class BackupsCliIT {
         NavigableMap<Long, byte[]> second = new TreeMap<>(first);
         second.put(100 * MIB, randomBytes(MIB));
         second.put(300 * MIB, randomBytes(MIB));
-        write(volumeFile(source), second);
+        VolumeFiles.write(volumeFile(source), second);
         String secondSha = Sha256.ofImage(GIB, second);
         String incremental = backup("--incremental", "--name", "incr", source);
         assertThat(cinder("backup-show", incremental).get("is_incremental")).isEqualTo("True");
@@ -156,7 +140,7 @@ class BackupsCliIT {
         assertThat(Sha256.of(volumeFile(fromIncremental))).as("the incremental's point").isEqualTo(secondSha);
 
         String larger = newVolume("larger", 2);
-        write(volumeFile(larger), new TreeMap<>(Map.of(500 * MIB, randomBytes(MIB))));
+        VolumeFiles.write(volumeFile(larger), new TreeMap<>(Map.of(500 * MIB, randomBytes(MIB))));
         assertThat(cinder("backup-restore", "--volume", larger, full).get("volume_id")).isEqualTo(larger);
         awaitVolume(larger, "available");
         awaitBackup(full, "available");
@@ -253,7 +237,7 @@ class BackupsCliIT {
     @Order(4)
     void aCorruptOrMissingChunkFailsTheRestoreLoudly() throws Exception {
         String source = newVolume("to-corrupt", 1);
-        write(volumeFile(source), new TreeMap<>(Map.of(0L, randomBytes(8 * MIB))));
+        VolumeFiles.write(volumeFile(source), new TreeMap<>(Map.of(0L, randomBytes(8 * MIB))));
         String backup = backup("--name", "corruptible", source);
         List<Path> chunks = chunkFiles(repository());
         assertThat(chunks).isNotEmpty();
@@ -282,7 +266,7 @@ class BackupsCliIT {
     @Order(5)
     void anExportedRecordImportsAndRestores() throws Exception {
         String source = newVolume("exported", 1);
-        write(volumeFile(source), new TreeMap<>(Map.of(64 * MIB, randomBytes(2 * MIB))));
+        VolumeFiles.write(volumeFile(source), new TreeMap<>(Map.of(64 * MIB, randomBytes(2 * MIB))));
         String sha = Sha256.of(volumeFile(source));
         String backup = backup("--name", "to-export", source);
 

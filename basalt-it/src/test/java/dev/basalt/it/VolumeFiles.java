@@ -1,14 +1,19 @@
 package dev.basalt.it;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-/** What the file driver left on disk: volume and snapshot files, their sizes and how much they allocate. */
+/** What the file driver left on disk: volume and snapshot files, their sizes and how much they allocate; writing into them. */
 public final class VolumeFiles {
     private VolumeFiles() {
     }
@@ -32,6 +37,20 @@ public final class VolumeFiles {
                     .filter(n -> n.startsWith("volume-"))
                     .map(n -> n.substring("volume-".length()))
                     .collect(Collectors.toSet());
+        }
+    }
+
+    /** Writes each piece at its offset (the key) into the file, as a host using the volume would, and fsyncs it. */
+    public static void write(Path file, NavigableMap<Long, byte[]> pieces) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            for (Map.Entry<Long, byte[]> piece : pieces.entrySet()) {
+                ByteBuffer buffer = ByteBuffer.wrap(piece.getValue());
+                long position = piece.getKey();
+                while (buffer.hasRemaining()) {
+                    position += channel.write(buffer, position);
+                }
+            }
+            channel.force(true);
         }
     }
 
