@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.basalt.db.BackupQuery;
+import dev.basalt.model.AttachStatus;
 import dev.basalt.model.Backup;
 import dev.basalt.model.BackupStatus;
 import dev.basalt.model.SnapshotStatus;
@@ -221,9 +222,6 @@ class BackupsTest {
         assertThat(noForce.status()).isEqualTo(400);
         assertThat(noForce.faultMessage()).isEqualTo("Invalid volume: Backing up an in-use volume must use the force"
                 + " flag.");
-        TestApi.Reply forced = api.post(TestApi.p("/backups"), body(volume, "\"force\": true"));
-        assertThat(forced.status()).isEqualTo(400);
-        assertThat(forced.faultMessage()).contains("in-use volumes are not supported");
         api.volumes.resetStatus(volume, VolumeStatus.ERROR, null);
         TestApi.Reply error = api.post(TestApi.p("/backups"), body(volume, ""));
         assertThat(error.status()).isEqualTo(400);
@@ -427,6 +425,35 @@ class BackupsTest {
         } finally {
             api.backupService.hold = false;
         }
+    }
+
+    @Test
+    void aForcedBackupOfAnInUseVolumeTakesItBackingUpThenInUseStillAttached() {
+        String volume = api.availableVolume("attached", 1);
+        api.volumes.resetStatus(volume, VolumeStatus.IN_USE, AttachStatus.ATTACHED);
+        api.backupService.hold = true;
+        String held;
+        try {
+            TestApi.Reply r = api.post(TestApi.p("/backups"), body(volume, "\"force\": true"));
+            assertThat(r.status()).isEqualTo(202);
+            held = r.json().get("backup").get("id").asText();
+        } finally {
+            api.backupService.hold = false;
+        }
+        assertThat(api.volume(volume).status()).isEqualTo(VolumeStatus.BACKING_UP);
+        assertThat(api.volume(volume).attachStatus()).isEqualTo(AttachStatus.ATTACHED);
+        // No backup service took it: a forced delete gives the volume back to its instance.
+        assertThat(api.post(TestApi.p("/backups/" + held + "/action"), "{\"os-force_delete\": {}}").status())
+                .isEqualTo(202);
+        assertThat(api.volume(volume).status()).isEqualTo(VolumeStatus.IN_USE);
+
+        TestApi.Reply taken = api.post(TestApi.p("/backups"), body(volume, "\"force\": true"));
+        assertThat(taken.status()).isEqualTo(202);
+        String backup = taken.json().get("backup").get("id").asText();
+        awaitBackup(backup, BackupStatus.AVAILABLE);
+        api.awaitStatus(volume, VolumeStatus.IN_USE);
+        assertThat(api.backups.find(backup).orElseThrow().volumeId()).isEqualTo(volume);
+        assertThat(api.volume(volume).attachStatus()).isEqualTo(AttachStatus.ATTACHED);
     }
 
     @Test

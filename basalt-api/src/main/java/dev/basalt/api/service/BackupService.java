@@ -349,7 +349,10 @@ public final class BackupService {
         return snapshot;
     }
 
-    /** Cinder's checks of a volume to back up; Basalt cannot yet read an attached volume. */
+    /**
+     * Cinder's checks of a volume to back up. An {@code in-use} volume (with force) stays attached
+     * and usable: its backup service reads a temporary snapshot of it instead.
+     */
     private static void checkBackupable(Volume volume, boolean force) {
         if (volume.status() != VolumeStatus.AVAILABLE && volume.status() != VolumeStatus.IN_USE) {
             throw invalidVolume(String.format("Volume to be backed up must be available or in-use, but the current"
@@ -358,23 +361,22 @@ public final class BackupService {
         if (volume.status() == VolumeStatus.IN_USE && !force) {
             throw invalidVolume("Backing up an in-use volume must use the force flag.");
         }
-        if (volume.status() == VolumeStatus.IN_USE) {
-            throw invalidVolume("Backups of in-use volumes are not supported by Basalt yet: detach the volume, or"
-                    + " back up a snapshot of it.");
-        }
     }
 
-    /** Moves what is backed up to {@code backing-up}; false when it is no longer {@code available}. */
+    /**
+     * Moves what is backed up to {@code backing-up}; false when it is no longer in the status it was
+     * checked in ({@code available}, or {@code in-use} for a forced backup of an attached volume).
+     */
     private boolean occupySource(Volume volume, Snapshot snapshot) {
         return snapshot == null
-                ? volumes.transition(volume.id(), Set.of(VolumeStatus.AVAILABLE), VolumeStatus.BACKING_UP)
+                ? volumes.transition(volume.id(), Set.of(volume.status()), VolumeStatus.BACKING_UP)
                 : snapshots.transition(snapshot.id(), Set.of(SnapshotStatus.AVAILABLE), SnapshotStatus.BACKING_UP);
     }
 
     /** Gives back what a backup that will not be taken held {@code backing-up}: the snapshot if any, else the volume. */
     private void releaseSource(String volumeId, String snapshotId) {
         if (snapshotId == null) {
-            volumes.transition(volumeId, Set.of(VolumeStatus.BACKING_UP), VolumeStatus.AVAILABLE);
+            volumes.endBackingUp(volumeId);
         } else {
             snapshots.transition(snapshotId, Set.of(SnapshotStatus.BACKING_UP), SnapshotStatus.AVAILABLE);
         }
