@@ -457,6 +457,43 @@ class BackupsTest {
     }
 
     @Test
+    void aVolumeCreatedFromABackupAt347IsRestoredByTheBackupService() {
+        String source = api.availableVolume("from-backup-src", 2);
+        String backup = availableBackup(source, "");
+        String volumeBody = "{\"volume\": {\"name\": \"from-backup\", \"backup_id\": \"" + backup + "\"}}";
+        TestApi.Reply r = api.post(TestApi.p("/volumes"), volumeBody, "3.47");
+        assertThat(r.status()).as(r.text()).isEqualTo(202);
+        String volume = r.json().get("volume").get("id").asText();
+        assertThat(r.json().get("volume").get("size").asInt()).as("the backup's size").isEqualTo(2);
+        assertThat(r.json().get("volume").has("backup_id")).as("Cinder's volume view has no backup_id").isFalse();
+        assertThat(api.backupService.restores).anySatisfy(restore -> {
+            assertThat(restore.backupId()).isEqualTo(backup);
+            assertThat(restore.volumeId()).isEqualTo(volume);
+            assertThat(restore.freshVolume()).isTrue();
+        });
+        api.awaitStatus(volume, VolumeStatus.AVAILABLE);
+        assertThat(api.volume(volume).name()).isEqualTo("from-backup");
+        awaitBackup(backup, BackupStatus.AVAILABLE);
+
+        TestApi.Reply smaller = api.post(TestApi.p("/volumes"), "{\"volume\": {\"size\": 1, \"backup_id\": \""
+                + backup + "\"}}", "3.47");
+        assertThat(smaller.status()).isEqualTo(400);
+        assertThat(smaller.faultMessage()).isEqualTo("Invalid input received: Volume size 1GB cannot be smaller than"
+                + " the backup size 2GB. It must be >= backup size.");
+        TestApi.Reply before347 = api.post(TestApi.p("/volumes"), volumeBody, "3.46");
+        assertThat(before347.status()).isEqualTo(400);
+        TestApi.Reply unknown = api.post(TestApi.p("/volumes"),
+                "{\"volume\": {\"backup_id\": \"9a3c1a56-0000-4000-8000-000000000000\"}}", "3.47");
+        assertThat(unknown.status()).isEqualTo(404);
+        String held = heldBackup(source);
+        TestApi.Reply notAvailable = api.post(TestApi.p("/volumes"),
+                "{\"volume\": {\"backup_id\": \"" + held + "\"}}", "3.47");
+        assertThat(notAvailable.status()).isEqualTo(400);
+        assertThat(notAvailable.faultMessage()).isEqualTo("Invalid backup: Originating backup status must be one of"
+                + " 'available' values");
+    }
+
+    @Test
     void onlyForceDeletesABackupThatIsNotAvailableOrError() {
         String volume = api.availableVolume("held", 1);
         String backup = heldBackup(volume);
