@@ -33,6 +33,9 @@ import org.slf4j.LoggerFactory;
  * (deduplication by hash). Extent maps ({@code SharedExtents}, reading only what changed) need a
  * kept base file per backup, which this service does not keep yet, so it gives no changed ranges.
  *
+ * <p>A backup of an attached volume ({@code in-use}, forced) reads a temporary snapshot of it
+ * ({@link TemporarySnapshots}), removed when the backup ends either way; the volume stays attached.
+ *
  * <p>A failure leaves the backup {@code error} with its reason, the volume back in its status, a user
  * message, and nothing of the failed backup in the repository.
  */
@@ -43,12 +46,14 @@ final class BackupCreator {
     private final BackupWork work;
     private final BackupRepository repository;
     private final BackupRecords backups;
+    private final TemporarySnapshots temporaries;
 
-    BackupCreator(BackupServiceSettings settings, BackupWork work) {
+    BackupCreator(BackupServiceSettings settings, BackupWork work, TemporarySnapshots temporaries) {
         this.settings = requireNonNull(settings, "settings");
         this.work = requireNonNull(work, "work");
         this.repository = work.repository();
         this.backups = work.backups();
+        this.temporaries = requireNonNull(temporaries, "temporaries");
     }
 
     Outcome create(CreateBackup request) {
@@ -81,7 +86,9 @@ final class BackupCreator {
         }
         Path path;
         try {
-            path = work.devices().locate(volume.get(), backup.snapshotId(), request.requestId());
+            String snapshotId = TemporarySnapshots.needed(backup, volume.get())
+                    ? temporaries.take(backup, volume.get(), request.requestId()) : backup.snapshotId();
+            path = work.devices().locate(volume.get(), snapshotId, request.requestId());
         } catch (VolumeDevices.DeviceException e) {
             return fail(backup, request.requestId(), Detail.DEVICE_ERROR, e.getMessage(), false);
         }
@@ -113,6 +120,7 @@ final class BackupCreator {
     }
 
     private Outcome finish(Backup backup, Manifest manifest) {
+        temporaries.remove(backup.id(), null);
         if (!backups.finishCreate(backup.id(), manifest.chunks().dataChunks(), manifest.storedBytes(), null)) {
             LOG.warn("backup {} was stored, but its row left creating meanwhile", backup.id());
         }
@@ -127,6 +135,7 @@ final class BackupCreator {
         if (removeLeftovers) {
             removeLeftovers(repository, backup.id());
         }
+        temporaries.remove(backup.id(), requestId);
         backups.fail(backup.id(), Set.of(BackupStatus.CREATING), BackupStatus.ERROR, reason);
         work.statuses().releaseSource(backup);
         work.messages().createFailed(backup, requestId, detail);
