@@ -175,7 +175,6 @@ public final class ApiServer implements AutoCloseable {
         VolumeTypesResource typesResource = new VolumeTypesResource(settings, types, volumes, defaults, typeCache,
                 schemas, access);
         Router.Builder routes = Router.builder();
-        new VolumesResource(settings, volumes, volumeService, volumeView, schemas).register(routes);
         Connections connections = new Connections(volumeServices, VOLUME_CALL_TIMEOUT);
         new VolumeActionsResource(volumeService, new VolumeActions(volumeService, schemas),
                 new AttachActions(volumeService, attachments, attachmentTransitions, connections, schemas, clock))
@@ -190,6 +189,7 @@ public final class ApiServer implements AutoCloseable {
                 quotaRules, new BackupHosts(services, clock, settings.serviceDownTime()),
                 new RestoreTargets(volumeService, clock, RESTORE_VOLUME_WAIT), new BackupRpc(bus), clock,
                 VOLUME_CALL_TIMEOUT);
+        new VolumesResource(settings, volumes, volumeService, backupService, volumeView, schemas).register(routes);
         new BackupsResource(settings, backupRecords, backupService, volumeService, schemas).register(routes);
         new BackupActionsResource(backupService, schemas).register(routes);
         new VolumeMetadataResource(volumes, volumeService, schemas).register(routes);

@@ -3,6 +3,7 @@ package dev.basalt.api;
 import dev.basalt.db.BackupRecords;
 import dev.basalt.db.SnapshotRepository;
 import dev.basalt.db.VolumeRepository;
+import dev.basalt.model.AttachStatus;
 import dev.basalt.model.Backup;
 import dev.basalt.model.BackupStatus;
 import dev.basalt.model.SnapshotStatus;
@@ -22,7 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A stand-in backup service for the api's tests: records every message and, unless told to hold,
  * does to the rows what a backup service does (a backup becomes {@code available} and its volume
- * {@code available} again; a restore finishes; a delete removes the row; an import becomes
+ * {@code available}, or {@code in-use} when attached, again; a restore finishes; a delete removes the row; an import becomes
  * {@code available}), without any data. Its exported records are {@link BackupUrl}s with a made-up
  * manifest.
  */
@@ -60,7 +61,8 @@ final class BackupServiceDouble implements BackupRpc.Server {
         if (b.snapshotId() != null) {
             snapshots.transition(b.snapshotId(), Set.of(SnapshotStatus.BACKING_UP), SnapshotStatus.AVAILABLE);
         } else {
-            volumes.transition(b.volumeId(), Set.of(VolumeStatus.BACKING_UP), VolumeStatus.AVAILABLE);
+            volumes.find(b.volumeId()).ifPresent(v -> volumes.transition(v.id(), Set.of(VolumeStatus.BACKING_UP),
+                    v.attachStatus() == AttachStatus.ATTACHED ? VolumeStatus.IN_USE : VolumeStatus.AVAILABLE));
         }
     }
 

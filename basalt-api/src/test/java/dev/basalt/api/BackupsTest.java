@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.basalt.db.BackupQuery;
+import dev.basalt.model.AttachStatus;
 import dev.basalt.model.Backup;
 import dev.basalt.model.BackupStatus;
 import dev.basalt.model.SnapshotStatus;
@@ -221,9 +222,6 @@ class BackupsTest {
         assertThat(noForce.status()).isEqualTo(400);
         assertThat(noForce.faultMessage()).isEqualTo("Invalid volume: Backing up an in-use volume must use the force"
                 + " flag.");
-        TestApi.Reply forced = api.post(TestApi.p("/backups"), body(volume, "\"force\": true"));
-        assertThat(forced.status()).isEqualTo(400);
-        assertThat(forced.faultMessage()).contains("in-use volumes are not supported");
         api.volumes.resetStatus(volume, VolumeStatus.ERROR, null);
         TestApi.Reply error = api.post(TestApi.p("/backups"), body(volume, ""));
         assertThat(error.status()).isEqualTo(400);
@@ -427,6 +425,72 @@ class BackupsTest {
         } finally {
             api.backupService.hold = false;
         }
+    }
+
+    @Test
+    void aForcedBackupOfAnInUseVolumeTakesItBackingUpThenInUseStillAttached() {
+        String volume = api.availableVolume("attached", 1);
+        api.volumes.resetStatus(volume, VolumeStatus.IN_USE, AttachStatus.ATTACHED);
+        api.backupService.hold = true;
+        String held;
+        try {
+            TestApi.Reply r = api.post(TestApi.p("/backups"), body(volume, "\"force\": true"));
+            assertThat(r.status()).isEqualTo(202);
+            held = r.json().get("backup").get("id").asText();
+        } finally {
+            api.backupService.hold = false;
+        }
+        assertThat(api.volume(volume).status()).isEqualTo(VolumeStatus.BACKING_UP);
+        assertThat(api.volume(volume).attachStatus()).isEqualTo(AttachStatus.ATTACHED);
+        // No backup service took it: a forced delete gives the volume back to its instance.
+        assertThat(api.post(TestApi.p("/backups/" + held + "/action"), "{\"os-force_delete\": {}}").status())
+                .isEqualTo(202);
+        assertThat(api.volume(volume).status()).isEqualTo(VolumeStatus.IN_USE);
+
+        TestApi.Reply taken = api.post(TestApi.p("/backups"), body(volume, "\"force\": true"));
+        assertThat(taken.status()).isEqualTo(202);
+        String backup = taken.json().get("backup").get("id").asText();
+        awaitBackup(backup, BackupStatus.AVAILABLE);
+        api.awaitStatus(volume, VolumeStatus.IN_USE);
+        assertThat(api.backups.find(backup).orElseThrow().volumeId()).isEqualTo(volume);
+        assertThat(api.volume(volume).attachStatus()).isEqualTo(AttachStatus.ATTACHED);
+    }
+
+    @Test
+    void aVolumeCreatedFromABackupAt347IsRestoredByTheBackupService() {
+        String source = api.availableVolume("from-backup-src", 2);
+        String backup = availableBackup(source, "");
+        String volumeBody = "{\"volume\": {\"name\": \"from-backup\", \"backup_id\": \"" + backup + "\"}}";
+        TestApi.Reply r = api.post(TestApi.p("/volumes"), volumeBody, "3.47");
+        assertThat(r.status()).as(r.text()).isEqualTo(202);
+        String volume = r.json().get("volume").get("id").asText();
+        assertThat(r.json().get("volume").get("size").asInt()).as("the backup's size").isEqualTo(2);
+        assertThat(r.json().get("volume").has("backup_id")).as("Cinder's volume view has no backup_id").isFalse();
+        assertThat(api.backupService.restores).anySatisfy(restore -> {
+            assertThat(restore.backupId()).isEqualTo(backup);
+            assertThat(restore.volumeId()).isEqualTo(volume);
+            assertThat(restore.freshVolume()).isTrue();
+        });
+        api.awaitStatus(volume, VolumeStatus.AVAILABLE);
+        assertThat(api.volume(volume).name()).isEqualTo("from-backup");
+        awaitBackup(backup, BackupStatus.AVAILABLE);
+
+        TestApi.Reply smaller = api.post(TestApi.p("/volumes"), "{\"volume\": {\"size\": 1, \"backup_id\": \""
+                + backup + "\"}}", "3.47");
+        assertThat(smaller.status()).isEqualTo(400);
+        assertThat(smaller.faultMessage()).isEqualTo("Invalid input received: Volume size 1GB cannot be smaller than"
+                + " the backup size 2GB. It must be >= backup size.");
+        TestApi.Reply before347 = api.post(TestApi.p("/volumes"), volumeBody, "3.46");
+        assertThat(before347.status()).isEqualTo(400);
+        TestApi.Reply unknown = api.post(TestApi.p("/volumes"),
+                "{\"volume\": {\"backup_id\": \"9a3c1a56-0000-4000-8000-000000000000\"}}", "3.47");
+        assertThat(unknown.status()).isEqualTo(404);
+        String held = heldBackup(source);
+        TestApi.Reply notAvailable = api.post(TestApi.p("/volumes"),
+                "{\"volume\": {\"backup_id\": \"" + held + "\"}}", "3.47");
+        assertThat(notAvailable.status()).isEqualTo(400);
+        assertThat(notAvailable.faultMessage()).isEqualTo("Invalid backup: Originating backup status must be one of"
+                + " 'available' values");
     }
 
     @Test

@@ -192,9 +192,6 @@ class BackupsCliIT {
         Cli.Result inUse = cli.cinder("backup-create", volume);
         assertThat(inUse.exitCode()).isNotZero();
         assertThat(inUse.stderr()).contains("Backing up an in-use volume must use the force flag");
-        Cli.Result forced = cli.cinder("backup-create", "--force", volume);
-        assertThat(forced.exitCode()).isNotZero();
-        assertThat(forced.stderr()).contains("not supported by Basalt yet");
         assertThat(cinder("show", volume).get("status")).isEqualTo("in-use");
         cli.cinder("--os-volume-api-version", "3.54", "attachment-delete", attachment).ok();
         awaitVolume(volume, "available");
@@ -217,6 +214,50 @@ class BackupsCliIT {
 
     @Test
     @Order(3)
+    void aForcedBackupOfAnAttachedVolumeReadsATemporarySnapshotAndLeavesItInUseAndMakesNewVolumes()
+            throws Exception {
+        String volume = newVolume("attached", 1);
+        String attachment = cinder("--os-volume-api-version", "3.54", "attachment-create", "--connect", "True",
+                "--initiator", "iqn.1993-08.org.debian:01:backups", "--ip", "127.0.0.1", "--host", "backups-compute",
+                volume).get("id");
+        cli.cinder("--os-volume-api-version", "3.54", "attachment-complete", attachment).ok();
+        awaitVolume(volume, "in-use");
+        NavigableMap<Long, byte[]> data = new TreeMap<>(Map.of(0L, randomBytes(MIB), 300 * MIB, randomBytes(2 * MIB)));
+        VolumeFiles.write(volumeFile(volume), data);
+        String sha = Sha256.ofImage(GIB, data);
+
+        String backup = backup("--force", "--name", "while-attached", volume);
+        Map<String, String> inUse = awaitVolume(volume, "in-use");
+        assertThat(inUse.get("attachment_ids")).contains(attachment);
+        assertThat(Tables.records(cli.cinder("--os-volume-api-version", "3.27", "attachment-list").ok().stdout()))
+                .anySatisfy(row -> assertThat(row.get("ID")).isEqualTo(attachment));
+        await().atMost(PATIENCE).until(() -> Tables.records(cli.cinder("snapshot-list").ok().stdout()).isEmpty());
+        try (Stream<Path> files = Files.list(basalt.volumesDir())) {
+            assertThat(files.map(f -> f.getFileName().toString())).as("no temporary snapshot file is left")
+                    .noneMatch(n -> n.startsWith("snapshot-"));
+        }
+
+        String restored = restoreToNewVolume(backup);
+        assertThat(Sha256.of(volumeFile(restored))).as("the attached volume's point").isEqualTo(sha);
+        String created = cinder("--os-volume-api-version", "3.47", "create", "--name", "from-backup", "--backup-id",
+                backup, "1").get("id");
+        awaitVolume(created, "available");
+        awaitBackup(backup, "available");
+        assertThat(Sha256.of(volumeFile(created))).as("a volume created from the backup").isEqualTo(sha);
+
+        cli.cinder("--os-volume-api-version", "3.54", "attachment-delete", attachment).ok();
+        awaitVolume(volume, "available");
+        cli.cinder("backup-delete", backup).ok();
+        await().atMost(PATIENCE).until(() -> cli.cinder("backup-show", backup).exitCode() != 0);
+        cli.cinder("delete", volume).ok();
+        cli.cinder("delete", restored).ok();
+        cli.cinder("delete", created).ok();
+        await().atMost(PATIENCE).until(() -> !Files.exists(volumeFile(volume)) && !Files.exists(volumeFile(restored))
+                && !Files.exists(volumeFile(created)));
+    }
+
+    @Test
+    @Order(4)
     void overQuotaIsA413AndWritesNothing() throws Exception {
         Cli quotaCli = basalt.cli("u2", "p2");
         quotaCli.cinder("quota-update", "--backups", "1", "p2").ok();
@@ -234,7 +275,7 @@ class BackupsCliIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aCorruptOrMissingChunkFailsTheRestoreLoudly() throws Exception {
         String source = newVolume("to-corrupt", 1);
         VolumeFiles.write(volumeFile(source), new TreeMap<>(Map.of(0L, randomBytes(8 * MIB))));
@@ -263,7 +304,7 @@ class BackupsCliIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void anExportedRecordImportsAndRestores() throws Exception {
         String source = newVolume("exported", 1);
         VolumeFiles.write(volumeFile(source), new TreeMap<>(Map.of(64 * MIB, randomBytes(2 * MIB))));

@@ -206,6 +206,45 @@ abstract class SplitDeploymentContract {
 
     @Test
     @Order(6)
+    void concurrentCreatesThroughBothApisNeverExceedTheQuota() throws Exception {
+        Api admin = new Api(deployment.endpoint(deployment.apiPort1), "admin", "p3");
+        assertThat(admin.send("PUT", "/os-quota-sets/p3", "{\"quota_set\": {\"volumes\": 4}}", null).status())
+                .isEqualTo(200);
+        List<Api> apis = List.of(new Api(deployment.endpoint(deployment.apiPort1), "u3", "p3"),
+                new Api(deployment.endpoint(deployment.apiPort2), "u3", "p3"));
+        List<java.util.concurrent.Future<Api.Response>> posts = new ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(12)) {
+            for (int i = 0; i < 12; i++) {
+                Api api = apis.get(i % 2);
+                posts.add(pool.submit(() -> api.post("/volumes", "{\"volume\": {\"size\": 1}}")));
+            }
+        }
+        List<Integer> statuses = new ArrayList<>();
+        List<String> created = new ArrayList<>();
+        for (var post : posts) {
+            Api.Response response = post.get();
+            statuses.add(response.status());
+            if (response.status() == 202) {
+                created.add(response.body().get("volume").get("id").asText());
+            }
+        }
+        assertThat(statuses).containsOnly(202, 413);
+        assertThat(created).hasSize(4);
+        for (String id : created) {
+            await().atMost(PATIENCE).until(() -> volume(apis.get(0), id).get("status").asText().equals("available"));
+        }
+        JsonNode usage = admin.get("/os-quota-sets/p3?usage=True").body().get("quota_set").get("volumes");
+        assertThat(usage.get("in_use").asInt()).isEqualTo(4);
+        assertThat(usage.get("reserved").asInt()).isZero();
+        for (String id : created) {
+            assertThat(apis.get(1).delete("/volumes/" + id).status()).isEqualTo(202);
+        }
+        await().atMost(PATIENCE).until(() -> admin.get("/os-quota-sets/p3?usage=True").body().get("quota_set")
+                .get("volumes").get("in_use").asInt() == 0);
+    }
+
+    @Test
+    @Order(7)
     void bothApisShowTheSameStateAndOneSurvivesTheOthersDeath() throws Exception {
         String id = create(cli1);
         assertThat(cli2.cinder("show", id).ok().stdout()).contains(id);
@@ -219,7 +258,7 @@ abstract class SplitDeploymentContract {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void everyRoleServesItsMetrics() throws Exception {
         assertThat(metrics(deployment.apiPort2))
                 .contains("basalt_http_server_requests_seconds_count{method=\"POST\",route=\"/v3/volumes\","
@@ -248,7 +287,7 @@ abstract class SplitDeploymentContract {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void theWorkOfAKilledStorageNodeIsFailedOnceItIsDownForServiceDownTime() throws Exception {
         String doomed = create(cli2, api2, "--volume-type", "fast");
         deployment.volumeNode2.kill();

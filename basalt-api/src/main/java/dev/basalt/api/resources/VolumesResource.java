@@ -9,6 +9,7 @@ import dev.basalt.api.RequestContext;
 import dev.basalt.api.http.ApiRequest;
 import dev.basalt.api.http.ApiResponse;
 import dev.basalt.api.http.Router;
+import dev.basalt.api.service.BackupService;
 import dev.basalt.api.service.NewVolume;
 import dev.basalt.api.service.OverQuotaException;
 import dev.basalt.api.service.VolumeChanges;
@@ -20,6 +21,7 @@ import dev.basalt.db.Page;
 import dev.basalt.db.VolumeQuery;
 import dev.basalt.db.VolumeRepository;
 import dev.basalt.db.VolumeSummary;
+import dev.basalt.model.Backup;
 import dev.basalt.model.Volume;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,14 +46,16 @@ public final class VolumesResource {
     private final ApiSettings settings;
     private final VolumeRepository volumes;
     private final VolumeService service;
+    private final BackupService backups;
     private final VolumeView view;
     private final Schemas schemas;
 
-    public VolumesResource(ApiSettings settings, VolumeRepository volumes, VolumeService service, VolumeView view,
-                           Schemas schemas) {
+    public VolumesResource(ApiSettings settings, VolumeRepository volumes, VolumeService service, BackupService backups,
+                           VolumeView view, Schemas schemas) {
         this.settings = requireNonNull(settings, "settings");
         this.volumes = requireNonNull(volumes, "volumes");
         this.service = requireNonNull(service, "service");
+        this.backups = requireNonNull(backups, "backups");
         this.view = requireNonNull(view, "view");
         this.schemas = requireNonNull(schemas, "schemas");
     }
@@ -125,7 +129,7 @@ public final class VolumesResource {
             throw BasaltException.badRequest("Invalid input for field/attribute volume. Value: %s. It is not of type"
                     + " 'object'", volume);
         }
-        refuseUnsupportedSources(volume);
+        refuseUnsupportedSources(volume, request.atLeast(Microversions.VOLUME_CREATE_FROM_BACKUP));
         if (Booleans.fromJson(volume.get("multiattach"), false)) {
             throw BasaltException.badRequest("multiattach parameter has been removed. The default behavior is to use"
                     + " multiattach enabled volume types. Contact your administrator to create a multiattach enabled"
@@ -137,13 +141,16 @@ public final class VolumesResource {
                 stringMap(volume.get("metadata")), text(volume, "snapshot_id", null),
                 text(volume, "source_volid", null));
         RequestContext context = request.context();
-        VolumePlan plan = service.plan(context, wanted);
+        String backupId = request.atLeast(Microversions.VOLUME_CREATE_FROM_BACKUP) ? text(volume, "backup_id", null)
+                : null;
+        Backup backup = backupId == null || backupId.isEmpty() ? null : backups.sourceOfVolume(context, backupId);
+        VolumePlan plan = service.plan(context, backup == null ? wanted : BackupService.sized(backup, wanted));
         if (plan.multiattach()) {
             request.authorize(MULTIATTACH);
         }
         Volume created;
         try {
-            created = service.create(context, plan);
+            created = backup == null ? service.create(context, plan) : backups.createVolume(context, backup, plan);
         } catch (OverQuotaException e) {
             return QuotaFaults.overLimit(e);
         }
@@ -189,8 +196,10 @@ public final class VolumesResource {
         return ApiResponse.status(202);
     }
 
-    private static void refuseUnsupportedSources(JsonNode volume) {
-        refuse(volume, "backup_id", "Creating a volume from a backup");
+    private static void refuseUnsupportedSources(JsonNode volume, boolean fromBackup) {
+        if (!fromBackup) {
+            refuse(volume, "backup_id", "Creating a volume from a backup");
+        }
         refuse(volume, "imageRef", "Creating a volume from an image");
         refuse(volume, "image_id", "Creating a volume from an image");
         refuse(volume, "consistencygroup_id", "Creating a volume in a consistency group");

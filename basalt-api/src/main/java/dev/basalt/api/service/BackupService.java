@@ -164,14 +164,62 @@ public final class BackupService {
         if (backup.status() != BackupStatus.AVAILABLE) {
             throw invalidBackup("Backup status must be available");
         }
-        boolean fresh = volumeId == null;
-        Volume volume = fresh ? restoreTargets.create(context, backup, name) : volumes.visible(context, volumeId);
+        if (volumeId == null) {
+            return restoreFresh(context, backup, restoreTargets.create(context, backup, name));
+        }
+        return restoreInto(context, backup, volumes.visible(context, volumeId), false);
+    }
+
+    /**
+     * Cinder's check of a backup a new volume is made from (3.47 {@code backup_id}): the caller's to
+     * see (404) and {@code available}.
+     */
+    public Backup sourceOfVolume(RequestContext context, String backupId) {
+        Backup backup = visible(context, backupId);
+        if (backup.status() != BackupStatus.AVAILABLE) {
+            throw invalidBackup("Originating backup status must be one of 'available' values");
+        }
+        return backup;
+    }
+
+    /**
+     * Cinder's size of a volume made from {@code backup}: the backup's size when none is asked for,
+     * else at least the backup's size (400 otherwise).
+     */
+    public static NewVolume sized(Backup backup, NewVolume wanted) {
+        if (wanted.size() == null) {
+            return new NewVolume(wanted.name(), wanted.description(), backup.size(), wanted.volumeType(),
+                    wanted.availabilityZone(), wanted.metadata(), wanted.snapshotId(), wanted.sourceVolid());
+        }
+        if (wanted.size() < backup.size()) {
+            throw BasaltException.badRequest("Invalid input received: Volume size %dGB cannot be smaller than the"
+                    + " backup size %dGB. It must be >= backup size.", wanted.size(), backup.size());
+        }
+        return wanted;
+    }
+
+    /**
+     * Creates the volume {@code plan} says from {@code backup} (Cinder's volume create with a
+     * {@code backup_id}, 3.47): the blank volume is created through the scheduler and, once placed
+     * and {@code available}, the backup service of its host restores the backup into it (as a
+     * restore into a new volume); the volume, {@code restoring-backup}, until the restore ends.
+     *
+     * <p>Unlike Cinder, where the volume service of the new volume asks the backup service to
+     * restore, the api does, so that a create from a backup and a restore into a new volume are one
+     * flow; the answer waits for the blank volume to be placed ({@link RestoreTargets}). A volume
+     * that cannot be created, or whose restore cannot start, is deleted and the request refused.
+     */
+    public Volume createVolume(RequestContext context, Backup backup, VolumePlan plan) {
+        Restore started = restoreFresh(context, backup, restoreTargets.create(context, backup, plan));
+        return volumes.visible(context, started.volumeId());
+    }
+
+    /** Restores into a volume just made for the restore, deleting it when the restore cannot start. */
+    private Restore restoreFresh(RequestContext context, Backup backup, Volume volume) {
         try {
-            return restoreInto(context, backup, volume, fresh);
+            return restoreInto(context, backup, volume, true);
         } catch (RuntimeException e) {
-            if (fresh) {
-                volumes.delete(context, volumes.visible(context, volume.id()), true, false);
-            }
+            volumes.delete(context, volumes.visible(context, volume.id()), true, false);
             throw e;
         }
     }
@@ -349,7 +397,10 @@ public final class BackupService {
         return snapshot;
     }
 
-    /** Cinder's checks of a volume to back up; Basalt cannot yet read an attached volume. */
+    /**
+     * Cinder's checks of a volume to back up. An {@code in-use} volume (with force) stays attached
+     * and usable: its backup service reads a temporary snapshot of it instead.
+     */
     private static void checkBackupable(Volume volume, boolean force) {
         if (volume.status() != VolumeStatus.AVAILABLE && volume.status() != VolumeStatus.IN_USE) {
             throw invalidVolume(String.format("Volume to be backed up must be available or in-use, but the current"
@@ -358,23 +409,22 @@ public final class BackupService {
         if (volume.status() == VolumeStatus.IN_USE && !force) {
             throw invalidVolume("Backing up an in-use volume must use the force flag.");
         }
-        if (volume.status() == VolumeStatus.IN_USE) {
-            throw invalidVolume("Backups of in-use volumes are not supported by Basalt yet: detach the volume, or"
-                    + " back up a snapshot of it.");
-        }
     }
 
-    /** Moves what is backed up to {@code backing-up}; false when it is no longer {@code available}. */
+    /**
+     * Moves what is backed up to {@code backing-up}; false when it is no longer in the status it was
+     * checked in ({@code available}, or {@code in-use} for a forced backup of an attached volume).
+     */
     private boolean occupySource(Volume volume, Snapshot snapshot) {
         return snapshot == null
-                ? volumes.transition(volume.id(), Set.of(VolumeStatus.AVAILABLE), VolumeStatus.BACKING_UP)
+                ? volumes.transition(volume.id(), Set.of(volume.status()), VolumeStatus.BACKING_UP)
                 : snapshots.transition(snapshot.id(), Set.of(SnapshotStatus.AVAILABLE), SnapshotStatus.BACKING_UP);
     }
 
     /** Gives back what a backup that will not be taken held {@code backing-up}: the snapshot if any, else the volume. */
     private void releaseSource(String volumeId, String snapshotId) {
         if (snapshotId == null) {
-            volumes.transition(volumeId, Set.of(VolumeStatus.BACKING_UP), VolumeStatus.AVAILABLE);
+            volumes.endBackingUp(volumeId);
         } else {
             snapshots.transition(snapshotId, Set.of(SnapshotStatus.BACKING_UP), SnapshotStatus.AVAILABLE);
         }

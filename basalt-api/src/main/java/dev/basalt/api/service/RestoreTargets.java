@@ -38,8 +38,13 @@ public final class RestoreTargets {
     /** A new volume for {@code backup} in the caller's project, settled (not {@code creating}). */
     Volume create(RequestContext context, Backup backup, String name) {
         String volumeName = name != null ? name : "restore_backup_" + backup.id();
-        Volume volume = volumes.create(context, volumes.plan(context,
+        return create(context, backup, volumes.plan(context,
                 NewVolume.blank(volumeName, DESCRIPTION, backup.size(), null, null)));
+    }
+
+    /** The volume {@code plan} says, created for {@code backup} and settled (not {@code creating}). */
+    Volume create(RequestContext context, Backup backup, VolumePlan plan) {
+        Volume volume = volumes.create(context, plan);
         Instant deadline = clock.instant().plus(maxWait);
         while (volume.status() == VolumeStatus.CREATING && clock.instant().isBefore(deadline)) {
             sleep();

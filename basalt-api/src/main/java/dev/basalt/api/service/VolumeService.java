@@ -202,6 +202,17 @@ public final class VolumeService {
         return volumes.transition(id, expected, next);
     }
 
+    /**
+     * Ends a {@code backing-up} no backup service will finish: the volume goes back to
+     * {@code in-use} when it is attached (a forced backup of an attached volume), else to
+     * {@code available}; false when it is not {@code backing-up} (or is gone).
+     */
+    public boolean endBackingUp(String id) {
+        return volumes.find(id).map(volume -> volumes.transition(id, Set.of(VolumeStatus.BACKING_UP),
+                volume.attachStatus() == AttachStatus.ATTACHED ? VolumeStatus.IN_USE : VolumeStatus.AVAILABLE))
+                .orElse(false);
+    }
+
     /** Cinder's answer to a volume that is not there (or not the caller's to see). */
     public static BasaltException notFound(String id) {
         return BasaltException.notFound("Volume %s could not be found.", id);

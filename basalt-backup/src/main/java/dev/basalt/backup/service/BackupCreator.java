@@ -41,6 +41,9 @@ import org.slf4j.LoggerFactory;
  * ({@link BackupMeters#sourceRead}). A volume keeps its latest backup's base only: after a backup
  * that kept one, the volume's other bases are dropped; a failed backup's own base is dropped.
  *
+ * <p>A backup of an attached volume ({@code in-use}, forced) reads a temporary snapshot of it
+ * ({@link TemporarySnapshots}), removed when the backup ends either way; the volume stays attached.
+ *
  * <p>A failure leaves the backup {@code error} with its reason, the volume back in its status, a user
  * message, and nothing of the failed backup in the repository.
  */
@@ -51,12 +54,14 @@ final class BackupCreator {
     private final BackupWork work;
     private final BackupRepository repository;
     private final BackupRecords backups;
+    private final TemporarySnapshots temporaries;
 
-    BackupCreator(BackupServiceSettings settings, BackupWork work) {
+    BackupCreator(BackupServiceSettings settings, BackupWork work, TemporarySnapshots temporaries) {
         this.settings = requireNonNull(settings, "settings");
         this.work = requireNonNull(work, "work");
         this.repository = work.repository();
         this.backups = work.backups();
+        this.temporaries = requireNonNull(temporaries, "temporaries");
     }
 
     Outcome create(CreateBackup request) {
@@ -89,7 +94,9 @@ final class BackupCreator {
         }
         BackupSource source;
         try {
-            source = work.devices().locateForBackup(volume.get(), backup, request.requestId());
+            String snapshotId = TemporarySnapshots.needed(backup, volume.get())
+                    ? temporaries.take(backup, volume.get(), request.requestId()) : backup.snapshotId();
+            source = work.devices().locateForBackup(volume.get(), snapshotId, backup, request.requestId());
         } catch (VolumeDevices.DeviceException e) {
             return fail(backup, request.requestId(), Detail.DEVICE_ERROR, e.getMessage(), false);
         }
@@ -140,6 +147,7 @@ final class BackupCreator {
     }
 
     private Outcome finish(Backup backup, Manifest manifest) {
+        temporaries.remove(backup.id(), null);
         if (!backups.finishCreate(backup.id(), manifest.chunks().dataChunks(), manifest.storedBytes(), null)) {
             LOG.warn("backup {} was stored, but its row left creating meanwhile", backup.id());
         }
@@ -154,6 +162,7 @@ final class BackupCreator {
         if (removeLeftovers) {
             removeLeftovers(repository, backup.id());
         }
+        temporaries.remove(backup.id(), requestId);
         backups.fail(backup.id(), Set.of(BackupStatus.CREATING), BackupStatus.ERROR, reason);
         work.statuses().releaseSource(backup);
         work.messages().createFailed(backup, requestId, detail);

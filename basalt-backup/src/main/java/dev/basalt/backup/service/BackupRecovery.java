@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code creating}: the backup goes to {@code error} ("the backup service restarted while the
  *       backup was being made"), its volume back to its status, and what it left in the repository
- *       is removed; unless its manifest was already published (the run stopped between storing the
+ *       is removed, and so is its temporary snapshot (of an attached volume) if one was recorded; unless its manifest was already published (the run stopped between storing the
  *       last chunk and recording it), in which case it is recorded {@code available};</li>
  *   <li>{@code restoring}: the backup goes back to {@code available}, the volume it was restoring to
  *       {@code error_restoring};</li>
@@ -41,15 +41,17 @@ final class BackupRecovery {
     private final VolumeRepository volumes;
     private final VolumeStatuses statuses;
     private final BackupDeleter deleter;
+    private final TemporarySnapshots temporaries;
 
     BackupRecovery(String host, BackupRepository repository, BackupRecords backups, VolumeRepository volumes,
-                   VolumeStatuses statuses, BackupDeleter deleter) {
+                   VolumeStatuses statuses, BackupDeleter deleter, TemporarySnapshots temporaries) {
         this.host = requireNonNull(host, "host");
         this.repository = requireNonNull(repository, "repository");
         this.backups = requireNonNull(backups, "backups");
         this.volumes = requireNonNull(volumes, "volumes");
         this.statuses = requireNonNull(statuses, "statuses");
         this.deleter = requireNonNull(deleter, "deleter");
+        this.temporaries = requireNonNull(temporaries, "temporaries");
     }
 
     /** Recovers every backup of this host left in flight; how many there were. */
@@ -89,6 +91,7 @@ final class BackupRecovery {
     }
 
     private void recoverCreate(Backup backup) throws IOException {
+        temporaries.remove(backup.id(), null);
         Optional<Manifest> published = repository.findManifest(backup.id());
         if (published.isPresent()) {
             Manifest manifest = published.get();

@@ -25,6 +25,7 @@ import dev.basalt.rpc.VolumeRpc;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -43,7 +44,9 @@ import org.slf4j.LoggerFactory;
  * {@code backup_use_same_host = True}: the api sends a backup or restore to the backup service
  * whose host is the host part of the volume's {@code host@backend#pool}, and the service asks the
  * volume's volume service where the file is ({@link VolumeRpc#backupDevice}), refusing a file on
- * another host. In {@code basalt all} everything is on one host.
+ * another host. In {@code basalt all} everything is on one host. An attached ({@code in-use})
+ * volume is backed up through a temporary snapshot ({@link TemporarySnapshots}): it stays attached
+ * and usable meanwhile.
  *
  * <p>{@link #start()} registers the service ({@code cinder-backup} on {@code host}) and heartbeats
  * it every report interval, recovers the work an earlier run left in flight
@@ -56,6 +59,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class BackupService implements BackupRpc.Server, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BackupService.class);
+    /** How long a volume service may take to take the temporary snapshot of an attached volume. */
+    private static final Duration TEMPORARY_SNAPSHOT_TIMEOUT = Duration.ofMinutes(10);
 
     private final BackupServiceSettings settings;
     private final Bus bus;
@@ -92,15 +97,19 @@ public final class BackupService implements BackupRpc.Server, AutoCloseable {
         this.meters = new BackupMeters(meters, settings.host());
         BackupRecords backups = new BackupRecords(database);
         VolumeRepository volumes = new VolumeRepository(database);
-        VolumeStatuses statuses = new VolumeStatuses(volumes, new SnapshotRepository(database));
+        SnapshotRepository snapshots = new SnapshotRepository(database);
+        VolumeStatuses statuses = new VolumeStatuses(volumes, snapshots);
         BackupMessages messages = new BackupMessages(new MessageRepository(database), clock, settings.messageTtl());
         VolumeDevices devices = new VolumeDevices(new VolumeRpc(bus), settings.host(), settings.rpcTimeout());
         BackupWork work = new BackupWork(repository, backups, volumes, devices, statuses, messages, this.meters, clock);
-        this.creator = new BackupCreator(settings, work);
+        TemporarySnapshots temporaries = new TemporarySnapshots(backups, snapshots, volumes, new VolumeRpc(bus), clock,
+                TEMPORARY_SNAPSHOT_TIMEOUT);
+        this.creator = new BackupCreator(settings, work, temporaries);
         this.restorer = new BackupRestorer(work);
         this.deleter = new BackupDeleter(work);
         this.records = new RecordExchange(settings, repository, backups);
-        this.recovery = new BackupRecovery(settings.host(), repository, backups, volumes, statuses, deleter);
+        this.recovery = new BackupRecovery(settings.host(), repository, backups, volumes, statuses, deleter,
+                temporaries);
     }
 
     /** Registers and heartbeats the service, recovers its work left in flight, then serves its messages. */

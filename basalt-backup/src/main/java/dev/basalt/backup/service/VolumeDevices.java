@@ -48,13 +48,15 @@ final class VolumeDevices {
     }
 
     /**
-     * What the backup reads: a base kept for it under its id where the volume's storage keeps bases,
-     * else the volume's (or snapshot's) bytes; and the parent backup's base if it is still kept.
+     * What the backup reads: a base of the volume's (or its snapshot {@code snapshotId}'s, when not
+     * null) bytes kept under the backup's id where the volume's storage keeps bases, else those bytes
+     * themselves; and the parent backup's base if it is still kept.
      *
      * @throws DeviceException as {@link #locate}
      */
-    BackupSource locateForBackup(Volume volume, Backup backup, String requestId) throws DeviceException {
-        BackupDevice device = ask(volume, new BackupDeviceRequest(volume.id(), backup.snapshotId(), requestId,
+    BackupSource locateForBackup(Volume volume, String snapshotId, Backup backup, String requestId)
+            throws DeviceException {
+        BackupDevice device = ask(volume, new BackupDeviceRequest(volume.id(), snapshotId, requestId,
                 backup.id(), backup.parentId()));
         return new BackupSource(Path.of(device.path()), device.keptBase(),
                 Optional.ofNullable(device.parentBasePath()).map(Path::of));

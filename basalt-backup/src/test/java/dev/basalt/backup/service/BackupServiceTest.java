@@ -19,6 +19,7 @@ import dev.basalt.db.QuotaReservation;
 import dev.basalt.db.QuotaUsage;
 import dev.basalt.db.ServiceRepository;
 import dev.basalt.db.VolumeRepository;
+import dev.basalt.db.SnapshotRepository;
 import dev.basalt.model.AttachStatus;
 import dev.basalt.model.Backup;
 import dev.basalt.model.BackupStatus;
@@ -26,6 +27,10 @@ import dev.basalt.model.UserMessage;
 import dev.basalt.model.Volume;
 import dev.basalt.model.VolumeStatus;
 import dev.basalt.rpc.BackupDevice;
+import dev.basalt.rpc.DeleteSnapshot;
+import dev.basalt.rpc.CreateSnapshot;
+import dev.basalt.model.SnapshotStatus;
+import dev.basalt.model.Snapshot;
 import dev.basalt.rpc.BackupDeviceRequest;
 import dev.basalt.rpc.BackupRecord;
 import dev.basalt.rpc.BackupRpc;
@@ -81,17 +86,53 @@ class BackupServiceTest {
     /** Where each volume's file is, as the volume service double answers. */
     private final Map<String, Path> files = new ConcurrentHashMap<>();
     private volatile String deviceHost = HOST;
+    private SnapshotRepository snapshots;
+    /** Whether the volume service double fails to take snapshots. */
+    private volatile boolean failSnapshots;
 
     @BeforeEach
     void open() throws IOException {
         db = Database.open(JdbcTarget.parse("jdbc:h2:mem:" + Ids.newId() + ";DB_CLOSE_DELAY=-1"), 4);
         backups = new BackupRecords(db);
         volumes = new VolumeRepository(db);
+        snapshots = new SnapshotRepository(db);
         messages = new MessageRepository(db);
         bus = new InJvmBus();
         repository = PosixBackupRepository.open(dir.resolve("repository"), 2);
         meters = new SimpleMeterRegistry();
         volumeService = VolumeRpc.serve(bus, BACKEND, new VolumeServerStub() {
+            @Override
+            public void createSnapshot(CreateSnapshot request) {
+                Snapshot snapshot = snapshots.find(request.snapshotId()).orElseThrow();
+                if (failSnapshots) {
+                    snapshots.markFailed(snapshot.id(), Set.of(SnapshotStatus.CREATING), SnapshotStatus.ERROR, "no room");
+                    return;
+                }
+                try {
+                    Path copy = dir.resolve("snapshot-" + snapshot.id());
+                    Files.copy(files.get(snapshot.volumeId()), copy);
+                    files.put(snapshot.id(), copy);
+                    // the attached volume is written to while its backup reads the snapshot
+                    Volumes.writeRandom(files.get(snapshot.volumeId()), 0, 50_000, 99);
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+                snapshots.markAvailable(snapshot.id());
+            }
+
+            @Override
+            public void deleteSnapshot(DeleteSnapshot request) {
+                Path copy = files.remove(request.snapshotId());
+                try {
+                    if (copy != null) {
+                        Files.delete(copy);
+                    }
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+                snapshots.delete(request.snapshotId());
+            }
+
             @Override
             public BackupDevice backupDevice(BackupDeviceRequest request) {
                 Path file = files.get(request.snapshotId() == null ? request.volumeId() : request.snapshotId());
@@ -233,13 +274,61 @@ class BackupServiceTest {
     }
 
     @Test
-    void anAttachedVolumeGoesBackInUse() throws Exception {
+    void anAttachedVolumeIsBackedUpThroughATemporarySnapshotAndGoesBackInUse() throws Exception {
         start();
-        Volume source = volume(VolumeStatus.AVAILABLE, 2);
-        volumes.resetStatus(source.id(), VolumeStatus.AVAILABLE, AttachStatus.ATTACHED);
-        backedUp(source, null);
+        Volume source = attached(2);
+        String before = sha256(file(source));
+        Backup b = backedUp(source, null);
 
         assertThat(status(source)).isEqualTo(VolumeStatus.IN_USE);
+        assertThat(volumes.find(source.id()).orElseThrow().attachStatus()).isEqualTo(AttachStatus.ATTACHED);
+        assertThat(snapshots.forVolume(source.id())).as("the temporary snapshot is deleted").isEmpty();
+        assertThat(files).hasSize(1);
+        assertThat(backup(b).tempSnapshotId()).isNull();
+        assertThat(sha256(file(source))).as("the volume was written to meanwhile").isNotEqualTo(before);
+
+        Volume target = restoreTarget(b, 2 * MIB);
+        service.restoreBackup(new RestoreBackup(b.id(), target.id(), true, "req-restore"));
+        assertThat(sha256(file(target))).as("the backup holds the snapshot's point").isEqualTo(before);
+    }
+
+    @Test
+    void aTemporarySnapshotThatFailsFailsTheBackupAndIsRemoved() throws Exception {
+        start();
+        Volume source = attached(15);
+        failSnapshots = true;
+        Backup b = creating(source, null);
+        service.createBackup(new CreateBackup(b.id(), "req-create"));
+
+        assertThat(backup(b).status()).isEqualTo(BackupStatus.ERROR);
+        assertThat(backup(b).failReason()).contains("temporary snapshot").contains("no room");
+        assertThat(backup(b).tempSnapshotId()).isNull();
+        assertThat(status(source)).isEqualTo(VolumeStatus.IN_USE);
+        assertThat(snapshots.forVolume(source.id())).isEmpty();
+    }
+
+    @Test
+    void startUpDeletesTheTemporarySnapshotOfABackupLeftCreating() throws Exception {
+        Volume source = attached(16);
+        Backup b = creating(source, null);
+        backups.assignHost(b.id(), Set.of(BackupStatus.CREATING), HOST, BackupServiceSettings.POSIX_DRIVER);
+        Snapshot temporary = new Snapshot(Ids.newId(), source.id(), "p1", "u1", "backup-snap-" + source.id(), null,
+                SnapshotStatus.AVAILABLE, "100%", 1, null, null, Map.of(), Instant.now(), Instant.now());
+        snapshots.create(temporary, Set.of(VolumeStatus.BACKING_UP));
+        backups.recordTemporaries(b.id(), null, temporary.id());
+
+        start();
+
+        assertThat(backup(b).status()).isEqualTo(BackupStatus.ERROR);
+        assertThat(snapshots.find(temporary.id())).isEmpty();
+        assertThat(status(source)).isEqualTo(VolumeStatus.IN_USE);
+    }
+
+    /** A volume attached to an instance (its backup forced), data in its file. */
+    private Volume attached(long seed) throws IOException {
+        Volume v = volume(VolumeStatus.AVAILABLE, seed);
+        volumes.resetStatus(v.id(), VolumeStatus.AVAILABLE, AttachStatus.ATTACHED);
+        return v;
     }
 
     @Test
