@@ -466,11 +466,12 @@ class BackupsTest {
         String volume = r.json().get("volume").get("id").asText();
         assertThat(r.json().get("volume").get("size").asInt()).as("the backup's size").isEqualTo(2);
         assertThat(r.json().get("volume").has("backup_id")).as("Cinder's volume view has no backup_id").isFalse();
-        assertThat(api.backupService.restores).anySatisfy(restore -> {
-            assertThat(restore.backupId()).isEqualTo(backup);
-            assertThat(restore.volumeId()).isEqualTo(volume);
-            assertThat(restore.freshVolume()).isTrue();
-        });
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(api.backupService.restores)
+                .anySatisfy(restore -> {
+                    assertThat(restore.backupId()).isEqualTo(backup);
+                    assertThat(restore.volumeId()).isEqualTo(volume);
+                    assertThat(restore.freshVolume()).isTrue();
+                }));
         api.awaitStatus(volume, VolumeStatus.AVAILABLE);
         assertThat(api.volume(volume).name()).isEqualTo("from-backup");
         awaitBackup(backup, BackupStatus.AVAILABLE);
