@@ -7,6 +7,7 @@ import dev.basalt.backup.BackupRepository;
 import dev.basalt.backup.BackupRequest;
 import dev.basalt.backup.Manifest;
 import dev.basalt.backup.file.FileBlockSource;
+import dev.basalt.backup.service.BackupMeters.Operation;
 import dev.basalt.backup.service.BackupMeters.Outcome;
 import dev.basalt.backup.service.BackupMessages.Detail;
 import dev.basalt.db.BackupRecords;
@@ -96,7 +97,7 @@ final class BackupCreator {
         try {
             BackupRequest what = backupRequest(backup);
             try (FileBlockSource source = FileBlockSource.open(path)) {
-                manifest = repository.backup(what, source, work.progressOf(backup.id()));
+                manifest = repository.backup(what, source, work.progressOf(backup.id(), Operation.CREATE_BACKUP));
             }
         } catch (BackupConflictException e) {
             return fail(backup, request.requestId(), Detail.CREATE_DRIVER_ERROR, e.getMessage(), false);

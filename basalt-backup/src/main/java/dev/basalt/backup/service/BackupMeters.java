@@ -10,8 +10,10 @@ import io.micrometer.core.instrument.Timer;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What a backup service measures, tagged with its {@code host}:
@@ -23,7 +25,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code basalt_backup_operations_active{operation}}: operations running now;</li>
  *   <li>{@code basalt_backup_read_bytes_total}: bytes of volumes that backups went through (holes
  *       included), {@code basalt_backup_stored_bytes_total}: compressed bytes they added to the
- *       repository, {@code basalt_backup_restored_bytes_total}: bytes of volumes restores wrote.</li>
+ *       repository, {@code basalt_backup_restored_bytes_total}: bytes of volumes restores wrote;</li>
+ *   <li>{@code basalt_backup_progress_ratio{backup, operation}}: how far (0 to 1) each create or
+ *       restore running now is; the gauge of an operation is removed when it ends.</li>
  * </ul>
  */
 final class BackupMeters {
@@ -41,6 +45,13 @@ final class BackupMeters {
         final String tag = name().toLowerCase(Locale.ROOT);
     }
 
+    /** The progress gauge of a running operation and the bits of its value. */
+    private record Running(Gauge gauge, AtomicLong ratioBits) {
+    }
+
+    private final MeterRegistry registry;
+    private final String host;
+    private final Map<String, Running> progressGauges = new ConcurrentHashMap<>();
     private final Meter.MeterProvider<Timer> timers;
     private final Map<Operation, AtomicInteger> active = new EnumMap<>(Operation.class);
     private final Counter read;
@@ -48,8 +59,8 @@ final class BackupMeters {
     private final Counter restored;
 
     BackupMeters(MeterRegistry registry, String host) {
-        requireNonNull(registry, "registry");
-        requireNonNull(host, "host");
+        this.registry = requireNonNull(registry, "registry");
+        this.host = requireNonNull(host, "host");
         this.timers = Timer.builder("basalt.backup.operations")
                 .description("Operations of a backup service by kind and outcome (done, failed, skipped)")
                 .tag("host", host)
@@ -102,6 +113,26 @@ final class BackupMeters {
             running.decrementAndGet();
             timers.withTags("operation", operation.tag, "outcome", outcome.tag)
                     .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Sets the progress gauge of backup {@code backupId}'s running {@code operation}, made on first use. */
+    void progress(Operation operation, String backupId, double ratio) {
+        progressGauges.computeIfAbsent(backupId, id -> {
+            AtomicLong bits = new AtomicLong(Double.doubleToLongBits(0));
+            Gauge gauge = Gauge.builder("basalt.backup.progress.ratio", bits, b -> Double.longBitsToDouble(b.get()))
+                    .description("How far a running backup or restore is, 0 to 1")
+                    .tags("host", host, "backup", id, "operation", operation.tag)
+                    .register(registry);
+            return new Running(gauge, bits);
+        }).ratioBits().set(Double.doubleToLongBits(ratio));
+    }
+
+    /** Removes the progress gauge of the operation on backup {@code backupId}, which ended. */
+    void progressEnded(String backupId) {
+        Running ended = progressGauges.remove(backupId);
+        if (ended != null) {
+            registry.remove(ended.gauge());
         }
     }
 
