@@ -24,7 +24,7 @@ class BackupsTest {
     static final Set<String> SUMMARY = Set.of("id", "name", "links");
     static final Set<String> DETAIL = Set.of("availability_zone", "container", "created_at", "data_timestamp",
             "description", "fail_reason", "has_dependent_backups", "id", "is_incremental", "links", "name",
-            "object_count", "size", "snapshot_id", "status", "updated_at", "volume_id");
+            "object_count", "size", "snapshot_id", "status", "updated_at", "volume_id", "basalt:progress");
 
     static TestApi api;
 
@@ -106,6 +106,7 @@ class BackupsTest {
         assertThat(base.get("description").isNull()).isTrue();
         assertThat(base.get("availability_zone").asText()).isEqualTo("nova");
         assertThat(base.get("data_timestamp").asText()).isEqualTo(base.get("created_at").asText());
+        assertThat(base.get("basalt:progress").asText()).isEqualTo("100%");
         assertThat(base.get("created_at").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}");
         assertThat(names(api.get(TestApi.p("/backups/" + id), "3.17").json().get("backup"))).isEqualTo(DETAIL);
         assertThat(names(api.get(TestApi.p("/backups/" + id), "3.18").json().get("backup")))
@@ -415,6 +416,30 @@ class BackupsTest {
         assertThat(usage.get("backup_gigabytes").get("in_use").asInt()).isZero();
     }
 
+    @Test
+    void theProgressOfARunningBackupShowsAsBasaltsOwnFieldInTheDetailOnly() {
+        String project = TestApi.newProject();
+        String volume = createVolumeIn(project, 1);
+        api.backupService.hold = true;
+        String id;
+        try {
+            TestApi.Reply r = api.as(project, "POST", "/backups", body(volume, ""));
+            assertThat(r.status()).isEqualTo(202);
+            id = r.json().get("backup").get("id").asText();
+        } finally {
+            api.backupService.hold = false;
+        }
+        assertThat(api.as(project, "GET", "/backups/" + id, null).json().get("backup").get("basalt:progress")
+                .isNull()).isTrue();
+
+        assertThat(api.backups.updateProgress(id, 37)).isTrue();
+        assertThat(api.as(project, "GET", "/backups/" + id, null).json().get("backup").get("basalt:progress").asText())
+                .isEqualTo("37%");
+        assertThat(api.as(project, "GET", "/backups/detail", null).json().get("backups").get(0)
+                .get("basalt:progress").asText()).isEqualTo("37%");
+        assertThat(names(api.as(project, "GET", "/backups", null).json().get("backups").get(0))).isEqualTo(SUMMARY);
+    }
+
     /** A backup the stand-in backup service received but left {@code creating}, on no host. */
     static String heldBackup(String volume) {
         api.backupService.hold = true;
@@ -466,11 +491,12 @@ class BackupsTest {
         String volume = r.json().get("volume").get("id").asText();
         assertThat(r.json().get("volume").get("size").asInt()).as("the backup's size").isEqualTo(2);
         assertThat(r.json().get("volume").has("backup_id")).as("Cinder's volume view has no backup_id").isFalse();
-        assertThat(api.backupService.restores).anySatisfy(restore -> {
-            assertThat(restore.backupId()).isEqualTo(backup);
-            assertThat(restore.volumeId()).isEqualTo(volume);
-            assertThat(restore.freshVolume()).isTrue();
-        });
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(api.backupService.restores)
+                .anySatisfy(restore -> {
+                    assertThat(restore.backupId()).isEqualTo(backup);
+                    assertThat(restore.volumeId()).isEqualTo(volume);
+                    assertThat(restore.freshVolume()).isTrue();
+                }));
         api.awaitStatus(volume, VolumeStatus.AVAILABLE);
         assertThat(api.volume(volume).name()).isEqualTo("from-backup");
         awaitBackup(backup, BackupStatus.AVAILABLE);

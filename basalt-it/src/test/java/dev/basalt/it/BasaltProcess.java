@@ -113,6 +113,14 @@ public final class BasaltProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** SIGKILL (kill -9): the process dies at once, without a chance to clean up; then wait. */
+    public void kill() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            process.waitFor();
+        }
+    }
+
     @Override
     public void close() throws InterruptedException {
         stop();

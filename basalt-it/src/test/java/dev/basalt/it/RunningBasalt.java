@@ -58,6 +58,18 @@ final class RunningBasalt implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
+    /** kill -9, then waits until the process has ended; {@link #start()} starts it again on the same state. */
+    void kill() throws InterruptedException {
+        if (process != null) {
+            process.kill();
+        }
+    }
+
+    /** The port of the running process's API (and {@code /metrics}). */
+    int port() {
+        return process.port();
+    }
+
     String endpoint() {
         return process.endpoint();
     }

@@ -16,8 +16,16 @@ import java.util.Map;
  * Basalt as production runs it, every role its own process: a control node (scheduler and two
  * API processes on different ports) and two storage nodes, each a volume service with its own
  * state directory and iSCSI target address (127.0.0.2 and 127.0.0.3), backends {@code node1@file}
- * and {@code node2@fast}; all over one RabbitMQ and one database server. The scheduler and node1
- * serve their metrics on listeners of their own.
+ * and {@code node2@fast}, and a backup service ({@code basalt backup}) with the same host, state
+ * directory and backends as the node's volume service; all over one RabbitMQ and one database server.
+ * The scheduler, node1's volume service and both backup services serve their metrics on listeners
+ * of their own.
+ *
+ * <p>A backup service reads and writes the volumes of its own node, so a backup made on node2
+ * restored into a volume the scheduler put on node1 is written by node1's backup service: both
+ * backup services use ONE repository ({@code backup_posix_path} = {@code <dir>/backup-repository}),
+ * as a real deployment shares an NFS mount between its storage nodes; a repository per node (the
+ * default, {@code $state_path/backup}) could restore a backup only on the node that made it.
  */
 final class SplitDeployment implements AutoCloseable {
     static final Duration START = Duration.ofSeconds(90);
@@ -28,6 +36,8 @@ final class SplitDeployment implements AutoCloseable {
     final int apiPort2 = FreePorts.next();
     final int schedulerMetricsPort = FreePorts.next();
     final int node1MetricsPort = FreePorts.next();
+    final int backupNode1MetricsPort = FreePorts.next();
+    final int backupNode2MetricsPort = FreePorts.next();
     private final Map<String, RoleProcess> processes = new LinkedHashMap<>();
     private final Map<String, String[]> commands = new LinkedHashMap<>();
     RoleProcess api1;
@@ -57,26 +67,47 @@ final class SplitDeployment implements AutoCloseable {
     SplitDeployment start() throws IOException, InterruptedException {
         RoleProcess.run(dir.resolve("db-sync.log"), "manage", "--config-file", common.toString(), "db", "sync");
         start("scheduler", "control", "scheduler", "metrics_listen_port = " + schedulerMetricsPort + "\n");
-        start("volume-node1", "node1", "volume", """
-                metrics_listen_port = %d
+        String node1 = """
                 enabled_backends = file
                 [backend_defaults]
                 target_ip_address = 127.0.0.2
                 target_port = %d
-                """.formatted(node1MetricsPort, FreePorts.next()));
-        volumeNode2 = start("volume-node2", "node2", "volume", """
+                """.formatted(FreePorts.next());
+        String node2 = """
                 enabled_backends = fast
                 [fast]
                 volume_backend_name = fast
                 target_ip_address = 127.0.0.3
                 target_port = %d
-                """.formatted(FreePorts.next()));
+                """.formatted(FreePorts.next());
+        start("volume-node1", "node1", "volume", "metrics_listen_port = " + node1MetricsPort + "\n" + node1);
+        volumeNode2 = start("volume-node2", "node2", "volume", node2);
+        // The backup services start while the API processes do, to keep the start short.
+        RoleProcess backup1 = launch("backup-node1", "node1", "backup", backupDefaults(backupNode1MetricsPort) + node1);
+        RoleProcess backup2 = launch("backup-node2", "node2", "backup", backupDefaults(backupNode2MetricsPort) + node2);
         api1 = start("api1", "control", "api", "osapi_volume_listen_port = " + apiPort1 + "\n");
         api2 = start("api2", "control2", "api", "osapi_volume_listen_port = " + apiPort2 + "\n");
+        backup1.awaitRunning(START);
+        backup2.awaitRunning(START);
         return this;
     }
 
+    /** The [DEFAULT] lines of a node's backup service: its metrics listener and the shared repository. */
+    private String backupDefaults(int metricsPort) {
+        return "metrics_listen_port = " + metricsPort + "\nbackup_posix_path = " + backupRepository() + "\n";
+    }
+
+    /** The backup repository every backup service shares (as an NFS mount would be shared). */
+    Path backupRepository() {
+        return dir.resolve("backup-repository");
+    }
+
     private RoleProcess start(String name, String host, String role, String extra) throws IOException, InterruptedException {
+        return launch(name, host, role, extra).awaitRunning(START);
+    }
+
+    /** Starts {@code basalt <role>} as {@code name} on {@code host}, without waiting for it to run. */
+    private RoleProcess launch(String name, String host, String role, String extra) throws IOException {
         Path node = write(name + ".conf", """
                 [DEFAULT]
                 host = %s
@@ -84,12 +115,20 @@ final class SplitDeployment implements AutoCloseable {
                 %s""".formatted(host, dir.resolve(host), extra));
         String[] command = {role, "--config-file", common.toString(), "--config-file", node.toString()};
         commands.put(name, command);
-        RoleProcess p = RoleProcess.start(dir.resolve(name + ".log"), command).awaitRunning(START);
+        RoleProcess p = RoleProcess.start(dir.resolve(name + ".log"), command);
         processes.put(name, p);
         return p;
     }
 
-    /** kill -9 of the process {@code name} (scheduler, volume-node1, volume-node2, api1, api2). */
+    /** Whether the process {@code name} runs (it was not killed, or was started again). */
+    boolean isRunning(String name) {
+        return processes.get(name).isAlive();
+    }
+
+    /**
+     * kill -9 of the process {@code name} (scheduler, volume-node1, volume-node2, backup-node1,
+     * backup-node2, api1, api2).
+     */
     void kill(String name) throws InterruptedException {
         processes.get(name).kill();
     }

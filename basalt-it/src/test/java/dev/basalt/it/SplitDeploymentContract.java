@@ -10,8 +10,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -19,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -306,6 +310,84 @@ abstract class SplitDeploymentContract {
         String cleanup = cli2.cinder("--os-volume-api-version", "3.24", "work-cleanup").ok().stdout();
         assertThat(Tables.records(cleanup)).singleElement().satisfies(service -> assertThat(service)
                 .containsEntry("Host", "node2@fast").containsEntry("Binary", "cinder-volume"));
+    }
+
+    /**
+     * After the tests that kill api1 and node2's volume service (node2's is started again here): a
+     * backup of a volume on node2 is made by node2's backup service; its restore into a new volume
+     * the scheduler puts on node1 (node2 disabled meanwhile) is written by node1's backup service
+     * from the repository both share, and holds the bytes the source held when it was backed up.
+     */
+    @Test
+    @Order(10)
+    void eachNodesBackupServiceBacksUpItsVolumesAndRestoresFromTheSharedRepository() throws Exception {
+        if (!deployment.isRunning("volume-node2")) {
+            deployment.restart("volume-node2");
+        }
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            List<Map<String, String>> services = Tables.records(cli2.cinder("service-list").ok().stdout());
+            for (String[] service : new String[][] {{"cinder-backup", "node1"}, {"cinder-backup", "node2"},
+                    {"cinder-volume", "node2@fast"}, {"cinder-volume", "node1@file"}}) {
+                assertThat(services).anySatisfy(s -> assertThat(s).containsEntry("Binary", service[0])
+                        .containsEntry("Host", service[1]).containsEntry("State", "up"));
+            }
+        });
+
+        String source = create(cli2, api2, "--volume-type", "fast");
+        assertThat(backendOf(volume(api2, source))).isEqualTo("node2@fast");
+        Path sourceFile = deployment.volumesDir("node2", "fast").resolve("volume-" + source);
+        byte[] data = new byte[3 << 20];
+        new Random(20261209).nextBytes(data);
+        try (var channel = FileChannel.open(sourceFile, StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.wrap(data), 100L << 20);
+            channel.force(true);
+        }
+        String atBackup = Sha256.of(sourceFile);
+
+        String backup = Tables.properties(cli2.cinder("backup-create", "--name", "split", source).ok().stdout())
+                .get("id");
+        await().atMost(PATIENCE).until(() -> backupStatus(backup).equals("available"));
+        assertThat(rows("SELECT host FROM backups WHERE id = '" + backup + "'")).containsExactly("node2");
+        await().atMost(PATIENCE).until(() -> volume(api2, source).get("status").asText().equals("available"));
+        try (var channel = FileChannel.open(sourceFile, StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.wrap(new byte[4096]), 100L << 20);
+        }
+
+        String restored = restoreWithNode2Disabled(backup);
+        await().atMost(PATIENCE).until(() -> volume(api2, restored).get("status").asText().equals("available"));
+        await().atMost(PATIENCE).until(() -> backupStatus(backup).equals("available"));
+        assertThat(backendOf(volume(api2, restored))).isEqualTo("node1@file");
+        assertThat(Sha256.of(deployment.volumesDir("node1", "file").resolve("volume-" + restored)))
+                .as("the restore on node1 holds what node2's volume held at backup time").isEqualTo(atBackup);
+        assertThat(deployment.log("backup-node1")).contains("backup " + backup + " restored into volume " + restored);
+        assertThat(deployment.backupRepository().resolve("manifests").resolve(backup + ".json")).exists();
+
+        assertThat(metrics(deployment.backupNode2MetricsPort))
+                .contains("basalt_backup_operations_seconds_count{host=\"node2\",operation=\"create_backup\","
+                        + "outcome=\"done\"}");
+        assertThat(metrics(deployment.backupNode1MetricsPort))
+                .contains("basalt_backup_operations_seconds_count{host=\"node1\",operation=\"restore_backup\","
+                        + "outcome=\"done\"}");
+
+        assertThat(api2.delete("/backups/" + backup).status()).isEqualTo(202);
+        await().atMost(PATIENCE).until(() -> api2.get("/backups/" + backup).status() == 404);
+        assertThat(api2.delete("/volumes/" + source).status()).isEqualTo(202);
+        assertThat(api2.delete("/volumes/" + restored).status()).isEqualTo(202);
+    }
+
+    /** Restores into a new volume while node2's volume service is disabled: the new volume goes to node1. */
+    private String restoreWithNode2Disabled(String backup) throws Exception {
+        String node2 = "{\"host\": \"node2@fast\", \"binary\": \"cinder-volume\"}";
+        assertThat(api2.send("PUT", "/os-services/disable", node2, null).status()).isEqualTo(200);
+        try {
+            return Tables.properties(cli2.cinder("backup-restore", backup).ok().stdout()).get("volume_id");
+        } finally {
+            assertThat(api2.send("PUT", "/os-services/enable", node2, null).status()).isEqualTo(200);
+        }
+    }
+
+    private String backupStatus(String id) throws Exception {
+        return api2.get("/backups/" + id).body().get("backup").get("status").asText();
     }
 
     /** The healthcheck's status, or -1 when nothing answers. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.basalt.model.PoolCapacity;
 import dev.basalt.rpc.CapacityReport;
+import dev.basalt.testkit.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

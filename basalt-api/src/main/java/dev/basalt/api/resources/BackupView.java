@@ -23,12 +23,19 @@ import java.util.List;
  *   <li>Summary (the plain list, create, update, import): {@code id, name, links}.</li>
  *   <li>Detail (show, detail list): {@code id, status, size, object_count, availability_zone,
  *       container, created_at, updated_at, name, description, fail_reason, volume_id, links,
- *       is_incremental, has_dependent_backups, snapshot_id, data_timestamp}, plus {@code metadata}
+ *       is_incremental, has_dependent_backups, snapshot_id, data_timestamp}, Basalt's own
+ *       {@code basalt:progress}, plus {@code metadata}
  *       from 3.43 and, for callers that {@code backup:backup_project_attribute} allows (administrators
  *       by default), {@code os-backup-project-attr:project_id} from 3.18 and {@code user_id} from
  *       3.56. {@code encryption_key_id} (3.64) never shows: Basalt has no encrypted volumes.</li>
  * </ul>
  * A page that reached its limit ends with {@code backups_links}; {@code count} follows when asked.
+ *
+ * <p>{@code basalt:progress} is not Cinder's: how far the backup's create or last restore got, as
+ * a percentage text like Cinder's snapshot attribute {@code os-extended-snapshot-attributes:progress}
+ * ({@code "42%"}; {@code "100%"} once done; null before a backup service took the backup or for an
+ * imported record). Named with Basalt's prefix so that it cannot clash with a field Cinder adds;
+ * clients ignore (or just print) fields they do not know. Only in the detailed view.
  */
 final class BackupView {
     static final String COLLECTION = "backups";
@@ -50,6 +57,7 @@ final class BackupView {
     private static final SerializableString HAS_DEPENDENT_BACKUPS = name("has_dependent_backups");
     private static final SerializableString SNAPSHOT_ID = name("snapshot_id");
     private static final SerializableString DATA_TIMESTAMP = name("data_timestamp");
+    private static final SerializableString PROGRESS = name("basalt:progress");
     private static final SerializableString PROJECT_ATTR = name("os-backup-project-attr:project_id");
     private static final SerializableString USER_ID = name("user_id");
 
@@ -147,6 +155,7 @@ final class BackupView {
             bool(out, HAS_DEPENDENT_BACKUPS, b.hasDependentBackups());
             string(out, SNAPSHOT_ID, b.snapshotId());
             Timestamps.write(out, DATA_TIMESTAMP, b.dataTimestamp());
+            string(out, PROGRESS, b.progress() == null ? null : b.progress() + "%");
         }
         if (shape.metadata()) {
             VolumeView.writeMetadata(out, b.metadata());

@@ -7,6 +7,7 @@ import dev.basalt.backup.BackupRepository;
 import dev.basalt.backup.BackupRequest;
 import dev.basalt.backup.Manifest;
 import dev.basalt.backup.file.FileBlockSource;
+import dev.basalt.backup.service.BackupMeters.Operation;
 import dev.basalt.backup.service.BackupMeters.Outcome;
 import dev.basalt.backup.service.BackupMessages.Detail;
 import dev.basalt.backup.service.ChangeDetection.Plan;
@@ -104,7 +105,8 @@ final class BackupCreator {
         try {
             Plan plan = ChangeDetection.plan(backupRequest(backup), source);
             try (ReadCounter counter = new ReadCounter(FileBlockSource.open(source.path()))) {
-                manifest = repository.backup(plan.request(), counter, work.progressOf(backup.id()));
+                manifest = repository.backup(plan.request(), counter,
+                        work.progressOf(backup.id(), Operation.CREATE_BACKUP));
                 recordReads(backup, plan, counter);
             }
         } catch (BackupConflictException e) {

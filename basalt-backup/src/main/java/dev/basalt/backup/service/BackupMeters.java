@@ -10,8 +10,10 @@ import io.micrometer.core.instrument.Timer;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What a backup service measures, tagged with its {@code host}:
@@ -28,7 +30,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       backups read from, and {@code basalt_backup_source_read_bytes_total{mode}}: bytes they
  *       actually read, by how they found what to read ({@link ChangeDetection.Mode}: {@code full},
  *       {@code extent_map}, {@code read_all}): an incremental from extent maps after 1% of a
- *       volume changed reads about 1% of its data.</li>
+ *       volume changed reads about 1% of its data;</li>
+ *   <li>{@code basalt_backup_progress_ratio{backup, operation}}: how far (0 to 1) each create or
+ *       restore running now is; the gauge of an operation is removed when it ends.</li>
  * </ul>
  */
 final class BackupMeters {
@@ -46,6 +50,13 @@ final class BackupMeters {
         final String tag = name().toLowerCase(Locale.ROOT);
     }
 
+    /** The progress gauge of a running operation and the bits of its value. */
+    private record Running(Gauge gauge, AtomicLong ratioBits) {
+    }
+
+    private final MeterRegistry registry;
+    private final String host;
+    private final Map<String, Running> progressGauges = new ConcurrentHashMap<>();
     private final Meter.MeterProvider<Timer> timers;
     private final Map<Operation, AtomicInteger> active = new EnumMap<>(Operation.class);
     private final Counter read;
@@ -55,8 +66,8 @@ final class BackupMeters {
     private final Meter.MeterProvider<Counter> sourceRead;
 
     BackupMeters(MeterRegistry registry, String host) {
-        requireNonNull(registry, "registry");
-        requireNonNull(host, "host");
+        this.registry = requireNonNull(registry, "registry");
+        this.host = requireNonNull(host, "host");
         this.timers = Timer.builder("basalt.backup.operations")
                 .description("Operations of a backup service by kind and outcome (done, failed, skipped)")
                 .tag("host", host)
@@ -115,6 +126,26 @@ final class BackupMeters {
             running.decrementAndGet();
             timers.withTags("operation", operation.tag, "outcome", outcome.tag)
                     .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Sets the progress gauge of backup {@code backupId}'s running {@code operation}, made on first use. */
+    void progress(Operation operation, String backupId, double ratio) {
+        progressGauges.computeIfAbsent(backupId, id -> {
+            AtomicLong bits = new AtomicLong(Double.doubleToLongBits(0));
+            Gauge gauge = Gauge.builder("basalt.backup.progress.ratio", bits, b -> Double.longBitsToDouble(b.get()))
+                    .description("How far a running backup or restore is, 0 to 1")
+                    .tags("host", host, "backup", id, "operation", operation.tag)
+                    .register(registry);
+            return new Running(gauge, bits);
+        }).ratioBits().set(Double.doubleToLongBits(ratio));
+    }
+
+    /** Removes the progress gauge of the operation on backup {@code backupId}, which ended. */
+    void progressEnded(String backupId) {
+        Running ended = progressGauges.remove(backupId);
+        if (ended != null) {
+            registry.remove(ended.gauge());
         }
     }
 

@@ -6,6 +6,7 @@ import dev.basalt.backup.BackupRepository;
 import dev.basalt.backup.BlockSink;
 import dev.basalt.backup.Manifest;
 import dev.basalt.backup.file.FileBlockSink;
+import dev.basalt.backup.service.BackupMeters.Operation;
 import dev.basalt.backup.service.BackupMeters.Outcome;
 import dev.basalt.db.BackupRecords;
 import dev.basalt.model.Backup;
@@ -62,7 +63,7 @@ final class BackupRestorer {
             manifest = repository.manifest(backup.id());
             path = work.devices().locate(volume.get(), null, request.requestId());
             try (BlockSink sink = request.freshVolume() ? FileBlockSink.fresh(path) : FileBlockSink.existing(path)) {
-                repository.restore(manifest, sink, work.progressOf(backup.id()));
+                repository.restore(manifest, sink, work.progressOf(backup.id(), Operation.RESTORE_BACKUP));
             }
         } catch (VolumeDevices.DeviceException | IOException | RuntimeException e) {
             LOG.warn("restore of backup {} into volume {} failed", backup.id(), request.volumeId(), e);

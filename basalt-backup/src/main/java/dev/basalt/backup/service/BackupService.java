@@ -171,6 +171,7 @@ public final class BackupService implements BackupRpc.Server, AutoCloseable {
         try {
             return work.get();
         } finally {
+            meters.progressEnded(backupId);
             working.remove(backupId);
         }
     }

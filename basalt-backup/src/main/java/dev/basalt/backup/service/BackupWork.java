@@ -3,6 +3,8 @@ package dev.basalt.backup.service;
 import static java.util.Objects.requireNonNull;
 
 import dev.basalt.backup.BackupRepository;
+import dev.basalt.backup.ProgressListener;
+import dev.basalt.backup.service.BackupMeters.Operation;
 import dev.basalt.db.BackupRecords;
 import dev.basalt.db.VolumeRepository;
 import java.time.Clock;
@@ -32,8 +34,18 @@ record BackupWork(
         requireNonNull(clock, "clock");
     }
 
-    /** Records the progress of the backup's create or restore in its row. */
-    ProgressRecorder progressOf(String backupId) {
-        return new ProgressRecorder(backups, backupId, clock);
+    /**
+     * Where the progress of the backup's {@code operation} (its create or restore) goes: its row's
+     * {@code progress}, a log line per tenth, and the {@code basalt_backup_progress_ratio} gauge of the
+     * running operation (removed by {@link BackupMeters#progressEnded} when the operation ends).
+     */
+    ProgressListener progressOf(String backupId, Operation operation) {
+        ProgressRecorder row = new ProgressRecorder(backups, backupId, clock);
+        ProgressLog log = new ProgressLog(backupId, operation, clock);
+        return (done, total) -> {
+            row.progress(done, total);
+            log.progress(done, total);
+            meters.progress(operation, backupId, total <= 0 ? 1.0 : Math.min(1.0, (double) done / total));
+        };
     }
 }

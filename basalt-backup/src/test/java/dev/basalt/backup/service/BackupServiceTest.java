@@ -262,6 +262,7 @@ class BackupServiceTest {
         assertThat(done.storedBytes()).isPositive();
         assertThat(done.progress()).isEqualTo(100);
         assertThat(status(source)).isEqualTo(VolumeStatus.AVAILABLE);
+        assertThat(meters.find("basalt.backup.progress.ratio").gauges()).isEmpty();
 
         Volume target = restoreTarget(b, 2 * MIB);
         service.restoreBackup(new RestoreBackup(b.id(), target.id(), true, "req-restore"));
@@ -271,6 +272,7 @@ class BackupServiceTest {
         assertThat(backup(b).status()).isEqualTo(BackupStatus.AVAILABLE);
         assertThat(meters.get("basalt.backup.operations").tags("operation", "restore_backup", "outcome", "done")
                 .timer().count()).isEqualTo(1);
+        assertThat(meters.find("basalt.backup.progress.ratio").gauges()).isEmpty();
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.basalt.scheduler;
+package dev.basalt.testkit;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,14 +7,15 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** A clock tests move by hand. */
-final class MutableClock extends Clock {
+public final class MutableClock extends Clock {
     private volatile Instant now;
 
-    MutableClock(Instant start) {
+    public MutableClock(Instant start) {
         this.now = start;
     }
 
-    void advance(Duration by) {
+    /** Moves the clock on by {@code by}. */
+    public void advance(Duration by) {
         now = now.plus(by);
     }
 
