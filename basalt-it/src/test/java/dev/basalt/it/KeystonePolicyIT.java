@@ -36,8 +36,8 @@ class KeystonePolicyIT {
     /**
      * One endpoint: method, path under /v3/{caller's project} (or absolute from /v3), body,
      * microversion, and the statuses for OWNER OTHER READER ADMIN NONE INVALID. Placeholders:
-     * {vol} alpha's volume, {fresh} a new alpha volume per call, {type} a public type, {freshType}
-     * a new type per call, {msg} a message of alpha, {freshMsg} a new one per call, {alpha} alpha's
+     * {vol} alpha's volume, {fresh} a new alpha volume per call, {bak} alpha's backup, {freshBak} a
+     * new one per call, {type} a public type, {freshType} a new type per call, {msg} a message of alpha, {freshMsg} a new one per call, {alpha} alpha's
      * project id, {rand} a new name.
      */
     record Row(String method, String path, String body, String version, String expected) {
@@ -80,6 +80,18 @@ class KeystonePolicyIT {
             new Row("DELETE", "/snapshots/{freshSnap}/metadata/k", null, null, "200 404 403 200 401 401"),
             new Row("POST", "/snapshots/{snap}/action", "{\"os-reset_status\": {\"status\": \"available\"}}",
                     null, "403 404 403 202 401 401"),
+            new Row("GET", "/backups", null, null, "200 200 200 200 401 401"),
+            new Row("GET", "/backups/detail", null, null, "200 200 200 200 401 401"),
+            new Row("GET", "/backups/{bak}", null, null, "200 404 200 200 401 401"),
+            new Row("POST", "/backups", "{\"backup\": {\"volume_id\": \"{fresh}\"}}", null, "202 404 403 202 401 401"),
+            new Row("PUT", "/backups/{bak}", "{\"backup\": {\"description\": \"d\"}}", "3.9",
+                    "200 404 403 200 401 401"),
+            new Row("DELETE", "/backups/{freshBak}", null, null, "202 404 403 202 401 401"),
+            new Row("POST", "/backups/{freshBak}/restore", "{\"restore\": {\"name\": \"{rand}\"}}", null,
+                    "202 404 403 202 401 401"),
+            new Row("POST", "/backups/{bak}/action", "{\"os-reset_status\": {\"status\": \"available\"}}", null,
+                    "403 404 403 202 401 401"),
+            new Row("GET", "/backups/{bak}/export_record", null, null, "403 404 403 200 401 401"),
             new Row("GET", "/types", null, null, "200 200 200 200 401 401"),
             new Row("GET", "/types/{type}", null, null, "200 200 200 200 401 401"),
             new Row("GET", "/types/default", null, null, "200 200 200 200 401 401"),
@@ -131,13 +143,15 @@ class KeystonePolicyIT {
     private String type;
     private String message;
     private String snapshot;
+    private String backup;
 
     @BeforeAll
     void start(KeystoneServer keystone) throws Exception {
         this.keystone = keystone;
         // Unlimited quotas: the matrix makes many volumes, and one no backend can hold (a scheduling failure).
         basalt = new BasaltProcess(temp.resolve("state"), "keystone",
-                "quota_gigabytes = -1\nquota_volumes = -1\nquota_snapshots = -1\n" + keystone.authtokenSection()).start();
+                "quota_gigabytes = -1\nquota_volumes = -1\nquota_snapshots = -1\nquota_backups = -1\n"
+                + "quota_backup_gigabytes = -1\n" + keystone.authtokenSection()).start();
         String alpha = keystone.projectId("alpha");
         callers.put(Persona.OWNER, new Caller(alpha, keystone.token(KeystoneServer.ALICE)));
         callers.put(Persona.OTHER, new Caller(keystone.projectId("beta"), keystone.token(KeystoneServer.BOB)));
@@ -149,6 +163,7 @@ class KeystonePolicyIT {
         type = freshType();
         message = freshMessage();
         snapshot = freshSnapshot();
+        backup = freshBackup();
     }
 
     @AfterAll
@@ -258,12 +273,16 @@ class KeystonePolicyIT {
         if (s.contains("{freshSnap}")) {
             s = s.replace("{freshSnap}", freshSnapshot());
         }
+        if (s.contains("{freshBak}")) {
+            s = s.replace("{freshBak}", freshBackup());
+        }
         if (s.contains("{freshMsg}")) {
             s = s.replace("{freshMsg}", freshMessage());
         }
         return s.replace("{vol}", volume == null ? "" : volume).replace("{type}", type == null ? "" : type)
                 .replace("{msg}", message == null ? "" : message)
-                .replace("{snap}", snapshot == null ? "" : snapshot).replace("{alpha}", keystone.projectId("alpha"))
+                .replace("{snap}", snapshot == null ? "" : snapshot).replace("{bak}", backup == null ? "" : backup)
+                .replace("{alpha}", keystone.projectId("alpha"))
                 .replace("{rand}", "n-" + UUID.randomUUID().toString().substring(0, 8));
     }
 
@@ -287,6 +306,17 @@ class KeystonePolicyIT {
         String id = r.body().path("snapshot").path("id").asText();
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(
                 () -> owner.get("/snapshots/" + id).body().path("snapshot").path("status").asText().equals("available"));
+        return id;
+    }
+
+    /** A new available backup of a new volume of alpha. */
+    private String freshBackup() throws Exception {
+        Api owner = api(Persona.OWNER);
+        Api.Response r = owner.post("/backups", "{\"backup\": {\"volume_id\": \"" + freshVolume() + "\"}}");
+        assertThat(r.status()).as(r.raw()).isEqualTo(202);
+        String id = r.body().path("backup").path("id").asText();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(
+                () -> owner.get("/backups/" + id).body().path("backup").path("status").asText().equals("available"));
         return id;
     }
 
