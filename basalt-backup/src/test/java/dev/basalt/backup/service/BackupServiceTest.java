@@ -284,8 +284,11 @@ class BackupServiceTest {
 
         assertThat(status(source)).isEqualTo(VolumeStatus.IN_USE);
         assertThat(volumes.find(source.id()).orElseThrow().attachStatus()).isEqualTo(AttachStatus.ATTACHED);
-        assertThat(snapshots.forVolume(source.id())).as("the temporary snapshot is deleted").isEmpty();
-        assertThat(files).hasSize(1);
+        // the snapshot's delete is a cast: its volume service handles it a moment later
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(snapshots.forVolume(source.id())).as("the temporary snapshot is deleted").isEmpty();
+            assertThat(files).hasSize(1);
+        });
         assertThat(backup(b).tempSnapshotId()).isNull();
         assertThat(sha256(file(source))).as("the volume was written to meanwhile").isNotEqualTo(before);
 
@@ -306,7 +309,7 @@ class BackupServiceTest {
         assertThat(backup(b).failReason()).contains("temporary snapshot").contains("no room");
         assertThat(backup(b).tempSnapshotId()).isNull();
         assertThat(status(source)).isEqualTo(VolumeStatus.IN_USE);
-        assertThat(snapshots.forVolume(source.id())).isEmpty();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(snapshots.forVolume(source.id())).isEmpty());
     }
 
     @Test
@@ -322,7 +325,7 @@ class BackupServiceTest {
         start();
 
         assertThat(backup(b).status()).isEqualTo(BackupStatus.ERROR);
-        assertThat(snapshots.find(temporary.id())).isEmpty();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(snapshots.find(temporary.id())).isEmpty());
         assertThat(status(source)).isEqualTo(VolumeStatus.IN_USE);
     }
 
