@@ -12,6 +12,7 @@ import dev.basalt.volume.driver.VolumeDriver;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,10 +65,34 @@ final class BackupDevices {
         }
         switch (request.scope()) {
             case ONLY -> bases.dropBackupBase(request.volumeId(), request.baseId());
-            case ALL_BUT -> bases.backupBases(request.volumeId()).stream()
-                    .filter(baseId -> !baseId.equals(request.baseId()))
-                    .forEach(baseId -> bases.dropBackupBase(request.volumeId(), baseId));
+            case ALL_BUT -> dropOlderThan(bases, request.volumeId(), request.baseId());
         }
         LOG.debug("backup bases of volume {} dropped: {} {}", request.volumeId(), request.scope(), request.baseId());
+    }
+
+    /**
+     * Drops the volume's bases taken before {@code kept}: a base a later backup has taken since (this
+     * message may be handled late) is that backup's, and stays. Nothing goes when {@code kept} is gone.
+     */
+    private static void dropOlderThan(BackupBaseCapable bases, String volumeId, String kept) {
+        Optional<FileTime> keptAt = bases.backupBase(volumeId, kept).flatMap(BackupDevices::takenAt);
+        if (keptAt.isEmpty()) {
+            return;
+        }
+        for (String baseId : bases.backupBases(volumeId)) {
+            if (!baseId.equals(kept) && bases.backupBase(volumeId, baseId).flatMap(BackupDevices::takenAt)
+                    .filter(at -> at.compareTo(keptAt.get()) <= 0).isPresent()) {
+                bases.dropBackupBase(volumeId, baseId);
+            }
+        }
+    }
+
+    /** When a base was taken: bases are never written after, so their modification time. */
+    private static Optional<FileTime> takenAt(Path base) {
+        try {
+            return Optional.of(Files.getLastModifiedTime(base));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 }
