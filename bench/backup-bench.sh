@@ -12,6 +12,7 @@
 #   bench/backup-bench.sh                                       # the issue's sizes (10 GiB / 2+1 GiB; 1 TiB / 20 GiB)
 #   VOLUME_GIB=2 DATA_GIB=0.5 ZERO_GIB=0.25 SPARSE_GIB=64 SPARSE_DATA_GIB=1 bench/backup-bench.sh   # quick
 #   COMPRESSION=zlib WORKERS=4 FS=ext4 DD_MIB=512 bench/backup-bench.sh
+#   REPOSITORY_PARENT=/dev/shm bench/backup-bench.sh   # the repository on other storage than the volumes
 set -euo pipefail
 root="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 tmp="${TMPDIR:-/tmp}"
@@ -20,10 +21,11 @@ dd_mib="${DD_MIB:-1024}"
 
 [ "$(id -u)" = 0 ] || { echo "backup-bench: needs root (loop mount, drop_caches)" >&2; exit 1; }
 work="$(mktemp -d "$tmp/basalt-backup-bench.XXXXXX")"
+repository="$(mktemp -d "${REPOSITORY_PARENT:-$work}/basalt-backup-repository.XXXXXX")"
 mounted=""
 cleanup() {
   [ -z "$mounted" ] || umount "$mounted" 2>/dev/null || umount -l "$mounted" 2>/dev/null || true
-  rm -rf "$work"
+  rm -rf "$repository" "$work"
 }
 trap cleanup EXIT
 
@@ -56,7 +58,7 @@ out="bench/out/backup-bench-$(date +%Y%m%d-%H%M%S).txt"
 {
   echo "backup-bench $(date -Is) on $(nproc) processors, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) memory"
   echo "disk (dd ${dd_mib} MiB, O_DIRECT, 4 MiB blocks), load $(cut -d' ' -f1-3 /proc/loadavg):"
-  for dir in "$volumes" "$work"; do
+  for dir in "$volumes" "$repository"; do
     probe="$dir/dd-probe"
     w="$(dd if=/dev/zero of="$probe" bs=4M count=$((dd_mib / 4)) oflag=direct conv=fsync 2>&1 | tail -1 | sed 's/.*, //')"
     sync; echo 3 > /proc/sys/vm/drop_caches
@@ -64,7 +66,7 @@ out="bench/out/backup-bench-$(date +%Y%m%d-%H%M%S).txt"
     rm -f "$probe"
     echo "  $(stat -f -c %T "$dir") at $dir: write $w, read $r"
   done
-  "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$classpath" dev.basalt.backup.bench.BackupBench \
-    "$volumes" "$work/repository"
+  "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:-} --enable-native-access=ALL-UNNAMED -cp "$classpath" dev.basalt.backup.bench.BackupBench \
+    "$volumes" "$repository"
 } | tee "$out"
 echo "(kept in $out)" >&2
