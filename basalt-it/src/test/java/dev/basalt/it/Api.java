@@ -36,7 +36,8 @@ public final class Api {
         this.serviceToken = null;
     }
 
-    private Api(String base, String token, String serviceToken) {
+    /** To {@code base} (endpoint and project) exactly, with these tokens. */
+    private Api(String base, String token, String serviceToken, boolean keystone) {
         this.base = base;
         this.token = token;
         this.serviceToken = serviceToken;
@@ -44,12 +45,12 @@ public final class Api {
 
     /** Requests to {@code endpoint/project} with {@code token} as X-Auth-Token (none when null). */
     public static Api withToken(String endpoint, String project, String token) {
-        return new Api(endpoint + "/" + project, token, null);
+        return new Api(endpoint + "/" + project, token, null, true);
     }
 
     /** The same caller, each request also carrying {@code serviceToken} as X-Service-Token (as a service acting for it). */
     public Api withServiceToken(String serviceToken) {
-        return new Api(base, token, serviceToken);
+        return new Api(base, token, serviceToken, true);
     }
 
     public Response get(String path) throws IOException, InterruptedException {
