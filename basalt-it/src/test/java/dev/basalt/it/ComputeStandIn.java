@@ -2,9 +2,9 @@ package dev.basalt.it;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.basalt.testkit.JsonExchanges;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -62,17 +62,17 @@ final class ComputeStandIn implements AutoCloseable {
             questions.add(new Question(token, exchange.getRequestHeaders().getFirst("OpenStack-API-Version"), path));
             Matcher m = PATH.matcher(path);
             if (token == null) {
-                send(exchange, 401, "{\"error\": {\"code\": 401, \"title\": \"Unauthorized\","
+                JsonExchanges.send(exchange, 401, "{\"error\": {\"code\": 401, \"title\": \"Unauthorized\","
                         + " \"message\": \"The request you have made requires authentication.\"}}");
             } else if (!exchange.getRequestMethod().equals("GET") || !m.matches()) {
-                send(exchange, 404, "{\"itemNotFound\": {\"code\": 404, \"message\": \"Not found\"}}");
+                JsonExchanges.send(exchange, 404, "{\"itemNotFound\": {\"code\": 404, \"message\": \"Not found\"}}");
             } else {
                 String attachmentId = attached.get(m.group(1) + "/" + m.group(2));
                 if (attachmentId == null) {
-                    send(exchange, 404, "{\"itemNotFound\": {\"code\": 404, \"message\": \"volume_id not found: "
+                    JsonExchanges.send(exchange, 404, "{\"itemNotFound\": {\"code\": 404, \"message\": \"volume_id not found: "
                             + m.group(2) + "\"}}");
                 } else {
-                    send(exchange, 200, """
+                    JsonExchanges.send(exchange, 200, """
                             {"volumeAttachment": {"device": "/dev/vdb", "serverId": "%1$s", "volumeId": "%2$s",
                              "tag": null, "delete_on_termination": false, "attachment_id": "%3$s",
                              "bdm_uuid": "0b1e4c2a-9d7f-4b7e-8a51-2f6f2d0a7c11"}}""".formatted(m.group(1), m.group(2),
@@ -80,13 +80,6 @@ final class ComputeStandIn implements AutoCloseable {
                 }
             }
         }
-    }
-
-    private static void send(HttpExchange exchange, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
     }
 
     @Override

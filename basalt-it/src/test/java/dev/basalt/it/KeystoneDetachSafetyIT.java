@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.ServerSocket;
+import dev.basalt.testkit.FreePorts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -214,7 +214,7 @@ class KeystoneDetachSafetyIT {
 
     @Test
     void aComputeServiceOutOfReachIsAServiceUnavailableAndNothingIsDetached() throws Exception {
-        String endpoint = keystone.addComputeEndpoint("http://127.0.0.1:" + closedPort() + "/v2.1");
+        String endpoint = keystone.addComputeEndpoint("http://127.0.0.1:" + FreePorts.next() + "/v2.1");
         try {
             Attached a = attach(callers.get(Persona.OWNER), true);
             Api.Response r = callers.get(Persona.OWNER).send("DELETE", "/attachments/" + a.attachment(), null, "3.27");
@@ -275,11 +275,5 @@ class KeystoneDetachSafetyIT {
     private static String ok(dev.basalt.iscsi.ExternalTools.Run run) {
         assertThat(run.exitCode()).as(run.output()).isZero();
         return run.stdout();
-    }
-
-    private static int closedPort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
