@@ -45,6 +45,7 @@ import dev.basalt.api.service.BackupService;
 import dev.basalt.api.service.RestoreTargets;
 import dev.basalt.api.service.CreateSettling;
 import dev.basalt.api.service.DefaultTypes;
+import dev.basalt.api.service.DetachSafety;
 import dev.basalt.api.service.Quotas;
 import dev.basalt.api.service.SnapshotService;
 import dev.basalt.api.service.TypeAccess;
@@ -133,6 +134,16 @@ public final class ApiServer implements AutoCloseable {
      */
     public ApiServer(ApiSettings settings, Database database, Bus bus, Clock clock, QuotaSettings quotaSettings,
                      Authenticator authenticator, Policy policy, ApiMetrics metrics) {
+        this(settings, database, bus, clock, quotaSettings, authenticator, policy, metrics, DetachSafety.off());
+    }
+
+    /**
+     * An API as the other constructors build it, leaving attachments that instances use to the
+     * compute service as {@code detachSafety} decides ({@code auth_strategy = keystone}).
+     */
+    public ApiServer(ApiSettings settings, Database database, Bus bus, Clock clock, QuotaSettings quotaSettings,
+                     Authenticator authenticator, Policy policy, ApiMetrics metrics, DetachSafety detachSafety) {
+        requireNonNull(detachSafety, "detachSafety");
         this.settings = requireNonNull(settings, "settings");
         requireNonNull(metrics, "metrics");
         this.metricsHandler = new MetricsHandler(metrics.exposition());
@@ -177,10 +188,10 @@ public final class ApiServer implements AutoCloseable {
         Router.Builder routes = Router.builder();
         Connections connections = new Connections(volumeServices, VOLUME_CALL_TIMEOUT);
         new VolumeActionsResource(volumeService, new VolumeActions(volumeService, schemas),
-                new AttachActions(volumeService, attachments, attachmentTransitions, connections, schemas, clock))
-                .register(routes);
-        new AttachmentsResource(volumeService, attachments, attachmentTransitions, connections, schemas, clock,
-                settings.maxLimit()).register(routes);
+                new AttachActions(volumeService, attachments, attachmentTransitions, connections, detachSafety, schemas,
+                        clock)).register(routes);
+        new AttachmentsResource(volumeService, attachments, attachmentTransitions, connections, detachSafety, schemas,
+                clock, settings.maxLimit()).register(routes);
         new SnapshotsResource(settings, snapshots, snapshotService, volumeService, schemas).register(routes);
         new SnapshotMetadataResource(snapshots, snapshotService, schemas).register(routes);
         new SnapshotActionsResource(snapshotService, schemas).register(routes);

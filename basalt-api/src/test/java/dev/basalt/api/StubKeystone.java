@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.basalt.common.Json;
+import dev.basalt.testkit.JsonExchanges;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -63,25 +63,25 @@ final class StubKeystone implements AutoCloseable {
                 JsonNode user = body.path("auth").path("identity").path("password").path("user");
                 if (!user.path("name").asText().equals(SERVICE_USER)
                         || !user.path("password").asText().equals(SERVICE_PASSWORD)) {
-                    send(exchange, 401, "{}");
+                    JsonExchanges.send(exchange, 401, "{}");
                     return;
                 }
                 String id = "svc-" + issued.incrementAndGet();
                 serviceTokens.add(id);
                 exchange.getResponseHeaders().add("X-Subject-Token", id);
-                send(exchange, 201, "{\"token\": {\"expires_at\": \""
+                JsonExchanges.send(exchange, 201, "{\"token\": {\"expires_at\": \""
                         + Instant.now().plus(Duration.ofHours(1)) + "\"}}");
                 return;
             }
             validations.incrementAndGet();
             String service = exchange.getRequestHeaders().getFirst("X-Auth-Token");
             if (service == null || !serviceTokens.contains(service)) {
-                send(exchange, 401, "{}");
+                JsonExchanges.send(exchange, 401, "{}");
                 return;
             }
             Token t = tokens.get(exchange.getRequestHeaders().getFirst("X-Subject-Token"));
             if (t == null || !exchange.getRequestURI().getRawQuery().contains("nocatalog")) {
-                send(exchange, 404, "{}");
+                JsonExchanges.send(exchange, 404, "{}");
                 return;
             }
             ObjectNode token = Json.mapper().createObjectNode();
@@ -94,15 +94,8 @@ final class StubKeystone implements AutoCloseable {
             token.put("expires_at", t.expiresAt().toString());
             ObjectNode root = Json.mapper().createObjectNode();
             root.set("token", token);
-            send(exchange, 200, root.toString());
+            JsonExchanges.send(exchange, 200, root.toString());
         }
-    }
-
-    private static void send(HttpExchange exchange, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
     }
 
     @Override

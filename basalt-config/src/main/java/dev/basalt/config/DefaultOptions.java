@@ -58,6 +58,8 @@ public record DefaultOptions(
     public static final Option<Double> CAPACITY_WEIGHT_MULTIPLIER = GROUP.add(Option.of("capacity_weight_multiplier", OptionType.floating(), "1.0", "Multiplier of free capacity in weighing; negative spreads volumes, positive stacks them."));
     public static final Option<Double> ALLOCATED_CAPACITY_WEIGHT_MULTIPLIER = GROUP.add(Option.of("allocated_capacity_weight_multiplier", OptionType.floating(), "-1.0", "Multiplier of allocated capacity in weighing; negative spreads volumes."));
 
+    public static final Option<Boolean> ALLOW_ATTACHMENT_DELETE_WITHOUT_COMPUTE = GROUP.add(Option.of("allow_attachment_delete_without_compute", OptionType.bool(), "false", "With auth_strategy = keystone and no compute service in the catalog to ask, let users remove attachments made for an instance without the compute service's token (Basalt only; unsafe where instances use Basalt's volumes)."));
+
     private static final OptionType<Integer> QUOTA_LIMIT = OptionType.integer(-1, Integer.MAX_VALUE);
     public static final Option<Integer> QUOTA_VOLUMES = GROUP.add(Option.of("quota_volumes", QUOTA_LIMIT, "10", "Number of volumes allowed per project (-1: unlimited), unless the default quota class sets it."));
     public static final Option<Integer> QUOTA_SNAPSHOTS = GROUP.add(Option.of("quota_snapshots", QUOTA_LIMIT, "10", "Number of volume snapshots allowed per project (-1: unlimited), unless the default quota class sets it."));

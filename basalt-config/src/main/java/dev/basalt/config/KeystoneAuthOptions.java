@@ -19,6 +19,10 @@ import java.util.Optional;
  * @param tokenCacheTime how long a validation is kept at most (never past the token's expiry);
  *     zero or less: no caching
  * @param tokenCacheSize most validations kept at once (Basalt only)
+ * @param serviceTokenRoles roles of which an {@code X-Service-Token} must hold one for its request to
+ *     count as the compute service's (which alone may remove an attachment an instance uses)
+ * @param serviceTokenRolesRequired keystonemiddleware's switch; Basalt always requires one of the
+ *     roles, so it changes nothing (kept so that cinder.conf carries over)
  */
 public record KeystoneAuthOptions(
         Optional<URI> wwwAuthenticateUri,
@@ -34,7 +38,9 @@ public record KeystoneAuthOptions(
         Duration tokenCacheTime,
         int tokenCacheSize,
         Duration httpConnectTimeout,
-        int httpRequestMaxRetries) {
+        int httpRequestMaxRetries,
+        List<String> serviceTokenRoles,
+        boolean serviceTokenRolesRequired) {
 
     public static final OptionGroup GROUP = new OptionGroup("keystone_authtoken",
             "Keystone token validation, for [DEFAULT] auth_strategy = keystone.");
@@ -67,6 +73,9 @@ public record KeystoneAuthOptions(
     public static final Option<Duration> HTTP_CONNECT_TIMEOUT = GROUP.add(Option.of("http_connect_timeout", OptionType.seconds(1), "10", "Seconds to wait for Keystone to connect and to answer."));
     public static final Option<Integer> HTTP_REQUEST_MAX_RETRIES = GROUP.add(Option.of("http_request_max_retries", OptionType.integer(0, 10), "3", "How many times a request Keystone did not answer is tried again."));
 
+    public static final Option<List<String>> SERVICE_TOKEN_ROLES = GROUP.add(Option.of("service_token_roles", OptionType.list(), "service", "Roles of which an X-Service-Token must hold one for its request to count as a service's: only then may an attachment an instance uses be removed without asking the compute service."));
+    public static final Option<Boolean> SERVICE_TOKEN_ROLES_REQUIRED = GROUP.add(Option.of("service_token_roles_required", OptionType.bool(), "false", "keystonemiddleware's switch for services that trust any valid service token; Basalt always requires one of service_token_roles, so this changes nothing."));
+
     public KeystoneAuthOptions {
         requireNonNull(wwwAuthenticateUri, "wwwAuthenticateUri");
         requireNonNull(authUrl, "authUrl");
@@ -80,6 +89,7 @@ public record KeystoneAuthOptions(
         requireNonNull(projectDomainId, "projectDomainId");
         requireNonNull(tokenCacheTime, "tokenCacheTime");
         requireNonNull(httpConnectTimeout, "httpConnectTimeout");
+        serviceTokenRoles = List.copyOf(serviceTokenRoles);
     }
 
     /** Reads {@code [keystone_authtoken]}. */
@@ -98,7 +108,9 @@ public record KeystoneAuthOptions(
                 Duration.ofSeconds(Math.max(0, section.get(TOKEN_CACHE_TIME))),
                 section.get(TOKEN_CACHE_SIZE),
                 section.get(HTTP_CONNECT_TIMEOUT),
-                section.get(HTTP_REQUEST_MAX_RETRIES));
+                section.get(HTTP_REQUEST_MAX_RETRIES),
+                section.get(SERVICE_TOKEN_ROLES),
+                section.get(SERVICE_TOKEN_ROLES_REQUIRED));
     }
 
     /**

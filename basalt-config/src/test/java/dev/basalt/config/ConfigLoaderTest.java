@@ -133,8 +133,8 @@ class ConfigLoaderTest {
                 "enabled_backends = lvm",
                 "[lvm]",
                 "lvm_type = thin",
-                "[nova]",
-                "region_name = r1",
+                "[key_manager]",
+                "backend = barbican",
                 "[ceph]",
                 "rbd_pool = volumes");
 
@@ -145,7 +145,7 @@ class ConfigLoaderTest {
                 file + ": [DEFAULT] volume_driver: unknown option, ignored"
                         + " (it belongs in a backend section or [backend_defaults])",
                 file + ": [lvm] lvm_type: unknown option, ignored",
-                file + ": [nova]: unknown section (not a backend named in enabled_backends), ignored",
+                file + ": [key_manager]: unknown section (not a backend named in enabled_backends), ignored",
                 file + ": [ceph]: unknown section (not a backend named in enabled_backends), ignored");
     }
 

@@ -54,6 +54,43 @@ class KeystoneAndPolicyOptionsTest {
     }
 
     @Test
+    void detachSafetyOptionsHaveCindersDefaultsAndCarryOver() {
+        BasaltConfig defaults = BasaltConfig.load(List.of());
+        assertThat(keystone(defaults).serviceTokenRoles()).containsExactly("service");
+        assertThat(keystone(defaults).serviceTokenRolesRequired()).isFalse();
+        assertThat(defaults.source().defaults().get(DefaultOptions.ALLOW_ATTACHMENT_DELETE_WITHOUT_COMPUTE)).isFalse();
+        NovaOptions nova = NovaOptions.from(defaults.source());
+        assertThat(nova.interfaceName()).isEqualTo("public");
+        assertThat(nova.regionName()).isEmpty();
+        assertThat(nova.timeout()).isEqualTo(Duration.ofSeconds(30));
+
+        Path conf = ConfFiles.write(dir, "cinder.conf",
+                "[DEFAULT]",
+                "allow_attachment_delete_without_compute = true",
+                "[keystone_authtoken]",
+                "service_token_roles = service, compute",
+                "service_token_roles_required = true",
+                "[nova]",
+                "interface = internal",
+                "region_name = RegionTwo",
+                "auth_type = password");
+        BasaltConfig config = BasaltConfig.load(List.of(conf));
+        assertThat(keystone(config).serviceTokenRoles()).containsExactly("service", "compute");
+        assertThat(keystone(config).serviceTokenRolesRequired()).isTrue();
+        assertThat(config.source().defaults().get(DefaultOptions.ALLOW_ATTACHMENT_DELETE_WITHOUT_COMPUTE)).isTrue();
+        assertThat(NovaOptions.from(config.source()).interfaceName()).isEqualTo("internal");
+        assertThat(NovaOptions.from(config.source()).regionName()).contains("RegionTwo");
+        assertThat(config.warnings()).singleElement().asString().contains("auth_type").contains("unknown option");
+    }
+
+    @Test
+    void aComputeInterfaceNovaDoesNotHaveRefusesToLoad() {
+        Path conf = ConfFiles.write(dir, "cinder.conf", "[nova]", "interface = private");
+        assertThatThrownBy(() -> BasaltConfig.load(List.of(conf))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("interface");
+    }
+
+    @Test
     void keystoneWithoutItsServiceUserRefusesToLoadNamingWhatIsMissing() {
         Path conf = ConfFiles.write(dir, "cinder.conf",
                 "[DEFAULT]",

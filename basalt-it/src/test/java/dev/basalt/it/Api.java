@@ -28,20 +28,29 @@ public final class Api {
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
     private final String token;
+    private final String serviceToken;
 
     public Api(String endpoint, String user, String project) {
         this.base = endpoint + "/" + project;
         this.token = user + ":" + project;
+        this.serviceToken = null;
     }
 
-    private Api(String base, String token, boolean keystone) {
+    /** To {@code base} (endpoint and project) exactly, with these tokens. */
+    private Api(String base, String token, String serviceToken, boolean keystone) {
         this.base = base;
         this.token = token;
+        this.serviceToken = serviceToken;
     }
 
     /** Requests to {@code endpoint/project} with {@code token} as X-Auth-Token (none when null). */
     public static Api withToken(String endpoint, String project, String token) {
-        return new Api(endpoint + "/" + project, token, true);
+        return new Api(endpoint + "/" + project, token, null, true);
+    }
+
+    /** The same caller, each request also carrying {@code serviceToken} as X-Service-Token (as a service acting for it). */
+    public Api withServiceToken(String serviceToken) {
+        return new Api(base, token, serviceToken, true);
     }
 
     public Response get(String path) throws IOException, InterruptedException {
@@ -65,6 +74,9 @@ public final class Api {
                         : HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             request.header("X-Auth-Token", token);
+        }
+        if (serviceToken != null) {
+            request.header("X-Service-Token", serviceToken);
         }
         if (body != null) {
             request.header("Content-Type", "application/json");

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Assumptions;
  * {@code Connection: close}, as uwsgi's http-socket does not keep connections alive).
  * Provisioned through its API: projects alpha, beta and service; users alice (member of alpha),
  * rita (reader of alpha), bob (member of beta), basalt (service role in service: Basalt's own
- * user) and the bootstrap admin (admin of admin); block-storage catalog entries that
+ * user), nova (service role in service: the compute service's user) and the bootstrap admin (admin of admin); block-storage catalog entries that
  * {@link #pointCatalogAt} aims at the Basalt under test (and an image entry that only answers version
  * discovery, which {@code openstack volume create} needs). Stopped by its PID.
  */
@@ -47,6 +47,8 @@ public final class KeystoneServer implements AutoCloseable {
     public static final User RITA = new User("rita", "rita-secret", "alpha");
     public static final User BOB = new User("bob", "bob-secret", "beta");
     public static final User BASALT = new User("basalt", "basalt-secret", "service");
+    /** The compute service's user: its tokens are the X-Service-Token Nova sends. */
+    public static final User NOVA = new User("nova", "nova-secret", "service");
 
     private static final List<Path> NEEDED = List.of(Path.of("/usr/bin/keystone-manage"),
             Path.of("/usr/bin/keystone-wsgi-public"), Path.of("/usr/bin/uwsgi"),
@@ -62,6 +64,7 @@ public final class KeystoneServer implements AutoCloseable {
     private final ImageVersions imageVersions;
     private final List<String> blockStorageEndpoints = new ArrayList<>();
     private String adminToken;
+    private String computeServiceId;
 
     private KeystoneServer(Path dir, int port, Process uwsgi) throws IOException {
         this.dir = dir;
@@ -219,6 +222,27 @@ public final class KeystoneServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Lists a compute service (type {@code compute}) at {@code url} in the catalog (public, in
+     * {@link #REGION}); answers the endpoint's id, for {@link #removeEndpoint}.
+     */
+    public String addComputeEndpoint(String url) throws IOException, InterruptedException {
+        if (computeServiceId == null) {
+            ObjectNode service = JSON.createObjectNode();
+            service.putObject("service").put("type", "compute").put("name", "nova");
+            computeServiceId = call("POST", "/services", service, 201).path("service").path("id").asText();
+        }
+        ObjectNode endpoint = JSON.createObjectNode();
+        endpoint.putObject("endpoint").put("service_id", computeServiceId).put("interface", "public")
+                .put("region_id", REGION).put("url", url);
+        return call("POST", "/endpoints", endpoint, 201).path("endpoint").path("id").asText();
+    }
+
+    /** Takes an endpoint out of the catalog. */
+    public void removeEndpoint(String id) throws IOException, InterruptedException {
+        call("DELETE", "/endpoints/" + id, null, 204);
+    }
+
     /** The environment of Debian's clients logging in as {@code user} (OS_AUTH_URL, OS_USERNAME, …). */
     public Map<String, String> clientEnvironment(User user) {
         Map<String, String> env = new LinkedHashMap<>();
@@ -250,6 +274,7 @@ public final class KeystoneServer implements AutoCloseable {
         grant(RITA, "reader");
         grant(BOB, "member");
         grant(BASALT, "service");
+        grant(NOVA, "service");
         // openstack volume create builds an image client (every real cloud has Glance): it only discovers versions.
         ObjectNode image = JSON.createObjectNode();
         image.putObject("service").put("type", "image").put("name", "glance");

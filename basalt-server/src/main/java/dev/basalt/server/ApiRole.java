@@ -9,6 +9,9 @@ import dev.basalt.api.auth.KeystoneClient;
 import dev.basalt.api.auth.NoAuthAuthenticator;
 import dev.basalt.api.auth.ServiceCredentials;
 import dev.basalt.api.auth.TokenCache;
+import dev.basalt.api.compute.CatalogComputeService;
+import dev.basalt.api.compute.NovaVolumeAttachments;
+import dev.basalt.api.service.DetachSafety;
 import dev.basalt.api.policy.Policy;
 import dev.basalt.api.policy.PolicyException;
 import dev.basalt.api.policy.PolicyFile;
@@ -18,6 +21,7 @@ import dev.basalt.api.QuotaSettings;
 import dev.basalt.config.ConfigSection;
 import dev.basalt.config.DefaultOptions;
 import dev.basalt.config.KeystoneAuthOptions;
+import dev.basalt.config.NovaOptions;
 import dev.basalt.config.PolicyOptions;
 import dev.basalt.db.DefaultTypeRepository;
 import dev.basalt.db.MessageRepository;
@@ -34,6 +38,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,13 +50,23 @@ final class ApiRole {
     private static final int MAX_REQUEST_BODY_SIZE = 114688;
     private static final Logger LOG = LoggerFactory.getLogger(ApiRole.class);
 
-    /** A running API, where it listens, and the authenticator it closes with it. */
-    record Started(ApiServer server, String endpoint, Authenticator authenticator) implements AutoCloseable {
+    /** A running API, where it listens, and the authenticator and compute client it closes with it. */
+    record Started(ApiServer server, String endpoint, Authenticator authenticator, AutoCloseable compute)
+            implements AutoCloseable {
         @Override
         public void close() {
             server.stop();
             authenticator.close();
+            try {
+                compute.close();
+            } catch (Exception e) {
+                LOG.warn("closing the compute client: {}", e.toString());
+            }
         }
+    }
+
+    /** The authenticator and the detach rule that uses its service tokens, with what to close after. */
+    private record Auth(Authenticator authenticator, DetachSafety detachSafety, AutoCloseable compute) {
     }
 
     private ApiRole() {
@@ -71,19 +86,20 @@ final class ApiRole {
                 d.serviceDownTime(), d.host(), null, MAX_REQUEST_BODY_SIZE,
                 Duration.ofMillis(infra.config().source().defaults().get(DefaultOptions.OSAPI_VOLUME_CREATE_WAIT_MS)));
         Policy policy = policy(infra.config());
-        Authenticator authenticator = authenticator(infra.config(), policy, infra.clock());
+        Auth auth = auth(infra.config(), policy, infra.clock());
+        Authenticator authenticator = auth.authenticator();
         ApiServer server;
         try {
             server = new ApiServer(settings, infra.database(), infra.bus(), infra.clock(),
                     quotaSettings(infra.config().source().defaults()), authenticator, policy,
-                    new ApiMetrics(infra.metrics().registry(), infra.metrics()::scrape));
+                    new ApiMetrics(infra.metrics().registry(), infra.metrics()::scrape), auth.detachSafety());
         } catch (IllegalArgumentException e) {
             authenticator.close();
             throw new StartupException(e.getMessage(), e);
         }
         int port = server.start();
         String host = d.osapiVolumeListen().contains(":") ? "[" + d.osapiVolumeListen() + "]" : d.osapiVolumeListen();
-        return new Started(server, "http://" + host + ":" + port + "/v3", authenticator);
+        return new Started(server, "http://" + host + ":" + port + "/v3", authenticator, auth.compute());
     }
 
     /** Cinder's default rules with the operator's [oslo_policy] policy_file on top; a bad rule refuses to start. */
@@ -103,19 +119,38 @@ final class ApiRole {
         }
     }
 
-    /** noauth (the caller is who the token says, an administrator) or Keystone token validation. */
-    static Authenticator authenticator(BasaltConfig config, Policy policy, Clock clock) {
+    /**
+     * noauth (the caller is who the token says, an administrator; no detach rule), or Keystone token
+     * validation with the rule that leaves instances' attachments to the compute service.
+     */
+    private static Auth auth(BasaltConfig config, Policy policy, Clock clock) {
         if (config.defaults().authStrategy() != AuthStrategy.KEYSTONE) {
-            return new NoAuthAuthenticator();
+            return new Auth(new NoAuthAuthenticator(), DetachSafety.off(), () -> { });
         }
         KeystoneAuthOptions k = KeystoneAuthOptions.from(
                 config.source().section(KeystoneAuthOptions.GROUP.section())).requireComplete();
+        KeystoneClient keystone = keystoneClient(k);
+        KeystoneAuthenticator authenticator = keystoneAuthenticator(k, keystone, policy, clock);
+        NovaOptions nova = NovaOptions.from(config.source());
+        NovaVolumeAttachments novaClient = new NovaVolumeAttachments(nova.timeout());
+        DetachSafety safety = new DetachSafety(authenticator::serviceRoles, Set.copyOf(k.serviceTokenRoles()),
+                new CatalogComputeService(keystone, novaClient, nova.interfaceName(), nova.regionName()),
+                config.source().defaults().get(DefaultOptions.ALLOW_ATTACHMENT_DELETE_WITHOUT_COMPUTE));
+        return new Auth(authenticator, safety, novaClient);
+    }
+
+    private static KeystoneClient keystoneClient(KeystoneAuthOptions k) {
+        return new KeystoneClient(k.authUrl().orElseThrow(), k.httpConnectTimeout(), k.httpRequestMaxRetries());
+    }
+
+    /** Keystone token validation with Basalt's service user; its service token is fetched in the background. */
+    private static KeystoneAuthenticator keystoneAuthenticator(KeystoneAuthOptions k, KeystoneClient keystone,
+                                                               Policy policy, Clock clock) {
         ServiceCredentials credentials = new ServiceCredentials(k.username().orElseThrow(),
                 k.password().orElseThrow(), k.userDomainName(), k.userDomainId().orElse(null),
                 k.projectName().orElseThrow(), k.projectDomainName(), k.projectDomainId().orElse(null));
-        KeystoneAuthenticator authenticator = new KeystoneAuthenticator(
-                new KeystoneClient(k.authUrl().orElseThrow(), k.httpConnectTimeout(), k.httpRequestMaxRetries()),
-                credentials, new TokenCache(k.tokenCacheSize(), k.tokenCacheTime()), policy,
+        KeystoneAuthenticator authenticator = new KeystoneAuthenticator(keystone, credentials,
+                new TokenCache(k.tokenCacheSize(), k.tokenCacheTime()), policy,
                 k.challengeUri().orElseThrow().toString(), clock);
         Thread.ofVirtual().name("keystone-probe").start(authenticator::probe);
         return authenticator;

@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * expires or when Keystone rejects it), and the answer cached ({@link TokenCache}). The caller's
  * context has Keystone's user, project, domains and roles; {@code is_admin} is policy's
  * {@code context_is_admin}. A missing, invalid or expired token is a 401 (with
- * {@code WWW-Authenticate: Keystone uri="…"}); Keystone out of reach is a 503.
+ * {@code WWW-Authenticate: Keystone uri="…"}); Keystone out of reach is a 503. A request's
+ * {@code X-Service-Token} is validated the same way, through the same cache, when a rule asks for
+ * its roles ({@link #serviceRoles}).
  */
 public final class KeystoneAuthenticator implements Authenticator {
     public static final String TOKEN_HEADER = "X-Auth-Token";
@@ -73,6 +75,23 @@ public final class KeystoneAuthenticator implements Authenticator {
         return switch (entry) {
             case TokenCache.Known known -> known.context().withRequestId(requestId);
             case TokenCache.Refused refused -> throw unauthorized(refused.reason());
+        };
+    }
+
+    /**
+     * {@inheritDoc} A token Keystone refuses (unknown, expired, revoked, not project-scoped) has no
+     * roles; Keystone out of reach is a 503, as for the caller's own token.
+     */
+    @Override
+    public Set<String> serviceRoles(String serviceToken) {
+        if (serviceToken == null || serviceToken.isBlank() || !printableAscii(serviceToken.trim())) {
+            return Set.of();
+        }
+        String token = serviceToken.trim();
+        TokenCache.Entry entry = cache.get(token).orElseGet(() -> validateOnce(token));
+        return switch (entry) {
+            case TokenCache.Known known -> known.context().roles();
+            case TokenCache.Refused refused -> Set.of();
         };
     }
 

@@ -19,9 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The two Keystone v3 calls token validation needs: {@code POST /v3/auth/tokens} (Basalt's own
- * token, password method, project scope) and {@code GET /v3/auth/tokens?nocatalog} with
- * {@code X-Auth-Token} (Basalt's token) and {@code X-Subject-Token} (the caller's). A request that
+ * The Keystone v3 calls Basalt makes: {@code POST /v3/auth/tokens} (Basalt's own token, password
+ * method, project scope), {@code GET /v3/auth/tokens?nocatalog} with {@code X-Auth-Token}
+ * (Basalt's token) and {@code X-Subject-Token} (the caller's), and {@code GET /v3/auth/catalog}
+ * (a caller's catalog, to find the compute service). A request that
  * gets no answer is tried again up to {@code retries} times, after a short pause that doubles.
  */
 public final class KeystoneClient implements AutoCloseable {
@@ -143,6 +144,31 @@ public final class KeystoneClient implements AutoCloseable {
         } catch (IOException | DateTimeParseException e) {
             throw new KeystoneUnavailableException("Keystone's validation answer could not be read: " + e.getMessage(),
                     e);
+        }
+    }
+
+    /**
+     * The catalog of {@code token}'s project ({@code GET /v3/auth/catalog}, authenticated by that
+     * token itself).
+     *
+     * @throws KeystoneUnavailableException when Keystone cannot be asked or does not answer with a catalog
+     */
+    public ServiceCatalog catalog(String token) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(identity + "/auth/catalog"))
+                .timeout(timeout)
+                .header("Accept", "application/json")
+                .header("X-Auth-Token", token)
+                .GET()
+                .build();
+        HttpResponse<String> response = send(request, "read the service catalog");
+        if (response.statusCode() != 200) {
+            throw new KeystoneUnavailableException("Keystone answered " + response.statusCode()
+                    + " when Basalt asked for the service catalog");
+        }
+        try {
+            return ServiceCatalog.parse(Json.mapper().readTree(response.body()).path("catalog"));
+        } catch (IOException e) {
+            throw new KeystoneUnavailableException("Keystone's catalog could not be read: " + e.getMessage(), e);
         }
     }
 

@@ -7,6 +7,8 @@ import dev.basalt.api.RequestContext;
 import dev.basalt.api.http.ApiRequest;
 import dev.basalt.api.http.ApiResponse;
 import dev.basalt.api.http.JsonBody;
+import dev.basalt.api.service.CallerTokens;
+import dev.basalt.api.service.DetachSafety;
 import dev.basalt.api.service.StoredTime;
 import dev.basalt.api.service.VolumeService;
 import dev.basalt.api.validation.Schemas;
@@ -24,6 +26,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,24 +35,32 @@ import org.slf4j.LoggerFactory;
  * The volume actions of the attach flow that came before the attachments API, by Cinder's rules:
  * {@code os-reserve}, {@code os-unreserve}, {@code os-initialize_connection},
  * {@code os-terminate_connection}, {@code os-attach}, {@code os-begin_detaching},
- * {@code os-roll_detaching} and {@code os-detach}.
+ * {@code os-roll_detaching}, {@code os-detach} and the administrators' {@code os-force_detach}.
+ * Those that remove attachments ({@code os-detach}, {@code os-terminate_connection}, and
+ * {@code os-force_detach} asked by a non-administrator) leave an instance's attachment to the compute
+ * service ({@link DetachSafety}); {@code os-unreserve} removes none.
  */
 public final class AttachActions {
     private static final Logger LOG = LoggerFactory.getLogger(AttachActions.class);
+    private static final String ONE_OF_MANY = "Detach volume failed: More than one attachment, but no attachment_id"
+            + " provided.";
+    private static final String FORCE_DETACH_ERROR = "Error force detaching volume - ";
 
     private final VolumeService volumes;
     private final AttachmentRepository attachments;
     private final AttachmentTransitions transitions;
     private final Connections connections;
+    private final DetachSafety detachSafety;
     private final Schemas schemas;
     private final Clock clock;
 
     public AttachActions(VolumeService volumes, AttachmentRepository attachments, AttachmentTransitions transitions,
-                  Connections connections, Schemas schemas, Clock clock) {
+                  Connections connections, DetachSafety detachSafety, Schemas schemas, Clock clock) {
         this.volumes = requireNonNull(volumes, "volumes");
         this.attachments = requireNonNull(attachments, "attachments");
         this.transitions = requireNonNull(transitions, "transitions");
         this.connections = requireNonNull(connections, "connections");
+        this.detachSafety = requireNonNull(detachSafety, "detachSafety");
         this.schemas = requireNonNull(schemas, "schemas");
         this.clock = requireNonNull(clock, "clock");
     }
@@ -57,7 +69,7 @@ public final class AttachActions {
     static boolean serves(String action) {
         return switch (action) {
             case "os-reserve", "os-unreserve", "os-initialize_connection", "os-terminate_connection", "os-attach",
-                 "os-begin_detaching", "os-roll_detaching", "os-detach" -> true;
+                 "os-begin_detaching", "os-roll_detaching", "os-detach", "os-force_detach" -> true;
             default -> false;
         };
     }
@@ -73,6 +85,7 @@ public final class AttachActions {
             case "os-begin_detaching" -> beginDetaching(volume);
             case "os-roll_detaching" -> rollDetaching(volume);
             case "os-detach" -> detach(request, volume);
+            case "os-force_detach" -> forceDetach(request, volume);
             default -> throw new IllegalArgumentException("not a served action: " + action);
         };
     }
@@ -105,6 +118,8 @@ public final class AttachActions {
 
     private ApiResponse terminateConnection(ApiRequest request, Volume volume) {
         request.validBody(schemas.terminateConnection());
+        detachSafety.check(request.context(), CallerTokens.from(request::header), volume.id(),
+                attachments.ofVolume(volume.id()));
         connections.terminate(request.context(), volume, null);
         transitions.unreserve(volume.id());
         return ApiResponse.status(202);
@@ -151,24 +166,66 @@ public final class AttachActions {
 
     private ApiResponse detach(ApiRequest request, Volume volume) {
         JsonNode body = request.validBody(schemas.volumeDetach()).get("os-detach");
-        refuseInMaintenance(volume, "The volume cannot be detached in maintenance mode.");
-        RequestContext context = request.context();
         String attachmentId = body == null || body.isNull() ? null : text(body, "attachment_id");
-        if (attachmentId == null) {
-            List<VolumeAttachment> all = attachments.ofVolume(volume.id());
-            if (all.size() > 1) {
-                throw BasaltException.badRequest("Invalid volume: Detach volume failed: More than one attachment, but"
-                        + " no attachment_id provided.");
-            }
-            attachmentId = all.isEmpty() ? null : all.get(0).id();
-        } else if (attachments.find(attachmentId).filter(a -> a.volumeId().equals(volume.id())).isEmpty()) {
-            throw BasaltException.notFound("Volume attachment %s could not be found.", attachmentId);
+        Optional<VolumeAttachment> attachment = toDetach(volume, attachmentId,
+                () -> BasaltException.badRequest("Invalid volume: " + ONE_OF_MANY),
+                () -> BasaltException.notFound("Volume attachment %s could not be found.", attachmentId));
+        detachSafety.check(request.context(), CallerTokens.from(request::header), volume.id(),
+                attachment.stream().toList());
+        refuseInMaintenance(volume, "The volume cannot be detached in maintenance mode.");
+        remove(request.context(), volume, attachment);
+        return ApiResponse.status(202);
+    }
+
+    /**
+     * os-force_detach: os-detach for administrators, who need no compute service's consent (a
+     * caller a policy override lets in otherwise is checked as for os-detach). The connector, if
+     * any, is checked and otherwise unused: the export serves every host of the volume.
+     */
+    private ApiResponse forceDetach(ApiRequest request, Volume volume) {
+        JsonNode body = request.validBody(schemas.forceDetach()).get("os-force_detach");
+        Connections.connector(body.get("connector"));
+        String attachmentId = text(body, "attachment_id");
+        Optional<VolumeAttachment> attachment = toDetach(volume, attachmentId,
+                () -> BasaltException.badRequest("%sInvalidVolume: Invalid volume: %s", FORCE_DETACH_ERROR,
+                        ONE_OF_MANY),
+                () -> BasaltException.badRequest("%sVolumeAttachmentNotFound: Volume attachment %s could not be"
+                        + " found.", FORCE_DETACH_ERROR, attachmentId));
+        RequestContext context = request.context();
+        if (!context.isAdmin()) {
+            detachSafety.check(context, CallerTokens.from(request::header), volume.id(),
+                    attachment.stream().toList());
         }
+        refuseInMaintenance(volume, "The volume cannot be detached in maintenance mode.");
+        remove(context, volume, attachment);
+        return ApiResponse.status(202);
+    }
+
+    /**
+     * The attachment a detach names, or the volume's only one when it names none (empty when the
+     * volume has none).
+     */
+    private Optional<VolumeAttachment> toDetach(Volume volume, String attachmentId,
+                                                Supplier<BasaltException> oneOfMany,
+                                                Supplier<BasaltException> notFound) {
+        List<VolumeAttachment> all = attachments.ofVolume(volume.id());
+        if (attachmentId == null) {
+            if (all.size() > 1) {
+                throw oneOfMany.get();
+            }
+            return all.stream().findFirst();
+        }
+        return Optional.of(all.stream().filter(a -> a.id().equals(attachmentId)).findFirst()
+                .orElseThrow(notFound));
+    }
+
+    /** Drops the export (unless another host uses it) and the attachment; the volume's status follows. */
+    private void remove(RequestContext context, Volume volume, Optional<VolumeAttachment> attachment) {
+        String attachmentId = attachment.map(VolumeAttachment::id).orElse(null);
         connections.terminate(context, volume, attachmentId);
         found(volume, transitions.detach(volume.id(), attachmentId == null ? "" : attachmentId));
         LOG.info("{} volume {} detached{}", context.requestId(), volume.id(),
                 attachmentId == null ? "" : " (" + attachmentId + ")");
-        return ApiResponse.status(202);
     }
 
     private static void refuseInMaintenance(Volume volume, String message) {

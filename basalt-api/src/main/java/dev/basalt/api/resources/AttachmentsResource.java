@@ -8,6 +8,8 @@ import dev.basalt.api.RequestContext;
 import dev.basalt.api.http.ApiRequest;
 import dev.basalt.api.http.ApiResponse;
 import dev.basalt.api.http.Router;
+import dev.basalt.api.service.CallerTokens;
+import dev.basalt.api.service.DetachSafety;
 import dev.basalt.api.service.StoredTime;
 import dev.basalt.api.service.VolumeService;
 import dev.basalt.api.validation.Schemas;
@@ -36,8 +38,7 @@ import org.slf4j.LoggerFactory;
  * attachment its connector, {@code os-complete} (3.44) marks it attached, delete drops the export
  * when no other attachment uses it and lets the volume's status follow the attachments left.
  *
- * <p>Basalt has no compute service to ask, so Cinder's check that a server is not still using an
- * attachment before a user deletes it does not apply.
+ * <p>Deleting an attachment an instance uses is for the compute service ({@link DetachSafety}).
  */
 public final class AttachmentsResource {
     private static final Logger LOG = LoggerFactory.getLogger(AttachmentsResource.class);
@@ -55,16 +56,19 @@ public final class AttachmentsResource {
     private final AttachmentRepository attachments;
     private final AttachmentTransitions transitions;
     private final Connections connections;
+    private final DetachSafety detachSafety;
     private final Schemas schemas;
     private final Clock clock;
     private final int maxLimit;
 
     public AttachmentsResource(VolumeService volumes, AttachmentRepository attachments, AttachmentTransitions transitions,
-                        Connections connections, Schemas schemas, Clock clock, int maxLimit) {
+                        Connections connections, DetachSafety detachSafety, Schemas schemas, Clock clock,
+                        int maxLimit) {
         this.volumes = requireNonNull(volumes, "volumes");
         this.attachments = requireNonNull(attachments, "attachments");
         this.transitions = requireNonNull(transitions, "transitions");
         this.connections = requireNonNull(connections, "connections");
+        this.detachSafety = requireNonNull(detachSafety, "detachSafety");
         this.schemas = requireNonNull(schemas, "schemas");
         this.clock = requireNonNull(clock, "clock");
         this.maxLimit = maxLimit;
@@ -200,6 +204,7 @@ public final class AttachmentsResource {
         VolumeAttachment attachment = visible(context, request.path("id"));
         Volume volume = volumes.visible(context, attachment.volumeId());
         request.authorize(DELETE, volume.projectId(), volume.userId());
+        detachSafety.check(context, CallerTokens.from(request::header), volume.id(), List.of(attachment));
         if (attachment.status() != AttachStatus.RESERVED) {
             connections.terminate(context, volume, attachment.id());
         }

@@ -59,6 +59,7 @@ public final class Schemas {
     private final RequestSchema volumeDetach;
     private final RequestSchema initializeConnection;
     private final RequestSchema terminateConnection;
+    private final RequestSchema forceDetach;
     private final RequestSchema attachmentCreate;
     private final RequestSchema attachmentCreate354;
     private final RequestSchema attachmentUpdate;
@@ -130,6 +131,7 @@ public final class Schemas {
         volumeDetach = load("volume-detach");
         initializeConnection = load("volume-initialize-connection");
         terminateConnection = load("volume-terminate-connection");
+        forceDetach = load("volume-force-detach");
         ObjectNode attachment = read("attachment-create");
         attachmentCreate = compile("attachment-create", attachment);
         ObjectNode attachment354 = attachment.deepCopy();
@@ -323,6 +325,11 @@ public final class Schemas {
 
     public RequestSchema terminateConnection() {
         return terminateConnection;
+    }
+
+    /** {@code os-force_detach}: an optional connector and attachment id. */
+    public RequestSchema forceDetach() {
+        return forceDetach;
     }
 
     /** An attachment create body; {@code mode} is allowed from 3.54. */
