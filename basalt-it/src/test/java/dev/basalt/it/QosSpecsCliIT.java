@@ -37,58 +37,50 @@ class QosSpecsCliIT {
         cli = basalt.cli("u1", "p1");
     }
 
-    private Map<String, String> cinder(String... args) throws Exception {
-        return Tables.properties(cli.cinder(args).ok().stdout());
-    }
-
-    private List<Map<String, String>> cinderList(String... args) throws Exception {
-        return Tables.records(cli.cinder(args).ok().stdout());
-    }
-
     private String typeId(String name) throws Exception {
-        return cinderList("type-create", name).get(0).get("ID");
+        return cli.cinderRecords("type-create", name).get(0).get("ID");
     }
 
     @Test
     void cinderQosCommands() throws Exception {
-        Map<String, String> created = cinder("qos-create", "cli-gold", "consumer=front-end", "total_iops_sec=900");
+        Map<String, String> created = cli.cinderProperties("qos-create", "cli-gold", "consumer=front-end", "total_iops_sec=900");
         String id = created.get("id");
         assertThat(created.get("name")).isEqualTo("cli-gold");
         assertThat(created.get("consumer")).isEqualTo("front-end");
         assertThat(created.get("specs")).contains("total_iops_sec").contains("900");
-        assertThat(cinderList("qos-list")).anyMatch(r -> id.equals(r.get("ID")) && "cli-gold".equals(r.get("Name")));
+        assertThat(cli.cinderRecords("qos-list")).anyMatch(r -> id.equals(r.get("ID")) && "cli-gold".equals(r.get("Name")));
 
         cli.cinder("qos-key", id, "set", "read_bytes_sec=1048576", "gone=1").ok();
         cli.cinder("qos-key", id, "unset", "gone").ok();
-        Map<String, String> shown = cinder("qos-show", id);
+        Map<String, String> shown = cli.cinderProperties("qos-show", id);
         assertThat(shown.get("specs")).contains("read_bytes_sec").contains("1048576").doesNotContain("gone");
 
         String gold = typeId("cli-gold-type");
         String silver = typeId("cli-silver-type");
         cli.cinder("qos-associate", id, gold).ok();
         cli.cinder("qos-associate", id, silver).ok();
-        List<Map<String, String>> associations = cinderList("qos-get-association", id);
+        List<Map<String, String>> associations = cli.cinderRecords("qos-get-association", id);
         assertThat(associations).extracting(r -> r.get("ID")).containsExactlyInAnyOrder(gold, silver);
         assertThat(associations).allMatch(r -> "volume_type".equals(r.get("Association_Type")));
 
         cli.cinder("qos-disassociate", id, silver).ok();
-        assertThat(cinderList("qos-get-association", id)).extracting(r -> r.get("ID")).containsExactly(gold);
+        assertThat(cli.cinderRecords("qos-get-association", id)).extracting(r -> r.get("ID")).containsExactly(gold);
 
         Cli.Result inUse = cli.cinder("qos-delete", id);
         assertThat(inUse.exitCode()).isNotZero();
         assertThat(inUse.stderr()).contains("Qos specs still in use.").contains("HTTP 400");
         cli.cinder("qos-disassociate-all", id).ok();
-        assertThat(cinderList("qos-get-association", id)).isEmpty();
+        assertThat(cli.cinderRecords("qos-get-association", id)).isEmpty();
         cli.cinder("qos-associate", id, gold).ok();
         cli.cinder("qos-delete", "--force", "True", id).ok();
-        assertThat(cinderList("qos-list")).noneMatch(r -> id.equals(r.get("ID")));
+        assertThat(cli.cinderRecords("qos-list")).noneMatch(r -> id.equals(r.get("ID")));
         Cli.Result gone = cli.cinder("qos-show", id);
         assertThat(gone.exitCode()).isNotZero();
 
         Cli.Result badConsumer = cli.cinder("qos-create", "cli-bad", "consumer=sideways");
         assertThat(badConsumer.exitCode()).isNotZero();
         assertThat(badConsumer.stderr()).contains("Valid consumer of QoS specs are").contains("HTTP 400");
-        cinder("qos-create", "cli-dup", "a=1");
+        cli.cinderProperties("qos-create", "cli-dup", "a=1");
         Cli.Result dup = cli.cinder("qos-create", "cli-dup", "a=1");
         assertThat(dup.exitCode()).isNotZero();
         assertThat(dup.stderr()).contains("QoS Specs cli-dup already exists.").contains("HTTP 409");
@@ -126,14 +118,14 @@ class QosSpecsCliIT {
     @Test
     void backEndSpecsLimitTheExportAndFrontEndSpecsReachTheHost() throws Exception {
         ExternalTools.require("qemu-img");
-        String specs = cinder("qos-create", "cli-limited", "consumer=both", "total_iops_sec=500").get("id");
+        String specs = cli.cinderProperties("qos-create", "cli-limited", "consumer=both", "total_iops_sec=500").get("id");
         String type = typeId("cli-limited-type");
         cli.cinder("qos-associate", specs, type).ok();
-        String volume = cinder("create", "--volume-type", "cli-limited-type", "--name", "limited", "1").get("id");
+        String volume = cli.cinderProperties("create", "--volume-type", "cli-limited-type", "--name", "limited", "1").get("id");
         await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
-                .until(() -> cinder("show", volume).get("status"), "available"::equals);
+                .until(() -> cli.cinderProperties("show", volume).get("status"), "available"::equals);
 
-        Map<String, String> attachment = cinder("--os-volume-api-version", "3.54", "attachment-create", "--connect",
+        Map<String, String> attachment = cli.cinderProperties("--os-volume-api-version", "3.54", "attachment-create", "--connect",
                 "True", "--initiator", INITIATOR, "--ip", "127.0.0.1", "--host", "qos-compute", volume);
         assertThat(attachment.get("qos_specs")).as("front-end part of 'both'").contains("total_iops_sec")
                 .contains("500");
