@@ -19,9 +19,11 @@ import dev.basalt.api.resources.ClustersResource;
 import dev.basalt.api.resources.DefaultTypesResource;
 import dev.basalt.api.resources.ExtensionsResource;
 import dev.basalt.api.resources.ExtraSpecsResource;
+import dev.basalt.api.resources.FrontEndQos;
 import dev.basalt.api.resources.LimitsResource;
 import dev.basalt.common.LogLevels;
 import dev.basalt.api.resources.MessagesResource;
+import dev.basalt.api.resources.QosSpecsResource;
 import dev.basalt.api.resources.QuotaClassSetsResource;
 import dev.basalt.api.resources.QuotaSetsResource;
 import dev.basalt.api.resources.ResourceFiltersResource;
@@ -65,6 +67,7 @@ import dev.basalt.db.BackupRecords;
 import dev.basalt.db.Database;
 import dev.basalt.db.DefaultTypeRepository;
 import dev.basalt.db.MessageRepository;
+import dev.basalt.db.QosSpecsRepository;
 import dev.basalt.db.QuotaRepository;
 import dev.basalt.db.ServiceRepository;
 import dev.basalt.db.SnapshotRepository;
@@ -162,6 +165,7 @@ public final class ApiServer implements AutoCloseable {
         VolumeTransitions transitions = new VolumeTransitions(database, volumes);
         QuotaRepository quotas = new QuotaRepository(database);
         VolumeTypeAccessRepository typeAccess = new VolumeTypeAccessRepository(database);
+        QosSpecsRepository qosSpecs = new QosSpecsRepository(database);
 
         Schemas schemas = new Schemas();
         VolumeTypeCache typeCache = new VolumeTypeCache(types, clock, TYPE_CACHE_MAX_AGE);
@@ -186,7 +190,7 @@ public final class ApiServer implements AutoCloseable {
         VolumeTypesResource typesResource = new VolumeTypesResource(settings, types, volumes, defaults, typeCache,
                 schemas, access);
         Router.Builder routes = Router.builder();
-        Connections connections = new Connections(volumeServices, VOLUME_CALL_TIMEOUT);
+        Connections connections = new Connections(volumeServices, new FrontEndQos(qosSpecs), VOLUME_CALL_TIMEOUT);
         new VolumeActionsResource(volumeService, new VolumeActions(volumeService, schemas),
                 new AttachActions(volumeService, attachments, attachmentTransitions, connections, detachSafety, schemas,
                         clock)).register(routes);
@@ -206,6 +210,7 @@ public final class ApiServer implements AutoCloseable {
         new VolumeMetadataResource(volumes, volumeService, schemas).register(routes);
         typesResource.register(routes);
         new ExtraSpecsResource(types, volumes, typesResource, typeCache, schemas).register(routes);
+        new QosSpecsResource(qosSpecs, typeCache, schemas, settings.maxLimit()).register(routes);
         new DefaultTypesResource(defaultTypes, types, schemas).register(routes);
         new AvailabilityZonesResource(zones).register(routes);
         new ServicesResource(settings, services, schemas, new LogLevels(), new ServiceRpc(bus), clock).register(routes);

@@ -21,7 +21,7 @@ import org.jdbi.v3.core.statement.Update;
  * deletes its per-type quota limits and (empty) usage rows too.
  */
 public final class VolumeTypeRepository {
-    private static final String COLUMNS = "id, name, description, is_public, created_at, updated_at";
+    private static final String COLUMNS = "id, name, description, is_public, created_at, updated_at, qos_specs_id";
 
     private final Jdbi jdbi;
 
@@ -30,10 +30,10 @@ public final class VolumeTypeRepository {
     }
 
     public VolumeType create(String name, String description, boolean isPublic, Map<String, String> extraSpecs) {
-        VolumeType type = new VolumeType(Ids.newId(), name, description, isPublic, extraSpecs, Rows.now(), null);
+        VolumeType type = new VolumeType(Ids.newId(), name, description, isPublic, extraSpecs, Rows.now(), null, null);
         try {
             jdbi.useTransaction(h -> {
-                h.createUpdate("INSERT INTO volume_types (" + COLUMNS + ") VALUES (:id, :name, :d, :p, :c, NULL)")
+                h.createUpdate("INSERT INTO volume_types (" + COLUMNS + ") VALUES (:id, :name, :d, :p, :c, NULL, NULL)")
                         .bind("id", type.id()).bind("name", name).bind("d", description).bind("p", isPublic)
                         .bind("c", Rows.timestamp(type.createdAt())).execute();
                 insertSpecs(h, type.id(), extraSpecs);
@@ -75,11 +75,11 @@ public final class VolumeTypeRepository {
     /** The one type matching {@code condition} (on {@code t}, with {@code :key}) with its extra specs, in one query. */
     private Optional<VolumeType> findWhere(String condition, String key) {
         List<WithSpec> rows = jdbi.withHandle(h -> h.createQuery("SELECT t.id, t.name, t.description, t.is_public,"
-                        + " t.created_at, t.updated_at, s.spec_key, s.spec_value FROM volume_types t"
+                        + " t.created_at, t.updated_at, t.qos_specs_id, s.spec_key, s.spec_value FROM volume_types t"
                         + " LEFT JOIN volume_type_extra_specs s ON s.volume_type_id = t.id"
                         + " WHERE " + condition + " ORDER BY s.spec_key")
                 .bind("key", key)
-                .map((rs, ctx) -> new WithSpec(row(rs), rs.getString(7), rs.getString(8)))
+                .map((rs, ctx) -> new WithSpec(row(rs), rs.getString(8), rs.getString(9)))
                 .list());
         if (rows.isEmpty()) {
             return Optional.empty();
@@ -183,10 +183,10 @@ public final class VolumeTypeRepository {
                 .bind("id", id).bind("k", key).execute() == 1);
     }
 
-    /** A type without extra specs from the first six columns of a row, in {@link #COLUMNS} order. */
+    /** A type without extra specs from the first seven columns of a row, in {@link #COLUMNS} order. */
     private static VolumeType row(ResultSet rs) throws SQLException {
         return new VolumeType(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4), Map.of(),
-                Rows.instant(rs, 5), Rows.instant(rs, 6));
+                Rows.instant(rs, 5), Rows.instant(rs, 6), rs.getString(7));
     }
 
     private static Map<String, Map<String, String>> allSpecs(Handle h) {

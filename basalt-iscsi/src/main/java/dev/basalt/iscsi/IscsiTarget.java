@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.basalt.iscsi.login.LoginResult;
 import dev.basalt.iscsi.scsi.CommandSet;
+import dev.basalt.iscsi.scsi.IoThrottle;
 import dev.basalt.iscsi.scsi.LogicalUnit;
 import dev.basalt.iscsi.scsi.LunTable;
 import dev.basalt.iscsi.session.Connection;
@@ -173,7 +174,8 @@ public final class IscsiTarget implements AutoCloseable, SessionHost {
         TreeMap<Integer, LogicalUnit> units = new TreeMap<>();
         try {
             for (Lun lun : export.luns()) {
-                units.put(lun.number(), LogicalUnit.open(lun.number(), lun.path(), lun.readOnly(), lun.serial()));
+                units.put(lun.number(), LogicalUnit.open(lun.number(), lun.path(), lun.readOnly(), lun.serial(),
+                        IoThrottle.of(lun.limits())));
             }
         } catch (IOException | RuntimeException e) {
             closeAll(units.values());

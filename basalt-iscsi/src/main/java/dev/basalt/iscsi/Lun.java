@@ -11,20 +11,31 @@ import java.util.regex.Pattern;
  * the stable serial that identifies it (unit serial number VPD page, and the source of its NAA
  * identifier in the device identification page). Give each LUN its own serial and keep it for the
  * life of the data: initiators (multipath, udev's /dev/disk/by-id) recognise a disk by it.
+ * {@code limits} caps the rate of its reads and writes ({@link IoLimits#NONE}: none).
  */
-public record Lun(int number, Path path, boolean readOnly, String serial) {
+public record Lun(int number, Path path, boolean readOnly, String serial, IoLimits limits) {
     public static final int MAX_NUMBER = 16383;
     private static final Pattern SERIAL = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
     public Lun {
         requireNonNull(path, "path");
         requireNonNull(serial, "serial");
+        requireNonNull(limits, "limits");
         if (number < 0 || number > MAX_NUMBER) {
             throw new IllegalArgumentException("LUN number must be 0.." + MAX_NUMBER + ": " + number);
         }
         if (!SERIAL.matcher(serial).matches()) {
             throw new IllegalArgumentException("serial must be 1 to 64 of A-Z a-z 0-9 . _ : -: " + serial);
         }
+    }
+
+    /** A logical unit without rate limits. */
+    public Lun(int number, Path path, boolean readOnly, String serial) {
+        this(number, path, readOnly, serial, IoLimits.NONE);
+    }
+
+    public Lun withLimits(IoLimits newLimits) {
+        return new Lun(number, path, readOnly, serial, newLimits);
     }
 
     public static Lun readWrite(int number, Path path, String serial) {

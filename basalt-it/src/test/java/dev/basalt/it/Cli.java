@@ -54,6 +54,16 @@ public final class Cli {
         return run(command);
     }
 
+    /** {@code cinder …}, which must succeed, its table read as properties ({@link Tables#properties}). */
+    public java.util.Map<String, String> cinderProperties(String... args) throws IOException, InterruptedException {
+        return Tables.properties(cinder(args).ok().stdout());
+    }
+
+    /** {@code cinder …}, which must succeed, its table read as records ({@link Tables#records}). */
+    public List<java.util.Map<String, String>> cinderRecords(String... args) throws IOException, InterruptedException {
+        return Tables.records(cinder(args).ok().stdout());
+    }
+
     /**
      * Runs {@code openstack} against noauth: the token is {@code user:project}, sent by the
      * {@code admin_token} plugin. (The client's {@code noauth} plugin, from python3-cinderclient,

@@ -111,7 +111,7 @@ public final class AttachActions {
         Map<String, Object> connector = Connections.connector(body.get("connector"));
         IscsiConnection connection = connections.initialize(request.context(), volume, connector);
         String mode = Connections.accessMode(volume, volume.adminMetadata().get(Volume.ATTACHED_MODE));
-        Map<String, Object> info = Connections.nested(connection, volume, mode);
+        Map<String, Object> info = connections.nested(connection, volume, mode);
         return ApiResponse.ok(JsonBody.of(Json.mapper().createObjectNode()
                 .set("connection_info", Json.mapper().valueToTree(info))));
     }

@@ -152,7 +152,7 @@ public final class AttachmentsResource {
                 ? text(connector.get("mode"), "rw") : attachment.attachMode();
         String mode = Connections.accessMode(volume, requested);
         IscsiConnection connection = connections.initialize(context, volume, connector);
-        Map<String, Object> info = Connections.flat(connection, volume, mode, attachment.id(), connector);
+        Map<String, Object> info = connections.flat(connection, volume, mode, attachment.id(), connector);
         AttachmentTransitions.Result result = transitions.connect(attachment.id(), connector, info, mode,
                 StoredTime.now(clock));
         if (result.outcome() != AttachmentTransitions.Outcome.DONE) {

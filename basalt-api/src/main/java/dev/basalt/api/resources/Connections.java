@@ -28,10 +28,12 @@ public final class Connections {
     };
 
     private final VolumeRpc volumeServices;
+    private final FrontEndQos frontEndQos;
     private final Duration timeout;
 
-    public Connections(VolumeRpc volumeServices, Duration timeout) {
+    public Connections(VolumeRpc volumeServices, FrontEndQos frontEndQos, Duration timeout) {
         this.volumeServices = requireNonNull(volumeServices, "volumeServices");
+        this.frontEndQos = requireNonNull(frontEndQos, "frontEndQos");
         this.timeout = requireNonNull(timeout, "timeout");
     }
 
@@ -99,7 +101,7 @@ public final class Connections {
     }
 
     /** {@code connection_info} of os-initialize_connection: {@code driver_volume_type} and {@code data}. */
-    static Map<String, Object> nested(IscsiConnection c, Volume volume, String accessMode) {
+    Map<String, Object> nested(IscsiConnection c, Volume volume, String accessMode) {
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("driver_volume_type", "iscsi");
         info.put("data", data(c, volume, accessMode));
@@ -111,7 +113,7 @@ public final class Connections {
      * {@code driver_volume_type}, {@code attachment_id} and {@code enforce_multipath}, as Cinder
      * stores it.
      */
-    static Map<String, Object> flat(IscsiConnection c, Volume volume, String accessMode, String attachmentId,
+    Map<String, Object> flat(IscsiConnection c, Volume volume, String accessMode, String attachmentId,
                                     Map<String, Object> connector) {
         Map<String, Object> info = data(c, volume, accessMode);
         info.put("driver_volume_type", "iscsi");
@@ -120,7 +122,7 @@ public final class Connections {
         return info;
     }
 
-    private static Map<String, Object> data(IscsiConnection c, Volume volume, String accessMode) {
+    private Map<String, Object> data(IscsiConnection c, Volume volume, String accessMode) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("target_discovered", false);
         data.put("target_portal", c.targetPortal());
@@ -131,7 +133,7 @@ public final class Connections {
         data.put("auth_username", c.authUsername());
         data.put("auth_password", c.authPassword());
         data.put("encrypted", false);
-        data.put("qos_specs", null);
+        data.put("qos_specs", frontEndQos.forVolume(volume));
         data.put("access_mode", c.readOnly() ? "ro" : accessMode);
         data.put("cacheable", false);
         data.put("discard", true);

@@ -15,7 +15,7 @@ import java.util.TreeMap;
 /**
  * Cinder's volume type view. Extra specs are shown as policy says: in full to callers who may
  * read sensitive ones (administrators), else reduced to the user-visible ones; {@code qos_specs_id}
- * (always null: no QoS specs yet) to administrators; {@code os-volume-type-access:is_public} on
+ * (the associated QoS specs, or null) to administrators; {@code os-volume-type-access:is_public} on
  * show, list and create.
  */
 final class VolumeTypeView {
@@ -70,7 +70,7 @@ final class VolumeTypeView {
             out.writeEndObject();
         }
         if (request.allowed(QOS_SPECS_ID)) {
-            out.writeNullField("qos_specs_id");
+            out.writeStringField("qos_specs_id", type.qosSpecsId());
         }
         if (accessAttribute) {
             out.writeBooleanField("os-volume-type-access:is_public", type.isPublic());

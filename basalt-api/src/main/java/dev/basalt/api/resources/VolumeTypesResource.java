@@ -228,7 +228,8 @@ public final class VolumeTypesResource {
                 case "id" -> type.id().equals(PythonLiterals.unquote(value));
                 case "name" -> type.name().equals(value);
                 case "description" -> value.equals(type.description());
-                case "qos_specs_id" -> PythonLiterals.isNone(value);
+                case "qos_specs_id" -> PythonLiterals.isNone(value) ? type.qosSpecsId() == null
+                        : PythonLiterals.unquote(value).equals(type.qosSpecsId());
                 case "extra_specs" -> matchesSpecs(type, value);
                 default -> false;
             };

@@ -40,7 +40,9 @@ final class CinderFormats {
             new Named("cinder-name", "can not be empty", v -> !v.strip().isEmpty()),
             new Named("cinder-trimmed-255", "is longer than 255 characters", v -> v.strip().length() <= 255),
             new Named("cinder-disabled-reason", "must be 1 to 255 characters long without surrounding white space",
-                    v -> !v.strip().isEmpty() && v.strip().length() <= 255),
+                    CinderFormats::isStripped255),
+            new Named("cinder-stripped-name", "can not be empty or longer than 255 characters (surrounding white space"
+                    + " does not count)", CinderFormats::isStripped255),
             new Named("cinder-printable", "contains characters that are not printable", CinderFormats::isPrintable),
             new Named("cinder-log-level", "is not a valid log level (INFO, WARNING, ERROR or DEBUG)",
                     v -> LOG_LEVELS.contains(v.toUpperCase(Locale.ROOT))),
@@ -119,5 +121,11 @@ final class CinderFormats {
                  Character.UNASSIGNED, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR -> false;
             default -> true;
         });
+    }
+
+    /** 1 to 255 characters once surrounding white space is removed. */
+    private static boolean isStripped255(String value) {
+        String stripped = value.strip();
+        return !stripped.isEmpty() && stripped.length() <= 255;
     }
 }

@@ -35,6 +35,9 @@ public final class Schemas {
     private final RequestSchema typeUpdate;
     private final RequestSchema extraSpecsCreate;
     private final RequestSchema extraSpecsUpdate;
+    private final RequestSchema qosSpecsCreate;
+    private final RequestSchema qosSpecsSet;
+    private final RequestSchema qosSpecsUnset;
     private final RequestSchema defaultTypeSet;
     private final RequestSchema serviceEnable;
     private final RequestSchema serviceDisableLogReason;
@@ -107,6 +110,9 @@ public final class Schemas {
         typeUpdate = load("type-update");
         extraSpecsCreate = load("extra-specs-create");
         extraSpecsUpdate = load("extra-specs-update");
+        qosSpecsCreate = load("qos-specs-create");
+        qosSpecsSet = load("qos-specs-set");
+        qosSpecsUnset = load("qos-specs-unset");
         defaultTypeSet = load("default-type-set");
         serviceEnable = load("service-enable");
         serviceDisableLogReason = load("service-disable-log-reason");
@@ -227,6 +233,18 @@ public final class Schemas {
 
     public RequestSchema extraSpecsUpdate() {
         return extraSpecsUpdate;
+    }
+
+    public RequestSchema qosSpecsCreate() {
+        return qosSpecsCreate;
+    }
+
+    public RequestSchema qosSpecsSet() {
+        return qosSpecsSet;
+    }
+
+    public RequestSchema qosSpecsUnset() {
+        return qosSpecsUnset;
     }
 
     public RequestSchema defaultTypeSet() {

@@ -56,6 +56,10 @@ final class BlockCommands {
         Cdb.requireClear(cdb, 1, cdb.get(0) == 0x08 ? 0 : 0xe0);
         checkTransferLength(e);
         checkRange(unit, e.lba(), e.blocks());
+        IoThrottle throttle = unit.throttle();
+        if (throttle != null) {
+            throttle.admit(false, e.blocks() << SHIFT);
+        }
         return new Outcome.SendBlocks(unit, e.lba() << SHIFT, e.blocks() << SHIFT);
     }
 
@@ -73,6 +77,10 @@ final class BlockCommands {
         long length = e.blocks() << SHIFT;
         long accepted = Math.min(length, request.expectedLength() & ~(long) (LogicalUnit.BLOCK_SIZE - 1));
         boolean fua = (e.flags() & 0x08) != 0 && !six;
+        IoThrottle throttle = unit.throttle();
+        if (throttle != null) {
+            throttle.admit(true, length);
+        }
         return new Outcome.ReceiveData(length, new Sinks.Write(unit, e.lba() << SHIFT, accepted, fua));
     }
 

@@ -35,11 +35,13 @@ public final class LogicalUnit implements Closeable {
     private final FileChannel channel;
     private final SparseFile sparse;
     private final long naa;
+    private final IoThrottle throttle;
     private volatile long blocks;
 
-    private LogicalUnit(int number, String serial, boolean readOnly, Path path, FileChannel channel, SparseFile sparse)
-            throws IOException {
+    private LogicalUnit(int number, String serial, boolean readOnly, Path path, FileChannel channel, SparseFile sparse,
+                        IoThrottle throttle) throws IOException {
         this.number = number;
+        this.throttle = throttle;
         this.serial = requireNonNull(serial, "serial");
         this.readOnly = readOnly;
         this.path = path;
@@ -49,8 +51,14 @@ public final class LogicalUnit implements Closeable {
         refreshCapacity();
     }
 
-    /** Opens the file (read-only when the unit is). */
+    /** Opens the file (read-only when the unit is), without rate limits. */
     public static LogicalUnit open(int number, Path path, boolean readOnly, String serial) throws IOException {
+        return open(number, path, readOnly, serial, null);
+    }
+
+    /** Opens the file (read-only when the unit is); reads and writes wait for {@code throttle} (null: none). */
+    public static LogicalUnit open(int number, Path path, boolean readOnly, String serial, IoThrottle throttle)
+            throws IOException {
         if (!Files.isRegularFile(path)) {
             throw new IOException("backing file is missing or not a regular file: " + path);
         }
@@ -58,11 +66,16 @@ public final class LogicalUnit implements Closeable {
                 ? FileChannel.open(path, StandardOpenOption.READ)
                 : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
-            return new LogicalUnit(number, serial, readOnly, path, channel, SparseFile.open(path, !readOnly));
+            return new LogicalUnit(number, serial, readOnly, path, channel, SparseFile.open(path, !readOnly), throttle);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
         }
+    }
+
+    /** What holds back this unit's reads and writes, or null when nothing does. */
+    IoThrottle throttle() {
+        return throttle;
     }
 
     public int number() {

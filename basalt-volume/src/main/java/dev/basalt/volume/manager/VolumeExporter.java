@@ -39,11 +39,13 @@ final class VolumeExporter {
     private final VolumeRepository volumes;
     private final ExportRepository exports;
     private final AttachmentRepository attachments;
+    private final BackEndQos backEndQos;
     private final Clock clock;
     private final ChapSecrets secrets = new ChapSecrets();
 
     VolumeExporter(String backend, VolumeDriver driver, VolumeTarget target, String targetPrefix,
-                   VolumeRepository volumes, ExportRepository exports, AttachmentRepository attachments, Clock clock) {
+                   VolumeRepository volumes, ExportRepository exports, AttachmentRepository attachments,
+                   BackEndQos backEndQos, Clock clock) {
         this.backend = requireNonNull(backend, "backend");
         this.driver = requireNonNull(driver, "driver");
         this.target = requireNonNull(target, "target");
@@ -51,6 +53,7 @@ final class VolumeExporter {
         this.volumes = requireNonNull(volumes, "volumes");
         this.exports = requireNonNull(exports, "exports");
         this.attachments = requireNonNull(attachments, "attachments");
+        this.backEndQos = requireNonNull(backEndQos, "backEndQos");
         this.clock = requireNonNull(clock, "clock");
     }
 
@@ -73,7 +76,7 @@ final class VolumeExporter {
         boolean readOnly = volume.readOnly();
         ConnectionInfo info;
         try {
-            info = serve(export, exportable, readOnly);
+            info = serve(export, exportable, volume);
         } catch (RuntimeException e) {
             if (export == candidate) {
                 exports.delete(volume.id());   // made just now and never served: nothing to keep
@@ -121,7 +124,7 @@ final class VolumeExporter {
                     exports.delete(export.volumeId());
                     continue;
                 }
-                serve(export, exportable(), volume.get().readOnly());
+                serve(export, exportable(), volume.get());
                 LOG.info("volume {} exported again as {}", export.volumeId(), export.iqn());
             } catch (RuntimeException e) {
                 LOG.error("cannot export volume {} again as {}", export.volumeId(), export.iqn(), e);
@@ -129,10 +132,15 @@ final class VolumeExporter {
         }
     }
 
-    private ConnectionInfo serve(VolumeExport export, ExportCapable exportable, boolean readOnly) {
+    /**
+     * Serves the export (if the target does not already), limited by the volume's back-end QoS specs
+     * as they are now: a change of specs applies to the exports made after it.
+     */
+    private ConnectionInfo serve(VolumeExport export, ExportCapable exportable, Volume volume) {
         try {
             return target.createExport(new ExportRequest(export.iqn(), exportable.exportPath(export.volumeId()),
-                    export.volumeId(), readOnly, new ChapCredentials(export.chapUser(), export.chapSecret())));
+                    export.volumeId(), volume.readOnly(), new ChapCredentials(export.chapUser(), export.chapSecret()),
+                    backEndQos.forVolume(volume)));
         } catch (TargetException | dev.basalt.volume.driver.VolumeDriverException e) {
             throw new BasaltException(Fault.SERVICE_UNAVAILABLE, "Volume " + export.volumeId()
                     + " could not be exported: " + e.getMessage(), e);

@@ -7,6 +7,7 @@ import dev.basalt.bus.Subscription;
 import dev.basalt.db.AttachmentRepository;
 import dev.basalt.db.Database;
 import dev.basalt.db.ExportRepository;
+import dev.basalt.db.QosSpecsRepository;
 import dev.basalt.db.MessageRepository;
 import dev.basalt.db.ServiceRepository;
 import dev.basalt.db.SnapshotRepository;
@@ -120,7 +121,8 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
         MessageRepository messages = new MessageRepository(database);
         this.services = new ServiceRepository(database);
         this.exporter = new VolumeExporter(settings.host(), driver, target, settings.targetPrefix(), volumes,
-                new ExportRepository(database), new AttachmentRepository(database), clock);
+                new ExportRepository(database), new AttachmentRepository(database),
+                new BackEndQos(new QosSpecsRepository(database)), clock);
         this.snapshots = new SnapshotManager(settings.host(), driver, requireNonNull(snapshots, "snapshots"), volumes,
                 messages, clock, settings.messageTtl());
         this.manager = new VolumeManager(settings.host(), driver, volumes, snapshots, this.snapshots, exporter,

@@ -45,7 +45,7 @@ public final class BuiltinTarget implements VolumeTarget {
     @Override
     public synchronized ConnectionInfo createExport(ExportRequest request) {
         if (target.export(request.iqn()).isEmpty()) {
-            Lun lun = new Lun(LUN, request.file(), request.readOnly(), request.serial());
+            Lun lun = new Lun(LUN, request.file(), request.readOnly(), request.serial(), request.limits());
             Export export = Export.of(request.iqn(), List.of(lun))
                     .withChap(request.chap().user(), request.chap().secret());
             try {

@@ -3,6 +3,7 @@ package dev.basalt.volume.target;
 import static java.util.Objects.requireNonNull;
 
 import dev.basalt.iscsi.ChapCredentials;
+import dev.basalt.iscsi.IoLimits;
 import dev.basalt.iscsi.Iqn;
 import java.nio.file.Path;
 
@@ -15,8 +16,10 @@ import java.nio.file.Path;
  * @param serial the unit serial number initiators see (the volume's id)
  * @param readOnly whether initiators may only read
  * @param chap the credentials an initiator must log in with
+ * @param limits the rate limits of its reads and writes (back-end QoS; {@link IoLimits#NONE}: none)
  */
-public record ExportRequest(String iqn, Path file, String serial, boolean readOnly, ChapCredentials chap) {
+public record ExportRequest(String iqn, Path file, String serial, boolean readOnly, ChapCredentials chap,
+                            IoLimits limits) {
     public ExportRequest {
         requireNonNull(iqn, "iqn");
         if (!Iqn.isValid(iqn)) {
@@ -26,5 +29,11 @@ public record ExportRequest(String iqn, Path file, String serial, boolean readOn
         requireNonNull(file, "file");
         requireNonNull(serial, "serial");
         requireNonNull(chap, "chap");
+        requireNonNull(limits, "limits");
+    }
+
+    /** An export without rate limits. */
+    public ExportRequest(String iqn, Path file, String serial, boolean readOnly, ChapCredentials chap) {
+        this(iqn, file, serial, readOnly, chap, IoLimits.NONE);
     }
 }

@@ -31,6 +31,7 @@ import java.util.regex.Pattern;
  * the CHAP secret on its command line, so the secret shows in the process list while tgtadm runs.
  */
 public final class TgtadmTarget implements VolumeTarget {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TgtadmTarget.class);
     public static final String NAME = "tgtadm";
     static final int LUN = 1;
     /** tgt keeps at most 36 characters of a serial, and its {@code --params} list cannot carry , or =. */
@@ -85,6 +86,9 @@ public final class TgtadmTarget implements VolumeTarget {
 
     @Override
     public synchronized ConnectionInfo createExport(ExportRequest request) {
+        if (!request.limits().unlimited()) {
+            LOG.warn("{}: tgt does not enforce back-end QoS specs; the export is not rate-limited", request.iqn());
+        }
         if (!SERIAL.matcher(request.serial()).matches()) {
             throw new TargetException("tgt cannot serve the serial " + request.serial() + ": it takes 1 to 36 of A-Z a-z 0-9 . _ : -");
         }
