@@ -446,10 +446,17 @@ class BackupsTest {
         try {
             TestApi.Reply r = api.post(TestApi.p("/backups"), body(volume, ""));
             assertThat(r.status()).isEqualTo(202);
-            return r.json().get("backup").get("id").asText();
+            return heldCreate(r.json().get("backup").get("id").asText());
         } finally {
             api.backupService.hold = false;
         }
+    }
+
+    /** Waits until the held backup service got the (asynchronous) create cast, so it stays {@code creating}. */
+    private static String heldCreate(String backupId) {
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> api.backupService.creates.stream()
+                .anyMatch(create -> create.backupId().equals(backupId)));
+        return backupId;
     }
 
     @Test
@@ -461,7 +468,7 @@ class BackupsTest {
         try {
             TestApi.Reply r = api.post(TestApi.p("/backups"), body(volume, "\"force\": true"));
             assertThat(r.status()).isEqualTo(202);
-            held = r.json().get("backup").get("id").asText();
+            held = heldCreate(r.json().get("backup").get("id").asText());
         } finally {
             api.backupService.hold = false;
         }
