@@ -258,7 +258,7 @@ class BackupsTest {
         try {
             TestApi.Reply r = api.post(TestApi.p("/backups"), body(volume, "\"snapshot_id\": \"" + snapshot + "\""));
             assertThat(r.status()).isEqualTo(202);
-            id = r.json().get("backup").get("id").asText();
+            id = heldCreate(r.json().get("backup").get("id").asText());
             assertThat(api.snapshots.find(snapshot).orElseThrow().status()).isEqualTo(SnapshotStatus.BACKING_UP);
             assertThat(api.volume(volume).status()).isEqualTo(VolumeStatus.AVAILABLE);
         } finally {
@@ -425,7 +425,7 @@ class BackupsTest {
         try {
             TestApi.Reply r = api.as(project, "POST", "/backups", body(volume, ""));
             assertThat(r.status()).isEqualTo(202);
-            id = r.json().get("backup").get("id").asText();
+            id = heldCreate(r.json().get("backup").get("id").asText());
         } finally {
             api.backupService.hold = false;
         }
