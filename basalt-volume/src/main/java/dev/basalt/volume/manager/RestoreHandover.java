@@ -77,7 +77,7 @@ final class RestoreHandover {
             return fail(volume, requestId, CreateFailureMessages::backupServiceDown, "no enabled backup service (" + BackupRpc.BINARY + ") runs on host " + host
                     + " to restore backup " + backupId + " into the volume");
         }
-        if (!handedOver(volume, backupId) && !backups.beginRestoreIntoNew(backupId, volume.id())) {
+        if (!backups.beginRestoreIntoNew(backupId, volume.id())) {
             return fail(volume, requestId, CreateFailureMessages::backupInvalidState, "backup " + backupId + " is not available any more (being restored,"
                     + " deleted or in error), so it could not be restored into the volume");
         }
