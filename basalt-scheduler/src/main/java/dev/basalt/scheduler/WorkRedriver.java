@@ -23,9 +23,8 @@ import org.slf4j.LoggerFactory;
  * writing the row and sending it), once: the row is touched first by a conditional update (of
  * several schedulers one sends it, and the row counts as new again), then a volume still
  * {@code creating} and unplaced is placed (one made from a backup with the backup's id, as its row
- * records it), and any other work goes again to the volume service of
- * its backend. Every handler on the other side is idempotent, so a message that was only late does
- * no harm.
+ * records it), and any other work goes again to the volume service of its backend. Every handler on
+ * the other side is idempotent, so a message that was only late does no harm.
  */
 final class WorkRedriver {
     private static final Logger LOG = LoggerFactory.getLogger(WorkRedriver.class);
