@@ -23,7 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A stand-in backup service for the api's tests: records every message and, unless told to hold,
  * does to the rows what a backup service does (a backup becomes {@code available} and its volume
- * {@code available}, or {@code in-use} when attached, again; a restore finishes; a delete removes the row; an import becomes
+ * {@code available}, or {@code in-use} when attached, again; a restore finishes, its volume {@code available} (a volume made from the backup too); a delete removes the row; an import becomes
  * {@code available}), without any data. Its exported records are {@link BackupUrl}s with a made-up
  * manifest.
  */
@@ -74,6 +74,7 @@ final class BackupServiceDouble implements BackupRpc.Server {
         }
         backups.finishRestore(request.backupId(), true);
         volumes.transition(request.volumeId(), Set.of(VolumeStatus.RESTORING_BACKUP), VolumeStatus.AVAILABLE);
+        volumes.markAvailable(request.volumeId());
     }
 
     @Override

@@ -498,6 +498,15 @@ class BackupsTest {
         String volume = r.json().get("volume").get("id").asText();
         assertThat(r.json().get("volume").get("size").asInt()).as("the backup's size").isEqualTo(2);
         assertThat(r.json().get("volume").has("backup_id")).as("Cinder's volume view has no backup_id").isFalse();
+        assertThat(r.json().get("volume").get("status").asText()).as("answered at once, as Cinder")
+                .isEqualTo("creating");
+        assertThat(api.scheduled).anySatisfy(m -> {
+            assertThat(m.volumeId()).isEqualTo(volume);
+            assertThat(m.backupId()).isEqualTo(backup);
+        });
+        assertThat(api.volumes.find(volume).orElseThrow().adminMetadata())
+                .as("recorded so that a create sent again still restores it")
+                .containsEntry(dev.basalt.model.Volume.FROM_BACKUP_ID, backup);
         Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(api.backupService.restores)
                 .anySatisfy(restore -> {
                     assertThat(restore.backupId()).isEqualTo(backup);
@@ -506,6 +515,8 @@ class BackupsTest {
                 }));
         api.awaitStatus(volume, VolumeStatus.AVAILABLE);
         assertThat(api.volume(volume).name()).isEqualTo("from-backup");
+        assertThat(api.get(TestApi.p("/volumes/" + volume)).json().get("volume").get("metadata").size())
+                .as("the backup's id is no user metadata").isZero();
         awaitBackup(backup, BackupStatus.AVAILABLE);
 
         TestApi.Reply smaller = api.post(TestApi.p("/volumes"), "{\"volume\": {\"size\": 1, \"backup_id\": \""
@@ -513,6 +524,16 @@ class BackupsTest {
         assertThat(smaller.status()).isEqualTo(400);
         assertThat(smaller.faultMessage()).isEqualTo("Invalid input received: Volume size 1GB cannot be smaller than"
                 + " the backup size 2GB. It must be >= backup size.");
+        long volumesBefore = api.volumes.summary(TestApi.PROJECT).count();
+        api.quotas.setProjectLimits(TestApi.PROJECT, Map.of("volumes", (int) volumesBefore));
+        try {
+            TestApi.Reply overQuota = api.post(TestApi.p("/volumes"), volumeBody, "3.47");
+            assertThat(overQuota.status()).as(overQuota.text()).isEqualTo(413);
+            assertThat(api.volumes.summary(TestApi.PROJECT).count()).as("nothing left behind").isEqualTo(volumesBefore);
+            assertThat(api.backups.find(backup).orElseThrow().status()).isEqualTo(BackupStatus.AVAILABLE);
+        } finally {
+            api.quotas.deleteProjectLimits(TestApi.PROJECT);
+        }
         TestApi.Reply before347 = api.post(TestApi.p("/volumes"), volumeBody, "3.46");
         assertThat(before347.status()).isEqualTo(400);
         TestApi.Reply unknown = api.post(TestApi.p("/volumes"),

@@ -167,6 +167,15 @@ final class TestApi implements AutoCloseable {
                     }
                     return;
                 }
+                if (msg.backupId() != null) {
+                    // As a volume service does with a volume made from a backup: the backup service restores it.
+                    if (!holdScheduling && volumes.place(msg.volumeId(), BACKEND + "#pool", volumeService.uuid())
+                            && backups.beginRestoreIntoNew(msg.backupId(), msg.volumeId())) {
+                        new dev.basalt.rpc.BackupRpc(bus).restoreBackup("test", new dev.basalt.rpc.RestoreBackup(
+                                msg.backupId(), msg.volumeId(), true, msg.requestId()));
+                    }
+                    return;
+                }
                 if (!holdScheduling && volumes.place(msg.volumeId(), BACKEND + "#pool", volumeService.uuid())
                         && volumes.markAvailable(msg.volumeId())) {
                     api.volumeSettled(new VolumeSettled(msg.volumeId(), "available"));

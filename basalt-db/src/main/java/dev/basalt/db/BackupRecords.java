@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import dev.basalt.common.BasaltException;
 import dev.basalt.model.Backup;
 import dev.basalt.model.BackupStatus;
+import dev.basalt.model.CleanableResource;
+import dev.basalt.model.VolumeStatus;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -241,6 +243,46 @@ public final class BackupRecords {
         return jdbi.withHandle(h -> conditionalUpdate(h, id, Set.of(BackupStatus.AVAILABLE),
                 "status = :next, restore_volume_id = :volume, progress = 0",
                 u -> u.bind("next", BackupStatus.RESTORING.apiName()).bind("volume", volumeId)));
+    }
+
+    /**
+     * available → restoring into the new volume {@code volumeId} (a volume made from the backup, still
+     * {@code creating}), and in the same transaction the volume's workers row is given up by the
+     * volume service that made it (unclaimed again), for the backup service that restores it to claim:
+     * from then on the volume's create is that backup service's work. Done again for a backup already
+     * {@code restoring} into that volume (its create was sent again before the backup service took it);
+     * refused (false, nothing changed) for a backup that is otherwise not {@code available} or a volume
+     * that is not {@code creating}.
+     */
+    public boolean beginRestoreIntoNew(String id, String volumeId) {
+        return jdbi.inTransaction(h -> {
+            boolean creating = h.createQuery("SELECT COUNT(*) FROM volumes WHERE id = :volume AND status = :creating")
+                    .bind("volume", volumeId).bind("creating", VolumeStatus.CREATING.apiName())
+                    .mapTo(Long.class).one() == 1;
+            if (!creating || h.createUpdate("UPDATE backups SET status = :restoring, restore_volume_id = :volume,"
+                            + " progress = 0, updated_at = :now WHERE id = :id AND (status = :available"
+                            + " OR status = :restoring AND restore_volume_id = :volume)")
+                    .bind("restoring", BackupStatus.RESTORING.apiName()).bind("volume", volumeId)
+                    .bind("now", Rows.timestamp(Rows.now())).bind("id", id)
+                    .bind("available", BackupStatus.AVAILABLE.apiName()).execute() != 1) {
+                return false;
+            }
+            Workers.release(h, CleanableResource.VOLUME, volumeId, VolumeStatus.CREATING.apiName());
+            return true;
+        });
+    }
+
+    /**
+     * A restore into the volume cannot go on (the volume failed or went): a backup {@code restoring}
+     * into it goes back to {@code available}, keeping why; on the caller's handle, in the transaction
+     * that fails or removes the volume.
+     */
+    static void abandonRestoresInto(Handle h, String volumeId, String reason) {
+        h.createUpdate("UPDATE backups SET status = :available, fail_reason = :reason, updated_at = :now"
+                        + " WHERE restore_volume_id = :volume AND status = :restoring")
+                .bind("available", BackupStatus.AVAILABLE.apiName()).bind("reason", Rows.truncate(reason, 1024))
+                .bind("now", Rows.timestamp(Rows.now())).bind("volume", volumeId)
+                .bind("restoring", BackupStatus.RESTORING.apiName()).execute();
     }
 
     /**

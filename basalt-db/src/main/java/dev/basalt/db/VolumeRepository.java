@@ -201,7 +201,8 @@ public final class VolumeRepository {
 
     /**
      * Moves the volume to the failed status {@code failed} ({@code error_deleting}, {@code error_extending}, …)
-     * if its status is one of {@code expected}, keeping why for the user.
+     * if its status is one of {@code expected}, keeping why for the user; a backup being restored into
+     * it goes back to {@code available} in the same transaction.
      */
     public boolean markFailed(String id, Set<VolumeStatus> expected, VolumeStatus failed, String reason) {
         return jdbi.inTransaction(h -> {
@@ -210,6 +211,7 @@ public final class VolumeRepository {
             if (moved) {
                 Workers.forget(h, CleanableResource.VOLUME, id);
                 QuotaClaims.rollback(h, id);
+                BackupRecords.abandonRestoresInto(h, id, reason);
             }
             return moved;
         });
@@ -314,7 +316,10 @@ public final class VolumeRepository {
                 description.isPresent(), description.orElse(null)));
     }
 
-    /** Removes the row and its metadata, giving back all its quota; true if it was there. */
+    /**
+     * Removes the row and its metadata, giving back all its quota (and a backup being restored into it
+     * goes back to {@code available}); true if it was there.
+     */
     public boolean delete(String id) {
         return jdbi.inTransaction(h -> {
             MetadataTable.VOLUMES.deleteAll(h, id);
@@ -322,6 +327,8 @@ public final class VolumeRepository {
             if (deleted) {
                 Workers.forget(h, CleanableResource.VOLUME, id);
                 QuotaClaims.release(h, id);
+                BackupRecords.abandonRestoresInto(h, id, "volume " + id + " was deleted while the backup was"
+                        + " restored into it");
             }
             return deleted;
         });

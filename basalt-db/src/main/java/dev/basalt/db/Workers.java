@@ -14,6 +14,7 @@ import org.jdbi.v3.core.Handle;
  *   <li>{@link #recordNew} with the insert of a resource that starts {@code creating} (one insert);</li>
  *   <li>{@link #record} when an existing resource starts work ({@code deleting}, {@code extending}):
  *       whatever row it had is replaced, unclaimed;</li>
+ *   <li>{@link #release} when the service holding the work hands it on to another;</li>
  *   <li>{@link #settle} when the resource's status changes to anything else: its row goes unless
  *       it names that status (one delete by primary key);</li>
  *   <li>{@link #forget} when the resource's row goes.</li>
@@ -35,6 +36,17 @@ final class Workers {
     static void record(Handle h, CleanableResource type, String resourceId, String status) {
         forget(h, type, resourceId);
         recordNew(h, type, resourceId, status);
+    }
+
+    /**
+     * The service that holds the work on the resource in {@code status} gives it up (another service
+     * takes it on by claiming it): the row is unclaimed again, and counts as new.
+     */
+    static void release(Handle h, CleanableResource type, String resourceId, String status) {
+        h.createUpdate("UPDATE workers SET service_id = NULL, race_preventer = race_preventer + 1, updated_at = :now"
+                        + " WHERE resource_type = :type AND resource_id = :id AND status = :status")
+                .bind("now", Rows.timestamp(Rows.now())).bind("type", type.typeName()).bind("id", resourceId)
+                .bind("status", status).execute();
     }
 
     /** The resource's status became {@code status}: a row naming another status is done with. */

@@ -6,8 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.basalt.common.BasaltException;
 import dev.basalt.common.Fault;
 import dev.basalt.common.Ids;
+import dev.basalt.model.AttachStatus;
 import dev.basalt.model.Backup;
 import dev.basalt.model.BackupStatus;
+import dev.basalt.model.CleanableResource;
+import dev.basalt.model.Volume;
+import dev.basalt.model.VolumeStatus;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -206,6 +210,46 @@ class BackupRecordsTest {
         assertThat(backups.beginDelete(Ids.newId(), Set.of(BackupStatus.ERROR)))
                 .isEqualTo(BackupRecords.DeleteOutcome.NOT_FOUND);
         assertThat(backups.transition(Ids.newId(), Set.of(BackupStatus.ERROR), BackupStatus.AVAILABLE)).isFalse();
+    }
+
+    @Test
+    void aRestoreIntoANewVolumeTakesOverItsCreateAndEndsWhenTheVolumeFailsOrGoes() {
+        VolumeRepository volumes = new VolumeRepository(db);
+        WorkerRepository workers = new WorkerRepository(db);
+        Backup b = available(Ids.newId(), null, BASE);
+        Volume v = new Volume(Ids.newId(), project, "u", "from-backup", null, 2, VolumeStatus.CREATING,
+                AttachStatus.DETACHED, "nova", "node1@file#file", null, false, false, null, null, null, null, Map.of(),
+                Instant.now(), null, null);
+        volumes.create(v);
+        assertThat(workers.claim(CleanableResource.VOLUME, v.id(), "creating", 7)).isEqualTo(WorkerRepository.Claim.CLAIMED);
+
+        assertThat(backups.beginRestoreIntoNew(b.id(), Ids.newId())).as("no such creating volume").isFalse();
+        assertThat(backups.beginRestoreIntoNew(b.id(), v.id())).isTrue();
+        assertThat(backups.find(b.id()).orElseThrow()).satisfies(found -> {
+            assertThat(found.status()).isEqualTo(BackupStatus.RESTORING);
+            assertThat(found.restoreVolumeId()).isEqualTo(v.id());
+        });
+        assertThat(workers.find(CleanableResource.VOLUME, v.id())).hasValueSatisfying(w ->
+                assertThat(w.claimed()).as("given up").isFalse());
+        assertThat(workers.claim(CleanableResource.VOLUME, v.id(), "creating", 7)).isEqualTo(WorkerRepository.Claim.CLAIMED);
+        assertThat(backups.beginRestoreIntoNew(b.id(), v.id())).as("sent again: given up again").isTrue();
+        assertThat(workers.find(CleanableResource.VOLUME, v.id()).orElseThrow().claimed()).isFalse();
+        Volume other = new Volume(Ids.newId(), project, "u", "other", null, 2, VolumeStatus.CREATING,
+                AttachStatus.DETACHED, "nova", "node1@file#file", null, false, false, null, null, null, null, Map.of(),
+                Instant.now(), null, null);
+        volumes.create(other);
+        assertThat(backups.beginRestoreIntoNew(b.id(), other.id())).as("busy restoring another volume").isFalse();
+
+        assertThat(volumes.markError(v.id(), Set.of(VolumeStatus.CREATING), "the backup service stopped")).isTrue();
+        assertThat(backups.find(b.id()).orElseThrow()).satisfies(found -> {
+            assertThat(found.status()).isEqualTo(BackupStatus.AVAILABLE);
+            assertThat(found.failReason()).isEqualTo("the backup service stopped");
+        });
+        assertThat(workers.find(CleanableResource.VOLUME, v.id())).isEmpty();
+
+        assertThat(backups.beginRestoreIntoNew(b.id(), other.id())).isTrue();
+        assertThat(volumes.delete(other.id())).isTrue();
+        assertThat(backups.find(b.id()).orElseThrow().status()).isEqualTo(BackupStatus.AVAILABLE);
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -34,7 +35,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@code available} if it had been stored), its volume goes back to {@code available}, its delete
  * leaves no file in the repository that no manifest refers to, and new backups and restores still
  * give the volume's bytes; a restore cut short leaves its volume {@code error_restoring} and the
- * backup {@code available}, and a second restore works. On the way, the progress of the running
+ * backup {@code available}, and a second restore works; a volume create from a backup cut short
+ * leaves its volume {@code error} (never {@code creating}), and a second create works. On the way, the progress of the running
  * backup and restore is seen as {@code basalt:progress} in the backup's detail and as
  * {@code basalt_backup_progress_ratio} in {@code /metrics}.
  *
@@ -228,5 +230,31 @@ class BackupCrashIT {
         assertThat(awaitBackup(good, "available")).isEqualTo("available");
         assertThat(Sha256.of(VolumeFiles.of(basalt.volumesDir(), again))).isEqualTo(sourceSha);
         assertThat(metrics()).doesNotContain("basalt_backup_progress_ratio{");
+    }
+
+    @Test
+    @Order(3)
+    void aCreateFromABackupKilledMidwayLeavesItsVolumeErrorNeverCreatingAndASecondCreateWorks() throws Exception {
+        assertThat(good).as("the backup the first test made").isNotNull();
+        Map<String, String> answered = Tables.properties(cli.cinder("--os-volume-api-version", "3.47", "create",
+                "--name", "from-backup-cut", "--backup-id", good).ok().stdout());
+        assertThat(answered.get("status")).as("answered at once, as Cinder").isEqualTo("creating");
+        String target = answered.get("id");
+        awaitProgress(good, "restoring", "restore_backup");
+        assertThat(volume(target).get("status").asText()).as("creating while restored").isEqualTo("creating");
+        killAndRestart();
+
+        String ended = await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
+                .until(() -> volume(target).get("status").asText(), s -> !s.equals("creating"));
+        assertThat(ended).as("error, or available had the restore ended first").isIn("error", "available");
+        assertThat(awaitBackup(good, "available")).isEqualTo("available");
+
+        String again = Tables.properties(cli.cinder("--os-volume-api-version", "3.47", "create", "--name",
+                "from-backup-again", "--backup-id", good).ok().stdout()).get("id");
+        awaitVolume(again, "available");
+        assertThat(awaitBackup(good, "available")).isEqualTo("available");
+        assertThat(Sha256.of(VolumeFiles.of(basalt.volumesDir(), again))).isEqualTo(sourceSha);
+        cli.cinder("delete", target).ok();
+        cli.cinder("delete", again).ok();
     }
 }

@@ -239,8 +239,10 @@ class BackupsCliIT {
 
         String restored = restoreToNewVolume(backup);
         assertThat(Sha256.of(volumeFile(restored))).as("the attached volume's point").isEqualTo(sha);
-        String created = cinder("--os-volume-api-version", "3.47", "create", "--name", "from-backup", "--backup-id",
-                backup, "1").get("id");
+        Map<String, String> answered = cinder("--os-volume-api-version", "3.47", "create", "--name", "from-backup",
+                "--backup-id", backup, "1");
+        assertThat(answered.get("status")).as("answered at once, as Cinder").isEqualTo("creating");
+        String created = answered.get("id");
         awaitVolume(created, "available");
         awaitBackup(backup, "available");
         assertThat(Sha256.of(volumeFile(created))).as("a volume created from the backup").isEqualTo(sha);

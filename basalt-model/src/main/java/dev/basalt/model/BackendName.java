@@ -18,6 +18,20 @@ public final class BackendName {
         return hash < 0 ? null : hostWithPool.substring(hash + 1);
     }
 
+    /**
+     * The host part of {@code host@backend#pool} (before {@code @}, else before {@code #}): where a
+     * backup service serves the volumes of that host. Null for null (an unplaced volume).
+     */
+    public static String hostOf(String hostWithPool) {
+        if (hostWithPool == null) {
+            return null;
+        }
+        int at = hostWithPool.indexOf('@');
+        int pool = hostWithPool.indexOf('#');
+        int end = at >= 0 ? at : pool >= 0 ? pool : hostWithPool.length();
+        return hostWithPool.substring(0, end);
+    }
+
     public static String withPool(String backend, String pool) {
         return backend + "#" + pool;
     }

@@ -9,8 +9,9 @@ import java.util.Map;
  * A volume as stored. {@code host} is where it lives once scheduled, in Cinder's
  * {@code host@backend#pool} form; null while not yet placed. {@code errorReason} keeps why an
  * asynchronous operation failed, for the user. {@code adminMetadata} is what Cinder keeps as a
- * volume's admin metadata ({@code readonly}, and {@code extend_new_size} while extending); only
- * {@link #VISIBLE_ADMIN_METADATA} keys are ever shown to users.
+ * volume's admin metadata ({@code readonly}, {@code extend_new_size} while extending,
+ * {@code from_backup_id} for a volume made from a backup); only {@link #VISIBLE_ADMIN_METADATA}
+ * keys are ever shown to users.
  */
 public record Volume(
         String id,
@@ -49,6 +50,11 @@ public record Volume(
     public static final String ATTACHED_MODE = "attached_mode";
     /** Admin metadata key: the size an {@code extending} volume grows to, so a restart can finish it. */
     public static final String EXTEND_NEW_SIZE = "extend_new_size";
+    /**
+     * Admin metadata key: the backup a volume is being made from (a create with {@code backup_id}),
+     * so that a create sent again after a lost message still restores it.
+     */
+    public static final String FROM_BACKUP_ID = "from_backup_id";
 
     public Volume {
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);

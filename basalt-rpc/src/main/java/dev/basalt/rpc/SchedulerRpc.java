@@ -23,7 +23,11 @@ public final class SchedulerRpc {
     /** The binary name schedulers register under, as Cinder's. */
     public static final String BINARY = "cinder-scheduler";
 
+    /** 1.1: {@link ScheduleVolume#backupId()}. */
     static final RpcMethod<ScheduleVolume, Void> CREATE_VOLUME =
+            RpcMethod.cast("create_volume", "1.1", ScheduleVolume.class);
+    /** {@code create_volume} as sent without a backup, which a 1.0 scheduler still serves. */
+    static final RpcMethod<ScheduleVolume, Void> CREATE_VOLUME_1_0 =
             RpcMethod.cast("create_volume", "1.0", ScheduleVolume.class);
     static final RpcMethod<CapacityReport, Void> UPDATE_SERVICE_CAPABILITIES =
             RpcMethod.cast("update_service_capabilities", "1.0", CapacityReport.class);
@@ -57,9 +61,12 @@ public final class SchedulerRpc {
         this.bus = requireNonNull(bus, "bus");
     }
 
-    /** Asks any one scheduler to place the volume. */
+    /**
+     * Asks any one scheduler to place the volume: as 1.1 when it is made from a backup (a scheduler
+     * too old to pass the backup on refuses it), else as 1.0.
+     */
     public void createVolume(ScheduleVolume request) {
-        bus.cast(Address.anyOf(TOPIC), CREATE_VOLUME, request);
+        bus.cast(Address.anyOf(TOPIC), request.backupId() == null ? CREATE_VOLUME_1_0 : CREATE_VOLUME, request);
     }
 
     /** Sends a backend's capacity to every scheduler. */

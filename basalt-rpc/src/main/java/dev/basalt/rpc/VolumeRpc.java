@@ -20,7 +20,11 @@ public final class VolumeRpc {
     /** The binary name volume services register under, as Cinder's. */
     public static final String BINARY = "cinder-volume";
 
-    static final RpcMethod<CreateVolume, Void> CREATE_VOLUME = RpcMethod.cast("create_volume", "1.0", CreateVolume.class);
+    /** 1.1: {@link CreateVolume#backupId()}. */
+    static final RpcMethod<CreateVolume, Void> CREATE_VOLUME = RpcMethod.cast("create_volume", "1.1", CreateVolume.class);
+    /** {@code create_volume} as sent without a backup, which a 1.0 volume service still serves. */
+    static final RpcMethod<CreateVolume, Void> CREATE_VOLUME_1_0 =
+            RpcMethod.cast("create_volume", "1.0", CreateVolume.class);
     static final RpcMethod<DeleteVolume, Void> DELETE_VOLUME = RpcMethod.cast("delete_volume", "1.0", DeleteVolume.class);
     static final RpcMethod<ExtendVolume, Void> EXTEND_VOLUME = RpcMethod.cast("extend_volume", "1.0", ExtendVolume.class);
     static final RpcMethod<CreateSnapshot, Void> CREATE_SNAPSHOT =
@@ -87,8 +91,13 @@ public final class VolumeRpc {
         this.bus = requireNonNull(bus, "bus");
     }
 
+    /**
+     * Asks the volume service of {@code backend} to create the volume: as 1.1 when it is made from a
+     * backup (a volume service too old to know backups refuses it instead of making a blank volume),
+     * else as 1.0.
+     */
     public void createVolume(String backend, CreateVolume request) {
-        bus.cast(at(backend), CREATE_VOLUME, request);
+        bus.cast(at(backend), request.backupId() == null ? CREATE_VOLUME_1_0 : CREATE_VOLUME, request);
     }
 
     public void deleteVolume(String backend, DeleteVolume request) {

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.basalt.bus.Bus;
+import dev.basalt.bus.Endpoint;
 import dev.basalt.bus.InJvmBus;
+import dev.basalt.bus.RpcMethod;
 import dev.basalt.common.LogLevels;
 import dev.basalt.model.PoolCapacity;
 import java.time.Duration;
@@ -44,7 +46,7 @@ class RpcContractTest {
             public void doCleanup(CleanupRequest r) { received.add(r); }
         }, new LogLevels());
         VolumeRpc client = new VolumeRpc(bus);
-        List<Object> sent = List.of(new CreateVolume("v1", "r1"), new DeleteVolume("v1", "r2"),
+        List<Object> sent = List.of(new CreateVolume("v1", "r1", "b1"), new DeleteVolume("v1", "r2"),
                 new ExtendVolume("v1", 3, "r3"), new CreateSnapshot("s1", "r4"), new DeleteSnapshot("s1", "r5"),
                 new PublishCapabilities("sched1"), new CleanupRequest(7, null, "node1@file", "cinder-volume", false,
                         null, "v1", "Volume", java.time.Instant.parse("2026-01-01T00:00:00.123456Z")),
@@ -106,16 +108,31 @@ class RpcContractTest {
         }, new LogLevels());
         SchedulerRpc client = new SchedulerRpc(bus);
         ScheduleVolume place = new ScheduleVolume("v1", "r1");
+        ScheduleVolume fromBackup = new ScheduleVolume("v2", "r2", "b1");
         CapacityReport report = new CapacityReport("node1@file", "uuid", List.of(pool));
         client.createVolume(place);
+        client.createVolume(fromBackup);
         client.updateServiceCapabilities(report);
         assertThat(client.getPools(TIMEOUT)).containsExactly(pool);
         CleanupRequest cleanup = new CleanupRequest(null, null, null, null, null, null, null, null,
                 java.time.Instant.parse("2026-01-01T00:00:00Z"));
         assertThat(client.workCleanup(cleanup, TIMEOUT)).isEqualTo(new CleanupResult(
                 List.of(new CleanedService(3, "node1@file", VolumeRpc.BINARY, null)), List.of()));
-        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(received).containsExactlyInAnyOrder(place, report,
-                cleanup));
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(received).containsExactlyInAnyOrder(place, fromBackup,
+                report, cleanup));
+    }
+
+    @Test
+    void aVolumeServiceOfVersionOneZeroServesPlainCreatesAndRefusesCreatesFromABackup() {
+        RpcMethod<CreateVolume, Void> oldCreate = RpcMethod.cast("create_volume", "1.0", CreateVolume.class);
+        bus.serve(VolumeRpc.TOPIC, "node1@file", Endpoint.builder().onCast(oldCreate, received::add).build());
+        VolumeRpc client = new VolumeRpc(bus);
+        CreateVolume fromBackup = new CreateVolume("v1", "r1", "b1");
+        CreateVolume plain = new CreateVolume("v2", "r2");
+        client.createVolume("node1@file", fromBackup);
+        client.createVolume("node1@file", plain);
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(received).contains(plain));
+        assertThat(received).containsExactly(plain);
     }
 
     @Test

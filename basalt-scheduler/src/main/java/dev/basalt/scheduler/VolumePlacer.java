@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * placement and hands the volume to that backend's volume service. Idempotent: a volume that is
  * no longer {@code creating}, or already placed, is left alone. A volume made from a snapshot or
  * from another volume goes where its source lives (Cinder's rule: the source's pool), if that pool
- * passes the filters (capacity included).
+ * passes the filters (capacity included). A volume made from a backup is placed as a blank one; the
+ * backup's id goes on to its volume service.
  */
 final class VolumePlacer {
     private static final Logger LOG = LoggerFactory.getLogger(VolumePlacer.class);
@@ -112,7 +113,8 @@ final class VolumePlacer {
             return Outcome.SKIPPED;
         }
         try {
-            volumeServices.createVolume(placement.pool().backend(), new CreateVolume(volume.id(), request.requestId()));
+            volumeServices.createVolume(placement.pool().backend(), new CreateVolume(volume.id(), request.requestId(),
+                    request.backupId()));
         } catch (RuntimeException e) {
             LOG.error("placed volume {} on {} but could not reach its volume service", volume.id(),
                     placement.location(), e);

@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
  * Sends again the work nobody claimed (its message lost: an api, or a scheduler, stopped between
  * writing the row and sending it), once: the row is touched first by a conditional update (of
  * several schedulers one sends it, and the row counts as new again), then a volume still
- * {@code creating} and unplaced is placed, and any other work goes again to the volume service of
- * its backend. Every handler on the other side is idempotent, so a message that was only late does
- * no harm.
+ * {@code creating} and unplaced is placed (one made from a backup with the backup's id, as its row
+ * records it), and any other work goes again to the volume service of its backend. Every handler on
+ * the other side is idempotent, so a message that was only late does no harm.
  */
 final class WorkRedriver {
     private static final Logger LOG = LoggerFactory.getLogger(WorkRedriver.class);
@@ -55,10 +55,12 @@ final class WorkRedriver {
             case VOLUME -> {
                 switch (w.status()) {
                     case "creating" -> {
+                        String backupId = volumes.find(id).map(v -> v.adminMetadata().get(Volume.FROM_BACKUP_ID))
+                                .orElse(null);
                         if (backend == null) {
-                            placer.schedule(new ScheduleVolume(id, null));
+                            placer.schedule(new ScheduleVolume(id, null, backupId));
                         } else {
-                            volumeServices.createVolume(backend, new CreateVolume(id, null));
+                            volumeServices.createVolume(backend, new CreateVolume(id, null, backupId));
                         }
                     }
                     case "deleting" -> volumeServices.deleteVolume(backend, new DeleteVolume(id, null));

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.basalt.common.BasaltException;
 import dev.basalt.common.Fault;
 import dev.basalt.db.ServiceRepository;
+import dev.basalt.model.BackendName;
 import dev.basalt.model.ServiceRecord;
 import dev.basalt.rpc.BackupRpc;
 import java.time.Clock;
@@ -33,13 +34,7 @@ public final class BackupHosts {
 
     /** The host part of a volume's {@code host@backend#pool}; null for an unplaced volume. */
     public static String hostOf(String volumeHost) {
-        if (volumeHost == null) {
-            return null;
-        }
-        int at = volumeHost.indexOf('@');
-        int pool = volumeHost.indexOf('#');
-        int end = at >= 0 ? at : pool >= 0 ? pool : volumeHost.length();
-        return volumeHost.substring(0, end);
+        return BackendName.hostOf(volumeHost);
     }
 
     /** The usable backup service on {@code host} ({@code zone}: any when null or empty). */

@@ -200,18 +200,14 @@ public final class BackupService {
 
     /**
      * Creates the volume {@code plan} says from {@code backup} (Cinder's volume create with a
-     * {@code backup_id}, 3.47): the blank volume is created through the scheduler and, once placed
-     * and {@code available}, the backup service of its host restores the backup into it (as a
-     * restore into a new volume); the volume, {@code restoring-backup}, until the restore ends.
-     *
-     * <p>Unlike Cinder, where the volume service of the new volume asks the backup service to
-     * restore, the api does, so that a create from a backup and a restore into a new volume are one
-     * flow; the answer waits for the blank volume to be placed ({@link RestoreTargets}). A volume
-     * that cannot be created, or whose restore cannot start, is deleted and the request refused.
+     * {@code backup_id}, 3.47), answering at once with the volume {@code creating}: the row is written
+     * with its quota reserved and the backup's id, and the scheduler places it; its volume service
+     * makes the raw volume and has the backup service of its own host restore the backup into it,
+     * which ends it {@code available} (or {@code error}). Over quota or a scheduler out of reach
+     * leave nothing behind.
      */
     public Volume createVolume(RequestContext context, Backup backup, VolumePlan plan) {
-        Restore started = restoreFresh(context, backup, restoreTargets.create(context, backup, plan));
-        return volumes.visible(context, started.volumeId());
+        return volumes.createFromBackup(context, plan, backup.id());
     }
 
     /** Restores into a volume just made for the restore, deleting it when the restore cannot start. */

@@ -43,7 +43,7 @@ public final class RestoreTargets {
     }
 
     /** The volume {@code plan} says, created for {@code backup} and settled (not {@code creating}). */
-    Volume create(RequestContext context, Backup backup, VolumePlan plan) {
+    private Volume create(RequestContext context, Backup backup, VolumePlan plan) {
         Volume volume = volumes.create(context, plan);
         Instant deadline = clock.instant().plus(maxWait);
         while (volume.status() == VolumeStatus.CREATING && clock.instant().isBefore(deadline)) {

@@ -18,6 +18,8 @@ import dev.basalt.model.VolumeType;
 import dev.basalt.rpc.ScheduleVolume;
 import dev.basalt.rpc.SchedulerRpc;
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * {@code creating}, reserving {@code volumes}, {@code gigabytes} and the type's per-type resources
  * in the same transaction (over quota: {@link OverQuotaException}, no row), asks the scheduler to
  * place it (unreachable: the row goes, 503) and waits briefly for it to settle
- * ({@link CreateSettling}).
+ * ({@link CreateSettling}); {@link #createFromBackup} answers at once, as Cinder does.
  */
 public final class VolumeCreation {
     private static final Logger LOG = LoggerFactory.getLogger(VolumeCreation.class);
@@ -86,7 +88,21 @@ public final class VolumeCreation {
     }
 
     Volume create(RequestContext context, VolumePlan plan) {
-        Volume row = plan.row();
+        return create(context, plan.row(), plan, null);
+    }
+
+    /**
+     * Writes the planned row {@code creating}, recording {@code backupId} with it (so a create sent
+     * again still restores the backup), and asks the scheduler to place it with the backup's id;
+     * answers at once, the volume {@code creating} until its backup service has restored it.
+     */
+    Volume createFromBackup(RequestContext context, VolumePlan plan, String backupId) {
+        Map<String, String> adminMetadata = new HashMap<>(plan.row().adminMetadata());
+        adminMetadata.put(Volume.FROM_BACKUP_ID, backupId);
+        return create(context, plan.row().withAdminMetadata(adminMetadata), plan, backupId);
+    }
+
+    private Volume create(RequestContext context, Volume row, VolumePlan plan, String backupId) {
         int size = row.size();
         try {
             QuotaReservation reservation = quotas.forNewVolume(context.projectId(), size, plan.type());
@@ -100,18 +116,18 @@ public final class VolumeCreation {
                     context.projectId(), e.getMessage());
             throw new OverQuotaException(e, Quotas.nameOf(e.resource(), plan.type()));
         }
-        LOG.info("{} volume {} of {} GiB requested by project {}", context.requestId(), row.id(), size,
-                context.projectId());
+        LOG.info("{} volume {} of {} GiB requested by project {}{}", context.requestId(), row.id(), size,
+                context.projectId(), backupId == null ? "" : " from backup " + backupId);
         try (CreateSettling.Waiter settling = createSettling.expect(row.id())) {
             try {
-                schedulers.createVolume(new ScheduleVolume(row.id(), context.requestId()));
+                schedulers.createVolume(new ScheduleVolume(row.id(), context.requestId(), backupId));
             } catch (RuntimeException e) {
                 LOG.error("{} could not ask the scheduler to place volume {}", context.requestId(), row.id(), e);
                 volumes.deleteIfUnplaced(row.id());
                 throw new BasaltException(Fault.SERVICE_UNAVAILABLE,
                         "The scheduler could not be reached; the volume was not created. Try again later.");
             }
-            if (settling.awaitSettled()) {
+            if (backupId == null && settling.awaitSettled()) {
                 row = volumes.find(row.id()).orElse(row);
             }
         }

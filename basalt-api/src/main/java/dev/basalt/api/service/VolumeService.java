@@ -90,6 +90,15 @@ public final class VolumeService {
         return creation.create(context, plan);
     }
 
+    /**
+     * Writes the planned row {@code creating} with its quota reserved and asks the scheduler to
+     * place it and its volume service to have {@code backupId} restored into it; the volume,
+     * {@code creating} (answered at once: it stays so until the restore ends).
+     */
+    public Volume createFromBackup(RequestContext context, VolumePlan plan, String backupId) {
+        return creation.createFromBackup(context, plan, backupId);
+    }
+
     /** Applies {@code changes} to a volume not in {@code maintenance}; the volume as it is then. */
     public Volume update(RequestContext context, Volume volume, VolumeChanges changes) {
         refuseInMaintenance(volume);

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  *       is removed, and so is its temporary snapshot (of an attached volume) if one was recorded; unless its manifest was already published (the run stopped between storing the
  *       last chunk and recording it), in which case it is recorded {@code available};</li>
  *   <li>{@code restoring}: the backup goes back to {@code available}, the volume it was restoring to
- *       {@code error_restoring};</li>
+ *       {@code error_restoring} (a volume being made from the backup, still {@code creating}:
+ *       {@code error}, its quota reservation given back);</li>
  *   <li>{@code deleting}: the delete is done again.</li>
  * </ul>
  * Backups no backup service took yet (no host) are left alone: which service gets them is the api's
@@ -75,12 +76,14 @@ final class BackupRecovery {
         switch (backup.status()) {
             case CREATING -> recoverCreate(backup);
             case RESTORING -> {
-                LOG.info("backup {} was being restored when the service stopped: volume {} is error_restoring",
-                        backup.id(), backup.restoreVolumeId());
+                LOG.info("backup {} was being restored when the service stopped: volume {} is error_restoring"
+                        + " (error if it was being made from the backup)", backup.id(), backup.restoreVolumeId());
                 if (backup.restoreVolumeId() != null) {
+                    String reason = "the backup service restarted while backup " + backup.id()
+                            + " was being restored into the volume";
                     volumes.markFailed(backup.restoreVolumeId(), Set.of(VolumeStatus.RESTORING_BACKUP),
-                            VolumeStatus.ERROR_RESTORING, "the backup service restarted while backup " + backup.id()
-                                    + " was being restored into the volume");
+                            VolumeStatus.ERROR_RESTORING, reason);
+                    volumes.markError(backup.restoreVolumeId(), Set.of(VolumeStatus.CREATING), reason);
                 }
                 backups.finishRestore(backup.id(), false);
             }

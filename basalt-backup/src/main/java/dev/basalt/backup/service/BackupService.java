@@ -14,6 +14,7 @@ import dev.basalt.db.MessageRepository;
 import dev.basalt.db.ServiceRepository;
 import dev.basalt.db.SnapshotRepository;
 import dev.basalt.db.VolumeRepository;
+import dev.basalt.db.WorkerRepository;
 import dev.basalt.model.ServiceRecord;
 import dev.basalt.rpc.BackupRecord;
 import dev.basalt.rpc.BackupRpc;
@@ -76,6 +77,7 @@ public final class BackupService implements BackupRpc.Server, AutoCloseable {
     private ScheduledExecutorService timers;
     private Subscription subscription;
     private volatile String serviceUuid;
+    private volatile int serviceId;
     private boolean started;
     private boolean stopped;
 
@@ -105,7 +107,7 @@ public final class BackupService implements BackupRpc.Server, AutoCloseable {
         TemporarySnapshots temporaries = new TemporarySnapshots(backups, snapshots, volumes, new VolumeRpc(bus), clock,
                 TEMPORARY_SNAPSHOT_TIMEOUT);
         this.creator = new BackupCreator(settings, work, temporaries);
-        this.restorer = new BackupRestorer(work);
+        this.restorer = new BackupRestorer(work, new WorkerRepository(database), () -> serviceId);
         this.deleter = new BackupDeleter(work);
         this.records = new RecordExchange(settings, repository, backups);
         this.recovery = new BackupRecovery(settings.host(), repository, backups, volumes, statuses, deleter,
@@ -122,6 +124,7 @@ public final class BackupService implements BackupRpc.Server, AutoCloseable {
             ServiceRecord me = services.register(settings.host(), BackupRpc.BINARY, BackupRpc.TOPIC,
                     settings.availabilityZone());
             serviceUuid = me.uuid();
+            serviceId = me.id();
             timers = Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().daemon().name("backup-timers-" + settings.host()).factory());
             long beat = settings.reportInterval().toMillis();

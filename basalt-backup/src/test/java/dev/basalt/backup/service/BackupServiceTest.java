@@ -19,10 +19,13 @@ import dev.basalt.db.QuotaReservation;
 import dev.basalt.db.QuotaUsage;
 import dev.basalt.db.ServiceRepository;
 import dev.basalt.db.VolumeRepository;
+import dev.basalt.db.WorkerRepository;
 import dev.basalt.db.SnapshotRepository;
 import dev.basalt.model.AttachStatus;
 import dev.basalt.model.Backup;
 import dev.basalt.model.BackupStatus;
+import dev.basalt.model.CleanableResource;
+import dev.basalt.model.Worker;
 import dev.basalt.model.UserMessage;
 import dev.basalt.model.Volume;
 import dev.basalt.model.VolumeStatus;
@@ -78,6 +81,7 @@ class BackupServiceTest {
     private InJvmBus bus;
     private PosixBackupRepository repository;
     private BackupRecords backups;
+    private WorkerRepository workers;
     private VolumeRepository volumes;
     private MessageRepository messages;
     private SimpleMeterRegistry meters;
@@ -94,6 +98,7 @@ class BackupServiceTest {
     void open() throws IOException {
         db = Database.open(JdbcTarget.parse("jdbc:h2:mem:" + Ids.newId() + ";DB_CLOSE_DELAY=-1"), 4);
         backups = new BackupRecords(db);
+        workers = new WorkerRepository(db);
         volumes = new VolumeRepository(db);
         snapshots = new SnapshotRepository(db);
         messages = new MessageRepository(db);
@@ -208,6 +213,33 @@ class BackupServiceTest {
         files.put(v.id(), Volumes.sparse(dir.resolve("volume-" + v.id()), bytes));
         assertThat(backups.beginRestore(b.id(), v.id())).isTrue();
         return v;
+    }
+
+    /**
+     * A blank volume {@code creating} from the backup, its quota reserved, as its volume service hands
+     * it over (the backup {@code restoring} into it, the workers row released).
+     */
+    private Volume creatingTarget(Backup b, long bytes) throws IOException {
+        Volume v = new Volume(Ids.newId(), "p1", "u1", "from-backup", null, 1, VolumeStatus.CREATING,
+                AttachStatus.DETACHED, "nova", BACKEND + "#file", null, false, false, null, null, null, null,
+                Map.of(), Instant.now(), null, null);
+        volumes.create(v, QuotaReservation.of("p1", Map.of("volumes", 1L, "gigabytes", 1L),
+                Map.of("volumes", -1, "gigabytes", -1)));
+        files.put(v.id(), Volumes.sparse(dir.resolve("volume-" + v.id()), bytes));
+        assertThat(backups.beginRestoreIntoNew(b.id(), v.id())).isTrue();
+        assertThat(workers.find(CleanableResource.VOLUME, v.id())).hasValueSatisfying(w ->
+                assertThat(w.claimed()).as("released by the volume service").isFalse());
+        return v;
+    }
+
+    private void corruptEveryChunk() throws IOException {
+        try (Stream<Path> chunks = Files.walk(dir.resolve("repository/chunks"))) {
+            for (Path chunk : chunks.filter(Files::isRegularFile).toList()) {
+                byte[] bytes = Files.readAllBytes(chunk);
+                bytes[bytes.length - 1] ^= 0x5a;
+                Files.write(chunk, bytes);
+            }
+        }
     }
 
     private Backup backup(Backup b) {
@@ -377,17 +409,65 @@ class BackupServiceTest {
     }
 
     @Test
+    void aVolumeMadeFromABackupIsRestoredWhileCreatingAndEndsAvailableWithItsQuotaInUse() throws Exception {
+        start();
+        Volume source = volume(VolumeStatus.AVAILABLE, 21);
+        Backup b = backedUp(source, null);
+        Volume target = creatingTarget(b, 2 * MIB);
+
+        service.restoreBackup(new RestoreBackup(b.id(), target.id(), true, "req-from-backup"));
+
+        assertThat(sha256(file(target))).isEqualTo(sha256(file(source)));
+        Volume restored = volumes.find(target.id()).orElseThrow();
+        assertThat(restored.status()).isEqualTo(VolumeStatus.AVAILABLE);
+        assertThat(restored.launchedAt()).as("stamped as a create that ends").isNotNull();
+        assertThat(backup(b).status()).isEqualTo(BackupStatus.AVAILABLE);
+        assertThat(backup(b).progress()).isEqualTo(100);
+        assertThat(workers.find(CleanableResource.VOLUME, target.id())).as("the create's work is done").isEmpty();
+        assertThat(new QuotaRepository(db).usages("p1")).containsEntry("volumes", new QuotaUsage(1, 0))
+                .containsEntry("gigabytes", new QuotaUsage(1, 0));
+    }
+
+    @Test
+    void aCorruptChunkFailsAVolumeMadeFromTheBackupIntoErrorAndTheBackupIsAvailable() throws Exception {
+        start();
+        Volume source = volume(VolumeStatus.AVAILABLE, 22);
+        Backup b = backedUp(source, null);
+        corruptEveryChunk();
+        Volume target = creatingTarget(b, 2 * MIB);
+
+        service.restoreBackup(new RestoreBackup(b.id(), target.id(), true, "req-corrupt-new"));
+
+        assertThat(status(target)).as("Cinder: a volume being created ends error").isEqualTo(VolumeStatus.ERROR);
+        assertThat(volumes.find(target.id()).orElseThrow().errorReason()).contains(b.id());
+        assertThat(backup(b).status()).isEqualTo(BackupStatus.AVAILABLE);
+        assertThat(workers.find(CleanableResource.VOLUME, target.id())).isEmpty();
+        assertThat(messages.forResource(b.id())).extracting(UserMessage::eventId)
+                .containsExactly("VOLUME_VOLUME_BACKUP_015_026");
+    }
+
+    @Test
+    void aVolumeWhoseCreateACleanerHoldsIsNotRestoredInto() throws Exception {
+        start();
+        Volume source = volume(VolumeStatus.AVAILABLE, 23);
+        Backup b = backedUp(source, null);
+        Volume target = creatingTarget(b, 2 * MIB);
+        Worker row = workers.find(CleanableResource.VOLUME, target.id()).orElseThrow();
+        assertThat(workers.claimForCleanup(row, 9999)).isTrue();
+
+        service.restoreBackup(new RestoreBackup(b.id(), target.id(), true, "req-held"));
+
+        assertThat(Volumes.allocatedBytes(file(target))).as("nothing written").isZero();
+        assertThat(status(target)).isEqualTo(VolumeStatus.CREATING);
+        assertThat(backup(b).status()).isEqualTo(BackupStatus.RESTORING);
+    }
+
+    @Test
     void aCorruptChunkFailsTheRestoreLeavingTheBackupAvailable() throws Exception {
         start();
         Volume source = volume(VolumeStatus.AVAILABLE, 5);
         Backup b = backedUp(source, null);
-        try (Stream<Path> chunks = Files.walk(dir.resolve("repository/chunks"))) {
-            for (Path chunk : chunks.filter(Files::isRegularFile).toList()) {
-                byte[] bytes = Files.readAllBytes(chunk);
-                bytes[bytes.length - 1] ^= 0x5a;
-                Files.write(chunk, bytes);
-            }
-        }
+        corruptEveryChunk();
         Volume target = restoreTarget(b, 2 * MIB);
 
         service.restoreBackup(new RestoreBackup(b.id(), target.id(), true, "req-corrupt"));
@@ -446,6 +526,11 @@ class BackupServiceTest {
         Backup wasRestoring = finishedBackup(restoredSource);
         Volume restoreTarget = restoreTarget(wasRestoring, 2 * MIB);
 
+        Backup wasRestoringIntoNew = finishedBackup(volume(VolumeStatus.AVAILABLE, 12));
+        Volume newTarget = creatingTarget(wasRestoringIntoNew, 2 * MIB);
+        assertThat(workers.claim(CleanableResource.VOLUME, newTarget.id(), "creating", 4242))
+                .isEqualTo(WorkerRepository.Claim.CLAIMED);
+
         Backup wasDeleting = finishedBackup(volume(VolumeStatus.AVAILABLE, 10));
         assertThat(backups.beginDelete(wasDeleting.id(), Set.of(BackupStatus.AVAILABLE)))
                 .isEqualTo(BackupRecords.DeleteOutcome.STARTED);
@@ -459,6 +544,9 @@ class BackupServiceTest {
         assertThat(status(creatingSource)).isEqualTo(VolumeStatus.AVAILABLE);
         assertThat(backup(wasRestoring).status()).isEqualTo(BackupStatus.AVAILABLE);
         assertThat(status(restoreTarget)).isEqualTo(VolumeStatus.ERROR_RESTORING);
+        assertThat(backup(wasRestoringIntoNew).status()).isEqualTo(BackupStatus.AVAILABLE);
+        assertThat(status(newTarget)).as("never creating forever").isEqualTo(VolumeStatus.ERROR);
+        assertThat(workers.find(CleanableResource.VOLUME, newTarget.id())).isEmpty();
         assertThat(backups.find(wasDeleting.id())).isEmpty();
         assertThat(repository.hasManifest(wasDeleting.id())).isFalse();
         assertThat(backup(notTaken).status()).isEqualTo(BackupStatus.CREATING);

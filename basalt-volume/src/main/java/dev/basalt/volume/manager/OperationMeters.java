@@ -12,8 +12,9 @@ import java.util.function.Supplier;
 /**
  * Times the operations a volume service runs for its bus messages:
  * {@code basalt_volume_operations_seconds{backend, operation, outcome}}, {@code outcome} being
- * {@code done}, {@code failed} (the operation failed, or its handler threw) or {@code skipped}
- * (nothing to do: a redelivery, or a resource no longer in the state the message expects).
+ * {@code done}, {@code failed} (the operation failed, or its handler threw), {@code skipped}
+ * (nothing to do: a redelivery, or a resource no longer in the state the message expects) or
+ * {@code handed_over} (a volume made from a backup: made raw, the restore left to a backup service).
  */
 final class OperationMeters {
     /** The operations timed, named as their bus messages. */
@@ -31,7 +32,7 @@ final class OperationMeters {
     OperationMeters(MeterRegistry registry, String backend) {
         requireNonNull(backend, "backend");
         this.timers = Timer.builder("basalt.volume.operations")
-                .description("Operations of a volume service by kind and outcome (done, failed, skipped)")
+                .description("Operations of a volume service by kind and outcome (done, failed, skipped, handed_over)")
                 .tag("backend", backend)
                 .withRegistry(requireNonNull(registry, "registry"));
     }

@@ -38,7 +38,11 @@ final class VolumeManager {
     private static final Set<VolumeStatus> DELETING = Set.of(VolumeStatus.DELETING);
 
     /** What became of one request. */
-    enum Outcome { DONE, SKIPPED, FAILED }
+    enum Outcome {
+        DONE, SKIPPED, FAILED,
+        /** A volume made from a backup: created raw and handed to the backup service that restores it. */
+        HANDED_OVER
+    }
 
     private final String backend;
     private final VolumeExporter exporter;
@@ -49,10 +53,12 @@ final class VolumeManager {
     private final MessageRepository messages;
     private final Clock clock;
     private final Duration messageTtl;
+    private final RestoreHandover restores;
 
     VolumeManager(String backend, VolumeDriver driver, VolumeRepository volumes, SnapshotRepository snapshotRows,
                   SnapshotManager snapshots, VolumeExporter exporter, MessageRepository messages, Clock clock,
-                  Duration messageTtl) {
+                  Duration messageTtl, RestoreHandover restores) {
+        this.restores = requireNonNull(restores, "restores");
         this.exporter = requireNonNull(exporter, "exporter");
         this.backend = requireNonNull(backend, "backend");
         this.driver = requireNonNull(driver, "driver");
@@ -64,7 +70,11 @@ final class VolumeManager {
         this.messageTtl = requireNonNull(messageTtl, "messageTtl");
     }
 
-    /** Makes the storage of a volume placed here and still {@code creating}, then marks it available. */
+    /**
+     * Makes the storage of a volume placed here and still {@code creating}, then marks it available;
+     * a volume made from a backup is made raw and handed to the backup service that restores it
+     * ({@link RestoreHandover}), still {@code creating}.
+     */
     Outcome create(CreateVolume request) {
         Optional<Volume> found = volumes.findRow(request.volumeId());
         if (found.isEmpty()) {
@@ -76,8 +86,11 @@ final class VolumeManager {
             LOG.info("not creating volume {}: it is {} on {}", volume.id(), volume.status().apiName(), volume.host());
             return Outcome.SKIPPED;
         }
+        String backupId = request.backupId();
         try {
-            make(volume);
+            if (backupId == null || !restores.handedOver(volume, backupId)) {
+                make(volume);
+            }
         } catch (RuntimeException e) {
             LOG.error("the {} driver failed to create volume {} ({} GiB)", driver.name(), volume.id(), volume.size(), e);
             if (volumes.markError(volume.id(), CREATING, "The volume driver failed to create the volume: "
@@ -85,6 +98,9 @@ final class VolumeManager {
                 leaveMessage(volume, request.requestId());
             }
             return Outcome.FAILED;
+        }
+        if (backupId != null) {
+            return restores.handOver(volume, backupId, request.requestId());
         }
         if (!volumes.markAvailable(volume.id())) {
             LOG.warn("volume {} was created on {} but changed status meanwhile", volume.id(), backend);

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.basalt.bus.Bus;
 import dev.basalt.bus.Subscription;
 import dev.basalt.db.AttachmentRepository;
+import dev.basalt.db.BackupRecords;
 import dev.basalt.db.Database;
 import dev.basalt.db.ExportRepository;
 import dev.basalt.db.QosSpecsRepository;
@@ -33,6 +34,8 @@ import dev.basalt.rpc.IscsiConnection;
 import dev.basalt.rpc.TerminateConnection;
 import dev.basalt.rpc.PublishCapabilities;
 import dev.basalt.rpc.ApiRpc;
+import dev.basalt.rpc.BackupRpc;
+import dev.basalt.model.BackendName;
 import dev.basalt.rpc.SchedulerRpc;
 import dev.basalt.rpc.VolumeRpc;
 import dev.basalt.rpc.VolumeSettled;
@@ -126,7 +129,9 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
         this.snapshots = new SnapshotManager(settings.host(), driver, requireNonNull(snapshots, "snapshots"), volumes,
                 messages, clock, settings.messageTtl());
         this.manager = new VolumeManager(settings.host(), driver, volumes, snapshots, this.snapshots, exporter,
-                messages, clock, settings.messageTtl());
+                messages, clock, settings.messageTtl(), new RestoreHandover(BackendName.hostOf(settings.host()),
+                        new BackupRecords(database), volumes, services, new BackupRpc(bus), messages, clock,
+                        settings.messageTtl()));
         this.extender = new VolumeExtender(settings.host(), driver, volumes, messages, clock, settings.messageTtl());
         WorkerRepository workers = new WorkerRepository(database);
         this.claims = new WorkClaims(workers, () -> serviceId);
@@ -240,7 +245,7 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
         VolumeStatus settled = switch (outcome) {
             case DONE -> VolumeStatus.AVAILABLE;
             case FAILED -> VolumeStatus.ERROR;
-            case SKIPPED -> null;
+            case SKIPPED, HANDED_OVER -> null;
         };
         if (settled != null) {
             api.volumeSettled(new VolumeSettled(volumeId, settled.apiName()));

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.basalt.bus.InJvmBus;
 import dev.basalt.bus.Subscription;
 import dev.basalt.common.Ids;
+import dev.basalt.db.BackupRecords;
 import dev.basalt.db.Database;
 import dev.basalt.db.JdbcTarget;
 import dev.basalt.db.MessageRepository;
@@ -15,12 +16,23 @@ import dev.basalt.db.QuotaUsage;
 import dev.basalt.db.ServiceRepository;
 import dev.basalt.db.SnapshotRepository;
 import dev.basalt.db.VolumeRepository;
+import dev.basalt.db.WorkerRepository;
 import dev.basalt.model.AttachStatus;
+import dev.basalt.model.Backup;
+import dev.basalt.model.BackupStatus;
+import dev.basalt.model.CleanableResource;
+import dev.basalt.model.Worker;
 import dev.basalt.model.PoolCapacity;
 import dev.basalt.model.UserMessage;
 import dev.basalt.model.Volume;
 import dev.basalt.model.VolumeStatus;
+import dev.basalt.rpc.BackupRecord;
+import dev.basalt.rpc.BackupRpc;
 import dev.basalt.rpc.CapacityReport;
+import dev.basalt.rpc.CreateBackup;
+import dev.basalt.rpc.DeleteBackup;
+import dev.basalt.rpc.ImportBackup;
+import dev.basalt.rpc.RestoreBackup;
 import dev.basalt.rpc.CreateVolume;
 import dev.basalt.rpc.DeleteVolume;
 import dev.basalt.rpc.PublishCapabilities;
@@ -66,6 +78,7 @@ class VolumeServiceTest {
     private VolumeService service;
     private final Queue<CapacityReport> reports = new ConcurrentLinkedQueue<>();
     private Subscription scheduler;
+    private Subscription backupEndpoint;
 
     @BeforeEach
     void open() {
@@ -91,6 +104,9 @@ class VolumeServiceTest {
             service.stop();
         }
         scheduler.close();
+        if (backupEndpoint != null) {
+            backupEndpoint.close();
+        }
         iscsi.close();
         bus.close();
         db.close();
@@ -253,6 +269,108 @@ class VolumeServiceTest {
         await().atMost(PATIENCE).until(() -> status(v) == VolumeStatus.ERROR);
         assertThat(usage("gigabytes")).isEqualTo(QuotaUsage.NONE);
         assertThat(usage("volumes")).isEqualTo(QuotaUsage.NONE);
+    }
+
+    // --- volumes made from a backup
+
+    /** An {@code available} backup of size 1 GiB, as a backup service leaves it. */
+    private Backup availableBackup() {
+        BackupRecords backups = new BackupRecords(db);
+        Backup b = Backup.creating(Ids.newId(), "p1", "u1", Ids.newId(), null, "az1", "b", null, "backups", 1, null,
+                null, Map.of(), Instant.now());
+        backups.create(b, QuotaReservation.of("p1", Map.of("backups", 1L, "backup_gigabytes", 1L),
+                Map.of("backups", -1, "backup_gigabytes", -1)));
+        assertThat(backups.finishCreate(b.id(), 1, 1L, null)).isTrue();
+        return b;
+    }
+
+    /** A backup service on this volume service's host that records the restores it is asked for. */
+    private Queue<RestoreBackup> backupServiceOnTheHost() {
+        services.register("node1", BackupRpc.BINARY, BackupRpc.TOPIC, "az1");
+        Queue<RestoreBackup> restores = new ConcurrentLinkedQueue<>();
+        backupEndpoint = BackupRpc.serve(bus, "node1", new BackupRpc.Server() {
+            public void createBackup(CreateBackup r) { }
+            public void restoreBackup(RestoreBackup r) { restores.add(r); }
+            public void deleteBackup(DeleteBackup r) { }
+            public BackupRecord exportRecord(String id) { return null; }
+            public void importRecord(ImportBackup r) { }
+        }, new LogLevels());
+        return restores;
+    }
+
+    private Backup backup(Backup b) {
+        return new BackupRecords(db).find(b.id()).orElseThrow();
+    }
+
+    @Test
+    void aVolumeMadeFromABackupIsCreatedRawLeftCreatingAndHandedToTheBackupServiceOfItsHost() throws Exception {
+        Queue<RestoreBackup> restores = backupServiceOnTheHost();
+        startService();
+        Backup b = availableBackup();
+        Volume v = reservedVolume(2, VolumeStatus.CREATING, POOL);
+
+        volumeService().createVolume(HOST, new CreateVolume(v.id(), "req-from-backup", b.id()));
+
+        await().atMost(PATIENCE).until(() -> !restores.isEmpty());
+        assertThat(restores).containsExactly(new RestoreBackup(b.id(), v.id(), true, "req-from-backup"));
+        assertThat(Files.size(file(v))).isEqualTo(2 * Sizes.GIB);
+        assertThat(status(v)).as("the backup service ends it").isEqualTo(VolumeStatus.CREATING);
+        assertThat(usage("gigabytes")).as("still reserved").isEqualTo(new QuotaUsage(0, 2));
+        assertThat(backup(b).status()).isEqualTo(BackupStatus.RESTORING);
+        assertThat(backup(b).restoreVolumeId()).isEqualTo(v.id());
+        WorkerRepository workers = new WorkerRepository(db);
+        Worker row = workers.find(CleanableResource.VOLUME, v.id()).orElseThrow();
+        assertThat(row.claimed()).as("given up for the backup service to claim").isFalse();
+
+        // Sent again (a scheduler found it unclaimed): the restore is asked for again, nothing is made twice.
+        volumeService().createVolume(HOST, new CreateVolume(v.id(), "req-again", b.id()));
+        await().atMost(PATIENCE).until(() -> restores.size() == 2);
+        assertThat(status(v)).isEqualTo(VolumeStatus.CREATING);
+
+        // The backup service holds it now: a restart of the volume service leaves the running restore alone.
+        int backupServiceId = services.find("node1", BackupRpc.BINARY).orElseThrow().id();
+        assertThat(workers.claim(CleanableResource.VOLUME, v.id(), "creating", backupServiceId))
+                .isEqualTo(WorkerRepository.Claim.CLAIMED);
+        service.stop();
+        startService();
+        assertThat(status(v)).isEqualTo(VolumeStatus.CREATING);
+        assertThat(Files.exists(file(v))).isTrue();
+    }
+
+    @Test
+    void aVolumeMadeFromABackupWithNoBackupServiceOnItsHostGoesToErrorWithAUserMessage() throws Exception {
+        startService();
+        Backup b = availableBackup();
+        Volume v = reservedVolume(1, VolumeStatus.CREATING, POOL);
+
+        volumeService().createVolume(HOST, new CreateVolume(v.id(), "req-nobody", b.id()));
+
+        await().atMost(PATIENCE).until(() -> status(v) == VolumeStatus.ERROR);
+        assertThat(volumes.find(v.id()).orElseThrow().errorReason()).contains("no enabled backup service")
+                .contains("node1").contains(b.id());
+        assertThat(messages.forResource(v.id())).extracting(UserMessage::eventId)
+                .containsExactly("VOLUME_VOLUME_008_018");
+        assertThat(backup(b).status()).isEqualTo(BackupStatus.AVAILABLE);
+        assertThat(usage("gigabytes")).isEqualTo(QuotaUsage.NONE);
+    }
+
+    @Test
+    void aVolumeMadeFromABackupThatIsNoLongerAvailableGoesToErrorWithAUserMessage() throws Exception {
+        Queue<RestoreBackup> restores = backupServiceOnTheHost();
+        startService();
+        Backup b = availableBackup();
+        assertThat(new BackupRecords(db).beginDelete(b.id(), Set.of(BackupStatus.AVAILABLE)))
+                .isEqualTo(BackupRecords.DeleteOutcome.STARTED);
+        Volume v = reservedVolume(1, VolumeStatus.CREATING, POOL);
+
+        volumeService().createVolume(HOST, new CreateVolume(v.id(), "req-gone", b.id()));
+
+        await().atMost(PATIENCE).until(() -> status(v) == VolumeStatus.ERROR);
+        assertThat(messages.forResource(v.id())).extracting(UserMessage::eventId)
+                .containsExactly("VOLUME_VOLUME_008_017");
+        assertThat(backup(b).status()).isEqualTo(BackupStatus.DELETING);
+        assertThat(restores).isEmpty();
+        assertThat(new WorkerRepository(db).find(CleanableResource.VOLUME, v.id())).isEmpty();
     }
 
     @Test
