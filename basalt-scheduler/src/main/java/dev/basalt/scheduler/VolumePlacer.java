@@ -112,7 +112,8 @@ final class VolumePlacer {
             return Outcome.SKIPPED;
         }
         try {
-            volumeServices.createVolume(placement.pool().backend(), new CreateVolume(volume.id(), request.requestId()));
+            volumeServices.createVolume(placement.pool().backend(), new CreateVolume(volume.id(),
+                    request.requestId(), request.image()));
         } catch (RuntimeException e) {
             LOG.error("placed volume {} on {} but could not reach its volume service", volume.id(),
                     placement.location(), e);

@@ -9,13 +9,16 @@ import java.time.Instant;
  * The user message a volume service leaves when its driver cannot create a volume, with Cinder's
  * ids (cinder/message/message_field.py): resource {@code VOLUME}, action {@code 008} (create
  * volume from backend storage), detail {@code 012} (driver failed to create the volume), event id
- * {@code VOLUME_VOLUME_008_012}.
+ * {@code VOLUME_VOLUME_008_012}; and when a volume cannot be filled from its image: action
+ * {@code 005} (copy image to volume), detail {@code 001}, with the reason as the detail's text.
  */
 final class CreateFailureMessages {
     static final String RESOURCE_VOLUME = "VOLUME";
     static final String ACTION_CREATE_VOLUME_FROM_BACKEND = "008";
     static final String DETAIL_DRIVER_FAILED_CREATE = "012";
     static final String LEVEL_ERROR = "ERROR";
+    static final String ACTION_COPY_IMAGE_TO_VOLUME = "005";
+    static final String DETAIL_UNKNOWN_ERROR = "001";
 
     private CreateFailureMessages() {
     }
@@ -26,5 +29,12 @@ final class CreateFailureMessages {
                 "VOLUME_" + RESOURCE_VOLUME + "_" + ACTION_CREATE_VOLUME_FROM_BACKEND + "_" + DETAIL_DRIVER_FAILED_CREATE,
                 LEVEL_ERROR, ACTION_CREATE_VOLUME_FROM_BACKEND, DETAIL_DRIVER_FAILED_CREATE,
                 "Driver failed to create the volume.", now, now.plus(ttl));
+    }
+
+    static UserMessage imageFailed(String projectId, String requestId, String volumeId, String reason, Instant now,
+                                   Duration ttl) {
+        return new UserMessage(Ids.newId(), projectId, requestId, RESOURCE_VOLUME, volumeId,
+                "VOLUME_" + RESOURCE_VOLUME + "_" + ACTION_COPY_IMAGE_TO_VOLUME + "_" + DETAIL_UNKNOWN_ERROR,
+                LEVEL_ERROR, ACTION_COPY_IMAGE_TO_VOLUME, DETAIL_UNKNOWN_ERROR, reason, now, now.plus(ttl));
     }
 }
