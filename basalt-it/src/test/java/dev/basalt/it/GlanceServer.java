@@ -36,6 +36,7 @@ public final class GlanceServer implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final Process uwsgi;
+    private KeystoneServer catalog;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .version(HttpClient.Version.HTTP_1_1).build();
 
@@ -127,6 +128,7 @@ public final class GlanceServer implements AutoCloseable {
             glance.waitUntilServing(Duration.ofSeconds(90));
             if (keystone != null) {
                 keystone.pointImageAt(glance.url());
+                glance.catalog = keystone;
             }
         } catch (IOException | RuntimeException e) {
             String log = glance.log();
@@ -249,10 +251,22 @@ public final class GlanceServer implements AutoCloseable {
         }
     }
 
-    /** Stops uwsgi (SIGTERM to its PID) and removes the directory. */
+    /**
+     * Stops uwsgi (SIGTERM to its PID), gives Keystone's catalog its stand-in image endpoint back
+     * (other tests share that Keystone) and removes the directory.
+     */
     @Override
     public void close() {
         stopProcess();
+        if (catalog != null) {
+            try {
+                catalog.pointImageAtStandIn();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {

@@ -227,6 +227,11 @@ public final class KeystoneServer implements AutoCloseable {
         call("PATCH", "/endpoints/" + imageEndpointId, body, 200);
     }
 
+    /** Points the catalog's {@code image} endpoint back at the stand-in that only answers version discovery. */
+    public void pointImageAtStandIn() throws IOException, InterruptedException {
+        pointImageAt(imageVersions.url());
+    }
+
     /** The environment of Debian's clients logging in as {@code user} (OS_AUTH_URL, OS_USERNAME, …). */
     public Map<String, String> clientEnvironment(User user) {
         Map<String, String> env = new LinkedHashMap<>();
