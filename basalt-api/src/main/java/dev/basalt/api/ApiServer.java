@@ -71,7 +71,11 @@ import dev.basalt.db.QosSpecsRepository;
 import dev.basalt.db.QuotaRepository;
 import dev.basalt.db.ServiceRepository;
 import dev.basalt.db.SnapshotRepository;
+import dev.basalt.db.VolumeImageMetadata;
 import dev.basalt.db.VolumeRepository;
+import dev.basalt.glance.GlanceClient;
+import dev.basalt.api.service.ImageEndpoints;
+import dev.basalt.api.service.VolumeImages;
 import dev.basalt.db.VolumeTypeAccessRepository;
 import dev.basalt.db.VolumeTransitions;
 import dev.basalt.db.VolumeTypeRepository;
@@ -137,16 +141,20 @@ public final class ApiServer implements AutoCloseable {
      */
     public ApiServer(ApiSettings settings, Database database, Bus bus, Clock clock, QuotaSettings quotaSettings,
                      Authenticator authenticator, Policy policy, ApiMetrics metrics) {
-        this(settings, database, bus, clock, quotaSettings, authenticator, policy, metrics, DetachSafety.off());
+        this(settings, database, bus, clock, quotaSettings, authenticator, policy, metrics, DetachSafety.off(),
+                ImageEndpoints.none());
     }
 
     /**
      * An API as the other constructors build it, leaving attachments that instances use to the
-     * compute service as {@code detachSafety} decides ({@code auth_strategy = keystone}).
+     * compute service as {@code detachSafety} decides ({@code auth_strategy = keystone}), and
+     * finding the Image service (for volumes made from images) through {@code imageEndpoints}.
      */
     public ApiServer(ApiSettings settings, Database database, Bus bus, Clock clock, QuotaSettings quotaSettings,
-                     Authenticator authenticator, Policy policy, ApiMetrics metrics, DetachSafety detachSafety) {
+                     Authenticator authenticator, Policy policy, ApiMetrics metrics, DetachSafety detachSafety,
+                     ImageEndpoints imageEndpoints) {
         requireNonNull(detachSafety, "detachSafety");
+        requireNonNull(imageEndpoints, "imageEndpoints");
         this.settings = requireNonNull(settings, "settings");
         requireNonNull(metrics, "metrics");
         this.metricsHandler = new MetricsHandler(metrics.exposition());
@@ -172,7 +180,7 @@ public final class ApiServer implements AutoCloseable {
         DefaultTypes defaults = new DefaultTypes(defaultTypes, types, settings);
         AvailabilityZones zones = new AvailabilityZones(services, settings);
         AttachmentRepository attachments = new AttachmentRepository(database);
-        VolumeView volumeView = new VolumeView(typeCache, attachments);
+        VolumeView volumeView = new VolumeView(typeCache, attachments, new VolumeImageMetadata(database));
         Quotas quotaRules = new Quotas(quotas, types, quotaSettings);
         TypeAccess access = new TypeAccess(typeAccess);
 
@@ -181,7 +189,7 @@ public final class ApiServer implements AutoCloseable {
         VolumeDeletion deletion = new VolumeDeletion(volumes, snapshots, transitions, volumeServices);
         VolumeCreation creation = new VolumeCreation(settings, volumes, types, defaults, access, zones,
                 new VolumeSources(snapshots, volumes, transitions), quotaRules, new SchedulerRpc(bus), createSettling,
-                clock);
+                clock, new VolumeImages(GlanceClient.create(Duration.ofSeconds(10)), imageEndpoints));
         AttachmentTransitions attachmentTransitions = new AttachmentTransitions(database);
         VolumeService volumeService = new VolumeService(volumes, transitions, attachments, creation, deletion,
                 quotaRules, volumeServices);

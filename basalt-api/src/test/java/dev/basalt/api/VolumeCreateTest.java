@@ -120,7 +120,7 @@ class VolumeCreateTest {
         "unknown snapshot|{\"volume\": {\"size\": 1, \"snapshot_id\": \"6c1e2a37-0fd0-4f4c-8fe6-5ef1f3a4a0a1\"}}|404|Snapshot 6c1e2a37-0fd0-4f4c-8fe6-5ef1f3a4a0a1 could not be found",
         "unknown clone source|{\"volume\": {\"size\": 1, \"source_volid\": \"6c1e2a37-0fd0-4f4c-8fe6-5ef1f3a4a0a1\"}}|404|Volume 6c1e2a37-0fd0-4f4c-8fe6-5ef1f3a4a0a1 could not be found",
         "both sources|{\"volume\": {\"snapshot_id\": \"6c1e2a37-0fd0-4f4c-8fe6-5ef1f3a4a0a1\", \"source_volid\": \"6c1e2a37-0fd0-4f4c-8fe6-5ef1f3a4a0a2\"}}|400|only one of snapshot, source volume",
-        "image source|{\"volume\": {\"size\": 1, \"imageRef\": \"cirros\"}}|400|image",
+        "image source without an Image service|{\"volume\": {\"size\": 1, \"imageRef\": \"cirros\"}}|503|No Image service is configured",
         "multiattach flag|{\"volume\": {\"size\": 1, \"multiattach\": true}}|400|multiattach",
         "bad snapshot uuid|{\"volume\": {\"size\": 1, \"snapshot_id\": \"not-a-uuid\"}}|400|snapshot_id",
         "metadata value too long|{\"volume\": {\"size\": 1, \"metadata\": {\"k\": \"" + "x" + "\"}}}|202|",

@@ -11,7 +11,10 @@ import dev.basalt.api.service.NewVolume;
 import dev.basalt.api.service.OverQuotaException;
 import dev.basalt.api.service.Quotas;
 import dev.basalt.api.service.TypeAccess;
+import dev.basalt.api.service.ImageEndpoints;
 import dev.basalt.api.service.VolumeCreation;
+import dev.basalt.api.service.VolumeImages;
+import dev.basalt.glance.GlanceClient;
 import dev.basalt.api.service.VolumeDeletion;
 import dev.basalt.api.service.VolumeService;
 import dev.basalt.api.service.VolumeSources;
@@ -91,7 +94,7 @@ class VolumeServiceTest {
                 new DefaultTypes(api.defaultTypes, api.types, settings), new TypeAccess(api.typeAccess),
                 new AvailabilityZones(api.services, settings), new VolumeSources(api.snapshots, api.volumes,
                 api.transitions), quotas, new SchedulerRpc(api.bus), new CreateSettling(api.bus, Duration.ZERO),
-                api.clock);
+                api.clock, new VolumeImages(GlanceClient.create(Duration.ofSeconds(1)), ImageEndpoints.none()));
         return new VolumeService(api.volumes, api.transitions, new AttachmentRepository(api.db), creation,
                 new VolumeDeletion(api.volumes, api.snapshots, api.transitions, volumeRpc), quotas, volumeRpc);
     }

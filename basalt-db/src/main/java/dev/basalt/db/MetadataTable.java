@@ -14,7 +14,8 @@ import org.jdbi.v3.core.Jdbi;
 /**
  * A key/value metadata table of one kind of resource ({@code volume_metadata} by
  * {@code volume_id} of {@code volumes}, {@code snapshot_metadata} by {@code snapshot_id} of
- * {@code snapshots}, {@code backup_metadata} by {@code backup_id} of {@code backups}). The calls taking a handle join the caller's transaction; the user-facing
+ * {@code snapshots}, {@code backup_metadata} by {@code backup_id} of {@code backups}, {@code volume_glance_metadata} by
+ * {@code volume_id} of {@code volumes}). The calls taking a handle join the caller's transaction; the user-facing
  * changes ({@link #replace}, {@link #merge(Jdbi, String, Map)}, {@link #removeKey}) run in their
  * own, after updating the owner's row: that checks it exists, marks it updated, and holds its row
  * lock, so concurrent changes of one owner's metadata take turns.
@@ -23,6 +24,7 @@ record MetadataTable(String table, String ownerColumn, String ownerTable) {
     static final MetadataTable VOLUMES = new MetadataTable("volume_metadata", "volume_id", "volumes");
     static final MetadataTable SNAPSHOTS = new MetadataTable("snapshot_metadata", "snapshot_id", "snapshots");
     static final MetadataTable BACKUPS = new MetadataTable("backup_metadata", "backup_id", "backups");
+    static final MetadataTable VOLUME_IMAGES = new MetadataTable("volume_glance_metadata", "volume_id", "volumes");
 
     /** Replaces all metadata of the owner; false if the owner does not exist. */
     boolean replace(Jdbi jdbi, String ownerId, Map<String, String> metadata) {

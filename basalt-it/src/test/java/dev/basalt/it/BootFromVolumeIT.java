@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * is started with that LUN as its only boot disk — no {@code -kernel}, no {@code -initrd}: SeaBIOS
  * boots it — and a second Basalt volume attached the same way. The guest's marker on the serial
  * console proves the boot; the marker the guest wrote to the second volume is read back from that
- * volume's file after both attachments are deleted.
+ * volume's file after both attachments are deleted. The same boot works from a volume made from the
+ * disk's Glance image (a real Glance, the image uploaded as qcow2, {@code cinder create --image}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BootFromVolumeIT {
@@ -39,6 +40,7 @@ class BootFromVolumeIT {
 
     @TempDir
     static Path temp;
+    private GlanceServer glance;
     private BasaltProcess basalt;
     private Cli cli;
 
@@ -47,7 +49,9 @@ class BootFromVolumeIT {
         Cli.requireClients();
         Initiators.require();
         BootDisk.require();
-        basalt = new BasaltProcess(temp.resolve("state"), "").start();
+        GlanceServer.requireInstalled();
+        glance = GlanceServer.start();
+        basalt = new BasaltProcess(temp.resolve("state"), "glance_api_servers = " + glance.url()).start();
         cli = new Cli(basalt.endpoint(), "u1", "p1");
     }
 
@@ -55,6 +59,9 @@ class BootFromVolumeIT {
     void stop() throws Exception {
         if (basalt != null) {
             basalt.stop();
+        }
+        if (glance != null) {
+            glance.close();
         }
     }
 
@@ -64,8 +71,11 @@ class BootFromVolumeIT {
         return Tables.properties(cli.cinder(line.toArray(String[]::new)).ok().stdout());
     }
 
-    private String availableVolume(String name) throws Exception {
-        String id = cinder("create", "--name", name, "1").get("id");
+    private String availableVolume(String name, String... more) throws Exception {
+        List<String> create = new ArrayList<>(List.of("create", "--name", name));
+        create.addAll(List.of(more));
+        create.add("1");
+        String id = cinder(create.toArray(String[]::new)).get("id");
         await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
                 .until(() -> cinder("show", id).get("status"), "available"::equals);
         return id;
@@ -112,6 +122,28 @@ class BootFromVolumeIT {
         Attached dataDisk = attach(data, "/dev/vdb");
         ok(Initiators.run("qemu-img", "convert", "-n", "-f", "raw", "-O", "raw", disk.image().toString(),
                 bootDisk.lun()));
+        bootAndCheck(disk, boot, data, bootDisk, dataDisk);
+    }
+
+    /**
+     * The Glance image of the boot disk (uploaded as qcow2) becomes a volume with {@code cinder
+     * create --image}; the VM boots from that volume as from any other.
+     */
+    @Test
+    void aVirtualMachineBootsFromAVolumeMadeFromAGlanceImage() throws Exception {
+        BootDisk disk = BootDisk.get();
+        Path qcow2 = temp.resolve("boot-disk.qcow2");
+        ok(ExternalTools.run(Duration.ofMinutes(2), "qemu-img", "convert", "-f", "raw", "-O", "qcow2",
+                disk.image().toString(), qcow2.toString()));
+        String image = glance.uploadImage(null, "boot-disk", "qcow2", qcow2, Map.of());
+        String boot = availableVolume("boot-from-image", "--image", image);
+        String data = availableVolume("data2");
+        assertThat(cinder("show", boot)).containsEntry("bootable", "true");
+        bootAndCheck(disk, boot, data, attach(boot, "/dev/vda"), attach(data, "/dev/vdb"));
+    }
+
+    private void bootAndCheck(BootDisk disk, String boot, String data, Attached bootDisk, Attached dataDisk)
+            throws Exception {
         assertThat(cinder("show", boot)).containsEntry("status", "in-use");
 
         ExternalTools.Run guest = ExternalTools.run(BOOT_GUARD, "qemu-system-x86_64", "-accel", "tcg",

@@ -63,6 +63,7 @@ public final class KeystoneServer implements AutoCloseable {
     private final Map<String, String> projectIds = new LinkedHashMap<>();
     private final ImageVersions imageVersions;
     private final List<String> blockStorageEndpoints = new ArrayList<>();
+    private String imageEndpointId;
     private String adminToken;
     private String computeServiceId;
 
@@ -243,6 +244,18 @@ public final class KeystoneServer implements AutoCloseable {
         call("DELETE", "/endpoints/" + id, null, 204);
     }
 
+    /** Points the catalog's {@code image} endpoint at a real Glance ({@code http://host:port}). */
+    public void pointImageAt(String glanceEndpoint) throws IOException, InterruptedException {
+        ObjectNode body = JSON.createObjectNode();
+        body.putObject("endpoint").put("url", glanceEndpoint);
+        call("PATCH", "/endpoints/" + imageEndpointId, body, 200);
+    }
+
+    /** Points the catalog's {@code image} endpoint back at the stand-in that only answers version discovery. */
+    public void pointImageAtStandIn() throws IOException, InterruptedException {
+        pointImageAt(imageVersions.url());
+    }
+
     /** The environment of Debian's clients logging in as {@code user} (OS_AUTH_URL, OS_USERNAME, …). */
     public Map<String, String> clientEnvironment(User user) {
         Map<String, String> env = new LinkedHashMap<>();
@@ -282,7 +295,7 @@ public final class KeystoneServer implements AutoCloseable {
         ObjectNode imageEndpoint = JSON.createObjectNode();
         imageEndpoint.putObject("endpoint").put("service_id", imageId).put("interface", "public")
                 .put("region_id", REGION).put("url", imageVersions.url());
-        call("POST", "/endpoints", imageEndpoint, 201);
+        this.imageEndpointId = call("POST", "/endpoints", imageEndpoint, 201).path("endpoint").path("id").asText();
         for (String type : List.of("block-storage", "volumev3")) {
             ObjectNode service = JSON.createObjectNode();
             service.putObject("service").put("type", type).put("name", type.equals("volumev3") ? "cinderv3" : "basalt");

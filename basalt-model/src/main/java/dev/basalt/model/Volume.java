@@ -55,6 +55,12 @@ public record Volume(
      * so that a create sent again after a lost message still restores it.
      */
     public static final String FROM_BACKUP_ID = "from_backup_id";
+    /**
+     * Admin metadata key: the image a volume is being made from (a create with {@code imageRef}),
+     * so that a create sent again without the image and the caller's token fails the volume rather
+     * than leave it blank.
+     */
+    public static final String FROM_IMAGE_ID = "from_image_id";
 
     public Volume {
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);

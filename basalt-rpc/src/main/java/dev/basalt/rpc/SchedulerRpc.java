@@ -23,7 +23,7 @@ public final class SchedulerRpc {
     /** The binary name schedulers register under, as Cinder's. */
     public static final String BINARY = "cinder-scheduler";
 
-    /** 1.1: {@link ScheduleVolume#backupId()}. */
+    /** 1.1: {@link ScheduleVolume#backupId()} and {@link ScheduleVolume#image()}. */
     static final RpcMethod<ScheduleVolume, Void> CREATE_VOLUME =
             RpcMethod.cast("create_volume", "1.1", ScheduleVolume.class);
     /** {@code create_volume} as sent without a backup, which a 1.0 scheduler still serves. */
@@ -66,7 +66,7 @@ public final class SchedulerRpc {
      * too old to pass the backup on refuses it), else as 1.0.
      */
     public void createVolume(ScheduleVolume request) {
-        bus.cast(Address.anyOf(TOPIC), request.backupId() == null ? CREATE_VOLUME_1_0 : CREATE_VOLUME, request);
+        bus.cast(Address.anyOf(TOPIC), request.needsSource() ? CREATE_VOLUME : CREATE_VOLUME_1_0, request);
     }
 
     /** Sends a backend's capacity to every scheduler. */

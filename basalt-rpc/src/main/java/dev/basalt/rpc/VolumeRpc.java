@@ -20,7 +20,7 @@ public final class VolumeRpc {
     /** The binary name volume services register under, as Cinder's. */
     public static final String BINARY = "cinder-volume";
 
-    /** 1.1: {@link CreateVolume#backupId()}. */
+    /** 1.1: {@link CreateVolume#backupId()} and {@link CreateVolume#image()}. */
     static final RpcMethod<CreateVolume, Void> CREATE_VOLUME = RpcMethod.cast("create_volume", "1.1", CreateVolume.class);
     /** {@code create_volume} as sent without a backup, which a 1.0 volume service still serves. */
     static final RpcMethod<CreateVolume, Void> CREATE_VOLUME_1_0 =
@@ -97,7 +97,7 @@ public final class VolumeRpc {
      * else as 1.0.
      */
     public void createVolume(String backend, CreateVolume request) {
-        bus.cast(at(backend), request.backupId() == null ? CREATE_VOLUME_1_0 : CREATE_VOLUME, request);
+        bus.cast(at(backend), request.needsSource() ? CREATE_VOLUME : CREATE_VOLUME_1_0, request);
     }
 
     public void deleteVolume(String backend, DeleteVolume request) {

@@ -46,7 +46,7 @@ class RpcContractTest {
             public void doCleanup(CleanupRequest r) { received.add(r); }
         }, new LogLevels());
         VolumeRpc client = new VolumeRpc(bus);
-        List<Object> sent = List.of(new CreateVolume("v1", "r1", "b1"), new DeleteVolume("v1", "r2"),
+        List<Object> sent = List.of(new CreateVolume("v1", "r1", "b1", null), new DeleteVolume("v1", "r2"),
                 new ExtendVolume("v1", 3, "r3"), new CreateSnapshot("s1", "r4"), new DeleteSnapshot("s1", "r5"),
                 new PublishCapabilities("sched1"), new CleanupRequest(7, null, "node1@file", "cinder-volume", false,
                         null, "v1", "Volume", java.time.Instant.parse("2026-01-01T00:00:00.123456Z")),
@@ -108,7 +108,7 @@ class RpcContractTest {
         }, new LogLevels());
         SchedulerRpc client = new SchedulerRpc(bus);
         ScheduleVolume place = new ScheduleVolume("v1", "r1");
-        ScheduleVolume fromBackup = new ScheduleVolume("v2", "r2", "b1");
+        ScheduleVolume fromBackup = new ScheduleVolume("v2", "r2", "b1", null);
         CapacityReport report = new CapacityReport("node1@file", "uuid", List.of(pool));
         client.createVolume(place);
         client.createVolume(fromBackup);
@@ -127,7 +127,7 @@ class RpcContractTest {
         RpcMethod<CreateVolume, Void> oldCreate = RpcMethod.cast("create_volume", "1.0", CreateVolume.class);
         bus.serve(VolumeRpc.TOPIC, "node1@file", Endpoint.builder().onCast(oldCreate, received::add).build());
         VolumeRpc client = new VolumeRpc(bus);
-        CreateVolume fromBackup = new CreateVolume("v1", "r1", "b1");
+        CreateVolume fromBackup = new CreateVolume("v1", "r1", "b1", null);
         CreateVolume plain = new CreateVolume("v2", "r2");
         client.createVolume("node1@file", fromBackup);
         client.createVolume("node1@file", plain);

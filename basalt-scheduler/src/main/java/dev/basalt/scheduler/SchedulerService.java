@@ -286,7 +286,7 @@ public final class SchedulerService implements SchedulerRpc.Server, AutoCloseabl
                 return;
             }
             try {
-                placements.time(() -> placer.schedule(new ScheduleVolume(volume.id(), null)));
+                placements.time(() -> placer.scheduleAgain(volume.id()));
             } catch (RuntimeException e) {
                 LOG.error("cannot place volume {}", volume.id(), e);
             }

@@ -73,6 +73,31 @@ final class VolumePlacer {
         this.messageTtl = requireNonNull(messageTtl, "messageTtl");
     }
 
+    /**
+     * Places again a volume whose create request may be lost (left {@code creating} and unplaced):
+     * with the backup its row records. A volume to be made from an image fails instead, with a
+     * message saying so: its image and the caller's token went with the lost request.
+     */
+    Outcome scheduleAgain(String volumeId) {
+        Optional<Volume> found = volumes.find(volumeId);
+        if (found.isEmpty()) {
+            return Outcome.SKIPPED;
+        }
+        Volume volume = found.get();
+        String imageId = volume.adminMetadata().get(Volume.FROM_IMAGE_ID);
+        if (imageId != null) {
+            fail(volume, null, imageRequestLost(imageId), false);
+            return Outcome.FAILED;
+        }
+        return schedule(new ScheduleVolume(volume.id(), null, volume.adminMetadata().get(Volume.FROM_BACKUP_ID), null));
+    }
+
+    /** Why a volume to be made from image {@code imageId} failed when its create request was lost. */
+    static String imageRequestLost(String imageId) {
+        return "Image " + imageId + " was not copied into the volume: its create request was lost when a service"
+                + " stopped, and with it the credentials to download the image. Delete the volume and create it again.";
+    }
+
     Outcome schedule(ScheduleVolume request) {
         Optional<Volume> found = volumes.findRow(request.volumeId());
         if (found.isEmpty()) {
@@ -114,7 +139,7 @@ final class VolumePlacer {
         }
         try {
             volumeServices.createVolume(placement.pool().backend(), new CreateVolume(volume.id(), request.requestId(),
-                    request.backupId()));
+                    request.backupId(), request.image()));
         } catch (RuntimeException e) {
             LOG.error("placed volume {} on {} but could not reach its volume service", volume.id(),
                     placement.location(), e);

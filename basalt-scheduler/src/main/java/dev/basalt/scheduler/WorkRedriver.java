@@ -6,15 +6,16 @@ import dev.basalt.db.VolumeRepository;
 import dev.basalt.db.WorkerRepository;
 import dev.basalt.model.PendingWork;
 import dev.basalt.model.Volume;
+import dev.basalt.model.VolumeStatus;
 import dev.basalt.model.Worker;
 import dev.basalt.rpc.CreateSnapshot;
 import dev.basalt.rpc.CreateVolume;
 import dev.basalt.rpc.DeleteSnapshot;
 import dev.basalt.rpc.DeleteVolume;
 import dev.basalt.rpc.ExtendVolume;
-import dev.basalt.rpc.ScheduleVolume;
 import dev.basalt.rpc.VolumeRpc;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,12 +56,19 @@ final class WorkRedriver {
             case VOLUME -> {
                 switch (w.status()) {
                     case "creating" -> {
-                        String backupId = volumes.find(id).map(v -> v.adminMetadata().get(Volume.FROM_BACKUP_ID))
-                                .orElse(null);
                         if (backend == null) {
-                            placer.schedule(new ScheduleVolume(id, null, backupId));
+                            placer.scheduleAgain(id);
                         } else {
-                            volumeServices.createVolume(backend, new CreateVolume(id, null, backupId));
+                            Optional<Volume> volume = volumes.find(id);
+                            String imageId = volume.map(v -> v.adminMetadata().get(Volume.FROM_IMAGE_ID)).orElse(null);
+                            if (imageId != null) {
+                                volumes.markError(id, Set.of(VolumeStatus.CREATING),
+                                        VolumePlacer.imageRequestLost(imageId));
+                            } else {
+                                volumeServices.createVolume(backend, new CreateVolume(id, null,
+                                        volume.map(v -> v.adminMetadata().get(Volume.FROM_BACKUP_ID)).orElse(null),
+                                        null));
+                            }
                         }
                     }
                     case "deleting" -> volumeServices.deleteVolume(backend, new DeleteVolume(id, null));

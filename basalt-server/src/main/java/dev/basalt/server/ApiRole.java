@@ -2,6 +2,7 @@ package dev.basalt.server;
 
 import dev.basalt.api.ApiMetrics;
 import dev.basalt.api.ApiServer;
+import dev.basalt.api.service.ImageEndpoints;
 import dev.basalt.api.ApiSettings;
 import dev.basalt.api.auth.Authenticator;
 import dev.basalt.api.auth.KeystoneAuthenticator;
@@ -32,6 +33,7 @@ import dev.basalt.db.VolumeRepository;
 import dev.basalt.db.VolumeTypeAccessRepository;
 import dev.basalt.db.VolumeTransitions;
 import dev.basalt.db.VolumeTypeRepository;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -92,7 +94,8 @@ final class ApiRole {
         try {
             server = new ApiServer(settings, infra.database(), infra.bus(), infra.clock(),
                     quotaSettings(infra.config().source().defaults()), authenticator, policy,
-                    new ApiMetrics(infra.metrics().registry(), infra.metrics()::scrape), auth.detachSafety());
+                    new ApiMetrics(infra.metrics().registry(), infra.metrics()::scrape), auth.detachSafety(),
+                    imageEndpoints(infra.config()));
         } catch (IllegalArgumentException e) {
             authenticator.close();
             throw new StartupException(e.getMessage(), e);
@@ -154,6 +157,16 @@ final class ApiRole {
                 k.challengeUri().orElseThrow().toString(), clock);
         Thread.ofVirtual().name("keystone-probe").start(authenticator::probe);
         return authenticator;
+    }
+
+    /** [DEFAULT] glance_api_servers, else (with Keystone) the image endpoint of each caller's catalog. */
+    static ImageEndpoints imageEndpoints(BasaltConfig config) {
+        URI identity = null;
+        if (config.defaults().authStrategy() == AuthStrategy.KEYSTONE) {
+            identity = KeystoneAuthOptions.from(config.source().section(KeystoneAuthOptions.GROUP.section()))
+                    .authUrl().orElse(null);
+        }
+        return ImageEndpoints.of(config.source().defaults().get(DefaultOptions.GLANCE_API_SERVERS), identity);
     }
 
     /** The default quotas: the quota_* options of [DEFAULT]. */

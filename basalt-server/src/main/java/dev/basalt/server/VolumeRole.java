@@ -37,7 +37,8 @@ final class VolumeRole {
             for (BackendOptions backend : infra.config().backends()) {
                 VolumeService service = new VolumeService(settings(defaults, backend), driver(backend),
                         targets.forBackend(backend), infra.database(), infra.bus(), infra.clock(),
-                        infra.metrics().registry());
+                        infra.metrics().registry(),
+                        infra.config().source().defaults().get(DefaultOptions.IMAGE_CONVERSION_DIR));
                 try {
                     service.start();
                 } catch (TargetException e) {

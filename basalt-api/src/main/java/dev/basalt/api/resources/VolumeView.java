@@ -14,6 +14,7 @@ import dev.basalt.api.http.ApiRequest;
 import dev.basalt.api.http.JsonBody;
 import dev.basalt.api.http.Links;
 import dev.basalt.db.AttachmentRepository;
+import dev.basalt.db.VolumeImageMetadata;
 import dev.basalt.model.AttachStatus;
 import dev.basalt.model.Volume;
 import dev.basalt.model.VolumeAttachment;
@@ -72,6 +73,7 @@ public final class VolumeView {
     private static final SerializableString MIGSTAT_ATTR = name("os-vol-mig-status-attr:migstat");
     private static final SerializableString NAME_ID_ATTR = name("os-vol-mig-status-attr:name_id");
     private static final SerializableString TENANT_ATTR = name("os-vol-tenant-attr:tenant_id");
+    private static final SerializableString IMAGE_METADATA = name("volume_image_metadata");
 
     /** Volumes whose detailed JSON is kept for the next list ({@link RenderedItems}): two pages of the largest size. */
     private static final int RENDERED_DETAILS = 2048;
@@ -81,9 +83,11 @@ public final class VolumeView {
 
     private final VolumeTypeCache types;
     private final AttachmentRepository attachments;
+    private final VolumeImageMetadata imageMetadata;
     private final RenderedItems<Detail> details = new RenderedItems<>(RENDERED_DETAILS, VolumeView::writeDetail);
 
-    public VolumeView(VolumeTypeCache types, AttachmentRepository attachments) {
+    public VolumeView(VolumeTypeCache types, AttachmentRepository attachments, VolumeImageMetadata imageMetadata) {
+        this.imageMetadata = requireNonNull(imageMetadata, "imageMetadata");
         this.types = requireNonNull(types, "types");
         this.attachments = requireNonNull(attachments, "attachments");
     }
@@ -94,17 +98,19 @@ public final class VolumeView {
     public static final String MIG_STATUS_ATTRIBUTE = "volume_extension:volume_mig_status_attribute";
     /** Policy deciding whether show and detail carry {@code os-vol-tenant-attr:tenant_id}. */
     public static final String TENANT_ATTRIBUTE = "volume_extension:volume_tenant_attribute";
+    /** Policy deciding whether show and detail carry {@code volume_image_metadata}. */
+    public static final String IMAGE_METADATA_SHOW = "volume_extension:volume_image_metadata:show";
 
     /**
      * What the detailed view of one request shows, worked out once per request: the extension
      * attributes as their policies say (host and migration status: administrators; tenant: project
-     * readers), {@code migration_status}, {@code provider_id} and {@code cluster_name} to
+     * readers; the image metadata: project readers), {@code migration_status}, {@code provider_id} and {@code cluster_name} to
      * administrators ({@code context_is_admin}), as Cinder's views decide.
      */
     private record Shape(Links.Collection links, boolean admin, boolean hostAttribute, boolean migStatusAttribute,
                          boolean tenantAttribute, boolean typeIdOnly,
                          boolean groupId, boolean providerId, boolean sharedTargets, boolean clusterName,
-                         boolean typeId, boolean consumesQuota, boolean attachedHost) {
+                         boolean typeId, boolean consumesQuota, boolean attachedHost, boolean imageMetadata) {
         static Shape of(ApiRequest request, boolean extensionAttributes) {
             ApiVersion v = request.version();
             boolean admin = request.context().isAdmin();
@@ -119,24 +125,29 @@ public final class VolumeView {
                     admin && v.atLeast(Microversions.VOLUME_CLUSTER_NAME),
                     v.atLeast(Microversions.VOLUME_TYPE_ID_IN_VOLUME_DETAIL),
                     v.atLeast(Microversions.USE_QUOTA),
-                    admin || request.context().roles().contains("service"));
+                    admin || request.context().roles().contains("service"),
+                    extensionAttributes && request.allowed(IMAGE_METADATA_SHOW));
         }
     }
 
     /**
      * Everything the detailed JSON of one volume is written from: the request's shape, the volume,
-     * what its {@code volume_type} field shows (its type's name) and its attachments.
+     * what its {@code volume_type} field shows (its type's name), its attachments and the metadata
+     * of the image it was made from (null when none, or not shown).
      */
-    private record Detail(Shape shape, Volume volume, String volumeType, List<VolumeAttachment> attachments) {
+    private record Detail(Shape shape, Volume volume, String volumeType, List<VolumeAttachment> attachments,
+                          Map<String, String> imageMetadata) {
     }
 
     /** {@code {"volume": {...}}} in the detailed form. */
     public JsonBody one(ApiRequest request, Volume volume, boolean extensionAttributes) {
         Map<String, List<VolumeAttachment>> attached = attachmentsOf(List.of(volume));
+        Shape shape = Shape.of(request, extensionAttributes);
+        Map<String, Map<String, String>> images = imagesOf(shape, List.of(volume));
         return out -> {
             out.writeStartObject();
             out.writeFieldName("volume");
-            writeDetail(out, detail(Shape.of(request, extensionAttributes), volume, attached));
+            writeDetail(out, detail(shape, volume, attached, images));
             out.writeEndObject();
         };
     }
@@ -145,13 +156,14 @@ public final class VolumeView {
     public JsonBody list(ApiRequest request, List<Volume> volumes, boolean detailed, Long count, boolean nextLink) {
         int sizeHint = 512 + volumes.size() * (detailed ? DETAIL_SIZE_HINT : SUMMARY_SIZE_HINT);
         Map<String, List<VolumeAttachment>> attached = detailed ? attachmentsOf(volumes) : Map.of();
+        Shape shape = Shape.of(request, true);
+        Map<String, Map<String, String>> images = detailed ? imagesOf(shape, volumes) : Map.of();
         return JsonBody.sized(sizeHint, out -> {
-            Shape shape = Shape.of(request, true);
             out.writeStartObject();
             out.writeArrayFieldStart("volumes");
             for (Volume v : volumes) {
                 if (detailed) {
-                    details.write(out, v.id(), detail(shape, v, attached));
+                    details.write(out, v.id(), detail(shape, v, attached, images));
                 } else {
                     writeSummary(out, shape.links(), v);
                 }
@@ -187,10 +199,19 @@ public final class VolumeView {
         return ids.isEmpty() ? Map.of() : attachments.ofVolumes(ids);
     }
 
-    private Detail detail(Shape shape, Volume v, Map<String, List<VolumeAttachment>> attached) {
+    /** The image metadata of those volumes that have some, when the request's shape shows it: one query. */
+    private Map<String, Map<String, String>> imagesOf(Shape shape, List<Volume> volumes) {
+        if (!shape.imageMetadata() || volumes.isEmpty()) {
+            return Map.of();
+        }
+        return imageMetadata.of(volumes.stream().map(Volume::id).toList());
+    }
+
+    private Detail detail(Shape shape, Volume v, Map<String, List<VolumeAttachment>> attached,
+                          Map<String, Map<String, String>> images) {
         Optional<VolumeType> type = types.byId(v.volumeTypeId());
         return new Detail(shape, v, type.map(VolumeType::name).orElse(shape.typeIdOnly() ? null : v.volumeTypeId()),
-                List.copyOf(attached.getOrDefault(v.id(), List.of())));
+                List.copyOf(attached.getOrDefault(v.id(), List.of())), images.get(v.id()));
     }
 
     private static void writeDetail(JsonGenerator out, Detail detail) throws IOException {
@@ -249,6 +270,14 @@ public final class VolumeView {
         }
         if (shape.tenantAttribute()) {
             string(out, TENANT_ATTR, v.projectId());
+        }
+        if (detail.imageMetadata() != null) {
+            out.writeFieldName(IMAGE_METADATA);
+            out.writeStartObject();
+            for (Map.Entry<String, String> e : new TreeMap<>(detail.imageMetadata()).entrySet()) {
+                out.writeStringField(e.getKey(), e.getValue());
+            }
+            out.writeEndObject();
         }
         out.writeEndObject();
     }

@@ -10,6 +10,7 @@ import dev.basalt.api.http.ApiRequest;
 import dev.basalt.api.http.ApiResponse;
 import dev.basalt.api.http.Router;
 import dev.basalt.api.service.BackupService;
+import dev.basalt.api.service.ImageRef;
 import dev.basalt.api.service.NewVolume;
 import dev.basalt.api.service.OverQuotaException;
 import dev.basalt.api.service.VolumeChanges;
@@ -139,7 +140,7 @@ public final class VolumesResource {
                 text(volume, "description", text(volume, "display_description", null)), sizeOrNull(volume.get("size")),
                 text(volume, "volume_type", null), text(volume, "availability_zone", null),
                 stringMap(volume.get("metadata")), text(volume, "snapshot_id", null),
-                text(volume, "source_volid", null));
+                text(volume, "source_volid", null), imageRef(request, volume));
         RequestContext context = request.context();
         String backupId = request.atLeast(Microversions.VOLUME_CREATE_FROM_BACKUP) ? text(volume, "backup_id", null)
                 : null;
@@ -200,10 +201,17 @@ public final class VolumesResource {
         if (!fromBackup) {
             refuse(volume, "backup_id", "Creating a volume from a backup");
         }
-        refuse(volume, "imageRef", "Creating a volume from an image");
-        refuse(volume, "image_id", "Creating a volume from an image");
         refuse(volume, "consistencygroup_id", "Creating a volume in a consistency group");
         refuse(volume, "group_id", "Creating a volume in a group");
+    }
+
+    /** {@code imageRef}, else {@code image_id}, with the caller's token; null when neither is given. */
+    private static ImageRef imageRef(ApiRequest request, JsonNode volume) {
+        String ref = text(volume, "imageRef", null);
+        if (ref == null || ref.isEmpty()) {
+            ref = text(volume, "image_id", null);
+        }
+        return ref == null || ref.isEmpty() ? null : new ImageRef(ref, request.header("X-Auth-Token"));
     }
 
     private static void refuse(JsonNode volume, String field, String what) {

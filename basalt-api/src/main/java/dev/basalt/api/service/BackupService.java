@@ -189,7 +189,8 @@ public final class BackupService {
     public static NewVolume sized(Backup backup, NewVolume wanted) {
         if (wanted.size() == null) {
             return new NewVolume(wanted.name(), wanted.description(), backup.size(), wanted.volumeType(),
-                    wanted.availabilityZone(), wanted.metadata(), wanted.snapshotId(), wanted.sourceVolid());
+                    wanted.availabilityZone(), wanted.metadata(), wanted.snapshotId(), wanted.sourceVolid(),
+                    wanted.image());
         }
         if (wanted.size() < backup.size()) {
             throw BasaltException.badRequest("Invalid input received: Volume size %dGB cannot be smaller than the"

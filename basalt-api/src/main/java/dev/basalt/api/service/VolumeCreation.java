@@ -15,6 +15,7 @@ import dev.basalt.model.AttachStatus;
 import dev.basalt.model.Volume;
 import dev.basalt.model.VolumeStatus;
 import dev.basalt.model.VolumeType;
+import dev.basalt.rpc.ImageSource;
 import dev.basalt.rpc.ScheduleVolume;
 import dev.basalt.rpc.SchedulerRpc;
 import java.time.Clock;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Creates volumes, in two steps. {@link #plan} checks the request: its source (see
- * {@link VolumeSources}), its size (a blank volume needs one), its type (the named one, which the
+ * {@link VolumeSources}) or image (see {@link VolumeImages}), its size (a blank volume or one
+ * made from an image needs one), its type (the named one, which the
  * project must be allowed to use, else the source's, else the project's default) and its
  * availability zone (see {@link AvailabilityZones#choose}). {@link #create} writes the row
  * {@code creating}, reserving {@code volumes}, {@code gigabytes} and the type's per-type resources
@@ -44,6 +46,7 @@ public final class VolumeCreation {
     private final TypeAccess access;
     private final AvailabilityZones zones;
     private final VolumeSources sources;
+    private final VolumeImages images;
     private final Quotas quotas;
     private final SchedulerRpc schedulers;
     private final CreateSettling createSettling;
@@ -51,7 +54,9 @@ public final class VolumeCreation {
 
     public VolumeCreation(ApiSettings settings, VolumeRepository volumes, VolumeTypeRepository types,
                    DefaultTypes defaultTypes, TypeAccess access, AvailabilityZones zones, VolumeSources sources,
-                   Quotas quotas, SchedulerRpc schedulers, CreateSettling createSettling, Clock clock) {
+                   Quotas quotas, SchedulerRpc schedulers, CreateSettling createSettling, Clock clock,
+                   VolumeImages images) {
+        this.images = requireNonNull(images, "images");
         this.settings = requireNonNull(settings, "settings");
         this.volumes = requireNonNull(volumes, "volumes");
         this.types = requireNonNull(types, "types");
@@ -78,17 +83,29 @@ public final class VolumeCreation {
                 : requestedZone, type);
         boolean multiattach = "<is> True".equals(type.extraSpecs().get("multiattach"));
         boolean bootable = source.map(s -> s.volume().bootable()).orElse(false);
+        ImageSource image = request.image() == null ? null : images.choose(request.image(), size);
 
         Volume row = new Volume(Ids.newId(), context.projectId(), context.userId(), request.name(),
                 request.description(), size, VolumeStatus.CREATING, AttachStatus.DETACHED, zone, null, type.id(),
                 bootable, multiattach, source.map(VolumeSources.Source::snapshotId).orElse(null),
                 source.map(VolumeSources.Source::sourceVolid).orElse(null), null, null, request.metadata(),
                 StoredTime.now(clock), null, null);
-        return new VolumePlan(row, type, source);
+        return new VolumePlan(row, type, source, image);
     }
 
+    /**
+     * Writes the planned row {@code creating} and asks the scheduler to place it. A volume made from
+     * an image records the image's id with it, so that a create sent again without the image (and
+     * the caller's token) fails the volume instead of leaving it blank.
+     */
     Volume create(RequestContext context, VolumePlan plan) {
-        return create(context, plan.row(), plan, null);
+        Volume row = plan.row();
+        if (plan.image() != null) {
+            Map<String, String> adminMetadata = new HashMap<>(row.adminMetadata());
+            adminMetadata.put(Volume.FROM_IMAGE_ID, plan.image().imageId());
+            row = row.withAdminMetadata(adminMetadata);
+        }
+        return create(context, row, plan, null);
     }
 
     /**
@@ -120,7 +137,7 @@ public final class VolumeCreation {
                 context.projectId(), backupId == null ? "" : " from backup " + backupId);
         try (CreateSettling.Waiter settling = createSettling.expect(row.id())) {
             try {
-                schedulers.createVolume(new ScheduleVolume(row.id(), context.requestId(), backupId));
+                schedulers.createVolume(new ScheduleVolume(row.id(), context.requestId(), backupId, plan.image()));
             } catch (RuntimeException e) {
                 LOG.error("{} could not ask the scheduler to place volume {}", context.requestId(), row.id(), e);
                 volumes.deleteIfUnplaced(row.id());

@@ -3,6 +3,7 @@ package dev.basalt.volume.manager;
 import static java.util.Objects.requireNonNull;
 
 import dev.basalt.db.MessageRepository;
+import dev.basalt.db.VolumeImageMetadata;
 import dev.basalt.db.SnapshotRepository;
 import dev.basalt.db.VolumeRepository;
 import dev.basalt.model.Snapshot;
@@ -11,12 +12,17 @@ import dev.basalt.model.Volume;
 import dev.basalt.model.VolumeStatus;
 import dev.basalt.rpc.CreateVolume;
 import dev.basalt.rpc.DeleteVolume;
+import dev.basalt.rpc.ImageSource;
 import dev.basalt.volume.driver.CloneCapable;
+import dev.basalt.volume.driver.ExportCapable;
 import dev.basalt.volume.driver.VolumeDriver;
 import dev.basalt.volume.driver.VolumeSpec;
+import dev.basalt.volume.image.ImageUnacceptableException;
+import dev.basalt.volume.image.VolumeImageFiller;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -28,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * backend owns it and is in the status the operation expects. A volume made from a snapshot or
  * another volume is copied from that source by the driver (which must be
  * {@link CloneCapable}); a volume is deleted only after its {@code deleting} snapshots (a
- * cascading delete) are.
+ * cascading delete) are. A volume made from an image is filled by {@link VolumeImageFiller} (the
+ * driver must be {@link ExportCapable}), then marked bootable with the image's metadata; an image
+ * that cannot fill it fails the create with a user message saying why.
  */
 final class VolumeManager {
     static final String RESTARTED_WHILE_CREATING = "the volume service restarted while creating it";
@@ -54,11 +62,16 @@ final class VolumeManager {
     private final Clock clock;
     private final Duration messageTtl;
     private final RestoreHandover restores;
+    private final VolumeImageFiller images;
+    private final VolumeImageMetadata imageMetadata;
 
     VolumeManager(String backend, VolumeDriver driver, VolumeRepository volumes, SnapshotRepository snapshotRows,
                   SnapshotManager snapshots, VolumeExporter exporter, MessageRepository messages, Clock clock,
-                  Duration messageTtl, RestoreHandover restores) {
+                  Duration messageTtl, RestoreHandover restores, VolumeImageFiller images,
+                  VolumeImageMetadata imageMetadata) {
         this.restores = requireNonNull(restores, "restores");
+        this.images = requireNonNull(images, "images");
+        this.imageMetadata = requireNonNull(imageMetadata, "imageMetadata");
         this.exporter = requireNonNull(exporter, "exporter");
         this.backend = requireNonNull(backend, "backend");
         this.driver = requireNonNull(driver, "driver");
@@ -91,6 +104,16 @@ final class VolumeManager {
             if (backupId == null || !restores.handedOver(volume, backupId)) {
                 make(volume);
             }
+            if (request.image() != null) {
+                fillFromImage(volume, request.image());
+            }
+        } catch (ImageUnacceptableException e) {
+            LOG.warn("volume {} could not be made from image {}: {}", volume.id(), request.image().imageId(),
+                    e.getMessage());
+            if (volumes.markError(volume.id(), CREATING, e.getMessage())) {
+                leaveMessage(volume, request.requestId(), e.getMessage());
+            }
+            return Outcome.FAILED;
         } catch (RuntimeException e) {
             LOG.error("the {} driver failed to create volume {} ({} GiB)", driver.name(), volume.id(), volume.size(), e);
             if (volumes.markError(volume.id(), CREATING, "The volume driver failed to create the volume: "
@@ -122,6 +145,12 @@ final class VolumeManager {
         } else {
             driver.createVolume(spec);
         }
+    }
+
+    private void fillFromImage(Volume volume, ImageSource image) {
+        ExportCapable local = DriverCapabilities.require(driver, ExportCapable.class, "create volumes from images");
+        Map<String, String> metadata = images.fill(volume.id(), image, local.exportPath(volume.id()), volume.size());
+        imageMetadata.recordBootableImage(volume.id(), metadata);
     }
 
     /** Wipes and removes the storage of a {@code deleting} volume of this backend, then its row. */
@@ -214,6 +243,15 @@ final class VolumeManager {
         try {
             messages.create(CreateFailureMessages.driverFailedCreate(volume.projectId(), requestId, volume.id(),
                     clock.instant(), messageTtl));
+        } catch (RuntimeException e) {
+            LOG.error("could not record the user message for volume {}", volume.id(), e);
+        }
+    }
+
+    private void leaveMessage(Volume volume, String requestId, String imageFailure) {
+        try {
+            messages.create(CreateFailureMessages.imageFailed(volume.projectId(), requestId, volume.id(),
+                    imageFailure, clock.instant(), messageTtl));
         } catch (RuntimeException e) {
             LOG.error("could not record the user message for volume {}", volume.id(), e);
         }

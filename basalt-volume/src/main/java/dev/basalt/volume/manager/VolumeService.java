@@ -12,7 +12,9 @@ import dev.basalt.db.QosSpecsRepository;
 import dev.basalt.db.MessageRepository;
 import dev.basalt.db.ServiceRepository;
 import dev.basalt.db.SnapshotRepository;
+import dev.basalt.db.VolumeImageMetadata;
 import dev.basalt.db.VolumeRepository;
+import dev.basalt.glance.GlanceClient;
 import dev.basalt.db.WorkerRepository;
 import dev.basalt.model.CleanableResource;
 import dev.basalt.model.PoolCapacity;
@@ -41,10 +43,14 @@ import dev.basalt.rpc.VolumeRpc;
 import dev.basalt.rpc.VolumeSettled;
 import dev.basalt.common.LogLevels;
 import dev.basalt.volume.driver.VolumeDriver;
+import dev.basalt.volume.image.QemuImg;
+import dev.basalt.volume.image.VolumeImageFiller;
 import dev.basalt.volume.manager.OperationMeters.Operation;
 import dev.basalt.volume.target.VolumeTarget;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
@@ -107,9 +113,22 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
         this(settings, driver, target, database, bus, clock, new CompositeMeterRegistry());
     }
 
-    /** A volume service that times its operations and reports its capacity in {@code meters}. */
+    /**
+     * A volume service that times its operations and reports its capacity in {@code meters}, and
+     * converts images in the system's temporary directory.
+     */
     public VolumeService(VolumeServiceSettings settings, VolumeDriver driver, VolumeTarget target, Database database,
                          Bus bus, Clock clock, MeterRegistry meters) {
+        this(settings, driver, target, database, bus, clock, meters,
+                Path.of(System.getProperty("java.io.tmpdir"), "basalt-conversion"));
+    }
+
+    /**
+     * A volume service that times its operations and reports its capacity in {@code meters}, and
+     * downloads and converts images in {@code conversionDir} (Cinder's {@code image_conversion_dir}).
+     */
+    public VolumeService(VolumeServiceSettings settings, VolumeDriver driver, VolumeTarget target, Database database,
+                         Bus bus, Clock clock, MeterRegistry meters, Path conversionDir) {
         this.settings = requireNonNull(settings, "settings");
         this.operations = new OperationMeters(meters, settings.host());
         this.capacity = new CapacityGauges(meters);
@@ -131,7 +150,8 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
         this.manager = new VolumeManager(settings.host(), driver, volumes, snapshots, this.snapshots, exporter,
                 messages, clock, settings.messageTtl(), new RestoreHandover(BackendName.hostOf(settings.host()),
                         new BackupRecords(database), volumes, services, new BackupRpc(bus), messages, clock,
-                        settings.messageTtl()));
+                        settings.messageTtl()), new VolumeImageFiller(GlanceClient.create(Duration.ofSeconds(10)),
+                        QemuImg.onPath(), conversionDir), new VolumeImageMetadata(database));
         this.extender = new VolumeExtender(settings.host(), driver, volumes, messages, clock, settings.messageTtl());
         WorkerRepository workers = new WorkerRepository(database);
         this.claims = new WorkClaims(workers, () -> serviceId);

@@ -309,7 +309,7 @@ class VolumeServiceTest {
         Backup b = availableBackup();
         Volume v = reservedVolume(2, VolumeStatus.CREATING, POOL);
 
-        volumeService().createVolume(HOST, new CreateVolume(v.id(), "req-from-backup", b.id()));
+        volumeService().createVolume(HOST, new CreateVolume(v.id(), "req-from-backup", b.id(), null));
 
         await().atMost(PATIENCE).until(() -> !restores.isEmpty());
         assertThat(restores).containsExactly(new RestoreBackup(b.id(), v.id(), true, "req-from-backup"));
@@ -323,7 +323,7 @@ class VolumeServiceTest {
         assertThat(row.claimed()).as("given up for the backup service to claim").isFalse();
 
         // Sent again (a scheduler found it unclaimed): the restore is asked for again, nothing is made twice.
-        volumeService().createVolume(HOST, new CreateVolume(v.id(), "req-again", b.id()));
+        volumeService().createVolume(HOST, new CreateVolume(v.id(), "req-again", b.id(), null));
         await().atMost(PATIENCE).until(() -> restores.size() == 2);
         assertThat(status(v)).isEqualTo(VolumeStatus.CREATING);
 
@@ -343,7 +343,7 @@ class VolumeServiceTest {
         Backup b = availableBackup();
         Volume v = reservedVolume(1, VolumeStatus.CREATING, POOL);
 
-        volumeService().createVolume(HOST, new CreateVolume(v.id(), "req-nobody", b.id()));
+        volumeService().createVolume(HOST, new CreateVolume(v.id(), "req-nobody", b.id(), null));
 
         await().atMost(PATIENCE).until(() -> status(v) == VolumeStatus.ERROR);
         assertThat(volumes.find(v.id()).orElseThrow().errorReason()).contains("no enabled backup service")
@@ -363,7 +363,7 @@ class VolumeServiceTest {
                 .isEqualTo(BackupRecords.DeleteOutcome.STARTED);
         Volume v = reservedVolume(1, VolumeStatus.CREATING, POOL);
 
-        volumeService().createVolume(HOST, new CreateVolume(v.id(), "req-gone", b.id()));
+        volumeService().createVolume(HOST, new CreateVolume(v.id(), "req-gone", b.id(), null));
 
         await().atMost(PATIENCE).until(() -> status(v) == VolumeStatus.ERROR);
         assertThat(messages.forResource(v.id())).extracting(UserMessage::eventId)

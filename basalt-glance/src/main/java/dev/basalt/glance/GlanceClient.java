@@ -1,0 +1,125 @@
+package dev.basalt.glance;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The few calls of Glance's v2 API Basalt makes, each with the caller's token (as Cinder's image
+ * service does): an image's record, the images of a name, and an image's data into a file.
+ */
+public final class GlanceClient {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration ANSWER = Duration.ofSeconds(60);
+
+    private final HttpClient http;
+
+    public GlanceClient(HttpClient http) {
+        this.http = requireNonNull(http, "http");
+    }
+
+    /** A client on HTTP/1.1 (uwsgi, which Glance usually runs under, speaks no HTTP/2). */
+    public static GlanceClient create(Duration connectTimeout) {
+        return new GlanceClient(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NORMAL).build());
+    }
+
+    /** The image {@code id} at {@code endpoint}, or empty when Glance does not show it to this token. */
+    public Optional<GlanceImage> show(URI endpoint, String token, String id) {
+        HttpResponse<InputStream> r = send(endpoint, token, "/v2/images/" + encode(id));
+        if (r.statusCode() == 404 || r.statusCode() == 403) {
+            drain(r);
+            return Optional.empty();
+        }
+        return Optional.of(GlanceImage.fromJson(json(r)));
+    }
+
+    /** The images called {@code name} that this token sees (at most two: enough to know it is ambiguous). */
+    public List<GlanceImage> named(URI endpoint, String token, String name) {
+        JsonNode images = json(send(endpoint, token, "/v2/images?limit=2&name=" + encode(name))).path("images");
+        List<GlanceImage> found = new ArrayList<>();
+        images.forEach(image -> found.add(GlanceImage.fromJson(image)));
+        return found;
+    }
+
+    /** Writes the image's data to {@code target} (replaced), returning the bytes written. */
+    public long download(URI endpoint, String token, String id, Path target) {
+        HttpResponse<InputStream> r = send(endpoint, token, "/v2/images/" + encode(id) + "/file");
+        if (r.statusCode() != 200) {
+            throw refused(r);
+        }
+        try (InputStream data = r.body()) {
+            return Files.copy(data, target, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new GlanceException("the download of image " + id + " from " + endpoint + " broke off: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private HttpResponse<InputStream> send(URI endpoint, String token, String path) {
+        String base = endpoint.toString().replaceAll("/+$", "");
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(ANSWER)
+                .header("Accept", "application/json, application/octet-stream");
+        if (token != null) {
+            request.header("X-Auth-Token", token);
+        }
+        try {
+            return http.send(request.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw new GlanceException("the Image service at " + endpoint + " could not be reached: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GlanceException("interrupted while asking the Image service at " + endpoint, e);
+        }
+    }
+
+    private static JsonNode json(HttpResponse<InputStream> r) {
+        if (r.statusCode() != 200) {
+            throw refused(r);
+        }
+        try (InputStream body = r.body()) {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw new GlanceException("the Image service's answer to " + r.uri() + " could not be read: " + e, e);
+        }
+    }
+
+    private static GlanceException refused(HttpResponse<InputStream> r) {
+        String body;
+        try (InputStream in = r.body()) {
+            body = new String(in.readNBytes(2000), StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            body = "";
+        }
+        return new GlanceException(r.statusCode(), "the Image service answered " + r.statusCode() + " to "
+                + r.uri().getPath() + (body.isEmpty() ? "" : ": " + body));
+    }
+
+    private static void drain(HttpResponse<InputStream> r) {
+        try (InputStream in = r.body()) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        } catch (IOException ignored) {
+            // the connection is closed either way
+        }
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

@@ -1,0 +1,276 @@
+package dev.basalt.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A real Glance (Debian's {@code glance-api}) for the tests: its own glance-api.conf and paste ini
+ * in a temporary directory (file store, SQLite, {@code glance-manage db_sync}), then
+ * {@code glance-wsgi-api} under uwsgi on 127.0.0.1 with a small ini of its own, stopped by its PID.
+ * Given a {@link KeystoneServer} it validates Keystone tokens (as Basalt's service user) and takes
+ * the place of the catalog's {@code image} endpoint; without one it runs without auth (every caller
+ * is an administrator).
+ */
+public final class GlanceServer implements AutoCloseable {
+    private static final List<Path> NEEDED = List.of(Path.of("/usr/bin/glance-manage"),
+            Path.of("/usr/bin/glance-wsgi-api"), Path.of("/etc/glance/glance-api-paste.ini"),
+            Path.of("/usr/bin/uwsgi"), Path.of("/usr/lib/uwsgi/plugins/python3_plugin.so"));
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path dir;
+    private final int port;
+    private final Process uwsgi;
+    private KeystoneServer catalog;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .version(HttpClient.Version.HTTP_1_1).build();
+
+    private GlanceServer(Path dir, int port, Process uwsgi) {
+        this.dir = dir;
+        this.port = port;
+        this.uwsgi = uwsgi;
+    }
+
+    /** Skips the test (or, in CI, fails it) when Glance cannot be run here. */
+    public static void requireInstalled() {
+        List<Path> missing = NEEDED.stream().filter(p -> !Files.exists(p)).toList();
+        if (missing.isEmpty()) {
+            return;
+        }
+        String reason = "Glance tests need Debian's glance-api, uwsgi-core and uwsgi-plugin-python3 (missing "
+                + missing + "); bin/test-deps installs them";
+        if ("true".equals(System.getenv("CI"))) {
+            throw new AssertionError(reason);
+        }
+        Assumptions.abort(reason);
+    }
+
+    /** A Glance without authentication. */
+    public static GlanceServer start() throws IOException, InterruptedException {
+        return start(null);
+    }
+
+    /**
+     * A Glance that validates tokens at {@code keystone} (when not null) and is the catalog's
+     * {@code image} endpoint there.
+     */
+    public static GlanceServer start(KeystoneServer keystone) throws IOException, InterruptedException {
+        requireInstalled();
+        Path dir = Files.createTempDirectory("basalt-glance");
+        int port = freePort();
+        Files.copy(Path.of("/etc/glance/glance-api-paste.ini"), dir.resolve("glance-api-paste.ini"));
+        String auth = keystone == null ? "[paste_deploy]\nflavor =\n"
+                : "[paste_deploy]\nflavor = keystone\n" + keystone.authtokenSection();
+        Path conf = Files.writeString(dir.resolve("glance-api.conf"), """
+                [DEFAULT]
+                log_file =
+                use_stderr = true
+                enabled_backends = fs:file
+                [database]
+                connection = sqlite:///%1$s/glance.db
+                [glance_store]
+                default_backend = fs
+                [fs]
+                filesystem_store_datadir = %1$s/images
+                [os_glance_staging_store]
+                filesystem_store_datadir = %1$s/staging
+                [os_glance_tasks_store]
+                filesystem_store_datadir = %1$s/tasks
+                %2$s
+                """.formatted(dir, auth));
+        Process sync = new ProcessBuilder("/usr/bin/glance-manage", "--config-file", conf.toString(), "db_sync")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("glance-manage.log").toFile()).start();
+        if (!sync.waitFor(180, TimeUnit.SECONDS) || sync.exitValue() != 0) {
+            sync.destroyForcibly();
+            throw new IllegalStateException("glance-manage db_sync failed:\n"
+                    + Files.readString(dir.resolve("glance-manage.log")));
+        }
+        Path ini = Files.writeString(dir.resolve("uwsgi.ini"), """
+                [uwsgi]
+                plugins = python3
+                http-socket = 127.0.0.1:%d
+                wsgi-file = /usr/bin/glance-wsgi-api
+                master = true
+                processes = 1
+                threads = 4
+                enable-threads = true
+                lazy-apps = true
+                die-on-term = true
+                no-orphans = true
+                buffer-size = 65535
+                http-auto-chunked = true
+                http-chunked-input = true
+                http-raw-body = true
+                wsgi-manage-chunked-input = true
+                add-header = Connection: close
+                env = OS_GLANCE_CONFIG_DIR=%s
+                """.formatted(port, dir));
+        Process uwsgi = new ProcessBuilder("/usr/bin/uwsgi", "--ini", ini.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("uwsgi.log").toFile()).start();
+        GlanceServer glance = new GlanceServer(dir, port, uwsgi);
+        Runtime.getRuntime().addShutdownHook(new Thread(glance::stopProcess, "glance-stop"));
+        try {
+            glance.waitUntilServing(Duration.ofSeconds(90));
+            if (keystone != null) {
+                keystone.pointImageAt(glance.url());
+                glance.catalog = keystone;
+            }
+        } catch (IOException | RuntimeException e) {
+            String log = glance.log();
+            glance.stopProcess();
+            throw new IllegalStateException("Glance did not come up: " + e + " (its files are kept in " + dir
+                    + ")\n--- uwsgi.log (end) ---\n" + log, e);
+        }
+        return glance;
+    }
+
+    /** {@code http://127.0.0.1:<port>}: what {@code glance_api_servers} names. */
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public long pid() {
+        return uwsgi.pid();
+    }
+
+    /**
+     * Registers an image ({@code POST /v2/images}) with {@code token} (null without auth) and
+     * returns its id; it stays {@code queued} until {@link #upload}.
+     */
+    public String createImage(String token, String name, String diskFormat, String containerFormat,
+                              Map<String, String> properties) throws IOException, InterruptedException {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("name", name).put("disk_format", diskFormat).put("container_format", containerFormat);
+        properties.forEach(body::put);
+        HttpResponse<String> r = send(token, HttpRequest.newBuilder(URI.create(url() + "/v2/images"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+        expect(r, 201, "POST /v2/images");
+        return JSON.readTree(r.body()).path("id").asText();
+    }
+
+    /** Uploads the image's data ({@code PUT /v2/images/{id}/file}); the image becomes {@code active}. */
+    public void upload(String token, String imageId, Path data) throws IOException, InterruptedException {
+        HttpResponse<String> r = send(token, HttpRequest.newBuilder(URI.create(url() + "/v2/images/" + imageId + "/file"))
+                .header("Content-Type", "application/octet-stream")
+                .PUT(HttpRequest.BodyPublishers.ofFile(data)));
+        expect(r, 204, "PUT /v2/images/" + imageId + "/file");
+    }
+
+    /** {@link #createImage} then {@link #upload}. */
+    public String uploadImage(String token, String name, String diskFormat, Path data, Map<String, String> properties)
+            throws IOException, InterruptedException {
+        String id = createImage(token, name, diskFormat, "bare", properties);
+        upload(token, id, data);
+        return id;
+    }
+
+    /** The image's record ({@code GET /v2/images/{id}}). */
+    public JsonNode image(String token, String imageId) throws IOException, InterruptedException {
+        HttpResponse<String> r = send(token, HttpRequest.newBuilder(URI.create(url() + "/v2/images/" + imageId)).GET());
+        expect(r, 200, "GET /v2/images/" + imageId);
+        return JSON.readTree(r.body());
+    }
+
+    private HttpResponse<String> send(String token, HttpRequest.Builder request) throws IOException, InterruptedException {
+        request.timeout(Duration.ofSeconds(120)).header("Accept", "application/json");
+        if (token != null) {
+            request.header("X-Auth-Token", token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void expect(HttpResponse<String> r, int status, String what) {
+        if (r.statusCode() != status) {
+            throw new IllegalStateException(what + " answered " + r.statusCode() + ": " + r.body());
+        }
+    }
+
+    private void waitUntilServing(Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!uwsgi.isAlive()) {
+                throw new IllegalStateException("uwsgi exited with " + uwsgi.exitValue());
+            }
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url() + "/versions"))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("Glance did not answer within " + timeout);
+    }
+
+    /** The end of uwsgi's log (Glance logs to it). */
+    public String log() throws IOException {
+        Path log = dir.resolve("uwsgi.log");
+        if (!Files.exists(log)) {
+            return "";
+        }
+        List<String> lines = Files.readAllLines(log);
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private void stopProcess() {
+        if (uwsgi.isAlive()) {
+            uwsgi.destroy();
+            try {
+                if (!uwsgi.waitFor(20, TimeUnit.SECONDS)) {
+                    uwsgi.destroyForcibly();
+                    uwsgi.waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Stops uwsgi (SIGTERM to its PID), gives Keystone's catalog its stand-in image endpoint back
+     * (other tests share that Keystone) and removes the directory.
+     */
+    @Override
+    public void close() {
+        stopProcess();
+        if (catalog != null) {
+            try {
+                catalog.pointImageAtStandIn();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a leftover temporary directory does no harm
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.basalt.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Volumes from images with real Keystone tokens: Glance validates them and is the catalog's
+ * {@code image} endpoint, and Basalt (with no {@code glance_api_servers}) finds it in the caller's
+ * catalog and downloads with the caller's token. Through {@code openstack volume create --image}
+ * (which looks the image up in Glance itself) and {@code cinder create --image}; another project
+ * cannot use alice's private image.
+ */
+@ExtendWith(KeystoneExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class KeystoneVolumeFromImageIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration PATIENCE = Duration.ofSeconds(120);
+
+    @TempDir
+    static Path temp;
+    private GlanceServer glance;
+    private BasaltProcess basalt;
+    private KeystoneCli alice;
+    private KeystoneCli bob;
+    private BootDisk disk;
+    private String image;
+
+    @BeforeAll
+    void start(KeystoneServer keystone) throws Exception {
+        Cli.requireClients();
+        BootDisk.require();
+        disk = BootDisk.get();
+        glance = GlanceServer.start(keystone);
+        image = glance.uploadImage(keystone.token(KeystoneServer.ALICE), "alice-boot", "raw", disk.image(), Map.of());
+        basalt = new BasaltProcess(temp.resolve("state"), "keystone", keystone.authtokenSection()).start();
+        keystone.pointCatalogAt(basalt.endpoint());
+        alice = new KeystoneCli(keystone, KeystoneServer.ALICE);
+        bob = new KeystoneCli(keystone, KeystoneServer.BOB);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (basalt != null) {
+            basalt.stop();
+        }
+        if (glance != null) {
+            glance.close();
+        }
+    }
+
+    private void assertHoldsTheImage(String volume) throws Exception {
+        String status = await().atMost(PATIENCE).pollInterval(Duration.ofMillis(250))
+                .until(() -> JSON.readTree(alice.openstack("volume", "show", volume, "-f", "json").ok().stdout())
+                        .path("status").asText(), s -> !s.equals("creating"));
+        assertThat(status).as(basalt.log()).isEqualTo("available");
+        TreeMap<Long, byte[]> writes = new TreeMap<>();
+        writes.put(0L, java.nio.file.Files.readAllBytes(disk.image()));
+        assertThat(Sha256.of(basalt.volumesDir().resolve("volume-" + volume))).isEqualTo(Sha256.ofImage(1L << 30, writes));
+        JsonNode shown = JSON.readTree(alice.openstack("volume", "show", volume, "-f", "json").ok().stdout());
+        assertThat(shown.path("bootable").asText()).isEqualTo("true");
+        assertThat(shown.path("volume_image_metadata").toString()).contains(image).contains("alice-boot");
+    }
+
+    @Test
+    void openstackVolumeCreateWithAnImageFindsGlanceInTheCatalog() throws Exception {
+        JsonNode created = JSON.readTree(alice.openstack("volume", "create", "--image", "alice-boot", "--size", "1",
+                "os-from-image", "-f", "json").ok().stdout());
+        assertHoldsTheImage(created.path("id").asText());
+    }
+
+    @Test
+    void cinderCreateWithAnImageId() throws Exception {
+        String volume = Tables.properties(alice.cinder("create", "--image", image, "--name", "cinder-from-image", "1")
+                .ok().stdout()).get("id");
+        assertHoldsTheImage(volume);
+    }
+
+    @Test
+    void anotherProjectCannotUseAPrivateImage() throws Exception {
+        Cli.Result refused = bob.cinder("create", "--image", image, "--name", "not-bobs", "1");
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.stderr()).contains("Invalid image identifier or unable to access requested image.");
+    }
+}

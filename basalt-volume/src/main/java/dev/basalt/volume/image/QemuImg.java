@@ -1,0 +1,90 @@
+package dev.basalt.volume.image;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code qemu-img} from QEMU's utilities: what a file holds ({@code info --output=json}, the format
+ * probed from its content) and its conversion to raw into an existing volume ({@code convert -n},
+ * the target known to be zeros so that zeros stay holes).
+ */
+public final class QemuImg {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration INFO_GUARD = Duration.ofMinutes(2);
+
+    private final String executable;
+    private final Duration convertGuard;
+
+    public QemuImg(String executable, Duration convertGuard) {
+        this.executable = executable;
+        this.convertGuard = convertGuard;
+    }
+
+    /** {@code qemu-img} on the PATH, a conversion allowed six hours. */
+    public static QemuImg onPath() {
+        return new QemuImg("qemu-img", Duration.ofHours(6));
+    }
+
+    /**
+     * What a file holds.
+     *
+     * @param format      the format qemu-img probed from the content ({@code raw} when none matched)
+     * @param virtualSize the bytes of the disk it holds
+     * @param backingFile the file it is layered on, null when none
+     * @param dataFile    the external data file it names, null when none
+     */
+    public record Info(String format, long virtualSize, String backingFile, String dataFile) {
+    }
+
+    /** Probes {@code file}'s format from its content (no format is given to qemu-img). */
+    public Info info(Path file) {
+        String out = run(INFO_GUARD, List.of(executable, "info", "--output=json", file.toString()));
+        try {
+            JsonNode info = JSON.readTree(out);
+            JsonNode dataFile = info.path("format-specific").path("data").path("data-file");
+            return new Info(info.path("format").asText(), info.path("virtual-size").asLong(),
+                    info.hasNonNull("backing-filename") ? info.get("backing-filename").asText() : null,
+                    dataFile.isMissingNode() || dataFile.isNull() ? null : dataFile.asText());
+        } catch (IOException e) {
+            throw new IllegalStateException("qemu-img info printed no JSON: " + out, e);
+        }
+    }
+
+    /** Writes {@code source} (in {@code format}) as raw data into the existing, all-zero {@code target}. */
+    public void convertToRaw(Path source, String format, Path target) {
+        run(convertGuard, List.of(executable, "convert", "-f", format, "-O", "raw", "-n", "--target-is-zero",
+                source.toString(), target.toString()));
+    }
+
+    private static String run(Duration guard, List<String> command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            byte[] out;
+            try {
+                out = p.getInputStream().readAllBytes();
+                if (!p.waitFor(guard.toMillis(), TimeUnit.MILLISECONDS)) {
+                    throw new IllegalStateException(String.join(" ", command) + " did not finish within " + guard);
+                }
+            } finally {
+                p.destroyForcibly();
+            }
+            String text = new String(out, StandardCharsets.UTF_8).strip();
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException(command.get(0) + " " + command.get(1) + " failed (exit "
+                        + p.exitValue() + "): " + text);
+            }
+            return text;
+        } catch (IOException e) {
+            throw new IllegalStateException("could not run " + command.get(0) + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running " + command.get(0), e);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package dev.basalt.volume.image;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.basalt.glance.GlanceClient;
+import dev.basalt.glance.GlanceException;
+import dev.basalt.glance.GlanceImage;
+import dev.basalt.rpc.ImageSource;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fills a new volume from a Glance image, as Cinder's create-from-image flow: downloads the image
+ * with the caller's token into a temporary file under {@code image_conversion_dir}, probes its
+ * format ({@link QemuImg#info}), refuses what {@link ImageFormats} refuses, converts it to raw
+ * into the volume, and removes the temporary file whatever happened. Returns the metadata to keep
+ * as the volume's {@code volume_image_metadata}.
+ */
+public final class VolumeImageFiller {
+    private static final Logger LOG = LoggerFactory.getLogger(VolumeImageFiller.class);
+
+    private final GlanceClient glance;
+    private final QemuImg qemuImg;
+    private final Path conversionDir;
+
+    public VolumeImageFiller(GlanceClient glance, QemuImg qemuImg, Path conversionDir) {
+        this.glance = requireNonNull(glance, "glance");
+        this.qemuImg = requireNonNull(qemuImg, "qemuImg");
+        this.conversionDir = requireNonNull(conversionDir, "conversionDir");
+    }
+
+    /**
+     * Writes the image into {@code volumeFile} (an all-zero volume of {@code sizeGib}); throws
+     * {@link ImageUnacceptableException} saying why it could not.
+     */
+    public Map<String, String> fill(String volumeId, ImageSource source, Path volumeFile, int sizeGib) {
+        URI endpoint = URI.create(source.glanceEndpoint());
+        GlanceImage image;
+        try {
+            image = glance.show(endpoint, source.authToken(), source.imageId())
+                    .orElseThrow(() -> new ImageUnacceptableException("Image " + source.imageId()
+                            + " could not be found."));
+        } catch (GlanceException e) {
+            throw new ImageUnacceptableException("The Image service could not be asked about image "
+                    + source.imageId() + ": " + e.getMessage(), e);
+        }
+        if (!image.active()) {
+            throw new ImageUnacceptableException("Image " + image.id() + " is not active.");
+        }
+        Path download = null;
+        try {
+            Files.createDirectories(conversionDir);
+            download = Files.createTempFile(conversionDir, "image-" + volumeId + "-", ".download");
+            long bytes = glance.download(endpoint, source.authToken(), image.id(), download);
+            if (image.size() != null && bytes != image.size()) {
+                throw new ImageUnacceptableException("The download of image " + image.id() + " ended after " + bytes
+                        + " of its " + image.size() + " bytes.");
+            }
+            QemuImg.Info probed = qemuImg.info(download);
+            ImageFormats.check(image, probed, sizeGib);
+            qemuImg.convertToRaw(download, probed.format(), volumeFile);
+            LOG.info("volume {} filled from image {} ({} bytes of {}, {} bytes of disk)", volumeId, image.id(), bytes,
+                    probed.format(), probed.virtualSize());
+        } catch (GlanceException e) {
+            throw new ImageUnacceptableException("The download of image " + image.id() + " failed: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new ImageUnacceptableException("Image " + image.id() + " could not be stored in "
+                    + conversionDir + " for conversion: " + e.getMessage(), e);
+        } catch (IllegalStateException e) {
+            throw new ImageUnacceptableException("Image " + image.id() + " could not be converted: " + e.getMessage(), e);
+        } finally {
+            remove(download);
+        }
+        return metadata(image);
+    }
+
+    /** What Cinder keeps of an image: its properties, then its id, name and base attributes, as text. */
+    static Map<String, String> metadata(GlanceImage image) {
+        Map<String, String> meta = new LinkedHashMap<>(image.properties());
+        meta.put("image_id", image.id());
+        if (image.name() != null && !image.name().isEmpty()) {
+            meta.put("image_name", image.name());
+        }
+        putIfSet(meta, "checksum", image.checksum());
+        putIfSet(meta, "container_format", image.containerFormat());
+        putIfSet(meta, "disk_format", image.diskFormat());
+        meta.put("min_disk", Integer.toString(image.minDisk()));
+        meta.put("min_ram", Integer.toString(image.minRam()));
+        putIfSet(meta, "size", image.size() == null ? null : image.size().toString());
+        return meta;
+    }
+
+    private static void putIfSet(Map<String, String> meta, String key, String value) {
+        if (value != null) {
+            meta.put(key, value);
+        }
+    }
+
+    private static void remove(Path file) {
+        if (file == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warn("could not remove the downloaded image {}: {}", file, e.getMessage());
+        }
+    }
+}
