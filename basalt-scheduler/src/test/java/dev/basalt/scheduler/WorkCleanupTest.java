@@ -152,8 +152,13 @@ class WorkCleanupTest {
     }
 
     private Volume volume(VolumeStatus status, String host) {
+        return volume(status, host, Map.of());
+    }
+
+    private Volume volume(VolumeStatus status, String host, Map<String, String> adminMetadata) {
         Volume v = new Volume(Ids.newId(), "p1", "u1", "vol", null, 2, status, AttachStatus.DETACHED, "nova", host,
-                null, false, false, null, null, null, null, Map.of(), Instant.now(), null, null);
+                null, false, false, null, null, null, null, Map.of(), Instant.now(), null, null)
+                .withAdminMetadata(adminMetadata);
         volumes.create(v, QuotaReservation.of("p1", Map.of("volumes", 1L, "gigabytes", 2L),
                 Map.of("volumes", -1, "gigabytes", -1)));
         return v;
@@ -235,6 +240,32 @@ class WorkCleanupTest {
     private void heldForCleanupBy(Volume v, ServiceRecord service) {
         Worker seen = workers.find(CleanableResource.VOLUME, v.id()).orElseThrow();
         assertThat(workers.claimForCleanup(seen, service.id())).isTrue();
+    }
+
+    @Test
+    void aLostCreateFromAnImageFailsWithAMessageAndOneFromABackupIsSentAgainWithTheBackup() {
+        SchedulerService scheduler = startScheduler("sched1");
+        await().atMost(PATIENCE).until(scheduler::isReady);
+        // The create requests were lost; an image's (with the caller's token) cannot be made again.
+        Volume fromImage = volume(VolumeStatus.CREATING, null, Map.of(Volume.FROM_IMAGE_ID, "img-1"));
+        Volume placedFromImage = volume(VolumeStatus.CREATING, LIVE + "#file", Map.of(Volume.FROM_IMAGE_ID, "img-2"));
+        Volume fromBackup = volume(VolumeStatus.CREATING, null, Map.of(Volume.FROM_BACKUP_ID, "bk-1"));
+        for (Volume v : List.of(fromImage, placedFromImage, fromBackup)) {
+            age("workers", "resource_id", v.id());
+        }
+
+        await().atMost(PATIENCE).until(() -> status(fromImage) == VolumeStatus.ERROR
+                && status(placedFromImage) == VolumeStatus.ERROR);
+        assertThat(volumes.find(fromImage.id()).orElseThrow().errorReason()).contains("img-1")
+                .contains("Delete the volume and create it again");
+        assertThat(volumes.find(placedFromImage.id()).orElseThrow().errorReason()).contains("img-2");
+        await().atMost(PATIENCE).until(() -> liveReceived.stream()
+                .anyMatch(m -> m instanceof CreateVolume c && c.volumeId().equals(fromBackup.id())));
+        assertThat(liveReceived).filteredOn(m -> m instanceof CreateVolume)
+                .extracting(m -> ((CreateVolume) m).volumeId())
+                .doesNotContain(fromImage.id(), placedFromImage.id());
+        assertThat(liveReceived).filteredOn(m -> m instanceof CreateVolume c && c.volumeId().equals(fromBackup.id()))
+                .extracting(m -> ((CreateVolume) m).backupId()).containsOnly("bk-1");
     }
 
     @Test
