@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,11 +11,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -33,15 +30,13 @@ public final class GlanceServer implements AutoCloseable {
             Path.of("/usr/bin/uwsgi"), Path.of("/usr/lib/uwsgi/plugins/python3_plugin.so"));
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Path dir;
     private final int port;
-    private final Process uwsgi;
+    private final UwsgiApp uwsgi;
     private KeystoneServer catalog;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .version(HttpClient.Version.HTTP_1_1).build();
 
-    private GlanceServer(Path dir, int port, Process uwsgi) {
-        this.dir = dir;
+    private GlanceServer(int port, UwsgiApp uwsgi) {
         this.port = port;
         this.uwsgi = uwsgi;
     }
@@ -72,7 +67,7 @@ public final class GlanceServer implements AutoCloseable {
     public static GlanceServer start(KeystoneServer keystone) throws IOException, InterruptedException {
         requireInstalled();
         Path dir = Files.createTempDirectory("basalt-glance");
-        int port = freePort();
+        int port = UwsgiApp.freePort();
         Files.copy(Path.of("/etc/glance/glance-api-paste.ini"), dir.resolve("glance-api-paste.ini"));
         String auth = keystone == null ? "[paste_deploy]\nflavor =\n"
                 : "[paste_deploy]\nflavor = keystone\n" + keystone.authtokenSection();
@@ -100,7 +95,7 @@ public final class GlanceServer implements AutoCloseable {
             throw new IllegalStateException("glance-manage db_sync failed:\n"
                     + Files.readString(dir.resolve("glance-manage.log")));
         }
-        Path ini = Files.writeString(dir.resolve("uwsgi.ini"), """
+        UwsgiApp uwsgi = UwsgiApp.start(dir, """
                 [uwsgi]
                 plugins = python3
                 http-socket = 127.0.0.1:%d
@@ -119,20 +114,17 @@ public final class GlanceServer implements AutoCloseable {
                 wsgi-manage-chunked-input = true
                 add-header = Connection: close
                 env = OS_GLANCE_CONFIG_DIR=%s
-                """.formatted(port, dir));
-        Process uwsgi = new ProcessBuilder("/usr/bin/uwsgi", "--ini", ini.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("uwsgi.log").toFile()).start();
-        GlanceServer glance = new GlanceServer(dir, port, uwsgi);
-        Runtime.getRuntime().addShutdownHook(new Thread(glance::stopProcess, "glance-stop"));
+                """.formatted(port, dir), "glance");
+        GlanceServer glance = new GlanceServer(port, uwsgi);
         try {
-            glance.waitUntilServing(Duration.ofSeconds(90));
+            uwsgi.awaitServing(glance.http, glance.url() + "/versions", Duration.ofSeconds(90));
             if (keystone != null) {
                 keystone.pointImageAt(glance.url());
                 glance.catalog = keystone;
             }
         } catch (IOException | RuntimeException e) {
-            String log = glance.log();
-            glance.stopProcess();
+            String log = uwsgi.log();
+            uwsgi.stop();
             throw new IllegalStateException("Glance did not come up: " + e + " (its files are kept in " + dir
                     + ")\n--- uwsgi.log (end) ---\n" + log, e);
         }
@@ -201,55 +193,13 @@ public final class GlanceServer implements AutoCloseable {
         }
     }
 
-    private void waitUntilServing(Duration timeout) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!uwsgi.isAlive()) {
-                throw new IllegalStateException("uwsgi exited with " + uwsgi.exitValue());
-            }
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url() + "/versions"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(200);
-        }
-        throw new IllegalStateException("Glance did not answer within " + timeout);
-    }
 
     /** The end of uwsgi's log (Glance logs to it). */
     public String log() throws IOException {
-        Path log = dir.resolve("uwsgi.log");
-        if (!Files.exists(log)) {
-            return "";
-        }
-        List<String> lines = Files.readAllLines(log);
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        return uwsgi.log();
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 
-    private void stopProcess() {
-        if (uwsgi.isAlive()) {
-            uwsgi.destroy();
-            try {
-                if (!uwsgi.waitFor(20, TimeUnit.SECONDS)) {
-                    uwsgi.destroyForcibly();
-                    uwsgi.waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
 
     /**
      * Stops uwsgi (SIGTERM to its PID), gives Keystone's catalog its stand-in image endpoint back
@@ -257,7 +207,7 @@ public final class GlanceServer implements AutoCloseable {
      */
     @Override
     public void close() {
-        stopProcess();
+        uwsgi.stop();
         if (catalog != null) {
             try {
                 catalog.pointImageAtStandIn();
@@ -267,10 +217,6 @@ public final class GlanceServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a leftover temporary directory does no harm
-        }
+        uwsgi.close();
     }
 }

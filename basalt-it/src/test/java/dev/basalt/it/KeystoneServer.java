@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,12 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -55,9 +52,8 @@ public final class KeystoneServer implements AutoCloseable {
             Path.of("/usr/lib/uwsgi/plugins/python3_plugin.so"));
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Path dir;
     private final int port;
-    private final Process uwsgi;
+    private final UwsgiApp uwsgi;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .version(HttpClient.Version.HTTP_1_1).build();
     private final Map<String, String> projectIds = new LinkedHashMap<>();
@@ -67,8 +63,7 @@ public final class KeystoneServer implements AutoCloseable {
     private String adminToken;
     private String computeServiceId;
 
-    private KeystoneServer(Path dir, int port, Process uwsgi) throws IOException {
-        this.dir = dir;
+    private KeystoneServer(int port, UwsgiApp uwsgi) throws IOException {
         this.port = port;
         this.uwsgi = uwsgi;
         this.imageVersions = new ImageVersions();
@@ -97,7 +92,7 @@ public final class KeystoneServer implements AutoCloseable {
     public static KeystoneServer start() throws IOException, InterruptedException {
         requireInstalled();
         Path dir = Files.createTempDirectory("basalt-keystone");
-        int port = freePort();
+        int port = UwsgiApp.freePort();
         String url = "http://127.0.0.1:" + port + "/v3";
         Path conf = Files.writeString(dir.resolve("keystone.conf"), """
                 [DEFAULT]
@@ -128,7 +123,7 @@ public final class KeystoneServer implements AutoCloseable {
                 "--bootstrap-username", ADMIN.name(), "--bootstrap-project-name", ADMIN.project(),
                 "--bootstrap-admin-url", url, "--bootstrap-internal-url", url, "--bootstrap-public-url", url,
                 "--bootstrap-region-id", REGION);
-        Path ini = Files.writeString(dir.resolve("uwsgi.ini"), """
+        UwsgiApp uwsgi = UwsgiApp.start(dir, """
                 [uwsgi]
                 plugins = python3
                 http-socket = 127.0.0.1:%d
@@ -141,19 +136,14 @@ public final class KeystoneServer implements AutoCloseable {
                 buffer-size = 65535
                 add-header = Connection: close
                 env = OS_KEYSTONE_CONFIG_FILES=%s
-                """.formatted(port, conf));
-        Process uwsgi = new ProcessBuilder("/usr/bin/uwsgi", "--ini", ini.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("uwsgi.log").toFile())
-                .start();
-        KeystoneServer keystone = new KeystoneServer(dir, port, uwsgi);
-        Runtime.getRuntime().addShutdownHook(new Thread(keystone::stopProcess, "keystone-stop"));
+                """.formatted(port, conf), "keystone");
+        KeystoneServer keystone = new KeystoneServer(port, uwsgi);
         try {
-            keystone.waitUntilServing(Duration.ofSeconds(60));
+            uwsgi.awaitServing(keystone.http, keystone.url(), Duration.ofSeconds(60));
             keystone.provision();
         } catch (IOException | RuntimeException e) {
-            String log = keystone.log();
-            keystone.stopProcess();
+            String log = uwsgi.log();
+            uwsgi.stop();
             throw new IllegalStateException("Keystone did not come up: " + e + " (its files are kept in " + dir
                     + ")\n--- uwsgi.log (end) ---\n" + log, e);
         } catch (InterruptedException | Error e) {
@@ -340,33 +330,9 @@ public final class KeystoneServer implements AutoCloseable {
         return r.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(r.body());
     }
 
-    private void waitUntilServing(Duration timeout) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!uwsgi.isAlive()) {
-                throw new IllegalStateException("uwsgi exited with " + uwsgi.exitValue() + ":\n" + log());
-            }
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url()))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(200);
-        }
-        throw new IllegalStateException("Keystone did not answer within " + timeout + ":\n" + log());
-    }
 
     public String log() throws IOException {
-        Path log = dir.resolve("uwsgi.log");
-        if (!Files.exists(log)) {
-            return "";
-        }
-        List<String> lines = Files.readAllLines(log);
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        return uwsgi.log();
     }
 
     private static void manage(Path dir, Path conf, String... args) throws IOException, InterruptedException {
@@ -406,35 +372,12 @@ public final class KeystoneServer implements AutoCloseable {
         return group.isEmpty() ? user : group;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 
-    private void stopProcess() {
-        if (uwsgi.isAlive()) {
-            uwsgi.destroy();
-            try {
-                if (!uwsgi.waitFor(20, TimeUnit.SECONDS)) {
-                    uwsgi.destroyForcibly();
-                    uwsgi.waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
 
     /** Stops uwsgi (SIGTERM to its PID; it stops its workers) and removes the directory. */
     @Override
     public void close() {
-        stopProcess();
+        uwsgi.close();
         imageVersions.close();
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a leftover temporary directory does no harm
-        }
     }
 }
