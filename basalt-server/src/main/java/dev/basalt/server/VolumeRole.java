@@ -71,7 +71,8 @@ final class VolumeRole {
         }
         return new VolumeServiceSettings(defaults.host() + "@" + backend.name(), backend.volumeBackendName(),
                 defaults.storageAvailabilityZone(), fixed.ratio(), backend.reservedPercentage(),
-                defaults.reportInterval(), defaults.periodicInterval(), MESSAGE_TTL, backend.target().prefix());
+                defaults.reportInterval(), defaults.periodicInterval(), MESSAGE_TTL, backend.target().prefix(),
+                defaults.serviceDownTime());
     }
 
     private static VolumeDriver driver(BackendOptions backend) {

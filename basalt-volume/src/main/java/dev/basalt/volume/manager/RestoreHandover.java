@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * alone; a backup service that stops while it holds the row has its work failed by a scheduler, and
  * a message to it that was lost is sent again, as any unclaimed work is.
  *
- * <p>When no enabled backup service is registered on this host, the backup is no longer
+ * <p>When no enabled backup service that is up (it heartbeat within {@code service_down_time}) is
+ * registered on this host, the backup is no longer
  * {@code available}, or the backup service cannot be asked, the volume goes {@code error} with the
  * reason and a user message, and the backup is {@code available} again.
  */
@@ -50,10 +51,12 @@ final class RestoreHandover {
     private final MessageRepository messages;
     private final Clock clock;
     private final Duration messageTtl;
+    private final Duration serviceDownTime;
 
     /** {@code host}: this volume service's host (before the {@code @}), where its backup service runs. */
     RestoreHandover(String host, BackupRecords backups, VolumeRepository volumes, ServiceRepository services,
-                    BackupRpc backupServices, MessageRepository messages, Clock clock, Duration messageTtl) {
+                    BackupRpc backupServices, MessageRepository messages, Clock clock, Duration messageTtl,
+                    Duration serviceDownTime) {
         this.host = requireNonNull(host, "host");
         this.backups = requireNonNull(backups, "backups");
         this.volumes = requireNonNull(volumes, "volumes");
@@ -62,6 +65,7 @@ final class RestoreHandover {
         this.messages = requireNonNull(messages, "messages");
         this.clock = requireNonNull(clock, "clock");
         this.messageTtl = requireNonNull(messageTtl, "messageTtl");
+        this.serviceDownTime = requireNonNull(serviceDownTime, "serviceDownTime");
     }
 
     /** Whether the backup is already being restored into the volume (its create was sent again). */
@@ -72,10 +76,12 @@ final class RestoreHandover {
 
     /** Has {@code backupId} restored into the raw {@code creating} volume; how that went. */
     VolumeManager.Outcome handOver(Volume volume, String backupId, String requestId) {
-        Optional<ServiceRecord> service = services.find(host, BackupRpc.BINARY).filter(s -> !s.disabled());
+        Optional<ServiceRecord> service = services.find(host, BackupRpc.BINARY)
+                .filter(s -> !s.disabled() && s.isUp(clock.instant(), serviceDownTime));
         if (service.isEmpty()) {
-            return fail(volume, requestId, CreateFailureMessages::backupServiceDown, "no enabled backup service (" + BackupRpc.BINARY + ") runs on host " + host
-                    + " to restore backup " + backupId + " into the volume");
+            return fail(volume, requestId, CreateFailureMessages::backupServiceDown, "no enabled backup service ("
+                    + BackupRpc.BINARY + ") is up on host " + host + " to restore backup " + backupId
+                    + " into the volume");
         }
         if (!backups.beginRestoreIntoNew(backupId, volume.id())) {
             return fail(volume, requestId, CreateFailureMessages::backupInvalidState, "backup " + backupId + " is not available any more (being restored,"

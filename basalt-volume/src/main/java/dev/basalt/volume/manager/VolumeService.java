@@ -150,7 +150,7 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
         this.manager = new VolumeManager(settings.host(), driver, volumes, snapshots, this.snapshots, exporter,
                 messages, clock, settings.messageTtl(), new RestoreHandover(BackendName.hostOf(settings.host()),
                         new BackupRecords(database), volumes, services, new BackupRpc(bus), messages, clock,
-                        settings.messageTtl()), new VolumeImageFiller(GlanceClient.create(Duration.ofSeconds(10)),
+                        settings.messageTtl(), settings.serviceDownTime()), new VolumeImageFiller(GlanceClient.create(Duration.ofSeconds(10)),
                         QemuImg.onPath(), conversionDir), new VolumeImageMetadata(database));
         this.extender = new VolumeExtender(settings.host(), driver, volumes, messages, clock, settings.messageTtl());
         WorkerRepository workers = new WorkerRepository(database);

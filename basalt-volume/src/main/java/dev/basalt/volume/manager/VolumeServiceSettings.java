@@ -20,6 +20,8 @@ import java.time.Duration;
  * @param capacityReportInterval   {@code periodic_interval}: how often capacity goes to the schedulers
  * @param messageTtl               {@code message_ttl}: how long a user message lives
  * @param targetPrefix             {@code target_prefix}: what each export's IQN starts with
+ * @param serviceDownTime          {@code service_down_time}: a service silent this long is down (the
+ *                                 backup service a volume made from a backup is handed to must be up)
  */
 public record VolumeServiceSettings(
         String host,
@@ -30,7 +32,8 @@ public record VolumeServiceSettings(
         Duration reportInterval,
         Duration capacityReportInterval,
         Duration messageTtl,
-        String targetPrefix) {
+        String targetPrefix,
+        Duration serviceDownTime) {
 
     /** Cinder's {@code target_prefix}. */
     public static final String DEFAULT_TARGET_PREFIX = "iqn.2010-10.org.openstack:";
@@ -54,16 +57,17 @@ public record VolumeServiceSettings(
         requirePositive(capacityReportInterval, "capacityReportInterval");
         requirePositive(messageTtl, "messageTtl");
         requireNonNull(targetPrefix, "targetPrefix");
+        requirePositive(serviceDownTime, "serviceDownTime");
     }
 
     /**
      * Cinder's defaults: zone {@code nova}, over-subscription up to 20.0, nothing reserved,
      * heartbeat every 10 s, capacity every 60 s, user messages kept 30 days, IQNs under
-     * {@code iqn.2010-10.org.openstack:}.
+     * {@code iqn.2010-10.org.openstack:}, services down after 60 s of silence.
      */
     public static VolumeServiceSettings defaults(String host, String backendName) {
         return new VolumeServiceSettings(host, backendName, "nova", 20.0, 0, Duration.ofSeconds(10),
-                Duration.ofSeconds(60), Duration.ofDays(30), DEFAULT_TARGET_PREFIX);
+                Duration.ofSeconds(60), Duration.ofDays(30), DEFAULT_TARGET_PREFIX, Duration.ofSeconds(60));
     }
 
     /** The backend part of {@link #host}: what follows the {@code @}. */

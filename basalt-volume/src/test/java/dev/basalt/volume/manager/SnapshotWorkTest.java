@@ -118,7 +118,7 @@ class SnapshotWorkTest {
 
     private void start(VolumeDriver driver) {
         service = new VolumeService(new VolumeServiceSettings(HOST, "file", "az1", 20.0, 0, Duration.ofMillis(200),
-                Duration.ofHours(1), Duration.ofDays(30), VolumeServiceSettings.DEFAULT_TARGET_PREFIX), driver,
+                Duration.ofHours(1), Duration.ofDays(30), VolumeServiceSettings.DEFAULT_TARGET_PREFIX, Duration.ofSeconds(60)), driver,
                 iscsi.target(), db, bus, Clock.systemUTC());
         service.start();
     }

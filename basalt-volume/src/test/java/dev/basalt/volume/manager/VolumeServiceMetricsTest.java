@@ -53,7 +53,7 @@ class VolumeServiceMetricsTest {
         volumes = new VolumeRepository(db);
         bus = new InJvmBus();
         service = new VolumeService(new VolumeServiceSettings(HOST, "file", "az1", 20.0, 0, Duration.ofSeconds(10),
-                Duration.ofHours(1), Duration.ofDays(30), VolumeServiceSettings.DEFAULT_TARGET_PREFIX),
+                Duration.ofHours(1), Duration.ofDays(30), VolumeServiceSettings.DEFAULT_TARGET_PREFIX, Duration.ofSeconds(60)),
                 new FileVolumeDriver(new FileDriverSettings(dir, true, VolumeClear.ZERO, 0, "file")), iscsi.target(),
                 db, bus, Clock.systemUTC(), meters);
         service.start();

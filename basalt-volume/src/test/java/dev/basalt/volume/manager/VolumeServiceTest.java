@@ -118,7 +118,7 @@ class VolumeServiceTest {
 
     private static VolumeServiceSettings settings() {
         return new VolumeServiceSettings(HOST, "file", "az1", 20.0, 5, Duration.ofMillis(100), Duration.ofHours(1),
-                Duration.ofDays(30), VolumeServiceSettings.DEFAULT_TARGET_PREFIX);
+                Duration.ofDays(30), VolumeServiceSettings.DEFAULT_TARGET_PREFIX, Duration.ofSeconds(60));
     }
 
     private VolumeService startService() {
@@ -352,6 +352,27 @@ class VolumeServiceTest {
                 .containsExactly("VOLUME_VOLUME_008_018");
         assertThat(backup(b).status()).isEqualTo(BackupStatus.AVAILABLE);
         assertThat(usage("gigabytes")).isEqualTo(QuotaUsage.NONE);
+    }
+
+    @Test
+    void aVolumeMadeFromABackupWhoseBackupServiceIsDownGoesToErrorInsteadOfWaitingForIt() throws Exception {
+        Queue<RestoreBackup> restores = backupServiceOnTheHost();
+        Instant silentSince = Instant.now().minus(Duration.ofMinutes(5));
+        db.jdbi().useHandle(h -> h.createUpdate("UPDATE services SET created_at = :t, updated_at = :t"
+                        + " WHERE host = 'node1' AND topic = :topic")
+                .bind("t", java.sql.Timestamp.from(silentSince)).bind("topic", BackupRpc.TOPIC).execute());
+        startService();
+        Backup b = availableBackup();
+        Volume v = reservedVolume(1, VolumeStatus.CREATING, POOL);
+
+        volumeService().createVolume(HOST, new CreateVolume(v.id(), "req-down", b.id(), null));
+
+        await().atMost(PATIENCE).until(() -> status(v) == VolumeStatus.ERROR);
+        assertThat(volumes.find(v.id()).orElseThrow().errorReason()).contains("is up on host node1");
+        assertThat(messages.forResource(v.id())).extracting(UserMessage::eventId)
+                .containsExactly("VOLUME_VOLUME_008_018");
+        assertThat(restores).isEmpty();
+        assertThat(backup(b).status()).isEqualTo(BackupStatus.AVAILABLE);
     }
 
     @Test

@@ -96,7 +96,7 @@ class VolumeWorkCleanupTest {
 
     private VolumeService startService() {
         service = new VolumeService(new VolumeServiceSettings(HOST, "file", "az1", 20.0, 5, Duration.ofMillis(100),
-                Duration.ofHours(1), Duration.ofDays(30), VolumeServiceSettings.DEFAULT_TARGET_PREFIX), driver(),
+                Duration.ofHours(1), Duration.ofDays(30), VolumeServiceSettings.DEFAULT_TARGET_PREFIX, Duration.ofSeconds(60)), driver(),
                 iscsi.target(), db, bus, Clock.systemUTC());
         service.start();
         return service;
