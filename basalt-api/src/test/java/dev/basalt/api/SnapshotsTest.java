@@ -273,7 +273,9 @@ class SnapshotsTest {
         assertThat(newest.get("snapshots_links").get(0).get("href").asText()).contains("/snapshots?")
                 .contains("marker=" + made.get(4));
         TestApi.Reply badMarker = api.get(TestApi.p("/snapshots?marker=6c1e2a37-0fd0-4f4c-8fe6-5ef1f3a4a0a1"));
-        assertThat(badMarker.status()).isEqualTo(400);
+        assertThat(badMarker.status()).as("Cinder looks the marker up as a snapshot").isEqualTo(404);
+        assertThat(badMarker.faultMessage())
+                .isEqualTo("Snapshot 6c1e2a37-0fd0-4f4c-8fe6-5ef1f3a4a0a1 could not be found.");
         assertThat(api.get(TestApi.p("/snapshots?sort=colour")).status()).isEqualTo(400);
         assertThat(api.get(TestApi.p("/snapshots?limit=x")).status()).isEqualTo(400);
     }

@@ -215,7 +215,10 @@ class VolumeListTest {
         assertThat(ids(after)).containsExactly(mine.get(28).id(), mine.get(27).id());
         JsonNode skipped = api.get(TestApi.p("/volumes?limit=2&offset=1&marker=" + marker)).json();
         assertThat(ids(skipped)).containsExactly(mine.get(27).id(), mine.get(26).id());
-        assertThat(api.get(TestApi.p("/volumes?marker=" + Ids.newId())).status()).isEqualTo(400);
+        String unknown = Ids.newId();
+        TestApi.Reply badMarker = api.get(TestApi.p("/volumes?marker=" + unknown));
+        assertThat(badMarker.status()).as("Cinder looks the marker up as a volume").isEqualTo(404);
+        assertThat(badMarker.faultMessage()).isEqualTo("Volume " + unknown + " could not be found.");
     }
 
     @Test

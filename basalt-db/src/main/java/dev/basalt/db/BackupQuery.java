@@ -12,7 +12,7 @@ import java.util.Map;
  * {@code restore_volume_id}, {@code id}); which keys a caller may use is the api's to decide.
  * {@code like} filters match substrings; {@code metadata} entries must all be present.
  * {@code projectId} null means every project (an administrator's {@code all_tenants}).
- * {@code marker} is the id of the last backup of the previous page (a marker not found is a 400, as
+ * {@code marker} is the id of the last backup of the previous page (a marker not found is a 404, as
  * for volumes and snapshots); {@code offset} skips that many rows after it. Sort keys are the same
  * names, {@code display_name} and {@code display_description} included, newest first by default.
  */

@@ -43,7 +43,7 @@ public final class BackupRecords {
     private static final String SELECT = COLUMNS + ", (SELECT COUNT(*) FROM backups d WHERE d.parent_id = backups.id"
             + " AND d.status <> 'deleted') AS num_dependent_backups";
 
-    private static final KeysetListQuery<Backup> LIST = new KeysetListQuery<>("backups", SELECT,
+    private static final KeysetListQuery<Backup> LIST = new KeysetListQuery<>("backups", "Backup", SELECT,
             (rs, ctx) -> row(rs), BackupRecords::withMetadata, MetadataTable.BACKUPS, BackupColumns.ALL);
 
     /** The statuses in which a backup's work reports progress. */

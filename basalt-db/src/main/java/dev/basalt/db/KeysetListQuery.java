@@ -16,13 +16,15 @@ import org.jdbi.v3.core.statement.Query;
  * Lists the rows of one table the way Cinder pages its lists: the {@link ListQuery}'s filters
  * (project scope, exact and LIKE matches, time comparisons, metadata entries) and the resource's own
  * conditions, its sort keys with {@code id} as the final tie breaker, keyset pagination after the
- * marker row (the rows strictly after it in sort order), LIMIT/OFFSET, and on request the count of
+ * marker row (the rows strictly after it in sort order; a marker that is not a row the request
+ * may see is a 404, as Cinder's lookup of the marker), LIMIT/OFFSET, and on request the count of
  * every match.
  *
  * @param <T> the resource a row maps to
  */
 final class KeysetListQuery<T> {
     private final String table;
+    private final String resource;
     private final String selectColumns;
     private final RowMapper<T> rows;
     private final BiFunction<Handle, List<T>, List<T>> withMetadata;
@@ -31,15 +33,17 @@ final class KeysetListQuery<T> {
 
     /**
      * @param table the table listed; its rows have {@code id} and {@code project_id} columns
+     * @param resource what a row is, as a not-found message names it ({@code Volume})
      * @param selectColumns the select list {@code rows} reads
      * @param rows maps a row of {@code selectColumns}
      * @param withMetadata adds their metadata to the rows of a page, on the list query's handle
      * @param metadata the table a request's metadata entries are looked up in
      * @param columns the columns a request may filter or sort by
      */
-    KeysetListQuery(String table, String selectColumns, RowMapper<T> rows,
+    KeysetListQuery(String table, String resource, String selectColumns, RowMapper<T> rows,
                     BiFunction<Handle, List<T>, List<T>> withMetadata, MetadataTable metadata, ListColumns<T> columns) {
         this.table = table;
+        this.resource = resource;
         this.selectColumns = selectColumns;
         this.rows = rows;
         this.withMetadata = withMetadata;
@@ -128,7 +132,7 @@ final class KeysetListQuery<T> {
             q.bind("project", projectId);
         }
         return q.map(rows).findOne()
-                .orElseThrow(() -> BasaltException.badRequest("Marker %s could not be found.", id));
+                .orElseThrow(() -> BasaltException.notFound("%s %s could not be found.", resource, id));
     }
 
     /** Keeps the rows strictly after {@code marker} in the order of {@code keys}. */

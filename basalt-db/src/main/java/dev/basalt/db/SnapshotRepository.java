@@ -31,7 +31,7 @@ public final class SnapshotRepository {
     static final String COLUMNS = "id, volume_id, project_id, user_id, display_name, display_description, status,"
             + " progress, volume_size, volume_type_id, error_reason, created_at, updated_at";
 
-    private static final KeysetListQuery<Snapshot> LIST = new KeysetListQuery<>("snapshots", COLUMNS,
+    private static final KeysetListQuery<Snapshot> LIST = new KeysetListQuery<>("snapshots", "Snapshot", COLUMNS,
             (rs, ctx) -> row(rs), SnapshotRepository::withMetadata, MetadataTable.SNAPSHOTS, SnapshotColumns.ALL);
 
     /** What became of {@link #create}. */

@@ -43,7 +43,7 @@ public final class VolumeRepository {
     /** {@link #COLUMNS} of the table aliased {@code v}, in the same order. */
     private static final String JOINED_COLUMNS = "v." + COLUMNS.replace(", ", ", v.");
 
-    private static final KeysetListQuery<Volume> LIST = new KeysetListQuery<>("volumes", COLUMNS,
+    private static final KeysetListQuery<Volume> LIST = new KeysetListQuery<>("volumes", "Volume", COLUMNS,
             (rs, ctx) -> row(rs), VolumeRepository::withMetadata, MetadataTable.VOLUMES, VolumeColumns.ALL);
 
     private final Jdbi jdbi;

@@ -398,8 +398,8 @@ class BackupRecordsTest {
 
         assertThatThrownBy(() -> backups.list(new BackupQuery(project, null, null, null, null, 5, Ids.newId(), false,
                 null))).isInstanceOfSatisfying(BasaltException.class, e -> {
-                    assertThat(e.fault()).isEqualTo(Fault.BAD_REQUEST);
-                    assertThat(e).hasMessageContaining("Marker");
+                    assertThat(e.fault()).isEqualTo(Fault.NOT_FOUND);
+                    assertThat(e).hasMessageContaining("Backup").hasMessageContaining("could not be found");
                 });
         assertThatThrownBy(() -> backups.list(new BackupQuery(project, null, null, null, List.of(Sort.asc("colour")),
                 null, null, false, null))).isInstanceOf(BasaltException.class);

@@ -169,7 +169,7 @@ class SnapshotRepositoryTest {
         assertThat(snapshots.list(new SnapshotQuery("p1", null, Map.of("name", "3"), null, null, null, null, null,
                 null, true, null)).total()).isEqualTo(4);
         assertThatThrownBy(() -> snapshots.list(new SnapshotQuery("p1", null, null, null, null, null, null, 5,
-                Ids.newId(), false, null))).isInstanceOf(BasaltException.class).hasMessageContaining("Marker");
+                Ids.newId(), false, null))).isInstanceOf(BasaltException.class).hasMessageContaining("Snapshot").hasMessageContaining("could not be found");
         assertThatThrownBy(() -> snapshots.list(new SnapshotQuery("p1", null, null, null, null, null,
                 List.of(Sort.asc("colour")), null, null, false, null))).isInstanceOf(BasaltException.class);
     }

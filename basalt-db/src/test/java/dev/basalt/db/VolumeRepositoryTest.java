@@ -108,7 +108,7 @@ class VolumeRepositoryTest {
         assertThatThrownBy(() -> volumes.list(new VolumeQuery("p1", Map.of("nope", "x"), null, null, null, null, null, false)))
                 .isInstanceOf(BasaltException.class).hasMessageContaining("nope");
         assertThatThrownBy(() -> volumes.list(new VolumeQuery("p1", null, null, null, null, 1, Ids.newId(), false)))
-                .isInstanceOf(BasaltException.class).hasMessageContaining("Marker");
+                .isInstanceOf(BasaltException.class).hasMessageContaining("Volume").hasMessageContaining("could not be found");
     }
 
     @Test
