@@ -56,6 +56,13 @@ class ServicesAndZonesTest {
 
         assertThat(api.get(TestApi.p("/os-services?binary=cinder-scheduler")).json().get("services")).hasSize(1);
         assertThat(api.get(TestApi.p("/os-services?host=east@file")).json().get("services")).hasSize(1);
+        assertThat(api.get(TestApi.p("/os-services?host=test")).json().get("services"))
+                .as("a host filter matches the host's backends, as Cinder's").extracting(s -> s.get("host").asText())
+                .containsExactlyInAnyOrder("test", "test", TestApi.BACKEND);
+        assertThat(api.get(TestApi.p("/os-services?host=east")).json().get("services"))
+                .extracting(s -> s.get("host").asText()).containsExactly("east@file");
+        assertThat(api.get(TestApi.p("/os-services?host=eas")).json().get("services")).isEmpty();
+        assertThat(api.get(TestApi.p("/os-services?host=east@fil")).json().get("services")).isEmpty();
     }
 
     @Test

@@ -76,12 +76,24 @@ public final class ServiceRepository {
                 .bind("host", host).bind("binary", binary).map((rs, ctx) -> row(rs)).findOne());
     }
 
-    /** Services, optionally only those on {@code host} and/or of {@code binary}. */
+    /**
+     * Services, optionally only those of {@code binary} and those on {@code host}, matched as Cinder
+     * matches a host filter: a value with a {@code #} names a pool (exactly that); with an {@code @},
+     * a backend (it and its pools, {@code value#…}); otherwise a host (it, {@code value@…} and
+     * {@code value#…}) — so {@code host=node1} lists the volume services {@code node1@lvm} too.
+     */
     public List<ServiceRecord> list(String host, String binary) {
         return jdbi.withHandle(h -> {
             StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM services WHERE 1 = 1");
             if (host != null) {
-                sql.append(" AND host = :host");
+                sql.append(" AND (host = :host");
+                if (!host.contains("#")) {
+                    sql.append(" OR host LIKE :pools");
+                    if (!host.contains("@")) {
+                        sql.append(" OR host LIKE :backends");
+                    }
+                }
+                sql.append(")");
             }
             if (binary != null) {
                 sql.append(" AND binary_name = :binary");
@@ -89,6 +101,12 @@ public final class ServiceRepository {
             var q = h.createQuery(sql.append(" ORDER BY binary_name, host").toString());
             if (host != null) {
                 q.bind("host", host);
+                if (!host.contains("#")) {
+                    q.bind("pools", Rows.escapeLike(host) + "#%");
+                    if (!host.contains("@")) {
+                        q.bind("backends", Rows.escapeLike(host) + "@%");
+                    }
+                }
             }
             if (binary != null) {
                 q.bind("binary", binary);
