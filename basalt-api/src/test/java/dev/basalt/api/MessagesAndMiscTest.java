@@ -100,6 +100,24 @@ class MessagesAndMiscTest {
         assertThat(api.put(TestApi.p("/os-services/failover_host"), body).status()).isEqualTo(501);
         assertThat(api.put(TestApi.p("/os-services/failover"), body, "3.25").status()).isEqualTo(404);
         assertThat(api.put(TestApi.p("/os-services/failover"), body, "3.26").status()).isEqualTo(501);
+        assertThat(api.put(TestApi.p("/os-services/thaw"), "{\"host\": \"test\"}").status()).isEqualTo(501);
+    }
+
+    @Test
+    void freezeAndThawOfABackendThatDoesNotExistAre400AsCinders() {
+        TestApi.Reply unknown = api.put(TestApi.p("/os-services/freeze"), "{\"host\": \"nowhere\"}");
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.faultMessage()).isEqualTo("No service found with host=nowhere");
+        assertThat(api.put(TestApi.p("/os-services/thaw"), "{\"host\": \"test@other\"}").status()).isEqualTo(400);
+        TestApi.Reply none = api.put(TestApi.p("/os-services/freeze"), "{}");
+        assertThat(none.status()).isEqualTo(400);
+        assertThat(none.faultMessage()).isEqualTo("Invalid input received: Host field is missing.");
+        TestApi.Reply both = api.put(TestApi.p("/os-services/thaw"), "{\"host\": \"test\", \"cluster\": \"c\"}",
+                "3.26");
+        assertThat(both.faultMessage()).isEqualTo("Invalid input received: One and only one of cluster and host"
+                + " must be set.");
+        assertThat(api.put(TestApi.p("/os-services/freeze"), "{\"cluster\": \"c\"}", "3.26").faultMessage())
+                .isEqualTo("No service found with cluster=c");
     }
 
     @Test

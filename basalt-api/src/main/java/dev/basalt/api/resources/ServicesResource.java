@@ -80,11 +80,40 @@ public final class ServicesResource {
                 .add("PUT", "/os-services/failover", Microversions.REPLICATION_CLUSTER, r -> replication(r, "failover"));
     }
 
-    /** Backend replication (freeze, thaw, failover) needs replicating drivers, which Basalt has none of yet. */
+    /**
+     * Backend replication (freeze, thaw, failover) needs replicating drivers, which Basalt has none of
+     * yet: a 501 — after Cinder's checks of a freeze's or thaw's backend, so that naming no backend
+     * or one that does not exist is the 400 Cinder answers.
+     */
     ApiResponse replication(ApiRequest request, String action) {
         request.authorize(REPLICATION_RULES.get(action));
+        if (action.equals("freeze") || action.equals("thaw")) {
+            requireKnownBackend(request);
+        }
         throw new BasaltException(dev.basalt.common.Fault.NOT_IMPLEMENTED, String.format(
                 "The service action %s is not implemented in Basalt yet: no backend replicates.", action));
+    }
+
+    /**
+     * The backend a freeze or thaw names, as Cinder checks it: exactly one of {@code host} and
+     * {@code cluster} (from 3.26; before, {@code host}), matching volume services that exist.
+     */
+    private void requireKnownBackend(ApiRequest request) {
+        JsonNode body = request.json();
+        boolean clusters = request.atLeast(Microversions.REPLICATION_CLUSTER);
+        String cluster = clusters ? VolumesResource.text(body, "cluster", null) : null;
+        String host = VolumesResource.text(body, "host", null);
+        boolean hasCluster = cluster != null && !cluster.isEmpty();
+        if (hasCluster == (host != null && !host.isEmpty())) {
+            throw BasaltException.badRequest("Invalid input received: %s", clusters
+                    ? "One and only one of cluster and host must be set." : "Host field is missing.");
+        }
+        if (hasCluster) {
+            throw BasaltException.badRequest("No service found with cluster=%s", cluster); // Basalt has no clusters
+        }
+        if (services.list(host, VolumeRpc.BINARY).isEmpty()) {
+            throw BasaltException.badRequest("No service found with host=%s", host);
+        }
     }
 
     ApiResponse list(ApiRequest request) {
