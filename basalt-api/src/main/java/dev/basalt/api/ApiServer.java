@@ -10,6 +10,7 @@ import dev.basalt.api.http.Router;
 import dev.basalt.api.http.TransportFaults;
 import dev.basalt.api.policy.Policy;
 import dev.basalt.api.resources.AttachActions;
+import dev.basalt.api.resources.ImageMetadataActions;
 import dev.basalt.api.resources.BackupActionsResource;
 import dev.basalt.api.resources.BackupsResource;
 import dev.basalt.api.resources.AttachmentsResource;
@@ -53,6 +54,7 @@ import dev.basalt.api.service.SnapshotService;
 import dev.basalt.api.service.TypeAccess;
 import dev.basalt.api.service.VolumeCreation;
 import dev.basalt.api.service.VolumeDeletion;
+import dev.basalt.api.service.VolumeImageMetadataService;
 import dev.basalt.api.service.VolumeService;
 import dev.basalt.api.service.VolumeSources;
 import dev.basalt.api.validation.Schemas;
@@ -180,7 +182,8 @@ public final class ApiServer implements AutoCloseable {
         DefaultTypes defaults = new DefaultTypes(defaultTypes, types, settings);
         AvailabilityZones zones = new AvailabilityZones(services, settings);
         AttachmentRepository attachments = new AttachmentRepository(database);
-        VolumeView volumeView = new VolumeView(typeCache, attachments, new VolumeImageMetadata(database));
+        VolumeImageMetadata imageMetadata = new VolumeImageMetadata(database);
+        VolumeView volumeView = new VolumeView(typeCache, attachments, imageMetadata);
         Quotas quotaRules = new Quotas(quotas, types, quotaSettings);
         TypeAccess access = new TypeAccess(typeAccess);
 
@@ -201,7 +204,9 @@ public final class ApiServer implements AutoCloseable {
         Connections connections = new Connections(volumeServices, new FrontEndQos(qosSpecs), VOLUME_CALL_TIMEOUT);
         new VolumeActionsResource(volumeService, new VolumeActions(volumeService, schemas),
                 new AttachActions(volumeService, attachments, attachmentTransitions, connections, detachSafety, schemas,
-                        clock)).register(routes);
+                        clock),
+                new ImageMetadataActions(volumeService, new VolumeImageMetadataService(imageMetadata, volumes), schemas))
+                .register(routes);
         new AttachmentsResource(volumeService, attachments, attachmentTransitions, connections, detachSafety, schemas,
                 clock, settings.maxLimit()).register(routes);
         new SnapshotsResource(settings, snapshots, snapshotService, volumeService, schemas).register(routes);

@@ -113,14 +113,23 @@ final class KeysetListQuery<T> {
             String name = "t" + n++;
             where.and(column.column() + " " + t.comparison().sql() + " :" + name).bind(name, Rows.timestamp(t.value()));
         }
-        for (Map.Entry<String, String> e : request.metadata().entrySet()) {
-            String k = "mk" + n;
-            String v = "mv" + n++;
-            where.and("EXISTS (SELECT 1 FROM " + metadata.table() + " m WHERE m." + metadata.ownerColumn() + " = "
-                    + table + ".id AND m.meta_key = :" + k + " AND m.meta_value = :" + v + ")")
+        withEntries(where, metadata, request.metadata(), "m");
+        return where;
+    }
+
+    /**
+     * Keeps the rows that have every one of {@code entries} (key and value) in {@code entriesTable};
+     * the values are bound as {@code <prefix>k0}, {@code <prefix>v0}, … (a prefix of its own per table).
+     */
+    void withEntries(Where where, MetadataTable entriesTable, Map<String, String> entries, String prefix) {
+        int n = 0;
+        for (Map.Entry<String, String> e : entries.entrySet()) {
+            String k = prefix + "k" + n;
+            String v = prefix + "v" + n++;
+            where.and("EXISTS (SELECT 1 FROM " + entriesTable.table() + " m WHERE m." + entriesTable.ownerColumn()
+                    + " = " + table + ".id AND m.meta_key = :" + k + " AND m.meta_value = :" + v + ")")
                     .bind(k, e.getKey()).bind(v, e.getValue());
         }
-        return where;
     }
 
     /** The marker row, looked up within the request's project. */

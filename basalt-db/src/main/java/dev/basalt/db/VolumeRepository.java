@@ -143,7 +143,8 @@ public final class VolumeRepository {
     }
 
     public Page<Volume> list(VolumeQuery query) {
-        return jdbi.withHandle(h -> LIST.list(h, query));
+        return jdbi.withHandle(h -> LIST.list(h, query,
+                where -> LIST.withEntries(where, MetadataTable.VOLUME_IMAGES, query.imageMetadata(), "g")));
     }
 
     /** Volumes in {@code status} on a backend ({@code host@backend}, any pool). */

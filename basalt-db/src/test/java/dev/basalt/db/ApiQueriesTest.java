@@ -117,11 +117,11 @@ class ApiQueriesTest {
         }
         Page<Volume> after = volumes.list(new VolumeQuery("p1", null, null, null, List.of(Sort.asc("created_at")),
                 null, null, true, List.of(new TimeFilter("created_at", TimeFilter.Comparison.GT, base.plusSeconds(60))),
-                null));
+                null, null));
         assertThat(after.items()).extracting(Volume::size).containsExactly(3, 4, 5);
         assertThat(after.total()).isEqualTo(3);
         Page<Volume> skipped = volumes.list(new VolumeQuery("p1", Map.of("multiattach", "false"), null, null,
-                List.of(Sort.asc("size")), 2, null, false, null, 1));
+                List.of(Sort.asc("size")), 2, null, false, null, 1, null));
         assertThat(skipped.items()).extracting(Volume::size).containsExactly(2, 3);
     }
 }

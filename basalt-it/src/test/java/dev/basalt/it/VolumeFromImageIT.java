@@ -21,7 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Debian's {@code cinder create --image}: the bootable test disk uploaded raw and as qcow2 ends up
  * byte for byte in the volume (zeros after it), the volume is bootable and shows the image's
  * metadata; an image whose content is not its declared format fails the volume with a user
- * message; an image that is not active, or that does not exist, is refused with a 400.
+ * message; an image that is not active, or that does not exist, is refused with a 400. The image
+ * metadata of such a volume is shown, set and unset with {@code cinder image-metadata[-show]} and
+ * {@code openstack volume set|unset --image-property}, and filters {@code cinder list --image_metadata}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class VolumeFromImageIT {
@@ -147,5 +149,41 @@ class VolumeFromImageIT {
         assertThat(refused.exitCode()).isNotZero();
         assertThat(refused.stderr()).contains("Invalid image identifier or unable to access requested image.")
                 .contains("HTTP 400");
+    }
+
+    private Map<String, String> imageMetadata(String volume) throws Exception {
+        return cinder("image-metadata-show", volume);
+    }
+
+    @Test
+    void theImageMetadataOfAVolumeIsShownSetAndUnsetThroughBothClients() throws Exception {
+        String volume = cinder("create", "--image", rawImage, "--name", "image-meta", "1").get("id");
+        assertThat(settled(volume)).isEqualTo("available");
+        assertThat(imageMetadata(volume)).containsEntry("image_id", rawImage).containsEntry("image_name", "boot-raw")
+                .containsEntry("hw_disk_bus", "virtio");
+
+        cli.cinder("image-metadata", volume, "set", "os_distro=debian", "hw_disk_bus=scsi").ok();
+        assertThat(imageMetadata(volume)).containsEntry("os_distro", "debian").containsEntry("hw_disk_bus", "scsi")
+                .containsEntry("image_id", rawImage);
+        cli.cinder("image-metadata", volume, "unset", "os_distro").ok();
+        assertThat(imageMetadata(volume)).doesNotContainKey("os_distro").containsEntry("image_name", "boot-raw");
+        Cli.Result unknown = cli.cinder("image-metadata", volume, "unset", "no_such_key");
+        assertThat(unknown.exitCode()).isNotZero();
+        assertThat(unknown.stderr()).contains("Glance metadata for volume/snapshot " + volume + " cannot be found.")
+                .contains("HTTP 404");
+
+        cli.openstack("volume", "set", "--image-property", "hw_scsi_model=virtio-scsi", volume).ok();
+        JsonNode shown = cli.openstackJson("volume", "show", volume).path("volume_image_metadata");
+        assertThat(shown.path("hw_scsi_model").asText()).isEqualTo("virtio-scsi");
+        assertThat(shown.path("image_id").asText()).isEqualTo(rawImage);
+        cli.openstack("volume", "unset", "--image-property", "hw_scsi_model", volume).ok();
+        assertThat(imageMetadata(volume)).doesNotContainKey("hw_scsi_model").containsEntry("hw_disk_bus", "scsi");
+
+        String listed = cli.cinder("--os-volume-api-version", "3.4", "list", "--image_metadata",
+                "hw_disk_bus=scsi").ok().stdout();
+        assertThat(listed).contains(volume);
+        String none = cli.cinder("--os-volume-api-version", "3.4", "list", "--image_metadata",
+                "hw_disk_bus=virtio", "image_id=" + rawImage).ok().stdout();
+        assertThat(none).doesNotContain(volume);
     }
 }

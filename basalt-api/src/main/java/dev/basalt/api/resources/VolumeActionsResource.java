@@ -12,8 +12,8 @@ import dev.basalt.common.Fault;
 import java.util.Map;
 
 /**
- * {@code POST /volumes/{id}/action}. The actions {@link VolumeActions} and {@link AttachActions} serve
- * are handed to them; any
+ * {@code POST /volumes/{id}/action}. The actions {@link VolumeActions}, {@link AttachActions} and
+ * {@link ImageMetadataActions} serve are handed to them; any
  * other known Cinder action is a 501 saying so (after the volume is found), an unknown one a 400
  * as Cinder answers it.
  */
@@ -50,11 +50,14 @@ public final class VolumeActionsResource {
     private final VolumeService volumes;
     private final VolumeActions actions;
     private final AttachActions attachActions;
+    private final ImageMetadataActions imageMetadataActions;
 
-    public VolumeActionsResource(VolumeService volumes, VolumeActions actions, AttachActions attachActions) {
+    public VolumeActionsResource(VolumeService volumes, VolumeActions actions, AttachActions attachActions,
+                                 ImageMetadataActions imageMetadataActions) {
         this.volumes = requireNonNull(volumes, "volumes");
         this.actions = requireNonNull(actions, "actions");
         this.attachActions = requireNonNull(attachActions, "attachActions");
+        this.imageMetadataActions = requireNonNull(imageMetadataActions, "imageMetadataActions");
     }
 
     public void register(Router.Builder routes) {
@@ -84,6 +87,9 @@ public final class VolumeActionsResource {
         }
         if (AttachActions.serves(action)) {
             return attachActions.handle(action, request);
+        }
+        if (ImageMetadataActions.serves(action)) {
+            return imageMetadataActions.handle(action, request);
         }
         throw new BasaltException(Fault.NOT_IMPLEMENTED,
                 String.format("The volume action %s is not implemented in Basalt yet.", action));

@@ -68,6 +68,7 @@ final class VolumeFilters {
         Map<String, String> exact = new HashMap<>();
         Map<String, String> like = new HashMap<>();
         Map<String, String> metadata = new HashMap<>();
+        Map<String, String> imageMetadata = new HashMap<>();
         List<TimeFilter> times = new ArrayList<>();
         boolean matchesNothing = false;
         for (Map.Entry<String, String> e : filters.entrySet()) {
@@ -79,7 +80,10 @@ final class VolumeFilters {
                 matchesNothing |= !ListRequest.addMetadata(value, metadata);
             } else if (key.equals("glance_metadata")) {
                 Map<String, String> dict = PythonLiterals.dictOrNull(value);
-                matchesNothing |= dict == null || !dict.isEmpty();
+                matchesNothing |= dict == null;
+                if (dict != null) {
+                    imageMetadata.putAll(dict);
+                }
             } else if (key.equals("created_at") || key.equals("updated_at")) {
                 times.addAll(timeFilters(key, value));
             } else if (BOOLEAN_COLUMNS.contains(key)) {
@@ -100,7 +104,8 @@ final class VolumeFilters {
             return request.result(null);
         }
         return request.result(new VolumeQuery(request.projectId(), exact, like, metadata, sort,
-                request.page().limit(), request.page().marker(), request.withCount(), times, request.page().offset()));
+                request.page().limit(), request.page().marker(), request.withCount(), times, request.page().offset(),
+                imageMetadata));
     }
 
     private static void dropFiltersNewerThan(ApiVersion version, Map<String, String> filters) {

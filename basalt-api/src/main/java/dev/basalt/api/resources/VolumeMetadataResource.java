@@ -9,12 +9,12 @@ import dev.basalt.api.http.ApiRequest;
 import dev.basalt.api.http.ApiResponse;
 import dev.basalt.api.http.JsonBody;
 import dev.basalt.api.http.Router;
+import dev.basalt.api.service.MetadataFreeze;
 import dev.basalt.api.service.VolumeService;
 import dev.basalt.api.validation.Schemas;
 import dev.basalt.common.BasaltException;
 import dev.basalt.db.VolumeRepository;
 import dev.basalt.model.Volume;
-import dev.basalt.model.VolumeStatus;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -71,7 +71,7 @@ public final class VolumeMetadataResource {
     ApiResponse create(ApiRequest request) {
         JsonNode body = request.validBody(schemas.metadataCreate());
         Volume volume = volume(request, CREATE);
-        checkUpdatable(volume);
+        MetadataFreeze.checkUpdatable(volume);
         if (!volumes.mergeMetadata(volume.id(), VolumesResource.stringMap(body.get("metadata")))) {
             throw notFound(volume.id());
         }
@@ -84,7 +84,7 @@ public final class VolumeMetadataResource {
         if (preconditionFailed(request, volume)) {
             return ApiResponse.status(412);
         }
-        checkUpdatable(volume);
+        MetadataFreeze.checkUpdatable(volume);
         if (!volumes.replaceMetadata(volume.id(), VolumesResource.stringMap(body.get("metadata")))) {
             throw notFound(volume.id());
         }
@@ -112,7 +112,7 @@ public final class VolumeMetadataResource {
         if (!item.containsKey(key)) {
             throw BasaltException.badRequest("Request body and URI mismatch");
         }
-        checkUpdatable(volume);
+        MetadataFreeze.checkUpdatable(volume);
         if (!volumes.mergeMetadata(volume.id(), item)) {
             throw notFound(volume.id());
         }
@@ -125,10 +125,7 @@ public final class VolumeMetadataResource {
         if (!volume.metadata().containsKey(key)) {
             throw noKey(volume.id(), key);
         }
-        if (volume.status() == VolumeStatus.MAINTENANCE || volume.status() == VolumeStatus.UPLOADING) {
-            throw BasaltException.badRequest("Invalid volume: Deleting volume metadata is not allowed for volumes in"
-                    + " %s status.", volume.status().apiName());
-        }
+        MetadataFreeze.checkDeletable(volume);
         if (!volumes.deleteMetadataKey(volume.id(), key)) {
             throw noKey(volume.id(), key);
         }
@@ -159,14 +156,8 @@ public final class VolumeMetadataResource {
         return true;
     }
 
-    private static void checkUpdatable(Volume volume) {
-        if (volume.status() == VolumeStatus.MAINTENANCE || volume.status() == VolumeStatus.UPLOADING) {
-            throw BasaltException.badRequest("Invalid volume: Updating volume metadata is not allowed for volumes in"
-                    + " %s status.", volume.status().apiName());
-        }
-    }
-
-    private static JsonBody body(String field, Map<String, String> values) {
+    /** {@code {"<field>": {...}}}, keys in order. */
+    static JsonBody body(String field, Map<String, String> values) {
         return out -> {
             out.writeStartObject();
             writeMap(out, field, values);

@@ -54,6 +54,8 @@ public final class Schemas {
     private final RequestSchema volumeExtend;
     private final RequestSchema volumeSetBootable;
     private final RequestSchema volumeReadonly;
+    private final RequestSchema volumeSetImageMetadata;
+    private final RequestSchema volumeUnsetImageMetadata;
     private final RequestSchema volumeResetStatus;
     private final RequestSchema snapshotResetStatus;
     private final RequestSchema forceDelete;
@@ -129,6 +131,8 @@ public final class Schemas {
         volumeExtend = load("volume-extend");
         volumeSetBootable = load("volume-set-bootable");
         volumeReadonly = load("volume-readonly");
+        volumeSetImageMetadata = load("volume-set-image-metadata");
+        volumeUnsetImageMetadata = load("volume-unset-image-metadata");
         volumeResetStatus = load("volume-reset-status");
         snapshotResetStatus = load("snapshot-reset-status");
         forceDelete = load("force-delete");
@@ -310,6 +314,16 @@ public final class Schemas {
 
     public RequestSchema volumeReadonly() {
         return volumeReadonly;
+    }
+
+    /** {@code os-set_image_metadata}: keys and values as Cinder's extra specs. */
+    public RequestSchema volumeSetImageMetadata() {
+        return volumeSetImageMetadata;
+    }
+
+    /** {@code os-unset_image_metadata}: one key. */
+    public RequestSchema volumeUnsetImageMetadata() {
+        return volumeUnsetImageMetadata;
     }
 
     public RequestSchema volumeResetStatus() {
