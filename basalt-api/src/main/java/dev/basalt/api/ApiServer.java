@@ -180,7 +180,7 @@ public final class ApiServer implements AutoCloseable {
         Schemas schemas = new Schemas();
         VolumeTypeCache typeCache = new VolumeTypeCache(types, clock, TYPE_CACHE_MAX_AGE);
         DefaultTypes defaults = new DefaultTypes(defaultTypes, types, settings);
-        AvailabilityZones zones = new AvailabilityZones(services, settings);
+        AvailabilityZones zones = new AvailabilityZones(services, settings, clock);
         AttachmentRepository attachments = new AttachmentRepository(database);
         VolumeImageMetadata imageMetadata = new VolumeImageMetadata(database);
         VolumeView volumeView = new VolumeView(typeCache, attachments, imageMetadata);

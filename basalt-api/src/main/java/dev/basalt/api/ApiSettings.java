@@ -21,6 +21,8 @@ import java.time.Duration;
  * @param maxRequestBodySize             {@code osapi_max_request_body_size} in bytes
  * @param createSettleWait               {@code osapi_volume_create_wait}: how long a create request waits for
  *                                       its volume to leave {@code creating} before answering (zero: not at all)
+ * @param azCacheDuration                {@code az_cache_duration}: how long volume creation trusts the zones it
+ *                                       read (zero: reads them for every create)
  */
 public record ApiSettings(
         String listenAddress,
@@ -35,7 +37,8 @@ public record ApiSettings(
         String host,
         String publicEndpoint,
         int maxRequestBodySize,
-        Duration createSettleWait) {
+        Duration createSettleWait,
+        Duration azCacheDuration) {
 
     public static final String NOAUTH = "noauth";
 
@@ -46,6 +49,7 @@ public record ApiSettings(
         requireNonNull(storageAvailabilityZone, "storageAvailabilityZone");
         requireNonNull(serviceDownTime, "serviceDownTime");
         requireNonNull(createSettleWait, "createSettleWait");
+        requireNonNull(azCacheDuration, "azCacheDuration");
         requireNonNull(host, "host");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
@@ -67,25 +71,25 @@ public record ApiSettings(
     /** Cinder's defaults, with {@code noauth}, the default type {@code __DEFAULT__} and an ephemeral port. */
     public static ApiSettings defaults() {
         return new ApiSettings("0.0.0.0", 8776, NOAUTH, 1000, "__DEFAULT__", null, "nova", false,
-                Duration.ofSeconds(60), "localhost", null, 114688, Duration.ZERO);
+                Duration.ofSeconds(60), "localhost", null, 114688, Duration.ZERO, Duration.ofHours(1));
     }
 
     public ApiSettings withPort(int newPort) {
         return new ApiSettings(listenAddress, newPort, authStrategy, maxLimit, defaultVolumeType,
                 defaultAvailabilityZone, storageAvailabilityZone, allowAvailabilityZoneFallback, serviceDownTime,
-                host, publicEndpoint, maxRequestBodySize, createSettleWait);
+                host, publicEndpoint, maxRequestBodySize, createSettleWait, azCacheDuration);
     }
 
     public ApiSettings withCreateSettleWait(Duration wait) {
         return new ApiSettings(listenAddress, port, authStrategy, maxLimit, defaultVolumeType,
                 defaultAvailabilityZone, storageAvailabilityZone, allowAvailabilityZoneFallback, serviceDownTime,
-                host, publicEndpoint, maxRequestBodySize, wait);
+                host, publicEndpoint, maxRequestBodySize, wait, azCacheDuration);
     }
 
     public ApiSettings withMaxLimit(int newMaxLimit) {
         return new ApiSettings(listenAddress, port, authStrategy, newMaxLimit, defaultVolumeType,
                 defaultAvailabilityZone, storageAvailabilityZone, allowAvailabilityZoneFallback, serviceDownTime,
-                host, publicEndpoint, maxRequestBodySize, createSettleWait);
+                host, publicEndpoint, maxRequestBodySize, createSettleWait, azCacheDuration);
     }
 
     /** The zone a volume lands in when the request names none. */

@@ -137,6 +137,26 @@ class ServicesAndZonesTest {
     }
 
     @Test
+    void createsTrustTheZonesTheyReadForAzCacheDuration() {
+        try (TestApi zoned = new TestApi()) {
+            String inWest = "{\"volume\": {\"size\": 1, \"availability_zone\": \"west\"}}";
+            assertThat(zoned.post(TestApi.p("/volumes"), "{\"volume\": {\"size\": 1}}").status()).isEqualTo(202);
+            zoned.services.register("west@file", VolumeRpc.BINARY, VolumeRpc.TOPIC, "west");
+            assertThat(zoned.post(TestApi.p("/volumes"), inWest).status())
+                    .as("a zone the kept list lacks is looked up again at once").isEqualTo(202);
+
+            zoned.services.remove("west@file", VolumeRpc.BINARY);
+            assertThat(zoned.post(TestApi.p("/volumes"), inWest).status())
+                    .as("within az_cache_duration a known zone is trusted, as Cinder's").isEqualTo(202);
+            zoned.clock.advance(Duration.ofHours(1).plusSeconds(1));
+            TestApi.Reply refused = zoned.post(TestApi.p("/volumes"), inWest);
+            assertThat(refused.status()).isEqualTo(400);
+            assertThat(refused.json().get("badRequest").get("message").asText())
+                    .isEqualTo("Availability zone 'west' is invalid.");
+        }
+    }
+
+    @Test
     void logLevelsFrom332() {
         assertThat(api.put(TestApi.p("/os-services/get-log"), "{}", "3.31").status()).isEqualTo(404);
         TestApi.Reply set = api.put(TestApi.p("/os-services/set-log"),

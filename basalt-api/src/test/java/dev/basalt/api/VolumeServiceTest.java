@@ -92,7 +92,7 @@ class VolumeServiceTest {
         VolumeRpc volumeRpc = new VolumeRpc(api.bus);
         VolumeCreation creation = new VolumeCreation(settings, api.volumes, api.types,
                 new DefaultTypes(api.defaultTypes, api.types, settings), new TypeAccess(api.typeAccess),
-                new AvailabilityZones(api.services, settings), new VolumeSources(api.snapshots, api.volumes,
+                new AvailabilityZones(api.services, settings, java.time.Clock.systemUTC()), new VolumeSources(api.snapshots, api.volumes,
                 api.transitions), quotas, new SchedulerRpc(api.bus), new CreateSettling(api.bus, Duration.ZERO),
                 api.clock, new VolumeImages(GlanceClient.create(Duration.ofSeconds(1)), ImageEndpoints.none()));
         return new VolumeService(api.volumes, api.transitions, new AttachmentRepository(api.db), creation,

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.TreeSet;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
@@ -127,11 +128,23 @@ final class QuotaClaims {
      * whatever this reserved before. Runs in {@link #inTransaction}, which makes missing usage rows.
      */
     static void reserve(Handle h, String holderId, QuotaReservation reservation) {
+        if (reservation.deltas().isEmpty()) {
+            return;
+        }
         Timestamp now = now();
-        PreparedBatch claims = h.prepareBatch("INSERT INTO quota_claims (holder_id, resource, project_id, in_use,"
-                + " reserved, created_at, updated_at) VALUES (:h, :r, :p, 0, :delta, :now, NULL)");
-        reservation.deltas().forEach((resource, delta) -> claims.bind("h", holderId).bind("r", resource)
-                .bind("p", reservation.projectId()).bind("delta", delta).bind("now", now).add());
+        // One statement for all the claims: a multi-row insert costs the server about what one row does.
+        StringJoiner rows = new StringJoiner(", ");
+        for (int i = 0; i < reservation.deltas().size(); i++) {
+            rows.add("(:h, :r" + i + ", :p, 0, :d" + i + ", :now, NULL)");
+        }
+        Update claims = h.createUpdate("INSERT INTO quota_claims (holder_id, resource, project_id, in_use,"
+                        + " reserved, created_at, updated_at) VALUES " + rows)
+                .bind("h", holderId).bind("p", reservation.projectId()).bind("now", now);
+        int i = 0;
+        for (Map.Entry<String, Long> claim : reservation.deltas().entrySet()) {
+            claims.bind("r" + i, claim.getKey()).bind("d" + i, claim.getValue());
+            i++;
+        }
         claims.execute();
         addToUsage(h, reservation, now);
     }

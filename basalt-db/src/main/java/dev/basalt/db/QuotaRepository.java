@@ -39,6 +39,27 @@ public final class QuotaRepository {
         jdbi.useHandle(h -> h.createUpdate("DELETE FROM quotas WHERE project_id = :k").bind("k", projectId).execute());
     }
 
+    /** The limits set for a project and those of a quota class, read together. */
+    public record ProjectAndClassLimits(Map<String, Integer> project, Map<String, Integer> quotaClass) {
+    }
+
+    /**
+     * The limits set for the project itself and those of {@code className} (null: none), in one
+     * query: what checking a new resource against its limits reads.
+     */
+    public ProjectAndClassLimits projectAndClassLimits(String projectId, String className) {
+        return jdbi.withHandle(h -> {
+            Map<String, Integer> project = new TreeMap<>();
+            Map<String, Integer> quotaClass = new TreeMap<>();
+            h.createQuery("SELECT 0, resource, hard_limit FROM quotas WHERE project_id = :p"
+                            + " UNION ALL SELECT 1, resource, hard_limit FROM quota_classes WHERE class_name = :c")
+                    .bind("p", projectId).bind("c", className)
+                    .map((rs, ctx) -> (rs.getInt(1) == 0 ? project : quotaClass).put(rs.getString(2), rs.getInt(3)))
+                    .list();
+            return new ProjectAndClassLimits(project, quotaClass);
+        });
+    }
+
     /** The limits of a quota class, by resource. */
     public Map<String, Integer> classLimits(String className) {
         return limits("quota_classes", "class_name", className);

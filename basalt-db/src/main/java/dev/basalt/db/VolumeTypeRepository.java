@@ -7,6 +7,7 @@ import dev.basalt.common.Ids;
 import dev.basalt.model.VolumeType;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,24 +62,35 @@ public final class VolumeTypeRepository {
     }
 
     public Optional<VolumeType> find(String id) {
-        return findWhere("t.id = :key", id);
+        return findWhere("t.id = :key", Collections.singletonMap("key", id));
     }
 
     public Optional<VolumeType> findByName(String name) {
-        return findWhere("t.name = :key", name);
+        return findWhere("t.name = :key", Collections.singletonMap("key", name));
+    }
+
+    /**
+     * The type a project's new volumes get when the request names none, in one query: the
+     * project's own default if it has one (and it exists), else the type named {@code configuredName}.
+     */
+    public Optional<VolumeType> defaultFor(String projectId, String configuredName) {
+        return findWhere("t.id = (SELECT d.volume_type_id FROM project_default_types d WHERE d.project_id = :p)"
+                + " OR (t.name = :key AND NOT EXISTS (SELECT 1 FROM project_default_types d"
+                + " JOIN volume_types x ON x.id = d.volume_type_id WHERE d.project_id = :p))",
+                Map.of("p", projectId, "key", configuredName));
     }
 
     /** One row of a type joined with one of its extra specs (none: a null key). */
     private record WithSpec(VolumeType type, String key, String value) {
     }
 
-    /** The one type matching {@code condition} (on {@code t}, with {@code :key}) with its extra specs, in one query. */
-    private Optional<VolumeType> findWhere(String condition, String key) {
+    /** The one type matching {@code condition} (on {@code t}, with {@code binds}) with its extra specs, in one query. */
+    private Optional<VolumeType> findWhere(String condition, Map<String, String> binds) {
         List<WithSpec> rows = jdbi.withHandle(h -> h.createQuery("SELECT t.id, t.name, t.description, t.is_public,"
                         + " t.created_at, t.updated_at, t.qos_specs_id, s.spec_key, s.spec_value FROM volume_types t"
                         + " LEFT JOIN volume_type_extra_specs s ON s.volume_type_id = t.id"
                         + " WHERE " + condition + " ORDER BY s.spec_key")
-                .bind("key", key)
+                .bindMap(binds)
                 .map((rs, ctx) -> new WithSpec(row(rs), rs.getString(8), rs.getString(9)))
                 .list());
         if (rows.isEmpty()) {

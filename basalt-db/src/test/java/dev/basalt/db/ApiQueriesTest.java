@@ -65,6 +65,32 @@ class ApiQueriesTest {
     }
 
     @Test
+    void defaultTypeOfAProjectIsItsOwnElseTheConfiguredOneInOneQuery() {
+        VolumeType gold = types.create("gold", null, true, Map.of("k", "v"));
+        VolumeType silver = types.create("silver", null, true, Map.of());
+        assertThat(types.defaultFor("p1", "silver")).get().extracting(VolumeType::id).isEqualTo(silver.id());
+        assertThat(types.defaultFor("p1", "missing")).isEmpty();
+        defaults.set("p1", gold.id());
+        assertThat(types.defaultFor("p1", "silver")).get().satisfies(t -> {
+            assertThat(t.id()).isEqualTo(gold.id());
+            assertThat(t.extraSpecs()).containsExactly(Map.entry("k", "v"));
+        });
+        assertThat(types.defaultFor("p1", "missing")).get().extracting(VolumeType::id).isEqualTo(gold.id());
+        assertThat(types.defaultFor("p2", "silver")).get().extracting(VolumeType::id).isEqualTo(silver.id());
+    }
+
+    @Test
+    void readsProjectAndClassLimitsTogether() {
+        QuotaRepository quotas = new QuotaRepository(db);
+        quotas.setProjectLimits("p1", Map.of("volumes", 5, "gigabytes", 50));
+        quotas.setClassLimits(QuotaRepository.DEFAULT_CLASS, Map.of("volumes", 7));
+        QuotaRepository.ProjectAndClassLimits both = quotas.projectAndClassLimits("p1", QuotaRepository.DEFAULT_CLASS);
+        assertThat(both.project()).containsExactlyInAnyOrderEntriesOf(Map.of("volumes", 5, "gigabytes", 50));
+        assertThat(both.quotaClass()).containsExactlyEntriesOf(Map.of("volumes", 7));
+        assertThat(quotas.projectAndClassLimits("p2", null).quotaClass()).isEmpty();
+    }
+
+    @Test
     void messagesOfEveryProjectWhenNoneIsGiven() {
         MessageRepository messages = new MessageRepository(db);
         Instant now = Instant.parse("2026-01-01T00:00:00Z");

@@ -25,8 +25,7 @@ public final class DefaultTypes {
 
     /** The default type for the project; empty if the configured default does not exist. */
     public Optional<VolumeType> forProject(String projectId) {
-        Optional<VolumeType> projectDefault = projectDefaults.find(projectId).flatMap(d -> types.find(d.volumeTypeId()));
-        return projectDefault.isPresent() ? projectDefault : configured();
+        return types.defaultFor(projectId, settings.defaultVolumeType());
     }
 
     public Optional<VolumeType> configured() {

@@ -99,12 +99,9 @@ public final class Quotas {
      * {@link QuotaExceededException}, as nothing needs reserving for it.
      */
     QuotaReservation forNewVolume(String projectId, int size, VolumeType type) {
-        Map<String, Integer> own = repository.projectLimits(projectId);
-        Map<String, Integer> classDefaults = classDefaults();
-        int perVolume = limit(QuotaResources.PER_VOLUME_GIGABYTES, own, classDefaults);
-        if (perVolume >= 0 && size > perVolume) {
-            throw new QuotaExceededException(QuotaResources.PER_VOLUME_GIGABYTES, perVolume, size, 0);
-        }
+        QuotaRepository.ProjectAndClassLimits set = limitsForVolumeOf(projectId, size);
+        Map<String, Integer> own = set.project();
+        Map<String, Integer> classDefaults = set.quotaClass();
         Map<String, Long> deltas = new LinkedHashMap<>();
         deltas.put(QuotaResources.VOLUMES, 1L);
         deltas.put(QuotaResources.GIGABYTES, (long) size);
@@ -154,12 +151,9 @@ public final class Quotas {
      * {@code per_volume_gigabytes} is refused here with a {@link QuotaExceededException}.
      */
     IntFunction<QuotaReservation> forExtend(String projectId, int newSize, String typeId) {
-        Map<String, Integer> own = repository.projectLimits(projectId);
-        Map<String, Integer> classDefaults = classDefaults();
-        int perVolume = limit(QuotaResources.PER_VOLUME_GIGABYTES, own, classDefaults);
-        if (perVolume >= 0 && newSize > perVolume) {
-            throw new QuotaExceededException(QuotaResources.PER_VOLUME_GIGABYTES, perVolume, newSize, 0);
-        }
+        QuotaRepository.ProjectAndClassLimits set = limitsForVolumeOf(projectId, newSize);
+        Map<String, Integer> own = set.project();
+        Map<String, Integer> classDefaults = set.quotaClass();
         List<String> keys = typeId == null ? List.of(QuotaResources.GIGABYTES)
                 : List.of(QuotaResources.GIGABYTES, QuotaResources.keyOfType(QuotaResources.GIGABYTES, typeId));
         Map<String, Integer> limits = new LinkedHashMap<>();
@@ -253,6 +247,20 @@ public final class Quotas {
     private int defaultLimit(String key, Map<String, Integer> classDefaults) {
         Integer fromClass = classDefaults.get(key);
         return fromClass != null ? fromClass : settings.byResource().getOrDefault(key, -1);
+    }
+
+    /**
+     * The project's own limits and its class defaults, read in one query; throws when a volume of
+     * {@code size} GiB passes {@code per_volume_gigabytes}.
+     */
+    private QuotaRepository.ProjectAndClassLimits limitsForVolumeOf(String projectId, int size) {
+        QuotaRepository.ProjectAndClassLimits set = repository.projectAndClassLimits(projectId,
+                settings.useDefaultQuotaClass() ? QuotaRepository.DEFAULT_CLASS : null);
+        int perVolume = limit(QuotaResources.PER_VOLUME_GIGABYTES, set.project(), set.quotaClass());
+        if (perVolume >= 0 && size > perVolume) {
+            throw new QuotaExceededException(QuotaResources.PER_VOLUME_GIGABYTES, perVolume, size, 0);
+        }
+        return set;
     }
 
     private Map<String, Integer> classDefaults() {
