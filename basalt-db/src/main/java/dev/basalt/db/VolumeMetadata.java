@@ -14,23 +14,22 @@ import org.jdbi.v3.core.Handle;
  */
 record VolumeMetadata(Map<String, Map<String, String>> user, Map<String, Map<String, String>> admin) {
 
+    /** Both kinds for the given volumes, in one query. */
     static VolumeMetadata read(Handle h, Collection<String> volumeIds) {
         if (volumeIds.isEmpty()) {
             return new VolumeMetadata(Map.of(), Map.of());
         }
-        List<String> ids = List.copyOf(volumeIds);
-        return new VolumeMetadata(MetadataTable.VOLUMES.read(h, ids), read(h, "volume_admin_metadata", ids));
-    }
-
-    private static Map<String, Map<String, String>> read(Handle h, String table, List<String> ids) {
-        Map<String, Map<String, String>> byVolume = new HashMap<>();
-        h.createQuery("SELECT volume_id, meta_key, meta_value FROM " + table + " WHERE volume_id IN (<ids>)"
-                        + " ORDER BY meta_key")
-                .bindList("ids", ids)
-                .map((rs, ctx) -> byVolume.computeIfAbsent(rs.getString(1), k -> new LinkedHashMap<>())
-                        .put(rs.getString(2), rs.getString(3)))
+        Map<String, Map<String, String>> user = new HashMap<>();
+        Map<String, Map<String, String>> admin = new HashMap<>();
+        h.createQuery("SELECT 0, volume_id, meta_key, meta_value FROM volume_metadata WHERE volume_id IN (<ids>)"
+                        + " UNION ALL SELECT 1, volume_id, meta_key, meta_value FROM volume_admin_metadata"
+                        + " WHERE volume_id IN (<ids>) ORDER BY 3")
+                .bindList("ids", List.copyOf(volumeIds))
+                .map((rs, ctx) -> (rs.getInt(1) == 0 ? user : admin)
+                        .computeIfAbsent(rs.getString(2), k -> new LinkedHashMap<>())
+                        .put(rs.getString(3), rs.getString(4)))
                 .list();
-        return byVolume;
+        return new VolumeMetadata(user, admin);
     }
 
     /** The volume with its metadata and admin metadata as read (none when it has none). */
