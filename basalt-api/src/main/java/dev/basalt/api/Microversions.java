@@ -61,6 +61,10 @@ public final class Microversions {
     public static final ApiVersion SNAPSHOT_SORT = ApiVersion.of(3, 30);
     /** Unknown list filters are rejected (non-admin) instead of dropped. */
     public static final ApiVersion RESOURCE_FILTER = ApiVersion.of(3, 31);
+    /** {@code get_pools} filters ({@code name} and capabilities). */
+    public static final ApiVersion POOL_FILTER = ApiVersion.of(3, 28);
+    /** {@code get_pools} filter {@code volume_type}. */
+    public static final ApiVersion POOL_TYPE_FILTER = ApiVersion.of(3, 35);
     /** {@code PUT /os-services/set-log} and {@code get-log}. */
     public static final ApiVersion LOG_LEVEL = ApiVersion.of(3, 32);
     /** {@code GET /resource_filters}. */

@@ -96,6 +96,9 @@ final class TestApi implements AutoCloseable {
     final List<TerminateConnection> disconnects = new CopyOnWriteArrayList<>();
     /** What {@code POST /workers/cleanup} asked the stand-in scheduler; it answers that the volume service is cleaned. */
     final List<CleanupRequest> cleanups = new CopyOnWriteArrayList<>();
+    /** The pools the stand-in scheduler knows, and the get_pools queries it was asked. */
+    final List<dev.basalt.model.PoolCapacity> pools = new CopyOnWriteArrayList<>();
+    final List<dev.basalt.rpc.PoolsQuery> poolQueries = new CopyOnWriteArrayList<>();
     volatile boolean holdDeletes;
     volatile boolean holdScheduling;
     volatile boolean failScheduling;
@@ -180,6 +183,12 @@ final class TestApi implements AutoCloseable {
                         && volumes.markAvailable(msg.volumeId())) {
                     api.volumeSettled(new VolumeSettled(msg.volumeId(), "available"));
                 }
+            }
+
+            @Override
+            public List<dev.basalt.model.PoolCapacity> pools(dev.basalt.rpc.PoolsQuery query) {
+                poolQueries.add(query);
+                return List.copyOf(pools);
             }
 
             @Override

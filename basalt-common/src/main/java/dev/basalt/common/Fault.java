@@ -16,6 +16,8 @@ public enum Fault {
     BAD_MEDIA_TYPE(415, "badMediaType"),
     INTERNAL(500, "computeFault"),
     NOT_IMPLEMENTED(501, "notImplemented"),
+    /** A backend did not answer in time (Cinder's RPC timeouts: {@code computeFault}). */
+    BAD_GATEWAY(502, "computeFault"),
     SERVICE_UNAVAILABLE(503, "serviceUnavailable");
 
     private final int status;

@@ -31,8 +31,12 @@ public final class SchedulerRpc {
             RpcMethod.cast("create_volume", "1.0", ScheduleVolume.class);
     static final RpcMethod<CapacityReport, Void> UPDATE_SERVICE_CAPABILITIES =
             RpcMethod.cast("update_service_capabilities", "1.0", CapacityReport.class);
-    static final RpcMethod<Void, PoolCapacity[]> GET_POOLS =
-            RpcMethod.call("get_pools", "1.0", Void.class, PoolCapacity[].class);
+    /** 1.1: the {@link PoolsQuery} filters. */
+    static final RpcMethod<PoolsQuery, PoolCapacity[]> GET_POOLS =
+            RpcMethod.call("get_pools", "1.1", PoolsQuery.class, PoolCapacity[].class);
+    /** {@code get_pools} without filters, which a 1.0 scheduler still serves. */
+    static final RpcMethod<PoolsQuery, PoolCapacity[]> GET_POOLS_1_0 =
+            RpcMethod.call("get_pools", "1.0", PoolsQuery.class, PoolCapacity[].class);
     static final RpcMethod<CleanupRequest, CleanupResult> WORK_CLEANUP =
             RpcMethod.call("work_cleanup", "1.0", CleanupRequest.class, CleanupResult.class);
 
@@ -44,8 +48,8 @@ public final class SchedulerRpc {
         /** Takes a volume service's capacity report. */
         void updateServiceCapabilities(CapacityReport report) throws Exception;
 
-        /** The pools as this scheduler sees them now. */
-        List<PoolCapacity> pools();
+        /** The pools as this scheduler sees them now that {@code query} selects. */
+        List<PoolCapacity> pools(PoolsQuery query);
 
         /**
          * Has the work in flight of the services the request matches cleaned up: by the live volume
@@ -74,9 +78,14 @@ public final class SchedulerRpc {
         bus.fanout(TOPIC, UPDATE_SERVICE_CAPABILITIES, report);
     }
 
-    /** The pools as one scheduler sees them. */
-    public List<PoolCapacity> getPools(Duration timeout) {
-        PoolCapacity[] pools = bus.call(Address.anyOf(TOPIC), GET_POOLS, null, timeout);
+    /**
+     * The pools as one scheduler sees them that {@code query} selects: asked as 1.1 when it filters
+     * (a scheduler too old to filter refuses it), else as 1.0. Every scheduler gets every capacity
+     * report, so any one of them answers for all.
+     */
+    public List<PoolCapacity> getPools(PoolsQuery query, Duration timeout) {
+        PoolCapacity[] pools = bus.call(Address.anyOf(TOPIC), query.isAll() ? GET_POOLS_1_0 : GET_POOLS, query,
+                timeout);
         return pools == null ? List.of() : List.of(pools);
     }
 
@@ -90,7 +99,8 @@ public final class SchedulerRpc {
         Endpoint.Builder endpoint = Endpoint.builder()
                 .onCast(CREATE_VOLUME, server::createVolume)
                 .onCast(UPDATE_SERVICE_CAPABILITIES, server::updateServiceCapabilities)
-                .onCall(GET_POOLS, none -> server.pools().toArray(PoolCapacity[]::new))
+                .onCall(GET_POOLS, query -> server.pools(query == null ? PoolsQuery.ALL : query)
+                        .toArray(PoolCapacity[]::new))
                 .onCall(WORK_CLEANUP, server::workCleanup);
         return bus.serve(TOPIC, host, ServiceRpc.servedBy(levels, endpoint).build());
     }

@@ -100,7 +100,9 @@ class RpcContractTest {
         SchedulerRpc.serve(bus, "sched1", new SchedulerRpc.Server() {
             public void createVolume(ScheduleVolume r) { received.add(r); }
             public void updateServiceCapabilities(CapacityReport r) { received.add(r); }
-            public List<PoolCapacity> pools() { return List.of(pool); }
+            public List<PoolCapacity> pools(PoolsQuery query) {
+                return query.isAll() ? List.of(pool) : List.of();
+            }
             public CleanupResult workCleanup(CleanupRequest r) {
                 received.add(r);
                 return new CleanupResult(List.of(new CleanedService(3, "node1@file", VolumeRpc.BINARY, null)), List.of());
@@ -113,7 +115,9 @@ class RpcContractTest {
         client.createVolume(place);
         client.createVolume(fromBackup);
         client.updateServiceCapabilities(report);
-        assertThat(client.getPools(TIMEOUT)).containsExactly(pool);
+        assertThat(client.getPools(PoolsQuery.ALL, TIMEOUT)).containsExactly(pool);
+        assertThat(client.getPools(new PoolsQuery("node1@file#other", Map.of("QoS_support", "true"),
+                Map.of("volume_backend_name", "file")), TIMEOUT)).as("the filters reach the scheduler").isEmpty();
         CleanupRequest cleanup = new CleanupRequest(null, null, null, null, null, null, null, null,
                 java.time.Instant.parse("2026-01-01T00:00:00Z"));
         assertThat(client.workCleanup(cleanup, TIMEOUT)).isEqualTo(new CleanupResult(

@@ -18,7 +18,7 @@ public class SchedulerServerStub implements SchedulerRpc.Server {
     }
 
     @Override
-    public List<PoolCapacity> pools() {
+    public List<PoolCapacity> pools(PoolsQuery query) {
         return List.of();
     }
 

@@ -1,7 +1,7 @@
 package dev.basalt.scheduler;
 
+import dev.basalt.model.PoolCapabilities;
 import dev.basalt.model.PoolCapacity;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -51,17 +51,6 @@ public final class CapabilitiesFilter implements BackendFilter {
 
     /** The pool's capabilities as extra specs see them: the driver's, then the standard figures. */
     public static Map<String, Object> capabilitiesOf(PoolCapacity pool) {
-        Map<String, Object> all = new HashMap<>(pool.capabilities());
-        all.put("volume_backend_name", pool.volumeBackendName());
-        all.put("pool_name", pool.pool());
-        all.put("total_capacity_gb", pool.totalCapacityGb());
-        all.put("free_capacity_gb", pool.freeCapacityGb());
-        all.put("provisioned_capacity_gb", pool.provisionedCapacityGb());
-        all.put("allocated_capacity_gb", pool.provisionedCapacityGb());
-        all.put("reserved_percentage", pool.reservedPercentage());
-        all.put("max_over_subscription_ratio", pool.maxOverSubscriptionRatio());
-        all.put("thin_provisioning_support", pool.thinProvisioningSupport());
-        all.put("thick_provisioning_support", pool.thickProvisioningSupport());
-        return all;
+        return PoolCapabilities.of(pool);
     }
 }

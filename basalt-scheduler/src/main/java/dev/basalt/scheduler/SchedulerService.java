@@ -17,6 +17,7 @@ import dev.basalt.model.VolumeStatus;
 import dev.basalt.rpc.CapacityReport;
 import dev.basalt.rpc.CleanupRequest;
 import dev.basalt.rpc.CleanupResult;
+import dev.basalt.rpc.PoolsQuery;
 import dev.basalt.rpc.PublishCapabilities;
 import dev.basalt.rpc.ScheduleVolume;
 import dev.basalt.common.LogLevels;
@@ -62,6 +63,7 @@ public final class SchedulerService implements SchedulerRpc.Server, AutoCloseabl
     private final Clock clock;
     private final BackendRegistry registry;
     private final VolumePlacer placer;
+    private final PoolSelection selection;
     private final PlacementMeters placements;
     private final WorkCleanup cleanup;
     private final CountDownLatch ready = new CountDownLatch(1);
@@ -100,6 +102,7 @@ public final class SchedulerService implements SchedulerRpc.Server, AutoCloseabl
         this.clock = requireNonNull(clock, "clock");
         FilterScheduler scheduler = SchedulerPlugins.filterScheduler(settings);
         this.registry = new BackendRegistry(clock, settings.capacityStaleAfter());
+        this.selection = new PoolSelection(scheduler);
         this.placer = new VolumePlacer(volumes, requireNonNull(snapshots, "snapshots"), requireNonNull(types, "types"),
                 services, messages, registry, scheduler, volumeServices, new ApiRpc(bus), clock, settings.messageTtl());
         requireNonNull(workers, "workers");
@@ -185,9 +188,14 @@ public final class SchedulerService implements SchedulerRpc.Server, AutoCloseabl
     }
 
     /** The pools as this scheduler sees them now: fresh reports, with capacity consumed since counted in. */
-    @Override
     public List<PoolCapacity> pools() {
         return registry.pools();
+    }
+
+    /** The pools {@code query} selects among {@link #pools()}. */
+    @Override
+    public List<PoolCapacity> pools(PoolsQuery query) {
+        return selection.select(registry.pools(), query);
     }
 
     @Override

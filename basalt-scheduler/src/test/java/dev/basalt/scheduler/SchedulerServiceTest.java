@@ -382,7 +382,7 @@ class SchedulerServiceTest {
         twoBackends();
         startScheduler();
         await().atMost(PATIENCE).until(scheduler::isReady);
-        List<PoolCapacity> pools = new SchedulerRpc(bus).getPools(Duration.ofSeconds(5));
+        List<PoolCapacity> pools = new SchedulerRpc(bus).getPools(dev.basalt.rpc.PoolsQuery.ALL, Duration.ofSeconds(5));
         assertThat(pools).extracting(PoolCapacity::location).containsExactly("node1@fast#ssd", "node2@slow#hdd");
         assertThat(pools.get(0).capabilities()).containsEntry("media", "ssd");
     }

@@ -328,7 +328,7 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
             return;
         }
         try {
-            PoolCapacity pool = PoolCapacities.of(settings, driver.report(), clock.instant());
+            PoolCapacity pool = PoolCapacities.of(settings, driver.report(), target.enforcesLimits(), clock.instant());
             capacity.record(pool);
             schedulers.updateServiceCapabilities(new CapacityReport(settings.host(), serviceUuid, List.of(pool)));
         } catch (RuntimeException e) {

@@ -35,6 +35,11 @@ public final class BuiltinTarget implements VolumeTarget {
     }
 
     @Override
+    public boolean enforcesLimits() {
+        return true;
+    }
+
+    @Override
     public void start() {
         if (!target.running()) {
             throw new TargetException("the builtin iSCSI target on " + target.config().host() + ":"

@@ -24,6 +24,14 @@ public interface VolumeTarget extends AutoCloseable {
     /** The name as written in configuration ({@code target_helper}), e.g. {@code "builtin"}. */
     String name();
 
+    /**
+     * Whether exports enforce the rate limits of back-end QoS specs ({@link ExportRequest#limits()});
+     * what the backend reports as {@code QoS_support}.
+     */
+    default boolean enforcesLimits() {
+        return false;
+    }
+
     /** Makes the target ready to serve. */
     void start();
 
