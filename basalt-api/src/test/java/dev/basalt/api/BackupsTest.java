@@ -500,10 +500,12 @@ class BackupsTest {
         assertThat(r.json().get("volume").has("backup_id")).as("Cinder's volume view has no backup_id").isFalse();
         assertThat(r.json().get("volume").get("status").asText()).as("answered at once, as Cinder")
                 .isEqualTo("creating");
-        assertThat(api.scheduled).anySatisfy(m -> {
-            assertThat(m.volumeId()).isEqualTo(volume);
-            assertThat(m.backupId()).isEqualTo(backup);
-        });
+        // The cast reaches the scheduler asynchronously on the in-JVM bus.
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(api.scheduled)
+                .anySatisfy(m -> {
+                    assertThat(m.volumeId()).isEqualTo(volume);
+                    assertThat(m.backupId()).isEqualTo(backup);
+                }));
         assertThat(api.volumes.find(volume).orElseThrow().adminMetadata())
                 .as("recorded so that a create sent again still restores it")
                 .containsEntry(dev.basalt.model.Volume.FROM_BACKUP_ID, backup);

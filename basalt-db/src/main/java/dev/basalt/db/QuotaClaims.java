@@ -1,7 +1,7 @@
 package dev.basalt.db;
 
 import dev.basalt.common.BasaltException;
-import java.sql.Timestamp;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -131,7 +131,7 @@ final class QuotaClaims {
         if (reservation.deltas().isEmpty()) {
             return;
         }
-        Timestamp now = now();
+        LocalDateTime now = now();
         // One statement for all the claims: a multi-row insert costs the server about what one row does.
         StringJoiner rows = new StringJoiner(", ");
         for (int i = 0; i < reservation.deltas().size(); i++) {
@@ -154,7 +154,7 @@ final class QuotaClaims {
      * makes those it lacks.
      */
     static void reserveMore(Handle h, String holderId, QuotaReservation reservation) {
-        Timestamp now = now();
+        LocalDateTime now = now();
         Set<String> held = new HashSet<>(h.createQuery("SELECT resource FROM quota_claims WHERE holder_id = :h")
                 .bind("h", holderId).mapTo(String.class).list());
         for (Map.Entry<String, Long> e : reservation.deltas().entrySet()) {
@@ -174,7 +174,7 @@ final class QuotaClaims {
      * last in the transaction, so that its locks are held briefly; throws
      * {@link QuotaExceededException} for the first resource the batch could not grow.
      */
-    private static void addToUsage(Handle h, QuotaReservation reservation, Timestamp now) {
+    private static void addToUsage(Handle h, QuotaReservation reservation, LocalDateTime now) {
         PreparedBatch grow = h.prepareBatch("UPDATE quota_usages SET claimed = claimed + :delta, updated_at = :now"
                 + " WHERE project_id = :p AND resource = :r AND (:limit < 0 OR claimed + :delta <= :limit)");
         List<String> resources = new ArrayList<>(reservation.deltas().keySet());
@@ -211,7 +211,7 @@ final class QuotaClaims {
 
     /** The holder's operation failed: what it reserved goes back; what it had in use stays. */
     static void rollback(Handle h, String holderId) {
-        Timestamp now = now();
+        LocalDateTime now = now();
         List<Claim> givenBack = new ArrayList<>();
         for (Claim c : claims(h, holderId)) {
             if (c.reserved() == 0) {
@@ -234,7 +234,7 @@ final class QuotaClaims {
 
     /** The holder is gone: everything it claimed goes back. */
     static void release(Handle h, String holderId) {
-        Timestamp now = now();
+        LocalDateTime now = now();
         List<Claim> givenBack = new ArrayList<>();
         for (Claim c : claims(h, holderId)) {
             int changed = h.createUpdate("DELETE FROM quota_claims WHERE holder_id = :h AND resource = :r"
@@ -265,7 +265,7 @@ final class QuotaClaims {
     }
 
     /** Takes what the given claims held (already removed from them) off their projects' usage totals, in {@link #ORDER}. */
-    private static void giveBack(Handle h, List<Claim> claims, Timestamp now) {
+    private static void giveBack(Handle h, List<Claim> claims, LocalDateTime now) {
         for (Claim c : claims) {
             h.createUpdate("UPDATE quota_usages SET claimed = claimed - :n, updated_at = :now"
                             + " WHERE project_id = :p AND resource = :r")
@@ -274,7 +274,7 @@ final class QuotaClaims {
         }
     }
 
-    private static Timestamp now() {
+    private static LocalDateTime now() {
         return Rows.timestamp(Rows.now());
     }
 }

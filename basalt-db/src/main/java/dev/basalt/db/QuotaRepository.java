@@ -2,7 +2,7 @@ package dev.basalt.db;
 
 import static java.util.Objects.requireNonNull;
 
-import java.sql.Timestamp;
+import java.time.LocalDateTime;
 import java.util.Map;
 import java.util.TreeMap;
 import org.jdbi.v3.core.Handle;
@@ -115,7 +115,7 @@ public final class QuotaRepository {
     }
 
     private static void upsert(Handle h, String table, String keyColumn, String key, Map<String, Integer> limits) {
-        Timestamp now = Rows.timestamp(Rows.now());
+        LocalDateTime now = Rows.timestamp(Rows.now());
         for (Map.Entry<String, Integer> e : new TreeMap<>(limits).entrySet()) {
             int updated = h.createUpdate("UPDATE " + table + " SET hard_limit = :l, updated_at = :now"
                             + " WHERE " + keyColumn + " = :k AND resource = :r")

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Cinder's volume views, written straight to the output. The detailed view's fields depend on
@@ -111,7 +112,24 @@ public final class VolumeView {
                          boolean tenantAttribute, boolean typeIdOnly,
                          boolean groupId, boolean providerId, boolean sharedTargets, boolean clusterName,
                          boolean typeId, boolean consumesQuota, boolean attachedHost, boolean imageMetadata) {
+        /** The few shapes requests have, each kept as one instance so kept items compare it by identity. */
+        private static final ConcurrentHashMap<Shape, Shape> KNOWN = new ConcurrentHashMap<>();
+        private static final int MAX_KNOWN = 256;
+
         static Shape of(ApiRequest request, boolean extensionAttributes) {
+            Shape shape = describe(request, extensionAttributes);
+            Shape known = KNOWN.get(shape);
+            if (known != null) {
+                return known;
+            }
+            if (KNOWN.size() >= MAX_KNOWN) {
+                KNOWN.clear();
+            }
+            known = KNOWN.putIfAbsent(shape, shape);
+            return known != null ? known : shape;
+        }
+
+        private static Shape describe(ApiRequest request, boolean extensionAttributes) {
             ApiVersion v = request.version();
             boolean admin = request.context().isAdmin();
             return new Shape(Links.forCollection(request, COLLECTION), admin,
