@@ -149,6 +149,13 @@ class TransfersTest {
     }
 
     @Test
+    void theExtensionIsListed() {
+        JsonNode e = api.get(TestApi.p("/extensions/os-volume-transfer")).json().get("extension");
+        assertThat(e.get("name").asText()).isEqualTo("VolumeTransfer");
+        assertThat(e.get("updated").asText()).isEqualTo("2013-05-29T00:00:00+00:00");
+    }
+
+    @Test
     void deletingATransferGivesTheVolumeBackAvailable() {
         String volume = api.availableVolume("kept", 1);
         String id = created("/volume-transfers", volume, "", "3.55").get("id").asText();
