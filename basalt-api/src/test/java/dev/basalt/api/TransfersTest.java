@@ -161,6 +161,12 @@ class TransfersTest {
         String id = created("/volume-transfers", volume, "", "3.55").get("id").asText();
         TestApi.Reply refusedDelete = api.delete(TestApi.p("/volumes/" + volume));
         assertThat(refusedDelete.status()).as("a volume awaiting transfer is not deleted").isEqualTo(400);
+        assertThat(api.post(TestApi.p("/snapshots"), "{\"snapshot\": {\"volume_id\": \"" + volume + "\"}}")
+                .status()).as("nor snapshotted").isEqualTo(400);
+        assertThat(api.post(TestApi.p("/attachments"), "{\"attachment\": {\"volume_uuid\": \"" + volume
+                + "\", \"connector\": " + CONNECTOR + "}}", "3.54").status()).as("nor attached").isEqualTo(400);
+        assertThat(api.volumeAction(volume, "{\"os-reserve\": null}").status()).isEqualTo(400);
+        assertThat(api.volume(volume).status()).isEqualTo(VolumeStatus.AWAITING_TRANSFER);
         assertThat(api.delete(TestApi.p("/volume-transfers/" + id)).status()).isEqualTo(202);
         assertThat(api.volume(volume).status()).isEqualTo(VolumeStatus.AVAILABLE);
         TestApi.Reply gone = api.get(TestApi.p("/volume-transfers/" + id));
