@@ -310,30 +310,29 @@ class TransfersTest {
     void aReceiverOverQuotaGets413AndNothingMoves() {
         String volume = api.availableVolume("big", 3);
         JsonNode t = created("/os-volume-transfer", volume, "", null);
-        String full = TestApi.newProject();
-        api.quotas.setProjectLimits(full, Map.of("gigabytes", 2));
-        TestApi.Reply over = accept(full, t.get("id").asText(), t.get("auth_key").asText());
+        assertThat(refusedOverQuota(t, Map.of("gigabytes", 2))).isEqualTo("VolumeSizeExceedsAvailableQuota: Requested"
+                + " volume or snapshot exceeds allowed gigabytes quota. Requested 3G, quota is 2G and 0G has been"
+                + " consumed.");
+        assertThat(refusedOverQuota(t, Map.of("volumes", 0))).isEqualTo("VolumeLimitExceeded: Maximum number of"
+                + " volumes allowed (0) exceeded for quota 'volumes'.");
+        assertThat(refusedOverQuota(t, Map.of("per_volume_gigabytes", 2))).isEqualTo("VolumeSizeExceedsLimit:"
+                + " Requested volume size 3G is larger than maximum allowed limit 2G.");
+        assertThat(api.volume(volume).status()).isEqualTo(VolumeStatus.AWAITING_TRANSFER);
+        assertThat(api.volume(volume).projectId()).isEqualTo(TestApi.PROJECT);
+        assertThat(api.get(TestApi.p("/os-volume-transfer/" + t.get("id").asText())).status()).isEqualTo(200);
+    }
+
+    /** A new project with {@code limits} accepts {@code t}: the 413's message, checking that its usage stayed empty. */
+    private static String refusedOverQuota(JsonNode t, Map<String, Integer> limits) {
+        String project = TestApi.newProject();
+        api.quotas.setProjectLimits(project, limits);
+        TestApi.Reply over = accept(project, t.get("id").asText(), t.get("auth_key").asText());
         assertThat(over.status()).isEqualTo(413);
         assertThat(over.faultName()).isEqualTo("overLimit");
         assertThat(over.header("Retry-After")).isEqualTo("0");
-        assertThat(over.faultMessage()).isEqualTo("VolumeSizeExceedsAvailableQuota: Requested volume or snapshot"
-                + " exceeds allowed gigabytes quota. Requested 3G, quota is 2G and 0G has been consumed.");
-        String counted = TestApi.newProject();
-        api.quotas.setProjectLimits(counted, Map.of("volumes", 0));
-        TestApi.Reply noVolumes = accept(counted, t.get("id").asText(), t.get("auth_key").asText());
-        assertThat(noVolumes.status()).isEqualTo(413);
-        assertThat(noVolumes.faultMessage()).isEqualTo("VolumeLimitExceeded: Maximum number of volumes allowed (0)"
-                + " exceeded for quota 'volumes'.");
-        String small = TestApi.newProject();
-        api.quotas.setProjectLimits(small, Map.of("per_volume_gigabytes", 2));
-        TestApi.Reply perVolume = accept(small, t.get("id").asText(), t.get("auth_key").asText());
-        assertThat(perVolume.status()).isEqualTo(413);
-        assertThat(perVolume.faultMessage()).isEqualTo("VolumeSizeExceedsLimit: Requested volume size 3G is larger"
-                + " than maximum allowed limit 2G.");
-        assertThat(api.volume(volume).status()).isEqualTo(VolumeStatus.AWAITING_TRANSFER);
-        assertThat(api.volume(volume).projectId()).isEqualTo(TestApi.PROJECT);
-        assertThat(usage(full, "gigabytes")).isEqualTo(QuotaUsage.NONE);
-        assertThat(api.get(TestApi.p("/os-volume-transfer/" + t.get("id").asText())).status()).isEqualTo(200);
+        assertThat(usage(project, "gigabytes")).isEqualTo(QuotaUsage.NONE);
+        assertThat(usage(project, "volumes")).isEqualTo(QuotaUsage.NONE);
+        return over.faultMessage();
     }
 
     @Test

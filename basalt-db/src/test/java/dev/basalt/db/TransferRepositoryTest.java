@@ -12,9 +12,12 @@ import dev.basalt.model.Volume;
 import dev.basalt.model.VolumeStatus;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -232,5 +235,36 @@ class TransferRepositoryTest {
         assertThat(maintenance.detail()).isEqualTo("maintenance");
         assertThat(transfers.delete(t.id())).isTrue();
         assertThat(volumes.find(v.id()).orElseThrow().status()).as("left as it is").isEqualTo(VolumeStatus.MAINTENANCE);
+    }
+
+    @Test
+    void concurrentAcceptsAndADeleteLetExactlyOneWin() throws Exception {
+        Volume v = availableVolume(2);
+        snapshot(v, true);
+        Transfer t = transfer(v, false);
+        transfers.create(t);
+        List<Callable<String>> racers = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            String project = "r" + i + "-" + Ids.newId();
+            racers.add(() -> transfers.accept(t.id(), "u", project, deltas -> {
+                Map<String, Integer> unlimited = new HashMap<>();
+                deltas.keySet().forEach(k -> unlimited.put(k, -1));
+                return QuotaReservation.of(project, deltas, unlimited);
+            }).outcome() + " " + project);
+        }
+        racers.add(() -> (transfers.delete(t.id()) ? "DONE" : "NOT_FOUND") + " delete");
+        List<String> results = Races.race(racers);
+        List<String> winners = results.stream().filter(r -> r.startsWith("DONE")).toList();
+        assertThat(winners).as(results.toString()).hasSize(1);
+        assertThat(results.stream().filter(r -> r.startsWith("NOT_FOUND"))).hasSize(racers.size() - 1);
+        String owner = winners.get(0).endsWith("delete") ? donor : winners.get(0).substring("DONE ".length());
+        Volume after = volumes.find(v.id()).orElseThrow();
+        assertThat(after.projectId()).isEqualTo(owner);
+        assertThat(after.status()).isEqualTo(VolumeStatus.AVAILABLE);
+        assertThat(usage(owner, "gigabytes")).isEqualTo(new QuotaUsage(4, 0));
+        assertThat(usage(owner, "volumes")).isEqualTo(new QuotaUsage(1, 0));
+        if (!owner.equals(donor)) {
+            assertThat(usage(donor, "gigabytes")).isEqualTo(QuotaUsage.NONE);
+        }
     }
 }
