@@ -99,15 +99,16 @@ public final class TransfersResource {
                 matching.add(t);
             }
         }
+        // Cinder counts what its query returned for the next link: the page itself when it pages
+        // (3.59), every match when it only cuts the list (limit and offset) afterwards.
         List<Transfer> items;
-        int total = matching.size();
         if (paged) {
             items = InMemoryPages.page(matching, page, SORT_KEYS, Transfer::id, TransferService::notFound).items();
         } else {
             int from = Math.min(page.offset(), matching.size());
             items = matching.subList(from, Math.min(from + page.limit(), matching.size()));
         }
-        boolean next = page.hasNext(items.size(), (long) total);
+        boolean next = page.hasNext(items.size(), (long) (paged ? items.size() : matching.size()));
         return ApiResponse.ok(TransferView.list(request, items, detailed, next));
     }
 
