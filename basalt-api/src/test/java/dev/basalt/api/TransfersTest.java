@@ -320,6 +320,15 @@ class TransfersTest {
         assertThat(api.volume(volume).status()).isEqualTo(VolumeStatus.AWAITING_TRANSFER);
         assertThat(api.volume(volume).projectId()).isEqualTo(TestApi.PROJECT);
         assertThat(api.get(TestApi.p("/os-volume-transfer/" + t.get("id").asText())).status()).isEqualTo(200);
+
+        api.volumes.transition(volume, java.util.Set.of(VolumeStatus.AWAITING_TRANSFER), VolumeStatus.MAINTENANCE);
+        assertThat(refusedOverQuota(t, Map.of("volumes", 0))).as("quota before status, as Cinder")
+                .startsWith("VolumeLimitExceeded");
+        TestApi.Reply maintenance = accept(TestApi.newProject(), t.get("id").asText(), t.get("auth_key").asText());
+        assertThat(maintenance.status()).isEqualTo(400);
+        assertThat(maintenance.faultMessage())
+                .isEqualTo("Invalid volume: The volume cannot accept transfer in maintenance mode.");
+        assertThat(api.volume(volume).projectId()).isEqualTo(TestApi.PROJECT);
     }
 
     /** A new project with {@code limits} accepts {@code t}: the 413's message, checking that its usage stayed empty. */

@@ -139,10 +139,11 @@ public final class TransferRepository {
 
     /**
      * Gives the transfer's volume (and, unless {@link Transfer#noSnapshots()}, its snapshots) to
-     * {@code projectId} and {@code userId}: the volume must be {@code awaiting-transfer} and each
-     * snapshot that goes with it {@code available}. Their quota claims move to {@code projectId}
-     * within the limits {@code receiver} gives for what they hold (over a limit:
-     * {@link QuotaExceededException}, nothing changes). The transfer is then deleted, accepted.
+     * {@code projectId} and {@code userId}. Their quota claims move to {@code projectId} within the
+     * limits {@code receiver} gives for what they hold (over a limit, checked first as Cinder does:
+     * {@link QuotaExceededException}); then the volume must be {@code awaiting-transfer} and each
+     * snapshot that goes with it {@code available}. Refused, nothing changes. The transfer is then
+     * deleted, accepted.
      */
     public Result accept(String id, String userId, String projectId,
                          Function<Map<String, Long>, QuotaReservation> receiver) {
@@ -152,42 +153,57 @@ public final class TransferRepository {
         }
         // What the holders hold now, to make missing usage rows of the receiver before the transaction.
         QuotaReservation hint = receiver.apply(jdbi.withHandle(h -> QuotaClaims.heldBy(h, holders(h, seen.get()))));
-        return QuotaClaims.inTransaction(jdbi, hint, h -> {
-            Optional<Transfer> locked = lock(h, id);
-            if (locked.isEmpty()) {
-                return Result.of(Outcome.NOT_FOUND, null);
-            }
-            Transfer transfer = locked.get();
-            Optional<String> status = Locks.volumeStatus(h, transfer.volumeId());
-            if (status.isEmpty()) {
-                return Result.of(Outcome.NOT_FOUND, null);
-            }
-            if (!VolumeStatus.AWAITING_TRANSFER.apiName().equals(status.get())) {
-                return new Result(Outcome.VOLUME_STATUS, status.get(), transfer);
-            }
-            if (!transfer.noSnapshots()) {
-                Optional<String> busy = unavailableSnapshot(h, transfer.volumeId());
-                if (busy.isPresent()) {
-                    return new Result(Outcome.SNAPSHOT_STATUS, busy.get(), transfer);
+        try {
+            return QuotaClaims.inTransaction(jdbi, hint, h -> {
+                Optional<Transfer> locked = lock(h, id);
+                if (locked.isEmpty()) {
+                    return Result.of(Outcome.NOT_FOUND, null);
                 }
-            }
-            var now = Rows.timestamp(Rows.now());
-            h.createUpdate("UPDATE volumes SET status = :available, project_id = :p, user_id = :u, updated_at = :now"
-                            + " WHERE id = :id")
-                    .bind("available", VolumeStatus.AVAILABLE.apiName()).bind("p", projectId).bind("u", userId)
-                    .bind("now", now).bind("id", transfer.volumeId()).execute();
-            if (!transfer.noSnapshots()) {
-                h.createUpdate("UPDATE snapshots SET project_id = :p, user_id = :u, updated_at = :now"
-                                + " WHERE volume_id = :id")
-                        .bind("p", projectId).bind("u", userId).bind("now", now).bind("id", transfer.volumeId())
-                        .execute();
-            }
-            h.createUpdate("UPDATE transfers SET deleted = TRUE, deleted_at = :now, accepted = TRUE,"
-                            + " destination_project_id = :p WHERE id = :id")
-                    .bind("now", now).bind("p", projectId).bind("id", id).execute();
-            QuotaClaims.give(h, holders(h, transfer), projectId, receiver);
-            return new Result(Outcome.DONE, null, transfer);
-        });
+                Transfer transfer = locked.get();
+                Optional<String> status = Locks.volumeStatus(h, transfer.volumeId());
+                if (status.isEmpty()) {
+                    return Result.of(Outcome.NOT_FOUND, null);
+                }
+                Optional<String> busy = transfer.noSnapshots() ? Optional.empty()
+                        : unavailableSnapshot(h, transfer.volumeId());
+                // Quota before the statuses, as Cinder reserves it before it looks at them: over quota is a 413
+                // whatever they are. Usage rows still come after the holders' rows (locked above).
+                QuotaClaims.give(h, holders(h, transfer), projectId, receiver);
+                if (!VolumeStatus.AWAITING_TRANSFER.apiName().equals(status.get())) {
+                    throw new Refused(new Result(Outcome.VOLUME_STATUS, status.get(), transfer));
+                }
+                if (busy.isPresent()) {
+                    throw new Refused(new Result(Outcome.SNAPSHOT_STATUS, busy.get(), transfer));
+                }
+                var now = Rows.timestamp(Rows.now());
+                h.createUpdate("UPDATE volumes SET status = :available, project_id = :p, user_id = :u,"
+                                + " updated_at = :now WHERE id = :id")
+                        .bind("available", VolumeStatus.AVAILABLE.apiName()).bind("p", projectId).bind("u", userId)
+                        .bind("now", now).bind("id", transfer.volumeId()).execute();
+                if (!transfer.noSnapshots()) {
+                    h.createUpdate("UPDATE snapshots SET project_id = :p, user_id = :u, updated_at = :now"
+                                    + " WHERE volume_id = :id")
+                            .bind("p", projectId).bind("u", userId).bind("now", now).bind("id", transfer.volumeId())
+                            .execute();
+                }
+                h.createUpdate("UPDATE transfers SET deleted = TRUE, deleted_at = :now, accepted = TRUE,"
+                                + " destination_project_id = :p WHERE id = :id")
+                        .bind("now", now).bind("p", projectId).bind("id", id).execute();
+                return new Result(Outcome.DONE, null, transfer);
+            });
+        } catch (Refused refused) {
+            return refused.result;
+        }
+    }
+
+    /** A refusal found after the quota moved: thrown so that the transaction rolls the move back. */
+    private static final class Refused extends RuntimeException {
+        private final transient Result result;
+
+        Refused(Result result) {
+            super(result.outcome().name(), null, false, false);
+            this.result = result;
+        }
     }
 
     /** The volume and, unless the transfer leaves them, its snapshots: whose quota claims go with it. */

@@ -208,6 +208,14 @@ class TransferRepositoryTest {
                 });
         assertThatThrownBy(() -> transfers.accept(t.id(), "bob", receiver, limits(Map.of("volumes", 0))))
                 .isInstanceOf(QuotaExceededException.class);
+        volumes.transition(v.id(), Set.of(VolumeStatus.AWAITING_TRANSFER), VolumeStatus.MAINTENANCE);
+        assertThatThrownBy(() -> transfers.accept(t.id(), "bob", receiver, limits(Map.of("volumes", 0))))
+                .as("quota is checked before the status, as Cinder").isInstanceOf(QuotaExceededException.class);
+        assertThat(transfers.accept(t.id(), "bob", receiver, limits(Map.of())).outcome())
+                .isEqualTo(TransferRepository.Outcome.VOLUME_STATUS);
+        assertThat(usage(receiver, "volumes")).as("a refusal after the quota moved moves it back")
+                .isEqualTo(QuotaUsage.NONE);
+        volumes.transition(v.id(), Set.of(VolumeStatus.MAINTENANCE), VolumeStatus.AWAITING_TRANSFER);
         Volume kept = volumes.find(v.id()).orElseThrow();
         assertThat(kept.status()).isEqualTo(VolumeStatus.AWAITING_TRANSFER);
         assertThat(kept.projectId()).isEqualTo(donor);

@@ -109,9 +109,6 @@ public final class TransferService {
             throw BasaltException.badRequest("Invalid auth key: Attempt to transfer %s with invalid auth key.", id);
         }
         Volume volume = volumes.find(transfer.volumeId()).orElseThrow(() -> notFound(id));
-        if (volume.status() == VolumeStatus.MAINTENANCE) {
-            throw BasaltException.badRequest("Invalid volume: The volume cannot accept transfer in maintenance mode.");
-        }
         TransferRepository.Result result;
         try {
             Function<Map<String, Long>, QuotaReservation> receiver = quotas.forTransfer(context.projectId(),
@@ -126,8 +123,10 @@ public final class TransferService {
             case DONE -> LOG.info("{} volume {} transferred from project {} to project {}", context.requestId(),
                     volume.id(), volume.projectId(), context.projectId());
             case NOT_FOUND -> throw notFound(id);
-            case VOLUME_STATUS -> throw BasaltException.badRequest("Invalid volume: Transfer %s: Volume id %s expected"
-                    + " in awaiting-transfer state.", id, transfer.volumeId());
+            case VOLUME_STATUS -> throw VolumeStatus.MAINTENANCE.apiName().equals(result.detail())
+                    ? BasaltException.badRequest("Invalid volume: The volume cannot accept transfer in maintenance mode.")
+                    : BasaltException.badRequest("Invalid volume: Transfer %s: Volume id %s expected in"
+                            + " awaiting-transfer state.", id, transfer.volumeId());
             case SNAPSHOT_STATUS -> throw BasaltException.badRequest("Invalid snapshot: Transfer %s: Snapshot %s is"
                     + " not in the expected available state.", id, result.detail());
             default -> throw new IllegalStateException("unexpected outcome " + result.outcome());
