@@ -238,6 +238,16 @@ class TransfersTest {
         assertThat(api.volume(volume).projectId()).isEqualTo(bob);
         assertThat(api.snapshots.find(snapshot).orElseThrow().projectId()).isEqualTo(TestApi.PROJECT);
         assertThat(usage(bob, "snapshots")).isEqualTo(QuotaUsage.NONE);
+
+        TestApi.Reply cascade = as(member(bob), "DELETE", "/v3/" + bob + "/volumes/" + volume + "?cascade=true", null,
+                null);
+        assertThat(cascade.status()).as("the snapshots left behind are not the receiver's to delete").isEqualTo(400);
+        assertThat(cascade.faultMessage()).endsWith("or be disassociated from snapshots after volume transfer.");
+        assertThat(api.snapshots.find(snapshot)).isPresent();
+        assertThat(api.delete(TestApi.p("/snapshots/" + snapshot)).status()).as("the giver deletes them").isEqualTo(202);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> api.snapshots.find(snapshot).isEmpty());
+        assertThat(as(member(bob), "DELETE", "/v3/" + bob + "/volumes/" + volume, null, null).status()).isEqualTo(202);
     }
 
     @Test

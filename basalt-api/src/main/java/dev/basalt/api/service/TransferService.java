@@ -108,7 +108,8 @@ public final class TransferService {
                     context.projectId());
             throw BasaltException.badRequest("Invalid auth key: Attempt to transfer %s with invalid auth key.", id);
         }
-        Volume volume = volumes.find(transfer.volumeId()).orElseThrow(() -> notFound(id));
+        Volume volume = volumes.find(transfer.volumeId())
+                .orElseThrow(() -> VolumeService.notFound(transfer.volumeId()));
         TransferRepository.Result result;
         try {
             Function<Map<String, Long>, QuotaReservation> receiver = quotas.forTransfer(context.projectId(),
