@@ -64,13 +64,7 @@ class TransferRepositoryTest {
     }
 
     private Volume availableVolume(int size) {
-        Volume v = new Volume(Ids.newId(), donor, "u", "v", null, size, VolumeStatus.CREATING, AttachStatus.DETACHED,
-                "nova", null, TYPE, false, false, null, null, null, null, Map.of(), Instant.now(), null, null);
-        volumes.create(v, QuotaReservation.of(donor, Map.of("volumes", 1L, "gigabytes", (long) size,
-                "volumes:" + TYPE, 1L), Map.of("volumes", -1, "gigabytes", -1, "volumes:" + TYPE, -1)));
-        assertThat(volumes.place(v.id(), "h@file#pool", "svc")).isTrue();
-        assertThat(volumes.markAvailable(v.id())).isTrue();
-        return volumes.find(v.id()).orElseThrow();
+        return PlacedVolumes.available(volumes, donor, TYPE, size, "volumes");
     }
 
     private Snapshot snapshot(Volume v, boolean available) {
