@@ -107,6 +107,12 @@ public final class Microversions {
     public static final ApiVersion SUPPORT_VOLUME_SCHEMA_CHANGES = ApiVersion.of(3, 53);
     /** {@code user_id} in the backup view (administrators). */
     public static final ApiVersion BACKUP_PROJECT_USER_ID = ApiVersion.of(3, 56);
+    /** Transfers may leave the volume's snapshots behind ({@code no_snapshots}), shown in the transfer view. */
+    public static final ApiVersion TRANSFER_WITH_SNAPSHOTS = ApiVersion.of(3, 55);
+    /** {@code source_project_id}, {@code destination_project_id} and {@code accepted} in the transfer view. */
+    public static final ApiVersion TRANSFER_WITH_HISTORY = ApiVersion.of(3, 57);
+    /** {@code /volume-transfers} lists page and sort ({@code marker}, {@code limit}, {@code offset}, {@code sort}). */
+    public static final ApiVersion SUPPORT_TRANSFER_PAGINATION = ApiVersion.of(3, 59);
     /** {@code created_at}/{@code updated_at} time comparison filters on the volume list. */
     public static final ApiVersion VOLUME_TIME_COMPARISON_FILTER = ApiVersion.of(3, 60);
     /** {@code cluster_name} in the volume view (admin). */

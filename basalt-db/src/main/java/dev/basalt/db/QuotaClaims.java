@@ -200,6 +200,91 @@ final class QuotaClaims {
     }
 
     /**
+     * Gives every claim of {@code holderIds} (in use and reserved alike) to {@code toProject}, as a
+     * transfer of a volume (and its snapshots) does: the receiving project's usage grows by what
+     * the claims hold, within the limits {@code receiver} sets for those amounts (throws
+     * {@link QuotaExceededException} for the first resource that would pass its limit; the caller's
+     * transaction then rolls back), and each giving project's usage shrinks by its part. Usage
+     * rows are touched last, by resource in {@link #ORDER} and then by project, so this cannot
+     * deadlock with reservations of either project. Runs in {@link #inTransaction}, given a
+     * reservation of the same resources for {@code toProject} (see {@link #heldBy}).
+     */
+    static void give(Handle h, Collection<String> holderIds, String toProject,
+                     java.util.function.Function<Map<String, Long>, QuotaReservation> receiver) {
+        if (holderIds.isEmpty()) {
+            return;
+        }
+        List<Claim> claims = new ArrayList<>();
+        for (String holderId : holderIds) {
+            claims.addAll(claims(h, holderId));
+        }
+        Map<String, Long> deltas = sums(claims);
+        QuotaReservation reservation = receiver.apply(deltas);
+        Timestamp now = now();
+        h.createUpdate("UPDATE quota_claims SET project_id = :to, updated_at = :now WHERE holder_id IN (<h>)")
+                .bind("to", toProject).bind("now", now).bindList("h", List.copyOf(holderIds)).execute();
+        Map<String, Map<String, Long>> givenBy = new java.util.TreeMap<>(ORDER);
+        for (Claim c : claims) {
+            givenBy.computeIfAbsent(c.resource(), r -> new java.util.TreeMap<>())
+                    .merge(c.projectId(), c.inUse() + c.reserved(), Long::sum);
+        }
+        for (Map.Entry<String, Map<String, Long>> byResource : givenBy.entrySet()) {
+            String resource = byResource.getKey();
+            Set<String> projects = new TreeSet<>(byResource.getValue().keySet());
+            projects.add(toProject);
+            for (String project : projects) {
+                if (project.equals(toProject)) {
+                    growWithin(h, reservation, resource, now);
+                }
+                Long given = byResource.getValue().get(project);
+                if (given != null) {
+                    h.createUpdate("UPDATE quota_usages SET claimed = claimed - :n, updated_at = :now"
+                                    + " WHERE project_id = :p AND resource = :r")
+                            .bind("n", given).bind("now", now).bind("p", project).bind("r", resource).execute();
+                }
+            }
+        }
+    }
+
+    /** What the claims of {@code holderIds} hold together (in use and reserved), by resource; none left out but zeros. */
+    static Map<String, Long> heldBy(Handle h, Collection<String> holderIds) {
+        List<Claim> claims = new ArrayList<>();
+        for (String holderId : holderIds) {
+            claims.addAll(claims(h, holderId));
+        }
+        return sums(claims);
+    }
+
+    private static Map<String, Long> sums(List<Claim> claims) {
+        Map<String, Long> sums = new java.util.TreeMap<>(ORDER);
+        for (Claim c : claims) {
+            sums.merge(c.resource(), c.inUse() + c.reserved(), Long::sum);
+        }
+        sums.values().removeIf(n -> n == 0);
+        return sums;
+    }
+
+    /** Grows one usage total of the reservation's project by its delta, within its limit. */
+    private static void growWithin(Handle h, QuotaReservation reservation, String resource, Timestamp now) {
+        Long delta = reservation.deltas().get(resource);
+        if (delta == null) {
+            return;
+        }
+        int limit = reservation.limit(resource);
+        int grown = h.createUpdate("UPDATE quota_usages SET claimed = claimed + :delta, updated_at = :now"
+                        + " WHERE project_id = :p AND resource = :r AND (:limit < 0 OR claimed + :delta <= :limit)")
+                .bind("delta", delta).bind("now", now).bind("p", reservation.projectId()).bind("r", resource)
+                .bind("limit", limit).execute();
+        if (grown == 0) {
+            Optional<Long> claimed = claimed(h, reservation.projectId(), resource);
+            if (claimed.isPresent() && limit >= 0 && claimed.get() + delta > limit) {
+                throw new QuotaExceededException(resource, limit, delta, claimed.get());
+            }
+            throw new MissingUsageRow(resource);
+        }
+    }
+
+    /**
      * The holder's operation succeeded: what it reserved is now in use. Only the holder's claims
      * change; the project's usage total stays what it was.
      */

@@ -65,13 +65,7 @@ class SnapshotAndExtendQuotaTest {
 
     /** An available, placed volume of {@code size} GiB whose creation claimed volumes and gigabytes. */
     private Volume availableVolume(int size) {
-        Volume v = new Volume(Ids.newId(), project, "u", "v", null, size, VolumeStatus.CREATING, AttachStatus.DETACHED,
-                "nova", null, TYPE, false, false, null, null, null, null, Map.of(), Instant.now(), null, null);
-        volumes.create(v, QuotaReservation.of(project, Map.of("volumes", 1L, "gigabytes", (long) size),
-                Map.of("volumes", -1, "gigabytes", -1)));
-        assertThat(volumes.place(v.id(), "h@file#pool", "svc")).isTrue();
-        assertThat(volumes.markAvailable(v.id())).isTrue();
-        return volumes.find(v.id()).orElseThrow();
+        return PlacedVolumes.available(volumes, project, TYPE, size);
     }
 
     private Snapshot snapshot(Volume v) {

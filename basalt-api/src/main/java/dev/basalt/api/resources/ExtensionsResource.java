@@ -58,6 +58,8 @@ public final class ExtensionsResource {
                     "Expose migration_status as an attribute of a volume."),
             new Extension("VolumeTenantAttribute", "os-vol-tenant-attr", "2011-11-03T00:00:00+00:00",
                     "Expose the internal project_id as an attribute of a volume."),
+            new Extension("VolumeTransfer", "os-volume-transfer", "2013-05-29T00:00:00+00:00",
+                    "Volume transfer management support."),
             new Extension("VolumeTypeAccess", "os-volume-type-access", "2014-06-26T00:00:00Z",
                     "Volume type access support."));
 

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.IntFunction;
 
 /**
@@ -164,6 +165,28 @@ public final class Quotas {
             Map<String, Long> deltas = new LinkedHashMap<>();
             for (String key : keys) {
                 deltas.put(key, (long) increase);
+            }
+            return QuotaReservation.of(projectId, deltas, limits);
+        };
+    }
+
+    /**
+     * What receiving a transferred volume of {@code size} GiB asks of {@code projectId}: whatever
+     * the volume's (and its snapshots') claims hold, within the limits that apply to the project;
+     * a size over its {@code per_volume_gigabytes} is refused here with a
+     * {@link QuotaExceededException}.
+     */
+    Function<Map<String, Long>, QuotaReservation> forTransfer(String projectId, int size) {
+        Map<String, Integer> own = repository.projectLimits(projectId);
+        Map<String, Integer> classDefaults = classDefaults();
+        int perVolume = limit(QuotaResources.PER_VOLUME_GIGABYTES, own, classDefaults);
+        if (perVolume >= 0 && size > perVolume) {
+            throw new QuotaExceededException(QuotaResources.PER_VOLUME_GIGABYTES, perVolume, size, 0);
+        }
+        return deltas -> {
+            Map<String, Integer> limits = new LinkedHashMap<>();
+            for (String key : deltas.keySet()) {
+                limits.put(key, limit(key, own, classDefaults));
             }
             return QuotaReservation.of(projectId, deltas, limits);
         };

@@ -71,6 +71,10 @@ public final class VolumeDeletion {
                 throw BasaltException.conflict("Volume %s changed while it was being deleted; try again.", id);
             }
         }
+        if (cascade && !force && !context.isAdmin() && hasOtherProjectsSnapshots(volume)) {
+            // Left behind by a transfer without snapshots: they are another project's to delete (Cinder's rule).
+            throw BasaltException.badRequest(NOT_DELETABLE);
+        }
         Set<VolumeStatus> expected = force ? EnumSet.allOf(VolumeStatus.class) : DELETABLE;
         VolumeTransitions.DeleteResult result = transitions.beginDelete(id, expected, cascade, force);
         switch (result.outcome()) {
@@ -99,6 +103,10 @@ public final class VolumeDeletion {
         }
         LOG.info("{} volume {} is being deleted by {}{}", context.requestId(), id, volume.backend(),
                 result.snapshots().isEmpty() ? "" : " with " + result.snapshots().size() + " snapshot(s)");
+    }
+
+    private boolean hasOtherProjectsSnapshots(Volume volume) {
+        return snapshots.forVolume(volume.id()).stream().anyMatch(s -> !s.projectId().equals(volume.projectId()));
     }
 
     private static String ids(VolumeTransitions.DeleteResult result) {

@@ -38,6 +38,9 @@ public final class Schemas {
     private final RequestSchema qosSpecsCreate;
     private final RequestSchema qosSpecsSet;
     private final RequestSchema qosSpecsUnset;
+    private final RequestSchema transferCreate;
+    private final RequestSchema transferCreateV355;
+    private final RequestSchema transferAccept;
     private final RequestSchema defaultTypeSet;
     private final RequestSchema serviceEnable;
     private final RequestSchema serviceDisableLogReason;
@@ -115,6 +118,9 @@ public final class Schemas {
         qosSpecsCreate = load("qos-specs-create");
         qosSpecsSet = load("qos-specs-set");
         qosSpecsUnset = load("qos-specs-unset");
+        transferCreate = load("transfer-create");
+        transferCreateV355 = load("transfer-create-v355");
+        transferAccept = load("transfer-accept");
         defaultTypeSet = load("default-type-set");
         serviceEnable = load("service-enable");
         serviceDisableLogReason = load("service-disable-log-reason");
@@ -426,5 +432,19 @@ public final class Schemas {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read schema " + path, e);
         }
+    }
+
+    /** A transfer create before 3.55 (and at {@code /os-volume-transfer}): volume and name. */
+    public RequestSchema transferCreate() {
+        return transferCreate;
+    }
+
+    /** A transfer create at {@code /volume-transfers} from 3.55: also {@code no_snapshots}. */
+    public RequestSchema transferCreateV355() {
+        return transferCreateV355;
+    }
+
+    public RequestSchema transferAccept() {
+        return transferAccept;
     }
 }
