@@ -220,7 +220,7 @@ final class QuotaClaims {
         }
         Map<String, Long> deltas = sums(claims);
         QuotaReservation reservation = receiver.apply(deltas);
-        Timestamp now = now();
+        LocalDateTime now = now();
         h.createUpdate("UPDATE quota_claims SET project_id = :to, updated_at = :now WHERE holder_id IN (<h>)")
                 .bind("to", toProject).bind("now", now).bindList("h", List.copyOf(holderIds)).execute();
         Map<String, Map<String, Long>> givenBy = new java.util.TreeMap<>(ORDER);
@@ -265,7 +265,7 @@ final class QuotaClaims {
     }
 
     /** Grows one usage total of the reservation's project by its delta, within its limit. */
-    private static void growWithin(Handle h, QuotaReservation reservation, String resource, Timestamp now) {
+    private static void growWithin(Handle h, QuotaReservation reservation, String resource, LocalDateTime now) {
         Long delta = reservation.deltas().get(resource);
         if (delta == null) {
             return;
