@@ -243,7 +243,11 @@ public final class RabbitServer implements AutoCloseable {
                 Map.entry("RABBITMQ_CONFIG_FILE", dir.resolve("rabbitmq.conf").toString()),
                 Map.entry("RABBITMQ_ADVANCED_CONFIG_FILE", dir.resolve("advanced.config").toString()),
                 Map.entry("RABBITMQ_CONF_ENV_FILE", dir.resolve("rabbitmq-env.conf").toString()),
-                Map.entry("RABBITMQ_PID_FILE", dir.resolve("rabbit.pid").toString()));
+                Map.entry("RABBITMQ_PID_FILE", dir.resolve("rabbit.pid").toString()),
+                // No scheduler busy-waiting: on a host whose few cores the broker shares with the
+                // services it serves, spinning Erlang schedulers take CPU those services need
+                // (RabbitMQ's runtime guide recommends this for CPU-constrained hosts).
+                Map.entry("RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS", "+sbwt none +sbwtdcpu none +sbwtdio none"));
     }
 
     /** The user and virtual host are made at first boot from the configuration: no rabbitmqctl round trips. */
