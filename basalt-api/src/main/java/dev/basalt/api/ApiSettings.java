@@ -21,6 +21,8 @@ import java.time.Duration;
  * @param maxRequestBodySize             {@code osapi_max_request_body_size} in bytes
  * @param createSettleWait               {@code osapi_volume_create_wait}: how long a create request waits for
  *                                       its volume to leave {@code creating} before answering (zero: not at all)
+ * @param enableForceUpload              {@code enable_force_upload}: whether {@code force} lets an {@code in-use}
+ *                                       volume be uploaded to an image (else it is ignored, as Cinder does)
  */
 public record ApiSettings(
         String listenAddress,
@@ -35,7 +37,8 @@ public record ApiSettings(
         String host,
         String publicEndpoint,
         int maxRequestBodySize,
-        Duration createSettleWait) {
+        Duration createSettleWait,
+        boolean enableForceUpload) {
 
     public static final String NOAUTH = "noauth";
 
@@ -67,25 +70,32 @@ public record ApiSettings(
     /** Cinder's defaults, with {@code noauth}, the default type {@code __DEFAULT__} and an ephemeral port. */
     public static ApiSettings defaults() {
         return new ApiSettings("0.0.0.0", 8776, NOAUTH, 1000, "__DEFAULT__", null, "nova", false,
-                Duration.ofSeconds(60), "localhost", null, 114688, Duration.ZERO);
+                Duration.ofSeconds(60), "localhost", null, 114688, Duration.ZERO, false);
     }
 
     public ApiSettings withPort(int newPort) {
         return new ApiSettings(listenAddress, newPort, authStrategy, maxLimit, defaultVolumeType,
                 defaultAvailabilityZone, storageAvailabilityZone, allowAvailabilityZoneFallback, serviceDownTime,
-                host, publicEndpoint, maxRequestBodySize, createSettleWait);
+                host, publicEndpoint, maxRequestBodySize, createSettleWait, enableForceUpload);
     }
 
     public ApiSettings withCreateSettleWait(Duration wait) {
         return new ApiSettings(listenAddress, port, authStrategy, maxLimit, defaultVolumeType,
                 defaultAvailabilityZone, storageAvailabilityZone, allowAvailabilityZoneFallback, serviceDownTime,
-                host, publicEndpoint, maxRequestBodySize, wait);
+                host, publicEndpoint, maxRequestBodySize, wait, enableForceUpload);
     }
 
     public ApiSettings withMaxLimit(int newMaxLimit) {
         return new ApiSettings(listenAddress, port, authStrategy, newMaxLimit, defaultVolumeType,
                 defaultAvailabilityZone, storageAvailabilityZone, allowAvailabilityZoneFallback, serviceDownTime,
-                host, publicEndpoint, maxRequestBodySize, createSettleWait);
+                host, publicEndpoint, maxRequestBodySize, createSettleWait, enableForceUpload);
+    }
+
+    /** With Cinder's {@code enable_force_upload}: whether {@code force} uploads an {@code in-use} volume. */
+    public ApiSettings withEnableForceUpload(boolean enable) {
+        return new ApiSettings(listenAddress, port, authStrategy, maxLimit, defaultVolumeType,
+                defaultAvailabilityZone, storageAvailabilityZone, allowAvailabilityZoneFallback, serviceDownTime,
+                host, publicEndpoint, maxRequestBodySize, createSettleWait, enable);
     }
 
     /** The zone a volume lands in when the request names none. */

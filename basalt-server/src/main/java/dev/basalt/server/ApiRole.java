@@ -86,7 +86,8 @@ final class ApiRole {
                 d.authStrategy().name().toLowerCase(Locale.ROOT), d.osapiMaxLimit(), d.defaultVolumeType(),
                 d.defaultAvailabilityZone(), d.storageAvailabilityZone(), d.allowAvailabilityZoneFallback(),
                 d.serviceDownTime(), d.host(), null, MAX_REQUEST_BODY_SIZE,
-                Duration.ofMillis(infra.config().source().defaults().get(DefaultOptions.OSAPI_VOLUME_CREATE_WAIT_MS)));
+                Duration.ofMillis(infra.config().source().defaults().get(DefaultOptions.OSAPI_VOLUME_CREATE_WAIT_MS)),
+                infra.config().source().defaults().get(DefaultOptions.ENABLE_FORCE_UPLOAD));
         Policy policy = policy(infra.config());
         Auth auth = auth(infra.config(), policy, infra.clock());
         Authenticator authenticator = auth.authenticator();
