@@ -179,6 +179,27 @@ public final class GlanceServer implements AutoCloseable {
         return JSON.readTree(r.body());
     }
 
+    /** Writes the image's data ({@code GET /v2/images/{id}/file}) to {@code target}. */
+    public void download(String token, String imageId, Path target) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url() + "/v2/images/" + imageId + "/file"))
+                .timeout(Duration.ofSeconds(120)).GET();
+        if (token != null) {
+            request.header("X-Auth-Token", token);
+        }
+        HttpResponse<Path> r = http.send(request.build(), HttpResponse.BodyHandlers.ofFile(target));
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("GET /v2/images/" + imageId + "/file answered " + r.statusCode());
+        }
+    }
+
+    /** The images of this name the token sees ({@code GET /v2/images?name=}), whatever their status. */
+    public JsonNode imagesNamed(String token, String name) throws IOException, InterruptedException {
+        HttpResponse<String> r = send(token, HttpRequest.newBuilder(URI.create(url() + "/v2/images?name="
+                + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8))).GET());
+        expect(r, 200, "GET /v2/images?name=" + name);
+        return JSON.readTree(r.body()).path("images");
+    }
+
     private HttpResponse<String> send(String token, HttpRequest.Builder request) throws IOException, InterruptedException {
         request.timeout(Duration.ofSeconds(120)).header("Accept", "application/json");
         if (token != null) {
