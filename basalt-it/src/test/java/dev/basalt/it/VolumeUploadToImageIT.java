@@ -179,6 +179,56 @@ class VolumeUploadToImageIT {
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(glance.imagesNamed(null, "never-converted")).isEmpty());
     }
 
+    private JsonNode uploadThroughTheApi(String volume, String version, String params) throws Exception {
+        Api.Response r = api.send("POST", "/volumes/" + volume + "/action",
+                "{\"os-volume_upload_image\": {" + params + "}}", version);
+        assertThat(r.status()).as(r.raw()).isEqualTo(202);
+        return r.body().path("os-volume_upload_image");
+    }
+
+    private static java.util.List<String> fields(JsonNode node) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    @Test
+    void theAnswerHasExactlyCindersFieldsAtEachMicroversion() throws Exception {
+        String volume = cinder("create", "--name", "answered", "--description", "for the answer", "1").get("id");
+        assertThat(settled(volume, "creating")).isEqualTo("available");
+        JsonNode shown = api.get("/volumes/" + volume).body().path("volume");
+        JsonNode at30 = uploadThroughTheApi(volume, "3.0", "\"image_name\": \"answer-30\", \"disk_format\": \"qcow2\"");
+        assertThat(fields(at30)).containsExactlyInAnyOrder("id", "updated_at", "status", "display_description", "size",
+                "volume_type", "image_id", "container_format", "disk_format", "image_name", "protected", "visibility");
+        assertThat(at30.path("id").asText()).isEqualTo(volume);
+        assertThat(at30.path("status").asText()).isEqualTo("uploading");
+        assertThat(at30.path("display_description").asText()).isEqualTo("for the answer");
+        assertThat(at30.path("size").asInt()).isEqualTo(1);
+        assertThat(at30.path("updated_at").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}");
+        assertThat(at30.path("volume_type").path("name").asText()).isEqualTo(shown.path("volume_type").asText());
+        assertThat(at30.path("container_format").asText()).isEqualTo("bare");
+        assertThat(at30.path("disk_format").asText()).isEqualTo("qcow2");
+        assertThat(at30.path("image_name").asText()).isEqualTo("answer-30");
+        JsonNode image30 = activeImage("answer-30");
+        assertThat(at30.path("image_id").asText()).isEqualTo(image30.path("id").asText());
+        assertThat(at30.path("visibility").asText()).isEqualTo(image30.path("visibility").asText());
+        assertThat(at30.path("protected").asBoolean()).isFalse();
+        assertThat(settled(volume, "uploading")).isEqualTo("available");
+
+        JsonNode at31 = uploadThroughTheApi(volume, "3.1", "\"image_name\": \"answer-31\", \"disk_format\": \"qcow2\","
+                + " \"container_format\": \"ovf\", \"visibility\": \"community\", \"protected\": \"true\"");
+        assertThat(fields(at31)).isEqualTo(fields(at30));
+        assertThat(at31.path("visibility").asText()).isEqualTo("community");
+        assertThat(at31.path("protected").asBoolean()).isTrue();
+        assertThat(at31.path("container_format").asText()).isEqualTo("ovf");
+        JsonNode image31 = await().atMost(PATIENCE).pollInterval(Duration.ofMillis(250))
+                .until(() -> glance.image(null, at31.path("image_id").asText()),
+                        i -> i.path("status").asText().equals("active"));
+        assertThat(image31.path("visibility").asText()).isEqualTo("community");
+        assertThat(image31.path("protected").asBoolean()).isTrue();
+        assertThat(settled(volume, "uploading")).isEqualTo("available");
+    }
+
     private static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
