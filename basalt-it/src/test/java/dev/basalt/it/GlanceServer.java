@@ -31,7 +31,7 @@ public final class GlanceServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final int port;
-    private final UwsgiApp uwsgi;
+    private UwsgiApp uwsgi;
     private KeystoneServer catalog;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .version(HttpClient.Version.HTTP_1_1).build();
@@ -214,6 +214,17 @@ public final class GlanceServer implements AutoCloseable {
         }
     }
 
+
+    /** Stops Glance (its data kept) as if it went down, whatever it is doing. */
+    public void pause() {
+        uwsgi.stop();
+    }
+
+    /** Starts the {@link #pause paused} Glance again on its port, with its data. */
+    public void resume() throws IOException, InterruptedException {
+        uwsgi = uwsgi.restart("glance");
+        uwsgi.awaitServing(http, url() + "/versions", Duration.ofSeconds(90));
+    }
 
     /** The end of uwsgi's log (Glance logs to it). */
     public String log() throws IOException {

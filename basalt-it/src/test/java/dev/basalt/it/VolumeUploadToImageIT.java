@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * goes {@code uploading} and back to {@code available}, the image becomes {@code active} holding the
  * volume's bytes (raw: the same SHA-256; qcow2: the same bytes once converted back), carries the
  * volume's own image properties, and a volume made from it holds them again. A conversion that
- * fails leaves the volume {@code available} with a user message and no image.
+ * fails, or Glance going down in the middle of the upload, leaves the volume {@code available}
+ * with a user message and no image (deleted once Glance answers again).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class VolumeUploadToImageIT {
@@ -177,6 +178,24 @@ class VolumeUploadToImageIT {
         JsonNode list = api.send("GET", "/messages?resource_uuid=" + volume, null, "3.3").body().path("messages");
         assertThat(list.get(0).path("user_message").asText()).contains("Failed to upload volume to image at backend.");
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(glance.imagesNamed(null, "never-converted")).isEmpty());
+    }
+
+    @Test
+    void glanceGoingDownDuringTheUploadLeavesTheVolumeAvailableWithAMessageAndNoImageOnceItIsBack() throws Exception {
+        String volume = patternedVolume("glance-dies", 3);
+        String imageId = cinder("upload-to-image", volume, "glance-died").get("image_id");
+        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(50))
+                .until(() -> glance.image(null, imageId).path("status").asText(), s -> !s.equals("queued"));
+        glance.pause();
+        try {
+            assertThat(settled(volume, "uploading")).isEqualTo("available");
+            JsonNode list = api.send("GET", "/messages?resource_uuid=" + volume, null, "3.3").body().path("messages");
+            assertThat(list.get(0).path("user_message").asText())
+                    .contains("Failed to upload volume to image at backend.");
+        } finally {
+            glance.resume();
+        }
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(glance.imagesNamed(null, "glance-died")).isEmpty());
     }
 
     private JsonNode uploadThroughTheApi(String volume, String version, String params) throws Exception {
