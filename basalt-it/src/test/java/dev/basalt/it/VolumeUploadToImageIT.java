@@ -64,7 +64,7 @@ class VolumeUploadToImageIT {
     }
 
     private Map<String, String> cinder(String... args) throws Exception {
-        return Tables.properties(cli.cinder(args).ok().stdout());
+        return cli.cinderProperties(args);
     }
 
     private String settled(String id, String transitional) throws Exception {

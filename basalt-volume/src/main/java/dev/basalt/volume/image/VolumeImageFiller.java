@@ -75,7 +75,7 @@ public final class VolumeImageFiller {
         } catch (IllegalStateException e) {
             throw new ImageUnacceptableException("Image " + image.id() + " could not be converted: " + e.getMessage(), e);
         } finally {
-            remove(download);
+            ConversionFiles.remove(download, "downloaded image");
         }
         return metadata(image);
     }
@@ -99,17 +99,6 @@ public final class VolumeImageFiller {
     private static void putIfSet(Map<String, String> meta, String key, String value) {
         if (value != null) {
             meta.put(key, value);
-        }
-    }
-
-    private static void remove(Path file) {
-        if (file == null) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            LOG.warn("could not remove the downloaded image {}: {}", file, e.getMessage());
         }
     }
 }

@@ -81,18 +81,7 @@ public final class VolumeImageUploader {
             deletions.delete(image);
             throw e;
         } finally {
-            remove(converted);
-        }
-    }
-
-    private static void remove(Path file) {
-        if (file == null) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            LOG.warn("could not remove the converted volume {}: {}", file, e.getMessage());
+            ConversionFiles.remove(converted, "converted volume");
         }
     }
 }
