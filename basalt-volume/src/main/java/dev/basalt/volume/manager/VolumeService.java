@@ -8,6 +8,7 @@ import dev.basalt.db.AttachmentRepository;
 import dev.basalt.db.BackupRecords;
 import dev.basalt.db.Database;
 import dev.basalt.db.ExportRepository;
+import dev.basalt.db.ImageCacheEntries;
 import dev.basalt.db.QosSpecsRepository;
 import dev.basalt.db.MessageRepository;
 import dev.basalt.db.ServiceRepository;
@@ -137,6 +138,23 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
      */
     public VolumeService(VolumeServiceSettings settings, VolumeDriver driver, VolumeTarget target, Database database,
                          Bus bus, Clock clock, MeterRegistry meters, Path conversionDir) {
+        this(settings, driver, target, database, bus, clock, meters, conversionDir, ImageCacheSettings.OFF);
+    }
+
+    /**
+     * The image-volume cache's settings of a backend ({@code image_volume_cache_*}) and the internal
+     * tenant its volumes belong to ({@code cinder_internal_tenant_project_id}, {@code _user_id}; null when unset).
+     */
+    public record ImageCacheSettings(boolean enabled, int maxSizeGb, int maxCount, String internalProjectId,
+                                     String internalUserId) {
+        /** No image-volume cache. */
+        public static final ImageCacheSettings OFF = new ImageCacheSettings(false, 0, 0, null, null);
+    }
+
+    /** As the constructor above, with the backend's image-volume cache as {@code imageCache} says. */
+    public VolumeService(VolumeServiceSettings settings, VolumeDriver driver, VolumeTarget target, Database database,
+                         Bus bus, Clock clock, MeterRegistry meters, Path conversionDir, ImageCacheSettings imageCache) {
+        requireNonNull(imageCache, "imageCache");
         this.settings = requireNonNull(settings, "settings");
         this.operations = new OperationMeters(meters, settings.host());
         this.capacity = new CapacityGauges(meters);
@@ -156,11 +174,14 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
         this.snapshots = new SnapshotManager(settings.host(), driver, requireNonNull(snapshots, "snapshots"), volumes,
                 messages, clock, settings.messageTtl());
         GlanceClient glance = GlanceClient.create(Duration.ofSeconds(10));
+        VolumeImageFiller filler = new VolumeImageFiller(glance, QemuImg.onPath(), conversionDir);
+        VolumeImageMetadata imageMetadata = new VolumeImageMetadata(database);
         this.manager = new VolumeManager(settings.host(), driver, volumes, snapshots, this.snapshots, exporter,
                 messages, clock, settings.messageTtl(), new RestoreHandover(BackendName.hostOf(settings.host()),
                         new BackupRecords(database), volumes, services, new BackupRpc(bus), messages, clock,
-                        settings.messageTtl(), settings.serviceDownTime()), new VolumeImageFiller(glance,
-                        QemuImg.onPath(), conversionDir), new VolumeImageMetadata(database));
+                        settings.messageTtl(), settings.serviceDownTime()), filler, imageMetadata,
+                new ImageVolumeCache(settings.host(), imageCache, driver, volumes, new ImageCacheEntries(database), filler,
+                        imageMetadata, clock));
         this.imageRetries = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("image-deletions-" + settings.host()).factory());
         this.uploads = new VolumeUploads(settings.host(), driver, volumes, new VolumeImageUploader(glance,
