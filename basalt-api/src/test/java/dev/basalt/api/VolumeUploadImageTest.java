@@ -116,6 +116,15 @@ class VolumeUploadImageTest {
         assertThat(status(api, id)).isEqualTo(VolumeStatus.AVAILABLE);
     }
 
+    @Test
+    void aCompressedContainerIsRefusedAsWithoutAllowCompressionOnImageUpload() {
+        String id = api.availableVolume("compressed", 1);
+        TestApi.Reply r = upload(api, id, TestApi.TOKEN, "3.0", "\"image_name\": \"img\", \"container_format\": \"compressed\"");
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.faultMessage()).isEqualTo("Image compression upload disallowed, but container_format is compressed");
+        assertThat(status(api, id)).isEqualTo(VolumeStatus.AVAILABLE);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
             "\"image_name\": \"img\", \"visibility\": \"everyone\"",

@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * must be {@code available} ({@code in-use} too when forced) and goes {@code uploading} in one
  * conditional update that records the work; the image is created {@code queued} in Glance with the
  * caller's token, carrying the volume's image properties that are not Glance core properties nor in
- * a reserved namespace; then the volume service of the volume's backend is asked to upload it. Any
+ * a reserved namespace; then the volume service of the volume's backend is asked to upload it. A
+ * {@code compressed} container is refused, as Cinder refuses it while
+ * {@code allow_compression_on_image_upload} is off (Basalt has no compression on upload). Any
  * failure before that (Glance unreachable or refusing) puts the volume back and is a 400, as Cinder
  * answers it.
  */
@@ -39,6 +41,9 @@ public final class VolumeUploads {
             "image_id", "min_disk", "min_ram", "name", "size");
     /** Glance's reserved namespaces (Cinder's {@code GLANCE_RESERVED_NAMESPACES}), never sent. */
     static final List<String> RESERVED_NAMESPACES = List.of("os_glance", "img_signature");
+
+    /** The container format of a compressed upload, which Basalt does not make ({@code allow_compression_on_image_upload} off). */
+    static final String COMPRESSED = "compressed";
 
     private static final Logger LOG = LoggerFactory.getLogger(VolumeUploads.class);
 
@@ -69,6 +74,9 @@ public final class VolumeUploads {
         if (request.force() && !enableForceUpload) {
             LOG.info("{} force upload of volume {} ignored: enable_force_upload is off", context.requestId(),
                     volume.id());
+        }
+        if (COMPRESSED.equals(request.containerFormat())) {
+            throw BasaltException.badRequest("Image compression upload disallowed, but container_format is compressed");
         }
         Set<VolumeStatus> expected = force ? EnumSet.of(VolumeStatus.AVAILABLE, VolumeStatus.IN_USE)
                 : EnumSet.of(VolumeStatus.AVAILABLE);
