@@ -44,6 +44,7 @@ class ImageVolumeCacheOnXfsIT {
 
     @TempDir
     static Path temp;
+    private GlanceWithBasalt stack;
     private GlanceServer glance;
     private BasaltProcess basalt;
     private Cli cli;
@@ -57,28 +58,25 @@ class ImageVolumeCacheOnXfsIT {
     void start() throws Exception {
         Cli.requireClients();
         GlanceServer.requireInstalled();
-        glance = GlanceServer.start();
-        imageA = image("cache-a", 1);
-        imageB = image("cache-b", 2);
-        basalt = new BasaltProcess(XFS.newDirectory().resolve("state"), """
-                glance_api_servers = %s
+        stack = GlanceWithBasalt.start(XFS.newDirectory().resolve("state"), """
                 cinder_internal_tenant_project_id = %s
                 cinder_internal_tenant_user_id = cinder
                 [file]
                 image_volume_cache_enabled = true
                 image_volume_cache_max_count = 1
-                """.formatted(glance.url(), INTERNAL_PROJECT)).start();
-        cli = new Cli(basalt.endpoint(), "u1", "p1");
-        api = new Api(basalt.endpoint(), "u1", "p1");
+                """.formatted(INTERNAL_PROJECT));
+        glance = stack.glance;
+        basalt = stack.basalt;
+        cli = stack.cli;
+        api = stack.api;
+        imageA = image("cache-a", 1);
+        imageB = image("cache-b", 2);
     }
 
     @AfterAll
     void stop() throws Exception {
-        if (basalt != null) {
-            basalt.stop();
-        }
-        if (glance != null) {
-            glance.close();
+        if (stack != null) {
+            stack.close();
         }
     }
 

@@ -38,6 +38,7 @@ class VolumeUploadToImageIT {
 
     @TempDir
     static Path temp;
+    private GlanceWithBasalt stack;
     private GlanceServer glance;
     private BasaltProcess basalt;
     private Cli cli;
@@ -47,19 +48,17 @@ class VolumeUploadToImageIT {
     void start() throws Exception {
         Cli.requireClients();
         GlanceServer.requireInstalled();
-        glance = GlanceServer.start();
-        basalt = new BasaltProcess(temp.resolve("state"), "glance_api_servers = " + glance.url()).start();
-        cli = new Cli(basalt.endpoint(), "u1", "p1");
-        api = new Api(basalt.endpoint(), "u1", "p1");
+        stack = GlanceWithBasalt.start(temp.resolve("state"), "");
+        glance = stack.glance;
+        basalt = stack.basalt;
+        cli = stack.cli;
+        api = stack.api;
     }
 
     @AfterAll
     void stop() throws Exception {
-        if (basalt != null) {
-            basalt.stop();
-        }
-        if (glance != null) {
-            glance.close();
+        if (stack != null) {
+            stack.close();
         }
     }
 
