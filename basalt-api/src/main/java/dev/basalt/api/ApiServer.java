@@ -11,6 +11,7 @@ import dev.basalt.api.http.TransportFaults;
 import dev.basalt.api.policy.Policy;
 import dev.basalt.api.resources.AttachActions;
 import dev.basalt.api.resources.ImageMetadataActions;
+import dev.basalt.api.resources.UploadImageAction;
 import dev.basalt.api.resources.BackupActionsResource;
 import dev.basalt.api.resources.BackupsResource;
 import dev.basalt.api.resources.AttachmentsResource;
@@ -85,6 +86,7 @@ import dev.basalt.db.VolumeRepository;
 import dev.basalt.glance.GlanceClient;
 import dev.basalt.api.service.ImageEndpoints;
 import dev.basalt.api.service.VolumeImages;
+import dev.basalt.api.service.VolumeUploads;
 import dev.basalt.db.VolumeTypeAccessRepository;
 import dev.basalt.db.VolumeTransitions;
 import dev.basalt.db.VolumeTypeRepository;
@@ -195,11 +197,12 @@ public final class ApiServer implements AutoCloseable {
         TypeAccess access = new TypeAccess(typeAccess);
 
         VolumeRpc volumeServices = new VolumeRpc(bus);
+        GlanceClient glance = GlanceClient.create(Duration.ofSeconds(10));
         this.createSettling = new CreateSettling(bus, settings.createSettleWait());
         VolumeDeletion deletion = new VolumeDeletion(volumes, snapshots, transitions, volumeServices);
         VolumeCreation creation = new VolumeCreation(settings, volumes, types, defaults, access, zones,
                 new VolumeSources(snapshots, volumes, transitions), quotaRules, new SchedulerRpc(bus), createSettling,
-                clock, new VolumeImages(GlanceClient.create(Duration.ofSeconds(10)), imageEndpoints));
+                clock, new VolumeImages(glance, imageEndpoints));
         AttachmentTransitions attachmentTransitions = new AttachmentTransitions(database);
         VolumeService volumeService = new VolumeService(volumes, transitions, attachments, creation, deletion,
                 quotaRules, volumeServices);
@@ -212,7 +215,9 @@ public final class ApiServer implements AutoCloseable {
         new VolumeActionsResource(volumeService, new VolumeActions(volumeService, schemas),
                 new AttachActions(volumeService, attachments, attachmentTransitions, connections, detachSafety, schemas,
                         clock),
-                new ImageMetadataActions(volumeService, new VolumeImageMetadataService(imageMetadata, volumes), schemas))
+                new ImageMetadataActions(volumeService, new VolumeImageMetadataService(imageMetadata, volumes), schemas),
+                new UploadImageAction(volumeService, new VolumeUploads(volumes, imageMetadata, glance, imageEndpoints,
+                        volumeServices, settings.enableForceUpload()), typeCache, schemas))
                 .register(routes);
         new AttachmentsResource(volumeService, attachments, attachmentTransitions, connections, detachSafety, schemas,
                 clock, settings.maxLimit()).register(routes);

@@ -23,6 +23,8 @@ import java.time.Duration;
  *                                       its volume to leave {@code creating} before answering (zero: not at all)
  * @param azCacheDuration                {@code az_cache_duration}: how long volume creation trusts the zones it
  *                                       read (zero: reads them for every create)
+ * @param enableForceUpload              {@code enable_force_upload}: whether {@code force} lets an {@code in-use}
+ *                                       volume be uploaded to an image (else it is ignored, as Cinder does)
  */
 public record ApiSettings(
         String listenAddress,
@@ -38,7 +40,8 @@ public record ApiSettings(
         String publicEndpoint,
         int maxRequestBodySize,
         Duration createSettleWait,
-        Duration azCacheDuration) {
+        Duration azCacheDuration,
+        boolean enableForceUpload) {
 
     public static final String NOAUTH = "noauth";
 
@@ -71,25 +74,32 @@ public record ApiSettings(
     /** Cinder's defaults, with {@code noauth}, the default type {@code __DEFAULT__} and an ephemeral port. */
     public static ApiSettings defaults() {
         return new ApiSettings("0.0.0.0", 8776, NOAUTH, 1000, "__DEFAULT__", null, "nova", false,
-                Duration.ofSeconds(60), "localhost", null, 114688, Duration.ZERO, Duration.ofHours(1));
+                Duration.ofSeconds(60), "localhost", null, 114688, Duration.ZERO, Duration.ofHours(1), false);
     }
 
     public ApiSettings withPort(int newPort) {
         return new ApiSettings(listenAddress, newPort, authStrategy, maxLimit, defaultVolumeType,
                 defaultAvailabilityZone, storageAvailabilityZone, allowAvailabilityZoneFallback, serviceDownTime,
-                host, publicEndpoint, maxRequestBodySize, createSettleWait, azCacheDuration);
+                host, publicEndpoint, maxRequestBodySize, createSettleWait, azCacheDuration, enableForceUpload);
     }
 
     public ApiSettings withCreateSettleWait(Duration wait) {
         return new ApiSettings(listenAddress, port, authStrategy, maxLimit, defaultVolumeType,
                 defaultAvailabilityZone, storageAvailabilityZone, allowAvailabilityZoneFallback, serviceDownTime,
-                host, publicEndpoint, maxRequestBodySize, wait, azCacheDuration);
+                host, publicEndpoint, maxRequestBodySize, wait, azCacheDuration, enableForceUpload);
     }
 
     public ApiSettings withMaxLimit(int newMaxLimit) {
         return new ApiSettings(listenAddress, port, authStrategy, newMaxLimit, defaultVolumeType,
                 defaultAvailabilityZone, storageAvailabilityZone, allowAvailabilityZoneFallback, serviceDownTime,
-                host, publicEndpoint, maxRequestBodySize, createSettleWait, azCacheDuration);
+                host, publicEndpoint, maxRequestBodySize, createSettleWait, azCacheDuration, enableForceUpload);
+    }
+
+    /** With Cinder's {@code enable_force_upload}: whether {@code force} uploads an {@code in-use} volume. */
+    public ApiSettings withEnableForceUpload(boolean enable) {
+        return new ApiSettings(listenAddress, port, authStrategy, maxLimit, defaultVolumeType,
+                defaultAvailabilityZone, storageAvailabilityZone, allowAvailabilityZoneFallback, serviceDownTime,
+                host, publicEndpoint, maxRequestBodySize, createSettleWait, azCacheDuration, enable);
     }
 
     /** The zone a volume lands in when the request names none. */

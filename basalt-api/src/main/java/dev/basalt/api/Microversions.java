@@ -23,6 +23,8 @@ public final class Microversions {
     public static final String SERVICE = "volume";
 
     public static final ApiVersion BASE = ApiVersion.of(3, 0);
+    /** {@code visibility} and {@code protected} in {@code os-volume_upload_image}. */
+    public static final ApiVersion UPLOAD_IMAGE_PARAMS = ApiVersion.of(3, 1);
     /** {@code bootable} list filter accepts only true/false spellings; anything else is a 400. */
     public static final ApiVersion VOLUME_LIST_BOOTABLE = ApiVersion.of(3, 2);
     /** The user messages API. */

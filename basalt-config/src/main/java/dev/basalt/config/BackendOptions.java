@@ -22,7 +22,20 @@ public record BackendOptions(
         VolumeClear volumeClear,
         int volumeClearSizeMib,
         boolean fileSparseVolumes,
-        TargetOptions target) {
+        TargetOptions target,
+        ImageCache imageCache) {
+
+    /**
+     * The backend's image-volume cache, as Cinder's options name it.
+     *
+     * @param enabled   {@code image_volume_cache_enabled}
+     * @param maxSizeGb {@code image_volume_cache_max_size_gb}: most GiB of cached volumes; 0: no limit
+     * @param maxCount  {@code image_volume_cache_max_count}: most cached volumes; 0: no limit
+     */
+    public record ImageCache(boolean enabled, int maxSizeGb, int maxCount) {
+        /** No cache. */
+        public static final ImageCache OFF = new ImageCache(false, 0, 0);
+    }
 
     /** The options of [backend_defaults], which are also the options of every backend section. */
     public static final OptionGroup GROUP = new OptionGroup(ConfigSource.BACKEND_DEFAULTS, "Defaults of every backend section; a backend section sets the same options for itself.");
@@ -34,6 +47,9 @@ public record BackendOptions(
     public static final Option<Integer> RESERVED_PERCENTAGE = GROUP.add(Option.of("reserved_percentage", OptionType.integer(0, 100), "0", "Percentage of capacity kept free of new volumes."));
     public static final Option<VolumeClear> VOLUME_CLEAR = GROUP.add(Option.of("volume_clear", OptionType.choices(VolumeClear.class), "zero", "How a deleted volume's data is wiped."));
     public static final Option<Integer> VOLUME_CLEAR_SIZE = GROUP.add(Option.of("volume_clear_size", OptionType.atLeast(0), "0", "MiB to wipe at the start of a deleted volume; 0 wipes all of it."));
+    public static final Option<Boolean> IMAGE_VOLUME_CACHE_ENABLED = GROUP.add(Option.of("image_volume_cache_enabled", OptionType.bool(), "false", "Keep a volume of each image a volume is made from on this backend, and clone later volumes of that image from it (needs cinder_internal_tenant_project_id and cinder_internal_tenant_user_id)."));
+    public static final Option<Integer> IMAGE_VOLUME_CACHE_MAX_SIZE_GB = GROUP.add(Option.of("image_volume_cache_max_size_gb", OptionType.atLeast(0), "0", "Most GiB of cached image volumes on this backend; 0: no limit."));
+    public static final Option<Integer> IMAGE_VOLUME_CACHE_MAX_COUNT = GROUP.add(Option.of("image_volume_cache_max_count", OptionType.atLeast(0), "0", "Most cached image volumes on this backend; 0: no limit."));
     public static final Option<Boolean> FILE_SPARSE_VOLUMES = GROUP.add(Option.of("file_sparse_volumes", OptionType.bool(), "true", "Whether the file driver creates sparse files rather than allocating every byte."));
 
     static {
@@ -48,6 +64,7 @@ public record BackendOptions(
         requireNonNull(maxOverSubscriptionRatio, "maxOverSubscriptionRatio");
         requireNonNull(volumeClear, "volumeClear");
         requireNonNull(target, "target");
+        requireNonNull(imageCache, "imageCache");
     }
 
     /** Reads a backend's section (with its fallback to [backend_defaults]). */
@@ -62,6 +79,8 @@ public record BackendOptions(
                 section.get(VOLUME_CLEAR),
                 section.get(VOLUME_CLEAR_SIZE),
                 section.get(FILE_SPARSE_VOLUMES),
-                TargetOptions.from(section));
+                TargetOptions.from(section),
+                new ImageCache(section.get(IMAGE_VOLUME_CACHE_ENABLED), section.get(IMAGE_VOLUME_CACHE_MAX_SIZE_GB),
+                        section.get(IMAGE_VOLUME_CACHE_MAX_COUNT)));
     }
 }

@@ -42,7 +42,7 @@ class ConfigLoaderTest {
 
         assertThat(config.backends()).containsExactly(new BackendOptions("file", "file", "file",
                 statePath.resolve("volumes/file"), new OverSubscriptionRatio.Fixed(20.0), 0, VolumeClear.ZERO, 0, true,
-                TargetOptions.defaults()));
+                TargetOptions.defaults(), BackendOptions.ImageCache.OFF));
         assertThat(config.database().connection()).isEqualTo("jdbc:h2:file:" + statePath + "/basalt");
         assertThat(config.warnings()).isEmpty();
     }

@@ -178,6 +178,40 @@ public final class VolumeRepository {
         });
     }
 
+    /**
+     * Moves the volume to {@code uploading} (its bytes going to a new image) if its status is one of
+     * {@code expected}, recording the work (a workers row) in the same transaction.
+     */
+    public boolean beginUpload(String id, Set<VolumeStatus> expected) {
+        return jdbi.inTransaction(h -> {
+            boolean moved = conditionalUpdate(h, id, expected, "status = :next",
+                    u -> u.bind("next", VolumeStatus.UPLOADING.apiName()));
+            if (moved) {
+                Workers.record(h, CleanableResource.VOLUME, id, VolumeStatus.UPLOADING.apiName());
+            }
+            return moved;
+        });
+    }
+
+    /**
+     * Ends an upload, whatever became of it: {@code uploading} → {@code in-use} when the volume is
+     * attached, else {@code available} (Cinder's status based on attachment), forgetting the work;
+     * false when the volume is not {@code uploading} (or is gone).
+     */
+    public boolean endUpload(String id) {
+        return jdbi.inTransaction(h -> {
+            int moved = h.createUpdate("UPDATE volumes SET status = CASE WHEN attach_status = :attached THEN :inUse"
+                            + " ELSE :available END, updated_at = :now WHERE id = :id AND status = :uploading")
+                    .bind("attached", AttachStatus.ATTACHED.apiName()).bind("inUse", VolumeStatus.IN_USE.apiName())
+                    .bind("available", VolumeStatus.AVAILABLE.apiName()).bind("now", Rows.timestamp(Rows.now()))
+                    .bind("id", id).bind("uploading", VolumeStatus.UPLOADING.apiName()).execute();
+            if (moved == 1) {
+                Workers.forget(h, CleanableResource.VOLUME, id);
+            }
+            return moved == 1;
+        });
+    }
+
     /** creating → available, stamping launched_at and committing the volume's quota reservation. */
     public boolean markAvailable(String id) {
         return jdbi.inTransaction(h -> {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.basalt.common.BasaltException;
 import dev.basalt.common.Ids;
 import dev.basalt.model.AttachStatus;
+import dev.basalt.model.CleanableResource;
 import dev.basalt.model.Volume;
 import dev.basalt.model.VolumeStatus;
 import java.time.Instant;
@@ -65,6 +66,29 @@ class VolumeRepositoryTest {
         assertThat(volumes.findOnBackend("h@file", VolumeStatus.DELETING)).extracting(Volume::id).containsExactly(v.id());
         assertThat(volumes.delete(v.id())).isTrue();
         assertThat(volumes.find(v.id())).isEmpty();
+    }
+
+    @Test
+    void anUploadStartsOnceFromAnExpectedStatusAndEndsByTheAttachStatus() throws Exception {
+        Volume v = volume("p1", "up", 1, Instant.now());
+        volumes.create(v);
+        volumes.markAvailable(v.id());
+        WorkerRepository workers = new WorkerRepository(db);
+        assertThat(volumes.beginUpload(v.id(), Set.of(VolumeStatus.IN_USE))).isFalse();
+        List<Boolean> won = Races.race(4, () -> volumes.beginUpload(v.id(), Set.of(VolumeStatus.AVAILABLE)));
+        assertThat(won).containsOnlyOnce(true);
+        assertThat(volumes.find(v.id()).orElseThrow().status()).isEqualTo(VolumeStatus.UPLOADING);
+        assertThat(workers.find(CleanableResource.VOLUME, v.id())).get()
+                .extracting(dev.basalt.model.Worker::status).isEqualTo("uploading");
+        assertThat(volumes.endUpload(v.id())).isTrue();
+        assertThat(volumes.endUpload(v.id())).isFalse();
+        assertThat(volumes.find(v.id()).orElseThrow().status()).isEqualTo(VolumeStatus.AVAILABLE);
+        assertThat(workers.find(CleanableResource.VOLUME, v.id())).isEmpty();
+
+        volumes.resetStatus(v.id(), VolumeStatus.IN_USE, AttachStatus.ATTACHED);
+        assertThat(volumes.beginUpload(v.id(), Set.of(VolumeStatus.AVAILABLE, VolumeStatus.IN_USE))).isTrue();
+        assertThat(volumes.endUpload(v.id())).isTrue();
+        assertThat(volumes.find(v.id()).orElseThrow().status()).isEqualTo(VolumeStatus.IN_USE);
     }
 
     @Test

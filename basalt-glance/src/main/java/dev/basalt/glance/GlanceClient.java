@@ -18,11 +18,13 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * The few calls of Glance's v2 API Basalt makes, each with the caller's token (as Cinder's image
- * service does): an image's record, the images of a name, and an image's data into a file.
+ * service does): an image's record, the images of a name, an image's data into a file; and for a
+ * volume uploaded as an image: a new queued image, its data streamed from a file, its removal.
  */
 public final class GlanceClient {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -72,15 +74,76 @@ public final class GlanceClient {
         }
     }
 
+    /**
+     * Creates a {@code queued} image with {@code fields} (name, disk_format, container_format,
+     * visibility, protected and extra properties, as Glance's image schema takes them) and answers
+     * Glance's record of it, as JSON.
+     */
+    public JsonNode create(URI endpoint, String token, Map<String, Object> fields) {
+        byte[] body;
+        try {
+            body = JSON.writeValueAsBytes(fields);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("image fields cannot be written as JSON", e);
+        }
+        HttpResponse<InputStream> r = send(endpoint, token, "/v2/images", "POST",
+                HttpRequest.BodyPublishers.ofByteArray(body), "application/json", ANSWER);
+        if (r.statusCode() != 201) {
+            throw refused(r);
+        }
+        try (InputStream in = r.body()) {
+            return JSON.readTree(in);
+        } catch (IOException e) {
+            throw new GlanceException("the Image service's answer to " + r.uri() + " could not be read: " + e, e);
+        }
+    }
+
+    /**
+     * Streams {@code file} as the data of the queued image {@code id} (never held in memory);
+     * {@code guard} bounds the whole transfer.
+     */
+    public void upload(URI endpoint, String token, String id, Path file, Duration guard) {
+        HttpRequest.BodyPublisher data;
+        try {
+            data = HttpRequest.BodyPublishers.ofFile(file);
+        } catch (IOException e) {
+            throw new GlanceException("the data for image " + id + " cannot be read from " + file + ": " + e, e);
+        }
+        HttpResponse<InputStream> r = send(endpoint, token, "/v2/images/" + encode(id) + "/file", "PUT", data,
+                "application/octet-stream", guard);
+        if (r.statusCode() != 204 && r.statusCode() != 200) {
+            throw refused(r);
+        }
+        drain(r);
+    }
+
+    /** Deletes the image {@code id}; one already gone is fine. */
+    public void delete(URI endpoint, String token, String id) {
+        HttpResponse<InputStream> r = send(endpoint, token, "/v2/images/" + encode(id), "DELETE",
+                HttpRequest.BodyPublishers.noBody(), null, ANSWER);
+        if (r.statusCode() != 204 && r.statusCode() != 200 && r.statusCode() != 404) {
+            throw refused(r);
+        }
+        drain(r);
+    }
+
     private HttpResponse<InputStream> send(URI endpoint, String token, String path) {
+        return send(endpoint, token, path, "GET", HttpRequest.BodyPublishers.noBody(), null, ANSWER);
+    }
+
+    private HttpResponse<InputStream> send(URI endpoint, String token, String path, String method,
+                                           HttpRequest.BodyPublisher body, String contentType, Duration timeout) {
         String base = endpoint.toString().replaceAll("/+$", "");
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(ANSWER)
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout)
                 .header("Accept", "application/json, application/octet-stream");
         if (token != null) {
             request.header("X-Auth-Token", token);
         }
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
         try {
-            return http.send(request.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+            return http.send(request.method(method, body).build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
             throw new GlanceException("the Image service at " + endpoint + " could not be reached: " + e, e);
         } catch (InterruptedException e) {

@@ -13,10 +13,11 @@ import java.util.Set;
  *
  * @param size       bytes of the stored data; null while the image has none
  * @param properties extra properties, values as text (a non-text value as its JSON)
+ * @param updatedAt  Glance's {@code updated_at}, as it writes it; null when not known
  */
 public record GlanceImage(String id, String name, String status, String diskFormat, String containerFormat,
                           Long size, Long virtualSize, int minDisk, int minRam, String checksum,
-                          Map<String, String> properties) {
+                          Map<String, String> properties, String updatedAt) {
     /** The core attributes of Glance's image schema; any other field is an extra property. */
     private static final Set<String> CORE = Set.of("id", "name", "status", "visibility", "protected", "checksum",
             "owner", "size", "virtual_size", "disk_format", "container_format", "created_at", "updated_at", "tags",
@@ -27,6 +28,13 @@ public record GlanceImage(String id, String name, String status, String diskForm
         requireNonNull(id, "id");
         requireNonNull(status, "status");
         properties = Map.copyOf(properties);
+    }
+
+    /** An image whose {@code updated_at} is not known. */
+    public GlanceImage(String id, String name, String status, String diskFormat, String containerFormat, Long size,
+                       Long virtualSize, int minDisk, int minRam, String checksum, Map<String, String> properties) {
+        this(id, name, status, diskFormat, containerFormat, size, virtualSize, minDisk, minRam, checksum, properties,
+                null);
     }
 
     /** Whether Glance says the image's data is ready ({@code active}). */
@@ -46,7 +54,7 @@ public record GlanceImage(String id, String name, String status, String diskForm
         return new GlanceImage(image.path("id").asText(), text(image, "name"), image.path("status").asText(),
                 text(image, "disk_format"), text(image, "container_format"), number(image, "size"),
                 number(image, "virtual_size"), image.path("min_disk").asInt(0), image.path("min_ram").asInt(0),
-                text(image, "checksum"), properties);
+                text(image, "checksum"), properties, text(image, "updated_at"));
     }
 
     private static String text(JsonNode image, String field) {

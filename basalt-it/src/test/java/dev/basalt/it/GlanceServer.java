@@ -31,7 +31,7 @@ public final class GlanceServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final int port;
-    private final UwsgiApp uwsgi;
+    private UwsgiApp uwsgi;
     private KeystoneServer catalog;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .version(HttpClient.Version.HTTP_1_1).build();
@@ -179,6 +179,27 @@ public final class GlanceServer implements AutoCloseable {
         return JSON.readTree(r.body());
     }
 
+    /** Writes the image's data ({@code GET /v2/images/{id}/file}) to {@code target}. */
+    public void download(String token, String imageId, Path target) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url() + "/v2/images/" + imageId + "/file"))
+                .timeout(Duration.ofSeconds(120)).GET();
+        if (token != null) {
+            request.header("X-Auth-Token", token);
+        }
+        HttpResponse<Path> r = http.send(request.build(), HttpResponse.BodyHandlers.ofFile(target));
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("GET /v2/images/" + imageId + "/file answered " + r.statusCode());
+        }
+    }
+
+    /** The images of this name the token sees ({@code GET /v2/images?name=}), whatever their status. */
+    public JsonNode imagesNamed(String token, String name) throws IOException, InterruptedException {
+        HttpResponse<String> r = send(token, HttpRequest.newBuilder(URI.create(url() + "/v2/images?name="
+                + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8))).GET());
+        expect(r, 200, "GET /v2/images?name=" + name);
+        return JSON.readTree(r.body()).path("images");
+    }
+
     private HttpResponse<String> send(String token, HttpRequest.Builder request) throws IOException, InterruptedException {
         request.timeout(Duration.ofSeconds(120)).header("Accept", "application/json");
         if (token != null) {
@@ -193,6 +214,17 @@ public final class GlanceServer implements AutoCloseable {
         }
     }
 
+
+    /** Stops Glance (its data kept) as if it went down, whatever it is doing. */
+    public void pause() {
+        uwsgi.stop();
+    }
+
+    /** Starts the {@link #pause paused} Glance again on its port, with its data. */
+    public void resume() throws IOException, InterruptedException {
+        uwsgi = uwsgi.restart("glance");
+        uwsgi.awaitServing(http, url() + "/versions", Duration.ofSeconds(90));
+    }
 
     /** The end of uwsgi's log (Glance logs to it). */
     public String log() throws IOException {

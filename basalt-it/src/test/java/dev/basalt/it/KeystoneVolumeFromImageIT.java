@@ -21,7 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code image} endpoint, and Basalt (with no {@code glance_api_servers}) finds it in the caller's
  * catalog and downloads with the caller's token. Through {@code openstack volume create --image}
  * (which looks the image up in Glance itself) and {@code cinder create --image}; another project
- * cannot use alice's private image.
+ * cannot use alice's private image. A volume uploaded with {@code openstack image create --volume}
+ * becomes alice's private image in that Glance (created and written with her token), which bob does
+ * not see.
  */
 @ExtendWith(KeystoneExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -37,9 +39,11 @@ class KeystoneVolumeFromImageIT {
     private KeystoneCli bob;
     private BootDisk disk;
     private String image;
+    private KeystoneServer keystone;
 
     @BeforeAll
     void start(KeystoneServer keystone) throws Exception {
+        this.keystone = keystone;
         Cli.requireClients();
         BootDisk.require();
         disk = BootDisk.get();
@@ -93,5 +97,35 @@ class KeystoneVolumeFromImageIT {
         Cli.Result refused = bob.cinder("create", "--image", image, "--name", "not-bobs", "1");
         assertThat(refused.exitCode()).isNotZero();
         assertThat(refused.stderr()).contains("Invalid image identifier or unable to access requested image.");
+    }
+
+    @Test
+    void openstackImageCreateFromAVolumeUploadsWithTheCallersTokenIntoTheCatalogsGlance() throws Exception {
+        JsonNode created = JSON.readTree(alice.openstack("volume", "create", "--image", "alice-boot", "--size", "1",
+                "to-upload", "-f", "json").ok().stdout());
+        String volume = created.path("id").asText();
+        assertHoldsTheImage(volume);
+        String expected = Sha256.of(basalt.volumesDir().resolve("volume-" + volume));
+        JsonNode answer = JSON.readTree(alice.openstack("--os-volume-api-version", "3.1", "image", "create",
+                "--volume", volume, "--disk-format", "qcow2", "alice-uploaded", "-f", "json").ok().stdout());
+        assertThat(answer.path("status").asText()).isEqualTo("uploading");
+        String aliceToken = keystone.token(KeystoneServer.ALICE);
+        JsonNode uploaded = await().atMost(PATIENCE).pollInterval(Duration.ofMillis(250))
+                .until(() -> glance.image(aliceToken, answer.path("image_id").asText()),
+                        i -> i.path("status").asText().equals("active"));
+        assertThat(uploaded.path("visibility").asText()).isEqualTo("private");
+        assertThat(uploaded.path("image_name").isMissingNode()).as("core properties are not carried over").isTrue();
+        java.nio.file.Path data = temp.resolve("alice-uploaded.qcow2");
+        glance.download(aliceToken, uploaded.path("id").asText(), data);
+        java.nio.file.Path raw = temp.resolve("alice-uploaded.raw");
+        dev.basalt.iscsi.ExternalTools.Run convert = dev.basalt.iscsi.ExternalTools.run(Duration.ofMinutes(2),
+                "qemu-img", "convert", "-f", "qcow2", "-O", "raw", data.toString(), raw.toString());
+        assertThat(convert.exitCode()).as(convert.output()).isZero();
+        assertThat(Sha256.of(raw)).isEqualTo(expected);
+        String status = await().atMost(PATIENCE).pollInterval(Duration.ofMillis(250))
+                .until(() -> JSON.readTree(alice.openstack("volume", "show", volume, "-f", "json").ok().stdout())
+                        .path("status").asText(), s -> !s.equals("uploading"));
+        assertThat(status).isEqualTo("available");
+        assertThat(glance.imagesNamed(keystone.token(KeystoneServer.BOB), "alice-uploaded")).isEmpty();
     }
 }

@@ -40,6 +40,14 @@ final class UwsgiApp implements AutoCloseable {
         return app;
     }
 
+    /** Starts uwsgi again with the directory's {@code uwsgi.ini}, after {@link #stop}. */
+    UwsgiApp restart(String name) throws IOException {
+        if (process.isAlive()) {
+            throw new IllegalStateException("uwsgi is still running");
+        }
+        return start(dir, Files.readString(dir.resolve("uwsgi.ini")), name);
+    }
+
     /** A port free on 127.0.0.1 now. */
     static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {

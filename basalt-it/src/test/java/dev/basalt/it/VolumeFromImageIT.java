@@ -32,6 +32,7 @@ class VolumeFromImageIT {
 
     @TempDir
     static Path temp;
+    private GlanceWithBasalt stack;
     private GlanceServer glance;
     private BasaltProcess basalt;
     private Cli cli;
@@ -48,7 +49,11 @@ class VolumeFromImageIT {
         GlanceServer.requireInstalled();
         BootDisk.require();
         disk = BootDisk.get();
-        glance = GlanceServer.start();
+        stack = GlanceWithBasalt.start(temp.resolve("state"), "");
+        glance = stack.glance;
+        basalt = stack.basalt;
+        cli = stack.cli;
+        api = stack.api;
         Path qcow2 = temp.resolve("boot-disk.qcow2");
         ExternalTools.Run convert = ExternalTools.run(Duration.ofMinutes(2), "qemu-img", "convert", "-f", "raw",
                 "-O", "qcow2", disk.image().toString(), qcow2.toString());
@@ -57,23 +62,17 @@ class VolumeFromImageIT {
         qcow2Image = glance.uploadImage(null, "boot-qcow2", "qcow2", qcow2, Map.of());
         lyingImage = glance.uploadImage(null, "qcow2-said-raw", "raw", qcow2, Map.of());
         queuedImage = glance.createImage(null, "never-uploaded", "raw", "bare", Map.of());
-        basalt = new BasaltProcess(temp.resolve("state"), "glance_api_servers = " + glance.url()).start();
-        cli = new Cli(basalt.endpoint(), "u1", "p1");
-        api = new Api(basalt.endpoint(), "u1", "p1");
     }
 
     @AfterAll
     void stop() throws Exception {
-        if (basalt != null) {
-            basalt.stop();
-        }
-        if (glance != null) {
-            glance.close();
+        if (stack != null) {
+            stack.close();
         }
     }
 
     private Map<String, String> cinder(String... args) throws Exception {
-        return Tables.properties(cli.cinder(args).ok().stdout());
+        return cli.cinderProperties(args);
     }
 
     private String settled(String id) throws Exception {

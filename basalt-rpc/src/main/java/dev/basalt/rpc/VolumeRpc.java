@@ -27,6 +27,8 @@ public final class VolumeRpc {
             RpcMethod.cast("create_volume", "1.0", CreateVolume.class);
     static final RpcMethod<DeleteVolume, Void> DELETE_VOLUME = RpcMethod.cast("delete_volume", "1.0", DeleteVolume.class);
     static final RpcMethod<ExtendVolume, Void> EXTEND_VOLUME = RpcMethod.cast("extend_volume", "1.0", ExtendVolume.class);
+    static final RpcMethod<CopyVolumeToImage, Void> COPY_VOLUME_TO_IMAGE =
+            RpcMethod.cast("copy_volume_to_image", "1.0", CopyVolumeToImage.class);
     static final RpcMethod<CreateSnapshot, Void> CREATE_SNAPSHOT =
             RpcMethod.cast("create_snapshot", "1.0", CreateSnapshot.class);
     static final RpcMethod<DeleteSnapshot, Void> DELETE_SNAPSHOT =
@@ -53,6 +55,9 @@ public final class VolumeRpc {
 
         /** Grows an {@code extending} volume. */
         void extendVolume(ExtendVolume request) throws Exception;
+
+        /** Writes an {@code uploading} volume into its queued Glance image, then puts the volume back. */
+        void copyVolumeToImage(CopyVolumeToImage request) throws Exception;
 
         /** Takes a {@code creating} snapshot. */
         void createSnapshot(CreateSnapshot request) throws Exception;
@@ -108,6 +113,11 @@ public final class VolumeRpc {
         bus.cast(at(backend), EXTEND_VOLUME, request);
     }
 
+    /** Asks the volume service of {@code backend} to upload the volume into its queued image. */
+    public void copyVolumeToImage(String backend, CopyVolumeToImage request) {
+        bus.cast(at(backend), COPY_VOLUME_TO_IMAGE, request);
+    }
+
     public void createSnapshot(String backend, CreateSnapshot request) {
         bus.cast(at(backend), CREATE_SNAPSHOT, request);
     }
@@ -150,6 +160,7 @@ public final class VolumeRpc {
                 .onCast(CREATE_VOLUME, server::createVolume)
                 .onCast(DELETE_VOLUME, server::deleteVolume)
                 .onCast(EXTEND_VOLUME, server::extendVolume)
+                .onCast(COPY_VOLUME_TO_IMAGE, server::copyVolumeToImage)
                 .onCast(CREATE_SNAPSHOT, server::createSnapshot)
                 .onCast(DELETE_SNAPSHOT, server::deleteSnapshot)
                 .onCall(INITIALIZE_CONNECTION, server::initializeConnection)

@@ -21,6 +21,11 @@ public class VolumeServerStub implements VolumeRpc.Server {
     }
 
     @Override
+    public void copyVolumeToImage(CopyVolumeToImage request) {
+        throw unexpected(request);
+    }
+
+    @Override
     public void createSnapshot(CreateSnapshot request) {
         throw unexpected(request);
     }

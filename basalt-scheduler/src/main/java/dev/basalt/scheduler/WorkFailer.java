@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * then its resource goes to its failed status, giving back the quota its operation reserved, as the
  * volume service's own failures do — a volume {@code creating} → {@code error}, {@code deleting} →
  * {@code error_deleting} (with the snapshots it was deleting), {@code extending} →
- * {@code error_extending}; a snapshot {@code creating} → {@code error}, {@code deleting} →
+ * {@code error_extending}, {@code uploading} back to {@code available} or {@code in-use} (as Cinder's
+ * cleanup of an upload); a snapshot {@code creating} → {@code error}, {@code deleting} →
  * {@code error_deleting}. The failed status's transaction removes the row.
  */
 final class WorkFailer {
@@ -94,6 +95,7 @@ final class WorkFailer {
                 }
                 case EXTENDING -> volumes.markFailed(id, Set.of(VolumeStatus.EXTENDING), VolumeStatus.ERROR_EXTENDING,
                         reason);
+                case UPLOADING -> volumes.endUpload(id);
                 default -> false;
             };
             case SNAPSHOT -> switch (SnapshotStatus.fromApiName(w.status()).orElse(SnapshotStatus.ERROR)) {

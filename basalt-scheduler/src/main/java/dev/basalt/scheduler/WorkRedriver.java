@@ -24,8 +24,10 @@ import org.slf4j.LoggerFactory;
  * writing the row and sending it), once: the row is touched first by a conditional update (of
  * several schedulers one sends it, and the row counts as new again), then a volume still
  * {@code creating} and unplaced is placed (one made from a backup with the backup's id, as its row
- * records it), and any other work goes again to the volume service of its backend. Every handler on
- * the other side is idempotent, so a message that was only late does no harm.
+ * records it), an upload (whose token and image went with the lost message) ends with the volume
+ * back to {@code available} or {@code in-use}, and any other work goes again to the volume service of
+ * its backend. Every handler on the other side is idempotent, so a message that was only late does no
+ * harm (a late upload finds the volume no longer {@code uploading} and does nothing).
  */
 final class WorkRedriver {
     private static final Logger LOG = LoggerFactory.getLogger(WorkRedriver.class);
@@ -77,6 +79,12 @@ final class WorkRedriver {
                         int size = volume.map(v -> Optional.ofNullable(v.adminMetadata().get(Volume.EXTEND_NEW_SIZE))
                                 .map(Integer::valueOf).orElse(v.size())).orElse(0);
                         volumeServices.extendVolume(backend, new ExtendVolume(id, size, null));
+                    }
+                    case "uploading" -> {
+                        // The caller's token and the image went with the lost message: end the upload.
+                        if (volumes.endUpload(id)) {
+                            LOG.warn("volume {} was left uploading with no upload under way; it is back", id);
+                        }
                     }
                     default -> {
                         return false;

@@ -269,6 +269,26 @@ class WorkCleanupTest {
     }
 
     @Test
+    void anUploadNobodyCanFinishEndsWithTheVolumeBack() {
+        Volume onDead = volume(VolumeStatus.CREATING, DEAD + "#file");
+        volumes.markAvailable(onDead.id());
+        volumes.beginUpload(onDead.id(), Set.of(VolumeStatus.AVAILABLE));
+        claimedBy(CleanableResource.VOLUME, onDead.id(), "uploading", dead);
+        Volume lost = volume(VolumeStatus.CREATING, LIVE + "#file");
+        volumes.markAvailable(lost.id());
+        volumes.beginUpload(lost.id(), Set.of(VolumeStatus.AVAILABLE));
+        // An api stopped between moving the volume and asking its service: nobody claimed the upload.
+        age("workers", "resource_id", lost.id());
+
+        startScheduler("sched1");
+
+        await().atMost(PATIENCE).until(() -> status(onDead) == VolumeStatus.AVAILABLE
+                && status(lost) == VolumeStatus.AVAILABLE);
+        assertThat(workers.find(CleanableResource.VOLUME, onDead.id())).isEmpty();
+        assertThat(workers.find(CleanableResource.VOLUME, lost.id())).isEmpty();
+    }
+
+    @Test
     void aCreateWhoseMessageWasLostIsSentAgainOnce() {
         SchedulerService scheduler = startScheduler("sched1");
         await().atMost(PATIENCE).until(scheduler::isReady);

@@ -87,7 +87,8 @@ final class ApiRole {
                 d.defaultAvailabilityZone(), d.storageAvailabilityZone(), d.allowAvailabilityZoneFallback(),
                 d.serviceDownTime(), d.host(), null, MAX_REQUEST_BODY_SIZE,
                 Duration.ofMillis(infra.config().source().defaults().get(DefaultOptions.OSAPI_VOLUME_CREATE_WAIT_MS)),
-                infra.config().source().defaults().get(DefaultOptions.AZ_CACHE_DURATION));
+                infra.config().source().defaults().get(DefaultOptions.AZ_CACHE_DURATION),
+                infra.config().source().defaults().get(DefaultOptions.ENABLE_FORCE_UPLOAD));
         Policy policy = policy(infra.config());
         Auth auth = auth(infra.config(), policy, infra.clock());
         Authenticator authenticator = auth.authenticator();

@@ -38,7 +38,8 @@ final class VolumeRole {
                 VolumeService service = new VolumeService(settings(defaults, backend), driver(backend),
                         targets.forBackend(backend), infra.database(), infra.bus(), infra.clock(),
                         infra.metrics().registry(),
-                        infra.config().source().defaults().get(DefaultOptions.IMAGE_CONVERSION_DIR));
+                        infra.config().source().defaults().get(DefaultOptions.IMAGE_CONVERSION_DIR),
+                        imageCache(infra, backend));
                 try {
                     service.start();
                 } catch (TargetException e) {
@@ -73,6 +74,14 @@ final class VolumeRole {
                 defaults.storageAvailabilityZone(), fixed.ratio(), backend.reservedPercentage(),
                 defaults.reportInterval(), defaults.periodicInterval(), MESSAGE_TTL, backend.target().prefix(),
                 defaults.serviceDownTime());
+    }
+
+    private static VolumeService.ImageCacheSettings imageCache(Infrastructure infra, BackendOptions backend) {
+        var defaults = infra.config().source().defaults();
+        return new VolumeService.ImageCacheSettings(backend.imageCache().enabled(), backend.imageCache().maxSizeGb(),
+                backend.imageCache().maxCount(),
+                defaults.find(DefaultOptions.CINDER_INTERNAL_TENANT_PROJECT_ID).orElse(null),
+                defaults.find(DefaultOptions.CINDER_INTERNAL_TENANT_USER_ID).orElse(null));
     }
 
     private static VolumeDriver driver(BackendOptions backend) {

@@ -12,8 +12,8 @@ import dev.basalt.common.Fault;
 import java.util.Map;
 
 /**
- * {@code POST /volumes/{id}/action}. The actions {@link VolumeActions}, {@link AttachActions} and
- * {@link ImageMetadataActions} serve are handed to them; any
+ * {@code POST /volumes/{id}/action}. The actions {@link VolumeActions}, {@link AttachActions},
+ * {@link ImageMetadataActions} and {@link UploadImageAction} serve are handed to them; any
  * other known Cinder action is a 501 saying so (after the volume is found), an unknown one a 400
  * as Cinder answers it.
  */
@@ -51,13 +51,15 @@ public final class VolumeActionsResource {
     private final VolumeActions actions;
     private final AttachActions attachActions;
     private final ImageMetadataActions imageMetadataActions;
+    private final UploadImageAction uploadImage;
 
     public VolumeActionsResource(VolumeService volumes, VolumeActions actions, AttachActions attachActions,
-                                 ImageMetadataActions imageMetadataActions) {
+                                 ImageMetadataActions imageMetadataActions, UploadImageAction uploadImage) {
         this.volumes = requireNonNull(volumes, "volumes");
         this.actions = requireNonNull(actions, "actions");
         this.attachActions = requireNonNull(attachActions, "attachActions");
         this.imageMetadataActions = requireNonNull(imageMetadataActions, "imageMetadataActions");
+        this.uploadImage = requireNonNull(uploadImage, "uploadImage");
     }
 
     public void register(Router.Builder routes) {
@@ -90,6 +92,9 @@ public final class VolumeActionsResource {
         }
         if (ImageMetadataActions.serves(action)) {
             return imageMetadataActions.handle(action, request);
+        }
+        if (UploadImageAction.ACTION.equals(action)) {
+            return uploadImage.handle(request);
         }
         throw new BasaltException(Fault.NOT_IMPLEMENTED,
                 String.format("The volume action %s is not implemented in Basalt yet.", action));

@@ -55,6 +55,8 @@ public final class Schemas {
     private final RequestSchema snapshotMetadataCreate;
     private final RequestSchema snapshotMetadataUpdate;
     private final RequestSchema volumeExtend;
+    private final RequestSchema volumeUploadImage;
+    private final RequestSchema volumeUploadImage31;
     private final RequestSchema volumeSetBootable;
     private final RequestSchema volumeReadonly;
     private final RequestSchema volumeSetImageMetadata;
@@ -135,6 +137,8 @@ public final class Schemas {
         snapshotMetadataCreate = load("snapshot-metadata-create");
         snapshotMetadataUpdate = load("snapshot-metadata-update");
         volumeExtend = load("volume-extend");
+        volumeUploadImage = load("volume-upload-image");
+        volumeUploadImage31 = load("volume-upload-image-3.1");
         volumeSetBootable = load("volume-set-bootable");
         volumeReadonly = load("volume-readonly");
         volumeSetImageMetadata = load("volume-set-image-metadata");
@@ -312,6 +316,16 @@ public final class Schemas {
 
     public RequestSchema volumeExtend() {
         return volumeExtend;
+    }
+
+    /** {@code os-volume_upload_image} before 3.1 (no visibility, no protected). */
+    public RequestSchema volumeUploadImage() {
+        return volumeUploadImage;
+    }
+
+    /** {@code os-volume_upload_image} from 3.1: also {@code visibility} and {@code protected}. */
+    public RequestSchema volumeUploadImage31() {
+        return volumeUploadImage31;
     }
 
     public RequestSchema volumeSetBootable() {

@@ -11,8 +11,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code qemu-img} from QEMU's utilities: what a file holds ({@code info --output=json}, the format
- * probed from its content) and its conversion to raw into an existing volume ({@code convert -n},
- * the target known to be zeros so that zeros stay holes).
+ * probed from its content), its conversion to raw into an existing volume ({@code convert -n},
+ * the target known to be zeros so that zeros stay holes), and a raw volume's conversion to an
+ * image format.
  */
 public final class QemuImg {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -60,6 +61,15 @@ public final class QemuImg {
     public void convertToRaw(Path source, String format, Path target) {
         run(convertGuard, List.of(executable, "convert", "-f", format, "-O", "raw", "-n", "--target-is-zero",
                 source.toString(), target.toString()));
+    }
+
+    /**
+     * Writes the raw {@code source} as a new {@code target} in qemu-img's format {@code format}
+     * (zeros left unallocated, so holes stay holes).
+     */
+    public void convertFromRaw(Path source, String format, Path target) {
+        run(convertGuard, List.of(executable, "convert", "-f", "raw", "-O", format, source.toString(),
+                target.toString()));
     }
 
     private static String run(Duration guard, List<String> command) {

@@ -40,6 +40,11 @@ public final class VolumeImageFiller {
      * {@link ImageUnacceptableException} saying why it could not.
      */
     public Map<String, String> fill(String volumeId, ImageSource source, Path volumeFile, int sizeGib) {
+        return fill(volumeId, source, describe(source), volumeFile, sizeGib);
+    }
+
+    /** The image {@code source} names, as Glance shows it now; refused unless it is {@code active}. */
+    public GlanceImage describe(ImageSource source) {
         URI endpoint = URI.create(source.glanceEndpoint());
         GlanceImage image;
         try {
@@ -53,6 +58,13 @@ public final class VolumeImageFiller {
         if (!image.active()) {
             throw new ImageUnacceptableException("Image " + image.id() + " is not active.");
         }
+        return image;
+    }
+
+    /** As {@link #fill(String, ImageSource, Path, int)}, for the image as {@link #describe} found it. */
+    public Map<String, String> fill(String volumeId, ImageSource source, GlanceImage image, Path volumeFile,
+                                    int sizeGib) {
+        URI endpoint = URI.create(source.glanceEndpoint());
         Path download = null;
         try {
             Files.createDirectories(conversionDir);
@@ -75,13 +87,13 @@ public final class VolumeImageFiller {
         } catch (IllegalStateException e) {
             throw new ImageUnacceptableException("Image " + image.id() + " could not be converted: " + e.getMessage(), e);
         } finally {
-            remove(download);
+            ConversionFiles.remove(download, "downloaded image");
         }
         return metadata(image);
     }
 
     /** What Cinder keeps of an image: its properties, then its id, name and base attributes, as text. */
-    static Map<String, String> metadata(GlanceImage image) {
+    public static Map<String, String> metadata(GlanceImage image) {
         Map<String, String> meta = new LinkedHashMap<>(image.properties());
         meta.put("image_id", image.id());
         if (image.name() != null && !image.name().isEmpty()) {
@@ -99,17 +111,6 @@ public final class VolumeImageFiller {
     private static void putIfSet(Map<String, String> meta, String key, String value) {
         if (value != null) {
             meta.put(key, value);
-        }
-    }
-
-    private static void remove(Path file) {
-        if (file == null) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            LOG.warn("could not remove the downloaded image {}: {}", file, e.getMessage());
         }
     }
 }

@@ -64,14 +64,16 @@ final class VolumeManager {
     private final RestoreHandover restores;
     private final VolumeImageFiller images;
     private final VolumeImageMetadata imageMetadata;
+    private final ImageVolumeCache imageCache;
 
     VolumeManager(String backend, VolumeDriver driver, VolumeRepository volumes, SnapshotRepository snapshotRows,
                   SnapshotManager snapshots, VolumeExporter exporter, MessageRepository messages, Clock clock,
                   Duration messageTtl, RestoreHandover restores, VolumeImageFiller images,
-                  VolumeImageMetadata imageMetadata) {
+                  VolumeImageMetadata imageMetadata, ImageVolumeCache imageCache) {
         this.restores = requireNonNull(restores, "restores");
         this.images = requireNonNull(images, "images");
         this.imageMetadata = requireNonNull(imageMetadata, "imageMetadata");
+        this.imageCache = requireNonNull(imageCache, "imageCache");
         this.exporter = requireNonNull(exporter, "exporter");
         this.backend = requireNonNull(backend, "backend");
         this.driver = requireNonNull(driver, "driver");
@@ -101,11 +103,15 @@ final class VolumeManager {
         }
         String backupId = request.backupId();
         try {
-            if (backupId == null || !restores.handedOver(volume, backupId)) {
-                make(volume);
-            }
-            if (request.image() != null) {
-                fillFromImage(volume, request.image());
+            if (request.image() != null && imageCache.enabled()) {
+                imageMetadata.recordBootableImage(volume.id(), imageCache.create(volume, request.image()));
+            } else {
+                if (backupId == null || !restores.handedOver(volume, backupId)) {
+                    make(volume);
+                }
+                if (request.image() != null) {
+                    fillFromImage(volume, request.image());
+                }
             }
         } catch (ImageUnacceptableException e) {
             LOG.warn("volume {} could not be made from image {}: {}", volume.id(), request.image().imageId(),

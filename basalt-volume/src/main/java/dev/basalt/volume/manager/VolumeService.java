@@ -8,6 +8,7 @@ import dev.basalt.db.AttachmentRepository;
 import dev.basalt.db.BackupRecords;
 import dev.basalt.db.Database;
 import dev.basalt.db.ExportRepository;
+import dev.basalt.db.ImageCacheEntries;
 import dev.basalt.db.QosSpecsRepository;
 import dev.basalt.db.MessageRepository;
 import dev.basalt.db.ServiceRepository;
@@ -25,6 +26,7 @@ import dev.basalt.rpc.CapacityReport;
 import dev.basalt.rpc.CleanupRequest;
 import dev.basalt.model.SnapshotStatus;
 import dev.basalt.model.VolumeStatus;
+import dev.basalt.rpc.CopyVolumeToImage;
 import dev.basalt.rpc.CreateSnapshot;
 import dev.basalt.rpc.CreateVolume;
 import dev.basalt.rpc.DeleteSnapshot;
@@ -44,7 +46,9 @@ import dev.basalt.rpc.VolumeSettled;
 import dev.basalt.common.LogLevels;
 import dev.basalt.volume.driver.VolumeDriver;
 import dev.basalt.volume.image.QemuImg;
+import dev.basalt.volume.image.ImageDeletions;
 import dev.basalt.volume.image.VolumeImageFiller;
+import dev.basalt.volume.image.VolumeImageUploader;
 import dev.basalt.volume.manager.OperationMeters.Operation;
 import dev.basalt.volume.target.VolumeTarget;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -81,6 +85,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VolumeService.class);
+    private static final Duration IMAGE_DELETE_RETRY = Duration.ofSeconds(5);
+    private static final Duration IMAGE_DELETE_GIVE_UP = Duration.ofMinutes(30);
+    private static final Duration IMAGE_UPLOAD_GUARD = Duration.ofHours(6);
 
     private final VolumeServiceSettings settings;
     private final VolumeDriver driver;
@@ -92,6 +99,8 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
     private final VolumeManager manager;
     private final SnapshotManager snapshots;
     private final VolumeExtender extender;
+    private final VolumeUploads uploads;
+    private final ScheduledExecutorService imageRetries;
     private final VolumeTarget target;
     private final VolumeExporter exporter;
     private final OperationMeters operations;
@@ -129,6 +138,23 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
      */
     public VolumeService(VolumeServiceSettings settings, VolumeDriver driver, VolumeTarget target, Database database,
                          Bus bus, Clock clock, MeterRegistry meters, Path conversionDir) {
+        this(settings, driver, target, database, bus, clock, meters, conversionDir, ImageCacheSettings.OFF);
+    }
+
+    /**
+     * The image-volume cache's settings of a backend ({@code image_volume_cache_*}) and the internal
+     * tenant its volumes belong to ({@code cinder_internal_tenant_project_id}, {@code _user_id}; null when unset).
+     */
+    public record ImageCacheSettings(boolean enabled, int maxSizeGb, int maxCount, String internalProjectId,
+                                     String internalUserId) {
+        /** No image-volume cache. */
+        public static final ImageCacheSettings OFF = new ImageCacheSettings(false, 0, 0, null, null);
+    }
+
+    /** As the constructor above, with the backend's image-volume cache as {@code imageCache} says. */
+    public VolumeService(VolumeServiceSettings settings, VolumeDriver driver, VolumeTarget target, Database database,
+                         Bus bus, Clock clock, MeterRegistry meters, Path conversionDir, ImageCacheSettings imageCache) {
+        requireNonNull(imageCache, "imageCache");
         this.settings = requireNonNull(settings, "settings");
         this.operations = new OperationMeters(meters, settings.host());
         this.capacity = new CapacityGauges(meters);
@@ -147,17 +173,26 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
                 new BackEndQos(new QosSpecsRepository(database)), clock);
         this.snapshots = new SnapshotManager(settings.host(), driver, requireNonNull(snapshots, "snapshots"), volumes,
                 messages, clock, settings.messageTtl());
+        GlanceClient glance = GlanceClient.create(Duration.ofSeconds(10));
+        VolumeImageFiller filler = new VolumeImageFiller(glance, QemuImg.onPath(), conversionDir);
+        VolumeImageMetadata imageMetadata = new VolumeImageMetadata(database);
         this.manager = new VolumeManager(settings.host(), driver, volumes, snapshots, this.snapshots, exporter,
                 messages, clock, settings.messageTtl(), new RestoreHandover(BackendName.hostOf(settings.host()),
                         new BackupRecords(database), volumes, services, new BackupRpc(bus), messages, clock,
-                        settings.messageTtl(), settings.serviceDownTime()), new VolumeImageFiller(GlanceClient.create(Duration.ofSeconds(10)),
-                        QemuImg.onPath(), conversionDir), new VolumeImageMetadata(database));
+                        settings.messageTtl(), settings.serviceDownTime()), filler, imageMetadata,
+                new ImageVolumeCache(settings.host(), imageCache, driver, volumes, new ImageCacheEntries(database), filler,
+                        imageMetadata, clock));
+        this.imageRetries = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("image-deletions-" + settings.host()).factory());
+        this.uploads = new VolumeUploads(settings.host(), driver, volumes, new VolumeImageUploader(glance,
+                QemuImg.onPath(), conversionDir, new ImageDeletions(glance, imageRetries, IMAGE_DELETE_RETRY,
+                        IMAGE_DELETE_GIVE_UP), IMAGE_UPLOAD_GUARD), messages, clock, settings.messageTtl());
         this.extender = new VolumeExtender(settings.host(), driver, volumes, messages, clock, settings.messageTtl());
         WorkerRepository workers = new WorkerRepository(database);
         this.claims = new WorkClaims(workers, () -> serviceId);
         this.devices = new BackupDevices(settings.host(), driver);
         this.cleaner = new WorkCleaner(settings.host(), workers, claims, () -> serviceId, volumes, snapshots, manager,
-                this.snapshots, extender, clock);
+                this.snapshots, extender, uploads, clock);
     }
 
     /**
@@ -209,6 +244,12 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
     public void extendVolume(ExtendVolume request) {
         claims.perform(CleanableResource.VOLUME, request.volumeId(), VolumeStatus.EXTENDING.apiName(),
                 () -> reportIfDone(operations.time(Operation.EXTEND_VOLUME, () -> extender.extend(request))));
+    }
+
+    @Override
+    public void copyVolumeToImage(CopyVolumeToImage request) {
+        claims.perform(CleanableResource.VOLUME, request.volumeId(), VolumeStatus.UPLOADING.apiName(),
+                () -> operations.time(Operation.COPY_VOLUME_TO_IMAGE, () -> uploads.upload(request)));
     }
 
     @Override
@@ -302,6 +343,7 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        imageRetries.shutdownNow();
         target.close();
         capacity.close();
         LOG.info("volume service {} stopped", settings.host());

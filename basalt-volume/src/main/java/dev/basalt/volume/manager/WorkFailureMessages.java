@@ -11,13 +11,16 @@ import java.time.Instant;
  * <ul>
  *   <li>create snapshot: resource {@code VOLUME_SNAPSHOT}, action {@code 009}, detail {@code 013};</li>
  *   <li>delete snapshot: resource {@code VOLUME_SNAPSHOT}, action {@code 010}, detail {@code 016};</li>
- *   <li>extend volume: resource {@code VOLUME}, action {@code 007}, detail {@code 010}.</li>
+ *   <li>extend volume: resource {@code VOLUME}, action {@code 007}, detail {@code 010};</li>
+ *   <li>upload volume to image: resource {@code VOLUME}, action {@code 003}, detail {@code 004}.</li>
  * </ul>
  */
 final class WorkFailureMessages {
     static final String RESOURCE_VOLUME = "VOLUME";
     static final String RESOURCE_SNAPSHOT = "VOLUME_SNAPSHOT";
+    static final String ACTION_COPY_VOLUME_TO_IMAGE = "003";
     static final String ACTION_EXTEND_VOLUME = "007";
+    static final String DETAIL_FAILED_TO_UPLOAD_VOLUME = "004";
     static final String ACTION_SNAPSHOT_CREATE = "009";
     static final String ACTION_SNAPSHOT_DELETE = "010";
     static final String DETAIL_DRIVER_FAILED_EXTEND = "010";
@@ -43,6 +46,11 @@ final class WorkFailureMessages {
     static UserMessage extendFailed(String projectId, String requestId, String volumeId, Instant now, Duration ttl) {
         return message(projectId, requestId, RESOURCE_VOLUME, volumeId, ACTION_EXTEND_VOLUME,
                 DETAIL_DRIVER_FAILED_EXTEND, "Volume Driver failed to extend volume.", now, ttl);
+    }
+
+    static UserMessage uploadFailed(String projectId, String requestId, String volumeId, Instant now, Duration ttl) {
+        return message(projectId, requestId, RESOURCE_VOLUME, volumeId, ACTION_COPY_VOLUME_TO_IMAGE,
+                DETAIL_FAILED_TO_UPLOAD_VOLUME, "Failed to upload volume to image at backend.", now, ttl);
     }
 
     private static UserMessage message(String projectId, String requestId, String resource, String resourceId,

@@ -46,9 +46,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Work in flight as the workers table records it, seen from a volume service: the real file driver,
- * H2 and the in-JVM bus. A restart finishes or fails its own work, leaves work a scheduler is
- * cleaning up alone, and a live service cleans up on request what a stopped one left on its
- * backend.
+ * H2 and the in-JVM bus. A restart finishes or fails its own work (an upload: the volume goes back
+ * to {@code available} or {@code in-use}), leaves work a scheduler is cleaning up alone, and a live
+ * service cleans up on request what a stopped one left on its backend.
  */
 class VolumeWorkCleanupTest {
     private static final Duration PATIENCE = Duration.ofSeconds(20);
@@ -262,5 +262,46 @@ class VolumeWorkCleanupTest {
         assertThat(status(later)).as("recorded after the request").isEqualTo(VolumeStatus.CREATING);
         assertThat(row(CleanableResource.VOLUME, later.id())).get().extracting(Worker::serviceId)
                 .isEqualTo(STOPPED_SERVICE);
+    }
+
+    /** A volume of this backend the API moved to {@code uploading} (its workers row recorded). */
+    private Volume uploadingVolume(boolean attached) {
+        Volume v = madeVolume();
+        if (attached) {
+            assertThat(volumes.resetStatus(v.id(), VolumeStatus.IN_USE, AttachStatus.ATTACHED)).isTrue();
+        }
+        assertThat(volumes.beginUpload(v.id(), Set.of(VolumeStatus.AVAILABLE, VolumeStatus.IN_USE))).isTrue();
+        return v;
+    }
+
+    @Test
+    void aRestartPutsUploadingVolumesBackByTheirAttachStatus() {
+        int me = numberOfAStoppedService();
+        Volume detached = uploadingVolume(false);
+        claim(CleanableResource.VOLUME, detached.id(), "uploading", me);
+        Volume attached = uploadingVolume(true);
+        Volume unclaimed = uploadingVolume(false);
+        db.jdbi().useHandle(h -> h.execute("DELETE FROM workers WHERE resource_id = ?", unclaimed.id()));
+
+        startService();
+
+        assertThat(status(detached)).isEqualTo(VolumeStatus.AVAILABLE);
+        assertThat(status(attached)).isEqualTo(VolumeStatus.IN_USE);
+        assertThat(status(unclaimed)).as("begun before rows were kept").isEqualTo(VolumeStatus.AVAILABLE);
+        assertThat(file("volume-" + detached.id())).exists();
+        assertThat(workers.pending()).isEmpty();
+    }
+
+    @Test
+    void cleansUpOnRequestAnUploadAStoppedServiceLeft() {
+        startService();
+        Volume uploading = uploadingVolume(false);
+        heldBy(CleanableResource.VOLUME, uploading.id(), STOPPED_SERVICE);
+
+        new VolumeRpc(bus).doCleanup(HOST, new CleanupRequest(STOPPED_SERVICE, null, null, null, null, null, null,
+                null, Instant.now()));
+
+        await().atMost(PATIENCE).until(() -> status(uploading) == VolumeStatus.AVAILABLE);
+        assertThat(row(CleanableResource.VOLUME, uploading.id())).isEmpty();
     }
 }
