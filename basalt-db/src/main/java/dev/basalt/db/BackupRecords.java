@@ -236,33 +236,34 @@ public final class BackupRecords {
     }
 
     /**
-     * available → restoring into {@code volumeId}: records the volume, progress {@code 0}. Refused
-     * (false) for a backup that is not {@code available}.
+     * available → restoring into {@code volumeId} by the backup service of {@code host}: records the
+     * volume, progress {@code 0}, and {@code host} as the backup's host (as Cinder does when a backup
+     * service takes a restore). Refused (false) for a backup that is not {@code available}.
      */
-    public boolean beginRestore(String id, String volumeId) {
+    public boolean beginRestore(String id, String volumeId, String host) {
         return jdbi.withHandle(h -> conditionalUpdate(h, id, Set.of(BackupStatus.AVAILABLE),
-                "status = :next, restore_volume_id = :volume, progress = 0",
-                u -> u.bind("next", BackupStatus.RESTORING.apiName()).bind("volume", volumeId)));
+                "status = :next, restore_volume_id = :volume, host = :host, progress = 0",
+                u -> u.bind("next", BackupStatus.RESTORING.apiName()).bind("volume", volumeId).bind("host", host)));
     }
 
     /**
      * available → restoring into the new volume {@code volumeId} (a volume made from the backup, still
-     * {@code creating}), and in the same transaction the volume's workers row is given up by the
+     * {@code creating}) by the backup service of {@code host} (the backup's host from then on), and in the same transaction the volume's workers row is given up by the
      * volume service that made it (unclaimed again), for the backup service that restores it to claim:
      * from then on the volume's create is that backup service's work. Done again for a backup already
      * {@code restoring} into that volume (its create was sent again before the backup service took it);
      * refused (false, nothing changed) for a backup that is otherwise not {@code available} or a volume
      * that is not {@code creating}.
      */
-    public boolean beginRestoreIntoNew(String id, String volumeId) {
+    public boolean beginRestoreIntoNew(String id, String volumeId, String host) {
         return jdbi.inTransaction(h -> {
             boolean creating = h.createQuery("SELECT COUNT(*) FROM volumes WHERE id = :volume AND status = :creating")
                     .bind("volume", volumeId).bind("creating", VolumeStatus.CREATING.apiName())
                     .mapTo(Long.class).one() == 1;
             if (!creating || h.createUpdate("UPDATE backups SET status = :restoring, restore_volume_id = :volume,"
-                            + " progress = 0, updated_at = :now WHERE id = :id AND (status = :available"
+                            + " host = :host, progress = 0, updated_at = :now WHERE id = :id AND (status = :available"
                             + " OR status = :restoring AND restore_volume_id = :volume)")
-                    .bind("restoring", BackupStatus.RESTORING.apiName()).bind("volume", volumeId)
+                    .bind("restoring", BackupStatus.RESTORING.apiName()).bind("volume", volumeId).bind("host", host)
                     .bind("now", Rows.timestamp(Rows.now())).bind("id", id)
                     .bind("available", BackupStatus.AVAILABLE.apiName()).execute() != 1) {
                 return false;

@@ -184,11 +184,12 @@ class BackupRecordsTest {
         assertThat(backups.fail(b.id(), Set.of(BackupStatus.CREATING), BackupStatus.ERROR, "late")).isFalse();
 
         String volume = Ids.newId();
-        assertThat(backups.beginRestore(b.id(), volume)).isTrue();
-        assertThat(backups.beginRestore(b.id(), Ids.newId())).isFalse();
+        assertThat(backups.beginRestore(b.id(), volume, "node2")).isTrue();
+        assertThat(backups.beginRestore(b.id(), Ids.newId(), "node2")).isFalse();
         assertThat(backups.find(b.id()).orElseThrow()).satisfies(found -> {
             assertThat(found.status()).isEqualTo(BackupStatus.RESTORING);
             assertThat(found.restoreVolumeId()).isEqualTo(volume);
+            assertThat(found.host()).as("the backup service that restores it, as Cinder").isEqualTo("node2");
             assertThat(found.progress()).isZero();
         });
         assertThat(backups.updateProgress(b.id(), 50)).isTrue();
@@ -223,22 +224,23 @@ class BackupRecordsTest {
         volumes.create(v);
         assertThat(workers.claim(CleanableResource.VOLUME, v.id(), "creating", 7)).isEqualTo(WorkerRepository.Claim.CLAIMED);
 
-        assertThat(backups.beginRestoreIntoNew(b.id(), Ids.newId())).as("no such creating volume").isFalse();
-        assertThat(backups.beginRestoreIntoNew(b.id(), v.id())).isTrue();
+        assertThat(backups.beginRestoreIntoNew(b.id(), Ids.newId(), "node1")).as("no such creating volume").isFalse();
+        assertThat(backups.beginRestoreIntoNew(b.id(), v.id(), "node3")).isTrue();
         assertThat(backups.find(b.id()).orElseThrow()).satisfies(found -> {
             assertThat(found.status()).isEqualTo(BackupStatus.RESTORING);
             assertThat(found.restoreVolumeId()).isEqualTo(v.id());
+            assertThat(found.host()).isEqualTo("node3");
         });
         assertThat(workers.find(CleanableResource.VOLUME, v.id())).hasValueSatisfying(w ->
                 assertThat(w.claimed()).as("given up").isFalse());
         assertThat(workers.claim(CleanableResource.VOLUME, v.id(), "creating", 7)).isEqualTo(WorkerRepository.Claim.CLAIMED);
-        assertThat(backups.beginRestoreIntoNew(b.id(), v.id())).as("sent again: given up again").isTrue();
+        assertThat(backups.beginRestoreIntoNew(b.id(), v.id(), "node3")).as("sent again: given up again").isTrue();
         assertThat(workers.find(CleanableResource.VOLUME, v.id()).orElseThrow().claimed()).isFalse();
         Volume other = new Volume(Ids.newId(), project, "u", "other", null, 2, VolumeStatus.CREATING,
                 AttachStatus.DETACHED, "nova", "node1@file#file", null, false, false, null, null, null, null, Map.of(),
                 Instant.now(), null, null);
         volumes.create(other);
-        assertThat(backups.beginRestoreIntoNew(b.id(), other.id())).as("busy restoring another volume").isFalse();
+        assertThat(backups.beginRestoreIntoNew(b.id(), other.id(), "node3")).as("busy restoring another volume").isFalse();
 
         assertThat(volumes.markError(v.id(), Set.of(VolumeStatus.CREATING), "the backup service stopped")).isTrue();
         assertThat(backups.find(b.id()).orElseThrow()).satisfies(found -> {
@@ -247,7 +249,7 @@ class BackupRecordsTest {
         });
         assertThat(workers.find(CleanableResource.VOLUME, v.id())).isEmpty();
 
-        assertThat(backups.beginRestoreIntoNew(b.id(), other.id())).isTrue();
+        assertThat(backups.beginRestoreIntoNew(b.id(), other.id(), "node3")).isTrue();
         assertThat(volumes.delete(other.id())).isTrue();
         assertThat(backups.find(b.id()).orElseThrow().status()).isEqualTo(BackupStatus.AVAILABLE);
     }
@@ -255,7 +257,7 @@ class BackupRecordsTest {
     @Test
     void ofConcurrentTransitionsFromOneStatusOnlyOneWins() throws Exception {
         Backup b = available(Ids.newId(), null, Instant.now());
-        List<Boolean> restores = Races.race(8, () -> backups.beginRestore(b.id(), Ids.newId()));
+        List<Boolean> restores = Races.race(8, () -> backups.beginRestore(b.id(), Ids.newId(), "node1"));
         assertThat(restores.stream().filter(r -> r).count()).isEqualTo(1);
 
         backups.finishRestore(b.id(), true);

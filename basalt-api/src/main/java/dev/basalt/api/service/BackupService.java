@@ -231,7 +231,7 @@ public final class BackupService {
         }
         ServiceRecord service = hosts.on(BackupHosts.hostOf(volume.host()), null)
                 .orElseThrow(() -> BackupHosts.notFound(Fault.NOT_FOUND, BACKUP_BINARY));
-        if (!backups.beginRestore(backup.id(), volume.id())) {
+        if (!backups.beginRestore(backup.id(), volume.id(), service.host())) {
             throw invalidBackup("Backup status must be available");
         }
         if (!volumes.transition(volume.id(), Set.of(VolumeStatus.AVAILABLE), VolumeStatus.RESTORING_BACKUP)) {

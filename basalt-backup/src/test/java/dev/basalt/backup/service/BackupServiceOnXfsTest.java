@@ -188,7 +188,7 @@ class BackupServiceOnXfsTest {
     private Path restored(Backup b) throws Exception {
         Volume target = volume(Ids.newId(), VolumeStatus.RESTORING_BACKUP);
         Volumes.sparse(volumeFile(target.id()), VOLUME_BYTES);
-        assertThat(backups.beginRestore(b.id(), target.id())).isTrue();
+        assertThat(backups.beginRestore(b.id(), target.id(), HOST)).isTrue();
         service.restoreBackup(new RestoreBackup(b.id(), target.id(), true, "req-restore"));
         assertThat(volumes.find(target.id()).orElseThrow().status()).isEqualTo(VolumeStatus.AVAILABLE);
         return volumeFile(target.id());

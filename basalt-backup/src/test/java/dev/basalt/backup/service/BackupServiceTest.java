@@ -211,7 +211,7 @@ class BackupServiceTest {
                 Map.of(), Instant.now(), null, null);
         volumes.create(v);
         files.put(v.id(), Volumes.sparse(dir.resolve("volume-" + v.id()), bytes));
-        assertThat(backups.beginRestore(b.id(), v.id())).isTrue();
+        assertThat(backups.beginRestore(b.id(), v.id(), HOST)).isTrue();
         return v;
     }
 
@@ -226,7 +226,7 @@ class BackupServiceTest {
         volumes.create(v, QuotaReservation.of("p1", Map.of("volumes", 1L, "gigabytes", 1L),
                 Map.of("volumes", -1, "gigabytes", -1)));
         files.put(v.id(), Volumes.sparse(dir.resolve("volume-" + v.id()), bytes));
-        assertThat(backups.beginRestoreIntoNew(b.id(), v.id())).isTrue();
+        assertThat(backups.beginRestoreIntoNew(b.id(), v.id(), HOST)).isTrue();
         assertThat(workers.find(CleanableResource.VOLUME, v.id())).hasValueSatisfying(w ->
                 assertThat(w.claimed()).as("released by the volume service").isFalse());
         return v;

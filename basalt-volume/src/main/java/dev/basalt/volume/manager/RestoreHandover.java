@@ -83,7 +83,7 @@ final class RestoreHandover {
                     + BackupRpc.BINARY + ") is up on host " + host + " to restore backup " + backupId
                     + " into the volume");
         }
-        if (!backups.beginRestoreIntoNew(backupId, volume.id())) {
+        if (!backups.beginRestoreIntoNew(backupId, volume.id(), host)) {
             return fail(volume, requestId, CreateFailureMessages::backupInvalidState, "backup " + backupId + " is not available any more (being restored,"
                     + " deleted or in error), so it could not be restored into the volume");
         }
