@@ -185,7 +185,6 @@ class BackupRecordsTest {
 
         String volume = Ids.newId();
         assertThat(backups.beginRestore(b.id(), volume, "node2")).isTrue();
-        assertThat(backups.beginRestore(b.id(), Ids.newId(), "node2")).isFalse();
         assertThat(backups.find(b.id()).orElseThrow()).satisfies(found -> {
             assertThat(found.status()).isEqualTo(BackupStatus.RESTORING);
             assertThat(found.restoreVolumeId()).isEqualTo(volume);
@@ -193,8 +192,8 @@ class BackupRecordsTest {
             assertThat(found.progress()).isZero();
         });
         assertThat(backups.updateProgress(b.id(), 50)).isTrue();
-        assertThat(backups.finishRestore(b.id(), false)).isTrue();
-        assertThat(backups.finishRestore(b.id(), false)).isFalse();
+        assertThat(backups.finishRestore(b.id(), volume, false)).isTrue();
+        assertThat(backups.finishRestore(b.id(), volume, false)).isFalse();
         assertThat(backups.find(b.id()).orElseThrow().status()).isEqualTo(BackupStatus.AVAILABLE);
 
         assertThat(backups.transition(b.id(), Set.of(BackupStatus.ERROR), BackupStatus.AVAILABLE)).isFalse();
@@ -240,27 +239,40 @@ class BackupRecordsTest {
                 AttachStatus.DETACHED, "nova", "node1@file#file", null, false, false, null, null, null, null, Map.of(),
                 Instant.now(), null, null);
         volumes.create(other);
-        assertThat(backups.beginRestoreIntoNew(b.id(), other.id(), "node3")).as("busy restoring another volume").isFalse();
+        assertThat(backups.beginRestoreIntoNew(b.id(), other.id(), "node4")).as("a second restore at once").isTrue();
+        assertThat(backups.restoresOnHost("node3")).containsExactly(new BackupRecords.RunningRestore(b.id(), v.id(),
+                "node3"));
+        assertThat(backups.find(b.id()).orElseThrow().host()).as("the last to take it").isEqualTo("node4");
 
         assertThat(volumes.markError(v.id(), Set.of(VolumeStatus.CREATING), "the backup service stopped")).isTrue();
         assertThat(backups.find(b.id()).orElseThrow()).satisfies(found -> {
-            assertThat(found.status()).isEqualTo(BackupStatus.AVAILABLE);
+            assertThat(found.status()).as("the other restore runs").isEqualTo(BackupStatus.RESTORING);
             assertThat(found.failReason()).isEqualTo("the backup service stopped");
         });
+        assertThat(backups.isRestoring(b.id(), v.id())).isFalse();
         assertThat(workers.find(CleanableResource.VOLUME, v.id())).isEmpty();
 
-        assertThat(backups.beginRestoreIntoNew(b.id(), other.id(), "node3")).isTrue();
         assertThat(volumes.delete(other.id())).isTrue();
         assertThat(backups.find(b.id()).orElseThrow().status()).isEqualTo(BackupStatus.AVAILABLE);
+        assertThat(backups.restoresOnHost("node4")).isEmpty();
     }
 
     @Test
-    void ofConcurrentTransitionsFromOneStatusOnlyOneWins() throws Exception {
+    void restoresOfOneBackupRunSideBySideUntilTheLastEndsAndOfConcurrentDeletesOnlyOneWins() throws Exception {
         Backup b = available(Ids.newId(), null, Instant.now());
         List<Boolean> restores = Races.race(8, () -> backups.beginRestore(b.id(), Ids.newId(), "node1"));
-        assertThat(restores.stream().filter(r -> r).count()).isEqualTo(1);
-
-        backups.finishRestore(b.id(), true);
+        assertThat(restores).as("restores of one backup run side by side").containsOnly(true);
+        List<BackupRecords.RunningRestore> running = backups.restoresOnHost("node1");
+        assertThat(running).hasSize(8);
+        assertThat(backups.beginDelete(b.id(), Set.of(BackupStatus.AVAILABLE, BackupStatus.ERROR)))
+                .as("refused while a restore runs, as Cinder").isEqualTo(BackupRecords.DeleteOutcome.STATUS);
+        assertThat(backups.finishRestore(b.id(), running.getFirst().volumeId(), true)).isTrue();
+        assertThat(backups.find(b.id()).orElseThrow().status()).as("seven still run").isEqualTo(BackupStatus.RESTORING);
+        List<Boolean> ends = Races.race(running.subList(1, 8).stream()
+                .<Callable<Boolean>>map(r -> () -> backups.finishRestore(b.id(), r.volumeId(), true))
+                .toList());
+        assertThat(ends).containsOnly(true);
+        assertThat(backups.find(b.id()).orElseThrow().status()).isEqualTo(BackupStatus.AVAILABLE);
         List<Boolean> deletes = Races.race(8, () -> backups.beginDelete(b.id(), Set.of(BackupStatus.AVAILABLE))
                 == BackupRecords.DeleteOutcome.STARTED);
         assertThat(deletes.stream().filter(r -> r).count()).isEqualTo(1);

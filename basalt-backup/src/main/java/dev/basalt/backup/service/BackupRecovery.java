@@ -24,9 +24,10 @@ import org.slf4j.LoggerFactory;
  *       backup was being made"), its volume back to its status, and what it left in the repository
  *       is removed, and so is its temporary snapshot (of an attached volume) if one was recorded; unless its manifest was already published (the run stopped between storing the
  *       last chunk and recording it), in which case it is recorded {@code available};</li>
- *   <li>{@code restoring}: the backup goes back to {@code available}, the volume it was restoring to
+ *   <li>a restore this host's backup service was running: the volume it was restoring to goes
  *       {@code error_restoring} (a volume being made from the backup, still {@code creating}:
- *       {@code error}, its quota reservation given back);</li>
+ *       {@code error}, its quota reservation given back), and the backup back to {@code available}
+ *       unless restores on other hosts still run;</li>
  *   <li>{@code deleting}: the delete is done again.</li>
  * </ul>
  * Backups no backup service took yet (no host) are left alone: which service gets them is the api's
@@ -55,10 +56,18 @@ final class BackupRecovery {
         this.temporaries = requireNonNull(temporaries, "temporaries");
     }
 
-    /** Recovers every backup of this host left in flight; how many there were. */
+    /** Recovers every backup of this host left in flight and every restore it was running; how many there were. */
     int recover() {
-        List<Backup> inFlight = backups.findOnHost(host,
-                Set.of(BackupStatus.CREATING, BackupStatus.RESTORING, BackupStatus.DELETING));
+        List<BackupRecords.RunningRestore> restores = backups.restoresOnHost(host);
+        for (BackupRecords.RunningRestore restore : restores) {
+            try {
+                recover(restore);
+            } catch (RuntimeException e) {
+                LOG.warn("cannot recover the restore of backup {} into volume {}", restore.backupId(),
+                        restore.volumeId(), e);
+            }
+        }
+        List<Backup> inFlight = backups.findOnHost(host, Set.of(BackupStatus.CREATING, BackupStatus.DELETING));
         for (Backup backup : inFlight) {
             try {
                 recover(backup);
@@ -66,27 +75,28 @@ final class BackupRecovery {
                 LOG.warn("cannot recover backup {} ({})", backup.id(), backup.status().apiName(), e);
             }
         }
-        if (!inFlight.isEmpty()) {
-            LOG.info("recovered {} backup operation(s) left in flight on {}", inFlight.size(), host);
+        int recovered = restores.size() + inFlight.size();
+        if (recovered > 0) {
+            LOG.info("recovered {} backup operation(s) left in flight on {}", recovered, host);
         }
-        return inFlight.size();
+        return recovered;
+    }
+
+    private void recover(BackupRecords.RunningRestore restore) {
+        LOG.info("backup {} was being restored into volume {} when the service stopped: the volume is"
+                + " error_restoring (error if it was being made from the backup)", restore.backupId(),
+                restore.volumeId());
+        String reason = "the backup service restarted while backup " + restore.backupId()
+                + " was being restored into the volume";
+        volumes.markFailed(restore.volumeId(), Set.of(VolumeStatus.RESTORING_BACKUP), VolumeStatus.ERROR_RESTORING,
+                reason);
+        volumes.markError(restore.volumeId(), Set.of(VolumeStatus.CREATING), reason);
+        backups.failRestore(restore.backupId(), restore.volumeId(), reason);
     }
 
     private void recover(Backup backup) throws IOException {
         switch (backup.status()) {
             case CREATING -> recoverCreate(backup);
-            case RESTORING -> {
-                LOG.info("backup {} was being restored when the service stopped: volume {} is error_restoring"
-                        + " (error if it was being made from the backup)", backup.id(), backup.restoreVolumeId());
-                if (backup.restoreVolumeId() != null) {
-                    String reason = "the backup service restarted while backup " + backup.id()
-                            + " was being restored into the volume";
-                    volumes.markFailed(backup.restoreVolumeId(), Set.of(VolumeStatus.RESTORING_BACKUP),
-                            VolumeStatus.ERROR_RESTORING, reason);
-                    volumes.markError(backup.restoreVolumeId(), Set.of(VolumeStatus.CREATING), reason);
-                }
-                backups.finishRestore(backup.id(), false);
-            }
             case DELETING -> deleter.delete(backup.id(), null);
             default -> {
             }

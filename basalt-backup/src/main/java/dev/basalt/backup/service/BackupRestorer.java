@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The volume is {@code restoring-backup} (a restore), or {@code creating} (a volume made from
  * the backup, which its volume service handed over: this service claims its workers row before it
- * writes, and leaves a volume whose row a cleaner holds alone). Either way the backup ends
- * {@code available}; the volume ends {@code available} (a new one stamped launched and its quota
+ * writes, and leaves a volume whose row a cleaner holds alone). Several volumes may be restored from
+ * one backup at once: each restore ends its own claim, and the backup is {@code available} again when
+ * the last ends. The volume ends {@code available} (a new one stamped launched and its quota
  * committed, as a create that ends), or, when a chunk is missing or corrupt or the volume cannot be
  * written, {@code error_restoring} after a restore and {@code error} when it was being created, with
  * the reason, also kept as the backup's fail_reason, and a user message about the backup.
@@ -60,8 +61,9 @@ final class BackupRestorer {
 
     Outcome restore(RestoreBackup request) {
         Optional<Backup> found = backups.find(request.backupId()).filter(b -> b.status() == BackupStatus.RESTORING);
-        if (found.isEmpty()) {
-            LOG.info("backup {} is not restoring: nothing to do", request.backupId());
+        if (found.isEmpty() || !backups.isRestoring(request.backupId(), request.volumeId())) {
+            LOG.info("backup {} is not restoring into volume {}: nothing to do", request.backupId(),
+                    request.volumeId());
             return Outcome.SKIPPED;
         }
         Backup backup = found.get();
@@ -93,11 +95,11 @@ final class BackupRestorer {
         if (creating && !work.volumes().markAvailable(request.volumeId())) {
             LOG.warn("backup {} was restored into volume {}, which stopped being created meanwhile", backup.id(),
                     request.volumeId());
-            backups.finishRestore(backup.id(), false);
+            backups.finishRestore(backup.id(), request.volumeId(), false);
             return Outcome.FAILED;
         }
         work.statuses().restored(request.volumeId());
-        backups.finishRestore(backup.id(), true);
+        backups.finishRestore(backup.id(), request.volumeId(), true);
         LOG.info("backup {} restored into volume {}", backup.id(), request.volumeId());
         return Outcome.DONE;
     }
@@ -107,7 +109,7 @@ final class BackupRestorer {
         work.volumes().markFailed(request.volumeId(), Set.of(VolumeStatus.RESTORING_BACKUP),
                 VolumeStatus.ERROR_RESTORING, why);
         work.volumes().markError(request.volumeId(), Set.of(VolumeStatus.CREATING), why);
-        backups.fail(backup.id(), Set.of(BackupStatus.RESTORING), BackupStatus.AVAILABLE, why);
+        backups.failRestore(backup.id(), request.volumeId(), why);
         work.messages().restoreFailed(backup, request.requestId());
         return Outcome.FAILED;
     }

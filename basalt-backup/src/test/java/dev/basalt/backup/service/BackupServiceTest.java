@@ -59,6 +59,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -409,6 +412,36 @@ class BackupServiceTest {
     }
 
     @Test
+    void twoVolumesMadeFromOneBackupAtOnceAreBothRestoredAndTheBackupIsAvailableWhenTheLastEnds() throws Exception {
+        start();
+        Volume source = volume(VolumeStatus.AVAILABLE, 23);
+        Backup b = backedUp(source, null);
+        Volume first = creatingTarget(b, 2 * MIB);
+        Volume second = creatingTarget(b, 2 * MIB);
+        assertThat(backup(b).status()).isEqualTo(BackupStatus.RESTORING);
+
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Object>> restores = Stream.of(first, second).map(v -> threads.submit(() -> {
+                service.restoreBackup(new RestoreBackup(b.id(), v.id(), true, "req-" + v.id()));
+                return null;
+            })).toList();
+            for (Future<Object> restore : restores) {
+                restore.get();
+            }
+        }
+
+        for (Volume v : List.of(first, second)) {
+            assertThat(sha256(file(v))).isEqualTo(sha256(file(source)));
+            assertThat(status(v)).isEqualTo(VolumeStatus.AVAILABLE);
+        }
+        assertThat(backup(b).status()).isEqualTo(BackupStatus.AVAILABLE);
+        assertThat(backups.restoresOnHost(HOST)).isEmpty();
+        assertThat(meters.get("basalt.backup.operations").tags("operation", "restore_backup", "outcome", "done")
+                .timer().count()).isEqualTo(2);
+        assertThat(meters.find("basalt.backup.progress.ratio").gauges()).isEmpty();
+    }
+
+    @Test
     void aVolumeMadeFromABackupIsRestoredWhileCreatingAndEndsAvailableWithItsQuotaInUse() throws Exception {
         start();
         Volume source = volume(VolumeStatus.AVAILABLE, 21);
@@ -537,7 +570,19 @@ class BackupServiceTest {
 
         Backup notTaken = creating(volume(VolumeStatus.AVAILABLE, 11), null);
 
+        Backup restoringOnTwoHosts = finishedBackup(volume(VolumeStatus.AVAILABLE, 13));
+        Volume restoredHere = restoreTarget(restoringOnTwoHosts, 2 * MIB);
+        String restoredOnNode2 = Ids.newId();
+        assertThat(backups.beginRestore(restoringOnTwoHosts.id(), restoredOnNode2, "node2")).isTrue();
+
         start();
+
+        assertThat(status(restoredHere)).isEqualTo(VolumeStatus.ERROR_RESTORING);
+        assertThat(backup(restoringOnTwoHosts).status()).as("its restore on node2 still runs")
+                .isEqualTo(BackupStatus.RESTORING);
+        assertThat(backups.restoresOnHost("node2")).containsExactly(
+                new BackupRecords.RunningRestore(restoringOnTwoHosts.id(), restoredOnNode2, "node2"));
+        assertThat(backups.restoresOnHost(HOST)).isEmpty();
 
         assertThat(backup(wasCreating).status()).isEqualTo(BackupStatus.ERROR);
         assertThat(backup(wasCreating).failReason()).isEqualTo(BackupRecovery.RESTARTED);
