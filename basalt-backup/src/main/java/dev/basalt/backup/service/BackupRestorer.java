@@ -18,6 +18,7 @@ import dev.basalt.model.VolumeStatus;
 import dev.basalt.rpc.RestoreBackup;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.IntSupplier;
@@ -35,13 +36,16 @@ import org.slf4j.LoggerFactory;
  * the backup, which its volume service handed over: this service claims its workers row before it
  * writes, and leaves a volume whose row a cleaner holds alone). Several volumes may be restored from
  * one backup at once: each restore ends its own claim, and the backup is {@code available} again when
- * the last ends. The volume ends {@code available} (a new one stamped launched and its quota
+ * the last ends. A restored volume names the backup in its metadata ({@code src_backup_id}, as Cinder
+ * does) unless it is the backup's own volume. The volume ends {@code available} (a new one stamped launched and its quota
  * committed, as a create that ends), or, when a chunk is missing or corrupt or the volume cannot be
  * written, {@code error_restoring} after a restore and {@code error} when it was being created, with
  * the reason, also kept as the backup's fail_reason, and a user message about the backup.
  */
 final class BackupRestorer {
     private static final Logger LOG = LoggerFactory.getLogger(BackupRestorer.class);
+    /** The volume metadata key naming the backup a volume was restored from, as Cinder's. */
+    static final String SRC_BACKUP_ID = "src_backup_id";
     private static final Set<VolumeStatus> RESTORABLE = Set.of(VolumeStatus.RESTORING_BACKUP, VolumeStatus.CREATING);
 
     private final BackupWork work;
@@ -87,6 +91,7 @@ final class BackupRestorer {
             try (BlockSink sink = request.freshVolume() ? FileBlockSink.fresh(path) : FileBlockSink.existing(path)) {
                 repository.restore(manifest, sink, work.progressOf(backup.id(), Operation.RESTORE_BACKUP));
             }
+            recordSource(backup, request.volumeId());
         } catch (VolumeDevices.DeviceException | IOException | RuntimeException e) {
             LOG.warn("restore of backup {} into volume {} failed", backup.id(), request.volumeId(), e);
             return fail(backup, request, BackupCreator.reason(e));
@@ -102,6 +107,17 @@ final class BackupRestorer {
         backups.finishRestore(backup.id(), request.volumeId(), true);
         LOG.info("backup {} restored into volume {}", backup.id(), request.volumeId());
         return Outcome.DONE;
+    }
+
+    /**
+     * Cinder's {@code src_backup_id}: the backup a volume was restored from, in the volume's metadata,
+     * written when the volume is not the backup's own volume, or already names another backup.
+     */
+    private void recordSource(Backup backup, String volumeId) {
+        String previous = work.volumes().metadata(volumeId).get(SRC_BACKUP_ID);
+        if (!backup.volumeId().equals(volumeId) || previous != null && !previous.equals(backup.id())) {
+            work.volumes().mergeMetadata(volumeId, Map.of(SRC_BACKUP_ID, backup.id()));
+        }
     }
 
     private Outcome fail(Backup backup, RestoreBackup request, String reason) {

@@ -433,12 +433,34 @@ class BackupServiceTest {
         for (Volume v : List.of(first, second)) {
             assertThat(sha256(file(v))).isEqualTo(sha256(file(source)));
             assertThat(status(v)).isEqualTo(VolumeStatus.AVAILABLE);
+            assertThat(volumes.metadata(v.id())).as("as Cinder").containsEntry("src_backup_id", b.id());
         }
         assertThat(backup(b).status()).isEqualTo(BackupStatus.AVAILABLE);
         assertThat(backups.restoresOnHost(HOST)).isEmpty();
         assertThat(meters.get("basalt.backup.operations").tags("operation", "restore_backup", "outcome", "done")
                 .timer().count()).isEqualTo(2);
         assertThat(meters.find("basalt.backup.progress.ratio").gauges()).isEmpty();
+    }
+
+    @Test
+    void aRestoreOntoTheBackupsOwnVolumeRecordsNoSourceBackupUnlessTheVolumeNamedAnother() throws Exception {
+        start();
+        Volume source = volume(VolumeStatus.AVAILABLE, 24);
+        Backup b = backedUp(source, null);
+        restoreOntoItsOwnVolume(b, source);
+        assertThat(volumes.metadata(source.id())).doesNotContainKey("src_backup_id");
+
+        volumes.mergeMetadata(source.id(), Map.of("src_backup_id", "an-earlier-backup"));
+        restoreOntoItsOwnVolume(b, source);
+        assertThat(volumes.metadata(source.id())).containsEntry("src_backup_id", b.id());
+    }
+
+    private void restoreOntoItsOwnVolume(Backup b, Volume source) throws Exception {
+        assertThat(volumes.transition(source.id(), Set.of(VolumeStatus.AVAILABLE), VolumeStatus.RESTORING_BACKUP))
+                .isTrue();
+        assertThat(backups.beginRestore(b.id(), source.id(), HOST)).isTrue();
+        service.restoreBackup(new RestoreBackup(b.id(), source.id(), false, "req-own"));
+        assertThat(status(source)).isEqualTo(VolumeStatus.AVAILABLE);
     }
 
     @Test
