@@ -111,7 +111,7 @@ public final class BackupService implements BackupRpc.Server, AutoCloseable {
         this.deleter = new BackupDeleter(work);
         this.records = new RecordExchange(settings, repository, backups);
         this.recovery = new BackupRecovery(settings.host(), repository, backups, volumes, statuses, deleter,
-                temporaries);
+                temporaries, devices);
     }
 
     /** Registers and heartbeats the service, recovers its work left in flight, then serves its messages. */
