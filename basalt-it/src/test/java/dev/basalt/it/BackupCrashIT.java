@@ -255,12 +255,18 @@ class BackupCrashIT {
         }
     }
 
+    /** Two volumes being created from the good backup at once, the backup's restore under way; their ids. */
+    private List<String> twoRestoresUnderWay(String name) throws Exception {
+        assertThat(good).as("the backup the first test made").isNotNull();
+        List<String> targets = twoCreatesAtOnce(good, name);
+        awaitProgress(good, "restoring", "restore_backup");
+        return targets;
+    }
+
     @Test
     @Order(4)
     void twoVolumesCreatedFromOneBackupAtOnceBothEndAvailableAndTheBackupCannotBeDeletedMeanwhile() throws Exception {
-        assertThat(good).as("the backup the first test made").isNotNull();
-        List<String> targets = twoCreatesAtOnce(good, "twin");
-        awaitProgress(good, "restoring", "restore_backup");
+        List<String> targets = twoRestoresUnderWay("twin");
         Api.Response refused = api.delete("/backups/" + good);
         assertThat(refused.status()).as(refused.raw()).isEqualTo(400);
         assertThat(refused.body().get("badRequest").get("message").asText())
@@ -280,9 +286,7 @@ class BackupCrashIT {
     @Test
     @Order(5)
     void aKillDuringTwoRestoresOfOneBackupEndsEveryVolumeInAFinalStatus() throws Exception {
-        assertThat(good).as("the backup the first test made").isNotNull();
-        List<String> targets = twoCreatesAtOnce(good, "twin-cut");
-        awaitProgress(good, "restoring", "restore_backup");
+        List<String> targets = twoRestoresUnderWay("twin-cut");
         killAndRestart();
 
         for (String target : targets) {

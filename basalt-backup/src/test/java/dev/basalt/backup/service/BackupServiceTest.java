@@ -304,9 +304,14 @@ class BackupServiceTest {
 
         assertThat(sha256(file(target))).isEqualTo(sha256(file(source)));
         assertThat(status(target)).isEqualTo(VolumeStatus.AVAILABLE);
+        assertRestoresDone(b, 1);
+    }
+
+    /** The backup is available again, {@code count} restores done, and no progress gauge is left. */
+    private void assertRestoresDone(Backup b, int count) {
         assertThat(backup(b).status()).isEqualTo(BackupStatus.AVAILABLE);
         assertThat(meters.get("basalt.backup.operations").tags("operation", "restore_backup", "outcome", "done")
-                .timer().count()).isEqualTo(1);
+                .timer().count()).isEqualTo(count);
         assertThat(meters.find("basalt.backup.progress.ratio").gauges()).isEmpty();
     }
 
@@ -435,11 +440,8 @@ class BackupServiceTest {
             assertThat(status(v)).isEqualTo(VolumeStatus.AVAILABLE);
             assertThat(volumes.metadata(v.id())).as("as Cinder").containsEntry("src_backup_id", b.id());
         }
-        assertThat(backup(b).status()).isEqualTo(BackupStatus.AVAILABLE);
         assertThat(backups.restoresOnHost(HOST)).isEmpty();
-        assertThat(meters.get("basalt.backup.operations").tags("operation", "restore_backup", "outcome", "done")
-                .timer().count()).isEqualTo(2);
-        assertThat(meters.find("basalt.backup.progress.ratio").gauges()).isEmpty();
+        assertRestoresDone(b, 2);
     }
 
     @Test
