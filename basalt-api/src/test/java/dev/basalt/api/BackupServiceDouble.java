@@ -72,7 +72,7 @@ final class BackupServiceDouble implements BackupRpc.Server {
         if (hold) {
             return;
         }
-        backups.finishRestore(request.backupId(), true);
+        backups.finishRestore(request.backupId(), request.volumeId(), true);
         volumes.transition(request.volumeId(), Set.of(VolumeStatus.RESTORING_BACKUP), VolumeStatus.AVAILABLE);
         volumes.markAvailable(request.volumeId());
     }

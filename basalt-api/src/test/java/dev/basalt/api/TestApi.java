@@ -173,7 +173,7 @@ final class TestApi implements AutoCloseable {
                 if (msg.backupId() != null) {
                     // As a volume service does with a volume made from a backup: the backup service restores it.
                     if (!holdScheduling && volumes.place(msg.volumeId(), BACKEND + "#pool", volumeService.uuid())
-                            && backups.beginRestoreIntoNew(msg.backupId(), msg.volumeId())) {
+                            && backups.beginRestoreIntoNew(msg.backupId(), msg.volumeId(), "test")) {
                         new dev.basalt.rpc.BackupRpc(bus).restoreBackup("test", new dev.basalt.rpc.RestoreBackup(
                                 msg.backupId(), msg.volumeId(), true, msg.requestId()));
                     }

@@ -71,6 +71,10 @@ public final class BackupRecords {
         HAS_DEPENDENTS
     }
 
+    /** A restore under way: backup {@code backupId} written into volume {@code volumeId} by the backup service of {@code host}. */
+    public record RunningRestore(String backupId, String volumeId, String host) {
+    }
+
     private final Jdbi jdbi;
 
     public BackupRecords(Database database) {
@@ -236,35 +240,33 @@ public final class BackupRecords {
     }
 
     /**
-     * available → restoring into {@code volumeId}: records the volume, progress {@code 0}. Refused
-     * (false) for a backup that is not {@code available}.
+     * Begins a restore of the backup into {@code volumeId} by the backup service of {@code host}: the
+     * backup goes (or stays) {@code restoring}, into that volume, progress {@code 0}, and {@code host}
+     * becomes its host (as Cinder does when a backup service takes a restore). A backup already
+     * {@code restoring} into other volumes takes one more: several restores of one backup run at once
+     * (as Cinder lets them), and the backup is {@code available} again when the last ends
+     * ({@link #finishRestore}). Refused (false) for a backup neither {@code available} nor
+     * {@code restoring}.
      */
-    public boolean beginRestore(String id, String volumeId) {
-        return jdbi.withHandle(h -> conditionalUpdate(h, id, Set.of(BackupStatus.AVAILABLE),
-                "status = :next, restore_volume_id = :volume, progress = 0",
-                u -> u.bind("next", BackupStatus.RESTORING.apiName()).bind("volume", volumeId)));
+    public boolean beginRestore(String id, String volumeId, String host) {
+        return jdbi.inTransaction(h -> RestoreClaims.begin(h, id, volumeId, host));
     }
 
     /**
-     * available → restoring into the new volume {@code volumeId} (a volume made from the backup, still
-     * {@code creating}), and in the same transaction the volume's workers row is given up by the
+     * As {@link #beginRestore}, into the new volume {@code volumeId} (a volume made from the backup,
+     * still {@code creating}), and in the same transaction the volume's workers row is given up by the
      * volume service that made it (unclaimed again), for the backup service that restores it to claim:
      * from then on the volume's create is that backup service's work. Done again for a backup already
-     * {@code restoring} into that volume (its create was sent again before the backup service took it);
-     * refused (false, nothing changed) for a backup that is otherwise not {@code available} or a volume
-     * that is not {@code creating}.
+     * restoring into that volume (its create was sent again before the backup service took it);
+     * refused (false, nothing changed) as {@link #beginRestore} is, or for a volume that is not
+     * {@code creating}.
      */
-    public boolean beginRestoreIntoNew(String id, String volumeId) {
+    public boolean beginRestoreIntoNew(String id, String volumeId, String host) {
         return jdbi.inTransaction(h -> {
             boolean creating = h.createQuery("SELECT COUNT(*) FROM volumes WHERE id = :volume AND status = :creating")
                     .bind("volume", volumeId).bind("creating", VolumeStatus.CREATING.apiName())
                     .mapTo(Long.class).one() == 1;
-            if (!creating || h.createUpdate("UPDATE backups SET status = :restoring, restore_volume_id = :volume,"
-                            + " progress = 0, updated_at = :now WHERE id = :id AND (status = :available"
-                            + " OR status = :restoring AND restore_volume_id = :volume)")
-                    .bind("restoring", BackupStatus.RESTORING.apiName()).bind("volume", volumeId)
-                    .bind("now", Rows.timestamp(Rows.now())).bind("id", id)
-                    .bind("available", BackupStatus.AVAILABLE.apiName()).execute() != 1) {
+            if (!creating || !RestoreClaims.begin(h, id, volumeId, host)) {
                 return false;
             }
             Workers.release(h, CleanableResource.VOLUME, volumeId, VolumeStatus.CREATING.apiName());
@@ -273,26 +275,41 @@ public final class BackupRecords {
     }
 
     /**
-     * A restore into the volume cannot go on (the volume failed or went): a backup {@code restoring}
-     * into it goes back to {@code available}, keeping why; on the caller's handle, in the transaction
-     * that fails or removes the volume.
+     * A restore into the volume cannot go on (the volume failed or went): it ends, keeping why as the
+     * backup's fail_reason, and the backup goes back to {@code available} if it was its last; on the
+     * caller's handle, in the transaction that fails or removes the volume.
      */
     static void abandonRestoresInto(Handle h, String volumeId, String reason) {
-        h.createUpdate("UPDATE backups SET status = :available, fail_reason = :reason, updated_at = :now"
-                        + " WHERE restore_volume_id = :volume AND status = :restoring")
-                .bind("available", BackupStatus.AVAILABLE.apiName()).bind("reason", Rows.truncate(reason, 1024))
-                .bind("now", Rows.timestamp(Rows.now())).bind("volume", volumeId)
-                .bind("restoring", BackupStatus.RESTORING.apiName()).execute();
+        RestoreClaims.abandonInto(h, volumeId, reason);
     }
 
     /**
-     * restoring → available, whether the restore worked or not (a failed restore marks the volume,
-     * not the backup, as Cinder does); progress {@code 100} when it worked.
+     * Ends the restore of the backup into {@code volumeId}, whether it worked or not (a failed restore
+     * marks the volume, not the backup, as Cinder does); the backup goes from {@code restoring} to
+     * {@code available} when no other restore of it runs, progress {@code 100} when it worked. False
+     * when no such restore was running.
      */
-    public boolean finishRestore(String id, boolean restored) {
-        return jdbi.withHandle(h -> conditionalUpdate(h, id, Set.of(BackupStatus.RESTORING),
-                "status = :next" + (restored ? ", progress = 100" : ""),
-                u -> u.bind("next", BackupStatus.AVAILABLE.apiName())));
+    public boolean finishRestore(String id, String volumeId, boolean restored) {
+        return jdbi.inTransaction(h -> RestoreClaims.end(h, id, volumeId, restored, null));
+    }
+
+    /**
+     * As {@link #finishRestore} for a restore that failed, keeping {@code reason} as the backup's
+     * fail_reason; false (nothing changed) when no such restore was running (it was already ended,
+     * say by the volume's failure).
+     */
+    public boolean failRestore(String id, String volumeId, String reason) {
+        return jdbi.inTransaction(h -> RestoreClaims.end(h, id, volumeId, false, reason));
+    }
+
+    /** Whether the backup is being restored into {@code volumeId} (begun and not yet finished). */
+    public boolean isRestoring(String id, String volumeId) {
+        return jdbi.withHandle(h -> RestoreClaims.running(h, id, volumeId));
+    }
+
+    /** The restores the backup service of {@code host} runs (it began them), oldest first. */
+    public List<RunningRestore> restoresOnHost(String host) {
+        return jdbi.withHandle(h -> RestoreClaims.onHost(h, host));
     }
 
     /**
@@ -434,6 +451,7 @@ public final class BackupRecords {
     /** Removes the row and its metadata and gives back its quota; true if it was there. */
     private static boolean remove(Handle h, String id) {
         MetadataTable.BACKUPS.deleteAll(h, id);
+        RestoreClaims.forget(h, id);
         boolean deleted = h.createUpdate("DELETE FROM backups WHERE id = :id").bind("id", id).execute() == 1;
         if (deleted) {
             QuotaClaims.release(h, id);

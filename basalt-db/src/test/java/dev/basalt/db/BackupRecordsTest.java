@@ -184,16 +184,16 @@ class BackupRecordsTest {
         assertThat(backups.fail(b.id(), Set.of(BackupStatus.CREATING), BackupStatus.ERROR, "late")).isFalse();
 
         String volume = Ids.newId();
-        assertThat(backups.beginRestore(b.id(), volume)).isTrue();
-        assertThat(backups.beginRestore(b.id(), Ids.newId())).isFalse();
+        assertThat(backups.beginRestore(b.id(), volume, "node2")).isTrue();
         assertThat(backups.find(b.id()).orElseThrow()).satisfies(found -> {
             assertThat(found.status()).isEqualTo(BackupStatus.RESTORING);
             assertThat(found.restoreVolumeId()).isEqualTo(volume);
+            assertThat(found.host()).as("the backup service that restores it, as Cinder").isEqualTo("node2");
             assertThat(found.progress()).isZero();
         });
         assertThat(backups.updateProgress(b.id(), 50)).isTrue();
-        assertThat(backups.finishRestore(b.id(), false)).isTrue();
-        assertThat(backups.finishRestore(b.id(), false)).isFalse();
+        assertThat(backups.finishRestore(b.id(), volume, false)).isTrue();
+        assertThat(backups.finishRestore(b.id(), volume, false)).isFalse();
         assertThat(backups.find(b.id()).orElseThrow().status()).isEqualTo(BackupStatus.AVAILABLE);
 
         assertThat(backups.transition(b.id(), Set.of(BackupStatus.ERROR), BackupStatus.AVAILABLE)).isFalse();
@@ -223,42 +223,56 @@ class BackupRecordsTest {
         volumes.create(v);
         assertThat(workers.claim(CleanableResource.VOLUME, v.id(), "creating", 7)).isEqualTo(WorkerRepository.Claim.CLAIMED);
 
-        assertThat(backups.beginRestoreIntoNew(b.id(), Ids.newId())).as("no such creating volume").isFalse();
-        assertThat(backups.beginRestoreIntoNew(b.id(), v.id())).isTrue();
+        assertThat(backups.beginRestoreIntoNew(b.id(), Ids.newId(), "node1")).as("no such creating volume").isFalse();
+        assertThat(backups.beginRestoreIntoNew(b.id(), v.id(), "node3")).isTrue();
         assertThat(backups.find(b.id()).orElseThrow()).satisfies(found -> {
             assertThat(found.status()).isEqualTo(BackupStatus.RESTORING);
             assertThat(found.restoreVolumeId()).isEqualTo(v.id());
+            assertThat(found.host()).isEqualTo("node3");
         });
         assertThat(workers.find(CleanableResource.VOLUME, v.id())).hasValueSatisfying(w ->
                 assertThat(w.claimed()).as("given up").isFalse());
         assertThat(workers.claim(CleanableResource.VOLUME, v.id(), "creating", 7)).isEqualTo(WorkerRepository.Claim.CLAIMED);
-        assertThat(backups.beginRestoreIntoNew(b.id(), v.id())).as("sent again: given up again").isTrue();
+        assertThat(backups.beginRestoreIntoNew(b.id(), v.id(), "node3")).as("sent again: given up again").isTrue();
         assertThat(workers.find(CleanableResource.VOLUME, v.id()).orElseThrow().claimed()).isFalse();
         Volume other = new Volume(Ids.newId(), project, "u", "other", null, 2, VolumeStatus.CREATING,
                 AttachStatus.DETACHED, "nova", "node1@file#file", null, false, false, null, null, null, null, Map.of(),
                 Instant.now(), null, null);
         volumes.create(other);
-        assertThat(backups.beginRestoreIntoNew(b.id(), other.id())).as("busy restoring another volume").isFalse();
+        assertThat(backups.beginRestoreIntoNew(b.id(), other.id(), "node4")).as("a second restore at once").isTrue();
+        assertThat(backups.restoresOnHost("node3")).containsExactly(new BackupRecords.RunningRestore(b.id(), v.id(),
+                "node3"));
+        assertThat(backups.find(b.id()).orElseThrow().host()).as("the last to take it").isEqualTo("node4");
 
         assertThat(volumes.markError(v.id(), Set.of(VolumeStatus.CREATING), "the backup service stopped")).isTrue();
         assertThat(backups.find(b.id()).orElseThrow()).satisfies(found -> {
-            assertThat(found.status()).isEqualTo(BackupStatus.AVAILABLE);
+            assertThat(found.status()).as("the other restore runs").isEqualTo(BackupStatus.RESTORING);
             assertThat(found.failReason()).isEqualTo("the backup service stopped");
         });
+        assertThat(backups.isRestoring(b.id(), v.id())).isFalse();
         assertThat(workers.find(CleanableResource.VOLUME, v.id())).isEmpty();
 
-        assertThat(backups.beginRestoreIntoNew(b.id(), other.id())).isTrue();
         assertThat(volumes.delete(other.id())).isTrue();
         assertThat(backups.find(b.id()).orElseThrow().status()).isEqualTo(BackupStatus.AVAILABLE);
+        assertThat(backups.restoresOnHost("node4")).isEmpty();
     }
 
     @Test
-    void ofConcurrentTransitionsFromOneStatusOnlyOneWins() throws Exception {
+    void restoresOfOneBackupRunSideBySideUntilTheLastEndsAndOfConcurrentDeletesOnlyOneWins() throws Exception {
         Backup b = available(Ids.newId(), null, Instant.now());
-        List<Boolean> restores = Races.race(8, () -> backups.beginRestore(b.id(), Ids.newId()));
-        assertThat(restores.stream().filter(r -> r).count()).isEqualTo(1);
-
-        backups.finishRestore(b.id(), true);
+        List<Boolean> restores = Races.race(8, () -> backups.beginRestore(b.id(), Ids.newId(), "node1"));
+        assertThat(restores).as("restores of one backup run side by side").containsOnly(true);
+        List<BackupRecords.RunningRestore> running = backups.restoresOnHost("node1");
+        assertThat(running).hasSize(8);
+        assertThat(backups.beginDelete(b.id(), Set.of(BackupStatus.AVAILABLE, BackupStatus.ERROR)))
+                .as("refused while a restore runs, as Cinder").isEqualTo(BackupRecords.DeleteOutcome.STATUS);
+        assertThat(backups.finishRestore(b.id(), running.getFirst().volumeId(), true)).isTrue();
+        assertThat(backups.find(b.id()).orElseThrow().status()).as("seven still run").isEqualTo(BackupStatus.RESTORING);
+        List<Boolean> ends = Races.race(running.subList(1, 8).stream()
+                .<Callable<Boolean>>map(r -> () -> backups.finishRestore(b.id(), r.volumeId(), true))
+                .toList());
+        assertThat(ends).containsOnly(true);
+        assertThat(backups.find(b.id()).orElseThrow().status()).isEqualTo(BackupStatus.AVAILABLE);
         List<Boolean> deletes = Races.race(8, () -> backups.beginDelete(b.id(), Set.of(BackupStatus.AVAILABLE))
                 == BackupRecords.DeleteOutcome.STARTED);
         assertThat(deletes.stream().filter(r -> r).count()).isEqualTo(1);

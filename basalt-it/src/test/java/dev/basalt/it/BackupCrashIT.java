@@ -9,15 +9,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -36,7 +36,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * leaves no file in the repository that no manifest refers to, and new backups and restores still
  * give the volume's bytes; a restore cut short leaves its volume {@code error_restoring} and the
  * backup {@code available}, and a second restore works; a volume create from a backup cut short
- * leaves its volume {@code error} (never {@code creating}), and a second create works. On the way, the progress of the running
+ * leaves its volume {@code error} (never {@code creating}), and a second create works; two volumes
+ * created from one backup at once both end {@code available} with its bytes and {@code src_backup_id}
+ * (the backup cannot be deleted meanwhile), and a kill during two such restores ends both volumes in a
+ * final status. On the way, the progress of the running
  * backup and restore is seen as {@code basalt:progress} in the backup's detail and as
  * {@code basalt_backup_progress_ratio} in {@code /metrics}.
  *
@@ -48,7 +51,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class BackupCrashIT {
     private static final long MIB = 1L << 20;
     private static final Duration PATIENCE = Duration.ofSeconds(120);
-    private static final List<String> WORK_DIRS = List.of("chunks", "journal", "tmp", "deleting");
 
     @RegisterExtension
     static final RunningBasalt basalt = RunningBasalt.noauth("backup_workers = 1\n");
@@ -65,7 +67,7 @@ class BackupCrashIT {
         connect();
         source = Tables.properties(cli.cinder("create", "--name", "crash-src", "2").ok().stdout()).get("id");
         awaitVolume(source, "available");
-        writeRandom(VolumeFiles.of(basalt.volumesDir(), source), 3, 256 * MIB);
+        VolumeFiles.writeRandom(VolumeFiles.of(basalt.volumesDir(), source), 3, 256 * MIB, 20261208);
         sourceSha = Sha256.of(VolumeFiles.of(basalt.volumesDir(), source));
     }
 
@@ -79,26 +81,6 @@ class BackupCrashIT {
         basalt.kill();
         basalt.start();
         connect();
-    }
-
-    /** {@code pieces} pieces of {@code pieceBytes} random bytes, spread evenly over the file. */
-    private static void writeRandom(Path file, int pieces, long pieceBytes) throws IOException {
-        SplittableRandom random = new SplittableRandom(20261208);
-        byte[] buffer = new byte[(int) (16 * MIB)];
-        long stride = Files.size(file) / pieces;
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            for (int piece = 0; piece < pieces; piece++) {
-                for (long done = 0; done < pieceBytes; done += buffer.length) {
-                    random.nextBytes(buffer);
-                    ByteBuffer bytes = ByteBuffer.wrap(buffer);
-                    long position = piece * stride + done;
-                    while (bytes.hasRemaining()) {
-                        position += channel.write(bytes, position);
-                    }
-                }
-            }
-            channel.force(true);
-        }
     }
 
     private JsonNode volume(String id) throws Exception {
@@ -125,16 +107,7 @@ class BackupCrashIT {
 
     /** The files of the repository's chunks/, journal/, tmp/ and deleting/. */
     private long workFiles() throws IOException {
-        long count = 0;
-        for (String dir : WORK_DIRS) {
-            Path path = repository().resolve(dir);
-            if (Files.isDirectory(path)) {
-                try (Stream<Path> files = Files.walk(path)) {
-                    count += files.filter(Files::isRegularFile).count();
-                }
-            }
-        }
-        return count;
+        return BackupRepositoryFiles.workFiles(repository());
     }
 
     /**
@@ -194,6 +167,7 @@ class BackupCrashIT {
             assertThat(backup(cut).get("fail_reason").asText()).contains("restarted");
             assertThat(repository().resolve("manifests").resolve(cut + ".json"))
                     .as("a cut backup publishes no manifest, so none of its chunks is referenced").doesNotExist();
+            assertThat(workFiles()).as("its restart removed every file the cut backup left").isEqualTo(before);
         }
         assertThat(leftAtKill).as("killed at %d%%, the backup had stored chunks", percent).isGreaterThan(before);
 
@@ -256,5 +230,73 @@ class BackupCrashIT {
         assertThat(Sha256.of(VolumeFiles.of(basalt.volumesDir(), again))).isEqualTo(sourceSha);
         cli.cinder("delete", target).ok();
         cli.cinder("delete", again).ok();
+    }
+
+    /**
+     * Two volumes created from the backup at once (3.47 {@code backup_id}), both requests sent
+     * together so that both find the backup {@code available}, as two users would; their ids.
+     */
+    private List<String> twoCreatesAtOnce(String backupId, String name) throws Exception {
+        CountDownLatch go = new CountDownLatch(1);
+        try (ExecutorService threads = Executors.newFixedThreadPool(2)) {
+            List<Future<Api.Response>> creates = Stream.of(name + "-1", name + "-2").map(n -> threads.submit(() -> {
+                go.await();
+                return api.send("POST", "/volumes", "{\"volume\": {\"name\": \"" + n + "\", \"backup_id\": \""
+                        + backupId + "\"}}", "3.47");
+            })).toList();
+            go.countDown();
+            List<String> ids = new ArrayList<>();
+            for (Future<Api.Response> create : creates) {
+                Api.Response answer = create.get();
+                assertThat(answer.status()).as(answer.raw()).isEqualTo(202);
+                ids.add(answer.body().get("volume").get("id").asText());
+            }
+            return ids;
+        }
+    }
+
+    /** Two volumes being created from the good backup at once, the backup's restore under way; their ids. */
+    private List<String> twoRestoresUnderWay(String name) throws Exception {
+        assertThat(good).as("the backup the first test made").isNotNull();
+        List<String> targets = twoCreatesAtOnce(good, name);
+        awaitProgress(good, "restoring", "restore_backup");
+        return targets;
+    }
+
+    @Test
+    @Order(4)
+    void twoVolumesCreatedFromOneBackupAtOnceBothEndAvailableAndTheBackupCannotBeDeletedMeanwhile() throws Exception {
+        List<String> targets = twoRestoresUnderWay("twin");
+        Api.Response refused = api.delete("/backups/" + good);
+        assertThat(refused.status()).as(refused.raw()).isEqualTo(400);
+        assertThat(refused.body().get("badRequest").get("message").asText())
+                .isEqualTo("Invalid backup: Backup status must be available or error");
+
+        for (String target : targets) {
+            awaitVolume(target, "available");
+            assertThat(Sha256.of(VolumeFiles.of(basalt.volumesDir(), target))).isEqualTo(sourceSha);
+            assertThat(volume(target).get("metadata").get("src_backup_id").asText()).isEqualTo(good);
+        }
+        assertThat(awaitBackup(good, "available")).isEqualTo("available");
+        for (String target : targets) {
+            cli.cinder("delete", target).ok();
+        }
+    }
+
+    @Test
+    @Order(5)
+    void aKillDuringTwoRestoresOfOneBackupEndsEveryVolumeInAFinalStatus() throws Exception {
+        List<String> targets = twoRestoresUnderWay("twin-cut");
+        killAndRestart();
+
+        for (String target : targets) {
+            String ended = await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
+                    .until(() -> volume(target).get("status").asText(), s -> !s.equals("creating"));
+            assertThat(ended).as("error, or available had its restore ended first").isIn("error", "available");
+        }
+        assertThat(awaitBackup(good, "available")).isEqualTo("available");
+        for (String target : targets) {
+            cli.cinder("delete", target).ok();
+        }
     }
 }

@@ -246,6 +246,10 @@ class BackupsCliIT {
         awaitVolume(created, "available");
         awaitBackup(backup, "available");
         assertThat(Sha256.of(volumeFile(created))).as("a volume created from the backup").isEqualTo(sha);
+        for (String fromBackup : List.of(restored, created)) {
+            assertThat(cinder("show", fromBackup).get("metadata")).as("Cinder's src_backup_id")
+                    .contains("src_backup_id").contains(backup);
+        }
 
         cli.cinder("--os-volume-api-version", "3.54", "attachment-delete", attachment).ok();
         awaitVolume(volume, "available");

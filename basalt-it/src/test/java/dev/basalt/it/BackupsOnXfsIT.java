@@ -36,7 +36,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * for each backup; an incremental compares extent maps with its parent's base and reads only the
  * changed chunks, which {@code GET /metrics} shows ({@code basalt_backup_source_read_bytes_total}
  * next to {@code basalt_backup_source_data_bytes_total}). Every point restores byte for byte, and
- * no base outlives what it is for.
+ * no base outlives what it is for, not even one left by a backup killed mid-way (dropped when the
+ * service starts again).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -59,7 +60,8 @@ class BackupsOnXfsIT {
     void start() throws Exception {
         Cli.requireClients();
         // 1 MiB chunks: a 1 MiB change is one chunk of the 100 MiB of data, 1%
-        basalt = new BasaltProcess(XFS.newDirectory().resolve("state"), "backup_file_size = 1048576").start();
+        basalt = new BasaltProcess(XFS.newDirectory().resolve("state"), "backup_file_size = 1048576\nbackup_workers = 1")
+                .start();
         cli = new Cli(basalt.endpoint(), "u1", "p1");
     }
 
@@ -186,5 +188,33 @@ class BackupsOnXfsIT {
         cli.cinder("backup-delete", full).ok();
         await().atMost(PATIENCE).until(() -> cli.cinder("backup-show", full).exitCode() != 0);
         assertThat(bases()).isEmpty();
+    }
+
+    @Test
+    @Order(3)
+    void aBackupKilledMidwayLeavesNoBaseAndNoRepositoryFileOnceTheServiceRestarted() throws Exception {
+        Path repository = basalt.stateDir().resolve("backup");
+        long before = BackupRepositoryFiles.workFiles(repository);
+        String volume = cinder("create", "--name", "xfs-cut", "1").get("id");
+        awaitStatus("show", volume, "available");
+        VolumeFiles.writeRandom(volumeFile(volume), 4, 128 * MIB, 20261209);
+
+        String cut = cinder("backup-create", "--name", "xfs-cut", volume).get("id");
+        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(10)).until(() -> bases().contains(base(volume, cut)));
+        basalt.kill();
+        assertThat(bases()).as("left by the kill").contains(base(volume, cut));
+        basalt.start();
+        cli = new Cli(basalt.endpoint(), "u1", "p1");
+
+        awaitStatus("backup-show", cut, "error");
+        awaitStatus("show", volume, "available");
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(bases()).as("dropped at restart").isEmpty());
+        assertThat(BackupRepositoryFiles.workFiles(repository)).as("no file of the cut backup is left")
+                .isEqualTo(before);
+
+        cli.cinder("backup-delete", cut).ok();
+        await().atMost(PATIENCE).until(() -> cli.cinder("backup-show", cut).exitCode() != 0);
+        cli.cinder("delete", volume).ok();
+        await().atMost(PATIENCE).until(() -> !Files.exists(volumeFile(volume)));
     }
 }

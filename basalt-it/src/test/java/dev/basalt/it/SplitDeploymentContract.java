@@ -316,7 +316,8 @@ abstract class SplitDeploymentContract {
      * After the tests that kill api1 and node2's volume service (node2's is started again here): a
      * backup of a volume on node2 is made by node2's backup service; its restore into a new volume
      * the scheduler puts on node1 (node2 disabled meanwhile) is written by node1's backup service
-     * from the repository both share, and holds the bytes the source held when it was backed up.
+     * from the repository both share, and holds the bytes the source held when it was backed up; the
+     * backup's host is then node1, as Cinder records the backup service that takes a restore.
      */
     @Test
     @Order(10)
@@ -360,6 +361,8 @@ abstract class SplitDeploymentContract {
         assertThat(Sha256.of(deployment.volumesDir("node1", "file").resolve("volume-" + restored)))
                 .as("the restore on node1 holds what node2's volume held at backup time").isEqualTo(atBackup);
         assertThat(deployment.log("backup-node1")).contains("backup " + backup + " restored into volume " + restored);
+        assertThat(rows("SELECT host FROM backups WHERE id = '" + backup + "'"))
+                .as("the backup service that restored it, as Cinder records").containsExactly("node1");
         assertThat(deployment.backupRepository().resolve("manifests").resolve(backup + ".json")).exists();
 
         assertThat(metrics(deployment.backupNode2MetricsPort))

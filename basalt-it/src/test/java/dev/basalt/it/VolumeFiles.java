@@ -10,6 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -48,6 +49,29 @@ public final class VolumeFiles {
                 long position = piece.getKey();
                 while (buffer.hasRemaining()) {
                     position += channel.write(buffer, position);
+                }
+            }
+            channel.force(true);
+        }
+    }
+
+    /**
+     * Writes {@code pieces} pieces of {@code pieceBytes} random bytes (from {@code seed}), spread evenly
+     * over the file, 16 MiB at a time, and fsyncs it.
+     */
+    public static void writeRandom(Path file, int pieces, long pieceBytes, long seed) throws IOException {
+        SplittableRandom random = new SplittableRandom(seed);
+        byte[] buffer = new byte[16 << 20];
+        long stride = Files.size(file) / pieces;
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            for (int piece = 0; piece < pieces; piece++) {
+                for (long done = 0; done < pieceBytes; done += buffer.length) {
+                    random.nextBytes(buffer);
+                    ByteBuffer bytes = ByteBuffer.wrap(buffer);
+                    long position = piece * stride + done;
+                    while (bytes.hasRemaining()) {
+                        position += channel.write(bytes, position);
+                    }
                 }
             }
             channel.force(true);

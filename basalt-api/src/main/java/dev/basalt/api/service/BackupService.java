@@ -51,8 +51,8 @@ import org.slf4j.LoggerFactory;
  *       the backup service is asked to copy it.</li>
  *   <li>{@link #restore}: an {@code available} backup into the named volume ({@code available},
  *       at least the backup's size) or into a new one ({@link RestoreTargets}); the backup goes
- *       {@code available → restoring} and the volume {@code available → restoring-backup}, and the
- *       backup service of the volume's host writes it.</li>
+ *       {@code restoring} (while any of its restores runs) and the volume
+ *       {@code available → restoring-backup}, and the backup service of the volume's host writes it.</li>
  *   <li>{@link #delete}: an {@code available} or {@code error} backup (any status when forced)
  *       that no incremental backup builds on goes {@code deleting} and its backup service removes
  *       it; one that never reached a backup service (no host) is removed at once, quota
@@ -158,7 +158,9 @@ public final class BackupService {
 
     /**
      * Starts restoring {@code backup} into the volume {@code volumeId}, or into a new volume
-     * (named {@code name}, else {@code restore_backup_<id>}) when {@code volumeId} is null.
+     * (named {@code name}, else {@code restore_backup_<id>}) when {@code volumeId} is null. The
+     * backup must be {@code available} when asked (Cinder's check); a restore of it that another
+     * request began meanwhile does not stop this one: both run.
      */
     public Restore restore(RequestContext context, Backup backup, String volumeId, String name) {
         if (backup.status() != BackupStatus.AVAILABLE) {
@@ -231,11 +233,11 @@ public final class BackupService {
         }
         ServiceRecord service = hosts.on(BackupHosts.hostOf(volume.host()), null)
                 .orElseThrow(() -> BackupHosts.notFound(Fault.NOT_FOUND, BACKUP_BINARY));
-        if (!backups.beginRestore(backup.id(), volume.id())) {
+        if (!backups.beginRestore(backup.id(), volume.id(), service.host())) {
             throw invalidBackup("Backup status must be available");
         }
         if (!volumes.transition(volume.id(), Set.of(VolumeStatus.AVAILABLE), VolumeStatus.RESTORING_BACKUP)) {
-            backups.finishRestore(backup.id(), false);
+            backups.finishRestore(backup.id(), volume.id(), false);
             throw invalidVolume("Volume to be restored to must be available");
         }
         try {
@@ -245,7 +247,7 @@ public final class BackupService {
             LOG.error("{} could not ask backup service {} to restore backup {}", context.requestId(), service.host(),
                     backup.id(), e);
             volumes.transition(volume.id(), Set.of(VolumeStatus.RESTORING_BACKUP), VolumeStatus.AVAILABLE);
-            backups.finishRestore(backup.id(), false);
+            backups.finishRestore(backup.id(), volume.id(), false);
             throw unreachable("the backup was not restored");
         }
         LOG.info("{} backup {} is being restored into volume {} by backup service {}", context.requestId(),

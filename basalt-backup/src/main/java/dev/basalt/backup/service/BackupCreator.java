@@ -40,9 +40,9 @@ import org.slf4j.LoggerFactory;
  * range and stores only chunks the repository does not hold yet (deduplication by hash). Each
  * backup logs which it did and how much of the volume's data it read, and counts it
  * ({@link BackupMeters#sourceRead}). A volume keeps its latest backup's base only: after a backup
- * that kept one, the volume's other bases are dropped; a failed backup's own base is dropped; one
- * left by a backup a restart cut short goes with the volume's next backup, that backup's delete
- * ({@link BackupDeleter}) or the volume's delete.
+ * that kept one, the volume's other bases are dropped; a failed backup's own base is dropped, and so
+ * is one left by a backup a restart cut short, when the backup service starts again
+ * ({@link BackupRecovery}).
  *
  * <p>A backup of an attached volume ({@code in-use}, forced) reads a temporary snapshot of it
  * ({@link TemporarySnapshots}), removed when the backup ends either way; the volume stays attached.

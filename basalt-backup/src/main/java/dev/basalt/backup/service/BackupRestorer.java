@@ -18,6 +18,7 @@ import dev.basalt.model.VolumeStatus;
 import dev.basalt.rpc.RestoreBackup;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.IntSupplier;
@@ -33,14 +34,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The volume is {@code restoring-backup} (a restore), or {@code creating} (a volume made from
  * the backup, which its volume service handed over: this service claims its workers row before it
- * writes, and leaves a volume whose row a cleaner holds alone). Either way the backup ends
- * {@code available}; the volume ends {@code available} (a new one stamped launched and its quota
+ * writes, and leaves a volume whose row a cleaner holds alone). Several volumes may be restored from
+ * one backup at once: each restore ends its own claim, and the backup is {@code available} again when
+ * the last ends. A restored volume names the backup in its metadata ({@code src_backup_id}, as Cinder
+ * does) unless it is the backup's own volume. The volume ends {@code available} (a new one stamped launched and its quota
  * committed, as a create that ends), or, when a chunk is missing or corrupt or the volume cannot be
  * written, {@code error_restoring} after a restore and {@code error} when it was being created, with
  * the reason, also kept as the backup's fail_reason, and a user message about the backup.
  */
 final class BackupRestorer {
     private static final Logger LOG = LoggerFactory.getLogger(BackupRestorer.class);
+    /** The volume metadata key naming the backup a volume was restored from, as Cinder's. */
+    static final String SRC_BACKUP_ID = "src_backup_id";
     private static final Set<VolumeStatus> RESTORABLE = Set.of(VolumeStatus.RESTORING_BACKUP, VolumeStatus.CREATING);
 
     private final BackupWork work;
@@ -60,8 +65,9 @@ final class BackupRestorer {
 
     Outcome restore(RestoreBackup request) {
         Optional<Backup> found = backups.find(request.backupId()).filter(b -> b.status() == BackupStatus.RESTORING);
-        if (found.isEmpty()) {
-            LOG.info("backup {} is not restoring: nothing to do", request.backupId());
+        if (found.isEmpty() || !backups.isRestoring(request.backupId(), request.volumeId())) {
+            LOG.info("backup {} is not restoring into volume {}: nothing to do", request.backupId(),
+                    request.volumeId());
             return Outcome.SKIPPED;
         }
         Backup backup = found.get();
@@ -85,6 +91,7 @@ final class BackupRestorer {
             try (BlockSink sink = request.freshVolume() ? FileBlockSink.fresh(path) : FileBlockSink.existing(path)) {
                 repository.restore(manifest, sink, work.progressOf(backup.id(), Operation.RESTORE_BACKUP));
             }
+            recordSource(backup, request.volumeId());
         } catch (VolumeDevices.DeviceException | IOException | RuntimeException e) {
             LOG.warn("restore of backup {} into volume {} failed", backup.id(), request.volumeId(), e);
             return fail(backup, request, BackupCreator.reason(e));
@@ -93,13 +100,24 @@ final class BackupRestorer {
         if (creating && !work.volumes().markAvailable(request.volumeId())) {
             LOG.warn("backup {} was restored into volume {}, which stopped being created meanwhile", backup.id(),
                     request.volumeId());
-            backups.finishRestore(backup.id(), false);
+            backups.finishRestore(backup.id(), request.volumeId(), false);
             return Outcome.FAILED;
         }
         work.statuses().restored(request.volumeId());
-        backups.finishRestore(backup.id(), true);
+        backups.finishRestore(backup.id(), request.volumeId(), true);
         LOG.info("backup {} restored into volume {}", backup.id(), request.volumeId());
         return Outcome.DONE;
+    }
+
+    /**
+     * Cinder's {@code src_backup_id}: the backup a volume was restored from, in the volume's metadata,
+     * written when the volume is not the backup's own volume, or already names another backup.
+     */
+    private void recordSource(Backup backup, String volumeId) {
+        String previous = work.volumes().metadata(volumeId).get(SRC_BACKUP_ID);
+        if (!backup.volumeId().equals(volumeId) || previous != null && !previous.equals(backup.id())) {
+            work.volumes().mergeMetadata(volumeId, Map.of(SRC_BACKUP_ID, backup.id()));
+        }
     }
 
     private Outcome fail(Backup backup, RestoreBackup request, String reason) {
@@ -107,7 +125,7 @@ final class BackupRestorer {
         work.volumes().markFailed(request.volumeId(), Set.of(VolumeStatus.RESTORING_BACKUP),
                 VolumeStatus.ERROR_RESTORING, why);
         work.volumes().markError(request.volumeId(), Set.of(VolumeStatus.CREATING), why);
-        backups.fail(backup.id(), Set.of(BackupStatus.RESTORING), BackupStatus.AVAILABLE, why);
+        backups.failRestore(backup.id(), request.volumeId(), why);
         work.messages().restoreFailed(backup, request.requestId());
         return Outcome.FAILED;
     }

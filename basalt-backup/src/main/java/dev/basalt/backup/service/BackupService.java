@@ -111,7 +111,7 @@ public final class BackupService implements BackupRpc.Server, AutoCloseable {
         this.deleter = new BackupDeleter(work);
         this.records = new RecordExchange(settings, repository, backups);
         this.recovery = new BackupRecovery(settings.host(), repository, backups, volumes, statuses, deleter,
-                temporaries);
+                temporaries, devices);
     }
 
     /** Registers and heartbeats the service, recovers its work left in flight, then serves its messages. */
@@ -141,18 +141,20 @@ public final class BackupService implements BackupRpc.Server, AutoCloseable {
 
     @Override
     public void createBackup(CreateBackup request) throws Exception {
-        meters.time(Operation.CREATE_BACKUP, () -> once(request.backupId(), () -> creator.create(request)));
+        meters.time(Operation.CREATE_BACKUP, () -> once(request.backupId(), request.backupId(), () -> creator.create(request)));
     }
 
     @Override
     public void restoreBackup(RestoreBackup request) throws Exception {
-        meters.time(Operation.RESTORE_BACKUP, () -> once(request.backupId(), () -> restorer.restore(request)));
+        meters.time(Operation.RESTORE_BACKUP, () -> once(request.backupId(), request.backupId() + " into volume "
+                + request.volumeId(), () -> restorer.restore(request)));
     }
 
     @Override
     public void deleteBackup(DeleteBackup request) throws Exception {
         meters.time(Operation.DELETE_BACKUP,
-                () -> once(request.backupId(), () -> deleter.delete(request.backupId(), request.requestId())));
+                () -> once(request.backupId(), request.backupId(),
+                        () -> deleter.delete(request.backupId(), request.requestId())));
     }
 
     @Override
@@ -162,20 +164,27 @@ public final class BackupService implements BackupRpc.Server, AutoCloseable {
 
     @Override
     public void importRecord(ImportBackup request) throws Exception {
-        meters.time(Operation.IMPORT_RECORD, () -> once(request.backupId(), () -> records.importRecord(request)));
+        meters.time(Operation.IMPORT_RECORD, () -> once(request.backupId(), request.backupId(),
+                () -> records.importRecord(request)));
     }
 
-    /** Runs {@code work} unless this process is already working on the backup (then: skipped). */
-    private Outcome once(String backupId, Supplier<Outcome> work) {
-        if (!working.add(backupId)) {
-            LOG.info("backup {} is already being worked on here: message dropped", backupId);
+    /**
+     * Runs {@code work} on the backup unless this process is already doing that {@code job} (then:
+     * skipped); a job is the backup's id, or a restore's backup and volume (one backup may be restored
+     * into several volumes at once).
+     */
+    private Outcome once(String backupId, String job, Supplier<Outcome> work) {
+        if (!working.add(job)) {
+            LOG.info("backup {} is already being worked on here: message dropped", job);
             return Outcome.SKIPPED;
         }
         try {
             return work.get();
         } finally {
-            meters.progressEnded(backupId);
-            working.remove(backupId);
+            working.remove(job);
+            if (working.stream().noneMatch(other -> other.startsWith(backupId))) {
+                meters.progressEnded(backupId);
+            }
         }
     }
 

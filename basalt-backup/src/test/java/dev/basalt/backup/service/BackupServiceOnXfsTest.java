@@ -78,12 +78,18 @@ class BackupServiceOnXfsTest {
         bus = new InJvmBus();
         meters = new SimpleMeterRegistry();
         volumeService = VolumeRpc.serve(bus, BACKEND, new BasesDouble(), new LogLevels());
+        service = startService();
+    }
+
+    /** A backup service on {@link #dir}'s repository, started (again, after {@code service.stop()}). */
+    private BackupService startService() throws IOException {
         BackupServiceSettings settings = new BackupServiceSettings(HOST, "nova", Duration.ofMillis(100),
                 Duration.ofDays(30), Duration.ofSeconds(10), 64 * 1024, Compression.ZSTD,
                 BackupServiceSettings.POSIX_DRIVER);
-        service = new BackupService(settings, PosixBackupRepository.open(dir.resolve("repository"), 2), db, bus,
-                Clock.systemUTC(), meters);
-        service.start();
+        BackupService started = new BackupService(settings, PosixBackupRepository.open(dir.resolve("repository"), 2),
+                db, bus, Clock.systemUTC(), meters);
+        started.start();
+        return started;
     }
 
     @AfterEach
@@ -188,10 +194,32 @@ class BackupServiceOnXfsTest {
     private Path restored(Backup b) throws Exception {
         Volume target = volume(Ids.newId(), VolumeStatus.RESTORING_BACKUP);
         Volumes.sparse(volumeFile(target.id()), VOLUME_BYTES);
-        assertThat(backups.beginRestore(b.id(), target.id())).isTrue();
+        assertThat(backups.beginRestore(b.id(), target.id(), HOST)).isTrue();
         service.restoreBackup(new RestoreBackup(b.id(), target.id(), true, "req-restore"));
         assertThat(volumes.find(target.id()).orElseThrow().status()).isEqualTo(VolumeStatus.AVAILABLE);
         return volumeFile(target.id());
+    }
+
+    @Test
+    void theBaseOfABackupARestartCutShortIsDroppedWhenTheServiceStartsAgain() throws Exception {
+        Volume v = volumeWithData();
+        Backup kept = backUp(v, null);
+        Backup cut = Backup.creating(Ids.newId(), "p1", "u1", v.id(), null, "nova", "cut", null, "backups", 1, null,
+                null, Map.of(), Instant.now());
+        assertThat(backups.create(cut, null)).isEqualTo(BackupRecords.CreateOutcome.CREATED);
+        assertThat(volumes.transition(v.id(), Set.of(VolumeStatus.AVAILABLE), VolumeStatus.BACKING_UP)).isTrue();
+        // As the service left it when it was killed mid-way: taken, and the volume's base for it made.
+        assertThat(backups.assignHost(cut.id(), Set.of(BackupStatus.CREATING), HOST,
+                BackupServiceSettings.POSIX_DRIVER)).isTrue();
+        Volumes.reflink(volumeFile(v.id()), base(v.id(), cut.id()));
+        service.stop();
+
+        service = startService();
+
+        assertThat(backups.find(cut.id()).orElseThrow().status()).isEqualTo(BackupStatus.ERROR);
+        assertThat(volumes.find(v.id()).orElseThrow().status()).isEqualTo(VolumeStatus.AVAILABLE);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(bases(v.id())).as("the latest good backup's base only").containsExactly(base(v.id(), kept.id())));
     }
 
     @Test

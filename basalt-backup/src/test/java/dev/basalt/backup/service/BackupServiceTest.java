@@ -59,6 +59,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -211,7 +214,7 @@ class BackupServiceTest {
                 Map.of(), Instant.now(), null, null);
         volumes.create(v);
         files.put(v.id(), Volumes.sparse(dir.resolve("volume-" + v.id()), bytes));
-        assertThat(backups.beginRestore(b.id(), v.id())).isTrue();
+        assertThat(backups.beginRestore(b.id(), v.id(), HOST)).isTrue();
         return v;
     }
 
@@ -226,7 +229,7 @@ class BackupServiceTest {
         volumes.create(v, QuotaReservation.of("p1", Map.of("volumes", 1L, "gigabytes", 1L),
                 Map.of("volumes", -1, "gigabytes", -1)));
         files.put(v.id(), Volumes.sparse(dir.resolve("volume-" + v.id()), bytes));
-        assertThat(backups.beginRestoreIntoNew(b.id(), v.id())).isTrue();
+        assertThat(backups.beginRestoreIntoNew(b.id(), v.id(), HOST)).isTrue();
         assertThat(workers.find(CleanableResource.VOLUME, v.id())).hasValueSatisfying(w ->
                 assertThat(w.claimed()).as("released by the volume service").isFalse());
         return v;
@@ -301,9 +304,14 @@ class BackupServiceTest {
 
         assertThat(sha256(file(target))).isEqualTo(sha256(file(source)));
         assertThat(status(target)).isEqualTo(VolumeStatus.AVAILABLE);
+        assertRestoresDone(b, 1);
+    }
+
+    /** The backup is available again, {@code count} restores done, and no progress gauge is left. */
+    private void assertRestoresDone(Backup b, int count) {
         assertThat(backup(b).status()).isEqualTo(BackupStatus.AVAILABLE);
         assertThat(meters.get("basalt.backup.operations").tags("operation", "restore_backup", "outcome", "done")
-                .timer().count()).isEqualTo(1);
+                .timer().count()).isEqualTo(count);
         assertThat(meters.find("basalt.backup.progress.ratio").gauges()).isEmpty();
     }
 
@@ -406,6 +414,55 @@ class BackupServiceTest {
         assertThat(Arrays.copyOfRange(now, (int) (2 * MIB), (int) (3 * MIB)))
                 .as("the bytes past the backup's end").isEqualTo(Arrays.copyOfRange(old, (int) (2 * MIB), (int) (3 * MIB)));
         assertThat(status(target)).isEqualTo(VolumeStatus.AVAILABLE);
+    }
+
+    @Test
+    void twoVolumesMadeFromOneBackupAtOnceAreBothRestoredAndTheBackupIsAvailableWhenTheLastEnds() throws Exception {
+        start();
+        Volume source = volume(VolumeStatus.AVAILABLE, 23);
+        Backup b = backedUp(source, null);
+        Volume first = creatingTarget(b, 2 * MIB);
+        Volume second = creatingTarget(b, 2 * MIB);
+        assertThat(backup(b).status()).isEqualTo(BackupStatus.RESTORING);
+
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Object>> restores = Stream.of(first, second).map(v -> threads.submit(() -> {
+                service.restoreBackup(new RestoreBackup(b.id(), v.id(), true, "req-" + v.id()));
+                return null;
+            })).toList();
+            for (Future<Object> restore : restores) {
+                restore.get();
+            }
+        }
+
+        for (Volume v : List.of(first, second)) {
+            assertThat(sha256(file(v))).isEqualTo(sha256(file(source)));
+            assertThat(status(v)).isEqualTo(VolumeStatus.AVAILABLE);
+            assertThat(volumes.metadata(v.id())).as("as Cinder").containsEntry("src_backup_id", b.id());
+        }
+        assertThat(backups.restoresOnHost(HOST)).isEmpty();
+        assertRestoresDone(b, 2);
+    }
+
+    @Test
+    void aRestoreOntoTheBackupsOwnVolumeRecordsNoSourceBackupUnlessTheVolumeNamedAnother() throws Exception {
+        start();
+        Volume source = volume(VolumeStatus.AVAILABLE, 24);
+        Backup b = backedUp(source, null);
+        restoreOntoItsOwnVolume(b, source);
+        assertThat(volumes.metadata(source.id())).doesNotContainKey("src_backup_id");
+
+        volumes.mergeMetadata(source.id(), Map.of("src_backup_id", "an-earlier-backup"));
+        restoreOntoItsOwnVolume(b, source);
+        assertThat(volumes.metadata(source.id())).containsEntry("src_backup_id", b.id());
+    }
+
+    private void restoreOntoItsOwnVolume(Backup b, Volume source) throws Exception {
+        assertThat(volumes.transition(source.id(), Set.of(VolumeStatus.AVAILABLE), VolumeStatus.RESTORING_BACKUP))
+                .isTrue();
+        assertThat(backups.beginRestore(b.id(), source.id(), HOST)).isTrue();
+        service.restoreBackup(new RestoreBackup(b.id(), source.id(), false, "req-own"));
+        assertThat(status(source)).isEqualTo(VolumeStatus.AVAILABLE);
     }
 
     @Test
@@ -537,7 +594,19 @@ class BackupServiceTest {
 
         Backup notTaken = creating(volume(VolumeStatus.AVAILABLE, 11), null);
 
+        Backup restoringOnTwoHosts = finishedBackup(volume(VolumeStatus.AVAILABLE, 13));
+        Volume restoredHere = restoreTarget(restoringOnTwoHosts, 2 * MIB);
+        String restoredOnNode2 = Ids.newId();
+        assertThat(backups.beginRestore(restoringOnTwoHosts.id(), restoredOnNode2, "node2")).isTrue();
+
         start();
+
+        assertThat(status(restoredHere)).isEqualTo(VolumeStatus.ERROR_RESTORING);
+        assertThat(backup(restoringOnTwoHosts).status()).as("its restore on node2 still runs")
+                .isEqualTo(BackupStatus.RESTORING);
+        assertThat(backups.restoresOnHost("node2")).containsExactly(
+                new BackupRecords.RunningRestore(restoringOnTwoHosts.id(), restoredOnNode2, "node2"));
+        assertThat(backups.restoresOnHost(HOST)).isEmpty();
 
         assertThat(backup(wasCreating).status()).isEqualTo(BackupStatus.ERROR);
         assertThat(backup(wasCreating).failReason()).isEqualTo(BackupRecovery.RESTARTED);

@@ -6,7 +6,6 @@ import dev.basalt.db.BackupRecords;
 import dev.basalt.db.MessageRepository;
 import dev.basalt.db.ServiceRepository;
 import dev.basalt.db.VolumeRepository;
-import dev.basalt.model.BackupStatus;
 import dev.basalt.model.ServiceRecord;
 import dev.basalt.model.UserMessage;
 import dev.basalt.model.Volume;
@@ -70,8 +69,7 @@ final class RestoreHandover {
 
     /** Whether the backup is already being restored into the volume (its create was sent again). */
     boolean handedOver(Volume volume, String backupId) {
-        return backups.find(backupId).filter(b -> b.status() == BackupStatus.RESTORING
-                && volume.id().equals(b.restoreVolumeId())).isPresent();
+        return backups.isRestoring(backupId, volume.id());
     }
 
     /** Has {@code backupId} restored into the raw {@code creating} volume; how that went. */
@@ -83,9 +81,9 @@ final class RestoreHandover {
                     + BackupRpc.BINARY + ") is up on host " + host + " to restore backup " + backupId
                     + " into the volume");
         }
-        if (!backups.beginRestoreIntoNew(backupId, volume.id())) {
-            return fail(volume, requestId, CreateFailureMessages::backupInvalidState, "backup " + backupId + " is not available any more (being restored,"
-                    + " deleted or in error), so it could not be restored into the volume");
+        if (!backups.beginRestoreIntoNew(backupId, volume.id(), host)) {
+            return fail(volume, requestId, CreateFailureMessages::backupInvalidState, "backup " + backupId + " is not available any more (deleted or in"
+                    + " error), so it could not be restored into the volume");
         }
         try {
             backupServices.restoreBackup(host, new RestoreBackup(backupId, volume.id(), true, requestId));
