@@ -41,11 +41,11 @@ trap cleanup EXIT
 
 cd "$root"
 . bin/jdk.sh
-echo "building basalt-volume (tests compiled, not run) ..." >&2
-./mvnw -B -q -pl basalt-volume install -DskipTests
-./mvnw -B -q -pl basalt-volume dependency:build-classpath -Dmdep.includeScope=test \
+echo "building basalt-driver-file (tests compiled, not run) ..." >&2
+./mvnw -B -q -pl basalt-driver-file -am install -DskipTests
+./mvnw -B -q -pl basalt-driver-file dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile="$work/classpath" >/dev/null
-classpath="basalt-volume/target/test-classes:basalt-volume/target/classes:$(cat "$work/classpath")"
+classpath="basalt-driver-file/target/test-classes:basalt-driver-file/target/classes:$(cat "$work/classpath")"
 
 targets=()
 for fs in $filesystems; do
@@ -70,6 +70,6 @@ done
 echo "free space: $(df -h --output=avail "$tmp" | tail -1 | tr -d ' ') in $tmp" >&2
 mkdir -p bench/out
 out="bench/out/snapshot-bench-$(date +%Y%m%d-%H%M%S).txt"
-"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$classpath" dev.basalt.volume.file.SnapshotBench \
+"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$classpath" dev.basalt.driver.file.SnapshotBench \
   --sizes "$sizes" --data-gib "$data_gib" --runs "$runs" "${targets[@]}" | tee "$out"
 echo "(kept in $out)" >&2

@@ -19,6 +19,15 @@ public final class ConfigLoader {
             List.of(DefaultOptions.GROUP, BackendOptions.GROUP, DatabaseOptions.GROUP, KeystoneAuthOptions.GROUP,
                     PolicyOptions.GROUP, RabbitOptions.GROUP, NovaOptions.GROUP);
 
+    /**
+     * The sections Basalt knows, the backend sections (and [backend_defaults]) also knowing
+     * {@code backendOptions}: those the volume drivers declare.
+     */
+    public static List<OptionGroup> groups(List<Option<?>> backendOptions) {
+        OptionGroup backends = BackendOptions.GROUP.with(backendOptions);
+        return GROUPS.stream().map(group -> group == BackendOptions.GROUP ? backends : group).toList();
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
 
     private final List<OptionGroup> groups;

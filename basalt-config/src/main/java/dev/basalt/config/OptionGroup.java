@@ -30,6 +30,14 @@ public final class OptionGroup {
         return option;
     }
 
+    /** A new group of the same section with this group's options and then {@code more}. */
+    public synchronized OptionGroup with(List<Option<?>> more) {
+        OptionGroup group = new OptionGroup(section, help);
+        options.values().forEach(group::add);
+        more.forEach(group::add);
+        return group;
+    }
+
     public synchronized Optional<Option<?>> find(String name) {
         return Optional.ofNullable(options.get(name));
     }

@@ -41,8 +41,8 @@ class ConfigLoaderTest {
         assertThat(d.allocatedCapacityWeightMultiplier()).isEqualTo(-1.0);
 
         assertThat(config.backends()).containsExactly(new BackendOptions("file", "file", "file",
-                statePath.resolve("volumes/file"), new OverSubscriptionRatio.Fixed(20.0), 0, VolumeClear.ZERO, 0, true,
-                TargetOptions.defaults(), BackendOptions.ImageCache.OFF));
+                new OverSubscriptionRatio.Fixed(20.0), 0, VolumeClear.ZERO, 0, TargetOptions.defaults(),
+                BackendOptions.ImageCache.OFF));
         assertThat(config.database().connection()).isEqualTo("jdbc:h2:file:" + statePath + "/basalt");
         assertThat(config.warnings()).isEmpty();
     }
@@ -83,9 +83,9 @@ class ConfigLoaderTest {
                 "reserved_percentage = 15",
                 "[fast]",
                 "reserved_percentage = 0",
-                "file_sparse_volumes = false");
+                "example_sparse = false");
 
-        BasaltConfig config = BasaltConfig.load(List.of(file));
+        BasaltConfig config = DriverDeclaredOptions.load(file);
 
         assertThat(config.backends()).extracting(BackendOptions::name).containsExactly("fast", "slow");
         BackendOptions fast = config.backend("fast").orElseThrow();
@@ -94,10 +94,11 @@ class ConfigLoaderTest {
         assertThat(slow.reservedPercentage()).isEqualTo(15);
         assertThat(fast.maxOverSubscriptionRatio()).isEqualTo(OverSubscriptionRatio.AUTO);
         assertThat(slow.maxOverSubscriptionRatio()).isEqualTo(OverSubscriptionRatio.AUTO);
-        assertThat(fast.fileSparseVolumes()).isFalse();
-        assertThat(slow.fileSparseVolumes()).isTrue();
+        assertThat(DriverDeclaredOptions.get(config, "fast", DriverDeclaredOptions.SPARSE)).isFalse();
+        assertThat(DriverDeclaredOptions.get(config, "slow", DriverDeclaredOptions.SPARSE)).isTrue();
         assertThat(slow.volumeBackendName()).isEqualTo("slow");
-        assertThat(slow.fileVolumesDir()).isEqualTo(config.defaults().statePath().resolve("volumes/slow"));
+        assertThat(DriverDeclaredOptions.get(config, "slow", DriverDeclaredOptions.VOLUMES_DIR))
+                .isEqualTo(config.defaults().statePath().resolve("volumes/slow"));
         assertThat(config.warnings()).isEmpty();
     }
 
@@ -248,5 +249,33 @@ class ConfigLoaderTest {
         assertThat(config.source().get("keystone_authtoken", maxSize)).isEqualTo(20);
         assertThatThrownBy(() -> new ConfigLoader(groups).load(List.of(bad)))
                 .hasMessage(bad + ": [keystone_authtoken] memcache_pool_maxsize = \"0\": must be at least 1");
+    }
+
+    @Test
+    void optionsGivenForBackendsAreKnownAndCheckedInEveryBackendSectionAndInBackendDefaults() {
+        Path file = ConfFiles.write(dir, "cinder.conf",
+                "[DEFAULT]",
+                "enabled_backends = a, b",
+                "[backend_defaults]",
+                "example_sparse = no",
+                "[a]",
+                "example_volumes_dir = /srv/a");
+        Path bad = ConfFiles.write(dir, "bad.conf",
+                "[DEFAULT]",
+                "enabled_backends = a",
+                "[a]",
+                "example_sparse = sometimes");
+
+        BasaltConfig config = DriverDeclaredOptions.load(file);
+
+        assertThat(config.warnings()).isEmpty();
+        assertThat(DriverDeclaredOptions.get(config, "a", DriverDeclaredOptions.VOLUMES_DIR)).isEqualTo(Path.of("/srv/a"));
+        assertThat(DriverDeclaredOptions.get(config, "b", DriverDeclaredOptions.SPARSE)).isFalse();
+        assertThatThrownBy(() -> DriverDeclaredOptions.load(bad)).isInstanceOf(ConfigException.class)
+                .hasMessage(bad + ": [a] example_sparse = \"sometimes\": not a boolean (expected true/false, yes/no, on/off"
+                        + " or 1/0)");
+        assertThat(BasaltConfig.load(List.of(file)).warnings()).containsExactly(
+                file + ": [backend_defaults] example_sparse: unknown option, ignored",
+                file + ": [a] example_volumes_dir: unknown option, ignored");
     }
 }

@@ -20,16 +20,18 @@ class InterpolationTest {
                 "state_path = /var/lib/basalt",
                 "enabled_backends = a, b",
                 "[a]",
-                "file_volumes_dir = $state_path/a-volumes",
+                "example_volumes_dir = $state_path/a-volumes",
                 "[b]",
-                "file_volumes_dir = ${state_path}-b",
+                "example_volumes_dir = ${state_path}-b",
                 "[database]",
                 "connection = jdbc:h2:file:${state_path}/db");
 
-        BasaltConfig config = BasaltConfig.load(List.of(file));
+        BasaltConfig config = DriverDeclaredOptions.load(file);
 
-        assertThat(config.backend("a").orElseThrow().fileVolumesDir()).isEqualTo(Path.of("/var/lib/basalt/a-volumes"));
-        assertThat(config.backend("b").orElseThrow().fileVolumesDir()).isEqualTo(Path.of("/var/lib/basalt-b"));
+        assertThat(DriverDeclaredOptions.get(config, "a", DriverDeclaredOptions.VOLUMES_DIR))
+                .isEqualTo(Path.of("/var/lib/basalt/a-volumes"));
+        assertThat(DriverDeclaredOptions.get(config, "b", DriverDeclaredOptions.VOLUMES_DIR))
+                .isEqualTo(Path.of("/var/lib/basalt-b"));
         assertThat(config.database().connection()).isEqualTo("jdbc:h2:file:/var/lib/basalt/db");
     }
 
@@ -37,9 +39,10 @@ class InterpolationTest {
     void defaultsThatReferToStatePathFollowIt() {
         Path file = ConfFiles.write(dir, "cinder.conf", "[DEFAULT]", "state_path = /srv/basalt");
 
-        BasaltConfig config = BasaltConfig.load(List.of(file));
+        BasaltConfig config = DriverDeclaredOptions.load(file);
 
-        assertThat(config.backend("file").orElseThrow().fileVolumesDir()).isEqualTo(Path.of("/srv/basalt/volumes/file"));
+        assertThat(DriverDeclaredOptions.get(config, "file", DriverDeclaredOptions.VOLUMES_DIR))
+                .isEqualTo(Path.of("/srv/basalt/volumes/file"));
         assertThat(config.database().connection()).isEqualTo("jdbc:h2:file:/srv/basalt/basalt");
     }
 
@@ -57,13 +60,13 @@ class InterpolationTest {
                 "enabled_backends = lvm, nfs",
                 "[lvm]",
                 "volume_backend_name = LVM",
-                "file_volumes_dir = /srv/$volume_backend_name",
+                "example_volumes_dir = /srv/$volume_backend_name",
                 "[nfs]",
                 "volume_backend_name = ${lvm.volume_backend_name}-2");
 
-        BasaltConfig config = BasaltConfig.load(List.of(file));
+        BasaltConfig config = DriverDeclaredOptions.load(file);
 
-        assertThat(config.backend("lvm").orElseThrow().fileVolumesDir()).isEqualTo(Path.of("/srv/LVM"));
+        assertThat(DriverDeclaredOptions.get(config, "lvm", DriverDeclaredOptions.VOLUMES_DIR)).isEqualTo(Path.of("/srv/LVM"));
         assertThat(config.backend("nfs").orElseThrow().volumeBackendName()).isEqualTo("LVM-2");
     }
 

@@ -34,8 +34,6 @@ class MalformedValueTest {
                 Arguments.of("lvm", "max_over_subscription_ratio", "lots", "not a number or \"auto\""),
                 Arguments.of("lvm", "volume_clear", "shred", "not one of: zero, none"),
                 Arguments.of("lvm", "volume_clear_size", "-1", "must be at least 0"),
-                Arguments.of("lvm", "file_sparse_volumes", "sometimes",
-                        "not a boolean (expected true/false, yes/no, on/off or 1/0)"),
                 Arguments.of("lvm", "target_helper", "lio", "not one of: builtin, tgtadm"),
                 Arguments.of("lvm", "tgt_control_port", "40000", "must be between 0 and 32767"),
                 Arguments.of("backend_defaults", "reserved_percentage", "lots", "not an integer"));

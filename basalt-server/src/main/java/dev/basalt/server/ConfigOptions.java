@@ -13,6 +13,6 @@ final class ConfigOptions {
     List<Path> configFiles = new ArrayList<>();
 
     BasaltConfig load() {
-        return BasaltConfig.load(configFiles);
+        return BackendDrivers.onClassPath().load(configFiles);
     }
 }

@@ -43,7 +43,7 @@ final class ManageCommand {
     static BasaltConfig load(ManageCommand manage, ConfigOptions own) {
         List<Path> files = new ArrayList<>(manage.options.configFiles);
         files.addAll(own.configFiles);
-        return BasaltConfig.load(files);
+        return BackendDrivers.onClassPath().load(files);
     }
 
     @Command(name = "sync", description = "Create or upgrade the database schema.")

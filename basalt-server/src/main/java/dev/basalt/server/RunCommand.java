@@ -53,9 +53,10 @@ abstract class RunCommand implements Callable<Integer> {
     static void printDataLocations(BasaltConfig config) {
         System.out.println("  state:    " + config.defaults().statePath());
         System.out.println("  database: " + Infrastructure.jdbcTarget(config));
+        BackendDrivers drivers = BackendDrivers.onClassPath();
         for (BackendOptions backend : config.backends()) {
             System.out.println("  backend " + config.defaults().host() + "@" + backend.name() + ": "
-                    + backend.volumeDriver() + " driver, volumes in " + backend.fileVolumesDir());
+                    + drivers.describe(config, backend));
         }
     }
 

@@ -3,22 +3,15 @@ package dev.basalt.server;
 import dev.basalt.config.BackendOptions;
 import dev.basalt.config.DefaultOptions;
 import dev.basalt.config.OverSubscriptionRatio;
-import dev.basalt.volume.driver.VolumeClear;
-import dev.basalt.volume.driver.VolumeDriver;
-import dev.basalt.volume.file.FileDriverSettings;
-import dev.basalt.volume.file.FileVolumeDriver;
 import dev.basalt.volume.manager.VolumeService;
 import dev.basalt.volume.target.TargetException;
 import dev.basalt.volume.manager.VolumeServiceSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /** Composition root of the volume role: one volume service per enabled backend. */
 final class VolumeRole {
-    /** {@code volume_driver} values that select the file driver. */
-    private static final Set<String> FILE_DRIVER_NAMES = Set.of(FileVolumeDriver.NAME, FileVolumeDriver.class.getName());
     private static final Duration MESSAGE_TTL = Duration.ofDays(30);
 
     private VolumeRole() {
@@ -30,12 +23,14 @@ final class VolumeRole {
      */
     static List<AutoCloseable> start(Infrastructure infra) {
         DefaultOptions defaults = infra.config().defaults();
+        BackendDrivers drivers = BackendDrivers.onClassPath();
         Targets targets = new Targets(infra.metrics().registry());
         List<AutoCloseable> started = new ArrayList<>();
         started.add(targets);
         try {
             for (BackendOptions backend : infra.config().backends()) {
-                VolumeService service = new VolumeService(settings(defaults, backend), driver(backend),
+                VolumeService service = new VolumeService(settings(defaults, backend),
+                        drivers.create(infra.config(), backend),
                         targets.forBackend(backend), infra.database(), infra.bus(), infra.clock(),
                         infra.metrics().registry(),
                         infra.config().source().defaults().get(DefaultOptions.IMAGE_CONVERSION_DIR),
@@ -82,15 +77,5 @@ final class VolumeRole {
                 backend.imageCache().maxCount(),
                 defaults.find(DefaultOptions.CINDER_INTERNAL_TENANT_PROJECT_ID).orElse(null),
                 defaults.find(DefaultOptions.CINDER_INTERNAL_TENANT_USER_ID).orElse(null));
-    }
-
-    private static VolumeDriver driver(BackendOptions backend) {
-        if (!FILE_DRIVER_NAMES.contains(backend.volumeDriver())) {
-            throw new StartupException("[" + backend.name() + "] volume_driver = " + backend.volumeDriver()
-                    + ": unknown driver; available: " + FileVolumeDriver.NAME);
-        }
-        return new FileVolumeDriver(new FileDriverSettings(backend.fileVolumesDir(), backend.fileSparseVolumes(),
-                VolumeClear.fromConfig(backend.volumeClear().name().toLowerCase(java.util.Locale.ROOT)),
-                backend.volumeClearSizeMib(), backend.volumeBackendName()));
     }
 }

@@ -1,10 +1,10 @@
 package dev.basalt.volume.manager;
 
-import dev.basalt.volume.driver.VolumeDriver;
+import dev.basalt.driver.VolumeDriver;
 
 /**
  * Looks up an optional ability (a capability interface such as
- * {@link dev.basalt.volume.driver.SnapshotCapable}) of a backend's driver, and refuses cleanly
+ * {@link dev.basalt.driver.SnapshotCapable}) of a backend's driver, and refuses cleanly
  * when the driver lacks it: the work fails with a reason the user can read, instead of a crash.
  */
 final class DriverCapabilities {

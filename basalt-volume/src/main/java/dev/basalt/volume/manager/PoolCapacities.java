@@ -1,8 +1,8 @@
 package dev.basalt.volume.manager;
 
 import dev.basalt.model.PoolCapacity;
-import dev.basalt.volume.driver.Capabilities;
-import dev.basalt.volume.driver.PoolReport;
+import dev.basalt.driver.Capabilities;
+import dev.basalt.driver.PoolReport;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;

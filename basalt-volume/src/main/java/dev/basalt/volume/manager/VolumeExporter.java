@@ -14,8 +14,8 @@ import dev.basalt.model.VolumeExport;
 import dev.basalt.rpc.InitializeConnection;
 import dev.basalt.rpc.IscsiConnection;
 import dev.basalt.rpc.TerminateConnection;
-import dev.basalt.volume.driver.ExportCapable;
-import dev.basalt.volume.driver.VolumeDriver;
+import dev.basalt.driver.ExportCapable;
+import dev.basalt.driver.VolumeDriver;
 import dev.basalt.volume.target.ExportRequest;
 import dev.basalt.volume.target.TargetException;
 import dev.basalt.volume.target.VolumeTarget;
@@ -141,7 +141,7 @@ final class VolumeExporter {
             return target.createExport(new ExportRequest(export.iqn(), exportable.exportPath(export.volumeId()),
                     export.volumeId(), volume.readOnly(), new ChapCredentials(export.chapUser(), export.chapSecret()),
                     backEndQos.forVolume(volume)));
-        } catch (TargetException | dev.basalt.volume.driver.VolumeDriverException e) {
+        } catch (TargetException | dev.basalt.driver.VolumeDriverException e) {
             throw new BasaltException(Fault.SERVICE_UNAVAILABLE, "Volume " + export.volumeId()
                     + " could not be exported: " + e.getMessage(), e);
         }

@@ -44,7 +44,7 @@ import dev.basalt.rpc.SchedulerRpc;
 import dev.basalt.rpc.VolumeRpc;
 import dev.basalt.rpc.VolumeSettled;
 import dev.basalt.common.LogLevels;
-import dev.basalt.volume.driver.VolumeDriver;
+import dev.basalt.driver.VolumeDriver;
 import dev.basalt.volume.image.QemuImg;
 import dev.basalt.volume.image.ImageDeletions;
 import dev.basalt.volume.image.VolumeImageFiller;
@@ -197,7 +197,7 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
 
     /**
      * Starts the driver and the service. A driver that cannot start fails this call with its
-     * {@link dev.basalt.volume.driver.VolumeDriverException}, before anything is registered.
+     * {@link dev.basalt.driver.VolumeDriverException}, before anything is registered.
      */
     public synchronized void start() {
         if (started) {
