@@ -36,6 +36,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  *
  * <p>The base starts the driver before each test and deletes the snapshots and volumes its tests
  * made after.
+ *
+ * <p>It is published in basalt-driver's test-jar: a driver module depends on that
+ * ({@code <type>test-jar</type>}, scope test) and runs the suite once per storage it must work on,
+ * each subclass giving {@link #newDriver()}, the factory of fresh drivers there (basalt-driver-file
+ * runs it on ext4, XFS and btrfs).
  */
 public abstract class DriverCompliance {
     private static final int BLOCK = 4096;
