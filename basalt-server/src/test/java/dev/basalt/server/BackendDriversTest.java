@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.basalt.config.BasaltConfig;
 import dev.basalt.config.ConfigException;
+import dev.basalt.config.Option;
+import dev.basalt.driver.DriverOption;
+import dev.basalt.driver.VolumeDrivers;
 import dev.basalt.driver.VolumeClear;
 import dev.basalt.driver.file.FileDriverSettings;
 import dev.basalt.driver.file.FileVolumeDriver;
@@ -78,5 +81,17 @@ class BackendDriversTest {
         assertThat(drivers.provider(config.backend("old").orElseThrow()).name()).isEqualTo("file");
         assertThatThrownBy(() -> drivers.provider(config.backend("nosuch").orElseThrow()))
                 .hasMessage("[nosuch] volume_driver = cinder.volume.drivers.nosuch.Driver: unknown driver; available: file");
+    }
+
+    @Test
+    void everyOptionOfEveryDriverIsDocumentedAndItsDefaultParsesInABackendSection() throws IOException {
+        BasaltConfig config = drivers.load(List.of(conf("enabled_backends = b1")));
+
+        for (DriverOption<?> option : VolumeDrivers.onClassPath().options()) {
+            assertThat(option.help()).as(option.name()).isNotBlank();
+            Option<?> read = BackendDrivers.configOption(option);
+            assertThat(config.source().section("b1").find(read)).as(option.name())
+                    .matches(value -> value.isPresent() == (option.defaultText().forSection("b1") != null));
+        }
     }
 }
