@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Random;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -101,23 +102,9 @@ class RadosClusterTest {
     }
 
     /** The pool's stats once the OSD has reported the writes (it does every few seconds, through the manager). */
-    private static PoolStats statsOnceReported(RadosCluster cluster, String pool) throws CephException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        PoolStats stats = cluster.poolStats(pool);
-        while (stats.objects() < 2 && System.nanoTime() < deadline) {
-            sleep(500);
-            stats = cluster.poolStats(pool);
-        }
-        return stats;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+    private static PoolStats statsOnceReported(RadosCluster cluster, String pool) {
+        return Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> cluster.poolStats(pool), stats -> stats.objects() >= 2 && stats.bytes() >= 4L << 20);
     }
 
     /** A well-formed cephx key the cluster does not know. */

@@ -36,8 +36,7 @@ public final class CephServer implements AutoCloseable {
     private static final long OSD_BLOCK_BYTES = 8L << 30;
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
 
-    private static CephServer shared;
-    private static RuntimeException sharedFailure;
+    private static final StartedOnce<CephServer> SHARED = new StartedOnce<>(CephServer::launch);
 
     private final Path directory;
     private final int monV2Port;
@@ -68,20 +67,9 @@ public final class CephServer implements AutoCloseable {
      * The cluster every test of this JVM shares, started on first use; killed when the JVM exits. Do
      * not close it. Skips the test (fails it under CI) when Ceph is not installed.
      */
-    public static synchronized CephServer shared() {
+    public static CephServer shared() {
         requireTools();
-        if (sharedFailure != null) {
-            throw sharedFailure;
-        }
-        if (shared == null) {
-            try {
-                shared = launch();
-            } catch (RuntimeException e) {
-                sharedFailure = e;
-                throw e;
-            }
-        }
-        return shared;
+        return SHARED.get();
     }
 
     /** A cluster of one's own (for a test that stops or kills it); close it when done. */
