@@ -36,8 +36,7 @@ public final class RabbitServer implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
-    private static RabbitServer shared;
-    private static RuntimeException sharedFailure;
+    private static final StartedOnce<RabbitServer> SHARED = new StartedOnce<>(RabbitServer::startShared);
 
     private final Path dir;
     private final String nodeName;
@@ -64,22 +63,15 @@ public final class RabbitServer implements AutoCloseable {
      * The node every test of this JVM shares, started on first use. Skips the test (fails it under
      * CI) when rabbitmq-server is not installed.
      */
-    public static synchronized RabbitServer shared() {
+    public static RabbitServer shared() {
         RequiredTools.require("rabbitmq-server", SERVER_SCRIPT.toString(), CTL_SCRIPT.toString());
-        if (sharedFailure != null) {
-            throw sharedFailure;
-        }
-        if (shared == null) {
-            try {
-                shared = startNew();
-            } catch (RuntimeException e) {
-                sharedFailure = e;
-                throw e;
-            }
-            RabbitServer node = shared;
-            Runtime.getRuntime().addShutdownHook(new Thread(node::destroy, "rabbit-server-kill"));
-        }
-        return shared;
+        return SHARED.get();
+    }
+
+    private static RabbitServer startShared() {
+        RabbitServer node = startNew();
+        Runtime.getRuntime().addShutdownHook(new Thread(node::destroy, "rabbit-server-kill"));
+        return node;
     }
 
     /** A node of its own, which the caller closes. */

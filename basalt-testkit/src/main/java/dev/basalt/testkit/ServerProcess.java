@@ -60,6 +60,11 @@ final class ServerProcess {
         }
     }
 
+    /** The running program's process id, or -1 when it does not run. */
+    synchronized long pid() {
+        return alive() ? process.pid() : -1;
+    }
+
     synchronized boolean alive() {
         return process != null && process.isAlive();
     }

@@ -6,11 +6,12 @@ import java.util.List;
 
 /**
  * Starts throwaway servers for the benchmarks under bench/ and keeps them until stdin closes or the
- * process is stopped: {@code BENCH_SERVERS=rabbit,postgres,mariadb java … dev.basalt.testkit.ServersMain}
+ * process is stopped: {@code BENCH_SERVERS=rabbit,postgres,mariadb,ceph java … dev.basalt.testkit.ServersMain}
  * (named in the environment, not the command line, so that a benchmark counting the memory of
  * processes by their command line does not count this one). Prints
  * one line per server with the URL cinder.conf takes ({@code rabbit=rabbit://…},
- * {@code postgres=postgresql://…}, {@code mariadb=mysql+pymysql://…}), then {@code ready}.
+ * {@code postgres=postgresql://…}, {@code mariadb=mysql+pymysql://…}; for Ceph the ceph.conf, user,
+ * keyring and pool), then {@code ready}.
  */
 public final class ServersMain {
     private ServersMain() {
@@ -36,7 +37,13 @@ public final class ServersMain {
                     started.add(mariadb);
                     System.out.println("mariadb=" + mariadb.sqlalchemyUrl());
                 }
-                default -> throw new IllegalArgumentException("unknown server " + name + ": rabbit, postgres or mariadb");
+                case "ceph" -> {
+                    CephServer ceph = CephServer.launch();
+                    started.add(ceph);
+                    System.out.println("ceph=" + ceph.confFile() + " user=" + ceph.clientId() + " keyring="
+                            + ceph.clientKeyring() + " pool=" + ceph.pool());
+                }
+                default -> throw new IllegalArgumentException("unknown server " + name + ": rabbit, postgres, mariadb or ceph");
             }
         }
         System.out.println("ready");
