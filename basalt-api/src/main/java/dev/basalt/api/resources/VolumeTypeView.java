@@ -63,11 +63,7 @@ final class VolumeTypeView {
         out.writeBooleanField("is_public", type.isPublic());
         out.writeStringField("description", type.description());
         if (request.allowed(EXTRA_SPECS)) {
-            out.writeObjectFieldStart("extra_specs");
-            for (Map.Entry<String, String> e : visibleSpecs(type, request.allowed(READ_SENSITIVE)).entrySet()) {
-                out.writeStringField(e.getKey(), e.getValue());
-            }
-            out.writeEndObject();
+            SpecsBodies.writeField(out, "extra_specs", visibleSpecs(type, request.allowed(READ_SENSITIVE)));
         }
         if (request.allowed(QOS_SPECS_ID)) {
             out.writeStringField("qos_specs_id", type.qosSpecsId());
