@@ -55,14 +55,6 @@ class GroupTypesTest {
         return r.json().get("group_type");
     }
 
-    private static JsonNode json(String text) {
-        try {
-            return dev.basalt.common.Json.mapper().readTree(text);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
     private static List<String> names(JsonNode list) {
         List<String> names = new ArrayList<>();
         list.get("group_types").forEach(t -> names.add(t.get("name").asText()));
@@ -97,7 +89,7 @@ class GroupTypesTest {
         assertThat(t.get("name").asText()).isEqualTo("gt-crud");
         assertThat(t.get("description").asText()).isEqualTo("consistent ones");
         assertThat(t.get("is_public").asBoolean()).isFalse();
-        assertThat(t.get("group_specs")).isEqualTo(json("{\"a b/c\": \"1\","
+        assertThat(t.get("group_specs")).isEqualTo(TestApi.json("{\"a b/c\": \"1\","
                 + " \"consistent_group_snapshot_enabled\": \"<is> True\"}"));
 
         TestApi.Reply shown = admin("GET", "/group_types/" + id, null);
@@ -138,7 +130,7 @@ class GroupTypesTest {
         assertThat(TestApi.fieldNames(t)).as("a member sees no specs")
                 .containsExactlyInAnyOrder("id", "name", "description", "is_public");
         assertThat(admin("GET", "/group_types/default", null).json().get("group_type").get("group_specs"))
-                .isEqualTo(json("{\"consistent_group_snapshot_enabled\": \"<is> True\"}"));
+                .isEqualTo(TestApi.json("{\"consistent_group_snapshot_enabled\": \"<is> True\"}"));
     }
 
     @Test
@@ -254,7 +246,7 @@ class GroupTypesTest {
         }
         assertThat(groupTypes.findByName("gt-bad")).isEmpty();
         JsonNode nullSpecs = create("gt-null-specs", ", \"group_specs\": null, \"is_public\": \"True\"");
-        assertThat(nullSpecs.get("group_specs")).isEqualTo(json("{}"));
+        assertThat(nullSpecs.get("group_specs")).isEqualTo(TestApi.json("{}"));
         assertThat(nullSpecs.get("is_public").asBoolean()).isTrue();
     }
 
@@ -304,24 +296,24 @@ class GroupTypesTest {
 
         TestApi.Reply index = admin("GET", specs, null);
         assertThat(index.status()).isEqualTo(200);
-        assertThat(index.json()).isEqualTo(json("{\"group_specs\": {\"a\": \"1\"}}"));
+        assertThat(index.json()).isEqualTo(TestApi.json("{\"group_specs\": {\"a\": \"1\"}}"));
 
         String set = "{\"group_specs\": {\"b\": \"2\", \"a\": \"one\", \"gone\": null}}";
         TestApi.Reply created = admin("POST", specs, set);
         assertThat(created.status()).isEqualTo(202);
-        assertThat(created.json()).isEqualTo(json(set));
+        assertThat(created.json()).isEqualTo(TestApi.json(set));
         assertThat(admin("GET", specs, null).json())
-                .isEqualTo(json("{\"group_specs\": {\"a\": \"one\", \"b\": \"2\", \"gone\": null}}"));
-        assertThat(admin("GET", specs + "/gone", null).json()).isEqualTo(json("{\"gone\": null}"));
+                .isEqualTo(TestApi.json("{\"group_specs\": {\"a\": \"one\", \"b\": \"2\", \"gone\": null}}"));
+        assertThat(admin("GET", specs + "/gone", null).json()).isEqualTo(TestApi.json("{\"gone\": null}"));
 
         TestApi.Reply updated = admin("PUT", specs + "/b", "{\"b\": \"3\"}");
         assertThat(updated.status()).isEqualTo(200);
-        assertThat(updated.json()).isEqualTo(json("{\"b\": \"3\"}"));
+        assertThat(updated.json()).isEqualTo(TestApi.json("{\"b\": \"3\"}"));
         TestApi.Reply shown = admin("GET", specs + "/b", null);
         assertThat(shown.status()).isEqualTo(200);
-        assertThat(shown.json()).isEqualTo(json("{\"b\": \"3\"}"));
+        assertThat(shown.json()).isEqualTo(TestApi.json("{\"b\": \"3\"}"));
         assertThat(admin("GET", "/group_types/" + id, null).json().get("group_type").get("group_specs"))
-                .isEqualTo(json("{\"a\": \"one\", \"b\": \"3\", \"gone\": null}"));
+                .isEqualTo(TestApi.json("{\"a\": \"one\", \"b\": \"3\", \"gone\": null}"));
 
         assertThat(admin("DELETE", specs + "/gone", null).status()).isEqualTo(202);
         TestApi.Reply noKey = admin("GET", specs + "/gone", null);

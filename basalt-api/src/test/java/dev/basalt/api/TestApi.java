@@ -552,6 +552,15 @@ final class TestApi implements AutoCloseable {
         }
     }
 
+    /** {@code text} parsed as JSON. */
+    static JsonNode json(String text) {
+        try {
+            return Json.mapper().readTree(text);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     static Set<String> fieldNames(JsonNode node) {
         Set<String> names = new java.util.TreeSet<>();
         node.fieldNames().forEachRemaining(names::add);

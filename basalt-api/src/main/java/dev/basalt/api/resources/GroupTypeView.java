@@ -3,7 +3,6 @@ package dev.basalt.api.resources;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.basalt.api.http.ApiRequest;
 import dev.basalt.api.http.JsonBody;
-import dev.basalt.api.http.Links;
 import dev.basalt.model.GroupType;
 import java.io.IOException;
 import java.util.List;
@@ -33,18 +32,8 @@ final class GroupTypeView {
     }
 
     static JsonBody list(ApiRequest request, List<GroupType> types, boolean nextLink) {
-        return out -> {
-            out.writeStartObject();
-            out.writeArrayFieldStart("group_types");
-            for (GroupType t : types) {
-                write(out, request, t);
-            }
-            out.writeEndArray();
-            if (nextLink) {
-                Links.writeNext(out, "group_type_links", request, "group_types", types.get(types.size() - 1).id());
-            }
-            out.writeEndObject();
-        };
+        return PageBody.of(request, "group_types", "group_type_links", "group_types", types, GroupType::id, nextLink,
+                (out, t) -> write(out, request, t));
     }
 
     private static void write(JsonGenerator out, ApiRequest request, GroupType type) throws IOException {
