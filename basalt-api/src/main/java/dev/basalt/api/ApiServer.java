@@ -28,6 +28,8 @@ import dev.basalt.api.resources.FrontEndQos;
 import dev.basalt.api.resources.LimitsResource;
 import dev.basalt.common.LogLevels;
 import dev.basalt.api.resources.MessagesResource;
+import dev.basalt.api.resources.GroupSpecsResource;
+import dev.basalt.api.resources.GroupTypesResource;
 import dev.basalt.api.resources.QosSpecsResource;
 import dev.basalt.api.resources.QuotaClassSetsResource;
 import dev.basalt.api.resources.QuotaSetsResource;
@@ -50,6 +52,7 @@ import dev.basalt.api.resources.WorkersResource;
 import dev.basalt.api.service.AvailabilityZones;
 import dev.basalt.api.service.BackupHosts;
 import dev.basalt.api.service.BackupService;
+import dev.basalt.api.service.GroupTypeUsage;
 import dev.basalt.api.service.RestoreTargets;
 import dev.basalt.api.service.CreateSettling;
 import dev.basalt.api.service.DefaultTypes;
@@ -75,6 +78,7 @@ import dev.basalt.db.BackupRecords;
 import dev.basalt.db.Database;
 import dev.basalt.db.DefaultTypeRepository;
 import dev.basalt.db.MessageRepository;
+import dev.basalt.db.GroupTypeRepository;
 import dev.basalt.db.QosSpecsRepository;
 import dev.basalt.db.QuotaRepository;
 import dev.basalt.db.HostUsage;
@@ -236,6 +240,11 @@ public final class ApiServer implements AutoCloseable {
         new TransfersResource(new TransferService(new TransferRepository(database), volumes, quotaRules, clock),
                 volumeService, schemas, settings.maxLimit()).register(routes);
         typesResource.register(routes);
+        GroupTypeRepository groupTypes = new GroupTypeRepository(database);
+        GroupTypesResource groupTypesResource = new GroupTypesResource(settings, groupTypes, GroupTypeUsage.NONE,
+                schemas);
+        groupTypesResource.register(routes);
+        new GroupSpecsResource(groupTypes, groupTypesResource, schemas).register(routes);
         new ExtraSpecsResource(types, volumes, typesResource, typeCache, schemas).register(routes);
         new QosSpecsResource(qosSpecs, typeCache, schemas, settings.maxLimit()).register(routes);
         new DefaultTypesResource(defaultTypes, types, schemas).register(routes);

@@ -25,6 +25,8 @@ import java.time.Duration;
  *                                       read (zero: reads them for every create)
  * @param enableForceUpload              {@code enable_force_upload}: whether {@code force} lets an {@code in-use}
  *                                       volume be uploaded to an image (else it is ignored, as Cinder does)
+ * @param defaultGroupType               {@code default_group_type}: the group type {@code GET /group_types/default}
+ *                                       shows; null: none
  */
 public record ApiSettings(
         String listenAddress,
@@ -41,7 +43,8 @@ public record ApiSettings(
         int maxRequestBodySize,
         Duration createSettleWait,
         Duration azCacheDuration,
-        boolean enableForceUpload) {
+        boolean enableForceUpload,
+        String defaultGroupType) {
 
     public static final String NOAUTH = "noauth";
 
@@ -69,37 +72,47 @@ public record ApiSettings(
         if (publicEndpoint != null && publicEndpoint.isBlank()) {
             publicEndpoint = null;
         }
+        if (defaultGroupType != null && defaultGroupType.isBlank()) {
+            defaultGroupType = null;
+        }
     }
 
     /** Cinder's defaults, with {@code noauth}, the default type {@code __DEFAULT__} and an ephemeral port. */
     public static ApiSettings defaults() {
         return new ApiSettings("0.0.0.0", 8776, NOAUTH, 1000, "__DEFAULT__", null, "nova", false,
-                Duration.ofSeconds(60), "localhost", null, 114688, Duration.ZERO, Duration.ofHours(1), false);
+                Duration.ofSeconds(60), "localhost", null, 114688, Duration.ZERO, Duration.ofHours(1), false, null);
     }
 
     public ApiSettings withPort(int newPort) {
         return new ApiSettings(listenAddress, newPort, authStrategy, maxLimit, defaultVolumeType,
                 defaultAvailabilityZone, storageAvailabilityZone, allowAvailabilityZoneFallback, serviceDownTime,
-                host, publicEndpoint, maxRequestBodySize, createSettleWait, azCacheDuration, enableForceUpload);
+                host, publicEndpoint, maxRequestBodySize, createSettleWait, azCacheDuration, enableForceUpload, defaultGroupType);
     }
 
     public ApiSettings withCreateSettleWait(Duration wait) {
         return new ApiSettings(listenAddress, port, authStrategy, maxLimit, defaultVolumeType,
                 defaultAvailabilityZone, storageAvailabilityZone, allowAvailabilityZoneFallback, serviceDownTime,
-                host, publicEndpoint, maxRequestBodySize, wait, azCacheDuration, enableForceUpload);
+                host, publicEndpoint, maxRequestBodySize, wait, azCacheDuration, enableForceUpload, defaultGroupType);
     }
 
     public ApiSettings withMaxLimit(int newMaxLimit) {
         return new ApiSettings(listenAddress, port, authStrategy, newMaxLimit, defaultVolumeType,
                 defaultAvailabilityZone, storageAvailabilityZone, allowAvailabilityZoneFallback, serviceDownTime,
-                host, publicEndpoint, maxRequestBodySize, createSettleWait, azCacheDuration, enableForceUpload);
+                host, publicEndpoint, maxRequestBodySize, createSettleWait, azCacheDuration, enableForceUpload, defaultGroupType);
     }
 
     /** With Cinder's {@code enable_force_upload}: whether {@code force} uploads an {@code in-use} volume. */
     public ApiSettings withEnableForceUpload(boolean enable) {
         return new ApiSettings(listenAddress, port, authStrategy, maxLimit, defaultVolumeType,
                 defaultAvailabilityZone, storageAvailabilityZone, allowAvailabilityZoneFallback, serviceDownTime,
-                host, publicEndpoint, maxRequestBodySize, createSettleWait, azCacheDuration, enable);
+                host, publicEndpoint, maxRequestBodySize, createSettleWait, azCacheDuration, enable, defaultGroupType);
+    }
+
+    /** With Cinder's {@code default_group_type} (null: none). */
+    public ApiSettings withDefaultGroupType(String name) {
+        return new ApiSettings(listenAddress, port, authStrategy, maxLimit, defaultVolumeType,
+                defaultAvailabilityZone, storageAvailabilityZone, allowAvailabilityZoneFallback, serviceDownTime,
+                host, publicEndpoint, maxRequestBodySize, createSettleWait, azCacheDuration, enableForceUpload, name);
     }
 
     /** The zone a volume lands in when the request names none. */

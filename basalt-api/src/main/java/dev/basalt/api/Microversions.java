@@ -12,7 +12,7 @@ import java.util.Locale;
  * serves is implemented (volumes, snapshots, backups, the volume and snapshot actions Basalt
  * serves; a backup's {@code encryption_key_id} (3.64) never shows, as Basalt has no encrypted
  * volumes). Creating a volume from a backup (3.47) is still refused. Changes to resources
- * Basalt does not serve yet (groups, transfers, manageable
+ * Basalt does not serve yet (groups and group snapshots, manageable
  * volumes, pools) have no route at any version, so they cannot be
  * half-done; volume actions Basalt does not serve yet answer 501. 3.71 adds
  * {@code os-extend_volume_completion} (extending attached volumes through Nova), which needs
@@ -39,6 +39,8 @@ public final class Microversions {
     public static final ApiVersion BACKUP_UPDATE = ApiVersion.of(3, 9);
     /** {@code group_id} volume list filter. */
     public static final ApiVersion VOLUME_LIST_GROUP = ApiVersion.of(3, 10);
+    /** Group types and their group specs ({@code /group_types}). */
+    public static final ApiVersion GROUP_TYPE = ApiVersion.of(3, 11);
     /** {@code GET /volumes/summary}. */
     public static final ApiVersion VOLUME_SUMMARY = ApiVersion.of(3, 12);
     /** {@code group_id} in the volume view and in volume create. */

@@ -41,14 +41,6 @@ class QosSpecsTest {
         return api.get(TestApi.p("/qos-specs/" + specsId + "/associate?vol_type_id=" + typeId));
     }
 
-    private static JsonNode json(String text) {
-        try {
-            return dev.basalt.common.Json.mapper().readTree(text);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
     private static List<String> names(JsonNode list) {
         List<String> names = new ArrayList<>();
         list.get("qos_specs").forEach(q -> names.add(q.get("name").asText()));
@@ -66,7 +58,7 @@ class QosSpecsTest {
         assertThat(TestApi.fieldNames(q)).containsExactlyInAnyOrder("id", "name", "consumer", "specs");
         assertThat(q.get("name").asText()).isEqualTo("gold");
         assertThat(q.get("consumer").asText()).isEqualTo("both");
-        assertThat(q.get("specs")).isEqualTo(json("{\"total_iops_sec\": \"500\", \"read_bytes_sec\": \"1048576\"}"));
+        assertThat(q.get("specs")).isEqualTo(TestApi.json("{\"total_iops_sec\": \"500\", \"read_bytes_sec\": \"1048576\"}"));
         JsonNode links = created.json().get("links");
         assertThat(links.get(0).get("rel").asText()).isEqualTo("self");
         assertThat(links.get(0).get("href").asText()).endsWith("/v3/" + TestApi.PROJECT + "/qos-specs/" + id);
@@ -79,7 +71,7 @@ class QosSpecsTest {
         String set = "{\"qos_specs\": {\"total_iops_sec\": \"800\", \"consumer\": \"front-end\", \"cleared\": null}}";
         TestApi.Reply updated = api.put(TestApi.p("/qos-specs/" + id), set);
         assertThat(updated.status()).isEqualTo(200);
-        assertThat(updated.json()).isEqualTo(json(set));
+        assertThat(updated.json()).isEqualTo(TestApi.json(set));
         q = api.get(TestApi.p("/qos-specs/" + id)).json().get("qos_specs");
         assertThat(q.get("consumer").asText()).isEqualTo("front-end");
         assertThat(q.get("specs").get("total_iops_sec").asText()).isEqualTo("800");
@@ -156,7 +148,7 @@ class QosSpecsTest {
         assertThat(partly.status()).isEqualTo(404);
         assertThat(partly.faultMessage()).isEqualTo("QoS spec " + id + " has no spec with key zz.");
         assertThat(api.get(TestApi.p("/qos-specs/" + id)).json().get("qos_specs").get("specs"))
-                .isEqualTo(json("{\"b\": \"2\", \"c\": \"3\"}"));
+                .isEqualTo(TestApi.json("{\"b\": \"2\", \"c\": \"3\"}"));
     }
 
     @Test
@@ -174,7 +166,7 @@ class QosSpecsTest {
         JsonNode associations = api.get(TestApi.p("/qos-specs/" + specs + "/associations")).json();
         assertThat(TestApi.fieldNames(associations)).containsExactly("qos_associations");
         assertThat(associations.get("qos_associations")).hasSize(2);
-        assertThat(associations.get("qos_associations").get(0)).isEqualTo(json("{\"association_type\":"
+        assertThat(associations.get("qos_associations").get(0)).isEqualTo(TestApi.json("{\"association_type\":"
                 + " \"volume_type\", \"name\": \"qos-t1\", \"id\": \"" + t1 + "\"}"));
 
         TestApi.Reply taken = associate(other, t1);
@@ -257,7 +249,7 @@ class QosSpecsTest {
                 + "}}");
         assertThat(init.status()).isEqualTo(200);
         JsonNode qos = init.json().get("connection_info").get("data").get("qos_specs");
-        assertThat(qos).isEqualTo(json("{\"read_iops_sec\": \"300\", \"total_iops_sec\": 50,"
+        assertThat(qos).isEqualTo(TestApi.json("{\"read_iops_sec\": \"300\", \"total_iops_sec\": 50,"
                 + " \"write_bytes_sec\": 1500}"));
 
         TestApi.Reply attachment = api.post(TestApi.p("/attachments"), "{\"attachment\": {\"volume_uuid\": \""

@@ -121,7 +121,7 @@ final class TestApi implements AutoCloseable {
         ApiSettings d = ApiSettings.defaults();
         return new ApiSettings("127.0.0.1", 0, ApiSettings.NOAUTH, maxLimit, d.defaultVolumeType(), null, "nova",
                 false, java.time.Duration.ofSeconds(60), "api-host", null, d.maxRequestBodySize(),
-                java.time.Duration.ZERO, d.azCacheDuration(), false);
+                java.time.Duration.ZERO, d.azCacheDuration(), false, null);
     }
 
     TestApi(ApiSettings settings) {
@@ -140,6 +140,12 @@ final class TestApi implements AutoCloseable {
 
     /** With the given default quotas (the quota_* options). */
     TestApi(ApiSettings settings, dev.basalt.api.auth.Authenticator authenticator, QuotaSettings quotaSettings) {
+        this(settings, authenticator, quotaSettings, dev.basalt.api.policy.Policy.cinderDefaults());
+    }
+
+    /** With the given policy (Cinder's defaults with an operator's overrides, say). */
+    TestApi(ApiSettings settings, dev.basalt.api.auth.Authenticator authenticator, QuotaSettings quotaSettings,
+            dev.basalt.api.policy.Policy policy) {
         db = Database.open(JdbcTarget.parse("jdbc:h2:mem:" + Ids.newId() + ";DB_CLOSE_DELAY=-1"), 8);
         volumes = new VolumeRepository(db);
         types = new VolumeTypeRepository(db);
@@ -261,7 +267,7 @@ final class TestApi implements AutoCloseable {
         }, new LogLevels());
         server = new ApiServer(settings, db, bus, clock, quotaSettings,
                 authenticator == null ? new dev.basalt.api.auth.NoAuthAuthenticator() : authenticator,
-                dev.basalt.api.policy.Policy.cinderDefaults(), new ApiMetrics(meters, meters::scrape));
+                policy, new ApiMetrics(meters, meters::scrape));
         int port = server.start();
         base = "http://127.0.0.1:" + port;
     }
@@ -543,6 +549,15 @@ final class TestApi implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
+        }
+    }
+
+    /** {@code text} parsed as JSON. */
+    static JsonNode json(String text) {
+        try {
+            return Json.mapper().readTree(text);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -41,6 +41,7 @@ public record DefaultOptions(
     public static final Option<AuthStrategy> AUTH_STRATEGY = GROUP.add(Option.of("auth_strategy", OptionType.choices(AuthStrategy.class), "noauth", "How the API authenticates requests."));
     public static final Option<List<String>> ENABLED_BACKENDS = GROUP.add(Option.of("enabled_backends", OptionType.distinctList(NAME), "file", "Backend names; each has a section of the same name."));
     public static final Option<String> DEFAULT_VOLUME_TYPE = GROUP.add(Option.of("default_volume_type", OptionType.string(), "__DEFAULT__", "Volume type used when a request names none."));
+    public static final Option<String> DEFAULT_GROUP_TYPE = GROUP.add(Option.optional("default_group_type", OptionType.string(), "Group type GET /group_types/default answers with; unset: none."));
     public static final Option<String> STORAGE_AVAILABILITY_ZONE = GROUP.add(Option.of("storage_availability_zone", OptionType.matching(".+", "a non-empty name"), "nova", "Availability zone of this node."));
     public static final Option<String> DEFAULT_AVAILABILITY_ZONE = GROUP.add(Option.of("default_availability_zone", OptionType.matching(".+", "a non-empty name"), "$storage_availability_zone", "Availability zone of new volumes when a request names none."));
     public static final Option<String> HOST = GROUP.add(Option.computed("host", NAME, section -> OptionDefault.escape(HostName.local()), "Name of this node, the host of host@backend#pool."));

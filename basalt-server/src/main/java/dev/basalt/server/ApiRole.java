@@ -88,7 +88,8 @@ final class ApiRole {
                 d.serviceDownTime(), d.host(), null, MAX_REQUEST_BODY_SIZE,
                 Duration.ofMillis(infra.config().source().defaults().get(DefaultOptions.OSAPI_VOLUME_CREATE_WAIT_MS)),
                 infra.config().source().defaults().get(DefaultOptions.AZ_CACHE_DURATION),
-                infra.config().source().defaults().get(DefaultOptions.ENABLE_FORCE_UPLOAD));
+                infra.config().source().defaults().get(DefaultOptions.ENABLE_FORCE_UPLOAD),
+                infra.config().source().defaults().find(DefaultOptions.DEFAULT_GROUP_TYPE).orElse(null));
         Policy policy = policy(infra.config());
         Auth auth = auth(infra.config(), policy, infra.clock());
         Authenticator authenticator = auth.authenticator();

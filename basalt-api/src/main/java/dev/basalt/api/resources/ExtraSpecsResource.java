@@ -55,15 +55,7 @@ public final class ExtraSpecsResource {
         request.authorize(INDEX);
         VolumeType type = typesResource.visible(request.context(), request.path("type_id"));
         Map<String, String> specs = VolumeTypeView.visibleSpecs(type, request.allowed(VolumeTypeView.READ_SENSITIVE));
-        return ApiResponse.ok(out -> {
-            out.writeStartObject();
-            out.writeObjectFieldStart("extra_specs");
-            for (Map.Entry<String, String> e : specs.entrySet()) {
-                out.writeStringField(e.getKey(), e.getValue());
-            }
-            out.writeEndObject();
-            out.writeEndObject();
-        });
+        return ApiResponse.ok(SpecsBodies.all("extra_specs", specs));
     }
 
     ApiResponse create(ApiRequest request) {
@@ -87,11 +79,7 @@ public final class ExtraSpecsResource {
         if (value == null) {
             throw noKey(typeId, key);
         }
-        return ApiResponse.ok(out -> {
-            out.writeStartObject();
-            out.writeStringField(key, value);
-            out.writeEndObject();
-        });
+        return ApiResponse.ok(SpecsBodies.one(key, value));
     }
 
     ApiResponse update(ApiRequest request) {

@@ -143,18 +143,8 @@ public final class MessagesResource {
     }
 
     private static dev.basalt.api.http.JsonBody page(ApiRequest request, List<UserMessage> items, boolean next) {
-        return out -> {
-            out.writeStartObject();
-            out.writeArrayFieldStart("messages");
-            for (UserMessage m : items) {
-                write(out, request, m);
-            }
-            out.writeEndArray();
-            if (next) {
-                Links.writeNext(out, "messages_links", request, "messages", items.get(items.size() - 1).id());
-            }
-            out.writeEndObject();
-        };
+        return PageBody.of(request, "messages", "messages_links", "messages", items, UserMessage::id, next,
+                (out, m) -> write(out, request, m));
     }
 
     private static void write(JsonGenerator out, ApiRequest request, UserMessage m) throws IOException {

@@ -3,7 +3,6 @@ package dev.basalt.api.resources;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.basalt.api.http.ApiRequest;
 import dev.basalt.api.http.JsonBody;
-import dev.basalt.api.http.Links;
 import dev.basalt.api.service.AvailabilityZones;
 import dev.basalt.model.VolumeType;
 import java.io.IOException;
@@ -41,18 +40,8 @@ final class VolumeTypeView {
     }
 
     static JsonBody list(ApiRequest request, List<VolumeType> types, boolean nextLink) {
-        return out -> {
-            out.writeStartObject();
-            out.writeArrayFieldStart("volume_types");
-            for (VolumeType t : types) {
-                write(out, request, t, true);
-            }
-            out.writeEndArray();
-            if (nextLink) {
-                Links.writeNext(out, "volume_type_links", request, "types", types.get(types.size() - 1).id());
-            }
-            out.writeEndObject();
-        };
+        return PageBody.of(request, "volume_types", "volume_type_links", "types", types, VolumeType::id, nextLink,
+                (out, t) -> write(out, request, t, true));
     }
 
     static void write(JsonGenerator out, ApiRequest request, VolumeType type, boolean accessAttribute)
@@ -63,11 +52,7 @@ final class VolumeTypeView {
         out.writeBooleanField("is_public", type.isPublic());
         out.writeStringField("description", type.description());
         if (request.allowed(EXTRA_SPECS)) {
-            out.writeObjectFieldStart("extra_specs");
-            for (Map.Entry<String, String> e : visibleSpecs(type, request.allowed(READ_SENSITIVE)).entrySet()) {
-                out.writeStringField(e.getKey(), e.getValue());
-            }
-            out.writeEndObject();
+            SpecsBodies.writeField(out, "extra_specs", visibleSpecs(type, request.allowed(READ_SENSITIVE)));
         }
         if (request.allowed(QOS_SPECS_ID)) {
             out.writeStringField("qos_specs_id", type.qosSpecsId());

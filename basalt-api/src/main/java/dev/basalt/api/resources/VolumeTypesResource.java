@@ -260,7 +260,7 @@ public final class VolumeTypesResource {
     }
 
     /** Cinder's is_public: absent means public only; "None" means all; else a strict boolean. */
-    private static Boolean parseIsPublic(String value) {
+    static Boolean parseIsPublic(String value) {
         if (value == null) {
             return Boolean.TRUE;
         }

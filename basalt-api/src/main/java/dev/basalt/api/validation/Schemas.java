@@ -35,6 +35,10 @@ public final class Schemas {
     private final RequestSchema typeUpdate;
     private final RequestSchema extraSpecsCreate;
     private final RequestSchema extraSpecsUpdate;
+    private final RequestSchema groupTypeCreate;
+    private final RequestSchema groupTypeUpdate;
+    private final RequestSchema groupSpecsCreate;
+    private final RequestSchema groupSpecsUpdate;
     private final RequestSchema qosSpecsCreate;
     private final RequestSchema qosSpecsSet;
     private final RequestSchema qosSpecsUnset;
@@ -117,6 +121,10 @@ public final class Schemas {
         typeUpdate = load("type-update");
         extraSpecsCreate = load("extra-specs-create");
         extraSpecsUpdate = load("extra-specs-update");
+        groupTypeCreate = load("group-type-create");
+        groupTypeUpdate = load("group-type-update");
+        groupSpecsCreate = load("group-specs-create");
+        groupSpecsUpdate = load("group-specs-update");
         qosSpecsCreate = load("qos-specs-create");
         qosSpecsSet = load("qos-specs-set");
         qosSpecsUnset = load("qos-specs-unset");
@@ -247,6 +255,26 @@ public final class Schemas {
 
     public RequestSchema extraSpecsUpdate() {
         return extraSpecsUpdate;
+    }
+
+    /** A group type create body: name, description, is_public, group_specs (Cinder's schemas/group_types.py). */
+    public RequestSchema groupTypeCreate() {
+        return groupTypeCreate;
+    }
+
+    /** A group type update body: name (may be empty), description, is_public. */
+    public RequestSchema groupTypeUpdate() {
+        return groupTypeUpdate;
+    }
+
+    /** {@code {"group_specs": {...}}}: keys without spaces, values a string or null (Cinder's schemas/group_specs.py). */
+    public RequestSchema groupSpecsCreate() {
+        return groupSpecsCreate;
+    }
+
+    /** One group spec, {@code {"key": "value"}}. */
+    public RequestSchema groupSpecsUpdate() {
+        return groupSpecsUpdate;
     }
 
     public RequestSchema qosSpecsCreate() {
