@@ -26,7 +26,7 @@ import dev.basalt.rpc.DeleteSnapshot;
 import dev.basalt.rpc.DeleteVolume;
 import dev.basalt.rpc.ExtendVolume;
 import dev.basalt.rpc.InitializeConnection;
-import dev.basalt.rpc.IscsiConnection;
+import dev.basalt.rpc.VolumeConnection;
 import dev.basalt.rpc.TerminateConnection;
 import dev.basalt.rpc.ScheduleVolume;
 import dev.basalt.common.LogLevels;
@@ -239,14 +239,14 @@ final class TestApi implements AutoCloseable {
             }
 
             @Override
-            public IscsiConnection initializeConnection(InitializeConnection msg) {
+            public VolumeConnection initializeConnection(InitializeConnection msg) {
                 if (!(msg.connector().get("initiator") instanceof String)) {
                     throw dev.basalt.common.BasaltException.badRequest("Invalid input received: Connector doesn't"
                             + " have required information: initiator.");
                 }
                 connects.add(msg);
-                return new IscsiConnection("127.0.0.1:3260", "iqn.2010-10.org.openstack:volume-" + msg.volumeId(),
-                        0, "CHAP", "user-" + msg.volumeId().substring(0, 8), "secret-of-the-test", false);
+                return VolumeConnection.iscsi("127.0.0.1:3260", "iqn.2010-10.org.openstack:volume-" + msg.volumeId(),
+                        0, "CHAP", "user-" + msg.volumeId().substring(0, 8), "secret-of-the-test");
             }
 
             @Override

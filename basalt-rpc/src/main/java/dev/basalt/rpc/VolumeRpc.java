@@ -33,8 +33,9 @@ public final class VolumeRpc {
             RpcMethod.cast("create_snapshot", "1.0", CreateSnapshot.class);
     static final RpcMethod<DeleteSnapshot, Void> DELETE_SNAPSHOT =
             RpcMethod.cast("delete_snapshot", "1.0", DeleteSnapshot.class);
-    static final RpcMethod<InitializeConnection, IscsiConnection> INITIALIZE_CONNECTION =
-            RpcMethod.call("initialize_connection", "1.0", InitializeConnection.class, IscsiConnection.class);
+    /** 2.0: the reply is protocol-neutral ({@link VolumeConnection}: a driver_volume_type and its data). */
+    static final RpcMethod<InitializeConnection, VolumeConnection> INITIALIZE_CONNECTION =
+            RpcMethod.call("initialize_connection", "2.0", InitializeConnection.class, VolumeConnection.class);
     static final RpcMethod<TerminateConnection, Void> TERMINATE_CONNECTION =
             RpcMethod.call("terminate_connection", "1.0", TerminateConnection.class, Void.class);
     static final RpcMethod<PublishCapabilities, Void> PUBLISH_CAPABILITIES =
@@ -66,7 +67,7 @@ public final class VolumeRpc {
         void deleteSnapshot(DeleteSnapshot request) throws Exception;
 
         /** Exports a volume for a host and says how to reach it. */
-        IscsiConnection initializeConnection(InitializeConnection request) throws Exception;
+        VolumeConnection initializeConnection(InitializeConnection request) throws Exception;
 
         /** A host is done with a volume: drops the export unless another attachment uses it. */
         void terminateConnection(TerminateConnection request) throws Exception;
@@ -126,7 +127,7 @@ public final class VolumeRpc {
         bus.cast(at(backend), DELETE_SNAPSHOT, request);
     }
 
-    public IscsiConnection initializeConnection(String backend, InitializeConnection request, Duration timeout) {
+    public VolumeConnection initializeConnection(String backend, InitializeConnection request, Duration timeout) {
         return bus.call(at(backend), INITIALIZE_CONNECTION, request, timeout);
     }
 

@@ -30,7 +30,7 @@ class RpcContractTest {
 
     @Test
     void volumeClientReachesTheVolumeServiceOfTheBackend() {
-        IscsiConnection answer = new IscsiConnection("127.0.0.1:3260", "iqn.x:volume-v1", 0, "CHAP", "u", "p", false);
+        VolumeConnection answer = VolumeConnection.iscsi("127.0.0.1:3260", "iqn.x:volume-v1", 0, "CHAP", "u", "p");
         BackupDevice device = new BackupDevice("node1", "/srv/backup-base-v1.b2", 1L << 30, true, "/srv/backup-base-v1.b1");
         VolumeRpc.serve(bus, "node1@file", new VolumeRpc.Server() {
             public void createVolume(CreateVolume r) { received.add(r); }
@@ -39,7 +39,7 @@ class RpcContractTest {
             public void copyVolumeToImage(CopyVolumeToImage r) { received.add(r); }
             public void createSnapshot(CreateSnapshot r) { received.add(r); }
             public void deleteSnapshot(DeleteSnapshot r) { received.add(r); }
-            public IscsiConnection initializeConnection(InitializeConnection r) { received.add(r); return answer; }
+            public VolumeConnection initializeConnection(InitializeConnection r) { received.add(r); return answer; }
             public void terminateConnection(TerminateConnection r) { received.add(r); }
             public void publishCapabilities(PublishCapabilities r) { received.add(r); }
             public BackupDevice backupDevice(BackupDeviceRequest r) { received.add(r); return device; }

@@ -36,7 +36,7 @@ public class VolumeServerStub implements VolumeRpc.Server {
     }
 
     @Override
-    public IscsiConnection initializeConnection(InitializeConnection request) {
+    public VolumeConnection initializeConnection(InitializeConnection request) {
         throw unexpected(request);
     }
 

@@ -21,7 +21,7 @@ import dev.basalt.model.AttachStatus;
 import dev.basalt.model.Volume;
 import dev.basalt.model.VolumeAttachment;
 import dev.basalt.model.VolumeStatus;
-import dev.basalt.rpc.IscsiConnection;
+import dev.basalt.rpc.VolumeConnection;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -109,7 +109,7 @@ public final class AttachActions {
         JsonNode body = request.validBody(schemas.initializeConnection()).get("os-initialize_connection");
         refuseInMaintenance(volume, "The volume connection cannot be initialized in maintenance mode.");
         Map<String, Object> connector = Connections.connector(body.get("connector"));
-        IscsiConnection connection = connections.initialize(request.context(), volume, connector);
+        VolumeConnection connection = connections.initialize(request.context(), volume, connector);
         String mode = Connections.accessMode(volume, volume.adminMetadata().get(Volume.ATTACHED_MODE));
         Map<String, Object> info = connections.nested(connection, volume, mode);
         return ApiResponse.ok(JsonBody.of(Json.mapper().createObjectNode()

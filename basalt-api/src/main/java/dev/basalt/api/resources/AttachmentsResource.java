@@ -20,7 +20,7 @@ import dev.basalt.db.AttachmentTransitions;
 import dev.basalt.model.AttachStatus;
 import dev.basalt.model.Volume;
 import dev.basalt.model.VolumeAttachment;
-import dev.basalt.rpc.IscsiConnection;
+import dev.basalt.rpc.VolumeConnection;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -151,7 +151,7 @@ public final class AttachmentsResource {
         String requested = VolumeAttachment.MODE_NOT_SET.equals(attachment.attachMode())
                 ? text(connector.get("mode"), "rw") : attachment.attachMode();
         String mode = Connections.accessMode(volume, requested);
-        IscsiConnection connection = connections.initialize(context, volume, connector);
+        VolumeConnection connection = connections.initialize(context, volume, connector);
         Map<String, Object> info = connections.flat(connection, volume, mode, attachment.id(), connector);
         AttachmentTransitions.Result result = transitions.connect(attachment.id(), connector, info, mode,
                 StoredTime.now(clock));

@@ -12,7 +12,7 @@ import dev.basalt.common.Fault;
 import dev.basalt.common.Json;
 import dev.basalt.model.Volume;
 import dev.basalt.rpc.InitializeConnection;
-import dev.basalt.rpc.IscsiConnection;
+import dev.basalt.rpc.VolumeConnection;
 import dev.basalt.rpc.TerminateConnection;
 import dev.basalt.rpc.VolumeRpc;
 import java.time.Duration;
@@ -38,7 +38,7 @@ public final class Connections {
     }
 
     /** Exports the volume for the connector's host and tells how to reach it. */
-    IscsiConnection initialize(RequestContext context, Volume volume, Map<String, Object> connector) {
+    VolumeConnection initialize(RequestContext context, Volume volume, Map<String, Object> connector) {
         requirePlaced(volume);
         try {
             return volumeServices.initializeConnection(volume.backend(), new InitializeConnection(volume.id(), connector,
@@ -101,9 +101,9 @@ public final class Connections {
     }
 
     /** {@code connection_info} of os-initialize_connection: {@code driver_volume_type} and {@code data}. */
-    Map<String, Object> nested(IscsiConnection c, Volume volume, String accessMode) {
+    Map<String, Object> nested(VolumeConnection c, Volume volume, String accessMode) {
         Map<String, Object> info = new LinkedHashMap<>();
-        info.put("driver_volume_type", "iscsi");
+        info.put("driver_volume_type", c.driverVolumeType());
         info.put("data", data(c, volume, accessMode));
         return info;
     }
@@ -113,30 +113,28 @@ public final class Connections {
      * {@code driver_volume_type}, {@code attachment_id} and {@code enforce_multipath}, as Cinder
      * stores it.
      */
-    Map<String, Object> flat(IscsiConnection c, Volume volume, String accessMode, String attachmentId,
+    Map<String, Object> flat(VolumeConnection c, Volume volume, String accessMode, String attachmentId,
                                     Map<String, Object> connector) {
         Map<String, Object> info = data(c, volume, accessMode);
-        info.put("driver_volume_type", "iscsi");
+        info.put("driver_volume_type", c.driverVolumeType());
         info.put("attachment_id", attachmentId);
         info.put("enforce_multipath", Boolean.TRUE.equals(connector.get("enforce_multipath")));
         return info;
     }
 
-    private Map<String, Object> data(IscsiConnection c, Volume volume, String accessMode) {
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("target_discovered", false);
-        data.put("target_portal", c.targetPortal());
-        data.put("target_iqn", c.targetIqn());
-        data.put("target_lun", c.targetLun());
+    /**
+     * The protocol's facts from the volume service, and what every connection carries whatever the
+     * protocol (as Cinder's volume manager adds them to its driver's answer): the volume, encryption,
+     * front-end QoS, the access mode and caching.
+     */
+    private Map<String, Object> data(VolumeConnection c, Volume volume, String accessMode) {
+        Map<String, Object> data = new LinkedHashMap<>(c.data());
         data.put("volume_id", volume.id());
-        data.put("auth_method", c.authMethod());
-        data.put("auth_username", c.authUsername());
-        data.put("auth_password", c.authPassword());
         data.put("encrypted", false);
         data.put("qos_specs", frontEndQos.forVolume(volume));
-        data.put("access_mode", c.readOnly() ? "ro" : accessMode);
-        data.put("cacheable", false);
-        data.put("discard", true);
+        data.put("access_mode", accessMode);
+        data.putIfAbsent("cacheable", false);
+        data.putIfAbsent("discard", false);
         return data;
     }
 }

@@ -12,7 +12,7 @@ import dev.basalt.iscsi.ConnectionInfo;
 import dev.basalt.model.Volume;
 import dev.basalt.model.VolumeExport;
 import dev.basalt.rpc.InitializeConnection;
-import dev.basalt.rpc.IscsiConnection;
+import dev.basalt.rpc.VolumeConnection;
 import dev.basalt.rpc.TerminateConnection;
 import dev.basalt.driver.ExportCapable;
 import dev.basalt.driver.VolumeDriver;
@@ -58,7 +58,7 @@ final class VolumeExporter {
     }
 
     /** Exports the volume (once) and tells how the connector's host reaches it. */
-    IscsiConnection initialize(InitializeConnection request) {
+    VolumeConnection initialize(InitializeConnection request) {
         Object initiator = request.connector().get("initiator");
         if (!(initiator instanceof String name) || name.isBlank()) {
             throw BasaltException.badRequest("Invalid input received: Connector doesn't have required information:"
@@ -73,7 +73,6 @@ final class VolumeExporter {
         VolumeExport candidate = newExport(volume.id());
         VolumeExport export = exports.findOrAdd(candidate)
                 .orElseThrow(() -> BasaltException.notFound("Volume %s could not be found.", volume.id()));
-        boolean readOnly = volume.readOnly();
         ConnectionInfo info;
         try {
             info = serve(export, exportable, volume);
@@ -84,8 +83,8 @@ final class VolumeExporter {
             throw e;
         }
         LOG.info("{} volume {} exported as {} for initiator {}", request.requestId(), volume.id(), info.iqn(), initiator);
-        return new IscsiConnection(info.portal(), info.iqn(), info.lun(), "CHAP", export.chapUser(), export.chapSecret(),
-                readOnly);
+        return VolumeConnection.iscsi(info.portal(), info.iqn(), info.lun(), "CHAP", export.chapUser(),
+                export.chapSecret());
     }
 
     /** Removes the volume's export unless an attachment other than the one going still uses it. */

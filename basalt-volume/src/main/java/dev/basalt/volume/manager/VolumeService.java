@@ -34,7 +34,7 @@ import dev.basalt.rpc.DeleteVolume;
 import dev.basalt.rpc.DropBackupBases;
 import dev.basalt.rpc.ExtendVolume;
 import dev.basalt.rpc.InitializeConnection;
-import dev.basalt.rpc.IscsiConnection;
+import dev.basalt.rpc.VolumeConnection;
 import dev.basalt.rpc.TerminateConnection;
 import dev.basalt.rpc.PublishCapabilities;
 import dev.basalt.rpc.ApiRpc;
@@ -265,7 +265,7 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
     }
 
     @Override
-    public IscsiConnection initializeConnection(InitializeConnection request) {
+    public VolumeConnection initializeConnection(InitializeConnection request) {
         return operations.timeAnswer(Operation.INITIALIZE_CONNECTION, () -> exporter.initialize(request));
     }
 

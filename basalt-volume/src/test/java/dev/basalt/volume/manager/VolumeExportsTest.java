@@ -18,7 +18,7 @@ import dev.basalt.model.VolumeAttachment;
 import dev.basalt.model.VolumeExport;
 import dev.basalt.model.VolumeStatus;
 import dev.basalt.rpc.InitializeConnection;
-import dev.basalt.rpc.IscsiConnection;
+import dev.basalt.rpc.VolumeConnection;
 import dev.basalt.rpc.TerminateConnection;
 import dev.basalt.rpc.VolumeRpc;
 import dev.basalt.driver.VolumeClear;
@@ -96,7 +96,7 @@ class VolumeExportsTest {
         return id;
     }
 
-    private IscsiConnection connect(String volumeId, Map<String, Object> connector) {
+    private VolumeConnection connect(String volumeId, Map<String, Object> connector) {
         return new VolumeRpc(bus).initializeConnection(HOST, new InitializeConnection(volumeId, connector, "req-1"), CALL);
     }
 
@@ -107,23 +107,23 @@ class VolumeExportsTest {
     @Test
     void aConnectionExportsTheVolumeOnceWithItsOwnCredentials() {
         String id = availableVolume();
-        IscsiConnection first = connect(id, CONNECTOR);
-        assertThat(first.targetIqn()).isEqualTo("iqn.2010-10.org.openstack:volume-" + id);
-        assertThat(first.targetLun()).isZero();
-        assertThat(first.authMethod()).isEqualTo("CHAP");
-        assertThat(first.authPassword()).hasSizeGreaterThanOrEqualTo(12);
-        assertThat(target.hasExport(first.targetIqn())).isTrue();
+        VolumeConnection first = connect(id, CONNECTOR);
+        assertThat((String) first.get("target_iqn")).isEqualTo("iqn.2010-10.org.openstack:volume-" + id);
+        assertThat(first.get("target_lun")).isEqualTo(0);
+        assertThat((String) first.get("auth_method")).isEqualTo("CHAP");
+        assertThat((String) first.get("auth_password")).hasSizeGreaterThanOrEqualTo(12);
+        assertThat(target.hasExport((String) first.get("target_iqn"))).isTrue();
         VolumeExport kept = exports.find(id).orElseThrow();
-        assertThat(kept.chapUser()).isEqualTo(first.authUsername());
-        assertThat(kept.chapSecret()).isEqualTo(first.authPassword());
+        assertThat(kept.chapUser()).isEqualTo((String) first.get("auth_username"));
+        assertThat(kept.chapSecret()).isEqualTo((String) first.get("auth_password"));
 
-        IscsiConnection again = connect(id, CONNECTOR);
+        VolumeConnection again = connect(id, CONNECTOR);
         assertThat(again).isEqualTo(first);
         String other = availableVolume();
-        assertThat(connect(other, CONNECTOR).authPassword()).isNotEqualTo(first.authPassword());
+        assertThat((String) connect(other, CONNECTOR).get("auth_password")).isNotEqualTo((String) first.get("auth_password"));
 
         disconnect(id, null);
-        assertThat(target.hasExport(first.targetIqn())).isFalse();
+        assertThat(target.hasExport((String) first.get("target_iqn"))).isFalse();
         assertThat(exports.find(id)).isEmpty();
         disconnect(id, null);
     }
@@ -131,7 +131,7 @@ class VolumeExportsTest {
     @Test
     void theExportStaysWhileAnotherAttachmentUsesIt() {
         String id = availableVolume(true);
-        IscsiConnection c = connect(id, CONNECTOR);
+        VolumeConnection c = connect(id, CONNECTOR);
         AttachmentTransitions attachments = new AttachmentTransitions(db);
         Instant now = Instant.now();
         String[] ids = {Ids.newId(), Ids.newId()};
@@ -139,35 +139,35 @@ class VolumeExportsTest {
             VolumeAttachment a = new VolumeAttachment(attachment, id, "p1", null, null, null, AttachStatus.RESERVED,
                     VolumeAttachment.MODE_NOT_SET, Map.of(), Map.of(), null, null, now, now);
             assertThat(attachments.reserve(a).outcome()).isEqualTo(AttachmentTransitions.Outcome.DONE);
-            attachments.connect(attachment, CONNECTOR, Map.of("target_iqn", c.targetIqn()), "rw", now);
+            attachments.connect(attachment, CONNECTOR, Map.of("target_iqn", (String) c.get("target_iqn")), "rw", now);
             attachments.complete(attachment, now);
         }
         disconnect(id, ids[0]);
-        assertThat(target.hasExport(c.targetIqn())).as("the other attachment uses it").isTrue();
+        assertThat(target.hasExport((String) c.get("target_iqn"))).as("the other attachment uses it").isTrue();
         attachments.detach(id, ids[0]);
         disconnect(id, ids[1]);
-        assertThat(target.hasExport(c.targetIqn())).isFalse();
+        assertThat(target.hasExport((String) c.get("target_iqn"))).isFalse();
     }
 
     @Test
     void aRestartServesTheSameExportsAgain() {
         String id = availableVolume();
-        IscsiConnection before = connect(id, CONNECTOR);
+        VolumeConnection before = connect(id, CONNECTOR);
         service.stop();
-        assertThat(target.hasExport(before.targetIqn())).as("stopping closes the exports").isFalse();
+        assertThat(target.hasExport((String) before.get("target_iqn"))).as("stopping closes the exports").isFalse();
         start();
-        assertThat(target.hasExport(before.targetIqn())).isTrue();
+        assertThat(target.hasExport((String) before.get("target_iqn"))).isTrue();
         assertThat(connect(id, CONNECTOR)).isEqualTo(before);
     }
 
     @Test
     void deletingAVolumeRemovesItsExportFirst() {
         String id = availableVolume();
-        IscsiConnection c = connect(id, CONNECTOR);
+        VolumeConnection c = connect(id, CONNECTOR);
         volumes.transition(id, java.util.Set.of(VolumeStatus.AVAILABLE), VolumeStatus.DELETING);
         new VolumeRpc(bus).deleteVolume(HOST, new dev.basalt.rpc.DeleteVolume(id, "req-3"));
         org.awaitility.Awaitility.await().atMost(CALL).until(() -> volumes.find(id).isEmpty());
-        assertThat(target.hasExport(c.targetIqn())).isFalse();
+        assertThat(target.hasExport((String) c.get("target_iqn"))).isFalse();
         assertThat(exports.find(id)).isEmpty();
     }
 
