@@ -47,7 +47,9 @@ basalt_instance_start() {
   ready_ms="$(CINDER_URL="http://127.0.0.1:$port/v3" PROJECT_ID="$project" \
     /usr/bin/python3 "$root/bench/volume-load.py" ready "$pid" "$launched")" || { cat "$state.log"; exit 1; }
 }
-basalt_instance_rss() { awk '/^VmRSS/ {printf "%.1f MiB", $2 / 1024}' /proc/"$pid"/status; }
+basalt_instance_rss() { # RSS, and how much of it is mapped files (the jars, the JVM's start-up cache)
+  awk '/^VmRSS/ {r = $2} /^RssFile/ {f = $2} END {printf "%.1f MiB (%.1f MiB of files)", r / 1024, f / 1024}' /proc/"$pid"/status
+}
 basalt_instance_start
 base="http://127.0.0.1:$port/v3"
 echo "basalt pid $pid on port $port, ready in $ready_ms ms, state $state ($(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg))"
