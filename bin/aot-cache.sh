@@ -65,11 +65,13 @@ basalt_aot_train() { # jar, file: a training run of `basalt all` that writes the
   BASALT_LOG_LEVEL=WARN "$JAVA_HOME/bin/java" $(basalt_java_options all) $basalt_aot_jdk25_options -XX:AOTCacheOutput="$work/basalt.aot" \
     -jar "$jar" all --config-file "$work/basalt.conf" > "$work/training.log" 2>&1 &
   pid=$!
+  trap 'kill -KILL "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"; exit 130' INT TERM   # no training run left behind
   base="http://127.0.0.1:$port/v3/$project"
   status=0
   basalt_aot_workload "$base" "$project" "$pid" || status=$?
   kill "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true           # the JVM writes the cache as it exits (SIGTERM: 143)
+  trap - INT TERM
   if [ "$status" = 0 ] && [ -s "$work/basalt.aot" ]; then
     rm -f "$dir"/basalt-*.aot               # the caches of earlier builds
     mv "$work/basalt.aot" "$file"
