@@ -10,6 +10,7 @@
 #   bench/cold-start-bench.sh
 #   STARTS=9 bench/cold-start-bench.sh
 #   BASALT_AOT=off bench/cold-start-bench.sh               # without the cache (before/after)
+#   COMPARE=1 bench/cold-start-bench.sh                    # starts with and without the cache, interleaved
 #   BASALT_BIN=/other/build/bin/basalt bench/cold-start-bench.sh
 set -euo pipefail
 here="$(cd "$(dirname "$(readlink -f "$0")")" && pwd)"
@@ -19,13 +20,20 @@ n="${N:-200}"
 load() { echo "load average $(cut -d' ' -f1-3 /proc/loadavg)"; }
 fresh_start() { basalt_instance_kill; rm -rf "${state:?}"/*; basalt_instance_start; }
 
-times=()
+median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+# COMPARE=1: each start followed by one without the start-up cache (machine noise hits both alike)
+modes=("${BASALT_AOT:-on}"); [ -z "${COMPARE:-}" ] || modes=(on off)
+: > "$state.starts"
 for i in $(seq 1 "${STARTS:-5}"); do
-  fresh_start
-  times+=("$ready_ms")
-  echo "start $i: ready in $ready_ms ms, RSS $(basalt_instance_rss) ($(load))"
+  for mode in "${modes[@]}"; do
+    BASALT_AOT="$mode" fresh_start
+    echo "$mode $ready_ms" >> "$state.starts"
+    echo "start $i (cache $mode): ready in $ready_ms ms, RSS $(basalt_instance_rss) ($(load))"
+  done
 done
-echo "time to ready: median $(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}') ms of ${#times[@]} starts"
+for mode in "${modes[@]}"; do
+  echo "time to ready (cache $mode): median $(awk -v m="$mode" '$1 == m {print $2}' "$state.starts" | median) ms of ${STARTS:-5} starts"
+done
 
 # creates/s of the first N after a start: api-bench.py through api-bench.sh (its own fresh server;
 # this one stopped meanwhile)
