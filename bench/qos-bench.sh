@@ -12,7 +12,16 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 module="$root/basalt-iscsi"
-work="${1:-$(mktemp -d /tmp/basalt-qos-bench.XXXXXX)}"
+work="${1:-}"
+temporary_work=""
+if [ -z "$work" ]; then work="$(mktemp -d /tmp/basalt-qos-bench.XXXXXX)"; temporary_work="$work"; fi
+pid="" pid500=""
+stop_targets() { # a work dir given as argument is kept (its 1 GiB disk is reused next time); a temporary one goes
+  kill $pid $pid500 2>/dev/null || true
+  wait $pid $pid500 2>/dev/null || true
+  [ -z "$temporary_work" ] || rm -rf "$temporary_work"
+}
+trap stop_targets EXIT
 runs="${RUNS:-3}"
 count="${COUNT:-200000}"
 port=3293
@@ -32,7 +41,6 @@ pid=$!
 "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$classpath" dev.basalt.iscsi.RunTarget \
   --port $((port + 1)) --limited-iops 500 "$iqn-500" "$limited" >"$work/target-500.log" 2>&1 &
 pid500=$!
-trap 'kill "$pid" "$pid500" 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do                      # until both targets listen
   grep -q '^serving' "$work/target.log" && grep -q '^serving' "$work/target-500.log" && break
   sleep 0.5

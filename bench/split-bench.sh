@@ -17,8 +17,6 @@ bench_py="${API_BENCH:-$root/../shared/tools/api-bench.py}"
 jar="$root/basalt-server/target/basalt.jar"
 [ -f "$jar" ] || (cd "$root" && ./mvnw -B -q install -DskipTests)
 work="$(mktemp -d /tmp/basalt-split-bench.XXXXXX)"
-cp_file="$work/classpath"
-(cd "$root" && ./mvnw -B -q dependency:build-classpath -pl basalt-testkit -Dmdep.outputFile="$cp_file" >/dev/null)
 pids=()
 cleanup() {
   exec 9>&-   # the servers stop when their input closes
@@ -27,6 +25,8 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+cp_file="$work/classpath"
+(cd "$root" && ./mvnw -B -q dependency:build-classpath -pl basalt-testkit -Dmdep.outputFile="$cp_file" >/dev/null)
 mkfifo "$work/servers.in"
 BENCH_SERVERS=rabbit,postgres,mariadb \
   "$JAVA_HOME/bin/java" -cp "$root/basalt-testkit/target/classes:$(cat "$cp_file")" dev.basalt.testkit.ServersMain \

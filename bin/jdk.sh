@@ -1,8 +1,11 @@
 # Sourced by bin/basalt and bin/test: exports JAVA_HOME pointing at a JDK >= 21.
 # Order: $JAVA_HOME if it is new enough, then `java` on PATH, then JDKs under /usr/lib/jvm.
-basalt_java_major() {
-  "$1/bin/java" -XshowSettings:properties -version 2>&1 \
-    | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p'
+basalt_java_major() { # from the JDK's release file (no JVM started), else from the JVM itself
+  local major
+  major="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" 2>/dev/null)"
+  [ -n "$major" ] || major="$("$1/bin/java" -XshowSettings:properties -version 2>&1 \
+    | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p')"
+  echo "$major"
 }
 basalt_pick_jdk() {
   local candidate major

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -57,14 +58,24 @@ public final class BasaltProcess implements AutoCloseable {
         if (!Files.exists(jar)) {
             throw new IllegalStateException("build basalt-server first: " + jar + " is missing");
         }
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-jar", jar.toString(), "all", "--config-file", configFile.toString()));
-        process = new ProcessBuilder(command)
+        return start(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-jar", jar.toString()), Map.of(), Duration.ofSeconds(60));
+    }
+
+    /**
+     * Started by {@code launcher} (a command taking Basalt's own arguments, such as {@code bin/basalt})
+     * with {@code environment} added to this one's; waits up to {@code timeout} until it serves.
+     */
+    public BasaltProcess start(List<String> launcher, Map<String, String> environment, Duration timeout)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(List.of("all", "--config-file", configFile.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .start();
-        waitUntilServing(Duration.ofSeconds(60));
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(environment);
+        process = builder.start();
+        waitUntilServing(timeout);
         return this;
     }
 
