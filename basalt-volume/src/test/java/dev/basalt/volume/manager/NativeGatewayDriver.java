@@ -3,8 +3,6 @@ package dev.basalt.volume.manager;
 import dev.basalt.driver.BlockDevice;
 import dev.basalt.driver.BlockIoCapable;
 import dev.basalt.driver.NativeConnectionCapable;
-import dev.basalt.driver.PoolReport;
-import dev.basalt.driver.VolumeSpec;
 import dev.basalt.driver.file.FileVolumeDriver;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,41 +14,14 @@ import java.util.Map;
  * (not ExportCapable), so iSCSI goes through the block-device export. Its volumes are the file
  * driver's, reached only through {@link BlockIoCapable#open}.
  */
-final class NativeGatewayDriver implements BlockIoCapable, NativeConnectionCapable {
-    private final FileVolumeDriver files;
-
+final class NativeGatewayDriver extends PlainDriver implements BlockIoCapable, NativeConnectionCapable {
     NativeGatewayDriver(FileVolumeDriver files) {
-        this.files = files;
+        super(files);
     }
 
     @Override
     public String name() {
         return "rbd";
-    }
-
-    @Override
-    public void start() {
-        files.start();
-    }
-
-    @Override
-    public void createVolume(VolumeSpec volume) {
-        files.createVolume(volume);
-    }
-
-    @Override
-    public void deleteVolume(String volumeId) {
-        files.deleteVolume(volumeId);
-    }
-
-    @Override
-    public boolean hasVolume(String volumeId) {
-        return files.hasVolume(volumeId);
-    }
-
-    @Override
-    public PoolReport report() {
-        return files.report();
     }
 
     @Override
