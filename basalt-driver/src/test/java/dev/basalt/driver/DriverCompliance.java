@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -40,7 +41,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * <p>It is published in basalt-driver's test-jar: a driver module depends on that
  * ({@code <type>test-jar</type>}, scope test) and runs the suite once per storage it must work on,
  * each subclass giving {@link #newDriver()}, the factory of fresh drivers there (basalt-driver-file
- * runs it on ext4, XFS and btrfs).
+ * runs it on ext4, XFS and btrfs, basalt-driver-rbd on a real Ceph). The hooks that read and write a
+ * volume's bytes go through the driver's {@link BlockIoCapable block I/O} unless a test overrides them
+ * to reach the storage itself.
  */
 public abstract class DriverCompliance {
     private static final int BLOCK = 4096;
@@ -54,28 +57,68 @@ public abstract class DriverCompliance {
     /** A new driver on empty storage, not started yet. */
     protected abstract VolumeDriver newDriver() throws Exception;
 
-    /** The size in bytes of the volume as it is stored (the file's length, the image's size, ...). */
-    protected abstract long storedSize(String volumeId) throws Exception;
+    /**
+     * The size in bytes of the volume as it is stored (the file's length, the image's size, ...). By
+     * default through the driver's {@link BlockIoCapable block I/O}; a test may reach the storage itself.
+     */
+    protected long storedSize(String volumeId) throws Exception {
+        try (BlockDevice device = blockIo().open(volumeId)) {
+            return device.size();
+        }
+    }
 
-    /** Writes bytes into the volume at the offset, as a host using the volume would, and makes them durable. */
-    protected abstract void writeBytes(String volumeId, long offset, byte[] bytes) throws Exception;
+    /**
+     * Writes bytes into the volume at the offset, as a host using the volume would, and makes them
+     * durable. By default through the driver's block I/O.
+     */
+    protected void writeBytes(String volumeId, long offset, byte[] bytes) throws Exception {
+        try (BlockDevice device = blockIo().open(volumeId)) {
+            device.write(offset, ByteBuffer.wrap(bytes));
+            device.flush();
+        }
+    }
 
-    /** Reads bytes of the volume at the offset, as a host using the volume would. */
-    protected abstract byte[] readBytes(String volumeId, long offset, int length) throws Exception;
+    /** Reads bytes of the volume at the offset, as a host using the volume would. By default through block I/O. */
+    protected byte[] readBytes(String volumeId, long offset, int length) throws Exception {
+        try (BlockDevice device = blockIo().open(volumeId)) {
+            return readFully(device, offset, length);
+        }
+    }
 
     /**
      * Reads bytes of the snapshot at the offset, as a host that the snapshot is attached to would
-     * (for a backup). Drivers that are {@link SnapshotCapable} override it.
+     * (for a backup). By default through block I/O; drivers that are {@link SnapshotCapable} without it
+     * override it.
      */
     protected byte[] readSnapshotBytes(String snapshotId, long offset, int length) throws Exception {
-        throw new UnsupportedOperationException(getClass().getName()
-                + " must override readSnapshotBytes: its driver is SnapshotCapable");
+        try (BlockDevice device = blockIo().openSnapshot(snapshotId)) {
+            return readFully(device, offset, length);
+        }
     }
 
-    /** The size in bytes of the snapshot as it is stored. Drivers that are {@link SnapshotCapable} override it. */
+    /** The size in bytes of the snapshot as it is stored. By default through block I/O. */
     protected long storedSnapshotSize(String snapshotId) throws Exception {
-        throw new UnsupportedOperationException(getClass().getName()
-                + " must override storedSnapshotSize: its driver is SnapshotCapable");
+        try (BlockDevice device = blockIo().openSnapshot(snapshotId)) {
+            return device.size();
+        }
+    }
+
+    private BlockIoCapable blockIo() {
+        if (!(driver instanceof BlockIoCapable blockIo)) {
+            throw new UnsupportedOperationException(getClass().getName() + " must reach the storage itself"
+                    + " (storedSize, writeBytes, readBytes, ...): the " + driver.name() + " driver has no block I/O");
+        }
+        return blockIo;
+    }
+
+    private static byte[] readFully(BlockDevice device, long offset, int length) throws Exception {
+        ByteBuffer buffer = ByteBuffer.allocate(length);
+        while (buffer.hasRemaining()) {
+            if (device.read(offset + buffer.position(), buffer) <= 0) {
+                break;
+            }
+        }
+        return java.util.Arrays.copyOf(buffer.array(), buffer.position());
     }
 
     @BeforeEach
@@ -137,6 +180,12 @@ public abstract class DriverCompliance {
     protected final CloneCapable clones() {
         assumeTrue(driver instanceof CloneCapable, () -> "the " + driver.name() + " driver makes no clones");
         return (CloneCapable) driver;
+    }
+
+    /** The driver as {@link BlockIoCapable}; skips the test when it is not. */
+    protected final BlockIoCapable devices() {
+        assumeTrue(driver instanceof BlockIoCapable, () -> "the " + driver.name() + " driver has no block I/O");
+        return (BlockIoCapable) driver;
     }
 
     /** The driver as {@link ExtendCapable}; skips the test when it is not. */
@@ -922,6 +971,150 @@ public abstract class DriverCompliance {
         driver.createSnapshot(after);
         assertThat(storedSnapshotSize(after.id())).isEqualTo(2 * GIB);
         assertThat(readSnapshotBytes(after.id(), GIB, BLOCK)).isEqualTo(otherPattern(BLOCK));
+    }
+
+    // ---------------------------------------------------------------- block I/O (BlockIoCapable)
+
+    @Test
+    void aDeviceHasTheVolumesSizeAndReadsBackWhatWasWritten() throws Exception {
+        BlockIoCapable driver = devices();
+        VolumeSpec volume = newVolume(1);
+        driver.createVolume(volume);
+        byte[] bytes = pattern(64 * 1024);
+
+        try (BlockDevice device = driver.open(volume.id())) {
+            assertThat(device.size()).isEqualTo(GIB);
+            assertThat(device.readOnly()).isFalse();
+            ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
+            device.write(GIB - bytes.length, direct);
+            assertThat(direct.hasRemaining()).isFalse();
+            device.write(12345, ByteBuffer.wrap(bytes));
+            device.flush();
+
+            ByteBuffer read = ByteBuffer.allocateDirect(bytes.length);
+            assertThat(device.read(GIB - bytes.length, read)).isEqualTo(bytes.length);
+            byte[] back = new byte[bytes.length];
+            read.flip().get(back);
+            assertThat(back).isEqualTo(bytes);
+            ByteBuffer pastTheEnd = ByteBuffer.allocate(2 * BLOCK);
+            assertThat(device.read(GIB - BLOCK, pastTheEnd)).isEqualTo(BLOCK);
+            assertThat(device.read(GIB, ByteBuffer.allocate(BLOCK))).isEqualTo(-1);
+        }
+        assertThat(readBytes(volume.id(), 12345, bytes.length)).isEqualTo(bytes);
+        assertThat(readBytes(volume.id(), GIB - bytes.length, bytes.length)).isEqualTo(bytes);
+    }
+
+    @Test
+    void aDeviceRefusesWritesPastItsEndAndKeepsItsSize() throws Exception {
+        BlockIoCapable driver = devices();
+        VolumeSpec volume = newVolume(1);
+        driver.createVolume(volume);
+
+        try (BlockDevice device = driver.open(volume.id())) {
+            assertThatThrownBy(() -> device.write(GIB - BLOCK, ByteBuffer.wrap(pattern(2 * BLOCK))))
+                    .isInstanceOf(java.io.IOException.class);
+            assertThat(device.size()).isEqualTo(GIB);
+        }
+        assertThat(storedSize(volume.id())).isEqualTo(GIB);
+    }
+
+    @Test
+    void discardMakesTheRangeReadAsZeros() throws Exception {
+        BlockIoCapable driver = devices();
+        VolumeSpec volume = newVolume(1);
+        driver.createVolume(volume);
+        byte[] bytes = pattern(8 * (int) MIB);
+        writeBytes(volume.id(), 0, bytes);
+
+        try (BlockDevice device = driver.open(volume.id())) {
+            device.discard(4 * MIB, 4 * MIB);
+            device.discard(GIB - MIB, 2 * MIB);
+            device.flush();
+        }
+
+        assertThat(readBytes(volume.id(), 0, (int) (4 * MIB))).isEqualTo(java.util.Arrays.copyOf(bytes, (int) (4 * MIB)));
+        assertThat(readBytes(volume.id(), 4 * MIB, (int) (4 * MIB))).containsOnly(0);
+    }
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void manyThreadsReadAndWriteOneDeviceAtOnce() throws Exception {
+        BlockIoCapable driver = devices();
+        VolumeSpec volume = newVolume(1);
+        driver.createVolume(volume);
+        int blocks = 256;
+        int blockSize = 64 * 1024;
+        long stride = GIB / blocks;
+
+        try (BlockDevice device = driver.open(volume.id())) {
+            List<Callable<Void>> writes = new ArrayList<>();
+            for (int i = 0; i < blocks; i++) {
+                long offset = i * stride;
+                byte[] bytes = blockContent(i, blockSize);
+                writes.add(() -> {
+                    device.write(offset, ByteBuffer.allocateDirect(blockSize).put(bytes).flip());
+                    return null;
+                });
+            }
+            runAll(writes, new Random(20261207L));
+            device.flush();
+            List<Callable<Void>> reads = new ArrayList<>();
+            for (int i = 0; i < blocks; i++) {
+                long offset = i * stride;
+                byte[] expected = blockContent(i, blockSize);
+                reads.add(() -> {
+                    ByteBuffer buffer = ByteBuffer.allocateDirect(blockSize);
+                    assertThat(device.read(offset, buffer)).isEqualTo(blockSize);
+                    byte[] actual = new byte[blockSize];
+                    buffer.flip().get(actual);
+                    assertThat(actual).as("block at %d", offset).isEqualTo(expected);
+                    return null;
+                });
+            }
+            runAll(reads, new Random(20261208L));
+        }
+    }
+
+    @Test
+    void aSnapshotDeviceHoldsTheSnapshotAndRefusesWrites() throws Exception {
+        BlockIoCapable devices = devices();
+        SnapshotCapable driver = snapshots();
+        VolumeSpec volume = newVolume(1);
+        driver.createVolume(volume);
+        writeBytes(volume.id(), MIB, pattern(BLOCK));
+        SnapshotSpec snapshot = newSnapshot(volume);
+        driver.createSnapshot(snapshot);
+        writeBytes(volume.id(), MIB, otherPattern(BLOCK));
+
+        try (BlockDevice device = devices.openSnapshot(snapshot.id())) {
+            assertThat(device.readOnly()).isTrue();
+            assertThat(device.size()).isEqualTo(GIB);
+            ByteBuffer buffer = ByteBuffer.allocate(BLOCK);
+            device.read(MIB, buffer);
+            assertThat(buffer.array()).isEqualTo(pattern(BLOCK));
+            assertThatThrownBy(() -> device.write(0, ByteBuffer.wrap(pattern(BLOCK))))
+                    .isInstanceOf(java.io.IOException.class);
+        }
+        assertThat(readSnapshotBytes(snapshot.id(), 0, BLOCK)).containsOnly(0);
+    }
+
+    @Test
+    void openingWhatDoesNotExistFails() {
+        BlockIoCapable driver = devices();
+
+        assertThatThrownBy(() -> driver.open(UUID.randomUUID().toString())).isInstanceOf(VolumeDriverException.class);
+        assertThatThrownBy(() -> driver.open("../x")).isInstanceOf(IllegalArgumentException.class);
+        if (driver instanceof SnapshotCapable) {
+            assertThatThrownBy(() -> driver.openSnapshot(UUID.randomUUID().toString()))
+                    .isInstanceOf(VolumeDriverException.class);
+        }
+    }
+
+    private static byte[] blockContent(int index, int length) {
+        byte[] bytes = new byte[length];
+        new Random(index * 7919L + 1).nextBytes(bytes);
+        bytes[0] = (byte) (index | 1);
+        return bytes;
     }
 
     // ---------------------------------------------------------------- data integrity, sha256 over whole volumes

@@ -164,17 +164,17 @@ public final class IscsiTarget implements AutoCloseable, SessionHost {
     }
 
     /**
-     * Serves an export from now on: opens its files.
+     * Serves an export from now on: opens its backing stores.
      *
      * @throws IllegalStateException when an export of that name exists
-     * @throws IOException when a backing file cannot be opened (nothing is exported then)
+     * @throws IOException when a backing store cannot be opened (nothing is exported then)
      */
     public void addExport(Export export) throws IOException {
         requireNonNull(export, "export");
         TreeMap<Integer, LogicalUnit> units = new TreeMap<>();
         try {
             for (Lun lun : export.luns()) {
-                units.put(lun.number(), LogicalUnit.open(lun.number(), lun.path(), lun.readOnly(), lun.serial(),
+                units.put(lun.number(), LogicalUnit.open(lun.number(), lun.store(), lun.readOnly(), lun.serial(),
                         IoThrottle.of(lun.limits())));
             }
         } catch (IOException | RuntimeException e) {

@@ -44,7 +44,7 @@ public final class RunTarget {
         if (limitedIops > 0) {
             // one more LUN on the first file, its reads and writes limited: the QoS code path
             Lun first = luns.getFirst();
-            luns.add(new Lun(luns.size(), first.path(), readOnly, first.serial() + "-limited",
+            luns.add(new Lun(luns.size(), first.store(), readOnly, first.serial() + "-limited",
                     new IoLimits(limitedIops, 0, 0, 0, 0, 0)));
         }
         Export export = Export.of(rest.getFirst(), luns);

@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.basalt.common.Ids;
 import dev.basalt.driver.BackupBaseCapable;
+import dev.basalt.driver.BlockDevice;
+import dev.basalt.driver.BlockIoCapable;
 import dev.basalt.driver.Capabilities;
 import dev.basalt.driver.CloneCapable;
 import dev.basalt.driver.ExportCapable;
@@ -72,7 +74,7 @@ import org.slf4j.LoggerFactory;
  * while a backup still reading the base keeps its bytes.
  */
 public final class FileVolumeDriver
-        implements SnapshotCapable, CloneCapable, ExtendCapable, ExportCapable, BackupBaseCapable {
+        implements SnapshotCapable, CloneCapable, ExtendCapable, ExportCapable, BackupBaseCapable, BlockIoCapable {
     public static final String NAME = "file";
     public static final String VENDOR_NAME = "Basalt";
     public static final String DRIVER_VERSION = "1.1.0";
@@ -195,6 +197,24 @@ public final class FileVolumeDriver
             throw new VolumeDriverException("volume " + volumeId + " has no file at " + path);
         }
         return path;
+    }
+
+    @Override
+    public BlockDevice open(String volumeId) {
+        return openDevice(exportPath(volumeId), false);
+    }
+
+    @Override
+    public BlockDevice openSnapshot(String snapshotId) {
+        return openDevice(snapshotPath(snapshotId), true);
+    }
+
+    private BlockDevice openDevice(Path path, boolean readOnly) {
+        try {
+            return FileBlockDevice.open(path, readOnly, fallocate);
+        } catch (IOException e) {
+            throw new VolumeDriverException("cannot open " + path + ": " + e.getMessage(), e);
+        }
     }
 
     @Override

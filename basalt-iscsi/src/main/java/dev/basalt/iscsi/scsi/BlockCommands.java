@@ -243,7 +243,10 @@ final class BlockCommands {
         return Outcome.Done.good();
     }
 
-    /** GET LBA STATUS: mapped and deallocated extents from the file's allocation (SEEK_DATA / SEEK_HOLE). */
+    /**
+     * GET LBA STATUS: mapped and deallocated extents from the store's allocation map (for a file:
+     * SEEK_DATA / SEEK_HOLE; everything mapped for a store without one).
+     */
     static Outcome getLbaStatus(LogicalUnit unit, ByteBuffer cdb) throws IOException, ScsiException {
         long lba = Cdb.u64(cdb, 2);
         long allocation = Cdb.u32(cdb, 10);
@@ -253,7 +256,7 @@ final class BlockCommands {
         }
         int room = (int) Math.max(1, Math.min(64, (allocation - 8) / 16));
         ByteBuffer out = ByteBuffer.allocate(8 + 16 * room);
-        SparseFile file = unit.sparseFile();
+        BackingStore file = unit.store();
         long end = capacity << SHIFT;
         long at = lba << SHIFT;
         int n = 0;

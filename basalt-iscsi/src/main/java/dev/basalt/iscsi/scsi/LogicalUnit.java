@@ -5,23 +5,17 @@ import static java.util.Objects.requireNonNull;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * A logical unit backed by a raw file: 512-byte blocks, positional I/O through one shared
- * {@link FileChannel} (safe for concurrent use by every session), holes punched for UNMAP.
- * The capacity is the file's size rounded down to a block, read when the unit is opened and again
- * on every READ CAPACITY, so a file grown while exported is seen by the initiator's next rescan.
- * Nothing is cached in memory: a write is in the file (the page cache) when it completes, and on
- * the disk after FUA or SYNCHRONIZE CACHE.
- *
- * <p>Never interrupt a thread doing I/O here: an interrupted FileChannel closes itself.
+ * A logical unit: 512-byte blocks on a {@link BackingStore} (a raw file, or a volume driver's block
+ * device), shared by every session. The capacity is the store's size rounded down to a block, read
+ * when the unit is opened and again on every READ CAPACITY, so a store grown while exported is seen
+ * by the initiator's next rescan. Nothing is cached in memory: a write is in the store when it
+ * completes, and durable after FUA or SYNCHRONIZE CACHE.
  */
 public final class LogicalUnit implements Closeable {
     public static final int BLOCK_SIZE = 512;
@@ -31,44 +25,37 @@ public final class LogicalUnit implements Closeable {
     private final int number;
     private final String serial;
     private final boolean readOnly;
-    private final Path path;
-    private final FileChannel channel;
-    private final SparseFile sparse;
+    private final String source;
+    private final BackingStore store;
     private final long naa;
     private final IoThrottle throttle;
     private volatile long blocks;
 
-    private LogicalUnit(int number, String serial, boolean readOnly, Path path, FileChannel channel, SparseFile sparse,
+    private LogicalUnit(int number, String serial, boolean readOnly, String source, BackingStore store,
                         IoThrottle throttle) throws IOException {
         this.number = number;
         this.throttle = throttle;
         this.serial = requireNonNull(serial, "serial");
         this.readOnly = readOnly;
-        this.path = path;
-        this.channel = channel;
-        this.sparse = sparse;
+        this.source = source;
+        this.store = store;
         this.naa = naaLocallyAssigned(serial);
         refreshCapacity();
     }
 
     /** Opens the file (read-only when the unit is), without rate limits. */
     public static LogicalUnit open(int number, Path path, boolean readOnly, String serial) throws IOException {
-        return open(number, path, readOnly, serial, null);
+        return open(number, new BackingFile(path), readOnly, serial, null);
     }
 
-    /** Opens the file (read-only when the unit is); reads and writes wait for {@code throttle} (null: none). */
-    public static LogicalUnit open(int number, Path path, boolean readOnly, String serial, IoThrottle throttle)
-            throws IOException {
-        if (!Files.isRegularFile(path)) {
-            throw new IOException("backing file is missing or not a regular file: " + path);
-        }
-        FileChannel channel = readOnly
-                ? FileChannel.open(path, StandardOpenOption.READ)
-                : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    /** Opens the store (read-only when the unit is); reads and writes wait for {@code throttle} (null: none). */
+    public static LogicalUnit open(int number, BackingStoreOpener opener, boolean readOnly, String serial,
+                                   IoThrottle throttle) throws IOException {
+        BackingStore store = opener.open(readOnly);
         try {
-            return new LogicalUnit(number, serial, readOnly, path, channel, SparseFile.open(path, !readOnly), throttle);
+            return new LogicalUnit(number, serial, readOnly, opener.toString(), store, throttle);
         } catch (IOException | RuntimeException e) {
-            channel.close();
+            store.close();
             throw e;
         }
     }
@@ -90,8 +77,9 @@ public final class LogicalUnit implements Closeable {
         return readOnly;
     }
 
-    public Path path() {
-        return path;
+    /** What the unit serves (a path, a volume), for logs. */
+    public String source() {
+        return source;
     }
 
     /** Capacity in blocks as last read. */
@@ -99,9 +87,9 @@ public final class LogicalUnit implements Closeable {
         return blocks;
     }
 
-    /** Reads the file's size again. */
+    /** Reads the store's size again. */
     public long refreshCapacity() throws IOException {
-        blocks = channel.size() >>> BLOCK_SHIFT;
+        blocks = store.size() >>> BLOCK_SHIFT;
         return blocks;
     }
 
@@ -114,34 +102,19 @@ public final class LogicalUnit implements Closeable {
         return !readOnly;
     }
 
-    /** Fills {@code dst} from byte {@code position}; bytes past the end of the file read as zeros. */
+    /** Fills {@code dst} from byte {@code position}; bytes past the end of the store read as zeros. */
     public void read(ByteBuffer dst, long position) throws IOException {
-        long at = position;
-        while (dst.hasRemaining()) {
-            int n = channel.read(dst, at);
-            if (n < 0) {
-                while (dst.hasRemaining()) {
-                    ByteBuffer zeros = ZEROS.duplicate();
-                    zeros.limit(Math.min(zeros.capacity(), dst.remaining()));
-                    dst.put(zeros);
-                }
-                return;
-            }
-            at += n;
-        }
+        store.read(dst, position);
     }
 
     /** Writes all of {@code src} at byte {@code position}. */
     public void write(ByteBuffer src, long position) throws IOException {
-        long at = position;
-        while (src.hasRemaining()) {
-            at += channel.write(src, at);
-        }
+        store.write(src, position);
     }
 
-    /** Makes completed writes durable (fdatasync: data and the metadata needed to read it back). */
+    /** Makes completed writes durable (for a file: fdatasync, data and the metadata needed to read it back). */
     public void flush() throws IOException {
-        channel.force(false);
+        store.flush();
     }
 
     /** Releases a byte range: punches a hole, or writes zeros where holes cannot be punched. */
@@ -149,7 +122,7 @@ public final class LogicalUnit implements Closeable {
         if (length <= 0) {
             return;
         }
-        if (!sparse.punchHole(position, length)) {
+        if (!store.deallocate(position, length)) {
             writeZeros(position, length);
         }
     }
@@ -166,18 +139,14 @@ public final class LogicalUnit implements Closeable {
         }
     }
 
-    /** The underlying file's allocation map, for GET LBA STATUS. */
-    SparseFile sparseFile() {
-        return sparse;
+    /** The store, whose allocation map GET LBA STATUS reads. */
+    BackingStore store() {
+        return store;
     }
 
     @Override
     public void close() throws IOException {
-        try {
-            channel.close();
-        } finally {
-            sparse.close();
-        }
+        store.close();
     }
 
     private static long naaLocallyAssigned(String serial) {
@@ -195,6 +164,6 @@ public final class LogicalUnit implements Closeable {
 
     @Override
     public String toString() {
-        return "LUN " + number + " (" + path + (readOnly ? ", read-only" : "") + ")";
+        return "LUN " + number + " (" + source + (readOnly ? ", read-only" : "") + ")";
     }
 }

@@ -447,7 +447,7 @@ class CommandSetTest {
         byte[] data = random(1 << 20, 17);
         withData(0, rw16(0x8a, 2048, 2048, 0), data);
         disk.flush();
-        SparseFile sparse = disk.sparseFile();
+        BackingStore sparse = disk.store();
         org.junit.jupiter.api.Assumptions.assumeTrue(sparse.mapsAllocation(), "the file system maps holes");
         assertThat(sparse.nextData(2048L * 512)).isEqualTo(2048L * 512);
         ByteBuffer c = ByteBuffer.allocate(16).put(0, (byte) 0x41).put(1, (byte) 0x08).putInt(2, 2048).putShort(7, (short) 2048);
@@ -499,7 +499,7 @@ class CommandSetTest {
         assertThat(fileBytes(0, 2048 * 512)).containsOnly(0);
         assertThat(fileBytes(3000L * 512, 8 * 512)).containsOnly(0);
         assertThat(fileBytes(2048L * 512, 512)).isNotEqualTo(new byte[512]);
-        SparseFile sparse = disk.sparseFile();
+        BackingStore sparse = disk.store();
         org.junit.jupiter.api.Assumptions.assumeTrue(sparse.mapsAllocation(), "the file system maps holes");
         assertThat(sparse.nextData(0)).isEqualTo(2048L * 512);
     }
@@ -517,7 +517,7 @@ class CommandSetTest {
 
     @Test
     void getLbaStatusReportsMappedAndDeallocatedExtents() throws Exception {
-        SparseFile sparse = disk.sparseFile();
+        BackingStore sparse = disk.store();
         org.junit.jupiter.api.Assumptions.assumeTrue(sparse.mapsAllocation(), "the file system maps holes");
         withData(0, rw10(0x2a, 8192, 8, 0), random(4096, 23));
         ByteBuffer c = ByteBuffer.allocate(16).put(0, (byte) 0x9e).put(1, (byte) 0x12).putLong(2, 8192).putInt(10, 64);

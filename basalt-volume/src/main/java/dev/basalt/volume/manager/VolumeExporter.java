@@ -14,9 +14,14 @@ import dev.basalt.model.VolumeExport;
 import dev.basalt.rpc.InitializeConnection;
 import dev.basalt.rpc.VolumeConnection;
 import dev.basalt.rpc.TerminateConnection;
+import dev.basalt.driver.BlockIoCapable;
 import dev.basalt.driver.ExportCapable;
+import dev.basalt.driver.NativeConnectionCapable;
 import dev.basalt.driver.VolumeDriver;
+import dev.basalt.driver.VolumeDriverException;
+import dev.basalt.volume.target.DriverDeviceOpener;
 import dev.basalt.volume.target.ExportRequest;
+import dev.basalt.volume.target.ExportSource;
 import dev.basalt.volume.target.TargetException;
 import dev.basalt.volume.target.VolumeTarget;
 import java.time.Clock;
@@ -25,8 +30,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Exports this backend's volumes through its target when hosts connect, and removes the exports
- * when the last host is done. The database keeps each export (its name and CHAP credentials), so
+ * Tells hosts how to reach this backend's volumes: natively when the driver offers a connection of
+ * its own (RBD) and the host does not ask otherwise, else over iSCSI, exporting the volume through the
+ * target when a host connects (its file, or its driver's block device) and removing the export when
+ * the last host is done ({@link ConnectionProtocols} decides which). The database keeps each export (its name and CHAP credentials), so
  * that {@link #recover()} serves the same exports with the same credentials after a restart.
  */
 final class VolumeExporter {
@@ -42,6 +49,7 @@ final class VolumeExporter {
     private final BackEndQos backEndQos;
     private final Clock clock;
     private final ChapSecrets secrets = new ChapSecrets();
+    private final ConnectionProtocols protocols;
 
     VolumeExporter(String backend, VolumeDriver driver, VolumeTarget target, String targetPrefix,
                    VolumeRepository volumes, ExportRepository exports, AttachmentRepository attachments,
@@ -55,27 +63,31 @@ final class VolumeExporter {
         this.attachments = requireNonNull(attachments, "attachments");
         this.backEndQos = requireNonNull(backEndQos, "backEndQos");
         this.clock = requireNonNull(clock, "clock");
+        this.protocols = new ConnectionProtocols(backend, driver);
     }
 
-    /** Exports the volume (once) and tells how the connector's host reaches it. */
+    /** Tells how the connector's host reaches the volume, exporting it (once) when that is over iSCSI. */
     VolumeConnection initialize(InitializeConnection request) {
-        Object initiator = request.connector().get("initiator");
-        if (!(initiator instanceof String name) || name.isBlank()) {
-            throw BasaltException.badRequest("Invalid input received: Connector doesn't have required information:"
-                    + " initiator. An iSCSI connection needs the host's initiator name in the connector.");
-        }
         Volume volume = volumes.find(request.volumeId())
                 .orElseThrow(() -> BasaltException.notFound("Volume %s could not be found.", request.volumeId()));
         if (!backend.equals(volume.backend())) {
             throw BasaltException.conflict("Volume %s is not on backend %s.", volume.id(), backend);
         }
-        ExportCapable exportable = exportable();
+        String protocol = protocols.choose(request.connector());
+        if (!VolumeConnection.ISCSI.equals(protocol)) {
+            return nativeConnection(request, (NativeConnectionCapable) driver, volume);
+        }
+        Object initiator = request.connector().get("initiator");
+        if (!(initiator instanceof String name) || name.isBlank()) {
+            throw BasaltException.badRequest("Invalid input received: Connector doesn't have required information:"
+                    + " initiator. An iSCSI connection needs the host's initiator name in the connector.");
+        }
         VolumeExport candidate = newExport(volume.id());
         VolumeExport export = exports.findOrAdd(candidate)
                 .orElseThrow(() -> BasaltException.notFound("Volume %s could not be found.", volume.id()));
         ConnectionInfo info;
         try {
-            info = serve(export, exportable, volume);
+            info = serve(export, volume);
         } catch (RuntimeException e) {
             if (export == candidate) {
                 exports.delete(volume.id());   // made just now and never served: nothing to keep
@@ -123,7 +135,7 @@ final class VolumeExporter {
                     exports.delete(export.volumeId());
                     continue;
                 }
-                serve(export, exportable(), volume.get());
+                serve(export, volume.get());
                 LOG.info("volume {} exported again as {}", export.volumeId(), export.iqn());
             } catch (RuntimeException e) {
                 LOG.error("cannot export volume {} again as {}", export.volumeId(), export.iqn(), e);
@@ -135,12 +147,12 @@ final class VolumeExporter {
      * Serves the export (if the target does not already), limited by the volume's back-end QoS specs
      * as they are now: a change of specs applies to the exports made after it.
      */
-    private ConnectionInfo serve(VolumeExport export, ExportCapable exportable, Volume volume) {
+    private ConnectionInfo serve(VolumeExport export, Volume volume) {
         try {
-            return target.createExport(new ExportRequest(export.iqn(), exportable.exportPath(export.volumeId()),
+            return target.createExport(new ExportRequest(export.iqn(), source(export.volumeId()),
                     export.volumeId(), volume.readOnly(), new ChapCredentials(export.chapUser(), export.chapSecret()),
                     backEndQos.forVolume(volume)));
-        } catch (TargetException | dev.basalt.driver.VolumeDriverException e) {
+        } catch (TargetException | VolumeDriverException e) {
             throw new BasaltException(Fault.SERVICE_UNAVAILABLE, "Volume " + export.volumeId()
                     + " could not be exported: " + e.getMessage(), e);
         }
@@ -152,9 +164,30 @@ final class VolumeExporter {
                 clock.instant());
     }
 
-    private ExportCapable exportable() {
-        if (driver instanceof ExportCapable exportable) {
-            return exportable;
+    /** The connection the driver gives by itself (no export: the host reaches the storage directly). */
+    private VolumeConnection nativeConnection(InitializeConnection request, NativeConnectionCapable nativeDriver,
+                                              Volume volume) {
+        VolumeConnection connection;
+        try {
+            connection = new VolumeConnection(nativeDriver.driverVolumeType(), nativeDriver.connectionData(volume.id()));
+        } catch (VolumeDriverException e) {
+            throw new BasaltException(Fault.SERVICE_UNAVAILABLE, "Volume " + volume.id()
+                    + " could not be connected: " + e.getMessage(), e);
+        }
+        LOG.info("{} volume {} connected natively ({})", request.requestId(), volume.id(), connection.driverVolumeType());
+        return connection;
+    }
+
+    /**
+     * What the target serves for the volume: its file when the driver has one (the target's fastest
+     * path, and the only one tgt can serve), else its block device opened through the driver.
+     */
+    private ExportSource source(String volumeId) {
+        if (driver instanceof ExportCapable files) {
+            return new ExportSource.File(files.exportPath(volumeId));
+        }
+        if (driver instanceof BlockIoCapable devices) {
+            return new ExportSource.Device(new DriverDeviceOpener(devices, volumeId));
         }
         throw BasaltException.badRequest("Invalid volume: the %s volume driver cannot export volumes.", driver.name());
     }

@@ -14,7 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Basalt's own iSCSI target ({@code target_helper = builtin}): each volume is LUN 0 of its own
- * export on an {@link IscsiTarget} in this process. Several backends listening on the same address
+ * export on an {@link IscsiTarget} in this process, served from its file or through its driver's
+ * block device ({@link ExportSource}). Several backends listening on the same address
  * share one {@link IscsiTarget}, which the caller owns and starts; this class only adds and removes
  * its own exports.
  */
@@ -50,13 +51,13 @@ public final class BuiltinTarget implements VolumeTarget {
     @Override
     public synchronized ConnectionInfo createExport(ExportRequest request) {
         if (target.export(request.iqn()).isEmpty()) {
-            Lun lun = new Lun(LUN, request.file(), request.readOnly(), request.serial(), request.limits());
+            Lun lun = new Lun(LUN, request.source().opener(), request.readOnly(), request.serial(), request.limits());
             Export export = Export.of(request.iqn(), List.of(lun))
                     .withChap(request.chap().user(), request.chap().secret());
             try {
                 target.addExport(export);
             } catch (IOException e) {
-                throw new TargetException("cannot export " + request.file() + " as " + request.iqn() + ": "
+                throw new TargetException("cannot export " + request.source().describe() + " as " + request.iqn() + ": "
                         + e.getMessage(), e);
             }
         }

@@ -12,13 +12,13 @@ import java.nio.file.Path;
  *
  * @param iqn the export's iSCSI target name ({@code target_prefix} + {@code volume-<id>}), kept in
  *     lower case as iSCSI names compare case-insensitively
- * @param file the volume's bytes: a raw file or a block device
+ * @param source the volume's bytes: a file on this host, or a block device its driver opens
  * @param serial the unit serial number initiators see (the volume's id)
  * @param readOnly whether initiators may only read
  * @param chap the credentials an initiator must log in with
  * @param limits the rate limits of its reads and writes (back-end QoS; {@link IoLimits#NONE}: none)
  */
-public record ExportRequest(String iqn, Path file, String serial, boolean readOnly, ChapCredentials chap,
+public record ExportRequest(String iqn, ExportSource source, String serial, boolean readOnly, ChapCredentials chap,
                             IoLimits limits) {
     public ExportRequest {
         requireNonNull(iqn, "iqn");
@@ -26,13 +26,19 @@ public record ExportRequest(String iqn, Path file, String serial, boolean readOn
             throw new IllegalArgumentException("not an iSCSI name (iqn.yyyy-mm.domain[:id], eui.…, naa.…): " + iqn);
         }
         iqn = Iqn.normalize(iqn);
-        requireNonNull(file, "file");
+        requireNonNull(source, "source");
         requireNonNull(serial, "serial");
         requireNonNull(chap, "chap");
         requireNonNull(limits, "limits");
     }
 
-    /** An export without rate limits. */
+    /** An export of a file. */
+    public ExportRequest(String iqn, Path file, String serial, boolean readOnly, ChapCredentials chap,
+                         IoLimits limits) {
+        this(iqn, new ExportSource.File(file), serial, readOnly, chap, limits);
+    }
+
+    /** An export of a file, without rate limits. */
     public ExportRequest(String iqn, Path file, String serial, boolean readOnly, ChapCredentials chap) {
         this(iqn, file, serial, readOnly, chap, IoLimits.NONE);
     }

@@ -11,6 +11,7 @@ import dev.basalt.volume.target.TgtadmOutput.Target;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -92,8 +93,9 @@ public final class TgtadmTarget implements VolumeTarget {
         if (!SERIAL.matcher(request.serial()).matches()) {
             throw new TargetException("tgt cannot serve the serial " + request.serial() + ": it takes 1 to 36 of A-Z a-z 0-9 . _ : -");
         }
-        if (!Files.exists(request.file()) || Files.isDirectory(request.file())) {
-            throw new TargetException("cannot export " + request.file() + ": not a file or block device");
+        Path file = file(request);
+        if (!Files.exists(file) || Files.isDirectory(file)) {
+            throw new TargetException("cannot export " + file + ": not a file or block device");
         }
         Optional<Target> existing = find(request.iqn());
         if (existing.isPresent() && existing.get().acls().isEmpty()) {
@@ -140,7 +142,7 @@ public final class TgtadmTarget implements VolumeTarget {
         try {
             // tgtd resolves a relative path against its own working directory
             run("--op", "new", "--mode", "logicalunit", "--tid", tid, "--lun", LUN,
-                    "--backing-store", request.file().toAbsolutePath().toString());
+                    "--backing-store", file(request).toAbsolutePath().toString());
             run("--op", "update", "--mode", "logicalunit", "--tid", tid, "--lun", LUN,
                     "--params", "scsi_id=" + request.serial() + ",scsi_sn=" + request.serial()
                             + (request.readOnly() ? ",readonly=1" : ""));
@@ -158,6 +160,16 @@ public final class TgtadmTarget implements VolumeTarget {
             }
             throw e;
         }
+    }
+
+    /** The file tgtd serves: tgt opens paths on this host, never a driver's block device. */
+    private static Path file(ExportRequest request) {
+        return switch (request.source()) {
+            case ExportSource.File f -> f.path();
+            case ExportSource.Device d -> throw new TargetException("tgt (target_helper = tgtadm) serves files only, and "
+                    + d.describe() + " is not a file on this host: export it with Basalt's own target"
+                    + " (target_helper = builtin), which reads and writes through the driver");
+        };
     }
 
     /** Makes the CHAP user free to create: an account no target uses is a leftover, deleted. */
@@ -192,7 +204,7 @@ public final class TgtadmTarget implements VolumeTarget {
     /** An export kept as it is must be what was asked: else its connection info would be wrong. */
     private void requireSame(Target served, ExportRequest request) {
         Optional<LogicalUnit> unit = served.lun(LUN);
-        String file = request.file().toAbsolutePath().toString();
+        String file = file(request).toAbsolutePath().toString();
         boolean same = unit.flatMap(LogicalUnit::backingStore).filter(file::equals).isPresent()
                 && unit.get().readOnly() == request.readOnly()
                 && served.accounts().contains(request.chap().user());

@@ -29,7 +29,6 @@ import dev.basalt.common.LogLevels;
 import dev.basalt.rpc.SchedulerRpc;
 import dev.basalt.rpc.SchedulerServerStub;
 import dev.basalt.rpc.VolumeRpc;
-import dev.basalt.driver.PoolReport;
 import dev.basalt.driver.Sizes;
 import dev.basalt.driver.SnapshotSpec;
 import dev.basalt.driver.VolumeClear;
@@ -501,45 +500,6 @@ class SnapshotWorkTest {
         assertThat(usage.apply("snapshots")).isEqualTo(dev.basalt.db.QuotaUsage.NONE);
         assertThat(usage.apply("gigabytes")).as("only the finished extend's growth is in use")
                 .isEqualTo(new dev.basalt.db.QuotaUsage(2, 0));
-    }
-
-    /** A driver with only the required abilities: no snapshots, clones or extend. */
-    private static final class PlainDriver implements VolumeDriver {
-        private final FileVolumeDriver files;
-
-        PlainDriver(FileVolumeDriver files) {
-            this.files = files;
-        }
-
-        @Override
-        public String name() {
-            return "plain";
-        }
-
-        @Override
-        public void start() {
-            files.start();
-        }
-
-        @Override
-        public void createVolume(VolumeSpec volume) {
-            files.createVolume(volume);
-        }
-
-        @Override
-        public void deleteVolume(String volumeId) {
-            files.deleteVolume(volumeId);
-        }
-
-        @Override
-        public boolean hasVolume(String volumeId) {
-            return files.hasVolume(volumeId);
-        }
-
-        @Override
-        public PoolReport report() {
-            return files.report();
-        }
     }
 
     @Test

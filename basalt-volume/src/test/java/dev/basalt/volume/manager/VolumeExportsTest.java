@@ -22,6 +22,7 @@ import dev.basalt.rpc.VolumeConnection;
 import dev.basalt.rpc.TerminateConnection;
 import dev.basalt.rpc.VolumeRpc;
 import dev.basalt.driver.VolumeClear;
+import dev.basalt.driver.VolumeDriver;
 import dev.basalt.driver.VolumeSpec;
 import dev.basalt.driver.file.FileDriverSettings;
 import dev.basalt.driver.file.FileVolumeDriver;
@@ -67,7 +68,10 @@ class VolumeExportsTest {
     }
 
     private void start() {
-        FileVolumeDriver driver = new FileVolumeDriver(new FileDriverSettings(dir, true, VolumeClear.ZERO, 0, "file"));
+        start(new FileVolumeDriver(new FileDriverSettings(dir, true, VolumeClear.ZERO, 0, "file")));
+    }
+
+    private void start(VolumeDriver driver) {
         target = iscsi.target();
         service = new VolumeService(VolumeServiceSettings.defaults(HOST, "file"), driver, target, db, bus,
                 Clock.systemUTC());
@@ -181,6 +185,81 @@ class VolumeExportsTest {
                 });
         assertThatThrownBy(() -> connect(Ids.newId(), CONNECTOR))
                 .isInstanceOfSatisfying(BasaltException.class, e -> assertThat(e.fault()).isEqualTo(Fault.NOT_FOUND));
+        assertThat(exports.find(id)).isEmpty();
+    }
+
+    /** Restarts the service on a driver with a native connection and block I/O but no files. */
+    private void startNativeGateway() {
+        service.stop();
+        start(new NativeGatewayDriver(new FileVolumeDriver(new FileDriverSettings(dir, true, VolumeClear.ZERO, 0,
+                "file"))));
+    }
+
+    @Test
+    void aFileVolumeIsReachedOverIscsiAndOffersNothingElse() {
+        String id = availableVolume();
+        assertThat(connect(id, CONNECTOR).driverVolumeType()).isEqualTo("iscsi");
+        Map<String, Object> askingIscsi = new java.util.HashMap<>(CONNECTOR);
+        askingIscsi.put("protocol", "iSCSI");
+        assertThat(connect(id, askingIscsi).driverVolumeType()).isEqualTo("iscsi");
+        Map<String, Object> askingRbd = new java.util.HashMap<>(CONNECTOR);
+        askingRbd.put("protocol", "rbd");
+        disconnect(id, null);
+        assertThatThrownBy(() -> connect(id, askingRbd))
+                .isInstanceOfSatisfying(BasaltException.class, e -> {
+                    assertThat(e.fault()).isEqualTo(Fault.BAD_REQUEST);
+                    assertThat(e.getMessage()).contains("'rbd'").contains(HOST).contains("it offers: iscsi.");
+                });
+        assertThat(exports.find(id)).isEmpty();
+    }
+
+    @Test
+    void aNativeDriverAnswersNativelyByDefaultWithoutAnExport() {
+        startNativeGateway();
+        String id = availableVolume();
+        VolumeConnection c = connect(id, Map.of("host", "host1"));
+        assertThat(c.driverVolumeType()).isEqualTo("rbd");
+        assertThat(c.data()).containsEntry("name", "rbd/volume-" + id).containsEntry("volume_id", id);
+        assertThat(exports.find(id)).isEmpty();
+        disconnect(id, null);
+    }
+
+    @Test
+    void aNativeDriverIsServedOverIscsiThroughItsBlockDeviceWhenAsked() throws Exception {
+        startNativeGateway();
+        String id = availableVolume();
+        Map<String, Object> askingIscsi = new java.util.HashMap<>(CONNECTOR);
+        askingIscsi.put("protocol", "iscsi");
+        VolumeConnection c = connect(id, askingIscsi);
+        assertThat(c.driverVolumeType()).isEqualTo("iscsi");
+        String iqn = (String) c.get("target_iqn");
+        assertThat(target.hasExport(iqn)).isTrue();
+        assertThat(exports.find(id)).isPresent();
+
+        service.stop();
+        startNativeGateway();
+        assertThat(target.hasExport(iqn)).as("served again after a restart, through the block device").isTrue();
+        disconnect(id, null);
+        assertThat(target.hasExport(iqn)).isFalse();
+        assertThat(exports.find(id)).isEmpty();
+    }
+
+    @Test
+    void aProtocolTheBackendCannotGiveIsABadRequestNamingThoseItCan() {
+        startNativeGateway();
+        String id = availableVolume();
+        for (Object protocol : new Object[] {"fibre_channel", 7}) {
+            Map<String, Object> connector = new java.util.HashMap<>(CONNECTOR);
+            connector.put("protocol", protocol);
+            assertThatThrownBy(() -> connect(id, connector))
+                    .isInstanceOfSatisfying(BasaltException.class, e -> {
+                        assertThat(e.fault()).isEqualTo(Fault.BAD_REQUEST);
+                        assertThat(e.getMessage()).contains(String.valueOf(protocol)).contains("it offers: rbd, iscsi.");
+                    });
+        }
+        Map<String, Object> noInitiator = Map.of("host", "host1", "protocol", "iscsi");
+        assertThatThrownBy(() -> connect(id, noInitiator))
+                .isInstanceOfSatisfying(BasaltException.class, e -> assertThat(e.getMessage()).contains("initiator"));
         assertThat(exports.find(id)).isEmpty();
     }
 }

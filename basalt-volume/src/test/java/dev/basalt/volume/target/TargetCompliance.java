@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import dev.basalt.iscsi.ChapCredentials;
 import dev.basalt.iscsi.ConnectionInfo;
 import dev.basalt.iscsi.ExternalTools;
+import dev.basalt.iscsi.IoLimits;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
@@ -362,9 +363,15 @@ public abstract class TargetCompliance {
             throw new UncheckedIOException(e);
         }
         ChapCredentials chap = new ChapCredentials("user-" + id.substring(0, 8), id.replace("-", "").substring(0, 20));
-        Volume volume = new Volume(file, bytes, new ExportRequest(PREFIX + "volume-" + id, file, id, readOnly, chap));
+        Volume volume = new Volume(file, bytes, new ExportRequest(PREFIX + "volume-" + id, source(id, file), id, readOnly,
+                chap, IoLimits.NONE));
         volumes.add(volume);
         return volume;
+    }
+
+    /** What an export of the volume {@code id}, whose bytes are {@code file}, serves: the file itself. */
+    protected ExportSource source(String id, Path file) {
+        return new ExportSource.File(file);
     }
 
     protected static ExternalTools.Run qemuIo(String url, String... commands) throws Exception {

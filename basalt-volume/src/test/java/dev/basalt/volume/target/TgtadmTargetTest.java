@@ -116,4 +116,28 @@ class TgtadmTargetTest extends TargetCompliance {
         assertThatThrownBy(() -> target().createExport(otherFile)).isInstanceOf(TargetException.class)
                 .hasMessageContaining("remove that export first");
     }
+
+    @Test
+    void aVolumeOnABlockDeviceOfItsDriverIsRefusedSayingWhatServesIt() {
+        Volume volume = newVolume(false);
+        ExportRequest device = new ExportRequest(volume.request().iqn(), new ExportSource.Device(new DeviceOpener()),
+                volume.request().serial(), false, volume.request().chap(), dev.basalt.iscsi.IoLimits.NONE);
+        assertThatThrownBy(() -> target().createExport(device)).isInstanceOf(TargetException.class)
+                .hasMessageContaining("serves files only").hasMessageContaining("volume v of the rbd driver")
+                .hasMessageContaining("target_helper = builtin");
+        assertThat(target().hasExport(device.iqn())).isFalse();
+    }
+
+    /** Opens nothing: tgt must refuse before opening anything. */
+    private static final class DeviceOpener implements dev.basalt.iscsi.scsi.BackingStoreOpener {
+        @Override
+        public dev.basalt.iscsi.scsi.BackingStore open(boolean readOnly) {
+            throw new AssertionError("tgt opened a block device");
+        }
+
+        @Override
+        public String toString() {
+            return "volume v of the rbd driver";
+        }
+    }
 }
