@@ -4,9 +4,11 @@
 # available, or gone) next to the `rbd` CLI's own time for the same operation (create; snap create +
 # protect; clone; resize; rm), on a throwaway single-node Ceph (basalt-testkit's CephServer, ~20 s to
 # start). Prints milliseconds per operation (median of ROUNDS) and the load average. Asserts nothing.
-# Needs the Ceph packages (bin/test-deps) and a built basalt-server (./mvnw install -DskipTests).
+# The throwaway cluster has one 8 GiB OSD: the backend gets max_over_subscription_ratio = 1000 so that the
+# scheduler places 100 GiB thin volumes on it. Needs the Ceph packages (bin/test-deps) and a built
+# basalt-server (./mvnw install -DskipTests).
 #
-#   bench/rbd-bench.sh            ROUNDS=3 by default
+#   bench/rbd-bench.sh            ROUNDS=3, SIZES="1 100" (GiB) by default
 set -euo pipefail
 root="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 rounds="${ROUNDS:-3}"
@@ -41,7 +43,8 @@ rbd_pool = $pool
 rbd_user = $user
 rbd_ceph_conf = $conf
 rbd_keyring_conf = $keyring
-rados_connect_timeout = 10"
+rados_connect_timeout = 10
+max_over_subscription_ratio = 1000"
 . "$root/bench/basalt-instance.sh"
 
 rbd_cli() { rbd -c "$conf" --id "$user" --keyring "$keyring" "$@"; }
@@ -49,9 +52,9 @@ ms() { local t0 t1; t0=$(date +%s%N); "$@" >/dev/null; t1=$(date +%s%N); echo $(
 cli_round() { # size-GiB → "create snapshot clone extend delete" in ms
   local g=$1 n="bench-$RANDOM$RANDOM" c s x e d
   c=$(ms rbd_cli create --size "${g}G" --image-format 2 --image-feature layering "$pool/$n")
-  s=$(ms bash -c "rbd -c '$conf' --id '$user' --keyring '$keyring' snap create '$pool/$n@s' && rbd -c '$conf' --id '$user' --keyring '$keyring' snap protect '$pool/$n@s'")
+  s=$(ms bash -c "rbd -c '$conf' --id '$user' --keyring '$keyring' snap create --no-progress '$pool/$n@s' && rbd -c '$conf' --id '$user' --keyring '$keyring' snap protect '$pool/$n@s'")
   x=$(ms rbd_cli clone --image-feature layering "$pool/$n@s" "$pool/$n-c")
-  e=$(ms rbd_cli resize --size "$((g + 1))G" "$pool/$n")
+  e=$(ms rbd_cli resize --no-progress --size "$((g + 1))G" "$pool/$n")
   rbd_cli rm --no-progress "$pool/$n-c" >/dev/null; rbd_cli snap unprotect "$pool/$n@s"; rbd_cli snap rm --no-progress "$pool/$n@s" >/dev/null
   d=$(ms rbd_cli rm --no-progress "$pool/$n")
   echo "$c $s $x $e $d"
@@ -79,7 +82,9 @@ def wait(path, key, status):
         if code == 200 and body[key]["status"] == status:
             return
         if code == 200 and body[key]["status"].startswith("error"):
-            raise SystemExit(path + " went " + body[key]["status"])
+            messages = call("GET", "/messages")[1] or {"messages": []}
+            raise SystemExit(path + " went " + body[key]["status"] + ": "
+                             + "; ".join(m.get("user_message", "") for m in messages["messages"]))
         time.sleep(0.02)
 def timed(f):
     t = time.monotonic(); f(); return int((time.monotonic() - t) * 1000)
@@ -112,7 +117,7 @@ PY
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 column() { awk -v k="$1" '{print $k}' | median; }
 printf "%-8s %-5s %9s %9s %9s %9s %9s   (ms, median of %s)\n" size via create snapshot clone extend delete "$rounds"
-for g in 1 100; do
+for g in ${SIZES:-1 100}; do
   api="$(api_rounds "$g" "$rounds")"
   cli="$(for _ in $(seq 1 "$rounds"); do cli_round "$g"; done)"
   for via in api cli; do
