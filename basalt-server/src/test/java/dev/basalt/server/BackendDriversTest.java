@@ -69,18 +69,21 @@ class BackendDriversTest {
 
     @Test
     void aDriverBasaltLacksOrDoesNotKnowRefusesToStartNamingTheSection() throws IOException {
-        BasaltConfig config = drivers.load(List.of(conf("enabled_backends = ceph, old, nosuch",
+        BasaltConfig config = drivers.load(List.of(conf("enabled_backends = lvm, ceph, old, nosuch",
+                "[lvm]", "volume_driver = cinder.volume.drivers.lvm.LVMVolumeDriver",
                 "[ceph]", "volume_driver = cinder.volume.drivers.rbd.RBDDriver",
                 "[old]", "volume_driver = dev.basalt.volume.file.FileVolumeDriver",
                 "[nosuch]", "volume_driver = cinder.volume.drivers.nosuch.Driver")));
 
-        assertThatThrownBy(() -> drivers.provider(config.backend("ceph").orElseThrow()))
+        assertThatThrownBy(() -> drivers.provider(config.backend("lvm").orElseThrow()))
                 .isInstanceOf(StartupException.class)
-                .hasMessage("[ceph] volume_driver = cinder.volume.drivers.rbd.RBDDriver: Basalt has no RBD driver;"
-                        + " available: file");
+                .hasMessage("[lvm] volume_driver = cinder.volume.drivers.lvm.LVMVolumeDriver: Basalt has no LVM driver;"
+                        + " available: file, rbd");
+        assertThat(drivers.provider(config.backend("ceph").orElseThrow()).name()).isEqualTo("rbd");
         assertThat(drivers.provider(config.backend("old").orElseThrow()).name()).isEqualTo("file");
         assertThatThrownBy(() -> drivers.provider(config.backend("nosuch").orElseThrow()))
-                .hasMessage("[nosuch] volume_driver = cinder.volume.drivers.nosuch.Driver: unknown driver; available: file");
+                .hasMessage("[nosuch] volume_driver = cinder.volume.drivers.nosuch.Driver: unknown driver;"
+                        + " available: file, rbd");
     }
 
     @Test

@@ -47,20 +47,20 @@ final class CephConnection implements AutoCloseable {
         close();
         RadosCluster connected;
         try {
-            connected = RadosCluster.connect(settings.rados());
+            connected = CephThreads.run(() -> RadosCluster.connect(settings.rados()));
         } catch (CephException e) {
             throw new VolumeDriverException(connectProblem(e), e);
         }
         try {
-            pool = connected.openPool(settings.pool());
+            pool = CephThreads.run(() -> connected.openPool(settings.pool()));
             cluster = connected;
         } catch (CephNotFoundException e) {
-            connected.close();
+            CephThreads.runUnchecked(connected::close);
             throw new VolumeDriverException("Ceph cluster " + settings.clusterName() + " has no pool " + settings.pool()
                     + " (rbd_pool): create it (ceph osd pool create " + settings.pool() + "; rbd pool init "
                     + settings.pool() + ") or set rbd_pool to an existing pool", e);
         } catch (CephException e) {
-            connected.close();
+            CephThreads.runUnchecked(connected::close);
             throw new VolumeDriverException("cannot open pool " + settings.pool() + " as " + settings.clientName()
                     + ": " + e.getMessage() + " (check the user's caps: osd 'profile rbd pool=" + settings.pool() + "')", e);
         }
@@ -83,7 +83,7 @@ final class CephConnection implements AutoCloseable {
             currentPool = pool;
         }
         try {
-            return call.apply(currentCluster, currentPool);
+            return CephThreads.run(() -> call.apply(currentCluster, currentPool));
         } catch (CephException e) {
             if (CONNECTION_LOST.contains(e.errno())) {
                 dropIfCurrent(currentPool);
@@ -145,7 +145,7 @@ final class CephConnection implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (cluster != null) {
-            cluster.close();
+            CephThreads.runUnchecked(cluster::close);
         }
         cluster = null;
         pool = null;

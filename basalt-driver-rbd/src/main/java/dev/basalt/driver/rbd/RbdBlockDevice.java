@@ -23,7 +23,7 @@ final class RbdBlockDevice implements BlockDevice {
 
     @Override
     public long size() throws IOException {
-        return image.size();
+        return CephThreads.run(image::size);
     }
 
     @Override
@@ -33,7 +33,7 @@ final class RbdBlockDevice implements BlockDevice {
 
     @Override
     public int read(long offset, ByteBuffer dst) throws IOException {
-        long size = image.size();
+        long size = size();
         if (offset < 0) {
             throw new IOException("negative offset " + offset + " on " + image.spec());
         }
@@ -44,7 +44,7 @@ final class RbdBlockDevice implements BlockDevice {
         int limit = dst.limit();
         dst.limit(dst.position() + length);
         try {
-            return image.read(offset, dst);
+            return CephThreads.run(() -> image.read(offset, dst));
         } finally {
             dst.limit(limit);
         }
@@ -53,18 +53,24 @@ final class RbdBlockDevice implements BlockDevice {
     @Override
     public void write(long offset, ByteBuffer src) throws IOException {
         requireWritable();
-        long size = image.size();
+        long size = size();
         if (offset < 0 || offset + src.remaining() > size) {
             throw new IOException("write of " + src.remaining() + " bytes at " + offset + " is past the end of "
                     + image.spec() + " (" + size + " bytes)");
         }
-        image.write(offset, src);
+        CephThreads.run(() -> {
+            image.write(offset, src);
+            return null;
+        });
     }
 
     @Override
     public void flush() throws IOException {
         requireWritable();
-        image.flush();
+        CephThreads.run(() -> {
+            image.flush();
+            return null;
+        });
     }
 
     @Override
@@ -73,8 +79,11 @@ final class RbdBlockDevice implements BlockDevice {
         if (offset < 0 || length < 0) {
             throw new IOException("bad range to discard on " + image.spec() + ": " + length + " bytes at " + offset);
         }
-        long end = Math.min(image.size(), offset + length);
-        discard(image, offset, end - offset);
+        long end = Math.min(size(), offset + length);
+        CephThreads.run(() -> {
+            discard(image, offset, end - offset);
+            return null;
+        });
     }
 
     /** Discards the range in pieces librbd takes (it refuses more than 2 GiB - 1 at once). */
@@ -87,7 +96,7 @@ final class RbdBlockDevice implements BlockDevice {
 
     @Override
     public void close() {
-        image.close();
+        CephThreads.runUnchecked(image::close);
     }
 
     private void requireWritable() throws IOException {

@@ -285,6 +285,35 @@ class RbdVolumeDriverTest extends DriverCompliance {
     }
 
     @Test
+    void worksFromThreadsWithTheSmallStacksBasaltsLauncherGives() throws Exception {
+        // bin/java-options.sh runs Basalt with -Xss512k, on which rados_connect overflows the stack
+        java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        String[] id = {null};
+        Thread small = Thread.ofPlatform().stackSize(512 * 1024).start(() -> {
+            RbdVolumeDriver driver = new RbdVolumeDriver(settings);
+            try {
+                driver.start();
+                VolumeSpec volume = newVolume(1);
+                id[0] = volume.id();
+                driver.createVolume(volume);
+                try (BlockDevice device = driver.open(volume.id())) {
+                    device.write(0, ByteBuffer.wrap(pattern(4096)));
+                    device.flush();
+                }
+                driver.report();
+            } catch (Throwable e) {
+                failed.set(e);
+            } finally {
+                driver.stop();
+            }
+        });
+        small.join();
+
+        assertThat(failed.get()).isNull();
+        assertThat(readBytes(id[0], 0, 4096)).isEqualTo(pattern(4096));
+    }
+
+    @Test
     void aWrongKeyAtStartSaysSo() throws Exception {
         Path keyring = temp.resolve("wrong.keyring");
         String key = new String(new ProcessBuilder("ceph-authtool", "--gen-print-key").start().getInputStream()
