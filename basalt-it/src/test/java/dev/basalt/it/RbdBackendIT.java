@@ -209,17 +209,27 @@ class RbdBackendIT {
 
     @Test
     @Order(6)
-    void attachingAnRbdVolumeFailsCleanlyForNow() throws Exception {
+    void anAttachmentGivesTheHostCindersRbdConnectionInfo() throws Exception {
         String id = Tables.properties(cli.cinder("create", "--volume-type", "on-ceph", "--name", "r-attach", "1").ok()
                 .stdout()).get("id");
         awaitVolume(id, "available");
 
         Cli.Result attach = cli.cinder("--os-volume-api-version", "3.54", "attachment-create", "--connect", "True",
-                "--initiator", "iqn.1993-08.org.debian:01:rbdtest", "--ip", "127.0.0.1", "--host", "h1", id);
+                "--initiator", "iqn.1993-08.org.debian:01:rbdtest", "--ip", "127.0.0.1", "--host", "h1", id).ok();
 
-        assertThat(attach.exitCode()).isNotZero();
-        assertThat(attach.stderr()).doesNotContain("HTTP 500").contains("HTTP 400")
-                .contains("the rbd volume driver cannot export volumes");
+        Map<String, String> shown = Tables.properties(attach.stdout());   // the attachment, then its connection_info
+        assertThat(shown.get("driver_volume_type")).isEqualTo("rbd");
+        assertThat(shown.get("name")).isEqualTo(CephServer.POOL + "/volume-" + id);
+        assertThat(shown.get("auth_username")).isEqualTo(CephServer.CLIENT_ID);
+        assertThat(shown.get("auth_enabled")).isEqualTo("True");
+        assertThat(shown.get("secret_type")).isEqualTo("ceph");
+        assertThat(shown.get("hosts")).contains("127.0.0.1");
+        assertThat(shown).doesNotContainKey("target_iqn");
+        String attachmentId = Tables.properties(attach.stdout()).get("id");
+        awaitVolume(id, "attaching");                      // until the host says it is connected
+        cli.cinder("--os-volume-api-version", "3.54", "attachment-complete", attachmentId).ok();
+        awaitVolume(id, "in-use");
+        cli.cinder("--os-volume-api-version", "3.54", "attachment-delete", attachmentId).ok();
         awaitVolume(id, "available");
         cli.cinder("delete", id).ok();
         await().atMost(PATIENCE).until(() -> cli.cinder("show", id).exitCode() != 0);

@@ -8,6 +8,8 @@ import com.sun.jna.Pointer;
 import com.sun.jna.StringArray;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A connection to a Ceph cluster as one user ({@code rados_t}): opens pools for RBD
@@ -125,6 +127,25 @@ public final class RadosCluster implements AutoCloseable {
             }
             return out;
         });
+    }
+
+    /**
+     * The monitors' addresses as {@code host:port} (their legacy v1 addresses from the monmap, IPv6
+     * without brackets), which a host's librbd is given to reach the cluster.
+     */
+    public List<MonitorAddress> monitorAddresses() throws CephException {
+        List<MonitorAddress> addresses = new ArrayList<>();
+        for (JsonNode mon : monCommandJson(command("mon dump")).path("mons")) {
+            String addr = mon.path("addr").asText();
+            int slash = addr.lastIndexOf('/');
+            String hostPort = slash < 0 ? addr : addr.substring(0, slash);
+            int colon = hostPort.lastIndexOf(':');
+            if (colon > 0) {
+                addresses.add(new MonitorAddress(hostPort.substring(0, colon).replace("[", "").replace("]", ""),
+                        hostPort.substring(colon + 1)));
+            }
+        }
+        return addresses;
     }
 
     /** Shuts the connection down, after closing the pools and images opened from it. */

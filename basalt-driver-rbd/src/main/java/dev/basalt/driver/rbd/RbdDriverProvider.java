@@ -83,6 +83,7 @@ public final class RbdDriverProvider implements VolumeDriverProvider {
                 context.option(RBD_FLATTEN_VOLUME_FROM_SNAPSHOT), context.option(RBD_MAX_CLONE_DEPTH),
                 RbdDriverSettings.objectOrder(context.option(RBD_STORE_CHUNK_SIZE)),
                 RbdDriverSettings.connectTimeout(context.option(RADOS_CONNECT_TIMEOUT)),
-                context.option(REPORT_DYNAMIC_TOTAL_CAPACITY), context.volumeClear(), context.volumeBackendName());
+                context.option(REPORT_DYNAMIC_TOTAL_CAPACITY), context.volumeClear(), context.volumeBackendName(),
+                context.find(RBD_USER).map(String::strip).filter(user -> !user.isEmpty()));
     }
 }

@@ -26,12 +26,14 @@ import java.util.Optional;
  * @param reportDynamicTotalCapacity {@code report_dynamic_total_capacity}
  * @param clear                      {@code volume_clear}: discard a deleted volume's data first
  * @param backendName                {@code volume_backend_name}, the pool's name for the scheduler
+ * @param user                       {@code rbd_user} as configured (empty when unset: the driver then
+ *                                   connects as {@code client.admin}, and hosts are told no auth, as Cinder)
  */
 public record RbdDriverSettings(String pool, String clientName, Path confFile, String clusterName,
                                 Optional<Path> keyring, Optional<String> secretUuid,
                                 boolean flattenVolumeFromSnapshot, int maxCloneDepth, int objectOrder,
                                 Optional<Duration> connectTimeout, boolean reportDynamicTotalCapacity,
-                                VolumeClear clear, String backendName) {
+                                VolumeClear clear, String backendName, Optional<String> user) {
 
     public RbdDriverSettings {
         requireNonNull(pool, "pool");
@@ -43,9 +45,21 @@ public record RbdDriverSettings(String pool, String clientName, Path confFile, S
         requireNonNull(connectTimeout, "connectTimeout");
         requireNonNull(clear, "clear");
         requireNonNull(backendName, "backendName");
+        requireNonNull(user, "user");
         if (objectOrder < 12 || objectOrder > 26) {
             throw new IllegalArgumentException("object order must be 12 to 26, got " + objectOrder);
         }
+    }
+
+    /** Settings of a driver connecting as {@code clientName}, which hosts are told as the user too. */
+    public RbdDriverSettings(String pool, String clientName, Path confFile, String clusterName,
+                             Optional<Path> keyring, Optional<String> secretUuid,
+                             boolean flattenVolumeFromSnapshot, int maxCloneDepth, int objectOrder,
+                             Optional<Duration> connectTimeout, boolean reportDynamicTotalCapacity,
+                             VolumeClear clear, String backendName) {
+        this(pool, clientName, confFile, clusterName, keyring, secretUuid, flattenVolumeFromSnapshot, maxCloneDepth,
+                objectOrder, connectTimeout, reportDynamicTotalCapacity, clear, backendName,
+                Optional.of(clientName.startsWith("client.") ? clientName.substring("client.".length()) : clientName));
     }
 
     /** How librados connects with these settings. */

@@ -5,10 +5,11 @@ import dev.basalt.driver.BlockIoCapable;
 import dev.basalt.driver.Capabilities;
 import dev.basalt.driver.CloneCapable;
 import dev.basalt.driver.ExtendCapable;
+import dev.basalt.driver.NativeConnectionCapable;
 import dev.basalt.driver.PoolReport;
+import dev.basalt.driver.Sizes;
 import dev.basalt.driver.SnapshotCapable;
 import dev.basalt.driver.SnapshotSpec;
-import dev.basalt.driver.Sizes;
 import dev.basalt.driver.VolumeClear;
 import dev.basalt.driver.VolumeDriverException;
 import dev.basalt.driver.VolumeSpec;
@@ -19,9 +20,12 @@ import dev.basalt.rbd.Errno;
 import dev.basalt.rbd.ImageLayout;
 import dev.basalt.rbd.ImageParent;
 import dev.basalt.rbd.LinkedImage;
+import dev.basalt.rbd.MonitorAddress;
 import dev.basalt.rbd.RbdImage;
 import dev.basalt.rbd.RbdPool;
 import dev.basalt.rbd.SnapshotInfo;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * has those volumes flattened first (Cinder refuses such a delete; the driver contract says a copy is
  * independent of its source).
  */
-public final class RbdVolumeDriver implements SnapshotCapable, CloneCapable, ExtendCapable, BlockIoCapable {
+public final class RbdVolumeDriver implements SnapshotCapable, CloneCapable, ExtendCapable, BlockIoCapable,
+        NativeConnectionCapable {
     public static final String NAME = "rbd";
     /** Cinder's values for its RBD driver. */
     static final String VENDOR_NAME = "Open Source";
@@ -425,6 +430,55 @@ public final class RbdVolumeDriver implements SnapshotCapable, CloneCapable, Ext
             String image = findSnapshot(pool, snapshotId).orElseThrow(() -> new VolumeDriverException(
                     "snapshot " + snapshotId + " does not exist in pool " + settings.pool()));
             return new RbdBlockDevice(pool.openSnapshot(image, name), true);
+        });
+    }
+
+    // ------------------------------------------------------------------ native connections
+
+    @Override
+    public String driverVolumeType() {
+        return "rbd";
+    }
+
+    /**
+     * Cinder's RBD connection data: the image as {@code pool/volume-<id>}, the monitors' hosts and ports
+     * (ports as text), the cluster, the user (auth only when {@code rbd_user} is set), libvirt's secret,
+     * discard; the keyring's contents only when {@code rbd_keyring_conf} names a readable file.
+     */
+    @Override
+    public Map<String, Object> connectionData(String volumeId) {
+        String image = RbdNames.volume(volumeId);
+        List<MonitorAddress> monitors = ceph.withCluster("connect volume " + image, (cluster, pool) -> {
+            if (!pool.exists(image)) {
+                throw new VolumeDriverException("volume " + volumeId + " has no image " + image + " in pool "
+                        + settings.pool());
+            }
+            return cluster.monitorAddresses();
+        });
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("name", settings.pool() + "/" + image);
+        data.put("hosts", monitors.stream().map(MonitorAddress::host).toList());
+        data.put("ports", monitors.stream().map(MonitorAddress::port).toList());
+        data.put("cluster_name", settings.clusterName());
+        data.put("auth_enabled", settings.user().isPresent());
+        data.put("auth_username", settings.user().orElse(null));
+        data.put("secret_type", "ceph");
+        data.put("secret_uuid", settings.secretUuid().orElse(null));
+        data.put("volume_id", volumeId);
+        data.put("discard", true);
+        keyringContents().ifPresent(keyring -> data.put("keyring", keyring));
+        return data;
+    }
+
+    private Optional<String> keyringContents() {
+        return settings.keyring().flatMap(path -> {
+            try {
+                return Optional.of(Files.readString(path));
+            } catch (IOException e) {
+                LOG.warn("rbd_keyring_conf {} cannot be read, so hosts are not given the keyring: {}", path,
+                        e.toString());
+                return Optional.empty();
+            }
         });
     }
 

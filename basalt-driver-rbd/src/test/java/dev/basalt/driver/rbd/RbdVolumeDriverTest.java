@@ -1,5 +1,7 @@
 package dev.basalt.driver.rbd;
 
+import java.util.List;
+import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -74,6 +76,51 @@ class RbdVolumeDriverTest extends DriverCompliance {
                 return image.parent();
             }
         });
+    }
+
+    @Test
+    void hostsAreToldCindersRbdConnectionData() throws Exception {
+        VolumeSpec volume = newVolume(1);
+        rbd().createVolume(volume);
+        CephServer ceph = CephServer.shared();
+
+        assertThat(rbd().driverVolumeType()).isEqualTo("rbd");
+        Map<String, Object> data = rbd().connectionData(volume.id());
+        assertThat(data.keySet()).containsExactly("name", "hosts", "ports", "cluster_name", "auth_enabled",
+                "auth_username", "secret_type", "secret_uuid", "volume_id", "discard", "keyring");
+        assertThat(data.get("name")).isEqualTo(CephServer.POOL + "/volume-" + volume.id());
+        assertThat(data.get("hosts")).isEqualTo(List.of("127.0.0.1"));
+        assertThat(data.get("ports")).isEqualTo(List.of(String.valueOf(ceph.monV1Port())));
+        assertThat(data.get("cluster_name")).isEqualTo("ceph");
+        assertThat(data.get("auth_enabled")).isEqualTo(true);
+        assertThat(data.get("auth_username")).isEqualTo(ceph.clientName().substring("client.".length()));
+        assertThat(data.get("secret_type")).isEqualTo("ceph");
+        assertThat(data.get("secret_uuid")).isNull();
+        assertThat(data.get("volume_id")).isEqualTo(volume.id());
+        assertThat(data.get("discard")).isEqualTo(true);
+        assertThat((String) data.get("keyring")).isEqualTo(Files.readString(ceph.clientKeyring()));
+
+        String missing = newVolume(1).id();
+        assertThatThrownBy(() -> rbd().connectionData(missing)).isInstanceOf(VolumeDriverException.class)
+                .hasMessageContaining("has no image");
+    }
+
+    @Test
+    void withoutRbdUserHostsAreToldNoAuthAsCinderTellsThem() {
+        RbdDriverSettings s = settings;
+        RbdVolumeDriver driver = started(new RbdDriverSettings(s.pool(), s.clientName(), s.confFile(), s.clusterName(),
+                s.keyring(), s.secretUuid(), false, 5, 22, s.connectTimeout(), true, s.clear(), s.backendName(),
+                Optional.empty()));
+        try {
+            VolumeSpec volume = newVolume(1);
+            driver.createVolume(volume);
+            Map<String, Object> data = driver.connectionData(volume.id());
+            assertThat(data.get("auth_enabled")).isEqualTo(false);
+            assertThat(data.get("auth_username")).isNull();
+            driver.deleteVolume(volume.id());
+        } finally {
+            driver.stop();
+        }
     }
 
     @Test
