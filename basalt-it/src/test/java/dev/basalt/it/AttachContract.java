@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.basalt.iscsi.ExternalTools;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -91,11 +90,6 @@ abstract class AttachContract {
     }
 
     /** The run's standard output, once it is known to have succeeded. */
-    private static String ok(ExternalTools.Run run) {
-        assertThat(run.exitCode()).as(run.output()).isZero();
-        return run.stdout();
-    }
-
     private static byte[] read(Path file, long offset, int length) throws Exception {
         ByteBuffer buffer = ByteBuffer.allocate(length);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -117,10 +111,10 @@ abstract class AttachContract {
         String attachment = info.get("id");
         String url = url(info, info.get("auth_password"));
 
-        assertThat(ok(Initiators.qemuIo(url, "write -P 0x5a 1M 4M"))).contains("wrote 4194304/4194304");
-        assertThat(ok(Initiators.qemuIo(url, "read -P 0x5a 1M 4M"))).contains("read 4194304/4194304");
-        assertThat(ok(Initiators.run("iscsi-readcapacity16", "-s", url))).contains("1073741824");
-        assertThat(ok(Initiators.run("iscsi-inq", "-e", "1", "-c", "128", url))).contains(id);
+        assertThat(Initiators.ok(Initiators.qemuIo(url, "write -P 0x5a 1M 4M"))).contains("wrote 4194304/4194304");
+        assertThat(Initiators.ok(Initiators.qemuIo(url, "read -P 0x5a 1M 4M"))).contains("read 4194304/4194304");
+        assertThat(Initiators.ok(Initiators.run("iscsi-readcapacity16", "-s", url))).contains("1073741824");
+        assertThat(Initiators.ok(Initiators.run("iscsi-inq", "-e", "1", "-c", "128", url))).contains(id);
 
         Path file = basalt.volumesDir().resolve("volume-" + id);
         assertThat(read(file, MIB, (int) (4 * MIB))).containsOnly((byte) 0x5a);
@@ -163,7 +157,7 @@ abstract class AttachContract {
         assertThat(info).containsEntry("status", "attaching").containsEntry("attachment_id", attachment)
                 .containsEntry("target_iqn", "iqn.2010-10.org.openstack:volume-" + id);
         assertThat(cinder("attachment-show", attachment)).containsEntry("status", "attaching");
-        assertThat(ok(Initiators.qemuIo(url(info, info.get("auth_password")), "read -P 0 0 4k")))
+        assertThat(Initiators.ok(Initiators.qemuIo(url(info, info.get("auth_password")), "read -P 0 0 4k")))
                 .contains("read 4096/4096");
         cli.cinder("--os-volume-api-version", VERSION, "attachment-delete", attachment).ok();
         assertThat(cinder("show", id).get("status")).isEqualTo("available");
@@ -178,7 +172,7 @@ abstract class AttachContract {
         JsonNode data = new ObjectMapper().readTree(attached.stdout()).get("data");
         String url = Initiators.url(data.get("target_portal").asText(), data.get("target_iqn").asText(),
                 data.get("target_lun").asText(), data.get("auth_username").asText(), data.get("auth_password").asText());
-        assertThat(ok(Initiators.qemuIo(url, "write -P 0x44 0 1M"))).contains("wrote 1048576/1048576");
+        assertThat(Initiators.ok(Initiators.qemuIo(url, "write -P 0x44 0 1M"))).contains("wrote 1048576/1048576");
         Map<String, String> volume = cinder("show", id);
         assertThat(volume.get("status")).isEqualTo("in-use");
         assertThat(volume.get("attached_servers")).contains(SERVER);
@@ -195,10 +189,10 @@ abstract class AttachContract {
         String id = availableVolume("restarted");
         Map<String, String> info = connect(id);
         String url = url(info, info.get("auth_password"));
-        ok(Initiators.qemuIo(url, "write -P 0x33 0 1M"));
+        Initiators.ok(Initiators.qemuIo(url, "write -P 0x33 0 1M"));
         basalt.stop();
         basalt.start();
-        assertThat(ok(Initiators.qemuIo(url, "read -P 0x33 0 1M"))).contains("read 1048576/1048576");
+        assertThat(Initiators.ok(Initiators.qemuIo(url, "read -P 0x33 0 1M"))).contains("read 1048576/1048576");
         cli.cinder("--os-volume-api-version", VERSION, "attachment-delete", info.get("id")).ok();
         assertThat(Initiators.run("iscsi-inq", url).exitCode()).isNotZero();
     }

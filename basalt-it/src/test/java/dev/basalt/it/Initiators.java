@@ -1,5 +1,7 @@
 package dev.basalt.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.basalt.iscsi.ExternalTools;
 import java.io.IOException;
 import java.time.Duration;
@@ -27,6 +29,12 @@ final class Initiators {
     /** Runs {@code qemu-io} with one command (such as {@code write -P 0x5a 1M 4M}) on the URL. */
     static ExternalTools.Run qemuIo(String url, String command) throws IOException, InterruptedException {
         return run("qemu-io", "-f", "raw", "-c", command, url);
+    }
+
+    /** The run's standard output, after asserting it succeeded (its output in the failure message). */
+    static String ok(ExternalTools.Run run) {
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        return run.stdout();
     }
 
     static ExternalTools.Run run(String... command) throws IOException, InterruptedException {

@@ -1,5 +1,6 @@
 package dev.basalt.it;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -231,6 +232,42 @@ class RbdBackendIT {
         awaitVolume(id, "in-use");
         cli.cinder("--os-volume-api-version", "3.54", "attachment-delete", attachmentId).ok();
         awaitVolume(id, "available");
+        cli.cinder("delete", id).ok();
+        await().atMost(PATIENCE).until(() -> cli.cinder("show", id).exitCode() != 0);
+        assertThat(rbdLs()).doesNotContain("volume-" + id);
+    }
+
+    @Test
+    @Order(7)
+    void aHostWithoutLibrbdReachesTheSameVolumeOverIscsiThroughBasaltsTarget() throws Exception {
+        Initiators.require();
+        String id = Tables.properties(cli.cinder("create", "--volume-type", "on-ceph", "--name", "r-gateway", "1").ok()
+                .stdout()).get("id");
+        awaitVolume(id, "available");
+        qemuWrite("volume-" + id, 0x6b, "1M", "2M");              // a hypervisor with librbd wrote this
+
+        Api api = new Api(basalt.endpoint(), "admin", "p1");
+        Api.Response attached = api.send("POST", "/attachments", "{\"attachment\": {\"volume_uuid\": \"" + id
+                + "\", \"connector\": {\"initiator\": \"iqn.1993-08.org.debian:01:gateway\", \"ip\": \"127.0.0.1\","
+                + " \"host\": \"no-librbd\", \"protocol\": \"iscsi\"}, \"mode\": \"rw\"}}", "3.54");
+        assertThat(attached.status()).as(attached.raw()).isEqualTo(200);
+        JsonNode info = attached.body().get("attachment").get("connection_info");
+        assertThat(info.get("driver_volume_type").asText()).isEqualTo("iscsi");
+        String url = Initiators.url(info.get("target_portal").asText(), info.get("target_iqn").asText(),
+                info.get("target_lun").asText(), info.get("auth_username").asText(), info.get("auth_password").asText());
+
+        assertThat(Initiators.ok(Initiators.qemuIo(url, "read -P 0x6b 1M 2M"))).contains("read 2097152/2097152");
+        assertThat(Initiators.ok(Initiators.qemuIo(url, "write -P 0x2c 8M 1M"))).contains("wrote 1048576/1048576");
+        assertThat(Initiators.ok(Initiators.run("iscsi-readcapacity16", "-s", url))).contains(String.valueOf(GIB));
+        assertThat(Initiators.ok(Initiators.run("iscsi-inq", "-e", "1", "-c", "128", url))).contains(id);
+        assertThat(Initiators.ok(Initiators.run("qemu-io", "-f", "raw", "-c", "read -P 0x2c 8M 1M",
+                rbdUri("volume-" + id)))).as("written through the gateway, found on Ceph").contains("read 1048576/1048576")
+                .doesNotContain("Pattern verification failed");
+
+        String attachment = attached.body().get("attachment").get("id").asText();
+        assertThat(api.send("DELETE", "/attachments/" + attachment, null, "3.54").status()).isEqualTo(200);
+        awaitVolume(id, "available");
+        assertThat(Initiators.run("iscsi-inq", url).exitCode()).as("the export is gone").isNotZero();
         cli.cinder("delete", id).ok();
         await().atMost(PATIENCE).until(() -> cli.cinder("show", id).exitCode() != 0);
         assertThat(rbdLs()).doesNotContain("volume-" + id);
