@@ -44,11 +44,6 @@ public record VolumeConnection(String driverVolumeType, Map<String, Object> data
         return new VolumeConnection(ISCSI, data);
     }
 
-    /** The value of {@code key} in {@link #data()}, or null. */
-    public Object get(String key) {
-        return data.get(key);
-    }
-
     /** Without secrets: the protocol and, for iSCSI, where the target is. */
     @Override
     public String toString() {

@@ -51,17 +51,6 @@ public record RbdDriverSettings(String pool, String clientName, Path confFile, S
         }
     }
 
-    /** Settings of a driver connecting as {@code clientName}, which hosts are told as the user too. */
-    public RbdDriverSettings(String pool, String clientName, Path confFile, String clusterName,
-                             Optional<Path> keyring, Optional<String> secretUuid,
-                             boolean flattenVolumeFromSnapshot, int maxCloneDepth, int objectOrder,
-                             Optional<Duration> connectTimeout, boolean reportDynamicTotalCapacity,
-                             VolumeClear clear, String backendName) {
-        this(pool, clientName, confFile, clusterName, keyring, secretUuid, flattenVolumeFromSnapshot, maxCloneDepth,
-                objectOrder, connectTimeout, reportDynamicTotalCapacity, clear, backendName,
-                Optional.of(clientName.startsWith("client.") ? clientName.substring("client.".length()) : clientName));
-    }
-
     /** How librados connects with these settings. */
     public RadosSettings rados() {
         return new RadosSettings(confFile, clusterName, clientName, keyring, connectTimeout);

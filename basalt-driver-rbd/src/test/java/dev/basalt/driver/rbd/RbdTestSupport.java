@@ -18,6 +18,7 @@ final class RbdTestSupport {
         CephServer ceph = CephServer.shared();
         return new RbdDriverSettings(ceph.pool(), ceph.clientName(), ceph.confFile(), "ceph",
                 Optional.of(ceph.clientKeyring()), Optional.empty(), flattenFromSnapshot, maxCloneDepth, 22,
-                Optional.of(Duration.ofSeconds(5)), true, VolumeClear.ZERO, "ceph");
+                Optional.of(Duration.ofSeconds(5)), true, VolumeClear.ZERO, "ceph",
+                Optional.of(CephServer.CLIENT_ID));
     }
 }

@@ -127,7 +127,7 @@ class RbdVolumeDriverTest extends DriverCompliance {
     void volumesAreFormatTwoLayeredImagesWithTheConfiguredObjectSize() throws Exception {
         RbdVolumeDriver driver = started(new RbdDriverSettings(settings.pool(), settings.clientName(),
                 settings.confFile(), "ceph", settings.keyring(), Optional.empty(), false, 5, 23,
-                settings.connectTimeout(), true, settings.clear(), "ceph"));
+                settings.connectTimeout(), true, settings.clear(), "ceph", settings.user()));
         VolumeSpec volume = newVolume(1);
 
         driver.createVolume(volume);
@@ -368,7 +368,7 @@ class RbdVolumeDriverTest extends DriverCompliance {
         Files.writeString(keyring, "[" + settings.clientName() + "]\n\tkey = " + key + "\n");
         RbdVolumeDriver driver = new RbdVolumeDriver(new RbdDriverSettings(settings.pool(), settings.clientName(),
                 settings.confFile(), "ceph", Optional.of(keyring), Optional.empty(), false, 5, 22,
-                settings.connectTimeout(), true, settings.clear(), "ceph"));
+                settings.connectTimeout(), true, settings.clear(), "ceph", settings.user()));
 
         assertThatThrownBy(driver::start).isInstanceOf(VolumeDriverException.class)
                 .hasMessageContaining("wrong key or unknown user").hasMessageContaining("client.basalt");
@@ -378,7 +378,7 @@ class RbdVolumeDriverTest extends DriverCompliance {
     void aMissingPoolAtStartSaysSo() {
         RbdVolumeDriver driver = new RbdVolumeDriver(new RbdDriverSettings("nosuchpool", settings.clientName(),
                 settings.confFile(), "ceph", settings.keyring(), Optional.empty(), false, 5, 22,
-                settings.connectTimeout(), true, settings.clear(), "ceph"));
+                settings.connectTimeout(), true, settings.clear(), "ceph", settings.user()));
 
         assertThatThrownBy(driver::start).isInstanceOf(VolumeDriverException.class)
                 .hasMessageContaining("has no pool nosuchpool (rbd_pool)");

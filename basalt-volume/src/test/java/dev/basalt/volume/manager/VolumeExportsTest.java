@@ -112,22 +112,23 @@ class VolumeExportsTest {
     void aConnectionExportsTheVolumeOnceWithItsOwnCredentials() {
         String id = availableVolume();
         VolumeConnection first = connect(id, CONNECTOR);
-        assertThat((String) first.get("target_iqn")).isEqualTo("iqn.2010-10.org.openstack:volume-" + id);
-        assertThat(first.get("target_lun")).isEqualTo(0);
-        assertThat((String) first.get("auth_method")).isEqualTo("CHAP");
-        assertThat((String) first.get("auth_password")).hasSizeGreaterThanOrEqualTo(12);
-        assertThat(target.hasExport((String) first.get("target_iqn"))).isTrue();
+        assertThat((String) first.data().get("target_iqn")).isEqualTo("iqn.2010-10.org.openstack:volume-" + id);
+        assertThat(first.data().get("target_lun")).isEqualTo(0);
+        assertThat((String) first.data().get("auth_method")).isEqualTo("CHAP");
+        assertThat((String) first.data().get("auth_password")).hasSizeGreaterThanOrEqualTo(12);
+        assertThat(target.hasExport((String) first.data().get("target_iqn"))).isTrue();
         VolumeExport kept = exports.find(id).orElseThrow();
-        assertThat(kept.chapUser()).isEqualTo((String) first.get("auth_username"));
-        assertThat(kept.chapSecret()).isEqualTo((String) first.get("auth_password"));
+        assertThat(kept.chapUser()).isEqualTo((String) first.data().get("auth_username"));
+        assertThat(kept.chapSecret()).isEqualTo((String) first.data().get("auth_password"));
 
         VolumeConnection again = connect(id, CONNECTOR);
         assertThat(again).isEqualTo(first);
         String other = availableVolume();
-        assertThat((String) connect(other, CONNECTOR).get("auth_password")).isNotEqualTo((String) first.get("auth_password"));
+        assertThat((String) connect(other, CONNECTOR).data().get("auth_password"))
+                .isNotEqualTo((String) first.data().get("auth_password"));
 
         disconnect(id, null);
-        assertThat(target.hasExport((String) first.get("target_iqn"))).isFalse();
+        assertThat(target.hasExport((String) first.data().get("target_iqn"))).isFalse();
         assertThat(exports.find(id)).isEmpty();
         disconnect(id, null);
     }
@@ -143,14 +144,15 @@ class VolumeExportsTest {
             VolumeAttachment a = new VolumeAttachment(attachment, id, "p1", null, null, null, AttachStatus.RESERVED,
                     VolumeAttachment.MODE_NOT_SET, Map.of(), Map.of(), null, null, now, now);
             assertThat(attachments.reserve(a).outcome()).isEqualTo(AttachmentTransitions.Outcome.DONE);
-            attachments.connect(attachment, CONNECTOR, Map.of("target_iqn", (String) c.get("target_iqn")), "rw", now);
+            attachments.connect(attachment, CONNECTOR, Map.of("target_iqn", (String) c.data().get("target_iqn")), "rw",
+                    now);
             attachments.complete(attachment, now);
         }
         disconnect(id, ids[0]);
-        assertThat(target.hasExport((String) c.get("target_iqn"))).as("the other attachment uses it").isTrue();
+        assertThat(target.hasExport((String) c.data().get("target_iqn"))).as("the other attachment uses it").isTrue();
         attachments.detach(id, ids[0]);
         disconnect(id, ids[1]);
-        assertThat(target.hasExport((String) c.get("target_iqn"))).isFalse();
+        assertThat(target.hasExport((String) c.data().get("target_iqn"))).isFalse();
     }
 
     @Test
@@ -158,9 +160,9 @@ class VolumeExportsTest {
         String id = availableVolume();
         VolumeConnection before = connect(id, CONNECTOR);
         service.stop();
-        assertThat(target.hasExport((String) before.get("target_iqn"))).as("stopping closes the exports").isFalse();
+        assertThat(target.hasExport((String) before.data().get("target_iqn"))).as("stopping closes the exports").isFalse();
         start();
-        assertThat(target.hasExport((String) before.get("target_iqn"))).isTrue();
+        assertThat(target.hasExport((String) before.data().get("target_iqn"))).isTrue();
         assertThat(connect(id, CONNECTOR)).isEqualTo(before);
     }
 
@@ -171,7 +173,7 @@ class VolumeExportsTest {
         volumes.transition(id, java.util.Set.of(VolumeStatus.AVAILABLE), VolumeStatus.DELETING);
         new VolumeRpc(bus).deleteVolume(HOST, new dev.basalt.rpc.DeleteVolume(id, "req-3"));
         org.awaitility.Awaitility.await().atMost(CALL).until(() -> volumes.find(id).isEmpty());
-        assertThat(target.hasExport((String) c.get("target_iqn"))).isFalse();
+        assertThat(target.hasExport((String) c.data().get("target_iqn"))).isFalse();
         assertThat(exports.find(id)).isEmpty();
     }
 
@@ -232,7 +234,7 @@ class VolumeExportsTest {
         askingIscsi.put("protocol", "iscsi");
         VolumeConnection c = connect(id, askingIscsi);
         assertThat(c.driverVolumeType()).isEqualTo("iscsi");
-        String iqn = (String) c.get("target_iqn");
+        String iqn = (String) c.data().get("target_iqn");
         assertThat(target.hasExport(iqn)).isTrue();
         assertThat(exports.find(id)).isPresent();
 
