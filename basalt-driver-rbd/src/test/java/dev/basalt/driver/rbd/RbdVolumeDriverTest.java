@@ -1,7 +1,5 @@
 package dev.basalt.driver.rbd;
 
-import java.util.List;
-import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -24,7 +22,10 @@ import dev.basalt.testkit.CephServer;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +33,11 @@ import org.junit.jupiter.api.io.TempDir;
 class RbdVolumeDriverTest extends DriverCompliance {
     private static final long GIB = Sizes.GIB;
 
-    private RbdVolumeDriver current;
+    /**
+     * The driver of the running test: stopped when the next test makes its own and after the last, so
+     * no librados client is still connected when the JVM exits (librados aborts the process then).
+     */
+    private static RbdVolumeDriver current;
     private RbdDriverSettings settings = RbdTestSupport.settings();
 
     @TempDir
@@ -45,6 +50,14 @@ class RbdVolumeDriverTest extends DriverCompliance {
         }
         current = new RbdVolumeDriver(settings);
         return current;
+    }
+
+    @AfterAll
+    static void stopTheLastDriver() {
+        if (current != null) {
+            current.stop();
+            current = null;
+        }
     }
 
     private RbdVolumeDriver rbd() {
