@@ -30,6 +30,13 @@ public interface VolumeDriver {
     void start();
 
     /**
+     * Releases what {@link #start()} took (connections to the storage, threads), once, when the
+     * service stops; nothing is called after it. The default releases nothing.
+     */
+    default void stop() {
+    }
+
+    /**
      * Creates a volume of exactly {@code volume.sizeGib()} GiB that reads as zeros. A volume that
      * already exists with the same size is left as it is (idempotent); one with another size is an
      * error.

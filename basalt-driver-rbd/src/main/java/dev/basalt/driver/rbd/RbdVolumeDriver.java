@@ -82,7 +82,8 @@ public final class RbdVolumeDriver implements SnapshotCapable, CloneCapable, Ext
         LOG.info("rbd driver: pool {} of cluster {} as {}", settings.pool(), settings.clusterName(), settings.clientName());
     }
 
-    /** Disconnects from the cluster. */
+    /** Disconnects from the cluster (librados aborts a process that exits while connected). */
+    @Override
     public void stop() {
         ceph.close();
     }

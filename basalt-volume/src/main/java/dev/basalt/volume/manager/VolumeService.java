@@ -346,6 +346,11 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
         imageRetries.shutdownNow();
         target.close();
         capacity.close();
+        try {
+            driver.stop();
+        } catch (RuntimeException e) {
+            LOG.warn("the {} driver of {} did not stop cleanly", driver.name(), settings.host(), e);
+        }
         LOG.info("volume service {} stopped", settings.host());
     }
 
