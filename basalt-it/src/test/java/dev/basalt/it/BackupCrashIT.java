@@ -234,9 +234,35 @@ class BackupCrashIT {
 
     /**
      * Two volumes created from the backup at once (3.47 {@code backup_id}), both requests sent
-     * together so that both find the backup {@code available}, as two users would; their ids.
+     * together so that both find the backup {@code available}, as two users would; their ids. On a
+     * busy machine the first restore can begin before the second request reads the backup, which
+     * then refuses it as Cinder does (the backup is {@code restoring}); the lone volume is then left
+     * to end and deleted, and the pair is sent again.
      */
     private List<String> twoCreatesAtOnce(String backupId, String name) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            List<Api.Response> answers = sendTogether(backupId, name);
+            List<String> ids = new ArrayList<>();
+            for (Api.Response answer : answers) {
+                if (answer.status() == 202) {
+                    ids.add(answer.body().get("volume").get("id").asText());
+                } else {
+                    assertThat(answer.status()).as(answer.raw()).isEqualTo(400);
+                    assertThat(answer.raw()).contains("Originating backup status must be one of 'available' values");
+                }
+            }
+            if (ids.size() == 2) {
+                return ids;
+            }
+            assertThat(ids).as("one of the two is accepted").hasSize(1);
+            assertThat(attempt).as("attempts to send two creates that both find the backup available").isLessThan(8);
+            awaitVolume(ids.get(0), "available");
+            awaitBackup(backupId, "available");
+            cli.cinder("delete", ids.get(0)).ok();
+        }
+    }
+
+    private List<Api.Response> sendTogether(String backupId, String name) throws Exception {
         CountDownLatch go = new CountDownLatch(1);
         try (ExecutorService threads = Executors.newFixedThreadPool(2)) {
             List<Future<Api.Response>> creates = Stream.of(name + "-1", name + "-2").map(n -> threads.submit(() -> {
@@ -245,13 +271,11 @@ class BackupCrashIT {
                         + backupId + "\"}}", "3.47");
             })).toList();
             go.countDown();
-            List<String> ids = new ArrayList<>();
+            List<Api.Response> answers = new ArrayList<>();
             for (Future<Api.Response> create : creates) {
-                Api.Response answer = create.get();
-                assertThat(answer.status()).as(answer.raw()).isEqualTo(202);
-                ids.add(answer.body().get("volume").get("id").asText());
+                answers.add(create.get());
             }
-            return ids;
+            return answers;
         }
     }
 
