@@ -35,6 +35,10 @@ final class CephConf {
                 "mon data avail warn = 1",
                 "mon data avail crit = 0",
                 "mgr initial modules =",
+                // the one monitor commits a map change (a pool's snapshot ids, which every RBD snapshot
+                // create and delete asks for) at once instead of batching changes for up to a second
+                "paxos propose interval = 0.01",
+                "paxos min wait = 0.001",
                 "",
                 "[client]",
                 "keyring = " + dir.resolve("$name.keyring"),
