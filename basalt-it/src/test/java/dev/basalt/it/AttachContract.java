@@ -1,7 +1,6 @@
 package dev.basalt.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -74,8 +73,7 @@ abstract class AttachContract {
 
     private String availableVolume(String name) throws Exception {
         String id = cinder("create", "--name", name, "1").get("id");
-        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
-                .until(() -> cinder("show", id).get("status"), "available"::equals);
+        new Statuses(cli.api(), PATIENCE).volume(id, "available");
         return id;
     }
 

@@ -37,26 +37,30 @@ class BackupsCliIT {
     @RegisterExtension
     static final RunningBasalt basalt = RunningBasalt.noauth(null);
     private Cli cli;
+    private Api api;
+    private Statuses statuses;
     private final Random random = new Random(20261207);
 
     @BeforeAll
     void start() throws Exception {
         Cli.requireClients();
         cli = basalt.cli("u1", "p1");
+        api = new Api(basalt.endpoint(), "u1", "p1");
+        statuses = new Statuses(api, PATIENCE);
     }
 
     private Map<String, String> cinder(String... args) throws Exception {
         return Tables.properties(cli.cinder(args).ok().stdout());
     }
 
-    private Map<String, String> awaitVolume(String nameOrId, String status) {
-        return await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
-                .until(() -> cinder("show", nameOrId), v -> status.equals(v.get("status")));
+    /** Waits for the volume's status; what {@code cinder show} displays then. */
+    private Map<String, String> awaitVolume(String nameOrId, String status) throws Exception {
+        statuses.volume(nameOrId, status);
+        return cinder("show", nameOrId);
     }
 
-    private Map<String, String> awaitBackup(String nameOrId, String status) {
-        return await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
-                .until(() -> cinder("backup-show", nameOrId), b -> status.equals(b.get("status")));
+    private void awaitBackup(String nameOrId, String status) {
+        statuses.backup(nameOrId, status);
     }
 
     private Path volumeFile(String id) {
@@ -157,9 +161,9 @@ class BackupsCliIT {
         assertThat(Sha256.of(volumeFile(afterSourceGone))).as("a backup outlives its volume").isEqualTo(secondSha);
 
         cli.cinder("backup-delete", incremental).ok();
-        await().atMost(PATIENCE).until(() -> cli.cinder("backup-show", incremental).exitCode() != 0);
+        statuses.gone(Statuses.Kind.BACKUP, incremental);
         cli.cinder("backup-delete", full).ok();
-        await().atMost(PATIENCE).until(() -> cli.cinder("backup-show", full).exitCode() != 0);
+        statuses.gone(Statuses.Kind.BACKUP, full);
         assertThat(chunkFiles(repository())).as("no chunk outlives the backups that need it").isEmpty();
         for (String volume : List.of(fromFull, fromIncremental, larger, afterSourceGone)) {
             cli.cinder("delete", volume).ok();
@@ -209,7 +213,7 @@ class BackupsCliIT {
 
         assertThat(Tables.records(cli.cinder("backup-list").ok().stdout())).hasSize(1);
         cli.cinder("backup-delete", backupOfTwo).ok();
-        await().atMost(PATIENCE).until(() -> cli.cinder("backup-show", backupOfTwo).exitCode() != 0);
+        statuses.gone(Statuses.Kind.BACKUP, backupOfTwo);
     }
 
     @Test
@@ -231,7 +235,9 @@ class BackupsCliIT {
         assertThat(inUse.get("attachment_ids")).contains(attachment);
         assertThat(Tables.records(cli.cinder("--os-volume-api-version", "3.27", "attachment-list").ok().stdout()))
                 .anySatisfy(row -> assertThat(row.get("ID")).isEqualTo(attachment));
-        await().atMost(PATIENCE).until(() -> Tables.records(cli.cinder("snapshot-list").ok().stdout()).isEmpty());
+        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
+                .until(() -> api.get("/snapshots").body().path("snapshots").isEmpty());
+        assertThat(Tables.records(cli.cinder("snapshot-list").ok().stdout())).isEmpty();
         try (Stream<Path> files = Files.list(basalt.volumesDir())) {
             assertThat(files.map(f -> f.getFileName().toString())).as("no temporary snapshot file is left")
                     .noneMatch(n -> n.startsWith("snapshot-"));
@@ -254,7 +260,7 @@ class BackupsCliIT {
         cli.cinder("--os-volume-api-version", "3.54", "attachment-delete", attachment).ok();
         awaitVolume(volume, "available");
         cli.cinder("backup-delete", backup).ok();
-        await().atMost(PATIENCE).until(() -> cli.cinder("backup-show", backup).exitCode() != 0);
+        statuses.gone(Statuses.Kind.BACKUP, backup);
         cli.cinder("delete", volume).ok();
         cli.cinder("delete", restored).ok();
         cli.cinder("delete", created).ok();
@@ -268,11 +274,10 @@ class BackupsCliIT {
         Cli quotaCli = basalt.cli("u2", "p2");
         quotaCli.cinder("quota-update", "--backups", "1", "p2").ok();
         String volume = Tables.properties(quotaCli.cinder("create", "--name", "q", "1").ok().stdout()).get("id");
-        await().atMost(PATIENCE).until(() -> "available".equals(
-                Tables.properties(quotaCli.cinder("show", volume).ok().stdout()).get("status")));
+        Statuses quotaStatuses = new Statuses(new Api(basalt.endpoint(), "u2", "p2"), PATIENCE);
+        quotaStatuses.volume(volume, "available");
         String first = Tables.properties(quotaCli.cinder("backup-create", volume).ok().stdout()).get("id");
-        await().atMost(PATIENCE).until(() -> "available".equals(
-                Tables.properties(quotaCli.cinder("backup-show", first).ok().stdout()).get("status")));
+        quotaStatuses.backup(first, "available");
         Cli.Result over = quotaCli.cinder("backup-create", volume);
         assertThat(over.exitCode()).isNotZero();
         assertThat(over.stderr()).contains("413");
@@ -297,7 +302,8 @@ class BackupsCliIT {
         String target = cinder("backup-restore", backup).get("volume_id");
         Map<String, String> failed = awaitVolume(target, "error_restoring");
         assertThat(failed.get("status")).isEqualTo("error_restoring");
-        assertThat(awaitBackup(backup, "available").get("status")).isEqualTo("available");
+        awaitBackup(backup, "available");
+        assertThat(cinder("backup-show", backup).get("status")).isEqualTo("available");
 
         Files.delete(victim);
         String second = cinder("backup-restore", backup).get("volume_id");
@@ -329,12 +335,11 @@ class BackupsCliIT {
             String imported = Tables.properties(otherCli.cinder("backup-import", record.get("backup_service"),
                     record.get("backup_url")).ok().stdout()).get("id");
             assertThat(imported).isEqualTo(backup);
-            await().atMost(PATIENCE).until(() -> "available".equals(
-                    Tables.properties(otherCli.cinder("backup-show", imported).ok().stdout()).get("status")));
+            Statuses otherStatuses = new Statuses(new Api(other.endpoint(), "u1", "p1"), PATIENCE);
+            otherStatuses.backup(imported, "available");
             String restored = Tables.properties(otherCli.cinder("backup-restore", imported).ok().stdout())
                     .get("volume_id");
-            await().atMost(PATIENCE).until(() -> "available".equals(
-                    Tables.properties(otherCli.cinder("show", restored).ok().stdout()).get("status")));
+            otherStatuses.volume(restored, "available");
             assertThat(Sha256.of(VolumeFiles.of(other.volumesDir(), restored))).isEqualTo(sha);
         }
     }
@@ -369,6 +374,6 @@ class BackupsCliIT {
         assertThat(Sha256.of(volumeFile(restored))).isEqualTo(sha);
 
         cli.openstack("volume", "backup", "delete", "osc-backup").ok();
-        await().atMost(PATIENCE).until(() -> cli.cinder("backup-show", id).exitCode() != 0);
+        statuses.gone(Statuses.Kind.BACKUP, id);
     }
 }

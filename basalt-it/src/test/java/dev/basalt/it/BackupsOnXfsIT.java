@@ -76,21 +76,21 @@ class BackupsOnXfsIT {
         return Tables.properties(cli.cinder(args).ok().stdout());
     }
 
-    private void awaitStatus(String command, String id, String status) {
-        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
-                .until(() -> cinder(command, id), shown -> status.equals(shown.get("status")));
+    /** Waits through the API of the running process, as this test's user. */
+    private Statuses statuses() {
+        return new Statuses(cli.api(), PATIENCE);
     }
 
     private String backup(String... args) throws Exception {
         String id = cinder(Stream.concat(Stream.of("backup-create"), Stream.of(args)).toArray(String[]::new)).get("id");
-        awaitStatus("backup-show", id, "available");
+        statuses().backup(id, "available");
         return id;
     }
 
     private String restoreToNewVolume(String backup) throws Exception {
         String volume = cinder("backup-restore", backup).get("volume_id");
-        awaitStatus("show", volume, "available");
-        awaitStatus("backup-show", backup, "available");
+        statuses().volume(volume, "available");
+        statuses().backup(backup, "available");
         return volume;
     }
 
@@ -134,7 +134,7 @@ class BackupsOnXfsIT {
     @Order(1)
     void anIncrementalAfterOnePercentChangedReadsAboutOnePercentAndEveryPointRestores() throws Exception {
         source = cinder("create", "--name", "xfs-src", "1").get("id");
-        awaitStatus("show", source, "available");
+        statuses().volume(source, "available");
         NavigableMap<Long, byte[]> first = randomPieces(0, 25 * MIB, 200 * MIB, 25 * MIB, 500 * MIB, 25 * MIB,
                 GIB - 25 * MIB, 25 * MIB);
         VolumeFiles.write(volumeFile(source), first);
@@ -174,7 +174,7 @@ class BackupsOnXfsIT {
     @Order(2)
     void deletingTheBackupsOrTheVolumeLeavesNoBase() throws Exception {
         cli.cinder("backup-delete", incremental).ok();
-        await().atMost(PATIENCE).until(() -> cli.cinder("backup-show", incremental).exitCode() != 0);
+        statuses().gone(Statuses.Kind.BACKUP, incremental);
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(bases()).isEmpty());
 
         String another = backup("--name", "xfs-again", source);
@@ -186,7 +186,7 @@ class BackupsOnXfsIT {
         assertThat(cinder("backup-show", another).get("status")).isEqualTo("available");
         cli.cinder("backup-delete", another).ok();
         cli.cinder("backup-delete", full).ok();
-        await().atMost(PATIENCE).until(() -> cli.cinder("backup-show", full).exitCode() != 0);
+        statuses().gone(Statuses.Kind.BACKUP, full);
         assertThat(bases()).isEmpty();
     }
 
@@ -196,7 +196,7 @@ class BackupsOnXfsIT {
         Path repository = basalt.stateDir().resolve("backup");
         long before = BackupRepositoryFiles.workFiles(repository);
         String volume = cinder("create", "--name", "xfs-cut", "1").get("id");
-        awaitStatus("show", volume, "available");
+        statuses().volume(volume, "available");
         VolumeFiles.writeRandom(volumeFile(volume), 4, 128 * MIB, 20261209);
 
         String cut = cinder("backup-create", "--name", "xfs-cut", volume).get("id");
@@ -206,14 +206,14 @@ class BackupsOnXfsIT {
         basalt.start();
         cli = new Cli(basalt.endpoint(), "u1", "p1");
 
-        awaitStatus("backup-show", cut, "error");
-        awaitStatus("show", volume, "available");
+        statuses().backup(cut, "error");
+        statuses().volume(volume, "available");
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(bases()).as("dropped at restart").isEmpty());
         assertThat(BackupRepositoryFiles.workFiles(repository)).as("no file of the cut backup is left")
                 .isEqualTo(before);
 
         cli.cinder("backup-delete", cut).ok();
-        await().atMost(PATIENCE).until(() -> cli.cinder("backup-show", cut).exitCode() != 0);
+        statuses().gone(Statuses.Kind.BACKUP, cut);
         cli.cinder("delete", volume).ok();
         await().atMost(PATIENCE).until(() -> !Files.exists(volumeFile(volume)));
     }

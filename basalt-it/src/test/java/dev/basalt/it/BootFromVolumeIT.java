@@ -1,7 +1,6 @@
 package dev.basalt.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.basalt.iscsi.ExternalTools;
 import java.nio.ByteBuffer;
@@ -76,8 +75,7 @@ class BootFromVolumeIT {
         create.addAll(List.of(more));
         create.add("1");
         String id = cinder(create.toArray(String[]::new)).get("id");
-        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
-                .until(() -> cinder("show", id).get("status"), "available"::equals);
+        new Statuses(cli.api(), PATIENCE).volume(id, "available");
         return id;
     }
 
@@ -157,8 +155,7 @@ class BootFromVolumeIT {
         for (Attached attached : List.of(bootDisk, dataDisk)) {
             cli.cinder("--os-volume-api-version", VERSION, "attachment-delete", attached.attachment()).ok();
         }
-        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
-                .until(() -> cinder("show", data).get("status"), "available"::equals);
+        new Statuses(cli.api(), PATIENCE).volume(data, "available");
         String written = BootDisk.WRITTEN_PREFIX + disk.marker();
         assertThat(read(basalt.volumesDir().resolve("volume-" + data), BootDisk.WRITTEN_AT, written.length()))
                 .isEqualTo(written);

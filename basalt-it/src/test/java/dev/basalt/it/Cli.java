@@ -38,6 +38,11 @@ public final class Cli {
         this.project = project;
     }
 
+    /** The raw API as this client's user and project, for what a test reads without a client process. */
+    public Api api() {
+        return new Api(endpoint, user, project);
+    }
+
     /** Skips (or, in CI, fails) when the Debian clients are not installed. */
     public static void requireClients() {
         boolean present = Files.isExecutable(Path.of("/usr/bin/cinder")) && Files.isExecutable(Path.of("/usr/bin/openstack"));

@@ -1,7 +1,6 @@
 package dev.basalt.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.basalt.iscsi.ExternalTools;
@@ -92,8 +91,8 @@ class ImageVolumeCacheOnXfsIT {
 
     private String volumeFrom(String image, String name) throws Exception {
         String id = cli.cinderProperties("create", "--image", image, "--name", name, "1").get("id");
-        String status = await().atMost(PATIENCE).pollInterval(Duration.ofMillis(250))
-                .until(() -> cli.cinderProperties("show", id).get("status"), s -> !s.equals("creating"));
+        String status = new Statuses(cli.api(), PATIENCE).until(Statuses.Kind.VOLUME, id,
+                v -> !v.path("status").asText().equals("creating")).path("status").asText();
         assertThat(status).as(basalt.log()).isEqualTo("available");
         TreeMap<Long, byte[]> writes = new TreeMap<>();
         writes.put(0L, imageBytes.get(image));

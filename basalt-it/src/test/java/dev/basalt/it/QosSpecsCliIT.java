@@ -1,7 +1,6 @@
 package dev.basalt.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.basalt.iscsi.ExternalTools;
@@ -122,8 +121,7 @@ class QosSpecsCliIT {
         String type = typeId("cli-limited-type");
         cli.cinder("qos-associate", specs, type).ok();
         String volume = cli.cinderProperties("create", "--volume-type", "cli-limited-type", "--name", "limited", "1").get("id");
-        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
-                .until(() -> cli.cinderProperties("show", volume).get("status"), "available"::equals);
+        new Statuses(cli.api(), PATIENCE).volume(volume, "available");
 
         Map<String, String> attachment = cli.cinderProperties("--os-volume-api-version", "3.54", "attachment-create", "--connect",
                 "True", "--initiator", INITIATOR, "--ip", "127.0.0.1", "--host", "qos-compute", volume);

@@ -48,10 +48,14 @@ class QuotaCliIT {
         return byType;
     }
 
-    private static Map<String, String> awaitStatus(Cli cinder, String name, String status) {
-        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .until(() -> Tables.properties(cinder.cinder("show", name).ok().stdout()),
-                        v -> status.equals(v.get("status")));
+    private static Statuses statuses(Cli cinder) {
+        return new Statuses(cinder.api(), Duration.ofSeconds(30));
+    }
+
+    /** Waits for the volume's status; what {@code cinder show} displays then. */
+    private static Map<String, String> awaitStatus(Cli cinder, String name, String status) throws Exception {
+        statuses(cinder).volume(name, status);
+        return Tables.properties(cinder.cinder("show", name).ok().stdout());
     }
 
     @Test
@@ -151,8 +155,7 @@ class QuotaCliIT {
         assertThat(usage.get("gigabytes")).containsEntry("In_use", "0").containsEntry("Reserved", "0");
         assertThat(usage.get("volumes_pinned")).containsEntry("In_use", "0").containsEntry("Reserved", "0");
         cinder.cinder("delete", "stuck").ok();
-        await().atMost(Duration.ofSeconds(30)).until(() -> cinder.cinder("list").ok().stdout().lines()
-                .noneMatch(l -> l.contains("stuck")));
+        statuses(cinder).gone(Statuses.Kind.VOLUME, "stuck");
         assertThat(usage(cinder, "q4").get("volumes")).containsEntry("In_use", "0");
     }
 
@@ -246,9 +249,7 @@ class QuotaCliIT {
         cinder.cinder("create", "--name", "s-vol", "2").ok();
         awaitStatus(cinder, "s-vol", "available");
         cinder.cinder("snapshot-create", "--name", "one", "s-vol").ok();
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .until(() -> Tables.properties(cinder.cinder("snapshot-show", "one").ok().stdout()),
-                        s -> "available".equals(s.get("status")));
+        statuses(cinder).snapshot("one", "available");
         Cli.Result second = cinder.cinder("snapshot-create", "--name", "two", "s-vol");
         assertThat(second.exitCode()).isNotZero();
         assertThat(second.stderr()).contains("SnapshotLimitExceeded: Maximum number of snapshots allowed (1) exceeded"
@@ -263,9 +264,8 @@ class QuotaCliIT {
                 + " allowed gigabytes quota. Requested 3G, quota is 6G and 4G has been consumed. (HTTP 413)");
         assertThat(Tables.properties(cinder.cinder("show", "s-vol").ok().stdout())).containsEntry("size", "2");
         cinder.cinder("extend", "s-vol", "4").ok();
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .until(() -> Tables.properties(cinder.cinder("show", "s-vol").ok().stdout()),
-                        v -> "available".equals(v.get("status")) && "4".equals(v.get("size")));
+        statuses(cinder).until(Statuses.Kind.VOLUME, "s-vol",
+                v -> "available".equals(v.path("status").asText()) && v.path("size").asInt() == 4);
         assertThat(usage(cinder, "q8").get("gigabytes")).containsEntry("In_use", "6").containsEntry("Reserved", "0");
     }
 }

@@ -65,14 +65,20 @@ class RbdBackendIT {
         return Tables.properties(cli.cinder(args).ok().stdout());
     }
 
-    private Map<String, String> awaitVolume(String id, String status) {
-        return await().atMost(PATIENCE).pollInterval(Duration.ofMillis(300))
-                .until(() -> cinder("show", id), v -> status.equals(v.get("status")));
+    private Statuses statuses() {
+        return new Statuses(cli.api(), PATIENCE);
     }
 
-    private Map<String, String> awaitSnapshot(String id, String status) {
-        return await().atMost(PATIENCE).pollInterval(Duration.ofMillis(300))
-                .until(() -> cinder("snapshot-show", id), s -> status.equals(s.get("status")));
+    /** Waits for the volume's status; what {@code cinder show} displays then. */
+    private Map<String, String> awaitVolume(String id, String status) throws Exception {
+        statuses().volume(id, status);
+        return cinder("show", id);
+    }
+
+    /** Waits for the snapshot's status; what {@code cinder snapshot-show} displays then. */
+    private Map<String, String> awaitSnapshot(String id, String status) throws Exception {
+        statuses().snapshot(id, status);
+        return cinder("snapshot-show", id);
     }
 
     private static List<String> rbdLs() {
@@ -176,8 +182,8 @@ class RbdBackendIT {
         assertThat(sha256("volume-" + clone, 0)).isEqualTo(sourceSha);
 
         cli.cinder("extend", clone, "3").ok();
-        await().atMost(PATIENCE).until(() -> cinder("show", clone).get("size"), "3"::equals);
-        awaitVolume(clone, "available");
+        statuses().until(Statuses.Kind.VOLUME, clone, v -> v.path("size").asInt() == 3);
+        assertThat(awaitVolume(clone, "available").get("size")).isEqualTo("3");
         assertThat(imageSize("volume-" + clone)).isEqualTo(3 * GIB);
         assertThat(sha256("volume-" + clone, 0)).isEqualTo(sha256("volume-" + volume, 2 * GIB));
     }
@@ -194,7 +200,7 @@ class RbdBackendIT {
         assertThat(cinder("show", volume).get("status")).isEqualTo("available");
 
         cli.cinder("delete", "--cascade", volume).ok();
-        await().atMost(PATIENCE).until(() -> cli.cinder("show", volume).exitCode() != 0);
+        statuses().gone(Statuses.Kind.VOLUME, volume);
 
         assertThat(rbdLs()).doesNotContain("volume-" + volume);
         assertThat(sha256("volume-" + clone, 0)).isEqualTo(cloneSha);
@@ -202,8 +208,8 @@ class RbdBackendIT {
 
         cli.openstack("volume", "delete", clone).ok();
         cli.cinder("delete", fromSnapshot).ok();
-        await().atMost(PATIENCE).until(() -> cli.cinder("show", clone).exitCode() != 0
-                && cli.cinder("show", fromSnapshot).exitCode() != 0);
+        statuses().gone(Statuses.Kind.VOLUME, clone);
+        statuses().gone(Statuses.Kind.VOLUME, fromSnapshot);
         assertThat(rbdLs()).noneMatch(image -> image.contains(volume) || image.contains(clone)
                 || image.contains(fromSnapshot));
     }
@@ -233,7 +239,7 @@ class RbdBackendIT {
         cli.cinder("--os-volume-api-version", "3.54", "attachment-delete", attachmentId).ok();
         awaitVolume(id, "available");
         cli.cinder("delete", id).ok();
-        await().atMost(PATIENCE).until(() -> cli.cinder("show", id).exitCode() != 0);
+        statuses().gone(Statuses.Kind.VOLUME, id);
         assertThat(rbdLs()).doesNotContain("volume-" + id);
     }
 
@@ -269,7 +275,7 @@ class RbdBackendIT {
         awaitVolume(id, "available");
         assertThat(Initiators.run("iscsi-inq", url).exitCode()).as("the export is gone").isNotZero();
         cli.cinder("delete", id).ok();
-        await().atMost(PATIENCE).until(() -> cli.cinder("show", id).exitCode() != 0);
+        statuses().gone(Statuses.Kind.VOLUME, id);
         assertThat(rbdLs()).doesNotContain("volume-" + id);
     }
 }

@@ -43,9 +43,9 @@ class SnapshotDataIntegrityIT {
         return Tables.properties(cli.cinder(args).ok().stdout());
     }
 
-    private void awaitStatus(String command, String id, String status) {
-        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(250))
-                .until(() -> cinder(command, id), v -> status.equals(v.get("status")));
+    /** Waits through the API of the running process, as this test's user. */
+    private Statuses statuses() {
+        return new Statuses(cli.api(), PATIENCE);
     }
 
     private static byte[] pattern(long seed, long length) {
@@ -70,7 +70,7 @@ class SnapshotDataIntegrityIT {
     @Test
     void snapshotsVolumesFromThemAndClonesHoldExactlyTheExpectedBytes() throws Exception {
         String volume = cinder("create", "--name", "data", "1").get("id");
-        awaitStatus("show", volume, "available");
+        statuses().volume(volume, "available");
         Path volumeFile = VolumeFiles.of(basalt.volumesDir(), volume);
 
         NavigableMap<Long, byte[]> original = new TreeMap<>(Map.of(
@@ -80,7 +80,7 @@ class SnapshotDataIntegrityIT {
         assertThat(Sha256.of(volumeFile)).isEqualTo(atSnapshot);
 
         String snapshot = cinder("snapshot-create", "--name", "data-snap", volume).get("id");
-        awaitStatus("snapshot-show", snapshot, "available");
+        statuses().snapshot(snapshot, "available");
 
         NavigableMap<Long, byte[]> changes = new TreeMap<>(Map.of(0L, pattern(4, 2 * MIB), 300 * MIB,
                 pattern(5, 3 * MIB)));
@@ -97,7 +97,7 @@ class SnapshotDataIntegrityIT {
         String larger = cinder("create", "--snapshot-id", snapshot, "--name", "restored-2", "2").get("id");
         String clone = cinder("create", "--source-volid", volume, "--name", "clone").get("id");
         for (String id : new String[] {fromSnapshot, larger, clone}) {
-            awaitStatus("show", id, "available");
+            statuses().volume(id, "available");
         }
         assertThat(Sha256.of(VolumeFiles.of(basalt.volumesDir(), fromSnapshot))).isEqualTo(atSnapshot);
         assertThat(Sha256.of(VolumeFiles.of(basalt.volumesDir(), larger)))
@@ -109,7 +109,7 @@ class SnapshotDataIntegrityIT {
         assertThat(Sha256.of(VolumeFiles.snapshot(basalt.volumesDir(), snapshot))).isEqualTo(atSnapshot);
 
         cli.cinder("extend", volume, "2").ok();
-        await().atMost(PATIENCE).until(() -> "2".equals(cinder("show", volume).get("size")));
+        statuses().until(Statuses.Kind.VOLUME, volume, v -> v.path("size").asInt() == 2);
         assertThat(Sha256.of(volumeFile)).as("extend keeps the bytes and adds zeros")
                 .isEqualTo(Sha256.ofImage(2 * GIB, now));
 

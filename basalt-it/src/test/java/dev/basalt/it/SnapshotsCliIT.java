@@ -42,14 +42,21 @@ class SnapshotsCliIT {
         return Tables.properties(cli.cinder(args).ok().stdout());
     }
 
-    private Map<String, String> awaitVolume(String nameOrId, String status) {
-        return await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
-                .until(() -> cinder("show", nameOrId), v -> status.equals(v.get("status")));
+    /** Waits through the API of the running process (a restart changes its port). */
+    private Statuses statuses() {
+        return new Statuses(new Api(basalt.endpoint(), "u1", "p1"), PATIENCE);
     }
 
-    private Map<String, String> awaitSnapshot(String nameOrId, String status) {
-        return await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
-                .until(() -> cinder("snapshot-show", nameOrId), s -> status.equals(s.get("status")));
+    /** Waits for the volume's status; what {@code cinder show} displays then. */
+    private Map<String, String> awaitVolume(String nameOrId, String status) throws Exception {
+        statuses().volume(nameOrId, status);
+        return cinder("show", nameOrId);
+    }
+
+    /** Waits for the snapshot's status; what {@code cinder snapshot-show} displays then. */
+    private Map<String, String> awaitSnapshot(String nameOrId, String status) throws Exception {
+        statuses().snapshot(nameOrId, status);
+        return cinder("snapshot-show", nameOrId);
     }
 
     private Path volumeFile(String id) {
@@ -106,7 +113,7 @@ class SnapshotsCliIT {
 
         cli.cinder("snapshot-delete", "s2").ok();
         await().atMost(PATIENCE).until(() -> !Files.exists(snapshotFile(id)));
-        await().atMost(PATIENCE).until(() -> cli.cinder("snapshot-show", id).exitCode() != 0);
+        statuses().gone(Statuses.Kind.SNAPSHOT, id);
         cli.cinder("delete", "src").ok();
         await().atMost(PATIENCE).until(() -> !Files.exists(volumeFile(volume)));
     }
@@ -142,7 +149,7 @@ class SnapshotsCliIT {
         Cli.Result cascade = cli.cinder("delete", "--cascade", source);
         cascade.ok();
         await().atMost(PATIENCE).until(() -> !Files.exists(volumeFile(source)) && !Files.exists(snapshotFile(snapshot)));
-        await().atMost(PATIENCE).until(() -> cli.cinder("snapshot-show", snapshot).exitCode() != 0);
+        statuses().gone(Statuses.Kind.SNAPSHOT, snapshot);
         assertThat(cinder("show", same).get("status")).as("copies outlive their source").isEqualTo("available");
         for (String id : List.of(same, larger, clone)) {
             cli.cinder("delete", id).ok();
@@ -188,7 +195,7 @@ class SnapshotsCliIT {
         cli.cinder("snapshot-reset-state", "--state", "creating", snapshot).ok();
         assertThat(cli.cinder("snapshot-delete", snapshot).exitCode()).isNotZero();
         cli.cinder("snapshot-delete", "--force", snapshot).ok();
-        await().atMost(PATIENCE).until(() -> cli.cinder("snapshot-show", snapshot).exitCode() != 0);
+        statuses().gone(Statuses.Kind.SNAPSHOT, snapshot);
         assertThat(snapshotFile(snapshot)).doesNotExist();
         cli.cinder("delete", other).ok();
         await().atMost(PATIENCE).until(() -> VolumeFiles.ids(basalt.volumesDir()).isEmpty());
@@ -202,12 +209,10 @@ class SnapshotsCliIT {
     @Order(4)
     void snapshotsThroughOpenstack() throws Exception {
         String volume = openstack("volume", "create", "--size", "1", "os-src").path("id").asText();
-        await().atMost(PATIENCE).until(() -> "available".equals(openstack("volume", "show", volume).path("status")
-                .asText()));
+        statuses().volume(volume, "available");
         String snapshot = openstack("volume", "snapshot", "create", "--volume", "os-src", "--property", "a=b",
                 "os-snap").path("id").asText();
-        await().atMost(PATIENCE).until(() -> "available".equals(openstack("volume", "snapshot", "show", snapshot)
-                .path("status").asText()));
+        statuses().snapshot(snapshot, "available");
         assertThat(openstack("volume", "snapshot", "list")).anySatisfy(s ->
                 assertThat(s.path("ID").asText()).isEqualTo(snapshot));
         cli.openstack("volume", "snapshot", "set", "--name", "os-snap2", "--description", "d", "--property", "c=d",
@@ -220,14 +225,14 @@ class SnapshotsCliIT {
                 .path("id").asText();
         String clone = openstack("volume", "create", "--source", "os-src", "os-clone").path("id").asText();
         for (String id : List.of(fromSnapshot, clone)) {
-            await().atMost(PATIENCE).until(() -> "available".equals(openstack("volume", "show", id).path("status")
-                    .asText()));
+            statuses().volume(id, "available");
         }
         assertThat(openstack("volume", "show", fromSnapshot).path("size").asInt()).isEqualTo(2);
         assertThat(Files.size(volumeFile(fromSnapshot))).isEqualTo(2 * GIB);
 
         cli.openstack("volume", "set", "--size", "3", "os-src").ok();
-        await().atMost(PATIENCE).until(() -> openstack("volume", "show", volume).path("size").asInt() == 3);
+        statuses().until(Statuses.Kind.VOLUME, volume, v -> v.path("size").asInt() == 3);
+        assertThat(openstack("volume", "show", volume).path("size").asInt()).isEqualTo(3);
         cli.openstack("volume", "set", "--bootable", "--read-only", "os-clone").ok();
         JsonNode flagged = openstack("volume", "show", "os-clone");
         assertThat(flagged.path("bootable").asText()).isEqualTo("true");

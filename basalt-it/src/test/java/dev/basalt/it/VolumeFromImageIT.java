@@ -1,7 +1,6 @@
 package dev.basalt.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.basalt.iscsi.ExternalTools;
@@ -76,8 +75,8 @@ class VolumeFromImageIT {
     }
 
     private String settled(String id) throws Exception {
-        return await().atMost(PATIENCE).pollInterval(Duration.ofMillis(250))
-                .until(() -> cinder("show", id).get("status"), s -> !s.equals("creating"));
+        return new Statuses(cli.api(), PATIENCE).until(Statuses.Kind.VOLUME, id,
+                v -> !v.path("status").asText().equals("creating")).path("status").asText();
     }
 
     private String diskWithZerosAfter(long size) throws Exception {

@@ -67,8 +67,8 @@ class VolumeUploadToImageIT {
     }
 
     private String settled(String id, String transitional) throws Exception {
-        return await().atMost(PATIENCE).pollInterval(Duration.ofMillis(250))
-                .until(() -> cinder("show", id).get("status"), s -> !s.equals(transitional));
+        return new Statuses(cli.api(), PATIENCE).until(Statuses.Kind.VOLUME, id,
+                v -> !v.path("status").asText().equals(transitional)).path("status").asText();
     }
 
     private Path file(String volume) {
