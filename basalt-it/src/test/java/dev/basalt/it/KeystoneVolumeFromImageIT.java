@@ -65,10 +65,16 @@ class KeystoneVolumeFromImageIT {
         }
     }
 
+    /** The volume's status once it is no longer {@code transitional}, read through the API as alice. */
+    private String settled(String volume, String transitional) throws Exception {
+        Api api = Api.withToken(basalt.endpoint(), keystone.projectId(KeystoneServer.ALICE.project()),
+                keystone.token(KeystoneServer.ALICE));
+        return new Statuses(api, PATIENCE).until(Statuses.Kind.VOLUME, volume,
+                v -> !v.path("status").asText().equals(transitional)).path("status").asText();
+    }
+
     private void assertHoldsTheImage(String volume) throws Exception {
-        String status = await().atMost(PATIENCE).pollInterval(Duration.ofMillis(250))
-                .until(() -> JSON.readTree(alice.openstack("volume", "show", volume, "-f", "json").ok().stdout())
-                        .path("status").asText(), s -> !s.equals("creating"));
+        String status = settled(volume, "creating");
         assertThat(status).as(basalt.log()).isEqualTo("available");
         TreeMap<Long, byte[]> writes = new TreeMap<>();
         writes.put(0L, java.nio.file.Files.readAllBytes(disk.image()));
@@ -122,10 +128,9 @@ class KeystoneVolumeFromImageIT {
                 "qemu-img", "convert", "-f", "qcow2", "-O", "raw", data.toString(), raw.toString());
         assertThat(convert.exitCode()).as(convert.output()).isZero();
         assertThat(Sha256.of(raw)).isEqualTo(expected);
-        String status = await().atMost(PATIENCE).pollInterval(Duration.ofMillis(250))
-                .until(() -> JSON.readTree(alice.openstack("volume", "show", volume, "-f", "json").ok().stdout())
-                        .path("status").asText(), s -> !s.equals("uploading"));
-        assertThat(status).isEqualTo("available");
+        assertThat(settled(volume, "uploading")).isEqualTo("available");
+        assertThat(JSON.readTree(alice.openstack("volume", "show", volume, "-f", "json").ok().stdout())
+                .path("status").asText()).isEqualTo("available");
         assertThat(glance.imagesNamed(keystone.token(KeystoneServer.BOB), "alice-uploaded")).isEmpty();
     }
 }
