@@ -1,11 +1,13 @@
 package dev.basalt.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +39,9 @@ class MetricsTest {
         assertThat(api.get(TestApi.p("/volumes/" + id + "/nothing-here")).status()).isEqualTo(404);
         assertThat(api.call("GET", TestApi.p("/volumes")).token(null).send().status()).isEqualTo(401);
 
-        HttpResponse<String> metrics = scrape();
+        // a request is counted once its answer is written: the client may see the answer first
+        HttpResponse<String> metrics = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .until(this::scrape, m -> m.body().contains(REQUESTS + "_count" + series("GET", "/v3/{project_id}/volumes", 401)));
 
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.headers().firstValue("Content-Type")).hasValue(MetricsHandler.CONTENT_TYPE);
