@@ -1,0 +1,15 @@
+-- Volume type encryption (Cinder's encryption table): at most one row per volume type, removed with
+-- the type. Cinder keeps deleted rows (soft delete); Basalt removes them.
+
+CREATE TABLE encryption (
+    encryption_id     VARCHAR(36)  NOT NULL PRIMARY KEY,
+    volume_type_id    VARCHAR(36)  NOT NULL,
+    provider          VARCHAR(255) NULL,
+    cipher            VARCHAR(255) NULL,
+    key_size          INTEGER      NULL,
+    control_location  VARCHAR(255) NULL,
+    created_at        TIMESTAMP(6) NULL,
+    updated_at        TIMESTAMP(6) NULL,
+    CONSTRAINT uq_encryption_volume_type UNIQUE (volume_type_id),
+    CONSTRAINT fk_encryption_volume_type FOREIGN KEY (volume_type_id) REFERENCES volume_types (id) ON DELETE CASCADE
+);
