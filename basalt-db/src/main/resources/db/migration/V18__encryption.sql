@@ -1,5 +1,6 @@
 -- Volume type encryption (Cinder's encryption table): at most one row per volume type, removed with
--- the type. Cinder keeps deleted rows (soft delete); Basalt removes them.
+-- the type. Cinder keeps deleted rows (soft delete); Basalt removes them. A volume made of an
+-- encrypted type has the id of its key in the key manager, and its snapshots carry it.
 
 CREATE TABLE encryption (
     encryption_id     VARCHAR(36)  NOT NULL PRIMARY KEY,
@@ -13,3 +14,6 @@ CREATE TABLE encryption (
     CONSTRAINT uq_encryption_volume_type UNIQUE (volume_type_id),
     CONSTRAINT fk_encryption_volume_type FOREIGN KEY (volume_type_id) REFERENCES volume_types (id) ON DELETE CASCADE
 );
+
+ALTER TABLE volumes ADD COLUMN encryption_key_id VARCHAR(36) NULL;
+ALTER TABLE snapshots ADD COLUMN encryption_key_id VARCHAR(36) NULL;

@@ -3,6 +3,7 @@ package dev.basalt.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.basalt.config.KeyManagerOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,8 @@ class VolumeTypeEncryptionTest {
 
     @BeforeAll
     static void start() {
-        api = new TestApi(TestApi.settings(1000), MemberPolicyTest.MEMBERS);
+        api = new TestApi(TestApi.settings(1000).withKeyManager(KeyManagerOptions.fixedKey("00".repeat(32))),
+                MemberPolicyTest.MEMBERS);
     }
 
     @AfterAll

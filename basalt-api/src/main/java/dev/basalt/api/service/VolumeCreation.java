@@ -9,6 +9,7 @@ import dev.basalt.common.Fault;
 import dev.basalt.common.Ids;
 import dev.basalt.db.QuotaExceededException;
 import dev.basalt.db.QuotaReservation;
+import dev.basalt.db.EncryptionRepository;
 import dev.basalt.db.VolumeRepository;
 import dev.basalt.db.VolumeTypeRepository;
 import dev.basalt.model.AttachStatus;
@@ -47,6 +48,7 @@ public final class VolumeCreation {
     private final AvailabilityZones zones;
     private final VolumeSources sources;
     private final VolumeImages images;
+    private final VolumeEncryption encryption;
     private final Quotas quotas;
     private final SchedulerRpc schedulers;
     private final CreateSettling createSettling;
@@ -55,8 +57,9 @@ public final class VolumeCreation {
     public VolumeCreation(ApiSettings settings, VolumeRepository volumes, VolumeTypeRepository types,
                    DefaultTypes defaultTypes, TypeAccess access, AvailabilityZones zones, VolumeSources sources,
                    Quotas quotas, SchedulerRpc schedulers, CreateSettling createSettling, Clock clock,
-                   VolumeImages images) {
+                   VolumeImages images, EncryptionRepository encryption, EncryptionKeys keys) {
         this.images = requireNonNull(images, "images");
+        this.encryption = new VolumeEncryption(encryption, keys);
         this.settings = requireNonNull(settings, "settings");
         this.volumes = requireNonNull(volumes, "volumes");
         this.types = requireNonNull(types, "types");
@@ -84,12 +87,13 @@ public final class VolumeCreation {
         boolean multiattach = "<is> True".equals(type.extraSpecs().get("multiattach"));
         boolean bootable = source.map(s -> s.volume().bootable()).orElse(false);
         ImageSource image = request.image() == null ? null : images.choose(request.image(), size);
+        String encryptionKeyId = encryption.keyIdFor(type, source, multiattach);
 
         Volume row = new Volume(Ids.newId(), context.projectId(), context.userId(), request.name(),
                 request.description(), size, VolumeStatus.CREATING, AttachStatus.DETACHED, zone, null, type.id(),
                 bootable, multiattach, source.map(VolumeSources.Source::snapshotId).orElse(null),
                 source.map(VolumeSources.Source::sourceVolid).orElse(null), null, null, request.metadata(),
-                StoredTime.now(clock), null, null);
+                StoredTime.now(clock), null, null, Map.of(), encryptionKeyId);
         return new VolumePlan(row, type, source, image);
     }
 

@@ -1,0 +1,36 @@
+package dev.basalt.api.service;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.basalt.common.BasaltException;
+import dev.basalt.db.EncryptionRepository;
+import dev.basalt.model.VolumeType;
+import java.util.Optional;
+
+/**
+ * Whether a new volume is encrypted, and its key id, as Cinder's volume create decides: a volume of
+ * a type with an encryption gets a key (a copy of its source's key when made from an encrypted
+ * snapshot or volume, else a new one); a volume of any other type gets none. An encrypted volume
+ * cannot be multiattach.
+ */
+final class VolumeEncryption {
+    private final EncryptionRepository encryption;
+    private final EncryptionKeys keys;
+
+    VolumeEncryption(EncryptionRepository encryption, EncryptionKeys keys) {
+        this.encryption = requireNonNull(encryption, "encryption");
+        this.keys = requireNonNull(keys, "keys");
+    }
+
+    /** The new volume's key id, or null when its type is not encrypted. */
+    String keyIdFor(VolumeType type, Optional<VolumeSources.Source> source, boolean multiattach) {
+        String keyId = encryption.forType(type.id()).map(e -> {
+            String sourceKey = source.map(VolumeSources.Source::encryptionKeyId).orElse(null);
+            return sourceKey != null ? keys.copy(sourceKey) : keys.create(e);
+        }).orElse(null);
+        if (keyId != null && multiattach) {
+            throw BasaltException.badRequest("Invalid volume: Multiattach cannot be used with encrypted volumes.");
+        }
+        return keyId;
+    }
+}
