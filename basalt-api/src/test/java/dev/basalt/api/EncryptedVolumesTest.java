@@ -98,6 +98,24 @@ class EncryptedVolumesTest {
     }
 
     @Test
+    void anEncryptedVolumeIsTransferredFrom370WithItsSnapshotsOnly() {
+        type(api, "luks-transfer", "{}", LUKS);
+        String volume = volumeOf("luks-transfer");
+        String body = "{\"transfer\": {\"volume_id\": \"" + volume + "\"}}";
+
+        TestApi.Reply old = api.post(TestApi.p("/volume-transfers"), body, "3.69");
+        assertThat(old.status()).isEqualTo(400);
+        assertThat(old.faultMessage()).isEqualTo("Invalid volume: transferring encrypted volume is not supported");
+        TestApi.Reply withoutSnapshots = api.post(TestApi.p("/volume-transfers"),
+                "{\"transfer\": {\"volume_id\": \"" + volume + "\", \"no_snapshots\": true}}", "3.70");
+        assertThat(withoutSnapshots.status()).isEqualTo(400);
+        assertThat(withoutSnapshots.faultMessage()).isEqualTo("Invalid volume: transferring an encrypted volume"
+                + " without its snapshots is not supported");
+        TestApi.Reply offered = api.post(TestApi.p("/volume-transfers"), body, "3.70");
+        assertThat(offered.status()).as(offered.text()).isEqualTo(202);
+    }
+
+    @Test
     void anEncryptedTypeWithoutACipherOrWithMultiattachIsRefused() {
         type(api, "no-cipher", "{}", "{\"encryption\": {\"provider\": \"luks\", \"control_location\": \"front-end\"}}");
         type(api, "luks-multi", "{\"multiattach\": \"<is> True\"}", LUKS);
