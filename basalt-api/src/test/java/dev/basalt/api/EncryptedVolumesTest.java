@@ -116,9 +116,10 @@ class EncryptedVolumesTest {
     }
 
     @Test
-    void anEncryptedTypeWithoutACipherOrWithMultiattachIsRefused() {
+    void anEncryptedTypeWithoutACipherWithMultiattachOrFromAnImageIsRefused() {
         type(api, "no-cipher", "{}", "{\"encryption\": {\"provider\": \"luks\", \"control_location\": \"front-end\"}}");
         type(api, "luks-multi", "{\"multiattach\": \"<is> True\"}", LUKS);
+        type(api, "luks-image", "{}", LUKS);
         long before = api.volumes.countWithType(api.types.findByName("no-cipher").orElseThrow().id());
 
         TestApi.Reply noCipher = api.post(TestApi.p("/volumes"), "{\"volume\": {\"size\": 1, \"volume_type\": \"no-cipher\"}}");
@@ -127,6 +128,10 @@ class EncryptedVolumesTest {
         TestApi.Reply multi = api.post(TestApi.p("/volumes"), "{\"volume\": {\"size\": 1, \"volume_type\": \"luks-multi\"}}");
         assertThat(multi.status()).isEqualTo(400);
         assertThat(multi.faultMessage()).isEqualTo("Invalid volume: Multiattach cannot be used with encrypted volumes.");
+        TestApi.Reply image = api.post(TestApi.p("/volumes"), "{\"volume\": {\"size\": 1, \"volume_type\": \"luks-image\","
+                + " \"imageRef\": \"cirros\"}}");
+        assertThat(image.status()).isEqualTo(400);
+        assertThat(image.faultMessage()).contains("encrypted volume type from an image");
         assertThat(api.volumes.countWithType(api.types.findByName("no-cipher").orElseThrow().id())).isEqualTo(before);
         assertThat(api.volumes.countWithType(api.types.findByName("luks-multi").orElseThrow().id())).isZero();
     }

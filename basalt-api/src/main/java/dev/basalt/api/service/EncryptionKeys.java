@@ -24,6 +24,10 @@ public final class EncryptionKeys {
 
     public EncryptionKeys(KeyManagerOptions options) {
         this.options = requireNonNull(options, "options");
+        if (options.backend() == KeyManagerOptions.Backend.FIXED_KEY) {
+            LOG.warn("[key_manager] backend = {}: every encrypted volume gets the same key; insecure, not for"
+                    + " production", KeyManagerOptions.CONF_KEY_MANAGER);
+        }
     }
 
     /** A key for a new volume of a type with {@code encryption}: its cipher names the key's algorithm. */

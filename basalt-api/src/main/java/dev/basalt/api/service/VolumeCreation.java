@@ -86,8 +86,8 @@ public final class VolumeCreation {
                 : requestedZone, type);
         boolean multiattach = "<is> True".equals(type.extraSpecs().get("multiattach"));
         boolean bootable = source.map(s -> s.volume().bootable()).orElse(false);
+        String encryptionKeyId = encryption.keyIdFor(type, source, multiattach, request.image() != null);
         ImageSource image = request.image() == null ? null : images.choose(request.image(), size);
-        String encryptionKeyId = encryption.keyIdFor(type, source, multiattach);
 
         Volume row = new Volume(Ids.newId(), context.projectId(), context.userId(), request.name(),
                 request.description(), size, VolumeStatus.CREATING, AttachStatus.DETACHED, zone, null, type.id(),

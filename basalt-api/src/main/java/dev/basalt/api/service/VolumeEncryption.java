@@ -11,7 +11,9 @@ import java.util.Optional;
  * Whether a new volume is encrypted, and its key id, as Cinder's volume create decides: a volume of
  * a type with an encryption gets a key (a copy of its source's key when made from an encrypted
  * snapshot or volume, else a new one); a volume of any other type gets none. An encrypted volume
- * cannot be multiattach.
+ * cannot be multiattach. Basalt does not write images encrypted (Cinder's volume manager formats the
+ * volume with LUKS and copies the image into it), so an encrypted volume is not made from an image:
+ * the host would find no LUKS header and format the volume over the image's data.
  */
 final class VolumeEncryption {
     private final EncryptionRepository encryption;
@@ -23,13 +25,17 @@ final class VolumeEncryption {
     }
 
     /** The new volume's key id, or null when its type is not encrypted. */
-    String keyIdFor(VolumeType type, Optional<VolumeSources.Source> source, boolean multiattach) {
+    String keyIdFor(VolumeType type, Optional<VolumeSources.Source> source, boolean multiattach, boolean fromImage) {
         String keyId = encryption.forType(type.id()).map(e -> {
             String sourceKey = source.map(VolumeSources.Source::encryptionKeyId).orElse(null);
             return sourceKey != null ? keys.copy(sourceKey) : keys.create(e);
         }).orElse(null);
         if (keyId != null && multiattach) {
             throw BasaltException.badRequest("Invalid volume: Multiattach cannot be used with encrypted volumes.");
+        }
+        if (keyId != null && fromImage) {
+            throw BasaltException.badRequest("Basalt cannot make a volume of an encrypted volume type from an image"
+                    + " yet (it does not write images encrypted); use a volume type without encryption.");
         }
         return keyId;
     }
