@@ -14,7 +14,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Volume type encryption through Debian's {@code cinder encryption-type-*} and {@code openstack
  * volume type … --encryption-*} against a real {@code basalt all} with Cinder's fixed-key manager,
- * and volumes of an encrypted type that show {@code encrypted} True.
+ * and volumes of an encrypted type that show {@code encrypted} True, also in the connection info a
+ * host gets.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EncryptionCliIT {
@@ -64,6 +65,13 @@ class EncryptionCliIT {
 
         String volume = availableVolume("cli-luks");
         assertThat(cli.cinderProperties("show", volume).get("encrypted")).isEqualTo("True");
+        Map<String, String> attached = cli.cinderProperties("--os-volume-api-version", "3.54", "attachment-create",
+                "--connect", "True", "--initiator", "iqn.1993-08.org.debian:01:encryption", "--ip", "127.0.0.1",
+                "--host", "encryption-compute", volume);
+        assertThat(attached).as("the host is told to decrypt").containsEntry("encrypted", "True");
+        cli.cinder("--os-volume-api-version", "3.54", "attachment-delete", attached.get("id")).ok();
+        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
+                .until(() -> cli.cinderProperties("show", volume).get("status"), "available"::equals);
         Cli.Result inUse = cli.cinder("encryption-type-delete", "cli-luks");
         assertThat(inUse.exitCode()).isNotZero();
         assertThat(inUse.stderr()).contains("Cannot delete encryption specs. Volume type in use.").contains("HTTP 400");
