@@ -98,6 +98,31 @@ class EncryptedVolumesTest {
     }
 
     @Test
+    void aSourceIsCopiedOnlyIntoATypeEncryptedTheSameWay() {
+        type(api, "luks-src", "{}", LUKS);
+        type(api, "luks-same", "{}", LUKS);
+        type(api, "luks-plain-src", "{}", null);
+        String source = volumeOf("luks-src");
+        String snapshot = api.availableSnapshot(source, "s-src");
+        String plainId = api.types.findByName("luks-plain-src").orElseThrow().id();
+
+        TestApi.Reply clone = api.post(TestApi.p("/volumes"), "{\"volume\": {\"size\": 1, \"source_volid\": \""
+                + source + "\", \"volume_type\": \"luks-plain-src\"}}");
+        assertThat(clone.status()).isEqualTo(400);
+        assertThat(clone.faultMessage()).isEqualTo("Invalid input received: Invalid volume_type provided: " + plainId
+                + " (requested type is not compatible; either match source volume, or omit type argument).");
+        TestApi.Reply fromSnapshot = api.post(TestApi.p("/volumes"), "{\"volume\": {\"size\": 1, \"snapshot_id\": \""
+                + snapshot + "\", \"volume_type\": \"luks-plain-src\"}}");
+        assertThat(fromSnapshot.status()).isEqualTo(400);
+        assertThat(fromSnapshot.faultMessage()).isEqualTo("Invalid input received: Invalid volume_type provided: "
+                + plainId + " (requested type is not compatible; recommend omitting the type argument).");
+        TestApi.Reply same = api.post(TestApi.p("/volumes"), "{\"volume\": {\"size\": 1, \"source_volid\": \""
+                + source + "\", \"volume_type\": \"luks-same\"}}");
+        assertThat(same.status()).as(same.text()).isEqualTo(202);
+        assertThat(api.volumes.find(same.json().get("volume").get("id").asText()).orElseThrow().encrypted()).isTrue();
+    }
+
+    @Test
     void anEncryptedVolumeIsTransferredFrom370WithItsSnapshotsOnly() {
         type(api, "luks-transfer", "{}", LUKS);
         String volume = volumeOf("luks-transfer");

@@ -86,6 +86,7 @@ public final class VolumeCreation {
                 : requestedZone, type);
         boolean multiattach = "<is> True".equals(type.extraSpecs().get("multiattach"));
         boolean bootable = source.map(s -> s.volume().bootable()).orElse(false);
+        encryption.checkSourceType(type, source);
         String encryptionKeyId = encryption.keyIdFor(type, source, multiattach, request.image() != null);
         ImageSource image = request.image() == null ? null : images.choose(request.image(), size);
 

@@ -5,6 +5,9 @@ import static java.util.Objects.requireNonNull;
 import dev.basalt.common.BasaltException;
 import dev.basalt.db.EncryptionRepository;
 import dev.basalt.model.VolumeType;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -22,6 +25,26 @@ final class VolumeEncryption {
     VolumeEncryption(EncryptionRepository encryption, EncryptionKeys keys) {
         this.encryption = requireNonNull(encryption, "encryption");
         this.keys = requireNonNull(keys, "keys");
+    }
+
+    /**
+     * Refuses a type other than the source's whose encryption differs from the source type's (the
+     * data would be encrypted one way and read another), with Cinder's messages.
+     */
+    void checkSourceType(VolumeType type, Optional<VolumeSources.Source> source) {
+        if (source.isEmpty() || type.id().equals(source.get().volumeTypeId())
+                || Objects.equals(settings(type.id()), settings(source.get().volumeTypeId()))) {
+            return;
+        }
+        throw BasaltException.badRequest("Invalid input received: Invalid volume_type provided: %s (requested type"
+                + " is not compatible; %s).", type.id(), source.get().snapshotId() != null
+                ? "recommend omitting the type argument" : "either match source volume, or omit type argument");
+    }
+
+    /** The type's encryption as Cinder compares two types' (without ids and times); empty when none. */
+    private Optional<List<Object>> settings(String typeId) {
+        return typeId == null ? Optional.empty() : encryption.forType(typeId)
+                .map(e -> Arrays.asList(e.provider(), e.cipher(), e.keySize(), e.controlLocation()));
     }
 
     /** The new volume's key id, or null when its type is not encrypted. */
