@@ -44,6 +44,7 @@ import dev.basalt.api.resources.VolumeActionsResource;
 import dev.basalt.api.resources.VolumeMetadataResource;
 import dev.basalt.api.resources.TransfersResource;
 import dev.basalt.api.resources.VolumeTypeAccessResource;
+import dev.basalt.api.resources.VolumeTypeEncryptionResource;
 import dev.basalt.api.resources.VolumeTypeCache;
 import dev.basalt.api.resources.VolumeTypesResource;
 import dev.basalt.api.resources.VolumeView;
@@ -57,6 +58,7 @@ import dev.basalt.api.service.RestoreTargets;
 import dev.basalt.api.service.CreateSettling;
 import dev.basalt.api.service.DefaultTypes;
 import dev.basalt.api.service.DetachSafety;
+import dev.basalt.api.service.EncryptionKeys;
 import dev.basalt.api.service.Quotas;
 import dev.basalt.api.service.SnapshotService;
 import dev.basalt.api.service.TransferService;
@@ -77,6 +79,7 @@ import dev.basalt.db.AttachmentTransitions;
 import dev.basalt.db.BackupRecords;
 import dev.basalt.db.Database;
 import dev.basalt.db.DefaultTypeRepository;
+import dev.basalt.db.EncryptionRepository;
 import dev.basalt.db.MessageRepository;
 import dev.basalt.db.GroupTypeRepository;
 import dev.basalt.db.QosSpecsRepository;
@@ -189,6 +192,7 @@ public final class ApiServer implements AutoCloseable {
         QuotaRepository quotas = new QuotaRepository(database);
         VolumeTypeAccessRepository typeAccess = new VolumeTypeAccessRepository(database);
         QosSpecsRepository qosSpecs = new QosSpecsRepository(database);
+        EncryptionRepository encryption = new EncryptionRepository(database);
 
         Schemas schemas = new Schemas();
         VolumeTypeCache typeCache = new VolumeTypeCache(types, clock, TYPE_CACHE_MAX_AGE);
@@ -206,7 +210,7 @@ public final class ApiServer implements AutoCloseable {
         VolumeDeletion deletion = new VolumeDeletion(volumes, snapshots, transitions, volumeServices);
         VolumeCreation creation = new VolumeCreation(settings, volumes, types, defaults, access, zones,
                 new VolumeSources(snapshots, volumes, transitions), quotaRules, new SchedulerRpc(bus), createSettling,
-                clock, new VolumeImages(glance, imageEndpoints));
+                clock, new VolumeImages(glance, imageEndpoints), encryption, new EncryptionKeys(settings.keyManager()));
         AttachmentTransitions attachmentTransitions = new AttachmentTransitions(database);
         VolumeService volumeService = new VolumeService(volumes, transitions, attachments, creation, deletion,
                 quotaRules, volumeServices);
@@ -246,6 +250,7 @@ public final class ApiServer implements AutoCloseable {
         groupTypesResource.register(routes);
         new GroupSpecsResource(groupTypes, groupTypesResource, schemas).register(routes);
         new ExtraSpecsResource(types, volumes, typesResource, typeCache, schemas).register(routes);
+        new VolumeTypeEncryptionResource(encryption, types, volumes, schemas).register(routes);
         new QosSpecsResource(qosSpecs, typeCache, schemas, settings.maxLimit()).register(routes);
         new DefaultTypesResource(defaultTypes, types, schemas).register(routes);
         new AvailabilityZonesResource(zones).register(routes);

@@ -2,6 +2,7 @@ package dev.basalt.api;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.basalt.config.KeyManagerOptions;
 import java.time.Duration;
 
 /**
@@ -27,6 +28,7 @@ import java.time.Duration;
  *                                       volume be uploaded to an image (else it is ignored, as Cinder does)
  * @param defaultGroupType               {@code default_group_type}: the group type {@code GET /group_types/default}
  *                                       shows; null: none
+ * @param keyManager                     {@code [key_manager]}: where the keys of encrypted volumes come from
  */
 public record ApiSettings(
         String listenAddress,
@@ -44,7 +46,8 @@ public record ApiSettings(
         Duration createSettleWait,
         Duration azCacheDuration,
         boolean enableForceUpload,
-        String defaultGroupType) {
+        String defaultGroupType,
+        KeyManagerOptions keyManager) {
 
     public static final String NOAUTH = "noauth";
 
@@ -57,6 +60,7 @@ public record ApiSettings(
         requireNonNull(createSettleWait, "createSettleWait");
         requireNonNull(azCacheDuration, "azCacheDuration");
         requireNonNull(host, "host");
+        requireNonNull(keyManager, "keyManager");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
         }
@@ -80,39 +84,53 @@ public record ApiSettings(
     /** Cinder's defaults, with {@code noauth}, the default type {@code __DEFAULT__} and an ephemeral port. */
     public static ApiSettings defaults() {
         return new ApiSettings("0.0.0.0", 8776, NOAUTH, 1000, "__DEFAULT__", null, "nova", false,
-                Duration.ofSeconds(60), "localhost", null, 114688, Duration.ZERO, Duration.ofHours(1), false, null);
+                Duration.ofSeconds(60), "localhost", null, 114688, Duration.ZERO, Duration.ofHours(1), false, null,
+                KeyManagerOptions.defaults());
     }
 
     public ApiSettings withPort(int newPort) {
         return new ApiSettings(listenAddress, newPort, authStrategy, maxLimit, defaultVolumeType,
                 defaultAvailabilityZone, storageAvailabilityZone, allowAvailabilityZoneFallback, serviceDownTime,
-                host, publicEndpoint, maxRequestBodySize, createSettleWait, azCacheDuration, enableForceUpload, defaultGroupType);
+                host, publicEndpoint, maxRequestBodySize, createSettleWait, azCacheDuration, enableForceUpload, defaultGroupType,
+                keyManager);
     }
 
     public ApiSettings withCreateSettleWait(Duration wait) {
         return new ApiSettings(listenAddress, port, authStrategy, maxLimit, defaultVolumeType,
                 defaultAvailabilityZone, storageAvailabilityZone, allowAvailabilityZoneFallback, serviceDownTime,
-                host, publicEndpoint, maxRequestBodySize, wait, azCacheDuration, enableForceUpload, defaultGroupType);
+                host, publicEndpoint, maxRequestBodySize, wait, azCacheDuration, enableForceUpload, defaultGroupType,
+                keyManager);
     }
 
     public ApiSettings withMaxLimit(int newMaxLimit) {
         return new ApiSettings(listenAddress, port, authStrategy, newMaxLimit, defaultVolumeType,
                 defaultAvailabilityZone, storageAvailabilityZone, allowAvailabilityZoneFallback, serviceDownTime,
-                host, publicEndpoint, maxRequestBodySize, createSettleWait, azCacheDuration, enableForceUpload, defaultGroupType);
+                host, publicEndpoint, maxRequestBodySize, createSettleWait, azCacheDuration, enableForceUpload, defaultGroupType,
+                keyManager);
     }
 
     /** With Cinder's {@code enable_force_upload}: whether {@code force} uploads an {@code in-use} volume. */
     public ApiSettings withEnableForceUpload(boolean enable) {
         return new ApiSettings(listenAddress, port, authStrategy, maxLimit, defaultVolumeType,
                 defaultAvailabilityZone, storageAvailabilityZone, allowAvailabilityZoneFallback, serviceDownTime,
-                host, publicEndpoint, maxRequestBodySize, createSettleWait, azCacheDuration, enable, defaultGroupType);
+                host, publicEndpoint, maxRequestBodySize, createSettleWait, azCacheDuration, enable, defaultGroupType,
+                keyManager);
     }
 
     /** With Cinder's {@code default_group_type} (null: none). */
     public ApiSettings withDefaultGroupType(String name) {
         return new ApiSettings(listenAddress, port, authStrategy, maxLimit, defaultVolumeType,
                 defaultAvailabilityZone, storageAvailabilityZone, allowAvailabilityZoneFallback, serviceDownTime,
-                host, publicEndpoint, maxRequestBodySize, createSettleWait, azCacheDuration, enableForceUpload, name);
+                host, publicEndpoint, maxRequestBodySize, createSettleWait, azCacheDuration, enableForceUpload, name,
+                keyManager);
+    }
+
+    /** With {@code [key_manager]}. */
+    public ApiSettings withKeyManager(KeyManagerOptions options) {
+        return new ApiSettings(listenAddress, port, authStrategy, maxLimit, defaultVolumeType,
+                defaultAvailabilityZone, storageAvailabilityZone, allowAvailabilityZoneFallback, serviceDownTime,
+                host, publicEndpoint, maxRequestBodySize, createSettleWait, azCacheDuration, enableForceUpload,
+                defaultGroupType, options);
     }
 
     /** The zone a volume lands in when the request names none. */

@@ -10,8 +10,9 @@ import java.util.Locale;
  *
  * <p>Basalt claims {@link #MAX} = 3.70: every change up to 3.70 that touches a resource Basalt
  * serves is implemented (volumes, snapshots, backups, the volume and snapshot actions Basalt
- * serves; a backup's {@code encryption_key_id} (3.64) never shows, as Basalt has no encrypted
- * volumes). Creating a volume from a backup (3.47) is still refused. Changes to resources
+ * serves; {@code encryption_key_id} (3.64) of volumes and backups never shows, as Cinder hides the
+ * fixed-key manager's key id, the only key Basalt gives). Creating a volume from a backup (3.47)
+ * is still refused. Changes to resources
  * Basalt does not serve yet (groups and group snapshots, manageable
  * volumes, pools) have no route at any version, so they cannot be
  * half-done; volume actions Basalt does not serve yet answer 501. 3.71 adds

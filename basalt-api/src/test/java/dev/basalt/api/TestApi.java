@@ -121,7 +121,7 @@ final class TestApi implements AutoCloseable {
         ApiSettings d = ApiSettings.defaults();
         return new ApiSettings("127.0.0.1", 0, ApiSettings.NOAUTH, maxLimit, d.defaultVolumeType(), null, "nova",
                 false, java.time.Duration.ofSeconds(60), "api-host", null, d.maxRequestBodySize(),
-                java.time.Duration.ZERO, d.azCacheDuration(), false, null);
+                java.time.Duration.ZERO, d.azCacheDuration(), false, null, d.keyManager());
     }
 
     TestApi(ApiSettings settings) {

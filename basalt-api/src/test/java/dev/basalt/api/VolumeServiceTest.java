@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.basalt.api.service.AvailabilityZones;
 import dev.basalt.api.service.CreateSettling;
 import dev.basalt.api.service.DefaultTypes;
+import dev.basalt.api.service.EncryptionKeys;
 import dev.basalt.api.service.NewVolume;
 import dev.basalt.api.service.OverQuotaException;
 import dev.basalt.api.service.Quotas;
@@ -19,6 +20,7 @@ import dev.basalt.api.service.VolumeDeletion;
 import dev.basalt.api.service.VolumeService;
 import dev.basalt.api.service.VolumeSources;
 import dev.basalt.db.AttachmentRepository;
+import dev.basalt.db.EncryptionRepository;
 import dev.basalt.model.Volume;
 import dev.basalt.model.VolumeStatus;
 import dev.basalt.rpc.SchedulerRpc;
@@ -94,7 +96,8 @@ class VolumeServiceTest {
                 new DefaultTypes(api.defaultTypes, api.types, settings), new TypeAccess(api.typeAccess),
                 new AvailabilityZones(api.services, settings, java.time.Clock.systemUTC()), new VolumeSources(api.snapshots, api.volumes,
                 api.transitions), quotas, new SchedulerRpc(api.bus), new CreateSettling(api.bus, Duration.ZERO),
-                api.clock, new VolumeImages(GlanceClient.create(Duration.ofSeconds(1)), ImageEndpoints.none()));
+                api.clock, new VolumeImages(GlanceClient.create(Duration.ofSeconds(1)), ImageEndpoints.none()),
+                new EncryptionRepository(api.db), new EncryptionKeys(settings.keyManager()));
         return new VolumeService(api.volumes, api.transitions, new AttachmentRepository(api.db), creation,
                 new VolumeDeletion(api.volumes, api.snapshots, api.transitions, volumeRpc), quotas, volumeRpc);
     }

@@ -17,7 +17,7 @@ public final class ConfigLoader {
     /** The sections Basalt knows; a new section adds its group here. */
     public static final List<OptionGroup> GROUPS =
             List.of(DefaultOptions.GROUP, BackendOptions.GROUP, DatabaseOptions.GROUP, KeystoneAuthOptions.GROUP,
-                    PolicyOptions.GROUP, RabbitOptions.GROUP, NovaOptions.GROUP);
+                    PolicyOptions.GROUP, RabbitOptions.GROUP, NovaOptions.GROUP, KeyManagerOptions.GROUP);
 
     /**
      * The sections Basalt knows, the backend sections (and [backend_defaults]) also knowing

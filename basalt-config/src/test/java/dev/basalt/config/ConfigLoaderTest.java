@@ -134,8 +134,8 @@ class ConfigLoaderTest {
                 "enabled_backends = lvm",
                 "[lvm]",
                 "lvm_type = thin",
-                "[key_manager]",
-                "backend = barbican",
+                "[coordination]",
+                "backend_url = file:///var/lib/cinder",
                 "[ceph]",
                 "rbd_pool = volumes");
 
@@ -146,7 +146,7 @@ class ConfigLoaderTest {
                 file + ": [DEFAULT] volume_driver: unknown option, ignored"
                         + " (it belongs in a backend section or [backend_defaults])",
                 file + ": [lvm] lvm_type: unknown option, ignored",
-                file + ": [key_manager]: unknown section (not a backend named in enabled_backends), ignored",
+                file + ": [coordination]: unknown section (not a backend named in enabled_backends), ignored",
                 file + ": [ceph]: unknown section (not a backend named in enabled_backends), ignored");
     }
 

@@ -29,7 +29,7 @@ import org.jdbi.v3.core.statement.Update;
  */
 public final class SnapshotRepository {
     static final String COLUMNS = "id, volume_id, project_id, user_id, display_name, display_description, status,"
-            + " progress, volume_size, volume_type_id, error_reason, created_at, updated_at";
+            + " progress, volume_size, volume_type_id, error_reason, created_at, updated_at, encryption_key_id";
 
     private static final KeysetListQuery<Snapshot> LIST = new KeysetListQuery<>("snapshots", "Snapshot", COLUMNS,
             (rs, ctx) -> row(rs), SnapshotRepository::withMetadata, MetadataTable.SNAPSHOTS, SnapshotColumns.ALL);
@@ -86,13 +86,14 @@ public final class SnapshotRepository {
             }
             h.createUpdate("INSERT INTO snapshots (" + COLUMNS + ") VALUES (:id, :volume_id, :project_id, :user_id,"
                             + " :name, :description, :status, :progress, :volume_size, :type, :error_reason,"
-                            + " :created_at, :updated_at)")
+                            + " :created_at, :updated_at, :encryption_key_id)")
                     .bind("id", s.id()).bind("volume_id", s.volumeId()).bind("project_id", s.projectId())
                     .bind("user_id", s.userId()).bind("name", s.name()).bind("description", s.description())
                     .bind("status", s.status().apiName()).bind("progress", s.progress())
                     .bind("volume_size", s.volumeSize()).bind("type", s.volumeTypeId())
                     .bind("error_reason", s.errorReason())
                     .bind("created_at", Rows.timestamp(s.createdAt())).bind("updated_at", Rows.timestamp(s.updatedAt()))
+                    .bind("encryption_key_id", s.encryptionKeyId())
                     .execute();
             MetadataTable.SNAPSHOTS.insert(h, s.id(), s.metadata());
             if (s.status() == SnapshotStatus.CREATING) {
@@ -310,7 +311,7 @@ public final class SnapshotRepository {
                 SnapshotStatus.fromApiName(rs.getString("status")).orElse(SnapshotStatus.ERROR),
                 rs.getString("progress"), rs.getInt("volume_size"), rs.getString("volume_type_id"),
                 rs.getString("error_reason"), Map.of(), Rows.instant(rs, "created_at"),
-                Rows.instant(rs, "updated_at"));
+                Rows.instant(rs, "updated_at"), rs.getString("encryption_key_id"));
     }
 
     static String prefixed(String alias) {

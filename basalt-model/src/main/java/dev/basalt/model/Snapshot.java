@@ -8,7 +8,8 @@ import java.util.Map;
  * {@code host}), and keeps the volume's size and type at the time it was taken
  * ({@code volumeSize}, {@code volumeTypeId}). {@code progress} is Cinder's percentage text
  * ({@code 0%} while creating, {@code 100%} once available). {@code errorReason} keeps why an
- * asynchronous operation failed, for the user.
+ * asynchronous operation failed, for the user. {@code encryptionKeyId} is its volume's key id
+ * (null: not encrypted), which volumes made from it start from.
  */
 public record Snapshot(
         String id,
@@ -24,19 +25,28 @@ public record Snapshot(
         String errorReason,
         Map<String, String> metadata,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        String encryptionKeyId) {
 
     public Snapshot {
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
     }
 
+    /** A snapshot of a volume that is not encrypted. */
+    public Snapshot(String id, String volumeId, String projectId, String userId, String name, String description,
+                    SnapshotStatus status, String progress, int volumeSize, String volumeTypeId, String errorReason,
+                    Map<String, String> metadata, Instant createdAt, Instant updatedAt) {
+        this(id, volumeId, projectId, userId, name, description, status, progress, volumeSize, volumeTypeId,
+                errorReason, metadata, createdAt, updatedAt, null);
+    }
+
     public Snapshot withStatus(SnapshotStatus newStatus) {
         return new Snapshot(id, volumeId, projectId, userId, name, description, newStatus, progress, volumeSize,
-                volumeTypeId, errorReason, metadata, createdAt, updatedAt);
+                volumeTypeId, errorReason, metadata, createdAt, updatedAt, encryptionKeyId);
     }
 
     public Snapshot withMetadata(Map<String, String> newMetadata) {
         return new Snapshot(id, volumeId, projectId, userId, name, description, status, progress, volumeSize,
-                volumeTypeId, errorReason, newMetadata, createdAt, updatedAt);
+                volumeTypeId, errorReason, newMetadata, createdAt, updatedAt, encryptionKeyId);
     }
 }

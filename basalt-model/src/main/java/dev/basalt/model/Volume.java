@@ -11,7 +11,8 @@ import java.util.Map;
  * asynchronous operation failed, for the user. {@code adminMetadata} is what Cinder keeps as a
  * volume's admin metadata ({@code readonly}, {@code extend_new_size} while extending,
  * {@code from_backup_id} for a volume made from a backup); only {@link #VISIBLE_ADMIN_METADATA}
- * keys are ever shown to users.
+ * keys are ever shown to users. {@code encryptionKeyId} is the id of its encryption key in the key
+ * manager, given when it is made of an encrypted type; null: not encrypted.
  */
 public record Volume(
         String id,
@@ -35,7 +36,8 @@ public record Volume(
         Instant createdAt,
         Instant updatedAt,
         Instant launchedAt,
-        Map<String, String> adminMetadata) {
+        Map<String, String> adminMetadata,
+        String encryptionKeyId) {
 
     /** Admin metadata keys that users see merged into the volume's metadata (as Cinder shows them). */
     public static final List<String> VISIBLE_ADMIN_METADATA = List.of("readonly", "attached_mode");
@@ -67,6 +69,17 @@ public record Volume(
         adminMetadata = adminMetadata == null ? Map.of() : Map.copyOf(adminMetadata);
     }
 
+    /** A volume that is not encrypted. */
+    public Volume(String id, String projectId, String userId, String name, String description, int size,
+                  VolumeStatus status, AttachStatus attachStatus, String availabilityZone, String host,
+                  String volumeTypeId, boolean bootable, boolean multiattach, String snapshotId, String sourceVolid,
+                  String serviceUuid, String errorReason, Map<String, String> metadata, Instant createdAt,
+                  Instant updatedAt, Instant launchedAt, Map<String, String> adminMetadata) {
+        this(id, projectId, userId, name, description, size, status, attachStatus, availabilityZone, host,
+                volumeTypeId, bootable, multiattach, snapshotId, sourceVolid, serviceUuid, errorReason, metadata,
+                createdAt, updatedAt, launchedAt, adminMetadata, null);
+    }
+
     /** A volume without admin metadata. */
     public Volume(String id, String projectId, String userId, String name, String description, int size,
                   VolumeStatus status, AttachStatus attachStatus, String availabilityZone, String host,
@@ -93,6 +106,11 @@ public record Volume(
         return shown == null ? metadata : shown;
     }
 
+    /** Whether the volume is encrypted: it has a key id (its type had an encryption when it was made). */
+    public boolean encrypted() {
+        return encryptionKeyId != null;
+    }
+
     /** The backend part of {@code host} ({@code host@backend}), or null when unplaced. */
     public String backend() {
         return host == null ? null : BackendName.backendOf(host);
@@ -101,25 +119,25 @@ public record Volume(
     public Volume withStatus(VolumeStatus newStatus) {
         return new Volume(id, projectId, userId, name, description, size, newStatus, attachStatus,
                 availabilityZone, host, volumeTypeId, bootable, multiattach, snapshotId, sourceVolid,
-                serviceUuid, errorReason, metadata, createdAt, updatedAt, launchedAt, adminMetadata);
+                serviceUuid, errorReason, metadata, createdAt, updatedAt, launchedAt, adminMetadata, encryptionKeyId);
     }
 
     public Volume withMetadata(Map<String, String> newMetadata) {
         return new Volume(id, projectId, userId, name, description, size, status, attachStatus,
                 availabilityZone, host, volumeTypeId, bootable, multiattach, snapshotId, sourceVolid,
-                serviceUuid, errorReason, newMetadata, createdAt, updatedAt, launchedAt, adminMetadata);
+                serviceUuid, errorReason, newMetadata, createdAt, updatedAt, launchedAt, adminMetadata, encryptionKeyId);
     }
 
     /** The volume with both its metadata and its admin metadata replaced. */
     public Volume withMetadata(Map<String, String> newMetadata, Map<String, String> newAdminMetadata) {
         return new Volume(id, projectId, userId, name, description, size, status, attachStatus,
                 availabilityZone, host, volumeTypeId, bootable, multiattach, snapshotId, sourceVolid,
-                serviceUuid, errorReason, newMetadata, createdAt, updatedAt, launchedAt, newAdminMetadata);
+                serviceUuid, errorReason, newMetadata, createdAt, updatedAt, launchedAt, newAdminMetadata, encryptionKeyId);
     }
 
     public Volume withAdminMetadata(Map<String, String> newAdminMetadata) {
         return new Volume(id, projectId, userId, name, description, size, status, attachStatus,
                 availabilityZone, host, volumeTypeId, bootable, multiattach, snapshotId, sourceVolid,
-                serviceUuid, errorReason, metadata, createdAt, updatedAt, launchedAt, newAdminMetadata);
+                serviceUuid, errorReason, metadata, createdAt, updatedAt, launchedAt, newAdminMetadata, encryptionKeyId);
     }
 }

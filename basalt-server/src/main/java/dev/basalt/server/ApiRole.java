@@ -22,6 +22,7 @@ import dev.basalt.api.QuotaSettings;
 import dev.basalt.config.ConfigSection;
 import dev.basalt.config.DefaultOptions;
 import dev.basalt.config.KeystoneAuthOptions;
+import dev.basalt.config.KeyManagerOptions;
 import dev.basalt.config.NovaOptions;
 import dev.basalt.config.PolicyOptions;
 import dev.basalt.db.DefaultTypeRepository;
@@ -89,7 +90,8 @@ final class ApiRole {
                 Duration.ofMillis(infra.config().source().defaults().get(DefaultOptions.OSAPI_VOLUME_CREATE_WAIT_MS)),
                 infra.config().source().defaults().get(DefaultOptions.AZ_CACHE_DURATION),
                 infra.config().source().defaults().get(DefaultOptions.ENABLE_FORCE_UPLOAD),
-                infra.config().source().defaults().find(DefaultOptions.DEFAULT_GROUP_TYPE).orElse(null));
+                infra.config().source().defaults().find(DefaultOptions.DEFAULT_GROUP_TYPE).orElse(null),
+                KeyManagerOptions.from(infra.config().source()));
         Policy policy = policy(infra.config());
         Auth auth = auth(infra.config(), policy, infra.clock());
         Authenticator authenticator = auth.authenticator();

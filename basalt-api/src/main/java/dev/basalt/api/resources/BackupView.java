@@ -27,7 +27,8 @@ import java.util.List;
  *       {@code basalt:progress}, plus {@code metadata}
  *       from 3.43 and, for callers that {@code backup:backup_project_attribute} allows (administrators
  *       by default), {@code os-backup-project-attr:project_id} from 3.18 and {@code user_id} from
- *       3.56. {@code encryption_key_id} (3.64) never shows: Basalt has no encrypted volumes.</li>
+ *       3.56. {@code encryption_key_id} (3.64) never shows: Cinder hides the fixed-key manager's key id,
+ *       the only key Basalt gives.</li>
  * </ul>
  * A page that reached its limit ends with {@code backups_links}; {@code count} follows when asked.
  *

@@ -130,7 +130,7 @@ public final class Connections {
     private Map<String, Object> data(VolumeConnection c, Volume volume, String accessMode) {
         Map<String, Object> data = new LinkedHashMap<>(c.data());
         data.put("volume_id", volume.id());
-        data.put("encrypted", false);
+        data.put("encrypted", volume.encrypted());
         data.put("qos_specs", frontEndQos.forVolume(volume));
         data.put("access_mode", accessMode);
         data.putIfAbsent("cacheable", false);

@@ -78,7 +78,8 @@ public final class TransfersResource {
         boolean noSnapshots = withSnapshotChoice && Booleans.fromJson(body.get("no_snapshots"), false);
         Volume volume = volumes.visible(request.context(), volumeId);
         request.authorize(CREATE, volume.projectId(), volume.userId());
-        TransferService.Created created = transfers.create(request.context(), volume, name, noSnapshots);
+        TransferService.Created created = transfers.create(request.context(), volume, name, noSnapshots,
+                v3 && request.atLeast(Microversions.TRANSFER_ENCRYPTED_VOLUME));
         return ApiResponse.accepted(TransferView.created(request, created.transfer(), created.authKey()));
     }
 

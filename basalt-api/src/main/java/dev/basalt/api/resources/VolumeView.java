@@ -31,8 +31,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * the microversion and on whether the caller is an administrator; show and detail-list add the
  * {@code os-vol-*} attributes that Cinder's extensions add (create and update do not).
  *
+ * <p>{@code encrypted} is whether the volume has a key id. Its {@code encryption_key_id} (3.64) never
+ * shows: Cinder hides the fixed-key manager's key id, the only key Basalt gives.
+ *
  * <p>Fields Basalt has no source for yet are written with the value every Basalt volume has:
- * no encryption, no replication ({@code "disabled"}), no groups, no migration, no provider id, no
+ * no replication ({@code "disabled"}), no groups, no migration, no provider id, no
  * cluster, always consuming quota, and {@code shared_targets} true (Cinder's default, the safe
  * choice for os-brick's locking). {@code metadata} shows the user's metadata with the admin
  * metadata users may see merged in ({@code readonly}), as Cinder shows it.
@@ -252,7 +255,7 @@ public final class VolumeView {
         shape.links().write(out, v.id());
         string(out, USER_ID, v.userId());
         string(out, BOOTABLE, v.bootable() ? "true" : "false");
-        bool(out, ENCRYPTED, false);
+        bool(out, ENCRYPTED, v.encrypted());
         string(out, REPLICATION_STATUS, "disabled");
         nullField(out, CONSISTENCYGROUP_ID);
         bool(out, MULTIATTACH, v.multiattach());

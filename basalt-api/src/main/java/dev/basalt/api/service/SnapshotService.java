@@ -93,7 +93,7 @@ public final class SnapshotService {
 
         Snapshot row = new Snapshot(Ids.newId(), volume.id(), context.projectId(), context.userId(), request.name(),
                 request.description(), SnapshotStatus.CREATING, "0%", volume.size(), volume.volumeTypeId(), null,
-                request.metadata(), StoredTime.now(clock), null);
+                request.metadata(), StoredTime.now(clock), null, volume.encryptionKeyId());
         SnapshotRepository.CreateOutcome created;
         try {
             created = snapshots.create(row, allowed,

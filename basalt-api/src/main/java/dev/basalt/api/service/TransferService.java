@@ -55,8 +55,21 @@ public final class TransferService {
         this.clock = requireNonNull(clock, "clock");
     }
 
-    /** Offers {@code volume} (one the caller may see) for transfer under {@code name} (may be null). */
-    public Created create(RequestContext context, Volume volume, String name, boolean noSnapshots) {
+    /**
+     * Offers {@code volume} (one the caller may see) for transfer under {@code name} (may be null);
+     * an encrypted volume only when {@code allowEncrypted} (from 3.70) and with its snapshots, as Cinder.
+     */
+    public Created create(RequestContext context, Volume volume, String name, boolean noSnapshots,
+                          boolean allowEncrypted) {
+        if (volume.encrypted() && volume.status() == VolumeStatus.AVAILABLE) {
+            if (!allowEncrypted) {
+                throw BasaltException.badRequest("Invalid volume: transferring encrypted volume is not supported");
+            }
+            if (noSnapshots) {
+                throw BasaltException.badRequest("Invalid volume: transferring an encrypted volume without its"
+                        + " snapshots is not supported");
+            }
+        }
         String salt = keys.newSalt();
         String authKey = keys.newAuthKey();
         Transfer transfer = new Transfer(Ids.newId(), volume.id(), name, salt, TransferKeys.cryptHash(salt, authKey),

@@ -7,6 +7,7 @@ import dev.basalt.api.RequestContext;
 import dev.basalt.common.BasaltException;
 import dev.basalt.common.Fault;
 import dev.basalt.common.Ids;
+import dev.basalt.db.EncryptionRepository;
 import dev.basalt.db.QuotaExceededException;
 import dev.basalt.db.QuotaReservation;
 import dev.basalt.db.VolumeRepository;
@@ -47,6 +48,7 @@ public final class VolumeCreation {
     private final AvailabilityZones zones;
     private final VolumeSources sources;
     private final VolumeImages images;
+    private final VolumeEncryption encryption;
     private final Quotas quotas;
     private final SchedulerRpc schedulers;
     private final CreateSettling createSettling;
@@ -55,8 +57,9 @@ public final class VolumeCreation {
     public VolumeCreation(ApiSettings settings, VolumeRepository volumes, VolumeTypeRepository types,
                    DefaultTypes defaultTypes, TypeAccess access, AvailabilityZones zones, VolumeSources sources,
                    Quotas quotas, SchedulerRpc schedulers, CreateSettling createSettling, Clock clock,
-                   VolumeImages images) {
+                   VolumeImages images, EncryptionRepository encryption, EncryptionKeys keys) {
         this.images = requireNonNull(images, "images");
+        this.encryption = new VolumeEncryption(encryption, keys);
         this.settings = requireNonNull(settings, "settings");
         this.volumes = requireNonNull(volumes, "volumes");
         this.types = requireNonNull(types, "types");
@@ -83,13 +86,15 @@ public final class VolumeCreation {
                 : requestedZone, type);
         boolean multiattach = "<is> True".equals(type.extraSpecs().get("multiattach"));
         boolean bootable = source.map(s -> s.volume().bootable()).orElse(false);
+        encryption.checkSourceType(type, source);
+        String encryptionKeyId = encryption.keyIdFor(type, source, multiattach, request.image() != null);
         ImageSource image = request.image() == null ? null : images.choose(request.image(), size);
 
         Volume row = new Volume(Ids.newId(), context.projectId(), context.userId(), request.name(),
                 request.description(), size, VolumeStatus.CREATING, AttachStatus.DETACHED, zone, null, type.id(),
                 bootable, multiattach, source.map(VolumeSources.Source::snapshotId).orElse(null),
                 source.map(VolumeSources.Source::sourceVolid).orElse(null), null, null, request.metadata(),
-                StoredTime.now(clock), null, null);
+                StoredTime.now(clock), null, null, Map.of(), encryptionKeyId);
         return new VolumePlan(row, type, source, image);
     }
 

@@ -51,6 +51,11 @@ public final class VolumeSources {
             return snapshot == null ? null : snapshot.id();
         }
 
+        /** The source's key id: the snapshot's, else the volume's (null: not encrypted). */
+        String encryptionKeyId() {
+            return snapshot != null ? snapshot.encryptionKeyId() : volume.encryptionKeyId();
+        }
+
         String sourceVolid() {
             return snapshot == null ? volume.id() : null;
         }

@@ -60,6 +60,8 @@ final class CinderFormats {
                     v -> SnapshotStatus.fromApiName(v).isPresent()),
             new Named("cinder-backup-status", "is not a valid backup status; valid statuses are: available, error",
                     v -> v.equalsIgnoreCase("available") || v.equalsIgnoreCase("error")),
+            new Named("cinder-key-size", "is not an integer between 0 and " + DB_MAX_INT
+                    + " (key_size must be an integer)", CinderFormats::isKeySize),
             new Named("cinder-progress", "is not an integer percentage between 0 and 100 (such as 50%)",
                     CinderFormats::isProgress));
 
@@ -99,6 +101,15 @@ final class CinderFormats {
         } catch (NumberFormatException e) {
             return false;
         }
+    }
+
+    /** Cinder's key_size given as a string: an integer as Python writes it, within its minimum and maximum. */
+    private static boolean isKeySize(String value) {
+        if (!value.matches("0|-?[1-9][0-9]{0,11}")) {
+            return false;
+        }
+        long n = Long.parseLong(value);
+        return n >= 0 && n <= DB_MAX_INT;
     }
 
     private static boolean isVolumeSize(String value) {

@@ -75,7 +75,7 @@ public final class RequestSchema {
             case "pattern" -> it + " does not match '" + arg0 + "'";
             case "maxLength" -> it + " is too long (at most " + arg0 + " characters)";
             case "minLength" -> it + " is too short (at least " + arg0 + " characters)";
-            case "enum" -> it + " is not one of the accepted values";
+            case "enum" -> it + " is not one of " + (args.length > 0 ? arg0 : "the accepted values");
             case "format" -> it + " " + CinderFormats.explain(arg0);
             case "required" -> "'" + arg0 + "' is a required property";
             case "additionalProperties" -> "Additional properties are not allowed ('" + arg0 + "' was unexpected)";

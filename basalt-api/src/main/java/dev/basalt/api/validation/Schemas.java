@@ -34,6 +34,8 @@ public final class Schemas {
     private final RequestSchema typeCreate;
     private final RequestSchema typeUpdate;
     private final RequestSchema extraSpecsCreate;
+    private final RequestSchema encryptionCreate;
+    private final RequestSchema encryptionUpdate;
     private final RequestSchema extraSpecsUpdate;
     private final RequestSchema groupTypeCreate;
     private final RequestSchema groupTypeUpdate;
@@ -120,6 +122,8 @@ public final class Schemas {
         typeCreate = load("type-create");
         typeUpdate = load("type-update");
         extraSpecsCreate = load("extra-specs-create");
+        encryptionCreate = load("encryption-create");
+        encryptionUpdate = load("encryption-update");
         extraSpecsUpdate = load("extra-specs-update");
         groupTypeCreate = load("group-type-create");
         groupTypeUpdate = load("group-type-update");
@@ -247,6 +251,16 @@ public final class Schemas {
 
     public RequestSchema typeUpdate() {
         return typeUpdate;
+    }
+
+    /** A volume type's encryption: provider and control_location required. */
+    public RequestSchema encryptionCreate() {
+        return encryptionCreate;
+    }
+
+    /** Changes to a volume type's encryption: any of its fields. */
+    public RequestSchema encryptionUpdate() {
+        return encryptionUpdate;
     }
 
     public RequestSchema extraSpecsCreate() {

@@ -82,7 +82,7 @@ final class TemporarySnapshots {
         Instant now = clock.instant();
         Snapshot temporary = new Snapshot(Ids.newId(), volume.id(), backup.projectId(), backup.userId(),
                 nameFor(volume.id()), null, SnapshotStatus.CREATING, "0%", volume.size(), volume.volumeTypeId(), null,
-                Map.of(), now, now);
+                Map.of(), now, now, volume.encryptionKeyId());
         SnapshotRepository.CreateOutcome created = snapshots.create(temporary, Set.of(VolumeStatus.BACKING_UP));
         if (created != SnapshotRepository.CreateOutcome.CREATED) {
             throw new VolumeDevices.DeviceException("no temporary snapshot of volume " + volume.id()
