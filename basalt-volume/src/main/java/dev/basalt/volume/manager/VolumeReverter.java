@@ -17,6 +17,7 @@ import dev.basalt.rpc.RevertToSnapshot;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +30,8 @@ import org.slf4j.LoggerFactory;
  */
 final class VolumeReverter {
     static final String REVERT_FAILED = "The volume driver failed to revert the volume to its snapshot: ";
+    static final String SNAPSHOT_UNKNOWN = "the volume service restarted while reverting the volume and the snapshot"
+            + " it was reverting to is no longer restoring";
 
     private static final Logger LOG = LoggerFactory.getLogger(VolumeReverter.class);
 
@@ -73,8 +76,7 @@ final class VolumeReverter {
                 .filter(s -> s.status() == SnapshotStatus.RESTORING).reduce((first, second) -> second);
         try {
             if (restoring.isEmpty()) {
-                transitions.endRevert(volumeId, "", VolumeStatus.ERROR,
-                        "the service restarted while reverting the volume and its snapshot is unknown");
+                volumes.markError(volumeId, Set.of(VolumeStatus.REVERTING), SNAPSHOT_UNKNOWN);
                 return;
             }
             LOG.info("finishing the revert of volume {} to snapshot {} left in flight", volumeId, restoring.get().id());

@@ -490,11 +490,17 @@ class SnapshotWorkTest {
         write(volumeFile(v.id()), 0, pattern(15, 65536));
         assertThat(transitions.beginRevert(v.id(), s.id())).isEqualTo(VolumeTransitions.Outcome.DONE);
 
+        Volume lost = row(1, VolumeStatus.REVERTING, null, null);
+        before.createVolume(new VolumeSpec(lost.id(), 1));
+
         start(fileDriver());
 
         assertThat(status(v)).isEqualTo(VolumeStatus.AVAILABLE);
         assertThat(snapshotStatus(s)).isEqualTo(SnapshotStatus.AVAILABLE);
         assertThat(holds(volumeFile(v.id()), data, Sizes.GIB)).isTrue();
+        Volume failed = volumes.find(lost.id()).orElseThrow();
+        assertThat(failed.status()).as("no snapshot restoring: nothing to revert to").isEqualTo(VolumeStatus.ERROR);
+        assertThat(failed.errorReason()).isEqualTo(VolumeReverter.SNAPSHOT_UNKNOWN);
     }
 
     @Test
