@@ -11,6 +11,7 @@ import dev.basalt.api.http.TransportFaults;
 import dev.basalt.api.policy.Policy;
 import dev.basalt.api.resources.AttachActions;
 import dev.basalt.api.resources.ImageMetadataActions;
+import dev.basalt.api.resources.RevertAction;
 import dev.basalt.api.resources.UploadImageAction;
 import dev.basalt.api.resources.BackupActionsResource;
 import dev.basalt.api.resources.BackupsResource;
@@ -51,6 +52,7 @@ import dev.basalt.api.resources.VolumeView;
 import dev.basalt.api.resources.VolumesResource;
 import dev.basalt.api.resources.WorkersResource;
 import dev.basalt.api.service.AvailabilityZones;
+import dev.basalt.api.service.VolumeReverts;
 import dev.basalt.api.service.BackupHosts;
 import dev.basalt.api.service.BackupService;
 import dev.basalt.api.service.GroupTypeUsage;
@@ -225,7 +227,8 @@ public final class ApiServer implements AutoCloseable {
                         clock),
                 new ImageMetadataActions(volumeService, new VolumeImageMetadataService(imageMetadata, volumes), schemas),
                 new UploadImageAction(volumeService, new VolumeUploads(volumes, imageMetadata, glance, imageEndpoints,
-                        volumeServices, settings.enableForceUpload()), typeCache, schemas))
+                        volumeServices, settings.enableForceUpload()), typeCache, schemas),
+                new RevertAction(volumeService, new VolumeReverts(snapshots, transitions, volumeServices), schemas))
                 .register(routes);
         new AttachmentsResource(volumeService, attachments, attachmentTransitions, connections, detachSafety, schemas,
                 clock, settings.maxLimit()).register(routes);

@@ -92,6 +92,7 @@ final class TestApi implements AutoCloseable {
     final List<CreateSnapshot> snapshotCreates = new CopyOnWriteArrayList<>();
     final List<DeleteSnapshot> snapshotDeletes = new CopyOnWriteArrayList<>();
     final List<ExtendVolume> extends_ = new CopyOnWriteArrayList<>();
+    final List<dev.basalt.rpc.RevertToSnapshot> reverts = new CopyOnWriteArrayList<>();
     final List<InitializeConnection> connects = new CopyOnWriteArrayList<>();
     final List<TerminateConnection> disconnects = new CopyOnWriteArrayList<>();
     /** What {@code POST /workers/cleanup} asked the stand-in scheduler; it answers that the volume service is cleaned. */
@@ -104,6 +105,8 @@ final class TestApi implements AutoCloseable {
     volatile boolean failScheduling;
     volatile boolean holdSnapshots;
     volatile boolean holdExtends;
+    /** The stand-in volume service leaves reverts {@code reverting} (else it ends them at once). */
+    volatile boolean holdReverts;
     /** The stand-in volume service fails snapshots ({@code error}) and extends ({@code error_extending}). */
     volatile boolean failSnapshots;
     volatile boolean failExtends;
@@ -262,6 +265,14 @@ final class TestApi implements AutoCloseable {
                             VolumeStatus.ERROR_EXTENDING, "driver failed");
                 } else if (!holdExtends) {
                     volumes.finishExtend(msg.volumeId(), msg.newSize());
+                }
+            }
+
+            @Override
+            public void revertToSnapshot(dev.basalt.rpc.RevertToSnapshot msg) {
+                reverts.add(msg);
+                if (!holdReverts) {
+                    transitions.endRevert(msg.volumeId(), msg.snapshotId(), VolumeStatus.AVAILABLE, null);
                 }
             }
         }, new LogLevels());

@@ -43,7 +43,11 @@ public final class VolumeTransitions {
         /** A snapshot of the volume is being taken, or a volume is being made from it. */
         BUSY,
         /** The new size is not larger than the volume's (extend), or smaller than the source's (create). */
-        SIZE
+        SIZE,
+        /** The snapshot is gone, or its status is not one the caller allowed (revert). */
+        SNAPSHOT_STATUS,
+        /** The snapshot is not the volume's latest (revert). */
+        NOT_LATEST
     }
 
     /**
@@ -167,6 +171,63 @@ public final class VolumeTransitions {
                 QuotaClaims.reserveMore(h, volumeId, reservation.apply(newSize - size));
             }
             return new SizedResult(Outcome.DONE, size);
+        });
+    }
+
+    /**
+     * Starts reverting the volume to its snapshot: the volume {@code available} → {@code reverting}
+     * and the snapshot {@code available} → {@code restoring}, both or neither (the volume's row is
+     * locked first, then the snapshot's). Refused when the volume is not {@code available}
+     * ({@link Outcome#STATUS}), the snapshot is not {@code available} ({@link Outcome#SNAPSHOT_STATUS})
+     * or is not the volume's latest snapshot ({@link Outcome#NOT_LATEST}: one taken since the caller
+     * looked). The work is recorded with the volume.
+     */
+    public Outcome beginRevert(String volumeId, String snapshotId) {
+        return jdbi.inTransaction(h -> {
+            Optional<String> status = Locks.volumeStatus(h, volumeId);
+            if (status.isEmpty()) {
+                return Outcome.NOT_FOUND;
+            }
+            if (!VolumeStatus.AVAILABLE.apiName().equals(status.get())) {
+                return Outcome.STATUS;
+            }
+            Optional<String> snapshotStatus = Locks.snapshotStatus(h, snapshotId);
+            if (snapshotStatus.isEmpty() || !SnapshotStatus.AVAILABLE.apiName().equals(snapshotStatus.get())) {
+                return Outcome.SNAPSHOT_STATUS;
+            }
+            Optional<String> latest = h.createQuery("SELECT id FROM snapshots WHERE volume_id = :id"
+                            + " ORDER BY created_at DESC, id DESC")
+                    .bind("id", volumeId).setMaxRows(1).mapTo(String.class).findFirst();
+            if (!latest.equals(Optional.of(snapshotId))) {
+                return Outcome.NOT_LATEST;
+            }
+            RowUpdates.ifStatus(h, "volumes", volumeId, List.of(status.get()), "status = :next",
+                    u -> u.bind("next", VolumeStatus.REVERTING.apiName()));
+            RowUpdates.ifStatus(h, "snapshots", snapshotId, List.of(snapshotStatus.get()), "status = :next",
+                    u -> u.bind("next", SnapshotStatus.RESTORING.apiName()));
+            Workers.record(h, CleanableResource.VOLUME, volumeId, VolumeStatus.REVERTING.apiName());
+            return Outcome.DONE;
+        });
+    }
+
+    /**
+     * Ends a revert, both rows in one transaction: the volume {@code reverting} → {@code next}
+     * ({@code available}, or {@code error} with {@code reason} when the revert failed) and the
+     * snapshot {@code restoring} → {@code available} (as Cinder, whatever the outcome: its data is
+     * untouched). False, and nothing changed, when the volume is no longer {@code reverting}.
+     */
+    public boolean endRevert(String volumeId, String snapshotId, VolumeStatus next, String reason) {
+        return jdbi.inTransaction(h -> {
+            boolean moved = RowUpdates.ifStatus(h, "volumes", volumeId, List.of(VolumeStatus.REVERTING.apiName()),
+                    "status = :next, error_reason = :reason",
+                    u -> u.bind("next", next.apiName()).bind("reason", Rows.truncate(reason, 1024)));
+            if (!moved) {
+                return false;
+            }
+            RowUpdates.ifStatus(h, "snapshots", snapshotId, List.of(SnapshotStatus.RESTORING.apiName()),
+                    "status = :next", u -> u.bind("next", SnapshotStatus.AVAILABLE.apiName()));
+            Workers.forget(h, CleanableResource.VOLUME, volumeId);
+            return true;
         });
     }
 

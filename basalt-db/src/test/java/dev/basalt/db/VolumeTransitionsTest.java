@@ -268,4 +268,80 @@ class VolumeTransitionsTest {
             pool.shutdownNow();
         }
     }
+
+    private SnapshotStatus status(Snapshot s) {
+        return snapshots.find(s.id()).orElseThrow().status();
+    }
+
+    @Test
+    void revertMovesVolumeAndItsLatestSnapshotTogetherAndRecordsTheWork() {
+        Volume v = volume(VolumeStatus.AVAILABLE, 1);
+        Snapshot older = snapshot(v, SnapshotStatus.AVAILABLE);
+        Snapshot latest = snapshot(v, SnapshotStatus.AVAILABLE);
+        assertThat(transitions.beginRevert(v.id(), older.id())).isEqualTo(VolumeTransitions.Outcome.NOT_LATEST);
+        assertThat(status(v)).isEqualTo(VolumeStatus.AVAILABLE);
+        assertThat(status(older)).isEqualTo(SnapshotStatus.AVAILABLE);
+
+        assertThat(transitions.beginRevert(v.id(), latest.id())).isEqualTo(VolumeTransitions.Outcome.DONE);
+        assertThat(status(v)).isEqualTo(VolumeStatus.REVERTING);
+        assertThat(status(latest)).isEqualTo(SnapshotStatus.RESTORING);
+        assertThat(new WorkerRepository(db).pending()).extracting(p -> p.worker().resourceId(), p -> p.worker().status())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(v.id(), "reverting"));
+        assertThat(transitions.beginRevert(v.id(), latest.id()))
+                .as("a second revert loses").isEqualTo(VolumeTransitions.Outcome.STATUS);
+
+        assertThat(transitions.endRevert(v.id(), latest.id(), VolumeStatus.AVAILABLE, null)).isTrue();
+        assertThat(status(v)).isEqualTo(VolumeStatus.AVAILABLE);
+        assertThat(status(latest)).isEqualTo(SnapshotStatus.AVAILABLE);
+        assertThat(new WorkerRepository(db).pending()).isEmpty();
+        assertThat(transitions.endRevert(v.id(), latest.id(), VolumeStatus.AVAILABLE, null))
+                .as("ends once").isFalse();
+    }
+
+    @Test
+    void revertIsRefusedUnlessBothAreAvailableAndAFailureLeavesTheVolumeInError() {
+        Volume busy = volume(VolumeStatus.IN_USE, 1);
+        Snapshot ofBusy = snapshot(busy, SnapshotStatus.AVAILABLE);
+        assertThat(transitions.beginRevert(busy.id(), ofBusy.id())).isEqualTo(VolumeTransitions.Outcome.STATUS);
+        assertThat(transitions.beginRevert(Ids.newId(), ofBusy.id())).isEqualTo(VolumeTransitions.Outcome.NOT_FOUND);
+        Volume v = volume(VolumeStatus.AVAILABLE, 1);
+        Snapshot creating = snapshot(v, SnapshotStatus.CREATING);
+        assertThat(transitions.beginRevert(v.id(), creating.id()))
+                .isEqualTo(VolumeTransitions.Outcome.SNAPSHOT_STATUS);
+        assertThat(status(v)).as("nothing changed").isEqualTo(VolumeStatus.AVAILABLE);
+
+        snapshots.resetStatus(creating.id(), SnapshotStatus.AVAILABLE);
+        assertThat(transitions.beginRevert(v.id(), creating.id())).isEqualTo(VolumeTransitions.Outcome.DONE);
+        assertThat(transitions.endRevert(v.id(), creating.id(), VolumeStatus.ERROR, "driver failed")).isTrue();
+        Volume failed = volumes.find(v.id()).orElseThrow();
+        assertThat(failed.status()).isEqualTo(VolumeStatus.ERROR);
+        assertThat(failed.errorReason()).isEqualTo("driver failed");
+        assertThat(status(creating)).isEqualTo(SnapshotStatus.AVAILABLE);
+    }
+
+    @RepeatedTest(3)
+    void ofTwoConcurrentRevertsOneWins() throws Exception {
+        Volume v = volume(VolumeStatus.AVAILABLE, 1);
+        Snapshot s = snapshot(v, SnapshotStatus.AVAILABLE);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<VolumeTransitions.Outcome>> outcomes = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                outcomes.add(pool.submit(() -> {
+                    start.await();
+                    return transitions.beginRevert(v.id(), s.id());
+                }));
+            }
+            start.countDown();
+            List<VolumeTransitions.Outcome> seen = new ArrayList<>();
+            for (Future<VolumeTransitions.Outcome> f : outcomes) {
+                seen.add(f.get());
+            }
+            assertThat(seen).containsExactlyInAnyOrder(VolumeTransitions.Outcome.DONE,
+                    VolumeTransitions.Outcome.STATUS);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }

@@ -31,7 +31,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * on empty storage, and the few hooks below that reach the storage directly (as a host using the
  * volume would), then adds its own tests.
  *
- * <p>The tests of a capability ({@link SnapshotCapable}, {@link CloneCapable}, {@link ExtendCapable})
+ * <p>The tests of a capability ({@link SnapshotCapable}, {@link CloneCapable}, {@link ExtendCapable},
+ * {@link RevertCapable})
  * run when the driver has it and are skipped (with the reason) when it has not. A driver that takes
  * snapshots also gives the snapshot hooks ({@link #readSnapshotBytes}, {@link #storedSnapshotSize}).
  *
@@ -186,6 +187,12 @@ public abstract class DriverCompliance {
     protected final BlockIoCapable devices() {
         assumeTrue(driver instanceof BlockIoCapable, () -> "the " + driver.name() + " driver has no block I/O");
         return (BlockIoCapable) driver;
+    }
+
+    /** The driver as {@link RevertCapable}; skips the test when it is not. */
+    protected final RevertCapable reverter() {
+        assumeTrue(driver instanceof RevertCapable, () -> "the " + driver.name() + " driver does not revert volumes");
+        return (RevertCapable) driver;
     }
 
     /** The driver as {@link ExtendCapable}; skips the test when it is not. */
@@ -869,6 +876,79 @@ public abstract class DriverCompliance {
         assertThatThrownBy(() -> driver.createVolumeFromSnapshot(volume, id))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> driver.cloneVolume(volume, null)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(driver.hasVolume(volume.id())).isFalse();
+    }
+
+    // ---------------------------------------------------------------- revert (RevertCapable)
+
+    @Test
+    void revertMakesTheVolumeHoldItsSnapshotsBytesAgainAndEverySnapshotStays() throws Exception {
+        RevertCapable driver = reverter();
+        VolumeSpec volume = newVolume(1);
+        driver.createVolume(volume);
+        ExpectedImage first = new ExpectedImage(GIB);
+        write(volume.id(), first, 0, pattern(64 * 1024));
+        write(volume.id(), first, GIB - BLOCK, pattern(BLOCK));
+        SnapshotSpec older = newSnapshot(volume);
+        driver.createSnapshot(older);
+        ExpectedImage second = first.grownTo(GIB);
+        write(volume.id(), second, 4 * MIB, otherPattern(64 * 1024));
+        SnapshotSpec latest = newSnapshot(volume);
+        driver.createSnapshot(latest);
+        ExpectedImage changed = second.grownTo(GIB);
+        write(volume.id(), changed, 0, otherPattern(BLOCK));
+        write(volume.id(), changed, 512 * MIB, pattern(BLOCK));
+
+        driver.revertToSnapshot(latest);
+
+        assertVolumeHolds(volume.id(), second);
+        assertSnapshotHolds(latest.id(), second);
+        assertSnapshotHolds(older.id(), first);
+        driver.revertToSnapshot(latest);
+        assertVolumeHolds(volume.id(), second);
+
+        writeBytes(volume.id(), 8 * MIB, pattern(BLOCK));
+        assertSnapshotHolds(latest.id(), second);
+        driver.revertToSnapshot(older);
+        assertVolumeHolds(volume.id(), first);
+        assertSnapshotHolds(older.id(), first);
+    }
+
+    @Test
+    void revertOfAnExtendedVolumeKeepsItsSizeAndTheRestReadsZeros() throws Exception {
+        RevertCapable driver = reverter();
+        VolumeSpec volume = newVolume(1);
+        driver.createVolume(volume);
+        ExpectedImage image = new ExpectedImage(GIB);
+        write(volume.id(), image, 0, pattern(64 * 1024));
+        SnapshotSpec snapshot = newSnapshot(volume);
+        driver.createSnapshot(snapshot);
+        assumeTrue(driver instanceof ExtendCapable, "the driver does not extend volumes");
+        ((ExtendCapable) driver).extendVolume(volume.id(), 2);
+        writeBytes(volume.id(), GIB + 4 * MIB, pattern(BLOCK));
+        writeBytes(volume.id(), 0, otherPattern(BLOCK));
+
+        driver.revertToSnapshot(snapshot);
+
+        assertVolumeHolds(volume.id(), image.grownTo(2 * GIB));
+        assertSnapshotHolds(snapshot.id(), image);
+    }
+
+    @Test
+    void revertFailsWhenTheVolumeOrTheSnapshotIsMissing() throws Exception {
+        RevertCapable driver = reverter();
+        VolumeSpec volume = newVolume(1);
+        driver.createVolume(volume);
+        writeBytes(volume.id(), 0, pattern(BLOCK));
+        SnapshotSpec missing = newSnapshot(volume);
+
+        assertThatThrownBy(() -> driver.revertToSnapshot(missing)).isInstanceOf(VolumeDriverException.class);
+        assertThat(readBytes(volume.id(), 0, BLOCK)).isEqualTo(pattern(BLOCK));
+
+        SnapshotSpec snapshot = newSnapshot(volume);
+        driver.createSnapshot(snapshot);
+        driver.deleteVolume(volume.id());
+        assertThatThrownBy(() -> driver.revertToSnapshot(snapshot)).isInstanceOf(VolumeDriverException.class);
         assertThat(driver.hasVolume(volume.id())).isFalse();
     }
 

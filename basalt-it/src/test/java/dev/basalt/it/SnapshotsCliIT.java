@@ -264,4 +264,55 @@ class SnapshotsCliIT {
         await().atMost(PATIENCE).until(() -> VolumeFiles.ids(basalt.volumesDir()).isEmpty()
                 && !Files.exists(snapshotFile(snapshot)));
     }
+
+    private static void write(Path file, long offset, byte[] bytes) throws Exception {
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer, offset + buffer.position());
+            }
+            channel.force(true);
+        }
+    }
+
+    private static byte[] pattern(long seed, int length) {
+        byte[] bytes = new byte[length];
+        new java.util.Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    @Test
+    @Order(6)
+    void revertToTheLatestSnapshotThroughCinder() throws Exception {
+        String volume = cinder("create", "--name", "rev", "1").get("id");
+        awaitVolume(volume, "available");
+        Path file = volumeFile(volume);
+        write(file, 0, pattern(1, 1 << 20));
+        String older = cinder("snapshot-create", "--name", "rev-older", volume).get("id");
+        awaitSnapshot(older, "available");
+        write(file, 512L << 20, pattern(2, 1 << 20));
+        String latest = cinder("snapshot-create", "--name", "rev-latest", volume).get("id");
+        awaitSnapshot(latest, "available");
+        String atLatest = Sha256.of(file);
+        write(file, 0, pattern(3, 2 << 20));
+        write(file, GIB - (1 << 20), pattern(4, 1 << 20));
+        assertThat(Sha256.of(file)).isNotEqualTo(atLatest);
+
+        Cli.Result notLatest = cli.cinder("--os-volume-api-version", "3.40", "revert-to-snapshot", older);
+        assertThat(notLatest.exitCode()).isNotZero();
+        assertThat(notLatest.stderr()).contains("Specified snapshot " + older + " is None or not the latest one of"
+                + " volume " + volume + ".").contains("HTTP 400");
+        assertThat(cinder("show", volume).get("status")).isEqualTo("available");
+
+        cli.cinder("--os-volume-api-version", "3.40", "revert-to-snapshot", "rev-latest").ok();
+
+        awaitVolume(volume, "available");
+        awaitSnapshot(latest, "available");
+        assertThat(Sha256.of(file)).isEqualTo(atLatest).isEqualTo(Sha256.of(snapshotFile(latest)));
+        assertThat(Files.size(file)).isEqualTo(GIB);
+        cli.cinder("delete", "--cascade", volume).ok();
+        await().atMost(PATIENCE).until(() -> !Files.exists(file) && !Files.exists(snapshotFile(latest))
+                && !Files.exists(snapshotFile(older)));
+    }
 }

@@ -25,6 +25,7 @@ public enum VolumeStatus {
     ERROR_RESTORING("error_restoring"),
     ERROR_EXTENDING("error_extending"),
     EXTENDING("extending"),
+    REVERTING("reverting"),
     DOWNLOADING("downloading"),
     UPLOADING("uploading"),
     RETYPING("retyping"),

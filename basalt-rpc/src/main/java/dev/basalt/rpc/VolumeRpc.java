@@ -27,6 +27,8 @@ public final class VolumeRpc {
             RpcMethod.cast("create_volume", "1.0", CreateVolume.class);
     static final RpcMethod<DeleteVolume, Void> DELETE_VOLUME = RpcMethod.cast("delete_volume", "1.0", DeleteVolume.class);
     static final RpcMethod<ExtendVolume, Void> EXTEND_VOLUME = RpcMethod.cast("extend_volume", "1.0", ExtendVolume.class);
+    static final RpcMethod<RevertToSnapshot, Void> REVERT_TO_SNAPSHOT =
+            RpcMethod.cast("revert_to_snapshot", "1.0", RevertToSnapshot.class);
     static final RpcMethod<CopyVolumeToImage, Void> COPY_VOLUME_TO_IMAGE =
             RpcMethod.cast("copy_volume_to_image", "1.0", CopyVolumeToImage.class);
     static final RpcMethod<CreateSnapshot, Void> CREATE_SNAPSHOT =
@@ -56,6 +58,9 @@ public final class VolumeRpc {
 
         /** Grows an {@code extending} volume. */
         void extendVolume(ExtendVolume request) throws Exception;
+
+        /** Makes a {@code reverting} volume's data its {@code restoring} snapshot's again. */
+        void revertToSnapshot(RevertToSnapshot request) throws Exception;
 
         /** Writes an {@code uploading} volume into its queued Glance image, then puts the volume back. */
         void copyVolumeToImage(CopyVolumeToImage request) throws Exception;
@@ -114,6 +119,11 @@ public final class VolumeRpc {
         bus.cast(at(backend), EXTEND_VOLUME, request);
     }
 
+    /** Asks the volume service of {@code backend} to revert the volume to its snapshot. */
+    public void revertToSnapshot(String backend, RevertToSnapshot request) {
+        bus.cast(at(backend), REVERT_TO_SNAPSHOT, request);
+    }
+
     /** Asks the volume service of {@code backend} to upload the volume into its queued image. */
     public void copyVolumeToImage(String backend, CopyVolumeToImage request) {
         bus.cast(at(backend), COPY_VOLUME_TO_IMAGE, request);
@@ -161,6 +171,7 @@ public final class VolumeRpc {
                 .onCast(CREATE_VOLUME, server::createVolume)
                 .onCast(DELETE_VOLUME, server::deleteVolume)
                 .onCast(EXTEND_VOLUME, server::extendVolume)
+                .onCast(REVERT_TO_SNAPSHOT, server::revertToSnapshot)
                 .onCast(COPY_VOLUME_TO_IMAGE, server::copyVolumeToImage)
                 .onCast(CREATE_SNAPSHOT, server::createSnapshot)
                 .onCast(DELETE_SNAPSHOT, server::deleteSnapshot)

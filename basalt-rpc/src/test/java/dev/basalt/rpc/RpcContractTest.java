@@ -36,6 +36,7 @@ class RpcContractTest {
             public void createVolume(CreateVolume r) { received.add(r); }
             public void deleteVolume(DeleteVolume r) { received.add(r); }
             public void extendVolume(ExtendVolume r) { received.add(r); }
+            public void revertToSnapshot(RevertToSnapshot r) { received.add(r); }
             public void copyVolumeToImage(CopyVolumeToImage r) { received.add(r); }
             public void createSnapshot(CreateSnapshot r) { received.add(r); }
             public void deleteSnapshot(DeleteSnapshot r) { received.add(r); }
@@ -52,7 +53,8 @@ class RpcContractTest {
                 new PublishCapabilities("sched1"), new CleanupRequest(7, null, "node1@file", "cinder-volume", false,
                         null, "v1", "Volume", java.time.Instant.parse("2026-01-01T00:00:00.123456Z")),
                 DropBackupBases.allBut("v1", "b2", "r9"),
-                new CopyVolumeToImage("v1", "r10", new ImageSource("i1", "http://127.0.0.1:9292", "t"), "qcow2"));
+                new CopyVolumeToImage("v1", "r10", new ImageSource("i1", "http://127.0.0.1:9292", "t"), "qcow2"),
+                new RevertToSnapshot("v1", "s1", "r11"));
         client.createVolume("node1@file", (CreateVolume) sent.get(0));
         client.deleteVolume("node1@file", (DeleteVolume) sent.get(1));
         client.extendVolume("node1@file", (ExtendVolume) sent.get(2));
@@ -62,6 +64,7 @@ class RpcContractTest {
         client.doCleanup("node1@file", (CleanupRequest) sent.get(6));
         client.dropBackupBases("node1@file", (DropBackupBases) sent.get(7));
         client.copyVolumeToImage("node1@file", (CopyVolumeToImage) sent.get(8));
+        client.revertToSnapshot("node1@file", (RevertToSnapshot) sent.get(9));
         InitializeConnection connect = new InitializeConnection("v1", Map.of("initiator", "iqn.h"), "r6");
         assertThat(client.initializeConnection("node1@file", connect, TIMEOUT)).isEqualTo(answer);
         TerminateConnection disconnect = new TerminateConnection("v1", "a1", "r7");

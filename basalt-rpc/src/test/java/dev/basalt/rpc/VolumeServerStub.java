@@ -21,6 +21,11 @@ public class VolumeServerStub implements VolumeRpc.Server {
     }
 
     @Override
+    public void revertToSnapshot(RevertToSnapshot request) {
+        throw unexpected(request);
+    }
+
+    @Override
     public void copyVolumeToImage(CopyVolumeToImage request) {
         throw unexpected(request);
     }

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * then its resource goes to its failed status, giving back the quota its operation reserved, as the
  * volume service's own failures do — a volume {@code creating} → {@code error}, {@code deleting} →
  * {@code error_deleting} (with the snapshots it was deleting), {@code extending} →
- * {@code error_extending}, {@code uploading} back to {@code available} or {@code in-use} (as Cinder's
+ * {@code error_extending}, {@code reverting} → {@code error} (its {@code restoring} snapshot back to
+ * {@code available}, as Cinder's failed revert), {@code uploading} back to {@code available} or {@code in-use} (as Cinder's
  * cleanup of an upload); a snapshot {@code creating} → {@code error}, {@code deleting} →
  * {@code error_deleting}. The failed status's transaction removes the row.
  */
@@ -96,6 +97,14 @@ final class WorkFailer {
                 case EXTENDING -> volumes.markFailed(id, Set.of(VolumeStatus.EXTENDING), VolumeStatus.ERROR_EXTENDING,
                         reason);
                 case UPLOADING -> volumes.endUpload(id);
+                case REVERTING -> {
+                    for (Snapshot s : snapshots.forVolume(id)) {
+                        if (s.status() == SnapshotStatus.RESTORING) {
+                            snapshots.transition(s.id(), Set.of(SnapshotStatus.RESTORING), SnapshotStatus.AVAILABLE);
+                        }
+                    }
+                    yield volumes.markError(id, Set.of(VolumeStatus.REVERTING), reason);
+                }
                 default -> false;
             };
             case SNAPSHOT -> switch (SnapshotStatus.fromApiName(w.status()).orElse(SnapshotStatus.ERROR)) {

@@ -184,6 +184,24 @@ class WorkCleanupTest {
     }
 
     @Test
+    void aRevertOfAServiceDownIsFailedAndItsSnapshotIsAvailableAgain() {
+        Volume reverting = volume(VolumeStatus.CREATING, DEAD + "#file");
+        volumes.markAvailable(reverting.id());
+        Snapshot restoring = snapshot(reverting);
+        snapshots.markAvailable(restoring.id());
+        assertThat(new VolumeTransitions(db, volumes).beginRevert(reverting.id(), restoring.id()))
+                .isEqualTo(VolumeTransitions.Outcome.DONE);
+        claimedBy(CleanableResource.VOLUME, reverting.id(), "reverting", dead);
+
+        startScheduler("sched1");
+
+        await().atMost(PATIENCE).until(() -> status(reverting) == VolumeStatus.ERROR);
+        assertThat(status(restoring)).isEqualTo(SnapshotStatus.AVAILABLE);
+        assertThat(volumes.find(reverting.id()).orElseThrow().errorReason()).contains(DEAD);
+        assertThat(workers.find(CleanableResource.VOLUME, reverting.id())).isEmpty();
+    }
+
+    @Test
     void theWorkOfAServiceDownForServiceDownTimeIsFailedWithItsQuotaGivenBack() {
         Volume creating = volume(VolumeStatus.CREATING, DEAD + "#file");
         claimedBy(CleanableResource.VOLUME, creating.id(), "creating", dead);

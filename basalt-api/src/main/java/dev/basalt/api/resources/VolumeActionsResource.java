@@ -3,6 +3,7 @@ package dev.basalt.api.resources;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.basalt.api.Microversions;
 import dev.basalt.api.http.ApiRequest;
 import dev.basalt.api.http.ApiResponse;
 import dev.basalt.api.http.Router;
@@ -13,7 +14,8 @@ import java.util.Map;
 
 /**
  * {@code POST /volumes/{id}/action}. The actions {@link VolumeActions}, {@link AttachActions},
- * {@link ImageMetadataActions} and {@link UploadImageAction} serve are handed to them; any
+ * {@link ImageMetadataActions}, {@link UploadImageAction} and {@link RevertAction} serve are handed to
+ * them ({@code revert} is a 404 before 3.40, as Cinder routes it); any
  * other known Cinder action is a 501 saying so (after the volume is found), an unknown one a 400
  * as Cinder answers it.
  */
@@ -52,14 +54,17 @@ public final class VolumeActionsResource {
     private final AttachActions attachActions;
     private final ImageMetadataActions imageMetadataActions;
     private final UploadImageAction uploadImage;
+    private final RevertAction revert;
 
     public VolumeActionsResource(VolumeService volumes, VolumeActions actions, AttachActions attachActions,
-                                 ImageMetadataActions imageMetadataActions, UploadImageAction uploadImage) {
+                                 ImageMetadataActions imageMetadataActions, UploadImageAction uploadImage,
+                                 RevertAction revert) {
         this.volumes = requireNonNull(volumes, "volumes");
         this.actions = requireNonNull(actions, "actions");
         this.attachActions = requireNonNull(attachActions, "attachActions");
         this.imageMetadataActions = requireNonNull(imageMetadataActions, "imageMetadataActions");
         this.uploadImage = requireNonNull(uploadImage, "uploadImage");
+        this.revert = requireNonNull(revert, "revert");
     }
 
     public void register(Router.Builder routes) {
@@ -82,6 +87,9 @@ public final class VolumeActionsResource {
             throw BasaltException.badRequest("There is no such action: %s. Verify the request body and Content-Type"
                     + " header and try again.", action);
         }
+        if (RevertAction.ACTION.equals(action) && !request.atLeast(Microversions.VOLUME_REVERT)) {
+            throw BasaltException.notFound("The resource could not be found.");
+        }
         var volume = VolumesResource.readable(volumes, request, request.path("id"));
         request.authorize(rule, volume.projectId(), volume.userId());
         if (VolumeActions.serves(action)) {
@@ -95,6 +103,9 @@ public final class VolumeActionsResource {
         }
         if (UploadImageAction.ACTION.equals(action)) {
             return uploadImage.handle(request);
+        }
+        if (RevertAction.ACTION.equals(action)) {
+            return revert.handle(request);
         }
         throw new BasaltException(Fault.NOT_IMPLEMENTED,
                 String.format("The volume action %s is not implemented in Basalt yet.", action));

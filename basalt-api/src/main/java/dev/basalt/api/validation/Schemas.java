@@ -70,6 +70,7 @@ public final class Schemas {
     private final RequestSchema volumeResetStatus;
     private final RequestSchema snapshotResetStatus;
     private final RequestSchema forceDelete;
+    private final RequestSchema volumeRevert;
     private final RequestSchema snapshotUpdateStatus;
     private final RequestSchema volumeAttach;
     private final RequestSchema volumeDetach;
@@ -158,6 +159,7 @@ public final class Schemas {
         volumeResetStatus = load("volume-reset-status");
         snapshotResetStatus = load("snapshot-reset-status");
         forceDelete = load("force-delete");
+        volumeRevert = load("volume-revert");
         snapshotUpdateStatus = load("snapshot-update-status");
         volumeAttach = load("volume-attach");
         volumeDetach = load("volume-detach");
@@ -399,6 +401,10 @@ public final class Schemas {
     /** {@code os-force_delete} of a volume or a snapshot. */
     public RequestSchema forceDelete() {
         return forceDelete;
+    }
+
+    public RequestSchema volumeRevert() {
+        return volumeRevert;
     }
 
     public RequestSchema snapshotUpdateStatus() {

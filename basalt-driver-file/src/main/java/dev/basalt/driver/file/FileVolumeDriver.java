@@ -11,6 +11,7 @@ import dev.basalt.driver.CloneCapable;
 import dev.basalt.driver.ExportCapable;
 import dev.basalt.driver.ExtendCapable;
 import dev.basalt.driver.PoolReport;
+import dev.basalt.driver.RevertCapable;
 import dev.basalt.driver.SnapshotCapable;
 import dev.basalt.driver.SnapshotSpec;
 import dev.basalt.driver.Sizes;
@@ -62,6 +63,11 @@ import org.slf4j.LoggerFactory;
  * Wiping a file that shares extents only drops that file's references to them: the files it shares
  * them with keep their bytes.
  *
+ * <p>Reverting a volume to a snapshot makes a new file from the snapshot's as a snapshot is made
+ * (reflink, else a copy of the data ranges), at the volume's size, and renames it over the volume's:
+ * a reader of the volume's path sees the old bytes or the snapshot's, never a mix, and a crash
+ * leaves one or the other (the snapshot is only read).
+ *
  * <p>Thick (non-sparse) copies get their holes allocated after the copy; extents they share with
  * their source stay shared until written.
  *
@@ -74,7 +80,7 @@ import org.slf4j.LoggerFactory;
  * while a backup still reading the base keeps its bytes.
  */
 public final class FileVolumeDriver
-        implements SnapshotCapable, CloneCapable, ExtendCapable, ExportCapable, BackupBaseCapable, BlockIoCapable {
+        implements RevertCapable, CloneCapable, ExtendCapable, ExportCapable, BackupBaseCapable, BlockIoCapable {
     public static final String NAME = "file";
     public static final String VENDOR_NAME = "Basalt";
     public static final String DRIVER_VERSION = "1.1.0";
@@ -271,6 +277,33 @@ public final class FileVolumeDriver
         Path path = files.snapshot(snapshotId);
         requireStarted();
         return Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    @Override
+    public void revertToSnapshot(SnapshotSpec snapshot) {
+        requireNonNull(snapshot, "snapshot");
+        requireStarted();
+        Path path = files.volume(snapshot.volumeId());
+        Path source = files.snapshot(snapshot.id());
+        try (StripedLocks.Held held = locks.lock(key(path), key(source))) {
+            Optional<Long> volumeSize = existingSize(path);
+            Optional<Long> snapshotSize = existingSize(source);
+            if (volumeSize.isEmpty() || snapshotSize.isEmpty()) {
+                throw new VolumeDriverException("cannot revert volume " + snapshot.volumeId() + " to snapshot "
+                        + snapshot.id() + ": " + (volumeSize.isEmpty() ? path : source) + " does not exist");
+            }
+            if (volumeSize.get() < snapshotSize.get()) {
+                throw new IllegalArgumentException("volume " + snapshot.volumeId() + " (" + volumeSize.get()
+                        + " bytes) is smaller than snapshot " + snapshot.id() + " (" + snapshotSize.get()
+                        + " bytes): a volume cannot shrink to be reverted");
+            }
+            try {
+                makeFile(path, files.temporary(snapshot.volumeId()), temporary -> copy(source, temporary,
+                        volumeSize.get()));
+            } catch (IOException e) {
+                throw new VolumeDriverException("cannot revert " + path + " to " + source + ": " + reason(e), e);
+            }
+        }
     }
 
     @Override

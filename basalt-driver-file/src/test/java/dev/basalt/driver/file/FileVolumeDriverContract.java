@@ -170,6 +170,38 @@ abstract class FileVolumeDriverContract extends DriverCompliance {
     }
 
     @Test
+    void revertReplacesTheVolumesFileWholeAndKeepsItSparse() throws Exception {
+        VolumeSpec volume = newVolume(10);
+        driver().createVolume(volume);
+        Path file = file(volume.id());
+        FileContents.write(file, 0, PATTERN);
+        FileContents.write(file, 7 * Sizes.GIB, PATTERN);
+        SnapshotSpec snapshot = newSnapshot(volume);
+        fileDriver().createSnapshot(snapshot);
+        FileContents.write(file, 0, otherPattern(PATTERN.length));
+        FileContents.write(file, 3 * Sizes.GIB, PATTERN);
+
+        try (FileChannel before = FileChannel.open(file, StandardOpenOption.READ)) {
+            fileDriver().revertToSnapshot(snapshot);
+
+            ByteBuffer seen = ByteBuffer.allocate(PATTERN.length);
+            before.read(seen, 0);
+            assertThat(seen.array()).as("a reader that opened the file before reads the old file whole")
+                    .isEqualTo(otherPattern(PATTERN.length));
+        }
+        assertThat(FileContents.read(file, 0, PATTERN.length)).isEqualTo(PATTERN);
+        assertThat(FileContents.read(file, 7 * Sizes.GIB, PATTERN.length)).isEqualTo(PATTERN);
+        assertThat(FileContents.read(file, 3 * Sizes.GIB, PATTERN.length)).containsOnly(0);
+        assertThat(Files.size(file)).isEqualTo(10 * Sizes.GIB);
+        assertThat(FileContents.allocatedBytes(file)).as("holes stay holes").isLessThan(16 * Sizes.MIB);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        try (Stream<Path> entries = Files.list(directory())) {
+            assertThat(entries.map(p -> p.getFileName().toString())).as("no temporary file is left")
+                    .noneMatch(VolumeFiles::isTemporary);
+        }
+    }
+
+    @Test
     void deleteWipesTheDataBeforeItUnlinksAndReleasesTheSpace() throws Exception {
         VolumeSpec volume = newVolume(1);
         driver().createVolume(volume);

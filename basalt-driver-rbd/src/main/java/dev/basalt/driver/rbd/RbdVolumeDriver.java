@@ -8,7 +8,7 @@ import dev.basalt.driver.ExtendCapable;
 import dev.basalt.driver.NativeConnectionCapable;
 import dev.basalt.driver.PoolReport;
 import dev.basalt.driver.Sizes;
-import dev.basalt.driver.SnapshotCapable;
+import dev.basalt.driver.RevertCapable;
 import dev.basalt.driver.SnapshotSpec;
 import dev.basalt.driver.VolumeClear;
 import dev.basalt.driver.VolumeDriverException;
@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * has those volumes flattened first (Cinder refuses such a delete; the driver contract says a copy is
  * independent of its source).
  */
-public final class RbdVolumeDriver implements SnapshotCapable, CloneCapable, ExtendCapable, BlockIoCapable,
+public final class RbdVolumeDriver implements RevertCapable, CloneCapable, ExtendCapable, BlockIoCapable,
         NativeConnectionCapable {
     public static final String NAME = "rbd";
     /** Cinder's values for its RBD driver. */
@@ -223,6 +223,40 @@ public final class RbdVolumeDriver implements SnapshotCapable, CloneCapable, Ext
             snapshotImages.remove(snapshotId);
             if (lastSnapshot && RbdNames.isDeleted(image)) {
                 removeDeleted(pool, image);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Rolls the volume's image back to the snapshot ({@code rbd_snap_rollback}: the image's objects
+     * get the snapshot's data; every snapshot stays), then grows the image back to the size it had
+     * when the volume was extended since the snapshot (rollback also restores the image's size).
+     */
+    @Override
+    public void revertToSnapshot(SnapshotSpec snapshot) {
+        String image = RbdNames.volume(snapshot.volumeId());
+        String name = RbdNames.snapshot(snapshot.id());
+        ceph.call("revert " + image + " to " + name, pool -> {
+            try (RbdImage opened = pool.open(image)) {
+                Optional<SnapshotInfo> info = snapshotInfo(opened, name);
+                if (info.isEmpty()) {
+                    throw new VolumeDriverException("cannot revert volume " + snapshot.volumeId() + ": its image "
+                            + image + " has no snapshot " + name);
+                }
+                long size = opened.size();
+                if (size < info.get().size()) {
+                    throw new IllegalArgumentException("volume " + snapshot.volumeId() + " (" + size + " bytes) is"
+                            + " smaller than snapshot " + snapshot.id() + " (" + info.get().size() + " bytes): a"
+                            + " volume cannot shrink to be reverted");
+                }
+                opened.rollbackToSnapshot(name);
+                if (opened.size() < size) {
+                    opened.resize(size);
+                }
+            } catch (CephNotFoundException e) {
+                throw new VolumeDriverException("cannot revert volume " + snapshot.volumeId() + ": its image " + image
+                        + " does not exist in pool " + settings.pool(), e);
             }
             return null;
         });

@@ -15,6 +15,7 @@ import dev.basalt.db.ServiceRepository;
 import dev.basalt.db.SnapshotRepository;
 import dev.basalt.db.VolumeImageMetadata;
 import dev.basalt.db.VolumeRepository;
+import dev.basalt.db.VolumeTransitions;
 import dev.basalt.glance.GlanceClient;
 import dev.basalt.db.WorkerRepository;
 import dev.basalt.model.CleanableResource;
@@ -33,6 +34,7 @@ import dev.basalt.rpc.DeleteSnapshot;
 import dev.basalt.rpc.DeleteVolume;
 import dev.basalt.rpc.DropBackupBases;
 import dev.basalt.rpc.ExtendVolume;
+import dev.basalt.rpc.RevertToSnapshot;
 import dev.basalt.rpc.InitializeConnection;
 import dev.basalt.rpc.VolumeConnection;
 import dev.basalt.rpc.TerminateConnection;
@@ -99,6 +101,7 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
     private final VolumeManager manager;
     private final SnapshotManager snapshots;
     private final VolumeExtender extender;
+    private final VolumeReverter reverter;
     private final VolumeUploads uploads;
     private final ScheduledExecutorService imageRetries;
     private final VolumeTarget target;
@@ -188,11 +191,13 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
                 QemuImg.onPath(), conversionDir, new ImageDeletions(glance, imageRetries, IMAGE_DELETE_RETRY,
                         IMAGE_DELETE_GIVE_UP), IMAGE_UPLOAD_GUARD), messages, clock, settings.messageTtl());
         this.extender = new VolumeExtender(settings.host(), driver, volumes, messages, clock, settings.messageTtl());
+        this.reverter = new VolumeReverter(settings.host(), driver, volumes, snapshots,
+                new VolumeTransitions(database, volumes), messages, clock, settings.messageTtl());
         WorkerRepository workers = new WorkerRepository(database);
         this.claims = new WorkClaims(workers, () -> serviceId);
         this.devices = new BackupDevices(settings.host(), driver);
         this.cleaner = new WorkCleaner(settings.host(), workers, claims, () -> serviceId, volumes, snapshots, manager,
-                this.snapshots, extender, uploads, clock);
+                this.snapshots, extender, reverter, uploads, clock);
     }
 
     /**
@@ -244,6 +249,12 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
     public void extendVolume(ExtendVolume request) {
         claims.perform(CleanableResource.VOLUME, request.volumeId(), VolumeStatus.EXTENDING.apiName(),
                 () -> reportIfDone(operations.time(Operation.EXTEND_VOLUME, () -> extender.extend(request))));
+    }
+
+    @Override
+    public void revertToSnapshot(RevertToSnapshot request) {
+        claims.perform(CleanableResource.VOLUME, request.volumeId(), VolumeStatus.REVERTING.apiName(),
+                () -> operations.time(Operation.REVERT_TO_SNAPSHOT, () -> reverter.revert(request)));
     }
 
     @Override

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * Finishes or fails work in flight on this backend that a service stopped in the middle of
  * (Cinder's {@code do_cleanup}): a {@code creating} volume or snapshot goes to {@code error} (what
  * was made for it removed), a {@code deleting} one is deleted, an {@code extending} volume is grown
- * to the size recorded with it, an {@code uploading} volume goes back to {@code available} or
+ * to the size recorded with it, a {@code reverting} one reverted again to its {@code restoring}
+ * snapshot (a revert is idempotent), an {@code uploading} volume goes back to {@code available} or
  * {@code in-use} (as Cinder's cleanup; the image it was writing stays as Glance has it).
  *
  * <p>At start ({@link #recoverOwnWork}) that is every resource of this backend in a transitional
@@ -47,12 +48,14 @@ final class WorkCleaner {
     private final VolumeManager manager;
     private final SnapshotManager snapshots;
     private final VolumeExtender extender;
+    private final VolumeReverter reverter;
     private final VolumeUploads uploads;
     private final Clock clock;
 
     WorkCleaner(String backend, WorkerRepository workers, WorkClaims claims, IntSupplier serviceId,
                 VolumeRepository volumes, SnapshotRepository snapshotRows, VolumeManager manager,
-                SnapshotManager snapshots, VolumeExtender extender, VolumeUploads uploads, Clock clock) {
+                SnapshotManager snapshots, VolumeExtender extender, VolumeReverter reverter, VolumeUploads uploads,
+                Clock clock) {
         this.backend = requireNonNull(backend, "backend");
         this.workers = requireNonNull(workers, "workers");
         this.claims = requireNonNull(claims, "claims");
@@ -62,6 +65,7 @@ final class WorkCleaner {
         this.manager = requireNonNull(manager, "manager");
         this.snapshots = requireNonNull(snapshots, "snapshots");
         this.extender = requireNonNull(extender, "extender");
+        this.reverter = requireNonNull(reverter, "reverter");
         this.uploads = requireNonNull(uploads, "uploads");
         this.clock = requireNonNull(clock, "clock");
     }
@@ -88,6 +92,9 @@ final class WorkCleaner {
         }
         for (Volume v : volumes.findOnBackend(backend, VolumeStatus.EXTENDING)) {
             claims.perform(CleanableResource.VOLUME, v.id(), v.status().apiName(), () -> extender.recoverExtending(v.id()));
+        }
+        for (Volume v : volumes.findOnBackend(backend, VolumeStatus.REVERTING)) {
+            claims.perform(CleanableResource.VOLUME, v.id(), v.status().apiName(), () -> reverter.recoverReverting(v.id()));
         }
         for (Volume v : volumes.findOnBackend(backend, VolumeStatus.UPLOADING)) {
             claims.perform(CleanableResource.VOLUME, v.id(), v.status().apiName(), () -> uploads.recoverUploading(v.id()));
@@ -148,6 +155,7 @@ final class WorkCleaner {
                     case CREATING -> manager.recoverCreating(v, STOPPED_WHILE_CREATING);
                     case DELETING -> manager.recoverDeleting(v);
                     case EXTENDING -> extender.recoverExtending(v.id());
+                    case REVERTING -> reverter.recoverReverting(v.id());
                     case UPLOADING -> uploads.recoverUploading(v.id());
                     default -> LOG.info("volume {} is {}: nothing to clean up", v.id(), v.status().apiName());
                 }

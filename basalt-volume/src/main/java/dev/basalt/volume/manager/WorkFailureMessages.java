@@ -12,7 +12,9 @@ import java.time.Instant;
  *   <li>create snapshot: resource {@code VOLUME_SNAPSHOT}, action {@code 009}, detail {@code 013};</li>
  *   <li>delete snapshot: resource {@code VOLUME_SNAPSHOT}, action {@code 010}, detail {@code 016};</li>
  *   <li>extend volume: resource {@code VOLUME}, action {@code 007}, detail {@code 010};</li>
- *   <li>upload volume to image: resource {@code VOLUME}, action {@code 003}, detail {@code 004}.</li>
+ *   <li>upload volume to image: resource {@code VOLUME}, action {@code 003}, detail {@code 004};</li>
+ *   <li>revert volume to snapshot: resource {@code VOLUME}, action {@code 017} (Basalt's own: Cinder 21
+ *       leaves no message when a revert fails, and its last action id is 016), detail {@code 001}.</li>
  * </ul>
  */
 final class WorkFailureMessages {
@@ -20,7 +22,9 @@ final class WorkFailureMessages {
     static final String RESOURCE_SNAPSHOT = "VOLUME_SNAPSHOT";
     static final String ACTION_COPY_VOLUME_TO_IMAGE = "003";
     static final String ACTION_EXTEND_VOLUME = "007";
+    static final String ACTION_REVERT_TO_SNAPSHOT = "017";
     static final String DETAIL_FAILED_TO_UPLOAD_VOLUME = "004";
+    static final String DETAIL_UNKNOWN_ERROR = "001";
     static final String ACTION_SNAPSHOT_CREATE = "009";
     static final String ACTION_SNAPSHOT_DELETE = "010";
     static final String DETAIL_DRIVER_FAILED_EXTEND = "010";
@@ -51,6 +55,11 @@ final class WorkFailureMessages {
     static UserMessage uploadFailed(String projectId, String requestId, String volumeId, Instant now, Duration ttl) {
         return message(projectId, requestId, RESOURCE_VOLUME, volumeId, ACTION_COPY_VOLUME_TO_IMAGE,
                 DETAIL_FAILED_TO_UPLOAD_VOLUME, "Failed to upload volume to image at backend.", now, ttl);
+    }
+
+    static UserMessage revertFailed(String projectId, String requestId, String volumeId, Instant now, Duration ttl) {
+        return message(projectId, requestId, RESOURCE_VOLUME, volumeId, ACTION_REVERT_TO_SNAPSHOT,
+                DETAIL_UNKNOWN_ERROR, "An unknown error occurred.", now, ttl);
     }
 
     private static UserMessage message(String projectId, String requestId, String resource, String resourceId,

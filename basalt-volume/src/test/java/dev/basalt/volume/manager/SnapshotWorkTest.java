@@ -25,6 +25,7 @@ import dev.basalt.rpc.CreateVolume;
 import dev.basalt.rpc.DeleteSnapshot;
 import dev.basalt.rpc.DeleteVolume;
 import dev.basalt.rpc.ExtendVolume;
+import dev.basalt.rpc.RevertToSnapshot;
 import dev.basalt.common.LogLevels;
 import dev.basalt.rpc.SchedulerRpc;
 import dev.basalt.rpc.SchedulerServerStub;
@@ -58,7 +59,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The volume service's snapshot, clone and extend work end to end: the real file driver in a
+ * The volume service's snapshot, clone, extend and revert work end to end: the real file driver in a
  * temporary directory, H2 and the in-JVM bus, checked by the bytes in the files.
  */
 class SnapshotWorkTest {
@@ -431,6 +432,78 @@ class SnapshotWorkTest {
     }
 
     @Test
+    void revertsTheVolumeInPlaceToItsSnapshotAndARedeliveryIsHarmless() throws Exception {
+        start(fileDriver());
+        byte[] before = pattern(11, (int) MIB);
+        Volume v = availableVolume(1, before);
+        Snapshot s = takeSnapshot(v);
+        byte[] after = pattern(12, (int) (2 * MIB));
+        write(volumeFile(v.id()), 0, after);
+        assertThat(transitions.beginRevert(v.id(), s.id())).isEqualTo(VolumeTransitions.Outcome.DONE);
+
+        volumeService().revertToSnapshot(HOST, new RevertToSnapshot(v.id(), s.id(), "req-revert"));
+
+        await().atMost(PATIENCE).until(() -> status(v) == VolumeStatus.AVAILABLE);
+        assertThat(snapshotStatus(s)).isEqualTo(SnapshotStatus.AVAILABLE);
+        assertThat(holds(volumeFile(v.id()), before, Sizes.GIB)).isTrue();
+        assertThat(holds(snapshotFile(s.id()), before, Sizes.GIB)).isTrue();
+        assertThat(new dev.basalt.db.WorkerRepository(db).pending()).isEmpty();
+
+        write(volumeFile(v.id()), 0, after);
+        volumeService().revertToSnapshot(HOST, new RevertToSnapshot(v.id(), s.id(), "req-revert"));
+        Volume marker = availableVolume(1, new byte[0]);
+        assertThat(marker).isNotNull();
+        assertThat(holds(volumeFile(v.id()), after, Sizes.GIB)).as("a redelivered revert is not done again")
+                .isTrue();
+    }
+
+    @Test
+    void aFailedRevertLeavesTheVolumeInErrorTheSnapshotAvailableAndAUserMessage() throws Exception {
+        start(fileDriver());
+        Volume v = availableVolume(1, pattern(13, 4096));
+        Snapshot s = takeSnapshot(v);
+        transitions.beginRevert(v.id(), s.id());
+        Files.delete(snapshotFile(s.id()));
+
+        volumeService().revertToSnapshot(HOST, new RevertToSnapshot(v.id(), s.id(), "req-revert"));
+
+        await().atMost(PATIENCE).until(() -> status(v) == VolumeStatus.ERROR);
+        assertThat(volumes.find(v.id()).orElseThrow().errorReason()).startsWith(VolumeReverter.REVERT_FAILED);
+        assertThat(snapshotStatus(s)).isEqualTo(SnapshotStatus.AVAILABLE);
+        assertThat(messages.forResource(v.id())).singleElement().satisfies(m -> {
+            assertThat(m.eventId()).isEqualTo("VOLUME_VOLUME_017_001");
+            assertThat(m.requestId()).isEqualTo("req-revert");
+        });
+    }
+
+    @Test
+    void aRestartRedoesARevertLeftInFlight() throws Exception {
+        FileVolumeDriver before = fileDriver();
+        before.start();
+        Volume v = row(1, VolumeStatus.AVAILABLE, null, null);
+        before.createVolume(new VolumeSpec(v.id(), 1));
+        byte[] data = pattern(14, 65536);
+        write(volumeFile(v.id()), 0, data);
+        Snapshot s = snapshotRow(v);
+        before.createSnapshot(new SnapshotSpec(s.id(), v.id(), 1));
+        snapshots.markAvailable(s.id());
+        write(volumeFile(v.id()), 0, pattern(15, 65536));
+        assertThat(transitions.beginRevert(v.id(), s.id())).isEqualTo(VolumeTransitions.Outcome.DONE);
+
+        Volume lost = row(1, VolumeStatus.REVERTING, null, null);
+        before.createVolume(new VolumeSpec(lost.id(), 1));
+
+        start(fileDriver());
+
+        assertThat(status(v)).isEqualTo(VolumeStatus.AVAILABLE);
+        assertThat(snapshotStatus(s)).isEqualTo(SnapshotStatus.AVAILABLE);
+        assertThat(holds(volumeFile(v.id()), data, Sizes.GIB)).isTrue();
+        Volume failed = volumes.find(lost.id()).orElseThrow();
+        assertThat(failed.status()).as("no snapshot restoring: nothing to revert to").isEqualTo(VolumeStatus.ERROR);
+        assertThat(failed.errorReason()).isEqualTo(VolumeReverter.SNAPSHOT_UNKNOWN);
+    }
+
+    @Test
     void aRestartFailsSnapshotsBeingTakenFinishesDeletesAndFinishesExtends() throws Exception {
         FileVolumeDriver before = fileDriver();
         before.start();
@@ -518,6 +591,14 @@ class SnapshotWorkTest {
         volumeService().createVolume(HOST, new CreateVolume(clone.id(), null));
         await().atMost(PATIENCE).until(() -> status(clone) == VolumeStatus.ERROR);
         assertThat(volumes.find(clone.id()).orElseThrow().errorReason()).contains("cannot clone volumes");
+
+        snapshots.resetStatus(s.id(), SnapshotStatus.AVAILABLE);
+        transitions.beginRevert(v.id(), s.id());
+        volumeService().revertToSnapshot(HOST, new RevertToSnapshot(v.id(), s.id(), null));
+        await().atMost(PATIENCE).until(() -> status(v) == VolumeStatus.ERROR);
+        assertThat(volumes.find(v.id()).orElseThrow().errorReason()).contains("cannot revert volumes to snapshots");
+        assertThat(snapshotStatus(s)).isEqualTo(SnapshotStatus.AVAILABLE);
+        volumes.resetStatus(v.id(), VolumeStatus.AVAILABLE, null);
 
         transitions.beginExtend(v.id(), 2);
         volumeService().extendVolume(HOST, new ExtendVolume(v.id(), 2, null));
