@@ -38,7 +38,7 @@ import org.jdbi.v3.core.statement.Update;
 public final class VolumeRepository {
     private static final String COLUMNS = "id, project_id, user_id, display_name, display_description, size, status,"
             + " attach_status, availability_zone, host, volume_type_id, bootable, multiattach, snapshot_id,"
-            + " source_volid, service_uuid, error_reason, created_at, updated_at, launched_at";
+            + " source_volid, service_uuid, error_reason, created_at, updated_at, launched_at, group_id";
 
     /** {@link #COLUMNS} of the table aliased {@code v}, in the same order. */
     private static final String JOINED_COLUMNS = "v." + COLUMNS.replace(", ", ", v.");
@@ -78,7 +78,7 @@ public final class VolumeRepository {
         h.createUpdate("INSERT INTO volumes (" + COLUMNS + ") VALUES (:id, :project_id, :user_id, :name,"
                         + " :description, :size, :status, :attach_status, :az, :host, :type, :bootable,"
                         + " :multiattach, :snapshot_id, :source_volid, :service_uuid, :error_reason,"
-                        + " :created_at, :updated_at, :launched_at)")
+                        + " :created_at, :updated_at, :launched_at, :group_id)")
                 .bind("id", v.id()).bind("project_id", v.projectId()).bind("user_id", v.userId())
                 .bind("name", v.name()).bind("description", v.description()).bind("size", v.size())
                 .bind("status", v.status().apiName()).bind("attach_status", v.attachStatus().apiName())
@@ -87,7 +87,7 @@ public final class VolumeRepository {
                 .bind("snapshot_id", v.snapshotId()).bind("source_volid", v.sourceVolid())
                 .bind("service_uuid", v.serviceUuid()).bind("error_reason", v.errorReason())
                 .bind("created_at", Rows.timestamp(v.createdAt())).bind("updated_at", Rows.timestamp(v.updatedAt()))
-                .bind("launched_at", Rows.timestamp(v.launchedAt()))
+                .bind("launched_at", Rows.timestamp(v.launchedAt())).bind("group_id", v.groupId())
                 .execute();
         MetadataTable.VOLUMES.insert(h, v.id(), v.metadata());
         AdminMetadata.insert(h, v.id(), v.adminMetadata());
@@ -103,8 +103,8 @@ public final class VolumeRepository {
                         + " LEFT JOIN volume_metadata m ON m.volume_id = v.id"
                         + " LEFT JOIN volume_admin_metadata a ON a.volume_id = v.id WHERE v.id = :id")
                 .bind("id", id)
-                .map((rs, ctx) -> new WithMetadata(row(rs), rs.getString(21), rs.getString(22), rs.getString(23),
-                        rs.getString(24)))
+                .map((rs, ctx) -> new WithMetadata(row(rs), rs.getString(22), rs.getString(23), rs.getString(24),
+                        rs.getString(25)))
                 .list());
         if (rows.isEmpty()) {
             return Optional.empty();
@@ -443,7 +443,7 @@ public final class VolumeRepository {
                 rs.getBoolean(12), rs.getBoolean(13), rs.getString(14),
                 rs.getString(15), rs.getString(16), rs.getString(17),
                 Map.of(), Rows.instant(rs, 18), Rows.instant(rs, 19),
-                Rows.instant(rs, 20));
+                Rows.instant(rs, 20), Map.of(), rs.getString(21));
     }
 
     Map<String, Map<String, String>> metadata(Handle h, Collection<String> ids) {

@@ -11,7 +11,8 @@ import java.util.Map;
  * asynchronous operation failed, for the user. {@code adminMetadata} is what Cinder keeps as a
  * volume's admin metadata ({@code readonly}, {@code extend_new_size} while extending,
  * {@code from_backup_id} for a volume made from a backup); only {@link #VISIBLE_ADMIN_METADATA}
- * keys are ever shown to users.
+ * keys are ever shown to users. {@code groupId} is the generic volume group (3.13) the volume is in,
+ * null when none.
  */
 public record Volume(
         String id,
@@ -35,7 +36,8 @@ public record Volume(
         Instant createdAt,
         Instant updatedAt,
         Instant launchedAt,
-        Map<String, String> adminMetadata) {
+        Map<String, String> adminMetadata,
+        String groupId) {
 
     /** Admin metadata keys that users see merged into the volume's metadata (as Cinder shows them). */
     public static final List<String> VISIBLE_ADMIN_METADATA = List.of("readonly", "attached_mode");
@@ -67,7 +69,18 @@ public record Volume(
         adminMetadata = adminMetadata == null ? Map.of() : Map.copyOf(adminMetadata);
     }
 
-    /** A volume without admin metadata. */
+    /** A volume in no group. */
+    public Volume(String id, String projectId, String userId, String name, String description, int size,
+                  VolumeStatus status, AttachStatus attachStatus, String availabilityZone, String host,
+                  String volumeTypeId, boolean bootable, boolean multiattach, String snapshotId, String sourceVolid,
+                  String serviceUuid, String errorReason, Map<String, String> metadata, Instant createdAt,
+                  Instant updatedAt, Instant launchedAt, Map<String, String> adminMetadata) {
+        this(id, projectId, userId, name, description, size, status, attachStatus, availabilityZone, host,
+                volumeTypeId, bootable, multiattach, snapshotId, sourceVolid, serviceUuid, errorReason, metadata,
+                createdAt, updatedAt, launchedAt, adminMetadata, null);
+    }
+
+    /** A volume without admin metadata, in no group. */
     public Volume(String id, String projectId, String userId, String name, String description, int size,
                   VolumeStatus status, AttachStatus attachStatus, String availabilityZone, String host,
                   String volumeTypeId, boolean bootable, boolean multiattach, String snapshotId, String sourceVolid,
@@ -101,25 +114,32 @@ public record Volume(
     public Volume withStatus(VolumeStatus newStatus) {
         return new Volume(id, projectId, userId, name, description, size, newStatus, attachStatus,
                 availabilityZone, host, volumeTypeId, bootable, multiattach, snapshotId, sourceVolid,
-                serviceUuid, errorReason, metadata, createdAt, updatedAt, launchedAt, adminMetadata);
+                serviceUuid, errorReason, metadata, createdAt, updatedAt, launchedAt, adminMetadata, groupId);
     }
 
     public Volume withMetadata(Map<String, String> newMetadata) {
         return new Volume(id, projectId, userId, name, description, size, status, attachStatus,
                 availabilityZone, host, volumeTypeId, bootable, multiattach, snapshotId, sourceVolid,
-                serviceUuid, errorReason, newMetadata, createdAt, updatedAt, launchedAt, adminMetadata);
+                serviceUuid, errorReason, newMetadata, createdAt, updatedAt, launchedAt, adminMetadata, groupId);
     }
 
     /** The volume with both its metadata and its admin metadata replaced. */
     public Volume withMetadata(Map<String, String> newMetadata, Map<String, String> newAdminMetadata) {
         return new Volume(id, projectId, userId, name, description, size, status, attachStatus,
                 availabilityZone, host, volumeTypeId, bootable, multiattach, snapshotId, sourceVolid,
-                serviceUuid, errorReason, newMetadata, createdAt, updatedAt, launchedAt, newAdminMetadata);
+                serviceUuid, errorReason, newMetadata, createdAt, updatedAt, launchedAt, newAdminMetadata, groupId);
     }
 
     public Volume withAdminMetadata(Map<String, String> newAdminMetadata) {
         return new Volume(id, projectId, userId, name, description, size, status, attachStatus,
                 availabilityZone, host, volumeTypeId, bootable, multiattach, snapshotId, sourceVolid,
-                serviceUuid, errorReason, metadata, createdAt, updatedAt, launchedAt, newAdminMetadata);
+                serviceUuid, errorReason, metadata, createdAt, updatedAt, launchedAt, newAdminMetadata, groupId);
+    }
+
+    /** The volume in group {@code newGroupId} (none when null). */
+    public Volume withGroupId(String newGroupId) {
+        return new Volume(id, projectId, userId, name, description, size, status, attachStatus,
+                availabilityZone, host, volumeTypeId, bootable, multiattach, snapshotId, sourceVolid,
+                serviceUuid, errorReason, metadata, createdAt, updatedAt, launchedAt, adminMetadata, newGroupId);
     }
 }
