@@ -3,6 +3,7 @@ package dev.basalt.db;
 import static java.util.Objects.requireNonNull;
 
 import dev.basalt.model.AttachStatus;
+import dev.basalt.model.GroupStatus;
 import dev.basalt.model.CleanableResource;
 import dev.basalt.model.Volume;
 import dev.basalt.model.VolumeStatus;
@@ -343,6 +344,16 @@ public final class VolumeRepository {
                 .bind("host", hostWithPool).bind("svc", serviceUuid).bind("now", Rows.timestamp(Rows.now()))
                 .bind("id", id).bind("creating", VolumeStatus.CREATING.apiName())
                 .execute() == 1);
+    }
+
+    /**
+     * Where the group {@code groupId} lives ({@code host@backend#pool}), for placing its new volumes;
+     * empty when the group is gone or not placed.
+     */
+    public Optional<String> groupHost(String groupId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT host FROM volume_groups WHERE id = :id AND status <> :deleted"
+                        + " AND host IS NOT NULL")
+                .bind("id", groupId).bind("deleted", GroupStatus.DELETED.apiName()).mapTo(String.class).findOne());
     }
 
     /** Changes name and/or description (null leaves a field as it is). */

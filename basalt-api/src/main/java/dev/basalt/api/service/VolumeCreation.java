@@ -12,6 +12,7 @@ import dev.basalt.db.QuotaReservation;
 import dev.basalt.db.VolumeRepository;
 import dev.basalt.db.VolumeTypeRepository;
 import dev.basalt.model.AttachStatus;
+import dev.basalt.model.Group;
 import dev.basalt.model.Volume;
 import dev.basalt.model.VolumeStatus;
 import dev.basalt.model.VolumeType;
@@ -47,6 +48,7 @@ public final class VolumeCreation {
     private final AvailabilityZones zones;
     private final VolumeSources sources;
     private final VolumeImages images;
+    private final GroupMembership groups;
     private final Quotas quotas;
     private final SchedulerRpc schedulers;
     private final CreateSettling createSettling;
@@ -55,8 +57,9 @@ public final class VolumeCreation {
     public VolumeCreation(ApiSettings settings, VolumeRepository volumes, VolumeTypeRepository types,
                    DefaultTypes defaultTypes, TypeAccess access, AvailabilityZones zones, VolumeSources sources,
                    Quotas quotas, SchedulerRpc schedulers, CreateSettling createSettling, Clock clock,
-                   VolumeImages images) {
+                   VolumeImages images, GroupMembership groups) {
         this.images = requireNonNull(images, "images");
+        this.groups = requireNonNull(groups, "groups");
         this.settings = requireNonNull(settings, "settings");
         this.volumes = requireNonNull(volumes, "volumes");
         this.types = requireNonNull(types, "types");
@@ -78,7 +81,14 @@ public final class VolumeCreation {
         VolumeType type = source.isPresent() && (requestedType == null || requestedType.isEmpty())
                 && source.get().volumeTypeId() != null
                 ? TypeLookup.byId(types, source.get().volumeTypeId()) : resolveType(context, requestedType);
+        String groupId = request.groupId() == null || request.groupId().isEmpty() ? null : request.groupId();
+        Group group = groupId == null ? null : groups.forNewVolume(context, groupId,
+                requestedType == null || requestedType.isEmpty() ? null : type);
         String requestedZone = request.availabilityZone();
+        if (group != null && requestedZone == null) {
+            // As Cinder: a volume in a group lives in the group's zone unless it names one.
+            requestedZone = group.availabilityZone();
+        }
         String zone = zones.choose(source.isPresent() ? VolumeSources.zone(source.get(), requestedZone)
                 : requestedZone, type);
         boolean multiattach = "<is> True".equals(type.extraSpecs().get("multiattach"));
@@ -89,7 +99,7 @@ public final class VolumeCreation {
                 request.description(), size, VolumeStatus.CREATING, AttachStatus.DETACHED, zone, null, type.id(),
                 bootable, multiattach, source.map(VolumeSources.Source::snapshotId).orElse(null),
                 source.map(VolumeSources.Source::sourceVolid).orElse(null), null, null, request.metadata(),
-                StoredTime.now(clock), null, null);
+                StoredTime.now(clock), null, null).withGroupId(groupId);
         return new VolumePlan(row, type, source, image);
     }
 
