@@ -40,7 +40,7 @@ public final class GroupsResource {
     static final String RESET_STATUS = "group:reset_status";
 
     /** Filters a non-administrator may use from 3.31 (Cinder's resource_filters for groups). */
-    private static final List<String> USER_FILTERS = List.of("name", null);
+    private static final List<String> USER_FILTERS = List.of("name");
     private static final Map<String, Function<Group, Comparable<?>>> SORT_KEYS = Map.of(
             "created_at", Group::createdAt,
             "updated_at", Group::updatedAt,
@@ -77,8 +77,9 @@ public final class GroupsResource {
         body.get("volume_types").forEach(t -> volumeTypes.add(t.asText()));
         Group created;
         try {
-            created = groups.create(request.context(), VolumesResource.text(body, "name", null), VolumesResource.text(body, "description", null),
-                    body.get("group_type").asText(), volumeTypes, VolumesResource.text(body, "availability_zone", null));
+            created = groups.create(request.context(), VolumesResource.text(body, "name", null),
+                    VolumesResource.text(body, "description", null), body.get("group_type").asText(), volumeTypes,
+                    VolumesResource.text(body, "availability_zone", null));
         } catch (OverQuotaException e) {
             return QuotaFaults.overLimit(e);
         }
@@ -115,8 +116,9 @@ public final class GroupsResource {
         JsonNode body = request.validBody(schemas.groupUpdate()).get("group");
         Group group = groups.usable(request.context(), request.path("id"));
         request.authorize(UPDATE, group.projectId(), group.userId());
-        groups.update(request.context(), group, VolumesResource.text(body, "name", null), VolumesResource.text(body, "description", null),
-                VolumesResource.text(body, "add_volumes", null), VolumesResource.text(body, "remove_volumes", null));
+        groups.update(request.context(), group, VolumesResource.text(body, "name", null),
+                VolumesResource.text(body, "description", null), VolumesResource.text(body, "add_volumes", null),
+                VolumesResource.text(body, "remove_volumes", null));
         return ApiResponse.status(202);
     }
 
