@@ -217,6 +217,9 @@ class GroupsTest {
         assertThat(api.volumes.find(v).orElseThrow().backend()).isEqualTo(TestApi.BACKEND);
         JsonNode g = member("3.25", "GET", "/groups/" + id + "?list_volume=true", null).json().get("group");
         assertThat(texts(g.get("volumes"))).containsExactly(v);
+        JsonNode listed = member("3.13", "GET", "/volumes?group_id=" + id, null).json().get("volumes");
+        assertThat(listed).hasSize(1);
+        assertThat(listed.get(0).get("id").asText()).isEqualTo(v);
 
         TestApi.Reply wrongType = member("3.13", "POST", "/volumes", "{\"volume\": {\"size\": 1, \"volume_type\":"
                 + " \"silver\", \"group_id\": \"" + id + "\"}}");
