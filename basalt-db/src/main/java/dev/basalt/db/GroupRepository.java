@@ -153,24 +153,28 @@ public final class GroupRepository {
             return MembersOutcome.GROUP_STATUS;
         }
         for (String volumeId : add) {
-            if (h.createUpdate("UPDATE volumes SET group_id = :g, updated_at = :now WHERE id = :v"
-                            + " AND group_id IS NULL AND status IN (<ok>)")
-                    .bind("g", id).bind("v", volumeId).bind("now", Rows.timestamp(Rows.now()))
-                    .bindList("ok", names(addable)).execute() != 1) {
-                throw new VolumeChanged();
-            }
+            moveVolume(h, volumeId, null, id, addable);
         }
         for (String volumeId : remove) {
-            if (h.createUpdate("UPDATE volumes SET group_id = NULL, updated_at = :now WHERE id = :v"
-                            + " AND group_id = :g AND status IN (<ok>)")
-                    .bind("g", id).bind("v", volumeId).bind("now", Rows.timestamp(Rows.now()))
-                    .bindList("ok", names(removable)).execute() != 1) {
-                throw new VolumeChanged();
-            }
+            moveVolume(h, volumeId, id, null, removable);
         }
         h.createUpdate("UPDATE volume_groups SET updated_at = :now WHERE id = :id")
                 .bind("now", Rows.timestamp(Rows.now())).bind("id", id).execute();
         return MembersOutcome.DONE;
+    }
+
+    /**
+     * Moves the volume from group {@code from} to group {@code to} (null: none) if it is still in
+     * {@code from} and has one of {@code statuses}; otherwise the caller's transaction is rolled
+     * back with {@link VolumeChanged}.
+     */
+    private static void moveVolume(Handle h, String volumeId, String from, String to, Set<VolumeStatus> statuses) {
+        if (h.createUpdate("UPDATE volumes SET group_id = :to, updated_at = :now WHERE id = :v AND "
+                        + (from == null ? "group_id IS NULL" : "group_id = :from") + " AND status IN (<ok>)")
+                .bind("to", to).bind("from", from).bind("v", volumeId).bind("now", Rows.timestamp(Rows.now()))
+                .bindList("ok", names(statuses)).execute() != 1) {
+            throw new VolumeChanged();
+        }
     }
 
     /** A volume to add or remove changed meanwhile: thrown so that the transaction rolls back what it did. */

@@ -30,13 +30,13 @@ final class GroupView {
     }
 
     static JsonBody summary(Group group) {
-        return one(out -> writeSummary(out, group));
+        return JsonBody.under("group", out -> writeSummary(out, group));
     }
 
     /** The detail of one group; {@code volumes} gives its volumes' ids when the view shows them. */
     static JsonBody detail(ApiRequest request, Group group, Function<Group, List<String>> volumes) {
         boolean project = projectShown(request);
-        return one(out -> writeDetail(out, request, group, volumes, project));
+        return JsonBody.under("group", out -> writeDetail(out, request, group, volumes, project));
     }
 
     static JsonBody list(ApiRequest request, List<Group> page, boolean detailed, boolean nextLink,
@@ -55,19 +55,6 @@ final class GroupView {
     static boolean listsVolumes(ApiRequest request) {
         return request.atLeast(Microversions.GROUP_VOLUME_LIST)
                 && Booleans.param("list_volume", request.query().get("list_volume"), false);
-    }
-
-    private interface Writer {
-        void write(JsonGenerator out) throws IOException;
-    }
-
-    private static JsonBody one(Writer group) {
-        return out -> {
-            out.writeStartObject();
-            out.writeFieldName("group");
-            group.write(out);
-            out.writeEndObject();
-        };
     }
 
     private static boolean projectShown(ApiRequest request) {
