@@ -166,23 +166,20 @@ class GroupsTest {
         assertThat(page.json().has("group_links")).as("a full page links the next").isTrue();
         List<String> ids = ids(member("3.13", "GET", "/groups?sort=name:desc", null).json());
         assertThat(ids.indexOf(b)).isLessThan(ids.indexOf(a));
-        TestApi.Reply unknown = member("3.31", "GET", "/groups?status=available", null);
-        assertThat(unknown.status()).isEqualTo(400);
-        assertThat(unknown.faultMessage()).isEqualTo("Invalid filters status are found in query options.");
+        assertFault(member("3.31", "GET", "/groups?status=available", null), 400,
+                "Invalid filters status are found in query options.");
         assertThat(ids(send(ADMIN, "3.31", "GET", "/groups?status=creating", null).json()))
                 .as("an administrator filters by any column").isEmpty();
     }
 
     @Test
     void badCreatesAreRefusedAsCinderRefusesThem() {
-        TestApi.Reply noType = member("3.13", "POST", "/groups", "{\"group\": {\"group_type\": \"nope\","
-                + " \"volume_types\": [\"gold\"]}}");
-        assertThat(noType.status()).isEqualTo(404);
-        assertThat(noType.faultMessage()).isEqualTo("Group type with name nope could not be found.");
-        TestApi.Reply noVolumeType = member("3.13", "POST", "/groups", "{\"group\": {\"group_type\": \"gt\","
-                + " \"volume_types\": [\"bronze\"]}}");
-        assertThat(noVolumeType.status()).isEqualTo(404);
-        assertThat(noVolumeType.faultMessage()).isEqualTo("Volume type with name bronze could not be found.");
+        assertFault(member("3.13", "POST", "/groups", "{\"group\": {\"group_type\": \"nope\","
+                + " \"volume_types\": [\"gold\"]}}"), 404,
+                "Group type with name nope could not be found.");
+        assertFault(member("3.13", "POST", "/groups", "{\"group\": {\"group_type\": \"gt\","
+                + " \"volume_types\": [\"bronze\"]}}"), 404,
+                "Volume type with name bronze could not be found.");
         TestApi.Reply empty = member("3.13", "POST", "/groups", "{\"group\": {\"group_type\": \"gt\","
                 + " \"volume_types\": []}}");
         assertThat(empty.status()).isEqualTo(400);
@@ -191,10 +188,9 @@ class GroupsTest {
         assertThat(reserved.status()).isEqualTo(400);
         assertThat(reserved.faultMessage()).endsWith("is reserved for migrating CGs to groups. Migrated group can"
                 + " only be operated by CG APIs.");
-        TestApi.Reply zone = member("3.13", "POST", "/groups", "{\"group\": {\"group_type\": \"gt\","
-                + " \"volume_types\": [\"gold\"], \"availability_zone\": \"mars\"}}");
-        assertThat(zone.status()).isEqualTo(400);
-        assertThat(zone.faultMessage()).isEqualTo("Availability zone 'mars' is invalid.");
+        assertFault(member("3.13", "POST", "/groups", "{\"group\": {\"group_type\": \"gt\","
+                + " \"volume_types\": [\"gold\"], \"availability_zone\": \"mars\"}}"), 400,
+                "Availability zone 'mars' is invalid.");
     }
 
     @Test
@@ -221,20 +217,17 @@ class GroupsTest {
         assertThat(listed).hasSize(1);
         assertThat(listed.get(0).get("id").asText()).isEqualTo(v);
 
-        TestApi.Reply wrongType = member("3.13", "POST", "/volumes", "{\"volume\": {\"size\": 1, \"volume_type\":"
-                + " \"silver\", \"group_id\": \"" + id + "\"}}");
-        assertThat(wrongType.status()).isEqualTo(400);
-        assertThat(wrongType.faultMessage()).isEqualTo("Invalid input received: Invalid volume_type provided: silver"
+        assertFault(member("3.13", "POST", "/volumes", "{\"volume\": {\"size\": 1, \"volume_type\":"
+                + " \"silver\", \"group_id\": \"" + id + "\"}}"), 400,
+                "Invalid input received: Invalid volume_type provided: silver"
                 + " (requested type must be supported by this group).");
-        TestApi.Reply noType = member("3.13", "POST", "/volumes", "{\"volume\": {\"size\": 1, \"group_id\": \""
-                + id + "\"}}");
-        assertThat(noType.status()).isEqualTo(400);
-        assertThat(noType.faultMessage()).isEqualTo("Invalid input received: volume_type must be provided when"
+        assertFault(member("3.13", "POST", "/volumes", "{\"volume\": {\"size\": 1, \"group_id\": \""
+                + id + "\"}}"), 400,
+                "Invalid input received: volume_type must be provided when"
                 + " creating a volume in a group.");
-        TestApi.Reply noGroup = member("3.13", "POST", "/volumes", "{\"volume\": {\"size\": 1, \"volume_type\":"
-                + " \"gold\", \"group_id\": \"c0ffee00-0000-4000-8000-000000000000\"}}");
-        assertThat(noGroup.status()).isEqualTo(404);
-        assertThat(noGroup.faultMessage()).isEqualTo("Group c0ffee00-0000-4000-8000-000000000000 could not be found.");
+        assertFault(member("3.13", "POST", "/volumes", "{\"volume\": {\"size\": 1, \"volume_type\":"
+                + " \"gold\", \"group_id\": \"c0ffee00-0000-4000-8000-000000000000\"}}"), 404,
+                "Group c0ffee00-0000-4000-8000-000000000000 could not be found.");
 
         TestApi.Reply deleteOne = member("3.13", "DELETE", "/volumes/" + v, null);
         assertThat(deleteOne.status()).as("a volume in a group goes with its group").isEqualTo(400);
@@ -277,9 +270,8 @@ class GroupsTest {
     void aGroupWithVolumesIsDeletedOnlyWithThem() {
         String id = createGroup("g-delete", "gold");
         String v = volumeIn(id, "gold");
-        TestApi.Reply refused = member("3.13", "POST", "/groups/" + id + "/action", "{\"delete\": {}}");
-        assertThat(refused.status()).isEqualTo(400);
-        assertThat(refused.faultMessage()).isEqualTo("Invalid Group: Group " + id + " still contains volumes. The"
+        assertFault(member("3.13", "POST", "/groups/" + id + "/action", "{\"delete\": {}}"), 400,
+                "Invalid Group: Group " + id + " still contains volumes. The"
                 + " delete-volumes flag is required to delete it.");
         assertThat(show("3.13", id).get("status").asText()).isEqualTo("available");
 
@@ -295,9 +287,8 @@ class GroupsTest {
         String id = createGroup("g-reset", "gold");
         String body = "{\"reset_status\": {\"status\": \"error\"}}";
         assertThat(send(ADMIN, "3.19", "POST", "/groups/" + id + "/action", body).status()).isEqualTo(404);
-        TestApi.Reply denied = member("3.20", "POST", "/groups/" + id + "/action", body);
-        assertThat(denied.status()).isEqualTo(403);
-        assertThat(denied.faultMessage()).isEqualTo("Policy doesn't allow group:reset_status to be performed.");
+        assertFault(member("3.20", "POST", "/groups/" + id + "/action", body), 403,
+                "Policy doesn't allow group:reset_status to be performed.");
         assertThat(send(ADMIN, "3.20", "POST", "/groups/" + id + "/action",
                 "{\"reset_status\": {\"status\": \"bogus\"}}").status()).isEqualTo(400);
         assertThat(send(ADMIN, "3.20", "POST", "/groups/" + id + "/action", body).status()).isEqualTo(202);
@@ -330,6 +321,11 @@ class GroupsTest {
         JsonNode usage = api.call("GET", "/v3/" + project + "/os-quota-sets/" + project + "?usage=True")
                 .token("u:" + project).send().json().get("quota_set").get("groups");
         assertThat(usage.get("in_use").asInt()).isEqualTo(1);
+    }
+
+    private static void assertFault(TestApi.Reply reply, int status, String message) {
+        assertThat(reply.status()).as(reply.text()).isEqualTo(status);
+        assertThat(reply.faultMessage()).isEqualTo(message);
     }
 
     private static List<String> concat(List<String> base, String... more) {
