@@ -296,6 +296,20 @@ class GroupsTest {
     }
 
     @Test
+    void replicationIsRefusedAsForAGroupThatCannotReplicate() {
+        String id = createGroup("g-replication", "gold");
+        String body = "{\"enable_replication\": {}}";
+        assertThat(member("3.37", "POST", "/groups/" + id + "/action", body).status()).isEqualTo(404);
+        assertFault(member("3.38", "POST", "/groups/" + id + "/action", body), 400,
+                "Invalid group type: Group " + id + " is not a replication group type.");
+        assertFault(member("3.38", "POST", "/groups/" + id + "/action", "{\"list_replication_targets\": {}}"), 400,
+                "Invalid group type: Group " + id + " is not a replication group type.");
+        TestApi.Reply fromSource = member("3.14", "POST", "/groups/action", "{\"create-from-src\":"
+                + " {\"source_group_id\": \"" + id + "\"}}");
+        assertThat(fromSource.status()).as("not served").isEqualTo(405);
+    }
+
+    @Test
     void aGroupTypeInUseIsNotDeleted() {
         GroupType used = new GroupTypeRepository(api.db).create("gt-used", null, true, Map.of());
         TestApi.Reply r = member("3.13", "POST", "/groups", "{\"group\": {\"group_type\": \"" + used.id() + "\","

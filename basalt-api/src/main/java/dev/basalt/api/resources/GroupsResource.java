@@ -28,8 +28,8 @@ import java.util.function.Function;
  * {@code delete-volumes}) and, from 3.20, an administrator's {@code reset_status}. Policies:
  * Cinder's {@code group:create}, {@code group:get}, {@code group:get_all}, {@code group:update},
  * {@code group:delete}, {@code group:reset_status}. Making a group from a source (3.14 group
- * snapshots, {@code create-from-src}) and replication (3.38) are not served: a 404 for the route and
- * a 400 naming the action, as Cinder answers an action it does not have.
+ * snapshots, {@code create-from-src}) is not served (no route: 405); the replication
+ * actions (3.38) are refused as Cinder refuses them for a group that cannot replicate (400).
  */
 public final class GroupsResource {
     static final String CREATE = "group:create";
@@ -127,6 +127,8 @@ public final class GroupsResource {
         return switch (action) {
             case "delete" -> delete(request);
             case "reset_status" -> resetStatus(request);
+            case "enable_replication", "disable_replication", "failover_replication", "list_replication_targets" ->
+                    replication(request, action);
             default -> throw BasaltException.badRequest("There is no such action: %s. Verify the request body and"
                     + " Content-Type header and try again.", action);
         };
@@ -137,6 +139,17 @@ public final class GroupsResource {
         Group group = groups.usable(request.context(), request.path("id"));
         request.authorize(DELETE, group.projectId(), group.userId());
         groups.delete(request.context(), group, Booleans.fromJson(body.get("delete-volumes"), false));
+        return ApiResponse.status(202);
+    }
+
+    /** The replication actions (3.38): refused, as for a group that cannot replicate (see the service). */
+    private ApiResponse replication(ApiRequest request, String action) {
+        if (!request.atLeast(Microversions.GROUP_REPLICATION)) {
+            throw BasaltException.notFound("The resource could not be found.");
+        }
+        Group group = groups.visible(request.context(), request.path("id"));
+        request.authorize("group:" + action, group.projectId(), group.userId());
+        groups.refuseReplication(group);
         return ApiResponse.status(202);
     }
 

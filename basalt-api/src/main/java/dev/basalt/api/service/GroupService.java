@@ -49,6 +49,8 @@ public final class GroupService {
     /** Statuses a volume may be removed from a group in (Cinder's list). */
     static final Set<VolumeStatus> REMOVABLE = EnumSet.of(VolumeStatus.AVAILABLE, VolumeStatus.IN_USE,
             VolumeStatus.ERROR, VolumeStatus.ERROR_DELETING);
+    private static final String IS_TRUE = "<is> True";
+
     private final GroupRepository groups;
     private final GroupMembership membership;
     private final GroupTypeRepository groupTypes;
@@ -292,6 +294,29 @@ public final class GroupService {
         if (!groups.resetStatus(group.id(), status)) {
             throw notFound(group.id());
         }
+    }
+
+    /**
+     * The replication actions (3.38), refused as Cinder refuses them for a group that cannot
+     * replicate: its group type must have {@code group_replication_enabled} and each of its volume
+     * types {@code replication_enabled} set to {@code <is> True}; and then, as no Basalt backend
+     * replicates volumes, the action is refused all the same.
+     */
+    public void refuseReplication(Group group) {
+        GroupType type = groupTypes.find(group.groupTypeId()).orElse(null);
+        if (type == null || !IS_TRUE.equals(type.groupSpecs().get("group_replication_enabled"))) {
+            throw BasaltException.badRequest("Invalid group type: Group %s is not a replication group type.",
+                    group.id());
+        }
+        for (String typeId : group.volumeTypeIds()) {
+            String spec = types.find(typeId).map(t -> t.extraSpecs().get("replication_enabled")).orElse(null);
+            if (!IS_TRUE.equals(spec)) {
+                throw BasaltException.badRequest("Invalid volume type: Volume type %s does not have"
+                        + " 'replication_enabled' spec key set to '<is> True'.", typeId);
+            }
+        }
+        throw BasaltException.badRequest("Invalid group: Group %s cannot be replicated: no backend of this cloud"
+                + " replicates volumes.", group.id());
     }
 
     /** Whether a group (not deleted) is of the group type. */
