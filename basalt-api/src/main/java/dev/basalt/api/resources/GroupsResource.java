@@ -92,7 +92,9 @@ public final class GroupsResource {
         ListParams page = ListParams.parse(request.query(), maxLimit);
         Map<String, String> filters = ListRequest.filters(request.query(), request.version());
         boolean allTenants = context.isAdmin() && request.query().has("all_tenants");
-        if (!context.isAdmin() && request.query().has("all_tenants")) {
+        if (!context.isAdmin() && request.query().has("all_tenants")
+                && request.version().below(Microversions.RESOURCE_FILTER)) {
+            // As Cinder: a filter on no column (nothing listed); from 3.31 silently dropped (Cinder's bug 1917574).
             filters.put("all_tenants", request.query().get("all_tenants"));
         }
         filters.remove("list_volume");
