@@ -1,5 +1,5 @@
 -- Generic volume groups (Cinder's groups, 3.13): a group of one group type and one or more volume
--- types, placed on one backend pool (host, null until placed); its volumes name it in
+-- types, placed on one backend pool (host; null when no pool could hold it); its volumes name it in
 -- volumes.group_id. A deleted group keeps its row with status 'deleted' and deleted_at, as
 -- Cinder's soft delete, so volumes that were in it still name an existing group.
 

@@ -47,7 +47,7 @@ public final class GroupRepository {
     }
 
     /**
-     * Inserts the group ({@code creating}, unplaced) with its volume types and claims its quota
+     * Inserts the group (as given: placed, or not) with its volume types and claims its quota
      * ({@code groups} 1) in one transaction; throws {@link QuotaExceededException} (and writes
      * nothing) when the claim does not fit.
      */
@@ -100,13 +100,6 @@ public final class GroupRepository {
         return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM volume_groups WHERE group_type_id = :t"
                         + " AND status <> :deleted")
                 .bind("t", groupTypeId).bind("deleted", DELETED).mapTo(Long.class).one() > 0);
-    }
-
-    /** {@code creating} → {@code available} on pool {@code host}; false if it is no longer creating. */
-    public boolean place(String id, String host) {
-        return jdbi.withHandle(h -> RowUpdates.ifStatus(h, "volume_groups", id,
-                Set.of(GroupStatus.CREATING.apiName()), "host = :host, status = :next",
-                u -> u.bind("host", host).bind("next", GroupStatus.AVAILABLE.apiName())));
     }
 
     /** Moves the group to {@code next} if its status is one of {@code expected}. */

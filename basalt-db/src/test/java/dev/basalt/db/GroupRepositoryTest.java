@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Generic volume groups on each database: the groups quota claimed with the row (and nothing
- * written over quota), volume types kept, placement, members added and removed all or nothing,
+ * written over quota), volume types kept, members added and removed all or nothing,
  * and a deleted group hidden with its quota given back.
  */
 @ParameterizedClass
@@ -56,8 +56,8 @@ class GroupRepositoryTest {
     }
 
     private Group newGroup(String project, List<String> volumeTypes) {
-        return new Group(Ids.newId(), project, "u", "g1", "d", "nova", null, type.id(), volumeTypes,
-                GroupStatus.CREATING, Instant.now().truncatedTo(ChronoUnit.MILLIS), null);
+        return new Group(Ids.newId(), project, "u", "g1", "d", "nova", "h@file#pool", type.id(), volumeTypes,
+                GroupStatus.AVAILABLE, Instant.now().truncatedTo(ChronoUnit.MILLIS), null);
     }
 
     private static QuotaReservation oneGroup(String project, int limit) {
@@ -71,8 +71,9 @@ class GroupRepositoryTest {
 
         Group found = groups.find(g.id()).orElseThrow();
         assertThat(found.volumeTypeIds()).containsExactly("t1", "t2");
-        assertThat(found.status()).isEqualTo(GroupStatus.CREATING);
-        assertThat(found.host()).isNull();
+        assertThat(found.status()).isEqualTo(GroupStatus.AVAILABLE);
+        assertThat(found.host()).isEqualTo("h@file#pool");
+        assertThat(found.backend()).isEqualTo("h@file");
         assertThat(found.name()).isEqualTo("g1");
         assertThat(found.groupTypeId()).isEqualTo(type.id());
         assertThat(quotas.usages("p1").get("groups")).isEqualTo(new QuotaUsage(1, 0));
@@ -95,27 +96,11 @@ class GroupRepositoryTest {
     }
 
     @Test
-    void placingMakesItAvailableOnce() {
-        Group g = newGroup("p1", List.of("t1"));
-        groups.create(g, oneGroup("p1", -1));
-
-        assertThat(groups.place(g.id(), "h@file#pool")).isTrue();
-        assertThat(groups.place(g.id(), "other@file#pool")).isFalse();
-
-        Group placed = groups.find(g.id()).orElseThrow();
-        assertThat(placed.status()).isEqualTo(GroupStatus.AVAILABLE);
-        assertThat(placed.host()).isEqualTo("h@file#pool");
-        assertThat(placed.backend()).isEqualTo("h@file");
-    }
-
-    @Test
     void membersChangeAllOrNothing() {
         Group g = newGroup("p1", List.of("t1"));
         groups.create(g, oneGroup("p1", -1));
-        groups.place(g.id(), "h@file#pool");
         Group other = newGroup("p1", List.of("t1"));
         groups.create(other, oneGroup("p1", -1));
-        groups.place(other.id(), "h@file#pool");
         Volume a = PlacedVolumes.available(volumes, "p1", "t1", 1);
         Volume b = PlacedVolumes.available(volumes, "p1", "t1", 1);
         Volume c = PlacedVolumes.available(volumes, "p1", "t1", 1);

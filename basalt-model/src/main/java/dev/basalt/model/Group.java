@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * A generic volume group (microversion 3.13): of one group type, holding volumes of its volume
  * types ({@code volumeTypeIds}, in the order given at creation), all on the pool {@code host}
- * ({@code host@backend#pool}; null until placed).
+ * ({@code host@backend#pool}; null when no pool could hold it).
  */
 public record Group(
         String id,

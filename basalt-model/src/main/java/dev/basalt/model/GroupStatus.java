@@ -9,8 +9,8 @@ import java.util.stream.Collectors;
 
 /**
  * A generic volume group's {@code status}: Cinder's full list ({@code GroupStatus} of its objects).
- * A group moves {@code creating → available | error}, {@code available → updating → available}
- * while volumes are added or removed, and {@code deleting → deleted}.
+ * Basalt places a group before writing it, {@code available} (or {@code error} when no pool fits);
+ * a delete moves it {@code deleting → deleted}; an administrator may reset it to any status.
  */
 public enum GroupStatus {
     ERROR("error"),

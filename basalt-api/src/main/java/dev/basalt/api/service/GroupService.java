@@ -32,9 +32,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Generic volume groups (3.13) by the rules of Cinder's group API: create (the groups quota
- * claimed with the row, then placed on one pool, {@code creating → available}, or {@code error}
- * when no pool passes for every volume type), update (name, description, and volumes added or
+ * Generic volume groups (3.13) by the rules of Cinder's group API: create (placed on one pool,
+ * then written {@code available} with the groups quota claimed, or {@code error} when no pool
+ * passes for every volume type), update (name, description, and volumes added or
  * removed all or nothing), delete (with its volumes only when asked) and an administrator's
  * status reset. Cinder's reserved type {@code default_cgsnapshot_type} is refused, as Cinder
  * leaves it to its consistency group API.
@@ -105,8 +105,8 @@ public final class GroupService {
 
     /**
      * Creates a group of {@code groupTypeRef} (name or id) for volumes of {@code volumeTypeRefs}
-     * (names or ids): the row {@code creating} with its quota, then placed ({@code available}) or
-     * {@code error} when no pool can hold volumes of every type.
+     * (names or ids): placed, then written with its quota, {@code available} on its pool, or
+     * {@code error} (unplaced) when no pool can hold volumes of every type.
      */
     public Group create(RequestContext context, String name, String description, String groupTypeRef,
                         List<String> volumeTypeRefs, String availabilityZone) {
@@ -117,28 +117,28 @@ public final class GroupService {
             volumeTypes.add(TypeLookup.byNameOrId(types, ref));
         }
         String zone = zones.choose(availabilityZone, null);
-        Group group = new Group(Ids.newId(), context.projectId(), context.userId(), name, description, zone, null,
-                groupType.id(), volumeTypes.stream().map(VolumeType::id).distinct().toList(), GroupStatus.CREATING,
-                StoredTime.now(clock), null);
+        Optional<String> host;
+        try {
+            host = placement.choose(volumeTypes, zone);
+        } catch (RuntimeException e) {
+            LOG.error("{} could not ask a scheduler where a group goes", context.requestId(), e);
+            host = Optional.empty();
+        }
+        // Placed before it is written: a group is never left creating by a process that stops.
+        Group group = new Group(Ids.newId(), context.projectId(), context.userId(), name, description, zone,
+                host.orElse(null), groupType.id(), volumeTypes.stream().map(VolumeType::id).distinct().toList(),
+                host.isPresent() ? GroupStatus.AVAILABLE : GroupStatus.ERROR, StoredTime.now(clock), null);
         try {
             groups.create(group, quotas.forGroup(context.projectId()));
         } catch (QuotaExceededException e) {
             LOG.info("{} group refused to project {}: {}", context.requestId(), context.projectId(), e.getMessage());
             throw new OverQuotaException(e, e.resource());
         }
-        Optional<String> host;
-        try {
-            host = placement.choose(volumeTypes, zone);
-        } catch (RuntimeException e) {
-            LOG.error("{} could not ask a scheduler where group {} goes", context.requestId(), group.id(), e);
-            host = Optional.empty();
-        }
-        if (host.isPresent() && groups.place(group.id(), host.get())) {
+        if (host.isPresent()) {
             LOG.info("{} group {} placed on {}", context.requestId(), group.id(), host.get());
         } else {
-            LOG.warn("{} no valid backend for group {} (volume types {})", context.requestId(), group.id(),
-                    group.volumeTypeIds());
-            groups.transition(group.id(), Set.of(GroupStatus.CREATING), GroupStatus.ERROR);
+            LOG.warn("{} no valid backend for group {} (volume types {}): it is in error", context.requestId(),
+                    group.id(), group.volumeTypeIds());
         }
         return group;
     }
