@@ -31,6 +31,7 @@ import dev.basalt.common.LogLevels;
 import dev.basalt.api.resources.MessagesResource;
 import dev.basalt.api.resources.GroupSpecsResource;
 import dev.basalt.api.resources.GroupTypesResource;
+import dev.basalt.api.resources.GroupsResource;
 import dev.basalt.api.resources.QosSpecsResource;
 import dev.basalt.api.resources.QuotaClassSetsResource;
 import dev.basalt.api.resources.QuotaSetsResource;
@@ -55,7 +56,8 @@ import dev.basalt.api.service.AvailabilityZones;
 import dev.basalt.api.service.VolumeReverts;
 import dev.basalt.api.service.BackupHosts;
 import dev.basalt.api.service.BackupService;
-import dev.basalt.api.service.GroupTypeUsage;
+import dev.basalt.api.service.GroupMembership;
+import dev.basalt.api.service.GroupService;
 import dev.basalt.api.service.RestoreTargets;
 import dev.basalt.api.service.CreateSettling;
 import dev.basalt.api.service.DefaultTypes;
@@ -83,6 +85,7 @@ import dev.basalt.db.Database;
 import dev.basalt.db.DefaultTypeRepository;
 import dev.basalt.db.EncryptionRepository;
 import dev.basalt.db.MessageRepository;
+import dev.basalt.db.GroupRepository;
 import dev.basalt.db.GroupTypeRepository;
 import dev.basalt.db.QosSpecsRepository;
 import dev.basalt.db.QuotaRepository;
@@ -209,10 +212,12 @@ public final class ApiServer implements AutoCloseable {
         VolumeRpc volumeServices = new VolumeRpc(bus);
         GlanceClient glance = GlanceClient.create(Duration.ofSeconds(10));
         this.createSettling = new CreateSettling(bus, settings.createSettleWait());
+        GroupRepository groupRepository = new GroupRepository(database);
         VolumeDeletion deletion = new VolumeDeletion(volumes, snapshots, transitions, volumeServices);
         VolumeCreation creation = new VolumeCreation(settings, volumes, types, defaults, access, zones,
                 new VolumeSources(snapshots, volumes, transitions), quotaRules, new SchedulerRpc(bus), createSettling,
-                clock, new VolumeImages(glance, imageEndpoints), encryption, new EncryptionKeys(settings.keyManager()));
+                clock, new VolumeImages(glance, imageEndpoints), encryption, new EncryptionKeys(settings.keyManager()),
+                new GroupMembership(groupRepository));
         AttachmentTransitions attachmentTransitions = new AttachmentTransitions(database);
         VolumeService volumeService = new VolumeService(volumes, transitions, attachments, creation, deletion,
                 quotaRules, volumeServices);
@@ -248,7 +253,10 @@ public final class ApiServer implements AutoCloseable {
                 volumeService, schemas, settings.maxLimit()).register(routes);
         typesResource.register(routes);
         GroupTypeRepository groupTypes = new GroupTypeRepository(database);
-        GroupTypesResource groupTypesResource = new GroupTypesResource(settings, groupTypes, GroupTypeUsage.NONE,
+        GroupService groupService = new GroupService(groupRepository, groupTypes, types, volumes,
+                snapshots, zones, quotaRules, new SchedulerRpc(bus), VOLUME_CALL_TIMEOUT, deletion, clock);
+        new GroupsResource(groupService, schemas, settings.maxLimit()).register(routes);
+        GroupTypesResource groupTypesResource = new GroupTypesResource(settings, groupTypes, groupService::typeInUse,
                 schemas);
         groupTypesResource.register(routes);
         new GroupSpecsResource(groupTypes, groupTypesResource, schemas).register(routes);

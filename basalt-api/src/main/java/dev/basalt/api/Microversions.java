@@ -52,6 +52,14 @@ public final class Microversions {
     public static final ApiVersion ETAGS = ApiVersion.of(3, 15);
     /** {@code os-backup-project-attr:project_id} in the backup view (administrators). */
     public static final ApiVersion BACKUP_PROJECT = ApiVersion.of(3, 18);
+    /** The {@code reset_status} group action. */
+    public static final ApiVersion GROUP_VOLUME_RESET_STATUS = ApiVersion.of(3, 20);
+    /** {@code volumes} in the group view when {@code list_volume} is asked. */
+    public static final ApiVersion GROUP_VOLUME_LIST = ApiVersion.of(3, 25);
+    /** {@code replication_status} in the group view. */
+    public static final ApiVersion GROUP_REPLICATION = ApiVersion.of(3, 38);
+    /** {@code project_id} in the group view (policy {@code group:group_project_attribute}). */
+    public static final ApiVersion GROUP_GROUPSNAPSHOT_PROJECT_ID = ApiVersion.of(3, 58);
     /** {@code provider_id} in the volume view (admin). */
     public static final ApiVersion VOLUME_DETAIL_PROVIDER_ID = ApiVersion.of(3, 21);
     /** {@code metadata} snapshot list filter. */

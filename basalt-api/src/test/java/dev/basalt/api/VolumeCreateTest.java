@@ -180,11 +180,14 @@ class VolumeCreateTest {
     }
 
     @Test
-    void groupIdIsRefusedFrom313() {
+    void groupIdMustNameAGroupFrom313() {
         TestApi.Reply r = api.post(TestApi.p("/volumes"),
                 "{\"volume\": {\"size\": 1, \"group_id\": \"6c1e2a37-0fd0-4f4c-8fe6-5ef1f3a4a0a1\"}}", "3.13");
-        assertThat(r.status()).isEqualTo(400);
-        assertThat(r.faultMessage()).contains("group");
+        assertThat(r.status()).isEqualTo(404);
+        assertThat(r.faultMessage()).isEqualTo("Group 6c1e2a37-0fd0-4f4c-8fe6-5ef1f3a4a0a1 could not be found.");
+        TestApi.Reply old = api.post(TestApi.p("/volumes"),
+                "{\"volume\": {\"size\": 1, \"group_id\": \"6c1e2a37-0fd0-4f4c-8fe6-5ef1f3a4a0a1\"}}", "3.12");
+        assertThat(old.status()).as("ignored before 3.13").isEqualTo(202);
     }
 
     @Test

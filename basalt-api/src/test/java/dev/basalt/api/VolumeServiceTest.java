@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.basalt.api.service.GroupMembership;
 import dev.basalt.api.service.AvailabilityZones;
 import dev.basalt.api.service.CreateSettling;
 import dev.basalt.api.service.DefaultTypes;
@@ -19,6 +20,7 @@ import dev.basalt.glance.GlanceClient;
 import dev.basalt.api.service.VolumeDeletion;
 import dev.basalt.api.service.VolumeService;
 import dev.basalt.api.service.VolumeSources;
+import dev.basalt.db.GroupRepository;
 import dev.basalt.db.AttachmentRepository;
 import dev.basalt.db.EncryptionRepository;
 import dev.basalt.model.Volume;
@@ -97,7 +99,8 @@ class VolumeServiceTest {
                 new AvailabilityZones(api.services, settings, java.time.Clock.systemUTC()), new VolumeSources(api.snapshots, api.volumes,
                 api.transitions), quotas, new SchedulerRpc(api.bus), new CreateSettling(api.bus, Duration.ZERO),
                 api.clock, new VolumeImages(GlanceClient.create(Duration.ofSeconds(1)), ImageEndpoints.none()),
-                new EncryptionRepository(api.db), new EncryptionKeys(settings.keyManager()));
+                new EncryptionRepository(api.db), new EncryptionKeys(settings.keyManager()),
+                new GroupMembership(new GroupRepository(api.db)));
         return new VolumeService(api.volumes, api.transitions, new AttachmentRepository(api.db), creation,
                 new VolumeDeletion(api.volumes, api.snapshots, api.transitions, volumeRpc), quotas, volumeRpc);
     }

@@ -28,7 +28,8 @@ final class VolumeColumns {
             ListColumn.nullableText("source_volid", "source_volid", Volume::sourceVolid),
             ListColumn.nullableText("service_uuid", "service_uuid", Volume::serviceUuid),
             ListColumn.createdAt(Volume::createdAt),
-            ListColumn.updatedAt(Volume::updatedAt, Volume::createdAt)),
+            ListColumn.updatedAt(Volume::updatedAt, Volume::createdAt),
+            ListColumn.nullableText("group_id", "group_id", Volume::groupId)),
             Map.of("display_name", "name"));
 
     private VolumeColumns() {

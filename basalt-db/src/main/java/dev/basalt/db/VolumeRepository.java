@@ -3,6 +3,7 @@ package dev.basalt.db;
 import static java.util.Objects.requireNonNull;
 
 import dev.basalt.model.AttachStatus;
+import dev.basalt.model.GroupStatus;
 import dev.basalt.model.CleanableResource;
 import dev.basalt.model.Volume;
 import dev.basalt.model.VolumeStatus;
@@ -38,7 +39,8 @@ import org.jdbi.v3.core.statement.Update;
 public final class VolumeRepository {
     private static final String COLUMNS = "id, project_id, user_id, display_name, display_description, size, status,"
             + " attach_status, availability_zone, host, volume_type_id, bootable, multiattach, snapshot_id,"
-            + " source_volid, service_uuid, error_reason, created_at, updated_at, launched_at, encryption_key_id";
+            + " source_volid, service_uuid, error_reason, created_at, updated_at, launched_at, group_id,"
+            + " encryption_key_id";
 
     /** {@link #COLUMNS} of the table aliased {@code v}, in the same order. */
     private static final String JOINED_COLUMNS = "v." + COLUMNS.replace(", ", ", v.");
@@ -78,7 +80,7 @@ public final class VolumeRepository {
         h.createUpdate("INSERT INTO volumes (" + COLUMNS + ") VALUES (:id, :project_id, :user_id, :name,"
                         + " :description, :size, :status, :attach_status, :az, :host, :type, :bootable,"
                         + " :multiattach, :snapshot_id, :source_volid, :service_uuid, :error_reason,"
-                        + " :created_at, :updated_at, :launched_at, :encryption_key_id)")
+                        + " :created_at, :updated_at, :launched_at, :group_id, :encryption_key_id)")
                 .bind("id", v.id()).bind("project_id", v.projectId()).bind("user_id", v.userId())
                 .bind("name", v.name()).bind("description", v.description()).bind("size", v.size())
                 .bind("status", v.status().apiName()).bind("attach_status", v.attachStatus().apiName())
@@ -87,7 +89,8 @@ public final class VolumeRepository {
                 .bind("snapshot_id", v.snapshotId()).bind("source_volid", v.sourceVolid())
                 .bind("service_uuid", v.serviceUuid()).bind("error_reason", v.errorReason())
                 .bind("created_at", Rows.timestamp(v.createdAt())).bind("updated_at", Rows.timestamp(v.updatedAt()))
-                .bind("launched_at", Rows.timestamp(v.launchedAt())).bind("encryption_key_id", v.encryptionKeyId())
+                .bind("launched_at", Rows.timestamp(v.launchedAt())).bind("group_id", v.groupId())
+                .bind("encryption_key_id", v.encryptionKeyId())
                 .execute();
         MetadataTable.VOLUMES.insert(h, v.id(), v.metadata());
         AdminMetadata.insert(h, v.id(), v.adminMetadata());
@@ -103,8 +106,8 @@ public final class VolumeRepository {
                         + " LEFT JOIN volume_metadata m ON m.volume_id = v.id"
                         + " LEFT JOIN volume_admin_metadata a ON a.volume_id = v.id WHERE v.id = :id")
                 .bind("id", id)
-                .map((rs, ctx) -> new WithMetadata(row(rs), rs.getString(22), rs.getString(23), rs.getString(24),
-                        rs.getString(25)))
+                .map((rs, ctx) -> new WithMetadata(row(rs), rs.getString(23), rs.getString(24), rs.getString(25),
+                        rs.getString(26)))
                 .list());
         if (rows.isEmpty()) {
             return Optional.empty();
@@ -345,6 +348,16 @@ public final class VolumeRepository {
                 .execute() == 1);
     }
 
+    /**
+     * Where the group {@code groupId} lives ({@code host@backend#pool}), for placing its new volumes;
+     * empty when the group is gone or not placed.
+     */
+    public Optional<String> groupHost(String groupId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT host FROM volume_groups WHERE id = :id AND status <> :deleted"
+                        + " AND host IS NOT NULL")
+                .bind("id", groupId).bind("deleted", GroupStatus.DELETED.apiName()).mapTo(String.class).findOne());
+    }
+
     /** Changes name and/or description (null leaves a field as it is). */
     public boolean rename(String id, Optional<String> name, Optional<String> description) {
         return jdbi.withHandle(h -> RowUpdates.rename(h, "volumes", id, name.isPresent(), name.orElse(null),
@@ -443,7 +456,7 @@ public final class VolumeRepository {
                 rs.getBoolean(12), rs.getBoolean(13), rs.getString(14),
                 rs.getString(15), rs.getString(16), rs.getString(17),
                 Map.of(), Rows.instant(rs, 18), Rows.instant(rs, 19),
-                Rows.instant(rs, 20), Map.of(), rs.getString(21));
+                Rows.instant(rs, 20), Map.of(), rs.getString(21), rs.getString(22));
     }
 
     Map<String, Map<String, String>> metadata(Handle h, Collection<String> ids) {

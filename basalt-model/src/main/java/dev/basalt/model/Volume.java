@@ -11,8 +11,9 @@ import java.util.Map;
  * asynchronous operation failed, for the user. {@code adminMetadata} is what Cinder keeps as a
  * volume's admin metadata ({@code readonly}, {@code extend_new_size} while extending,
  * {@code from_backup_id} for a volume made from a backup); only {@link #VISIBLE_ADMIN_METADATA}
- * keys are ever shown to users. {@code encryptionKeyId} is the id of its encryption key in the key
- * manager, given when it is made of an encrypted type; null: not encrypted.
+ * keys are ever shown to users. {@code groupId} is the generic volume group (3.13) the volume is in,
+ * null when none. {@code encryptionKeyId} is the id of its encryption key in the key manager, given
+ * when it is made of an encrypted type; null: not encrypted.
  */
 public record Volume(
         String id,
@@ -37,6 +38,7 @@ public record Volume(
         Instant updatedAt,
         Instant launchedAt,
         Map<String, String> adminMetadata,
+        String groupId,
         String encryptionKeyId) {
 
     /** Admin metadata keys that users see merged into the volume's metadata (as Cinder shows them). */
@@ -69,7 +71,7 @@ public record Volume(
         adminMetadata = adminMetadata == null ? Map.of() : Map.copyOf(adminMetadata);
     }
 
-    /** A volume that is not encrypted. */
+    /** A volume in no group, not encrypted. */
     public Volume(String id, String projectId, String userId, String name, String description, int size,
                   VolumeStatus status, AttachStatus attachStatus, String availabilityZone, String host,
                   String volumeTypeId, boolean bootable, boolean multiattach, String snapshotId, String sourceVolid,
@@ -77,10 +79,10 @@ public record Volume(
                   Instant updatedAt, Instant launchedAt, Map<String, String> adminMetadata) {
         this(id, projectId, userId, name, description, size, status, attachStatus, availabilityZone, host,
                 volumeTypeId, bootable, multiattach, snapshotId, sourceVolid, serviceUuid, errorReason, metadata,
-                createdAt, updatedAt, launchedAt, adminMetadata, null);
+                createdAt, updatedAt, launchedAt, adminMetadata, null, null);
     }
 
-    /** A volume without admin metadata. */
+    /** A volume without admin metadata, in no group, not encrypted. */
     public Volume(String id, String projectId, String userId, String name, String description, int size,
                   VolumeStatus status, AttachStatus attachStatus, String availabilityZone, String host,
                   String volumeTypeId, boolean bootable, boolean multiattach, String snapshotId, String sourceVolid,
@@ -119,25 +121,32 @@ public record Volume(
     public Volume withStatus(VolumeStatus newStatus) {
         return new Volume(id, projectId, userId, name, description, size, newStatus, attachStatus,
                 availabilityZone, host, volumeTypeId, bootable, multiattach, snapshotId, sourceVolid,
-                serviceUuid, errorReason, metadata, createdAt, updatedAt, launchedAt, adminMetadata, encryptionKeyId);
+                serviceUuid, errorReason, metadata, createdAt, updatedAt, launchedAt, adminMetadata, groupId, encryptionKeyId);
     }
 
     public Volume withMetadata(Map<String, String> newMetadata) {
         return new Volume(id, projectId, userId, name, description, size, status, attachStatus,
                 availabilityZone, host, volumeTypeId, bootable, multiattach, snapshotId, sourceVolid,
-                serviceUuid, errorReason, newMetadata, createdAt, updatedAt, launchedAt, adminMetadata, encryptionKeyId);
+                serviceUuid, errorReason, newMetadata, createdAt, updatedAt, launchedAt, adminMetadata, groupId, encryptionKeyId);
     }
 
     /** The volume with both its metadata and its admin metadata replaced. */
     public Volume withMetadata(Map<String, String> newMetadata, Map<String, String> newAdminMetadata) {
         return new Volume(id, projectId, userId, name, description, size, status, attachStatus,
                 availabilityZone, host, volumeTypeId, bootable, multiattach, snapshotId, sourceVolid,
-                serviceUuid, errorReason, newMetadata, createdAt, updatedAt, launchedAt, newAdminMetadata, encryptionKeyId);
+                serviceUuid, errorReason, newMetadata, createdAt, updatedAt, launchedAt, newAdminMetadata, groupId, encryptionKeyId);
     }
 
     public Volume withAdminMetadata(Map<String, String> newAdminMetadata) {
         return new Volume(id, projectId, userId, name, description, size, status, attachStatus,
                 availabilityZone, host, volumeTypeId, bootable, multiattach, snapshotId, sourceVolid,
-                serviceUuid, errorReason, metadata, createdAt, updatedAt, launchedAt, newAdminMetadata, encryptionKeyId);
+                serviceUuid, errorReason, metadata, createdAt, updatedAt, launchedAt, newAdminMetadata, groupId, encryptionKeyId);
+    }
+
+    /** The volume in group {@code newGroupId} (none when null). */
+    public Volume withGroupId(String newGroupId) {
+        return new Volume(id, projectId, userId, name, description, size, status, attachStatus,
+                availabilityZone, host, volumeTypeId, bootable, multiattach, snapshotId, sourceVolid,
+                serviceUuid, errorReason, metadata, createdAt, updatedAt, launchedAt, adminMetadata, newGroupId, encryptionKeyId);
     }
 }

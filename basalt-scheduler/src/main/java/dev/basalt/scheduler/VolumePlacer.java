@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * placement and hands the volume to that backend's volume service. Idempotent: a volume that is
  * no longer {@code creating}, or already placed, is left alone. A volume made from a snapshot or
  * from another volume goes where its source lives (Cinder's rule: the source's pool), if that pool
- * passes the filters (capacity included). A volume made from a backup is placed as a blank one; the
+ * passes the filters (capacity included); a volume in a group goes to a pool of its group's backend,
+ * as Cinder's group rule. A volume made from a backup is placed as a blank one; the
  * backup's id goes on to its volume service.
  */
 final class VolumePlacer {
@@ -128,8 +129,9 @@ final class VolumePlacer {
                     spec.availabilityZones(), spec.extraSpecs(), sourceHost == null ? "" : ", source on " + sourceHost,
                     e.getMessage());
             fail(volume, request.requestId(), "No valid backend was found. " + (sourceHost == null ? ""
-                    : "A volume made from a snapshot or another volume must be on its source's pool, " + sourceHost
-                    + ". ") + e.getMessage(), true);
+                    : volume.groupId() != null ? "A volume in a group must be on its group's backend, " + sourceHost
+                    + ". " : "A volume made from a snapshot or another volume must be on its source's pool, "
+                    + sourceHost + ". ") + e.getMessage(), true);
             return Outcome.FAILED;
         }
         if (!volumes.place(volume.id(), placement.location(), placement.serviceUuid())) {
@@ -163,10 +165,15 @@ final class VolumePlacer {
     }
 
     /**
-     * Where the volume's source (its snapshot's volume, or its source volume) lives, or null when it
-     * has no source. A source that is gone or was never placed fails the scheduling.
+     * Where the volume's group lives (its backend), else where its source (its snapshot's volume, or
+     * its source volume) lives, or null when it has neither. A source that is gone or was never placed fails the scheduling.
      */
     private String sourceHost(Volume volume) {
+        if (volume.groupId() != null) {
+            // As Cinder: any pool of the group's backend.
+            return BackendName.backendOf(volumes.groupHost(volume.groupId()).orElseThrow(() ->
+                    new IllegalStateException("group " + volume.groupId() + " is gone or not placed on any backend")));
+        }
         String sourceVolumeId = volume.sourceVolid();
         String what = "source volume " + sourceVolumeId;
         if (volume.snapshotId() != null) {

@@ -7,6 +7,8 @@ import dev.basalt.bus.InJvmBus;
 import dev.basalt.bus.Subscription;
 import dev.basalt.common.Ids;
 import dev.basalt.db.Database;
+import dev.basalt.db.GroupRepository;
+import dev.basalt.db.QuotaReservation;
 import dev.basalt.db.JdbcTarget;
 import dev.basalt.db.MessageRepository;
 import dev.basalt.db.ServiceRepository;
@@ -15,6 +17,8 @@ import dev.basalt.db.VolumeRepository;
 import dev.basalt.db.VolumeTypeRepository;
 import dev.basalt.db.WorkerRepository;
 import dev.basalt.model.AttachStatus;
+import dev.basalt.model.Group;
+import dev.basalt.model.GroupStatus;
 import dev.basalt.model.PoolCapacity;
 import dev.basalt.model.Snapshot;
 import dev.basalt.model.SnapshotStatus;
@@ -42,8 +46,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A volume made from a snapshot or from another volume lands on its source's pool (Cinder's rule),
- * still subject to the filters, capacity included.
+ * A volume made from a snapshot or from another volume lands on its source's pool, a volume in a
+ * group on its group's backend (Cinder's rules), still subject to the filters, capacity included.
  */
 class SourcePlacementTest {
     private static final Duration PATIENCE = Duration.ofSeconds(20);
@@ -104,8 +108,14 @@ class SourcePlacementTest {
     }
 
     private Volume volume(int size, VolumeStatus status, String host, String snapshotId, String sourceVolid) {
+        return volume(size, status, host, snapshotId, sourceVolid, null);
+    }
+
+    private Volume volume(int size, VolumeStatus status, String host, String snapshotId, String sourceVolid,
+                          String groupId) {
         Volume v = new Volume(Ids.newId(), "p1", "u1", "vol", null, size, status, AttachStatus.DETACHED, "nova", host,
-                null, false, false, snapshotId, sourceVolid, null, null, Map.of(), Instant.now(), null, null);
+                null, false, false, snapshotId, sourceVolid, null, null, Map.of(), Instant.now(), null, null)
+                .withGroupId(groupId);
         volumes.create(v);
         return v;
     }
@@ -158,5 +168,25 @@ class SourcePlacementTest {
         Volume orphan = scheduled(volume(1, VolumeStatus.CREATING, null, null, Ids.newId()));
         assertThat(orphan.status()).isEqualTo(VolumeStatus.ERROR);
         assertThat(orphan.errorReason()).startsWith("Scheduling failed: source volume").contains("does not exist");
+    }
+
+    private Group placedGroup(String host) {
+        GroupRepository groups = new GroupRepository(db);
+        Group g = new Group(Ids.newId(), "p1", "u1", "g", null, "nova", host, "gt", List.of("t1"),
+                GroupStatus.AVAILABLE, Instant.now(), null);
+        groups.create(g, QuotaReservation.of("p1", Map.of("groups", 1L), Map.of("groups", -1)));
+        return g;
+    }
+
+    @Test
+    void aVolumeInAGroupGoesToItsGroupsBackend() {
+        Group group = placedGroup("node2@small#pool");
+        Volume inGroup = volume(1, VolumeStatus.CREATING, null, null, null, group.id());
+        assertThat(scheduled(inGroup).host()).as("not the roomy backend the weighers prefer")
+                .isEqualTo("node2@small#pool");
+
+        Volume failed = scheduled(volume(50, VolumeStatus.CREATING, null, null, null, group.id()));
+        assertThat(failed.status()).isEqualTo(VolumeStatus.ERROR);
+        assertThat(failed.errorReason()).contains("must be on its group's backend, node2@small");
     }
 }

@@ -31,6 +31,16 @@ public interface JsonBody {
         }
     }
 
+    /** An object with one field, {@code name}, whose value {@code value} writes: {@code {"<name>": …}}. */
+    static JsonBody under(String name, JsonBody value) {
+        return out -> {
+            out.writeStartObject();
+            out.writeFieldName(name);
+            value.writeTo(out);
+            out.writeEndObject();
+        };
+    }
+
     /** A body from a tree that is already built. */
     static JsonBody of(JsonNode tree) {
         return out -> Json.mapper().writeTree(out, tree);

@@ -23,12 +23,7 @@ final class GroupTypeView {
     }
 
     static JsonBody one(ApiRequest request, GroupType type) {
-        return out -> {
-            out.writeStartObject();
-            out.writeFieldName("group_type");
-            write(out, request, type);
-            out.writeEndObject();
-        };
+        return JsonBody.under("group_type", out -> write(out, request, type));
     }
 
     static JsonBody list(ApiRequest request, List<GroupType> types, boolean nextLink) {

@@ -50,6 +50,9 @@ final class QuotaFaults {
         if (resource.equals(QuotaResources.BACKUPS)) {
             return String.format("BackupLimitExceeded: Maximum number of backups allowed (%d) exceeded", e.limit());
         }
+        if (resource.equals(QuotaResources.GROUPS)) {
+            return String.format("GroupLimitExceeded: Maximum number of groups allowed (%d) exceeded", e.limit());
+        }
         if (isOf(resource, QuotaResources.GIGABYTES)) {
             return String.format("VolumeSizeExceedsAvailableQuota: Requested volume or snapshot exceeds allowed %s"
                     + " quota. Requested %dG, quota is %dG and %dG has been consumed.", resource, e.requested(),

@@ -27,15 +27,15 @@ final class TransferView {
     }
 
     static JsonBody summary(ApiRequest request, Transfer transfer) {
-        return one(out -> writeSummary(out, request, transfer));
+        return JsonBody.under("transfer", out -> writeSummary(out, request, transfer));
     }
 
     static JsonBody detail(ApiRequest request, Transfer transfer) {
-        return one(out -> writeDetail(out, request, transfer, null));
+        return JsonBody.under("transfer", out -> writeDetail(out, request, transfer, null));
     }
 
     static JsonBody created(ApiRequest request, Transfer transfer, String authKey) {
-        return one(out -> writeDetail(out, request, transfer, authKey));
+        return JsonBody.under("transfer", out -> writeDetail(out, request, transfer, authKey));
     }
 
     static JsonBody list(ApiRequest request, List<Transfer> page, boolean detailed, boolean nextLink) {
@@ -53,19 +53,6 @@ final class TransferView {
             if (nextLink) {
                 Links.writeNext(out, "transfers_links", request, COLLECTION, page.get(page.size() - 1).id());
             }
-            out.writeEndObject();
-        };
-    }
-
-    private interface Writer {
-        void write(JsonGenerator out) throws IOException;
-    }
-
-    private static JsonBody one(Writer transfer) {
-        return out -> {
-            out.writeStartObject();
-            out.writeFieldName("transfer");
-            transfer.write(out);
             out.writeEndObject();
         };
     }

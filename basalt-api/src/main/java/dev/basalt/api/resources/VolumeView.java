@@ -35,7 +35,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * shows: Cinder hides the fixed-key manager's key id, the only key Basalt gives.
  *
  * <p>Fields Basalt has no source for yet are written with the value every Basalt volume has:
- * no replication ({@code "disabled"}), no groups, no migration, no provider id, no
+ * no replication ({@code "disabled"}), no migration, no provider id, no
  * cluster, always consuming quota, and {@code shared_targets} true (Cinder's default, the safe
  * choice for os-brick's locking). {@code metadata} shows the user's metadata with the admin
  * metadata users may see merged in ({@code readonly}), as Cinder shows it.
@@ -264,7 +264,7 @@ public final class VolumeView {
             nullField(out, MIGRATION_STATUS);
         }
         if (shape.groupId()) {
-            nullField(out, GROUP_ID);
+            string(out, GROUP_ID, v.groupId());
         }
         if (shape.providerId()) {
             nullField(out, PROVIDER_ID);

@@ -140,7 +140,8 @@ public final class VolumesResource {
                 text(volume, "description", text(volume, "display_description", null)), sizeOrNull(volume.get("size")),
                 text(volume, "volume_type", null), text(volume, "availability_zone", null),
                 stringMap(volume.get("metadata")), text(volume, "snapshot_id", null),
-                text(volume, "source_volid", null), imageRef(request, volume));
+                text(volume, "source_volid", null), imageRef(request, volume),
+                request.atLeast(Microversions.GROUP_VOLUME) ? text(volume, "group_id", null) : null);
         RequestContext context = request.context();
         String backupId = request.atLeast(Microversions.VOLUME_CREATE_FROM_BACKUP) ? text(volume, "backup_id", null)
                 : null;
@@ -202,7 +203,6 @@ public final class VolumesResource {
             refuse(volume, "backup_id", "Creating a volume from a backup");
         }
         refuse(volume, "consistencygroup_id", "Creating a volume in a consistency group");
-        refuse(volume, "group_id", "Creating a volume in a group");
     }
 
     /** {@code imageRef}, else {@code image_id}, with the caller's token; null when neither is given. */

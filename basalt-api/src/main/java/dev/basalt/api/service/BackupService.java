@@ -192,7 +192,7 @@ public final class BackupService {
         if (wanted.size() == null) {
             return new NewVolume(wanted.name(), wanted.description(), backup.size(), wanted.volumeType(),
                     wanted.availabilityZone(), wanted.metadata(), wanted.snapshotId(), wanted.sourceVolid(),
-                    wanted.image());
+                    wanted.image(), wanted.groupId());
         }
         if (wanted.size() < backup.size()) {
             throw BasaltException.badRequest("Invalid input received: Volume size %dGB cannot be smaller than the"

@@ -10,9 +10,11 @@ import java.util.Map;
  * not given; {@code metadata} is never null.
  *
  * @param volumeType a type's name or id; the project's default type when not given
+ * @param groupId    the generic volume group (3.13) the volume goes in; null or empty for none
  */
 public record NewVolume(String name, String description, Integer size, String volumeType, String availabilityZone,
-                        Map<String, String> metadata, String snapshotId, String sourceVolid, ImageRef image) {
+                        Map<String, String> metadata, String snapshotId, String sourceVolid, ImageRef image,
+                        String groupId) {
     public NewVolume {
         metadata = metadata == null ? Map.of() : metadata;
     }
@@ -20,6 +22,6 @@ public record NewVolume(String name, String description, Integer size, String vo
     /** A blank volume of {@code size} GiB with no metadata. */
     public static NewVolume blank(String name, String description, int size, String volumeType,
                                   String availabilityZone) {
-        return new NewVolume(name, description, size, volumeType, availabilityZone, Map.of(), null, null, null);
+        return new NewVolume(name, description, size, volumeType, availabilityZone, Map.of(), null, null, null, null);
     }
 }

@@ -146,6 +146,11 @@ public final class Quotas {
         return reservation(projectId, deltas);
     }
 
+    /** What a new group reserves, with its limit: Cinder's {@code groups} (1). */
+    QuotaReservation forGroup(String projectId) {
+        return reservation(projectId, Map.of(QuotaResources.GROUPS, 1L));
+    }
+
     /**
      * What growing a volume of type {@code typeId} (none when null) to {@code newSize} GiB reserves,
      * as a function of the increase: {@code gigabytes} and {@code gigabytes_<type>}. A new size over

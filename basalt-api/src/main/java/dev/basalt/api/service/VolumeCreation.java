@@ -13,6 +13,7 @@ import dev.basalt.db.QuotaReservation;
 import dev.basalt.db.VolumeRepository;
 import dev.basalt.db.VolumeTypeRepository;
 import dev.basalt.model.AttachStatus;
+import dev.basalt.model.Group;
 import dev.basalt.model.Volume;
 import dev.basalt.model.VolumeStatus;
 import dev.basalt.model.VolumeType;
@@ -49,6 +50,7 @@ public final class VolumeCreation {
     private final VolumeSources sources;
     private final VolumeImages images;
     private final VolumeEncryption encryption;
+    private final GroupMembership groups;
     private final Quotas quotas;
     private final SchedulerRpc schedulers;
     private final CreateSettling createSettling;
@@ -57,9 +59,11 @@ public final class VolumeCreation {
     public VolumeCreation(ApiSettings settings, VolumeRepository volumes, VolumeTypeRepository types,
                    DefaultTypes defaultTypes, TypeAccess access, AvailabilityZones zones, VolumeSources sources,
                    Quotas quotas, SchedulerRpc schedulers, CreateSettling createSettling, Clock clock,
-                   VolumeImages images, EncryptionRepository encryption, EncryptionKeys keys) {
+                   VolumeImages images, EncryptionRepository encryption, EncryptionKeys keys,
+                   GroupMembership groups) {
         this.images = requireNonNull(images, "images");
         this.encryption = new VolumeEncryption(encryption, keys);
+        this.groups = requireNonNull(groups, "groups");
         this.settings = requireNonNull(settings, "settings");
         this.volumes = requireNonNull(volumes, "volumes");
         this.types = requireNonNull(types, "types");
@@ -81,7 +85,14 @@ public final class VolumeCreation {
         VolumeType type = source.isPresent() && (requestedType == null || requestedType.isEmpty())
                 && source.get().volumeTypeId() != null
                 ? TypeLookup.byId(types, source.get().volumeTypeId()) : resolveType(context, requestedType);
+        String groupId = request.groupId() == null || request.groupId().isEmpty() ? null : request.groupId();
+        Group group = groupId == null ? null : groups.forNewVolume(context, groupId,
+                requestedType == null || requestedType.isEmpty() ? null : type);
         String requestedZone = request.availabilityZone();
+        if (group != null && requestedZone == null) {
+            // As Cinder: a volume in a group lives in the group's zone unless it names one.
+            requestedZone = group.availabilityZone();
+        }
         String zone = zones.choose(source.isPresent() ? VolumeSources.zone(source.get(), requestedZone)
                 : requestedZone, type);
         boolean multiattach = "<is> True".equals(type.extraSpecs().get("multiattach"));
@@ -94,7 +105,7 @@ public final class VolumeCreation {
                 request.description(), size, VolumeStatus.CREATING, AttachStatus.DETACHED, zone, null, type.id(),
                 bootable, multiattach, source.map(VolumeSources.Source::snapshotId).orElse(null),
                 source.map(VolumeSources.Source::sourceVolid).orElse(null), null, null, request.metadata(),
-                StoredTime.now(clock), null, null, Map.of(), encryptionKeyId);
+                StoredTime.now(clock), null, null, Map.of(), groupId, encryptionKeyId);
         return new VolumePlan(row, type, source, image);
     }
 

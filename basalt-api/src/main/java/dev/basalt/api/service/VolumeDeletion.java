@@ -57,8 +57,26 @@ public final class VolumeDeletion {
         this.volumeServices = requireNonNull(volumeServices, "volumeServices");
     }
 
-    /** Deletes or starts deleting the volume; a refusal is a 400 naming the reason (404 when gone). */
+    /**
+     * Deletes or starts deleting the volume; a refusal is a 400 naming the reason (404 when gone).
+     * A volume in a group is deleted with its group only (Cinder's rule).
+     */
     void begin(RequestContext context, Volume requested, boolean force, boolean cascade) {
+        if (requested.groupId() != null) {
+            throw BasaltException.badRequest(force ? FORCE_NOT_DELETABLE : NOT_DELETABLE);
+        }
+        start(context, requested, force, cascade);
+    }
+
+    /**
+     * Starts deleting a volume of a group being deleted with its volumes: from any status, as
+     * Cinder's group delete; an attached volume or one with snapshots is still refused.
+     */
+    void beginInGroup(RequestContext context, Volume volume) {
+        start(context, volume, true, false);
+    }
+
+    private void start(RequestContext context, Volume requested, boolean force, boolean cascade) {
         String id = requested.id();
         Volume volume = requested;
         if (volume.host() == null) {

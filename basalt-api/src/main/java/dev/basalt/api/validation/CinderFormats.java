@@ -3,6 +3,7 @@ package dev.basalt.api.validation;
 import com.networknt.schema.ExecutionContext;
 import com.networknt.schema.Format;
 import dev.basalt.common.Ids;
+import dev.basalt.model.GroupStatus;
 import dev.basalt.model.SnapshotStatus;
 import dev.basalt.model.VolumeStatus;
 import java.util.List;
@@ -58,6 +59,10 @@ final class CinderFormats {
             new Named("cinder-snapshot-status", "is not a valid snapshot status; valid statuses are: "
                     + names(SnapshotStatus.values()),
                     v -> SnapshotStatus.fromApiName(v).isPresent()),
+            // As Cinder's check: against the group snapshot statuses (all group statuses but in-use).
+            new Named("cinder-group-status", "is not a valid group status; valid statuses are: "
+                    + names(GroupStatus.values()),
+                    v -> GroupStatus.fromApiName(v).filter(s -> s != GroupStatus.IN_USE).isPresent()),
             new Named("cinder-backup-status", "is not a valid backup status; valid statuses are: available, error",
                     v -> v.equalsIgnoreCase("available") || v.equalsIgnoreCase("error")),
             new Named("cinder-key-size", "is not an integer between 0 and " + DB_MAX_INT
@@ -80,11 +85,19 @@ final class CinderFormats {
     }
 
     private static String names(VolumeStatus[] statuses) {
-        return String.join(", ", java.util.Arrays.stream(statuses).map(VolumeStatus::apiName).toList());
+        return names(statuses, VolumeStatus::apiName);
     }
 
     private static String names(SnapshotStatus[] statuses) {
-        return String.join(", ", java.util.Arrays.stream(statuses).map(SnapshotStatus::apiName).toList());
+        return names(statuses, SnapshotStatus::apiName);
+    }
+
+    private static String names(GroupStatus[] statuses) {
+        return names(statuses, GroupStatus::apiName);
+    }
+
+    private static <T> String names(T[] statuses, java.util.function.Function<T, String> apiName) {
+        return String.join(", ", java.util.Arrays.stream(statuses).map(apiName).toList());
     }
 
     /** Cinder's progress: empty, or an integer 0 to 100 followed by {@code %}. */

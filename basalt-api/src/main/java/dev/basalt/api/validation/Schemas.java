@@ -39,6 +39,10 @@ public final class Schemas {
     private final RequestSchema extraSpecsUpdate;
     private final RequestSchema groupTypeCreate;
     private final RequestSchema groupTypeUpdate;
+    private final RequestSchema groupCreate;
+    private final RequestSchema groupUpdate;
+    private final RequestSchema groupDelete;
+    private final RequestSchema groupResetStatus;
     private final RequestSchema groupSpecsCreate;
     private final RequestSchema groupSpecsUpdate;
     private final RequestSchema qosSpecsCreate;
@@ -128,6 +132,10 @@ public final class Schemas {
         extraSpecsUpdate = load("extra-specs-update");
         groupTypeCreate = load("group-type-create");
         groupTypeUpdate = load("group-type-update");
+        groupCreate = load("group-create");
+        groupUpdate = load("group-update");
+        groupDelete = load("group-delete");
+        groupResetStatus = load("group-reset-status");
         groupSpecsCreate = load("group-specs-create");
         groupSpecsUpdate = load("group-specs-update");
         qosSpecsCreate = load("qos-specs-create");
@@ -281,6 +289,26 @@ public final class Schemas {
     /** A group type update body: name (may be empty), description, is_public. */
     public RequestSchema groupTypeUpdate() {
         return groupTypeUpdate;
+    }
+
+    /** A {@code POST /groups} body (Cinder's groups create schema). */
+    public RequestSchema groupCreate() {
+        return groupCreate;
+    }
+
+    /** A {@code PUT /groups/{id}} body. */
+    public RequestSchema groupUpdate() {
+        return groupUpdate;
+    }
+
+    /** The {@code delete} group action. */
+    public RequestSchema groupDelete() {
+        return groupDelete;
+    }
+
+    /** The {@code reset_status} group action (3.20). */
+    public RequestSchema groupResetStatus() {
+        return groupResetStatus;
     }
 
     /** {@code {"group_specs": {...}}}: keys without spaces, values a string or null (Cinder's schemas/group_specs.py). */
