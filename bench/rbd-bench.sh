@@ -12,40 +12,9 @@
 set -euo pipefail
 root="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 rounds="${ROUNDS:-3}"
-. "$root/bin/jdk.sh"
-work="$(mktemp -d /tmp/basalt-rbd-bench.XXXXXX)"
-(cd "$root" && ./mvnw -B -q ${MAVEN_REPO:+-Dmaven.repo.local="$MAVEN_REPO"} dependency:build-classpath \
-  -pl basalt-testkit -Dmdep.outputFile="$work/classpath" >/dev/null)
-cleanup() {
-  exec 9>&- 2>/dev/null || true   # the Ceph stops when its input closes
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-mkfifo "$work/servers.in"
-BENCH_SERVERS=ceph "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED \
-  -cp "$root/basalt-testkit/target/classes:$(cat "$work/classpath")" dev.basalt.testkit.ServersMain \
-  < "$work/servers.in" > "$work/servers.out" 2> "$work/servers.err" &
-exec 9> "$work/servers.in"
-for _ in $(seq 1 900); do grep -q '^ready' "$work/servers.out" 2>/dev/null && break; sleep 0.2; done
-grep -q '^ready' "$work/servers.out" || { cat "$work/servers.err"; exit 1; }
-line="$(grep '^ceph=' "$work/servers.out")"
-conf="$(sed -n 's/^ceph=\([^ ]*\) .*/\1/p' <<<"$line")"
-user="$(sed -n 's/.* user=\([^ ]*\) .*/\1/p' <<<"$line")"
-keyring="$(sed -n 's/.* keyring=\([^ ]*\) .*/\1/p' <<<"$line")"
-pool="$(sed -n 's/.* pool=\([^ ]*\)$/\1/p' <<<"$line")"
-echo "ceph: $conf as client.$user, pool $pool"
-
-export BASALT_EXTRA_CONF="enabled_backends = ceph
-[ceph]
-volume_driver = rbd
-rbd_pool = $pool
-rbd_user = $user
-rbd_ceph_conf = $conf
-rbd_keyring_conf = $keyring
-rados_connect_timeout = 10
-max_over_subscription_ratio = 1000"
+. "$root/bench/ceph-instance.sh"
 . "$root/bench/basalt-instance.sh"
+trap 'basalt_instance_stop; ceph_instance_stop' EXIT
 
 rbd_cli() { rbd -c "$conf" --id "$user" --keyring "$keyring" "$@"; }
 ms() { local t0 t1; t0=$(date +%s%N); "$@" >/dev/null; t1=$(date +%s%N); echo $(( (t1 - t0) / 1000000 )); }
