@@ -3,7 +3,7 @@
 # on an RBD volume (what a host without librbd gets from an attachment with "protocol": "iscsi"), next
 # to fio's rbd engine on the same image (what a host with librbd gets), on a throwaway single-node Ceph
 # (bench/ceph-instance.sh). Workloads as basalt-iscsi/bench/fio-bench.sh: sequential read and write of
-# 1 MiB at queue depth 16, random 4 KiB read and write at queue depth 32, over the whole 1 GiB volume,
+# 1 MiB at queue depth 16, random 4 KiB read and write at queue depth 32 (fio-workloads.sh), over the whole 1 GiB volume,
 # written once first so that reads find data. The two paths take turns workload by workload (librbd
 # first in odd runs). Prints MB/s or IOPS per path, the ratio gateway / librbd, Basalt's CPU time per
 # I/O on the gateway, and the load average. Asserts nothing.
@@ -17,6 +17,7 @@ root="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 runs="${RUNS:-2}"
 seconds="${FIO_SECONDS:-15}"
 fio="$("$root/basalt-iscsi/bench/fio-build.sh")"
+. "$root/basalt-iscsi/bench/fio-workloads.sh"
 . "$root/bench/ceph-instance.sh"
 . "$root/bench/basalt-instance.sh"
 trap 'basalt_instance_stop; ceph_instance_stop' EXIT
@@ -49,19 +50,9 @@ chap="$(jq -r '.auth_username + "%" + .auth_password' <<<"$info")"
 # fio splits file names at ':', so the URL's colons are escaped
 url="$(printf 'iscsi://%s@%s/%s/%s' "$chap" "$portal" "$iqn" "$lun" | sed 's/:/\\:/g')"
 
-# name rw block-size depth unit
-workloads=(
-  "seq-read    read      1M 16 MB/s"
-  "seq-write   write     1M 16 MB/s"
-  "rand-read   randread  4k 32 IOPS"
-  "rand-write  randwrite 4k 32 IOPS"
-)
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }     # utime + stime
-
 # measure path seconds rw block-size depth unit: prints "rate basalt-cpu-us-per-io"
 measure() {
-  local path="$1" time="$2" rw="$3" bs="$4" depth="$5" unit="$6" direction=read json before after
-  [[ "$rw" == *write ]] && direction=write
+  local path="$1" time="$2" rw="$3" bs="$4" depth="$5" unit="$6" json before after
   local common=(--rw="$rw" --bs="$bs" --iodepth="$depth" --time_based --runtime="$time" --randrepeat=0)
   before=$(cpu_ticks "$pid")
   if [ "$path" = gateway ]; then
@@ -72,16 +63,12 @@ measure() {
   fi
   [ -n "$json" ] || { echo "fio failed on the $path path:" >&2; cat "$state.fio.err" >&2; echo "0 -"; return; }
   after=$(cpu_ticks "$pid")
-  jq -r --arg unit "$unit" --argjson ticks $((after - before)) --argjson hz "$(getconf CLK_TCK)" \
-    ".jobs[0].$direction as \$d
-     | (if \$unit == \"IOPS\" then \$d.iops else \$d.bw_bytes / 1000000 end | floor) as \$rate
-     | \"\(\$rate) \(if \$d.total_ios > 0 then \$ticks / \$hz * 1000000 / \$d.total_ios | . * 10 | round / 10 else \"-\" end)\"" \
-    <<<"$json"
+  fio_rate "$json" "$rw" "$unit" $((after - before))
 }
 
 echo "fio $("$fio" --version) (libiscsi and rbd engines), ${seconds} s per workload, cores: $(nproc)"
 echo "warming up (3 s of each workload on both paths)"
-for w in "${workloads[@]}"; do
+for w in "${fio_workloads[@]}"; do
   read -r name rw bs depth unit <<<"$w"
   measure librbd 3 "$rw" "$bs" "$depth" "$unit" >/dev/null
   measure gateway 3 "$rw" "$bs" "$depth" "$unit" >/dev/null
@@ -90,7 +77,7 @@ for r in $(seq 1 "$runs"); do
   echo
   echo "run $r: load average before $(cut -d' ' -f1-3 /proc/loadavg)"
   printf "%-11s %-5s %9s %9s %6s   %s\n" workload unit librbd gateway ratio "basalt CPU per I/O on the gateway (us)"
-  for w in "${workloads[@]}"; do
+  for w in "${fio_workloads[@]}"; do
     read -r name rw bs depth unit <<<"$w"
     if (( r % 2 )); then
       read -r direct _ < <(measure librbd "$seconds" "$rw" "$bs" "$depth" "$unit")

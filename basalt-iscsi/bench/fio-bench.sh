@@ -21,24 +21,14 @@ runs="${RUNS:-3}"
 seconds="${FIO_SECONDS:-15}"
 fio="$("$here/fio-build.sh")"
 . "$here/targets.sh"
+. "$here/fio-workloads.sh"
 
 # fio splits file names at ':', so the URL's colons are escaped
 url() { printf 'iscsi\\://127.0.0.1\\:%s/%s/%s' "$1" "${2//:/\\:}" "$3"; }
 
-# name rw block-size depth unit
-workloads=(
-  "seq-read    read      1M 16 MB/s"
-  "seq-write   write     1M 16 MB/s"
-  "rand-read   randread  4k 32 IOPS"
-  "rand-write  randwrite 4k 32 IOPS"
-)
-
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }     # utime + stime
-
 # measure seconds rw block-size depth unit target-pid port iqn lun: prints "rate cpu-us-per-io"
 measure() {
-  local time="$1" rw="$2" bs="$3" depth="$4" unit="$5" pid="$6" direction=read json before after
-  [[ "$rw" == *write ]] && direction=write
+  local time="$1" rw="$2" bs="$3" depth="$4" unit="$5" pid="$6" json before after
   cat "$file" >/dev/null                                   # both targets start from a cached file
   before=$(cpu_ticks "$pid")
   # fio notes that the engine is "synchronous" and caps the depth; it does not: the engine queues
@@ -47,11 +37,7 @@ measure() {
     --rw="$rw" --bs="$bs" --iodepth="$depth" --direct=1 --time_based --runtime="$time" \
     --randrepeat=0 2>"$work/fio.err" | sed -n '/^{/,$p')" || { cat "$work/fio.err" >&2; echo "0 -"; return; }
   after=$(cpu_ticks "$pid")
-  jq -r --arg unit "$unit" --argjson ticks $((after - before)) --argjson hz "$(getconf CLK_TCK)" \
-    ".jobs[0].$direction as \$d
-     | (if \$unit == \"IOPS\" then \$d.iops else \$d.bw_bytes / 1000000 end | floor) as \$rate
-     | \"\(\$rate) \(if \$d.total_ios > 0 then \$ticks / \$hz * 1000000 / \$d.total_ios | . * 10 | round / 10 else \"-\" end)\"" \
-    <<<"$json"
+  fio_rate "$json" "$rw" "$unit" $((after - before))
 }
 
 on_tgt() { measure "$1" "$2" "$3" "$4" "$5" "$tgt_pid" "$tgt_port" "$iqn_tgt" 1; }
@@ -59,7 +45,7 @@ on_basalt() { measure "$1" "$2" "$3" "$4" "$5" "$basalt_pid" "$basalt_port" "$iq
 
 echo "fio $("$fio" --version) (libiscsi engine), ${seconds} s per workload, cores: $(nproc)"
 echo "warming up (3 s of each workload on both targets)"
-for w in "${workloads[@]}"; do
+for w in "${fio_workloads[@]}"; do
   read -r name rw bs depth unit <<<"$w"
   on_tgt 3 "$rw" "$bs" "$depth" "$unit" >/dev/null
   on_basalt 3 "$rw" "$bs" "$depth" "$unit" >/dev/null
@@ -69,7 +55,7 @@ for r in $(seq 1 "$runs"); do
   echo
   echo "run $r: load average before $(cut -d' ' -f1-3 /proc/loadavg)"
   printf "%-11s %-5s %9s %9s %6s   %s\n" workload unit tgt basalt ratio "target CPU per I/O (us): tgt basalt"
-  for w in "${workloads[@]}"; do
+  for w in "${fio_workloads[@]}"; do
     read -r name rw bs depth unit <<<"$w"
     if (( r % 2 )); then
       read -r tgt tgt_cpu < <(on_tgt "$seconds" "$rw" "$bs" "$depth" "$unit")
