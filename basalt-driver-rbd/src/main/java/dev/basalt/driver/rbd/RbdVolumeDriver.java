@@ -173,12 +173,16 @@ public final class RbdVolumeDriver implements RevertCapable, CloneCapable, Exten
                     }
                     try {
                         opened.createSnapshot(name);
+                        existing = snapshotInfo(opened, name);
                     } catch (CephException e) {
                         if (e.errno() != Errno.EEXIST) {
                             throw e;
                         }
+                        // another handle made it; this handle's header may not have seen that yet
+                        try (RbdImage fresh = pool.open(image)) {
+                            existing = snapshotInfo(fresh, name);
+                        }
                     }
-                    existing = snapshotInfo(opened, name);
                 }
                 if (existing.isEmpty() || existing.get().size() != snapshot.sizeBytes()) {
                     throw new VolumeDriverException("snapshot " + image + "@" + name + " exists with another size ("
@@ -219,6 +223,14 @@ public final class RbdVolumeDriver implements RevertCapable, CloneCapable, Exten
                 lastSnapshot = opened.snapshots().isEmpty();
             } catch (CephNotFoundException e) {
                 return null;
+            }
+            if (!lastSnapshot && RbdNames.isDeleted(image)) {
+                // a concurrent delete of its other snapshots may not have reached this handle's header
+                try (RbdImage fresh = pool.open(image)) {
+                    lastSnapshot = fresh.snapshots().isEmpty();
+                } catch (CephNotFoundException e) {
+                    return null;
+                }
             }
             snapshotImages.remove(snapshotId);
             if (lastSnapshot && RbdNames.isDeleted(image)) {
