@@ -333,6 +333,25 @@ final class QuotaClaims {
         giveBack(h, givenBack, now);
     }
 
+    /** The holder no longer takes {@code resources} (a volume retyped away from a type): those claims go back. */
+    static void releaseResources(Handle h, String holderId, Collection<String> resources) {
+        LocalDateTime now = now();
+        List<Claim> givenBack = new ArrayList<>();
+        for (Claim c : claims(h, holderId)) {
+            if (!resources.contains(c.resource())) {
+                continue;
+            }
+            int changed = h.createUpdate("DELETE FROM quota_claims WHERE holder_id = :h AND resource = :r"
+                            + " AND in_use = :i AND reserved = :n")
+                    .bind("h", holderId).bind("r", c.resource()).bind("i", c.inUse()).bind("n", c.reserved())
+                    .execute();
+            if (changed == 1) {
+                givenBack.add(c);
+            }
+        }
+        giveBack(h, givenBack, now);
+    }
+
     /** What the project's claims of {@code resource} add up to (in use and reserved), if it has a usage row. */
     static Optional<Long> claimed(Handle h, String projectId, String resource) {
         return h.createQuery("SELECT claimed FROM quota_usages WHERE project_id = :p AND resource = :r")

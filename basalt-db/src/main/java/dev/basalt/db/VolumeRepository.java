@@ -40,7 +40,7 @@ public final class VolumeRepository {
     private static final String COLUMNS = "id, project_id, user_id, display_name, display_description, size, status,"
             + " attach_status, availability_zone, host, volume_type_id, bootable, multiattach, snapshot_id,"
             + " source_volid, service_uuid, error_reason, created_at, updated_at, launched_at, group_id,"
-            + " encryption_key_id";
+            + " encryption_key_id, migration_status";
 
     /** {@link #COLUMNS} of the table aliased {@code v}, in the same order. */
     private static final String JOINED_COLUMNS = "v." + COLUMNS.replace(", ", ", v.");
@@ -80,7 +80,7 @@ public final class VolumeRepository {
         h.createUpdate("INSERT INTO volumes (" + COLUMNS + ") VALUES (:id, :project_id, :user_id, :name,"
                         + " :description, :size, :status, :attach_status, :az, :host, :type, :bootable,"
                         + " :multiattach, :snapshot_id, :source_volid, :service_uuid, :error_reason,"
-                        + " :created_at, :updated_at, :launched_at, :group_id, :encryption_key_id)")
+                        + " :created_at, :updated_at, :launched_at, :group_id, :encryption_key_id, :migration_status)")
                 .bind("id", v.id()).bind("project_id", v.projectId()).bind("user_id", v.userId())
                 .bind("name", v.name()).bind("description", v.description()).bind("size", v.size())
                 .bind("status", v.status().apiName()).bind("attach_status", v.attachStatus().apiName())
@@ -90,7 +90,7 @@ public final class VolumeRepository {
                 .bind("service_uuid", v.serviceUuid()).bind("error_reason", v.errorReason())
                 .bind("created_at", Rows.timestamp(v.createdAt())).bind("updated_at", Rows.timestamp(v.updatedAt()))
                 .bind("launched_at", Rows.timestamp(v.launchedAt())).bind("group_id", v.groupId())
-                .bind("encryption_key_id", v.encryptionKeyId())
+                .bind("encryption_key_id", v.encryptionKeyId()).bind("migration_status", v.migrationStatus())
                 .execute();
         MetadataTable.VOLUMES.insert(h, v.id(), v.metadata());
         AdminMetadata.insert(h, v.id(), v.adminMetadata());
@@ -106,8 +106,8 @@ public final class VolumeRepository {
                         + " LEFT JOIN volume_metadata m ON m.volume_id = v.id"
                         + " LEFT JOIN volume_admin_metadata a ON a.volume_id = v.id WHERE v.id = :id")
                 .bind("id", id)
-                .map((rs, ctx) -> new WithMetadata(row(rs), rs.getString(23), rs.getString(24), rs.getString(25),
-                        rs.getString(26)))
+                .map((rs, ctx) -> new WithMetadata(row(rs), rs.getString(24), rs.getString(25), rs.getString(26),
+                        rs.getString(27)))
                 .list());
         if (rows.isEmpty()) {
             return Optional.empty();
@@ -456,7 +456,7 @@ public final class VolumeRepository {
                 rs.getBoolean(12), rs.getBoolean(13), rs.getString(14),
                 rs.getString(15), rs.getString(16), rs.getString(17),
                 Map.of(), Rows.instant(rs, 18), Rows.instant(rs, 19),
-                Rows.instant(rs, 20), Map.of(), rs.getString(21), rs.getString(22));
+                Rows.instant(rs, 20), Map.of(), rs.getString(21), rs.getString(22), rs.getString(23));
     }
 
     Map<String, Map<String, String>> metadata(Handle h, Collection<String> ids) {

@@ -13,7 +13,9 @@ import java.util.Map;
  * {@code from_backup_id} for a volume made from a backup); only {@link #VISIBLE_ADMIN_METADATA}
  * keys are ever shown to users. {@code groupId} is the generic volume group (3.13) the volume is in,
  * null when none. {@code encryptionKeyId} is the id of its encryption key in the key manager, given
- * when it is made of an encrypted type; null: not encrypted.
+ * when it is made of an encrypted type; null: not encrypted. {@code migrationStatus} is Cinder's
+ * {@code migration_status} ({@code starting}, {@code migrating}, {@code completing} while a migration
+ * runs; {@code success} or {@code error} after one; null: never migrated).
  */
 public record Volume(
         String id,
@@ -39,7 +41,8 @@ public record Volume(
         Instant launchedAt,
         Map<String, String> adminMetadata,
         String groupId,
-        String encryptionKeyId) {
+        String encryptionKeyId,
+        String migrationStatus) {
 
     /** Admin metadata keys that users see merged into the volume's metadata (as Cinder shows them). */
     public static final List<String> VISIBLE_ADMIN_METADATA = List.of("readonly", "attached_mode");
@@ -69,6 +72,18 @@ public record Volume(
     public Volume {
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
         adminMetadata = adminMetadata == null ? Map.of() : Map.copyOf(adminMetadata);
+    }
+
+    /** A volume never migrated. */
+    public Volume(String id, String projectId, String userId, String name, String description, int size,
+                  VolumeStatus status, AttachStatus attachStatus, String availabilityZone, String host,
+                  String volumeTypeId, boolean bootable, boolean multiattach, String snapshotId, String sourceVolid,
+                  String serviceUuid, String errorReason, Map<String, String> metadata, Instant createdAt,
+                  Instant updatedAt, Instant launchedAt, Map<String, String> adminMetadata, String groupId,
+                  String encryptionKeyId) {
+        this(id, projectId, userId, name, description, size, status, attachStatus, availabilityZone, host,
+                volumeTypeId, bootable, multiattach, snapshotId, sourceVolid, serviceUuid, errorReason, metadata,
+                createdAt, updatedAt, launchedAt, adminMetadata, groupId, encryptionKeyId, null);
     }
 
     /** A volume in no group, not encrypted. */
@@ -121,32 +136,32 @@ public record Volume(
     public Volume withStatus(VolumeStatus newStatus) {
         return new Volume(id, projectId, userId, name, description, size, newStatus, attachStatus,
                 availabilityZone, host, volumeTypeId, bootable, multiattach, snapshotId, sourceVolid,
-                serviceUuid, errorReason, metadata, createdAt, updatedAt, launchedAt, adminMetadata, groupId, encryptionKeyId);
+                serviceUuid, errorReason, metadata, createdAt, updatedAt, launchedAt, adminMetadata, groupId, encryptionKeyId, migrationStatus);
     }
 
     public Volume withMetadata(Map<String, String> newMetadata) {
         return new Volume(id, projectId, userId, name, description, size, status, attachStatus,
                 availabilityZone, host, volumeTypeId, bootable, multiattach, snapshotId, sourceVolid,
-                serviceUuid, errorReason, newMetadata, createdAt, updatedAt, launchedAt, adminMetadata, groupId, encryptionKeyId);
+                serviceUuid, errorReason, newMetadata, createdAt, updatedAt, launchedAt, adminMetadata, groupId, encryptionKeyId, migrationStatus);
     }
 
     /** The volume with both its metadata and its admin metadata replaced. */
     public Volume withMetadata(Map<String, String> newMetadata, Map<String, String> newAdminMetadata) {
         return new Volume(id, projectId, userId, name, description, size, status, attachStatus,
                 availabilityZone, host, volumeTypeId, bootable, multiattach, snapshotId, sourceVolid,
-                serviceUuid, errorReason, newMetadata, createdAt, updatedAt, launchedAt, newAdminMetadata, groupId, encryptionKeyId);
+                serviceUuid, errorReason, newMetadata, createdAt, updatedAt, launchedAt, newAdminMetadata, groupId, encryptionKeyId, migrationStatus);
     }
 
     public Volume withAdminMetadata(Map<String, String> newAdminMetadata) {
         return new Volume(id, projectId, userId, name, description, size, status, attachStatus,
                 availabilityZone, host, volumeTypeId, bootable, multiattach, snapshotId, sourceVolid,
-                serviceUuid, errorReason, metadata, createdAt, updatedAt, launchedAt, newAdminMetadata, groupId, encryptionKeyId);
+                serviceUuid, errorReason, metadata, createdAt, updatedAt, launchedAt, newAdminMetadata, groupId, encryptionKeyId, migrationStatus);
     }
 
     /** The volume in group {@code newGroupId} (none when null). */
     public Volume withGroupId(String newGroupId) {
         return new Volume(id, projectId, userId, name, description, size, status, attachStatus,
                 availabilityZone, host, volumeTypeId, bootable, multiattach, snapshotId, sourceVolid,
-                serviceUuid, errorReason, metadata, createdAt, updatedAt, launchedAt, adminMetadata, newGroupId, encryptionKeyId);
+                serviceUuid, errorReason, metadata, createdAt, updatedAt, launchedAt, adminMetadata, newGroupId, encryptionKeyId, migrationStatus);
     }
 }

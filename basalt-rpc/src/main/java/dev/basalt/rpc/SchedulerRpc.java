@@ -29,6 +29,9 @@ public final class SchedulerRpc {
     /** {@code create_volume} as sent without a backup, which a 1.0 scheduler still serves. */
     static final RpcMethod<ScheduleVolume, Void> CREATE_VOLUME_1_0 =
             RpcMethod.cast("create_volume", "1.0", ScheduleVolume.class);
+    static final RpcMethod<RetypeVolume, Void> RETYPE = RpcMethod.cast("retype", "1.0", RetypeVolume.class);
+    static final RpcMethod<MigrateVolume, Void> MIGRATE_VOLUME =
+            RpcMethod.cast("migrate_volume", "1.0", MigrateVolume.class);
     static final RpcMethod<CapacityReport, Void> UPDATE_SERVICE_CAPABILITIES =
             RpcMethod.cast("update_service_capabilities", "1.0", CapacityReport.class);
     /** 1.1: the {@link PoolsQuery} filters. */
@@ -44,6 +47,18 @@ public final class SchedulerRpc {
     public interface Server {
         /** Places a {@code creating} volume and sends it to the chosen backend's volume service. */
         void createVolume(ScheduleVolume request) throws Exception;
+
+        /**
+         * Finds the backend for a {@code retyping} volume with its new type and sends the retype to the
+         * volume's service; when none fits, puts the volume back as it was and leaves a user message.
+         */
+        void retype(RetypeVolume request) throws Exception;
+
+        /**
+         * Checks that the destination backend of a migration accepts the volume and sends the migration
+         * to the volume's service; when it does not, ends the migration in {@code error}.
+         */
+        void migrateVolume(MigrateVolume request) throws Exception;
 
         /** Takes a volume service's capacity report. */
         void updateServiceCapabilities(CapacityReport report) throws Exception;
@@ -73,6 +88,16 @@ public final class SchedulerRpc {
         bus.cast(Address.anyOf(TOPIC), request.needsSource() ? CREATE_VOLUME : CREATE_VOLUME_1_0, request);
     }
 
+    /** Asks any one scheduler to find the backend for a volume being retyped. */
+    public void retype(RetypeVolume request) {
+        bus.cast(Address.anyOf(TOPIC), RETYPE, request);
+    }
+
+    /** Asks any one scheduler to check a migration's destination. */
+    public void migrateVolume(MigrateVolume request) {
+        bus.cast(Address.anyOf(TOPIC), MIGRATE_VOLUME, request);
+    }
+
     /** Sends a backend's capacity to every scheduler. */
     public void updateServiceCapabilities(CapacityReport report) {
         bus.fanout(TOPIC, UPDATE_SERVICE_CAPABILITIES, report);
@@ -98,6 +123,8 @@ public final class SchedulerRpc {
     public static Subscription serve(Bus bus, String host, Server server, LogLevels levels) {
         Endpoint.Builder endpoint = Endpoint.builder()
                 .onCast(CREATE_VOLUME, server::createVolume)
+                .onCast(RETYPE, server::retype)
+                .onCast(MIGRATE_VOLUME, server::migrateVolume)
                 .onCast(UPDATE_SERVICE_CAPABILITIES, server::updateServiceCapabilities)
                 .onCall(GET_POOLS, query -> server.pools(query == null ? PoolsQuery.ALL : query)
                         .toArray(PoolCapacity[]::new))

@@ -29,6 +29,9 @@ public final class VolumeRpc {
     static final RpcMethod<ExtendVolume, Void> EXTEND_VOLUME = RpcMethod.cast("extend_volume", "1.0", ExtendVolume.class);
     static final RpcMethod<RevertToSnapshot, Void> REVERT_TO_SNAPSHOT =
             RpcMethod.cast("revert_to_snapshot", "1.0", RevertToSnapshot.class);
+    static final RpcMethod<RetypeVolume, Void> RETYPE = RpcMethod.cast("retype", "1.0", RetypeVolume.class);
+    static final RpcMethod<MigrateVolume, Void> MIGRATE_VOLUME =
+            RpcMethod.cast("migrate_volume", "1.0", MigrateVolume.class);
     static final RpcMethod<CopyVolumeToImage, Void> COPY_VOLUME_TO_IMAGE =
             RpcMethod.cast("copy_volume_to_image", "1.0", CopyVolumeToImage.class);
     static final RpcMethod<CreateSnapshot, Void> CREATE_SNAPSHOT =
@@ -61,6 +64,12 @@ public final class VolumeRpc {
 
         /** Makes a {@code reverting} volume's data its {@code restoring} snapshot's again. */
         void revertToSnapshot(RevertToSnapshot request) throws Exception;
+
+        /** Changes a {@code retyping} volume's type in place, or migrates it with its new type. */
+        void retype(RetypeVolume request) throws Exception;
+
+        /** Copies a volume being migrated to its destination backend and moves it there. */
+        void migrateVolume(MigrateVolume request) throws Exception;
 
         /** Writes an {@code uploading} volume into its queued Glance image, then puts the volume back. */
         void copyVolumeToImage(CopyVolumeToImage request) throws Exception;
@@ -124,6 +133,16 @@ public final class VolumeRpc {
         bus.cast(at(backend), REVERT_TO_SNAPSHOT, request);
     }
 
+    /** Asks the volume service of {@code backend} to retype the volume (in place or by migrating it). */
+    public void retype(String backend, RetypeVolume request) {
+        bus.cast(at(backend), RETYPE, request);
+    }
+
+    /** Asks the volume service of {@code backend} (the volume's) to migrate the volume. */
+    public void migrateVolume(String backend, MigrateVolume request) {
+        bus.cast(at(backend), MIGRATE_VOLUME, request);
+    }
+
     /** Asks the volume service of {@code backend} to upload the volume into its queued image. */
     public void copyVolumeToImage(String backend, CopyVolumeToImage request) {
         bus.cast(at(backend), COPY_VOLUME_TO_IMAGE, request);
@@ -172,6 +191,8 @@ public final class VolumeRpc {
                 .onCast(DELETE_VOLUME, server::deleteVolume)
                 .onCast(EXTEND_VOLUME, server::extendVolume)
                 .onCast(REVERT_TO_SNAPSHOT, server::revertToSnapshot)
+                .onCast(RETYPE, server::retype)
+                .onCast(MIGRATE_VOLUME, server::migrateVolume)
                 .onCast(COPY_VOLUME_TO_IMAGE, server::copyVolumeToImage)
                 .onCast(CREATE_SNAPSHOT, server::createSnapshot)
                 .onCast(DELETE_SNAPSHOT, server::deleteSnapshot)

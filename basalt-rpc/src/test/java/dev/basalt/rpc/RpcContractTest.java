@@ -37,6 +37,8 @@ class RpcContractTest {
             public void deleteVolume(DeleteVolume r) { received.add(r); }
             public void extendVolume(ExtendVolume r) { received.add(r); }
             public void revertToSnapshot(RevertToSnapshot r) { received.add(r); }
+            public void retype(RetypeVolume r) { received.add(r); }
+            public void migrateVolume(MigrateVolume r) { received.add(r); }
             public void copyVolumeToImage(CopyVolumeToImage r) { received.add(r); }
             public void createSnapshot(CreateSnapshot r) { received.add(r); }
             public void deleteSnapshot(DeleteSnapshot r) { received.add(r); }
@@ -54,7 +56,9 @@ class RpcContractTest {
                         null, "v1", "Volume", java.time.Instant.parse("2026-01-01T00:00:00.123456Z")),
                 DropBackupBases.allBut("v1", "b2", "r9"),
                 new CopyVolumeToImage("v1", "r10", new ImageSource("i1", "http://127.0.0.1:9292", "t"), "qcow2"),
-                new RevertToSnapshot("v1", "s1", "r11"));
+                new RevertToSnapshot("v1", "s1", "r11"),
+                new RetypeVolume("v1", "t2", RetypeVolume.ON_DEMAND, "node2@file#file", "r12"),
+                new MigrateVolume("v1", "node2@file#file", true, "r13"));
         client.createVolume("node1@file", (CreateVolume) sent.get(0));
         client.deleteVolume("node1@file", (DeleteVolume) sent.get(1));
         client.extendVolume("node1@file", (ExtendVolume) sent.get(2));
@@ -65,6 +69,8 @@ class RpcContractTest {
         client.dropBackupBases("node1@file", (DropBackupBases) sent.get(7));
         client.copyVolumeToImage("node1@file", (CopyVolumeToImage) sent.get(8));
         client.revertToSnapshot("node1@file", (RevertToSnapshot) sent.get(9));
+        client.retype("node1@file", (RetypeVolume) sent.get(10));
+        client.migrateVolume("node1@file", (MigrateVolume) sent.get(11));
         InitializeConnection connect = new InitializeConnection("v1", Map.of("initiator", "iqn.h"), "r6");
         assertThat(client.initializeConnection("node1@file", connect, TIMEOUT)).isEqualTo(answer);
         TerminateConnection disconnect = new TerminateConnection("v1", "a1", "r7");
@@ -106,6 +112,8 @@ class RpcContractTest {
         SchedulerRpc.serve(bus, "sched1", new SchedulerRpc.Server() {
             public void createVolume(ScheduleVolume r) { received.add(r); }
             public void updateServiceCapabilities(CapacityReport r) { received.add(r); }
+            public void retype(RetypeVolume r) { received.add(r); }
+            public void migrateVolume(MigrateVolume r) { received.add(r); }
             public List<PoolCapacity> pools(PoolsQuery query) {
                 return query.isAll() ? List.of(pool) : List.of();
             }
@@ -121,6 +129,10 @@ class RpcContractTest {
         client.createVolume(place);
         client.createVolume(fromBackup);
         client.updateServiceCapabilities(report);
+        RetypeVolume retype = new RetypeVolume("v1", "t2", null, null, "r3");
+        MigrateVolume migrate = new MigrateVolume("v1", "node2@file#file", false, "r4");
+        client.retype(retype);
+        client.migrateVolume(migrate);
         assertThat(client.getPools(PoolsQuery.ALL, TIMEOUT)).containsExactly(pool);
         assertThat(client.getPools(new PoolsQuery("node1@file#other", Map.of("QoS_support", "true"),
                 Map.of("volume_backend_name", "file")), TIMEOUT)).as("the filters reach the scheduler").isEmpty();
@@ -129,7 +141,7 @@ class RpcContractTest {
         assertThat(client.workCleanup(cleanup, TIMEOUT)).isEqualTo(new CleanupResult(
                 List.of(new CleanedService(3, "node1@file", VolumeRpc.BINARY, null)), List.of()));
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(received).containsExactlyInAnyOrder(place, fromBackup,
-                report, cleanup));
+                report, cleanup, retype, migrate));
     }
 
     @Test

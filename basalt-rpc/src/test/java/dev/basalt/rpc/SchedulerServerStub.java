@@ -26,4 +26,14 @@ public class SchedulerServerStub implements SchedulerRpc.Server {
     public CleanupResult workCleanup(CleanupRequest request) {
         throw VolumeServerStub.unexpected(request);
     }
+
+    @Override
+    public void retype(RetypeVolume request) {
+        throw VolumeServerStub.unexpected(request);
+    }
+
+    @Override
+    public void migrateVolume(MigrateVolume request) {
+        throw VolumeServerStub.unexpected(request);
+    }
 }

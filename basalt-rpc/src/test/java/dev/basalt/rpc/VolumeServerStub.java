@@ -73,4 +73,14 @@ public class VolumeServerStub implements VolumeRpc.Server {
     static UnsupportedOperationException unexpected(Object request) {
         return new UnsupportedOperationException("this test does not expect " + request);
     }
+
+    @Override
+    public void retype(RetypeVolume request) {
+        throw unexpected(request);
+    }
+
+    @Override
+    public void migrateVolume(MigrateVolume request) {
+        throw unexpected(request);
+    }
 }
