@@ -35,6 +35,8 @@ public final class VolumeMoves {
     public static final String ERROR = "error";
     /** The migration statuses of a migration in flight. */
     public static final List<String> IN_FLIGHT = List.of(STARTING, MIGRATING, COMPLETING);
+    /** Admin metadata key: the {@code host@backend#pool} a migrating volume is being copied to. */
+    public static final String DESTINATION = "migration_destination";
 
     /** The per-type quota resources a volume type's volumes claim ({@code volumes:<id>}, {@code gigabytes:<id>}). */
     private static final List<String> TYPE_KINDS = List.of("volumes", "gigabytes");
@@ -54,6 +56,11 @@ public final class VolumeMoves {
 
     public VolumeMoves(Database database) {
         this.jdbi = requireNonNull(database, "database").jdbi();
+    }
+
+    /** On the database of {@code volumes}. */
+    public VolumeMoves(VolumeRepository volumes) {
+        this.jdbi = requireNonNull(volumes, "volumes").jdbi();
     }
 
     /**
@@ -115,26 +122,33 @@ public final class VolumeMoves {
 
     /**
      * Moves the migration of the volume (which is {@code retyping} or {@code maintenance}) from
-     * {@code from} to {@code to}; {@code from} null: the volume had no migration status. False, and
-     * nothing changed, when it is not there.
+     * {@code from} to {@code to}; {@code from} null: the volume had no migration in flight. When
+     * {@code destination} is not null it is recorded with the volume (admin metadata
+     * {@link #DESTINATION}) in the same transaction, so that a restart knows where storage may have
+     * been made for it. False, and nothing changed, when the volume is not at {@code from}.
      */
-    public boolean advance(String volumeId, String from, String to) {
-        return jdbi.withHandle(h -> h.createUpdate("UPDATE volumes SET migration_status = :to, updated_at = :now"
-                        + " WHERE id = :id AND status IN (:retyping, :maintenance) AND "
-                        + (from == null ? "(migration_status IS NULL OR migration_status NOT IN (<flight>))"
-                        : "migration_status = :from"))
-                .bind("to", to).bind("now", Rows.timestamp(Rows.now())).bind("id", volumeId)
-                .bind("retyping", VolumeStatus.RETYPING.apiName())
-                .bind("maintenance", VolumeStatus.MAINTENANCE.apiName())
-                .bindList("flight", IN_FLIGHT).bind("from", from).execute() == 1);
+    public boolean advance(String volumeId, String from, String to, String destination) {
+        return jdbi.inTransaction(h -> {
+            boolean moved = h.createUpdate("UPDATE volumes SET migration_status = :to, updated_at = :now"
+                            + " WHERE id = :id AND status IN (:retyping, :maintenance) AND "
+                            + (from == null ? "(migration_status IS NULL OR migration_status NOT IN (<flight>))"
+                            : "migration_status = :from"))
+                    .bind("to", to).bind("now", Rows.timestamp(Rows.now())).bind("id", volumeId)
+                    .bind("retyping", VolumeStatus.RETYPING.apiName())
+                    .bind("maintenance", VolumeStatus.MAINTENANCE.apiName())
+                    .bindList("flight", IN_FLIGHT).bind("from", from).execute() == 1;
+            if (moved && destination != null) {
+                AdminMetadata.put(h, volumeId, DESTINATION, destination);
+            }
+            return moved;
+        });
     }
 
     /** The outcome {@link #finish} writes. */
     public record Ending(String host, String volumeTypeId, String migrationStatus, String errorReason) {
-        /** A retype or migration that succeeded: the volume on {@code host}, of {@code volumeTypeId}. */
+        /** A retype or migration that succeeded: the volume on {@code host}, of {@code volumeTypeId} (null: as it was). */
         public static Ending moved(String host, String volumeTypeId, String migrationStatus) {
-            return new Ending(requireNonNull(host, "host"), requireNonNull(volumeTypeId, "volumeTypeId"),
-                    migrationStatus, null);
+            return new Ending(requireNonNull(host, "host"), volumeTypeId, migrationStatus, null);
         }
 
         /** A retype or migration that failed (the volume stays where and what it was). */
@@ -152,7 +166,8 @@ public final class VolumeMoves {
      * to {@code in-use} when attached, else {@code available}, with the ending's migration status (null:
      * unchanged). Succeeded: on its new host and type; when the type changed, the reserved quota of the
      * new type becomes in use and the old type's per-type claims are given back; its snapshots take the
-     * new type (as Cinder's). Failed: the new type's reservation is given back. False, and nothing
+     * new type (as Cinder's). Failed: the new type's reservation is given back, and a migration in flight
+     * ends in {@code error} when the ending names no migration status. False, and nothing
      * changed, when the volume is in neither status.
      */
     public boolean finish(String volumeId, Ending ending) {
@@ -169,17 +184,25 @@ public final class VolumeMoves {
             StringBuilder set = new StringBuilder("status = :back");
             if (ending.migrationStatus() != null) {
                 set.append(", migration_status = :migration");
+            } else if (!ending.succeeded()) {
+                set.append(", migration_status = CASE WHEN migration_status IN (<flight>) THEN :error"
+                        + " ELSE migration_status END");
             }
             if (ending.succeeded()) {
-                set.append(", host = :host, volume_type_id = :type");
+                set.append(", host = :host");
+                if (ending.volumeTypeId() != null) {
+                    set.append(", volume_type_id = :type");
+                }
             }
             h.createUpdate("UPDATE volumes SET " + set + ", updated_at = :now WHERE id = :id")
                     .bind("back", back.apiName()).bind("migration", ending.migrationStatus())
                     .bind("host", ending.host()).bind("type", ending.volumeTypeId())
-                    .bind("now", Rows.timestamp(Rows.now())).bind("id", volumeId).execute();
+                    .bind("now", Rows.timestamp(Rows.now())).bind("id", volumeId)
+                    .bindList("flight", IN_FLIGHT).bind("error", ERROR).execute();
             if (ending.succeeded()) {
                 QuotaClaims.commit(h, volumeId);
-                if (row.typeId() != null && !row.typeId().equals(ending.volumeTypeId())) {
+                if (row.typeId() != null && ending.volumeTypeId() != null
+                        && !row.typeId().equals(ending.volumeTypeId())) {
                     QuotaClaims.releaseResources(h, volumeId, TYPE_KINDS.stream()
                             .map(kind -> kind + ":" + row.typeId()).toList());
                     h.createUpdate("UPDATE snapshots SET volume_type_id = :type WHERE volume_id = :id")
@@ -188,6 +211,7 @@ public final class VolumeMoves {
             } else {
                 QuotaClaims.rollback(h, volumeId);
             }
+            AdminMetadata.remove(h, volumeId, DESTINATION);
             Workers.forget(h, CleanableResource.VOLUME, volumeId);
             return true;
         });

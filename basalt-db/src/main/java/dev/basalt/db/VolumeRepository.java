@@ -54,6 +54,11 @@ public final class VolumeRepository {
         this.jdbi = requireNonNull(database, "database").jdbi();
     }
 
+    /** The database's handle source, for the other volume stores of this package. */
+    Jdbi jdbi() {
+        return jdbi;
+    }
+
     /** Inserts the volume and its metadata in one transaction, claiming no quota. */
     public void create(Volume v) {
         jdbi.useTransaction(h -> insert(h, v));

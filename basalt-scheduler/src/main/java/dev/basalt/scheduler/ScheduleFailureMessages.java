@@ -30,6 +30,18 @@ final class ScheduleFailureMessages {
         return message(projectId, requestId, volumeId, DETAIL_UNKNOWN_ERROR, "An unknown error occurred.", now, ttl);
     }
 
+    /** Basalt's own action ids (Cinder leaves no message when a retype or migration finds no backend). */
+    static final String ACTION_RETYPE_VOLUME = "018";
+    static final String ACTION_MIGRATE_VOLUME = "019";
+
+    /** A retype ({@link #ACTION_RETYPE_VOLUME}) or migration ({@link #ACTION_MIGRATE_VOLUME}) found no backend. */
+    static UserMessage noBackendFor(String action, String projectId, String requestId, String volumeId, Instant now,
+                                    Duration ttl) {
+        return new UserMessage(Ids.newId(), projectId, requestId, RESOURCE_VOLUME, volumeId,
+                eventId(RESOURCE_VOLUME, action, DETAIL_NO_BACKEND_AVAILABLE), LEVEL_ERROR, action,
+                DETAIL_NO_BACKEND_AVAILABLE, "Could not find any available weighted backend.", now, now.plus(ttl));
+    }
+
     static String eventId(String resourceType, String actionId, String detailId) {
         return "VOLUME_" + resourceType + "_" + actionId + "_" + detailId;
     }

@@ -19,6 +19,8 @@ import dev.basalt.rpc.CleanupRequest;
 import dev.basalt.rpc.CleanupResult;
 import dev.basalt.rpc.PoolsQuery;
 import dev.basalt.rpc.PublishCapabilities;
+import dev.basalt.rpc.MigrateVolume;
+import dev.basalt.rpc.RetypeVolume;
 import dev.basalt.rpc.ScheduleVolume;
 import dev.basalt.common.LogLevels;
 import dev.basalt.rpc.ApiRpc;
@@ -65,6 +67,7 @@ public final class SchedulerService implements SchedulerRpc.Server, AutoCloseabl
     private final VolumePlacer placer;
     private final PoolSelection selection;
     private final PlacementMeters placements;
+    private final VolumeMover mover;
     private final WorkCleanup cleanup;
     private final CountDownLatch ready = new CountDownLatch(1);
     private final Object reports = new Object();
@@ -105,6 +108,8 @@ public final class SchedulerService implements SchedulerRpc.Server, AutoCloseabl
         this.selection = new PoolSelection(scheduler);
         this.placer = new VolumePlacer(volumes, requireNonNull(snapshots, "snapshots"), requireNonNull(types, "types"),
                 services, messages, registry, scheduler, volumeServices, new ApiRpc(bus), clock, settings.messageTtl());
+        this.mover = new VolumeMover(volumes, types, services, messages, registry, scheduler, volumeServices, clock,
+                settings.messageTtl());
         requireNonNull(workers, "workers");
         this.cleanup = new WorkCleanup(services, workers, new WorkFailer(workers, volumes, snapshots, new ApiRpc(bus)),
                 new WorkRedriver(workers, volumes, placer, volumeServices), volumeServices, clock,
@@ -205,6 +210,22 @@ public final class SchedulerService implements SchedulerRpc.Server, AutoCloseabl
             return;
         }
         placements.time(() -> placer.schedule(request));
+    }
+
+    @Override
+    public void retype(RetypeVolume request) throws InterruptedException {
+        awaitReady();
+        if (!stopped) {
+            mover.retype(request);
+        }
+    }
+
+    @Override
+    public void migrateVolume(MigrateVolume request) throws InterruptedException {
+        awaitReady();
+        if (!stopped) {
+            mover.migrate(request);
+        }
     }
 
     @Override

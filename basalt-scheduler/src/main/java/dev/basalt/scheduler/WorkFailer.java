@@ -3,6 +3,7 @@ package dev.basalt.scheduler;
 import static java.util.Objects.requireNonNull;
 
 import dev.basalt.db.SnapshotRepository;
+import dev.basalt.db.VolumeMoves;
 import dev.basalt.db.VolumeRepository;
 import dev.basalt.db.WorkerRepository;
 import dev.basalt.model.PendingWork;
@@ -23,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * volume service's own failures do — a volume {@code creating} → {@code error}, {@code deleting} →
  * {@code error_deleting} (with the snapshots it was deleting), {@code extending} →
  * {@code error_extending}, {@code reverting} → {@code error} (its {@code restoring} snapshot back to
- * {@code available}, as Cinder's failed revert), {@code uploading} back to {@code available} or {@code in-use} (as Cinder's
+ * {@code available}, as Cinder's failed revert), {@code retyping} (or {@code maintenance} while migrating)
+ * back to {@code available} or {@code in-use}, its type and host unchanged and a migration in
+ * {@code error}, {@code uploading} back to {@code available} or {@code in-use} (as Cinder's
  * cleanup of an upload); a snapshot {@code creating} → {@code error}, {@code deleting} →
  * {@code error_deleting}. The failed status's transaction removes the row.
  */
@@ -105,6 +108,7 @@ final class WorkFailer {
                     }
                     yield volumes.markError(id, Set.of(VolumeStatus.REVERTING), reason);
                 }
+                case RETYPING, MAINTENANCE -> new VolumeMoves(volumes).finish(id, VolumeMoves.Ending.failed(null));
                 default -> false;
             };
             case SNAPSHOT -> switch (SnapshotStatus.fromApiName(w.status()).orElse(SnapshotStatus.ERROR)) {

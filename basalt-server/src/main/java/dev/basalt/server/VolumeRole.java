@@ -3,6 +3,7 @@ package dev.basalt.server;
 import dev.basalt.config.BackendOptions;
 import dev.basalt.config.DefaultOptions;
 import dev.basalt.config.OverSubscriptionRatio;
+import dev.basalt.volume.manager.LocalBackends;
 import dev.basalt.volume.manager.VolumeService;
 import dev.basalt.volume.target.TargetException;
 import dev.basalt.volume.manager.VolumeServiceSettings;
@@ -27,6 +28,7 @@ final class VolumeRole {
         Targets targets = new Targets(infra.metrics().registry());
         List<AutoCloseable> started = new ArrayList<>();
         started.add(targets);
+        LocalBackends local = new LocalBackends();
         try {
             for (BackendOptions backend : infra.config().backends()) {
                 VolumeService service = new VolumeService(settings(defaults, backend),
@@ -34,7 +36,7 @@ final class VolumeRole {
                         targets.forBackend(backend), infra.database(), infra.bus(), infra.clock(),
                         infra.metrics().registry(),
                         infra.config().source().defaults().get(DefaultOptions.IMAGE_CONVERSION_DIR),
-                        imageCache(infra, backend));
+                        imageCache(infra, backend), local);
                 try {
                     service.start();
                 } catch (TargetException e) {

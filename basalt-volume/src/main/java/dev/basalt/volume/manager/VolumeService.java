@@ -35,6 +35,9 @@ import dev.basalt.rpc.DeleteVolume;
 import dev.basalt.rpc.DropBackupBases;
 import dev.basalt.rpc.ExtendVolume;
 import dev.basalt.rpc.RevertToSnapshot;
+import dev.basalt.rpc.RetypeVolume;
+import dev.basalt.rpc.MigrateVolume;
+import dev.basalt.db.VolumeMoves;
 import dev.basalt.rpc.InitializeConnection;
 import dev.basalt.rpc.VolumeConnection;
 import dev.basalt.rpc.TerminateConnection;
@@ -102,6 +105,8 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
     private final SnapshotManager snapshots;
     private final VolumeExtender extender;
     private final VolumeReverter reverter;
+    private final VolumeMigrator migrator;
+    private final LocalBackends local;
     private final VolumeUploads uploads;
     private final ScheduledExecutorService imageRetries;
     private final VolumeTarget target;
@@ -157,7 +162,18 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
     /** As the constructor above, with the backend's image-volume cache as {@code imageCache} says. */
     public VolumeService(VolumeServiceSettings settings, VolumeDriver driver, VolumeTarget target, Database database,
                          Bus bus, Clock clock, MeterRegistry meters, Path conversionDir, ImageCacheSettings imageCache) {
+        this(settings, driver, target, database, bus, clock, meters, conversionDir, imageCache, new LocalBackends());
+    }
+
+    /**
+     * As the constructor above, one of the volume services of this process in {@code local} (a migration
+     * copies to the backends there).
+     */
+    public VolumeService(VolumeServiceSettings settings, VolumeDriver driver, VolumeTarget target, Database database,
+                         Bus bus, Clock clock, MeterRegistry meters, Path conversionDir, ImageCacheSettings imageCache,
+                         LocalBackends local) {
         requireNonNull(imageCache, "imageCache");
+        this.local = requireNonNull(local, "local");
         this.settings = requireNonNull(settings, "settings");
         this.operations = new OperationMeters(meters, settings.host());
         this.capacity = new CapacityGauges(meters);
@@ -193,11 +209,13 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
         this.extender = new VolumeExtender(settings.host(), driver, volumes, messages, clock, settings.messageTtl());
         this.reverter = new VolumeReverter(settings.host(), driver, volumes, snapshots,
                 new VolumeTransitions(database, volumes), messages, clock, settings.messageTtl());
+        this.migrator = new VolumeMigrator(settings.host(), driver, local, volumes, new VolumeMoves(database), messages,
+                clock, settings.messageTtl());
         WorkerRepository workers = new WorkerRepository(database);
         this.claims = new WorkClaims(workers, () -> serviceId);
         this.devices = new BackupDevices(settings.host(), driver);
         this.cleaner = new WorkCleaner(settings.host(), workers, claims, () -> serviceId, volumes, snapshots, manager,
-                this.snapshots, extender, reverter, uploads, clock);
+                this.snapshots, extender, reverter, uploads, migrator, clock);
     }
 
     /**
@@ -220,6 +238,7 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
                     Thread.ofPlatform().daemon().name("volume-timers-" + settings.host()).factory());
             long beat = settings.reportInterval().toMillis();
             timers.scheduleAtFixedRate(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
+            local.add(settings.host(), driver);
             cleaner.recoverOwnWork();
             exporter.recover();
             subscription = VolumeRpc.serve(bus, settings.host(), this, new LogLevels());
@@ -255,6 +274,18 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
     public void revertToSnapshot(RevertToSnapshot request) {
         claims.perform(CleanableResource.VOLUME, request.volumeId(), VolumeStatus.REVERTING.apiName(),
                 () -> operations.time(Operation.REVERT_TO_SNAPSHOT, () -> reverter.revert(request)));
+    }
+
+    @Override
+    public void retype(RetypeVolume request) {
+        claims.perform(CleanableResource.VOLUME, request.volumeId(), VolumeStatus.RETYPING.apiName(),
+                () -> reportIfDone(operations.time(Operation.RETYPE, () -> migrator.retype(request))));
+    }
+
+    @Override
+    public void migrateVolume(MigrateVolume request) {
+        claims.perform(CleanableResource.VOLUME, request.volumeId(), VolumeStatus.MAINTENANCE.apiName(),
+                () -> reportIfDone(operations.time(Operation.MIGRATE_VOLUME, () -> migrator.migrate(request))));
     }
 
     @Override
@@ -340,6 +371,7 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
             return;
         }
         stopped = true;
+        local.remove(settings.host());
         if (subscription != null) {
             subscription.close();
         }

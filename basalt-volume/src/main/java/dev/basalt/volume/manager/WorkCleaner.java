@@ -3,6 +3,7 @@ package dev.basalt.volume.manager;
 import static java.util.Objects.requireNonNull;
 
 import dev.basalt.db.SnapshotRepository;
+import dev.basalt.db.VolumeMoves;
 import dev.basalt.db.VolumeRepository;
 import dev.basalt.db.WorkerRepository;
 import dev.basalt.model.CleanableResource;
@@ -50,12 +51,13 @@ final class WorkCleaner {
     private final VolumeExtender extender;
     private final VolumeReverter reverter;
     private final VolumeUploads uploads;
+    private final VolumeMigrator migrator;
     private final Clock clock;
 
     WorkCleaner(String backend, WorkerRepository workers, WorkClaims claims, IntSupplier serviceId,
                 VolumeRepository volumes, SnapshotRepository snapshotRows, VolumeManager manager,
                 SnapshotManager snapshots, VolumeExtender extender, VolumeReverter reverter, VolumeUploads uploads,
-                Clock clock) {
+                VolumeMigrator migrator, Clock clock) {
         this.backend = requireNonNull(backend, "backend");
         this.workers = requireNonNull(workers, "workers");
         this.claims = requireNonNull(claims, "claims");
@@ -67,6 +69,7 @@ final class WorkCleaner {
         this.extender = requireNonNull(extender, "extender");
         this.reverter = requireNonNull(reverter, "reverter");
         this.uploads = requireNonNull(uploads, "uploads");
+        this.migrator = requireNonNull(migrator, "migrator");
         this.clock = requireNonNull(clock, "clock");
     }
 
@@ -98,6 +101,14 @@ final class WorkCleaner {
         }
         for (Volume v : volumes.findOnBackend(backend, VolumeStatus.UPLOADING)) {
             claims.perform(CleanableResource.VOLUME, v.id(), v.status().apiName(), () -> uploads.recoverUploading(v.id()));
+        }
+        for (Volume v : volumes.findOnBackend(backend, VolumeStatus.RETYPING)) {
+            claims.perform(CleanableResource.VOLUME, v.id(), v.status().apiName(), () -> recoverMove(v.id()));
+        }
+        for (Volume v : volumes.findOnBackend(backend, VolumeStatus.MAINTENANCE)) {
+            if (VolumeMoves.IN_FLIGHT.contains(v.migrationStatus())) {
+                claims.perform(CleanableResource.VOLUME, v.id(), v.status().apiName(), () -> recoverMove(v.id()));
+            }
         }
         for (PendingWork p : workers.pending()) {
             if (Objects.equals(p.worker().serviceId(), serviceId.getAsInt()) && !p.current()) {
@@ -142,6 +153,11 @@ final class WorkCleaner {
         return cleaned;
     }
 
+    /** A retype or migration left in flight ends failed (what it made on its destination removed). */
+    private void recoverMove(String volumeId) {
+        volumes.find(volumeId).ifPresent(migrator::recover);
+    }
+
     private static boolean matches(Worker w, CleanupRequest request) {
         return (request.resourceType() == null || request.resourceType().equals(w.resourceType().typeName()))
                 && (request.resourceId() == null || request.resourceId().equals(w.resourceId()));
@@ -157,6 +173,7 @@ final class WorkCleaner {
                     case EXTENDING -> extender.recoverExtending(v.id());
                     case REVERTING -> reverter.recoverReverting(v.id());
                     case UPLOADING -> uploads.recoverUploading(v.id());
+                    case RETYPING, MAINTENANCE -> recoverMove(v.id());
                     default -> LOG.info("volume {} is {}: nothing to clean up", v.id(), v.status().apiName());
                 }
             });

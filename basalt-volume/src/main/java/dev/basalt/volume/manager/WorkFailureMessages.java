@@ -62,6 +62,13 @@ final class WorkFailureMessages {
                 DETAIL_UNKNOWN_ERROR, "An unknown error occurred.", now, ttl);
     }
 
+    /** A migration, or a retype that migrates, failed: Basalt's action {@code 019} (migrate) or {@code 018} (retype). */
+    static UserMessage moveFailed(boolean retype, String projectId, String requestId, String volumeId, Instant now,
+                                  Duration ttl) {
+        return message(projectId, requestId, RESOURCE_VOLUME, volumeId, retype ? "018" : "019",
+                DETAIL_UNKNOWN_ERROR, "An unknown error occurred.", now, ttl);
+    }
+
     private static UserMessage message(String projectId, String requestId, String resource, String resourceId,
                                        String action, String detailId, String detail, Instant now, Duration ttl) {
         return new UserMessage(Ids.newId(), projectId, requestId, resource, resourceId,
