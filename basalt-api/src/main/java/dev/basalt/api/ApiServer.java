@@ -12,6 +12,10 @@ import dev.basalt.api.policy.Policy;
 import dev.basalt.api.resources.AttachActions;
 import dev.basalt.api.resources.ImageMetadataActions;
 import dev.basalt.api.resources.RevertAction;
+import dev.basalt.api.resources.MoveActions;
+import dev.basalt.api.service.VolumeRetypes;
+import dev.basalt.api.service.VolumeMigrations;
+import dev.basalt.db.VolumeMoves;
 import dev.basalt.api.resources.UploadImageAction;
 import dev.basalt.api.resources.BackupActionsResource;
 import dev.basalt.api.resources.BackupsResource;
@@ -233,7 +237,10 @@ public final class ApiServer implements AutoCloseable {
                 new ImageMetadataActions(volumeService, new VolumeImageMetadataService(imageMetadata, volumes), schemas),
                 new UploadImageAction(volumeService, new VolumeUploads(volumes, imageMetadata, glance, imageEndpoints,
                         volumeServices, settings.enableForceUpload()), typeCache, schemas),
-                new RevertAction(volumeService, new VolumeReverts(snapshots, transitions, volumeServices), schemas))
+                new RevertAction(volumeService, new VolumeReverts(snapshots, transitions, volumeServices), schemas),
+                new MoveActions(volumeService, new VolumeRetypes(types, encryption, qosSpecs, quotaRules,
+                        new VolumeMoves(database), new SchedulerRpc(bus)), new VolumeMigrations(new VolumeMoves(database),
+                        services, attachments, new SchedulerRpc(bus), clock, settings.serviceDownTime()), schemas))
                 .register(routes);
         new AttachmentsResource(volumeService, attachments, attachmentTransitions, connections, detachSafety, schemas,
                 clock, settings.maxLimit()).register(routes);

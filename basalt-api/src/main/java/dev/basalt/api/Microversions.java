@@ -51,6 +51,8 @@ public final class Microversions {
     /** {@code Etag} on volume metadata, {@code If-Match} on its updates. */
     public static final ApiVersion ETAGS = ApiVersion.of(3, 15);
     /** {@code os-backup-project-attr:project_id} in the backup view (administrators). */
+    /** os-migrate_volume takes a {@code cluster} instead of a {@code host}. */
+    public static final ApiVersion VOLUME_MIGRATE_CLUSTER = ApiVersion.of(3, 16);
     public static final ApiVersion BACKUP_PROJECT = ApiVersion.of(3, 18);
     /** The {@code reset_status} group action. */
     public static final ApiVersion GROUP_VOLUME_RESET_STATUS = ApiVersion.of(3, 20);

@@ -93,6 +93,9 @@ final class TestApi implements AutoCloseable {
     final List<DeleteSnapshot> snapshotDeletes = new CopyOnWriteArrayList<>();
     final List<ExtendVolume> extends_ = new CopyOnWriteArrayList<>();
     final List<dev.basalt.rpc.RevertToSnapshot> reverts = new CopyOnWriteArrayList<>();
+    /** The retypes and migrations the stand-in scheduler received (it leaves the volumes as they are). */
+    final List<dev.basalt.rpc.RetypeVolume> retypes = new CopyOnWriteArrayList<>();
+    final List<dev.basalt.rpc.MigrateVolume> migrations = new CopyOnWriteArrayList<>();
     final List<InitializeConnection> connects = new CopyOnWriteArrayList<>();
     final List<TerminateConnection> disconnects = new CopyOnWriteArrayList<>();
     /** What {@code POST /workers/cleanup} asked the stand-in scheduler; it answers that the volume service is cleaned. */
@@ -192,6 +195,16 @@ final class TestApi implements AutoCloseable {
                         && volumes.markAvailable(msg.volumeId())) {
                     api.volumeSettled(new VolumeSettled(msg.volumeId(), "available"));
                 }
+            }
+
+            @Override
+            public void retype(dev.basalt.rpc.RetypeVolume msg) {
+                retypes.add(msg);
+            }
+
+            @Override
+            public void migrateVolume(dev.basalt.rpc.MigrateVolume msg) {
+                migrations.add(msg);
             }
 
             @Override

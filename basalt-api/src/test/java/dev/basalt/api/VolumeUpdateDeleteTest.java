@@ -138,10 +138,10 @@ class VolumeUpdateDeleteTest {
     @Test
     void volumeActionsNotServedYetAre501() {
         String id = api.createVolume("acts", 1);
-        TestApi.Reply retype = api.post(TestApi.p("/volumes/" + id + "/action"), "{\"os-retype\": {\"new_type\": \"x\"}}");
-        assertThat(retype.status()).isEqualTo(501);
-        assertThat(retype.faultName()).isEqualTo("notImplemented");
-        assertThat(retype.faultMessage()).contains("os-retype");
+        TestApi.Reply unmanage = api.post(TestApi.p("/volumes/" + id + "/action"), "{\"os-unmanage\": {}}");
+        assertThat(unmanage.status()).isEqualTo(501);
+        assertThat(unmanage.faultName()).isEqualTo("notImplemented");
+        assertThat(unmanage.faultMessage()).contains("os-unmanage");
         assertThat(api.post(TestApi.p("/volumes/" + id + "/action"), "{\"os-fly\": {}}").status()).isEqualTo(400);
         assertThat(api.post(TestApi.p("/volumes/nope/action"), "{\"os-retype\": {}}").status()).isEqualTo(404);
     }

@@ -8,6 +8,7 @@ import dev.basalt.model.VolumeStatus;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Update;
 
 /**
  * Retype and migration of a volume (Cinder's {@code retype} and {@code migrate_volume}), each step
@@ -129,14 +130,19 @@ public final class VolumeMoves {
      */
     public boolean advance(String volumeId, String from, String to, String destination) {
         return jdbi.inTransaction(h -> {
-            boolean moved = h.createUpdate("UPDATE volumes SET migration_status = :to, updated_at = :now"
+            Update update = h.createUpdate("UPDATE volumes SET migration_status = :to, updated_at = :now"
                             + " WHERE id = :id AND status IN (:retyping, :maintenance) AND "
                             + (from == null ? "(migration_status IS NULL OR migration_status NOT IN (<flight>))"
                             : "migration_status = :from"))
                     .bind("to", to).bind("now", Rows.timestamp(Rows.now())).bind("id", volumeId)
                     .bind("retyping", VolumeStatus.RETYPING.apiName())
-                    .bind("maintenance", VolumeStatus.MAINTENANCE.apiName())
-                    .bindList("flight", IN_FLIGHT).bind("from", from).execute() == 1;
+                    .bind("maintenance", VolumeStatus.MAINTENANCE.apiName());
+            if (from != null) {
+                update.bind("from", from);
+            } else {
+                update.bindList("flight", IN_FLIGHT);
+            }
+            boolean moved = update.execute() == 1;
             if (moved && destination != null) {
                 AdminMetadata.put(h, volumeId, DESTINATION, destination);
             }
@@ -164,7 +170,8 @@ public final class VolumeMoves {
     /**
      * Ends the volume's retype or migration: it is {@code retyping} or {@code maintenance} and goes back
      * to {@code in-use} when attached, else {@code available}, with the ending's migration status (null:
-     * unchanged). Succeeded: on its new host and type; when the type changed, the reserved quota of the
+     * unchanged). Succeeded: on its new host and type (multiattach when the type says {@code <is> True});
+     * when the type changed, the reserved quota of the
      * new type becomes in use and the old type's per-type claims are given back; its snapshots take the
      * new type (as Cinder's). Failed: the new type's reservation is given back, and a migration in flight
      * ends in {@code error} when the ending names no migration status. False, and nothing
@@ -191,14 +198,25 @@ public final class VolumeMoves {
             if (ending.succeeded()) {
                 set.append(", host = :host");
                 if (ending.volumeTypeId() != null) {
-                    set.append(", volume_type_id = :type");
+                    set.append(", volume_type_id = :type, multiattach = CASE WHEN EXISTS (SELECT 1 FROM"
+                            + " volume_type_extra_specs e WHERE e.volume_type_id = :type AND e.spec_key = 'multiattach'"
+                            + " AND e.spec_value = :multiattachOn) THEN TRUE ELSE FALSE END");
                 }
             }
-            h.createUpdate("UPDATE volumes SET " + set + ", updated_at = :now WHERE id = :id")
-                    .bind("back", back.apiName()).bind("migration", ending.migrationStatus())
-                    .bind("host", ending.host()).bind("type", ending.volumeTypeId())
-                    .bind("now", Rows.timestamp(Rows.now())).bind("id", volumeId)
-                    .bindList("flight", IN_FLIGHT).bind("error", ERROR).execute();
+            Update update = h.createUpdate("UPDATE volumes SET " + set + ", updated_at = :now WHERE id = :id")
+                    .bind("back", back.apiName()).bind("now", Rows.timestamp(Rows.now())).bind("id", volumeId);
+            if (ending.migrationStatus() != null) {
+                update.bind("migration", ending.migrationStatus());
+            } else if (!ending.succeeded()) {
+                update.bind("error", ERROR).bindList("flight", IN_FLIGHT);
+            }
+            if (ending.succeeded()) {
+                update.bind("host", ending.host());
+                if (ending.volumeTypeId() != null) {
+                    update.bind("type", ending.volumeTypeId()).bind("multiattachOn", "<is> True");
+                }
+            }
+            update.execute();
             if (ending.succeeded()) {
                 QuotaClaims.commit(h, volumeId);
                 if (row.typeId() != null && ending.volumeTypeId() != null
@@ -215,6 +233,14 @@ public final class VolumeMoves {
             Workers.forget(h, CleanableResource.VOLUME, volumeId);
             return true;
         });
+    }
+
+    /** An administrator's reset of the volume's migration status ({@code null}: none); false when it is gone. */
+    public boolean resetMigrationStatus(String volumeId, String migrationStatus) {
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE volumes SET migration_status = :m, updated_at = :now"
+                        + " WHERE id = :id")
+                .bind("m", migrationStatus).bind("now", Rows.timestamp(Rows.now())).bind("id", volumeId)
+                .execute() == 1);
     }
 
     /** The migration status of the volume, if it exists (null: none). */

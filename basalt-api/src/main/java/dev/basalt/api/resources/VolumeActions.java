@@ -28,7 +28,7 @@ import java.util.Locale;
  *       {@code metadata.readonly} ({@code True}/{@code False});</li>
  *   <li>{@code os-reset_status} (202, administrators): any status but {@code deleting} ({@code in-use} only
  *       for a volume with attachments), attach status {@code attached}/{@code detached};
- *       {@code migration_status} only {@code none} (Basalt does not migrate volumes);</li>
+ *       {@code migration_status} (Cinder's values, {@code none} for none);</li>
  *   <li>{@code os-force_delete} (202, administrators): delete from any status (never with
  *       snapshots, never attached).</li>
  * </ul>

@@ -14,7 +14,7 @@ import java.util.Map;
 
 /**
  * {@code POST /volumes/{id}/action}. The actions {@link VolumeActions}, {@link AttachActions},
- * {@link ImageMetadataActions}, {@link UploadImageAction} and {@link RevertAction} serve are handed to
+ * {@link ImageMetadataActions}, {@link UploadImageAction}, {@link RevertAction} and {@link MoveActions} serve are handed to
  * them ({@code revert} is a 404 before 3.40, as Cinder routes it); any
  * other known Cinder action is a 501 saying so (after the volume is found), an unknown one a 400
  * as Cinder answers it.
@@ -55,16 +55,18 @@ public final class VolumeActionsResource {
     private final ImageMetadataActions imageMetadataActions;
     private final UploadImageAction uploadImage;
     private final RevertAction revert;
+    private final MoveActions moves;
 
     public VolumeActionsResource(VolumeService volumes, VolumeActions actions, AttachActions attachActions,
                                  ImageMetadataActions imageMetadataActions, UploadImageAction uploadImage,
-                                 RevertAction revert) {
+                                 RevertAction revert, MoveActions moves) {
         this.volumes = requireNonNull(volumes, "volumes");
         this.actions = requireNonNull(actions, "actions");
         this.attachActions = requireNonNull(attachActions, "attachActions");
         this.imageMetadataActions = requireNonNull(imageMetadataActions, "imageMetadataActions");
         this.uploadImage = requireNonNull(uploadImage, "uploadImage");
         this.revert = requireNonNull(revert, "revert");
+        this.moves = requireNonNull(moves, "moves");
     }
 
     public void register(Router.Builder routes) {
@@ -106,6 +108,9 @@ public final class VolumeActionsResource {
         }
         if (RevertAction.ACTION.equals(action)) {
             return revert.handle(request);
+        }
+        if (MoveActions.serves(action)) {
+            return moves.handle(action, request);
         }
         throw new BasaltException(Fault.NOT_IMPLEMENTED,
                 String.format("The volume action %s is not implemented in Basalt yet.", action));

@@ -35,7 +35,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * shows: Cinder hides the fixed-key manager's key id, the only key Basalt gives.
  *
  * <p>Fields Basalt has no source for yet are written with the value every Basalt volume has:
- * no replication ({@code "disabled"}), no migration, no provider id, no
+ * no replication ({@code "disabled"}), no {@code name_id} (a migrated volume keeps its storage's name), no provider id, no
  * cluster, always consuming quota, and {@code shared_targets} true (Cinder's default, the safe
  * choice for os-brick's locking). {@code metadata} shows the user's metadata with the admin
  * metadata users may see merged in ({@code readonly}), as Cinder shows it.
@@ -261,7 +261,7 @@ public final class VolumeView {
         bool(out, MULTIATTACH, v.multiattach());
         writeAttachments(out, shape, detail.attachments());
         if (shape.admin()) {
-            nullField(out, MIGRATION_STATUS);
+            string(out, MIGRATION_STATUS, v.migrationStatus());
         }
         if (shape.groupId()) {
             string(out, GROUP_ID, v.groupId());
@@ -286,7 +286,8 @@ public final class VolumeView {
             string(out, HOST_ATTR, v.host());
         }
         if (shape.migStatusAttribute()) {
-            nullField(out, MIGSTAT_ATTR);
+            string(out, MIGSTAT_ATTR, v.migrationStatus());
+            // A migrated volume keeps its storage name (its id): Basalt copies under the same id.
             nullField(out, NAME_ID_ATTR);
         }
         if (shape.tenantAttribute()) {

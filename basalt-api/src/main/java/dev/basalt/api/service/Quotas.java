@@ -116,6 +116,17 @@ public final class Quotas {
     }
 
     /**
+     * What a volume of {@code size} GiB retyped to {@code typeId} reserves of its new type: Cinder's
+     * {@code volumes_<type>} (1) and {@code gigabytes_<type>} (its size), with their limits.
+     */
+    QuotaReservation forRetype(String projectId, int size, String typeId) {
+        Map<String, Long> deltas = new LinkedHashMap<>();
+        deltas.put(QuotaResources.keyOfType(QuotaResources.VOLUMES, typeId), 1L);
+        deltas.put(QuotaResources.keyOfType(QuotaResources.GIGABYTES, typeId), (long) size);
+        return reservation(projectId, deltas);
+    }
+
+    /**
      * What a new snapshot of a volume of {@code volumeSize} GiB and type {@code typeId} (none when
      * null) reserves, with the limits that apply: Cinder's {@code snapshots} and {@code gigabytes},
      * and the type's {@code snapshots_<type>} and {@code gigabytes_<type>}.

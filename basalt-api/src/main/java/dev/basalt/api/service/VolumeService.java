@@ -7,6 +7,7 @@ import dev.basalt.common.BasaltException;
 import dev.basalt.common.Fault;
 import dev.basalt.db.AttachmentRepository;
 import dev.basalt.db.QuotaExceededException;
+import dev.basalt.db.VolumeMoves;
 import dev.basalt.db.VolumeRepository;
 import dev.basalt.db.VolumeTransitions;
 import dev.basalt.model.AttachStatus;
@@ -179,7 +180,7 @@ public final class VolumeService {
     /**
      * Sets status and attach status whatever they are now (an administrator's repair); a null
      * {@code status} keeps the status, a null {@code attachStatus} the attach status. Both are API
-     * names, lower case; {@code migrationStatus} may only be {@code none} or null.
+     * names, lower case; a {@code migrationStatus} (Cinder's values, {@code none} for none) is set too.
      */
     public void resetStatus(RequestContext context, Volume volume, String status, String attachStatus,
                             String migrationStatus) {
@@ -190,13 +191,15 @@ public final class VolumeService {
             throw BasaltException.badRequest("Cannot reset-state to in-use because volume does not have any"
                     + " attachments.");
         }
-        if (migrationStatus != null && !migrationStatus.equals("none")) {
-            throw BasaltException.badRequest("Invalid input received: Basalt does not migrate volumes, so"
-                    + " migration_status can only be reset to none.");
-        }
         VolumeStatus next = status == null ? volume.status() : VolumeStatus.fromApiName(status).orElseThrow();
         AttachStatus attach = attachStatus == null ? null : AttachStatus.fromApiName(attachStatus);
-        if (!volumes.resetStatus(volume.id(), next, attach)) {
+        if (status != null || attach != null) {
+            if (!volumes.resetStatus(volume.id(), next, attach)) {
+                throw notFound(volume.id());
+            }
+        }
+        if (migrationStatus != null && !new VolumeMoves(volumes).resetMigrationStatus(volume.id(),
+                migrationStatus.equals("none") ? null : migrationStatus)) {
             throw notFound(volume.id());
         }
         LOG.info("{} volume {} reset to status {}{}", context.requestId(), volume.id(), next.apiName(),

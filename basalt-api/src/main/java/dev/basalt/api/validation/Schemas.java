@@ -75,6 +75,10 @@ public final class Schemas {
     private final RequestSchema snapshotResetStatus;
     private final RequestSchema forceDelete;
     private final RequestSchema volumeRevert;
+    private final RequestSchema volumeRetype;
+    private final RequestSchema volumeMigrate;
+    private final RequestSchema volumeMigrateCluster;
+    private final RequestSchema volumeMigrateCompletion;
     private final RequestSchema snapshotUpdateStatus;
     private final RequestSchema volumeAttach;
     private final RequestSchema volumeDetach;
@@ -168,6 +172,10 @@ public final class Schemas {
         snapshotResetStatus = load("snapshot-reset-status");
         forceDelete = load("force-delete");
         volumeRevert = load("volume-revert");
+        volumeRetype = load("volume-retype");
+        volumeMigrate = load("volume-migrate");
+        volumeMigrateCluster = load("volume-migrate-cluster");
+        volumeMigrateCompletion = load("volume-migrate-completion");
         snapshotUpdateStatus = load("snapshot-update-status");
         volumeAttach = load("volume-attach");
         volumeDetach = load("volume-detach");
@@ -433,6 +441,23 @@ public final class Schemas {
 
     public RequestSchema volumeRevert() {
         return volumeRevert;
+    }
+
+    public RequestSchema volumeRetype() {
+        return volumeRetype;
+    }
+
+    public RequestSchema volumeMigrate() {
+        return volumeMigrate;
+    }
+
+    /** {@code os-migrate_volume} from 3.16: {@code host} or {@code cluster}. */
+    public RequestSchema volumeMigrateCluster() {
+        return volumeMigrateCluster;
+    }
+
+    public RequestSchema volumeMigrateCompletion() {
+        return volumeMigrateCompletion;
     }
 
     public RequestSchema snapshotUpdateStatus() {
