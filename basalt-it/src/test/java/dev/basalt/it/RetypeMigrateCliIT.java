@@ -1,0 +1,131 @@
+package dev.basalt.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Retype and migration through Debian's clients ({@code cinder retype}, {@code cinder migrate},
+ * {@code openstack volume set --type … --retype-policy on-demand}, {@code openstack volume migrate}) against a
+ * {@code basalt all} with two file backends, the volume's bytes checked in the files after each move.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RetypeMigrateCliIT {
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static final String FAST = "it-host@fast#fast";
+    private static final String SLOW = "it-host@slow#slow";
+
+    @RegisterExtension
+    static final RunningBasalt basalt = RunningBasalt.noauth("enabled_backends = fast,slow\n"
+            + "[fast]\nvolume_backend_name = fast\n[slow]\nvolume_backend_name = slow\n");
+    private Cli cli;
+
+    @BeforeAll
+    void start() throws Exception {
+        Cli.requireClients();
+        cli = basalt.cli("admin", "p1");
+        for (String backend : new String[] {"fast", "slow"}) {
+            cli.cinder("type-create", backend).ok();
+            cli.cinder("type-key", backend, "set", "volume_backend_name=" + backend).ok();
+        }
+        cli.cinder("type-create", "fast-gold").ok();
+        cli.cinder("type-create", "anywhere").ok();
+        cli.cinder("type-key", "fast-gold", "set", "volume_backend_name=fast").ok();
+    }
+
+    private Statuses statuses() {
+        return new Statuses(new Api(basalt.endpoint(), "admin", "p1"), PATIENCE);
+    }
+
+    private Path file(String host, String id) {
+        String backend = host.substring(host.indexOf('@') + 1, host.indexOf('#'));
+        return VolumeFiles.of(basalt.stateDir().resolve("volumes").resolve(backend), id);
+    }
+
+    /** Waits until the volume is back from a move: {@code available}, on {@code host}; the volume then. */
+    private JsonNode awaitOn(String id, String host) {
+        return statuses().until(Statuses.Kind.VOLUME, id, v -> "available".equals(v.path("status").asText())
+                && host.equals(v.path("os-vol-host-attr:host").asText()));
+    }
+
+    @Test
+    void retypeInPlaceRefusedWithoutMigrationThenMovedOnDemandAndMigratedBackAndForth() throws Exception {
+        String id = cli.cinderProperties("create", "--volume-type", "fast", "--name", "mover", "1").get("id");
+        statuses().volume(id, "available");
+        NavigableBytes pattern = new NavigableBytes();
+        VolumeFiles.write(file(FAST, id), pattern.pieces);
+        String sum = Sha256.of(file(FAST, id));
+
+        cli.cinder("retype", id, "fast-gold").ok();
+        JsonNode inPlace = statuses().until(Statuses.Kind.VOLUME, id,
+                v -> "fast-gold".equals(v.path("volume_type").asText()) && "available".equals(v.path("status").asText()));
+        assertThat(inPlace.path("os-vol-host-attr:host").asText()).isEqualTo(FAST);
+        assertThat(inPlace.path("migration_status").isNull()).isTrue();
+
+        cli.cinder("retype", id, "slow").ok();
+        JsonNode refused = statuses().volume(id, "available");
+        assertThat(refused.path("volume_type").asText()).as("migration_policy never: stays").isEqualTo("fast-gold");
+        assertThat(cli.cinder("--os-volume-api-version", "3.3", "message-list").ok().stdout())
+                .contains(id);
+
+        cli.openstack("volume", "set", "--type", "slow", "--retype-policy", "on-demand", id).ok();
+        JsonNode moved = awaitOn(id, SLOW);
+        assertThat(moved.path("volume_type").asText()).isEqualTo("slow");
+        assertThat(moved.path("migration_status").asText()).isEqualTo("success");
+        assertThat(Sha256.of(file(SLOW, id))).as("the bytes moved").isEqualTo(sum);
+        assertThat(file(FAST, id)).doesNotExist();
+
+        // cinderclient's migrate prints the refusal and exits 0.
+        String same = cli.cinder("migrate", id, SLOW).ok().stdout();
+        assertThat(same).contains("failed").contains("destination host/cluster must be different")
+                .contains("HTTP 400");
+
+        // A type pinned to one backend keeps its volumes there: a type any backend serves, in place.
+        cli.cinder("retype", id, "anywhere").ok();
+        statuses().until(Statuses.Kind.VOLUME, id, v -> "anywhere".equals(v.path("volume_type").asText())
+                && "available".equals(v.path("status").asText()));
+        cli.cinder("migrate", id, FAST).ok();
+        awaitOn(id, FAST);
+        Map<String, String> shown = cli.cinderProperties("show", id);
+        assertThat(shown.get("os-vol-mig-status-attr:migstat")).isEqualTo("success");
+        assertThat(shown.get("os-vol-host-attr:host")).isEqualTo(FAST);
+        assertThat(Sha256.of(file(FAST, id))).isEqualTo(sum);
+        assertThat(file(SLOW, id)).doesNotExist();
+
+        cli.openstack("volume", "migrate", "--host", SLOW, id).ok();
+        JsonNode back = awaitOn(id, SLOW);
+        assertThat(back.path("migration_status").asText()).isEqualTo("success");
+        assertThat(Sha256.of(file(SLOW, id))).isEqualTo(sum);
+        assertThat(file(FAST, id)).doesNotExist();
+
+        Cli.Result unknown = cli.cinder("retype", id, "no-such-type");
+        assertThat(unknown.exitCode()).isNotZero();
+        assertThat(unknown.stderr()).contains("no-such-type");
+        cli.cinder("delete", id).ok();
+        statuses().gone(Statuses.Kind.VOLUME, id);
+        assertThat(file(SLOW, id)).doesNotExist();
+    }
+
+    /** What the test writes into the volume: a few pieces spread over it. */
+    private static final class NavigableBytes {
+        final TreeMap<Long, byte[]> pieces = new TreeMap<>();
+
+        NavigableBytes() {
+            for (long at : new long[] {0, 300L << 20, (1L << 30) - 4096}) {
+                byte[] piece = new byte[4096];
+                for (int i = 0; i < piece.length; i++) {
+                    piece[i] = (byte) (at + i * 31);
+                }
+                pieces.put(at, piece);
+            }
+        }
+    }
+}
