@@ -43,6 +43,19 @@ public interface BlockDevice extends AutoCloseable {
      */
     void discard(long offset, long length) throws IOException;
 
+    /** A range of a device: {@code length} bytes from {@code offset}. */
+    record Range(long offset, long length) {
+    }
+
+    /**
+     * The ranges that may hold bytes other than zeros, in ascending order and not overlapping; every
+     * byte outside them reads as zeros, so a copy or a checksum may skip them. The default: the whole
+     * device (a storage that cannot tell); a sparse file tells its data ranges.
+     */
+    default java.util.List<Range> dataRanges() throws IOException {
+        return java.util.List.of(new Range(0, size()));
+    }
+
     /** Releases the device (what was written stays; call {@link #flush()} first to see a flush's error). */
     @Override
     void close() throws IOException;

@@ -42,6 +42,22 @@ final class FileBlockDevice implements BlockDevice {
         return readOnly;
     }
 
+    /** The file's data ranges (SEEK_DATA/SEEK_HOLE), or the whole file when they cannot be known. */
+    @Override
+    public java.util.List<Range> dataRanges() throws IOException {
+        return dev.basalt.nativeio.SeekData.dataRanges(path)
+                .map(ranges -> ranges.stream().map(r -> new Range(r.start(), r.end() - r.start())).toList())
+                .orElseGet(() -> java.util.List.of(new Range(0, sizeOrZero())));
+    }
+
+    private long sizeOrZero() {
+        try {
+            return channel.size();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     @Override
     public int read(long offset, ByteBuffer dst) throws IOException {
         long size = channel.size();

@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * <p>A migration (or a retype to another backend) copies the volume to the destination backend under the
  * volume's own id (each backend keeps its own storage, so the volume keeps its id and its storage name;
  * Cinder's {@code _name_id} stays empty, as for its drivers that rename the migrated volume), through
- * both drivers' block I/O: every non-zero block is written, the destination is read back, and the
- * SHA-256 of the source's and the destination's bytes must match. Then the volume moves in one
+ * both drivers' block I/O (only what the source's data ranges hold is read): every non-zero chunk is written, the destination is read back, and the
+ * checksums of the source's and the destination's bytes ({@link #checksum}: SHA-256 over the non-zero
+ * chunks and their offsets) must match. Then the volume moves in one
  * transaction (host, type, quota, {@code migration_status} {@code success}) and the source's storage
  * is wiped and removed. The steps show in {@code migration_status}: {@code starting}, {@code migrating}
  * (the destination recorded with the volume first), {@code completing}. A failure removes what was made
@@ -53,12 +54,13 @@ final class VolumeMigrator {
     static final String NO_BLOCK_IO = "The %s driver cannot open volumes for block I/O, which a migration needs.";
     static final String EXISTS = "Backend %s already has storage for volume %s (do two backends share one"
             + " directory or pool?); nothing was copied.";
-    static final String MISMATCH = "The copy of volume %s on %s does not read back as the source (SHA-256 %s, copy"
+    static final String MISMATCH = "The copy of volume %s on %s does not read back as the source (checksum %s, copy"
             + " %s); the copy was removed.";
     static final String RESTARTED = "the volume service restarted while migrating the volume; the copy was removed";
 
     private static final Logger LOG = LoggerFactory.getLogger(VolumeMigrator.class);
     private static final int CHUNK = 1 << 20;
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(CHUNK).asReadOnlyBuffer();
 
     private final String backend;
     private final VolumeDriver driver;
@@ -149,6 +151,7 @@ final class VolumeMigrator {
         LOG.info("{} copying volume {} ({} GiB) from {} to {}", requestId, volume.id(), volume.size(), backend,
                 destination);
         try {
+            long started = System.nanoTime();
             copy.createVolume(new VolumeSpec(volume.id(), volume.size()));
             String sourceSum;
             String copySum;
@@ -160,7 +163,8 @@ final class VolumeMigrator {
                 return fail(volume, retype, requestId, String.format(MISMATCH, volume.id(), target, sourceSum,
                         copySum), copy);
             }
-            LOG.info("{} volume {} copied to {}, SHA-256 {} on both", requestId, volume.id(), destination, sourceSum);
+            LOG.info("{} volume {} copied to {} in {} ms, checksum {} on both", requestId, volume.id(), destination,
+                    (System.nanoTime() - started) / 1_000_000, sourceSum);
         } catch (IOException | RuntimeException e) {
             LOG.error("{} migration of volume {} to {} failed", requestId, volume.id(), destination, e);
             return fail(volume, retype, requestId, e.getMessage(), copy);
@@ -181,37 +185,54 @@ final class VolumeMigrator {
         return VolumeManager.Outcome.DONE;
     }
 
-    /** Copies every block that is not all zeros (the new volume reads as zeros); the SHA-256 of the source. */
+    /**
+     * Copies every chunk that is not all zeros (the new volume reads as zeros); returns the checksum of
+     * the source ({@link #checksum}).
+     */
     static String copyBlocks(BlockDevice in, BlockDevice out) throws IOException {
+        return scan(in, out);
+    }
+
+    /**
+     * The checksum of the device's bytes: SHA-256 over each chunk that is not all zeros, with its
+     * offset, and the size. Two devices of one size have the same checksum exactly when they hold the
+     * same bytes, and the zeros of a sparse volume cost no hashing.
+     */
+    static String checksum(BlockDevice device) throws IOException {
+        return scan(device, null);
+    }
+
+    /**
+     * Hashes (and copies to {@code out} when not null) the non-zero chunks of {@code in}: only the chunks of
+     * a fixed grid ({@link #CHUNK}) that meet one of its data ranges are read, so the sum does not depend on
+     * how either storage allocated its ranges.
+     */
+    private static String scan(BlockDevice in, BlockDevice out) throws IOException {
         MessageDigest sum = sha256();
         long size = in.size();
         ByteBuffer buffer = ByteBuffer.allocateDirect(CHUNK);
-        for (long offset = 0; offset < size; ) {
-            buffer.clear().limit((int) Math.min(CHUNK, size - offset));
-            int read = readFully(in, offset, buffer);
-            buffer.flip();
-            sum.update(buffer.duplicate());
-            if (!allZeros(buffer)) {
-                out.write(offset, buffer);
+        ByteBuffer offset = ByteBuffer.allocate(Long.BYTES);
+        long next = 0;
+        for (BlockDevice.Range range : in.dataRanges()) {
+            long end = Math.min(size, range.offset() + range.length());
+            for (long at = Math.max(next, range.offset() / CHUNK * CHUNK); at < end; at += CHUNK) {
+                buffer.clear().limit((int) Math.min(CHUNK, size - at));
+                readFully(in, at, buffer);
+                buffer.flip();
+                if (!allZeros(buffer)) {
+                    sum.update(offset.clear().putLong(at).flip());
+                    sum.update(buffer.duplicate());
+                    if (out != null) {
+                        out.write(at, buffer);
+                    }
+                }
+                next = at + CHUNK;
             }
-            offset += read;
         }
-        out.flush();
-        return HexFormat.of().formatHex(sum.digest());
-    }
-
-    /** The SHA-256 of the device's bytes. */
-    static String checksum(BlockDevice device) throws IOException {
-        MessageDigest sum = sha256();
-        long size = device.size();
-        ByteBuffer buffer = ByteBuffer.allocateDirect(CHUNK);
-        for (long offset = 0; offset < size; ) {
-            buffer.clear().limit((int) Math.min(CHUNK, size - offset));
-            int read = readFully(device, offset, buffer);
-            buffer.flip();
-            sum.update(buffer);
-            offset += read;
+        if (out != null) {
+            out.flush();
         }
+        sum.update(offset.clear().putLong(size).flip());
         return HexFormat.of().formatHex(sum.digest());
     }
 
@@ -228,18 +249,8 @@ final class VolumeMigrator {
     }
 
     private static boolean allZeros(ByteBuffer buffer) {
-        ByteBuffer b = buffer.duplicate();
-        while (b.remaining() >= Long.BYTES) {
-            if (b.getLong() != 0) {
-                return false;
-            }
-        }
-        while (b.hasRemaining()) {
-            if (b.get() != 0) {
-                return false;
-            }
-        }
-        return true;
+        ByteBuffer zeros = ZEROS.duplicate().limit(buffer.remaining());
+        return buffer.mismatch(zeros) < 0;
     }
 
     private static MessageDigest sha256() {

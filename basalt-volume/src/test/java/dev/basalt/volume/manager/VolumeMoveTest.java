@@ -36,7 +36,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import dev.basalt.driver.BlockDevice;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -204,6 +206,53 @@ class VolumeMoveTest {
         assertThat(left.host()).isEqualTo(A + "#file");
         assertThat(file(B, v.id())).as("the half copy").doesNotExist();
         assertThat(read(file(A, v.id()), 0, 4096)).isEqualTo(pattern(1));
+    }
+
+    @Test
+    void theChecksumDependsOnTheBytesNotOnHowTheStorageAllocatedThem() throws IOException {
+        byte[] bytes = new byte[3 << 20];
+        bytes[(1 << 20) + 5] = 9;
+        String sparse = VolumeMigrator.checksum(new Memory(bytes, List.of(new BlockDevice.Range(1 << 20, 4096))));
+        String whole = VolumeMigrator.checksum(new Memory(bytes, List.of(new BlockDevice.Range(0, bytes.length))));
+        assertThat(sparse).isEqualTo(whole);
+        byte[] moved = new byte[3 << 20];
+        moved[(2 << 20) + 5] = 9;
+        assertThat(VolumeMigrator.checksum(new Memory(moved, List.of(new BlockDevice.Range(0, moved.length)))))
+                .as("the same byte elsewhere").isNotEqualTo(whole);
+    }
+
+    /** A device in memory that reports the data ranges it is given. */
+    private record Memory(byte[] bytes, List<BlockDevice.Range> ranges) implements BlockDevice {
+        public long size() {
+            return bytes.length;
+        }
+
+        public boolean readOnly() {
+            return true;
+        }
+
+        public int read(long offset, ByteBuffer dst) {
+            int n = (int) Math.min(dst.remaining(), bytes.length - offset);
+            dst.put(bytes, (int) offset, n);
+            return n;
+        }
+
+        public void write(long offset, ByteBuffer src) {
+            throw new UnsupportedOperationException();
+        }
+
+        public void flush() {
+        }
+
+        public void discard(long offset, long length) {
+        }
+
+        public List<BlockDevice.Range> dataRanges() {
+            return ranges;
+        }
+
+        public void close() {
+        }
     }
 
     private static byte[] pattern(int seed) {
