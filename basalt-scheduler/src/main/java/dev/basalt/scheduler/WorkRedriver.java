@@ -2,6 +2,7 @@ package dev.basalt.scheduler;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.basalt.db.VolumeMoves;
 import dev.basalt.db.VolumeRepository;
 import dev.basalt.db.WorkerRepository;
 import dev.basalt.model.PendingWork;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * several schedulers one sends it, and the row counts as new again), then a volume still
  * {@code creating} and unplaced is placed (one made from a backup with the backup's id, as its row
  * records it), an upload (whose token and image went with the lost message) ends with the volume
- * back to {@code available} or {@code in-use}, and any other work goes again to the volume service of
+ * back to {@code available} or {@code in-use}, so does a retype or a migration nobody took up (its migration in
+ * {@code error}), and any other work goes again to the volume service of
  * its backend. Every handler on the other side is idempotent, so a message that was only late does no
  * harm (a late upload finds the volume no longer {@code uploading} and does nothing).
  */
@@ -84,6 +86,13 @@ final class WorkRedriver {
                         // The caller's token and the image went with the lost message: end the upload.
                         if (volumes.endUpload(id)) {
                             LOG.warn("volume {} was left uploading with no upload under way; it is back", id);
+                        }
+                    }
+                    case "retyping", "maintenance" -> {
+                        // A retype or migration whose request was lost: nothing was moved; the volume goes back.
+                        if (new VolumeMoves(volumes).finish(id, VolumeMoves.Ending.failed(null))) {
+                            LOG.warn("volume {} was left {} with no retype or migration under way; it is back", id,
+                                    w.status());
                         }
                     }
                     default -> {

@@ -307,6 +307,32 @@ class WorkCleanupTest {
     }
 
     @Test
+    void aRetypeOrMigrationNobodyCanFinishEndsWithTheVolumeBackAsItWas() {
+        dev.basalt.db.VolumeMoves moves = new dev.basalt.db.VolumeMoves(db);
+        Volume migrating = volume(VolumeStatus.CREATING, DEAD + "#file");
+        volumes.markAvailable(migrating.id());
+        assertThat(moves.beginMigration(migrating.id(), LIVE + "#file")).isEqualTo(dev.basalt.db.VolumeMoves.Outcome.DONE);
+        assertThat(moves.advance(migrating.id(), "starting", "migrating", LIVE + "#file")).isTrue();
+        claimedBy(CleanableResource.VOLUME, migrating.id(), "maintenance", dead);
+        Volume lost = volume(VolumeStatus.CREATING, LIVE + "#file");
+        volumes.markAvailable(lost.id());
+        String type = new VolumeTypeRepository(db).create("gold", null, true, Map.of()).id();
+        assertThat(moves.beginRetype(lost.id(), type, null)).isEqualTo(dev.basalt.db.VolumeMoves.Outcome.DONE);
+        // An api stopped between moving the volume and asking a scheduler: nobody claimed the retype.
+        age("workers", "resource_id", lost.id());
+
+        startScheduler("sched1");
+
+        await().atMost(PATIENCE).until(() -> status(migrating) == VolumeStatus.AVAILABLE
+                && status(lost) == VolumeStatus.AVAILABLE);
+        assertThat(volumes.find(migrating.id()).orElseThrow().migrationStatus()).isEqualTo("error");
+        assertThat(volumes.find(migrating.id()).orElseThrow().host()).isEqualTo(DEAD + "#file");
+        assertThat(volumes.find(lost.id()).orElseThrow().volumeTypeId()).isNull();
+        assertThat(workers.find(CleanableResource.VOLUME, migrating.id())).isEmpty();
+        assertThat(workers.find(CleanableResource.VOLUME, lost.id())).isEmpty();
+    }
+
+    @Test
     void aCreateWhoseMessageWasLostIsSentAgainOnce() {
         SchedulerService scheduler = startScheduler("sched1");
         await().atMost(PATIENCE).until(scheduler::isReady);

@@ -9,6 +9,7 @@ import dev.basalt.driver.BlockDevice;
 import dev.basalt.driver.BlockIoCapable;
 import dev.basalt.driver.VolumeDriver;
 import dev.basalt.driver.VolumeSpec;
+import dev.basalt.model.AttachStatus;
 import dev.basalt.model.BackendName;
 import dev.basalt.model.Volume;
 import dev.basalt.model.VolumeStatus;
@@ -56,6 +57,8 @@ final class VolumeMigrator {
             + " directory or pool?); nothing was copied.";
     static final String MISMATCH = "The copy of volume %s on %s does not read back as the source (checksum %s, copy"
             + " %s); the copy was removed.";
+    static final String ATTACHED = "Volume %s is attached: Basalt does not move an attached volume to another backend"
+            + " (Cinder has Nova copy it); detach it, or retype it to a type its backend serves.";
     static final String RESTARTED = "the volume service restarted while migrating the volume; the copy was removed";
 
     private static final Logger LOG = LoggerFactory.getLogger(VolumeMigrator.class);
@@ -131,6 +134,9 @@ final class VolumeMigrator {
     private VolumeManager.Outcome copy(Volume volume, String destination, String typeId, String from, boolean retype,
                                        String requestId) {
         String target = BackendName.backendOf(destination);
+        if (volume.attachStatus() == AttachStatus.ATTACHED) {
+            return fail(volume, retype, requestId, String.format(ATTACHED, volume.id()), null);
+        }
         Optional<VolumeDriver> there = local.driver(target);
         if (there.isEmpty()) {
             return fail(volume, retype, requestId, String.format(REMOTE, target), null);

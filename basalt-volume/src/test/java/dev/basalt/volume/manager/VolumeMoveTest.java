@@ -187,6 +187,16 @@ class VolumeMoveTest {
         assertThat(Files.readAllBytes(file(B, v.id()))).as("what was there is left alone").containsExactly(7);
         assertThat(new MessageRepository(db).forResource(v.id())).singleElement()
                 .satisfies(m -> assertThat(m.actionId()).isEqualTo("019"));
+
+        Volume attached = volumeOnA();
+        volumes.resetStatus(attached.id(), VolumeStatus.IN_USE, AttachStatus.ATTACHED);
+        assertThat(moves.beginRetype(attached.id(), gold.id(), null)).isEqualTo(VolumeMoves.Outcome.DONE);
+        new VolumeRpc(bus).retype(A, new RetypeVolume(attached.id(), gold.id(), RetypeVolume.ON_DEMAND, B + "#file",
+                "req-a"));
+        await().atMost(PATIENCE).until(() -> status(attached.id()) == VolumeStatus.IN_USE);
+        assertThat(volumes.find(attached.id()).orElseThrow().volumeTypeId()).as("an attached volume is not moved")
+                .isEqualTo(silver.id());
+        assertThat(file(B, attached.id())).doesNotExist();
     }
 
     @Test
