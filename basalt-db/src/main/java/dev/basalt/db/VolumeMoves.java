@@ -3,6 +3,7 @@ package dev.basalt.db;
 import static java.util.Objects.requireNonNull;
 
 import dev.basalt.model.AttachStatus;
+import dev.basalt.model.BackendName;
 import dev.basalt.model.CleanableResource;
 import dev.basalt.model.VolumeStatus;
 import java.util.List;
@@ -170,7 +171,7 @@ public final class VolumeMoves {
     /**
      * Ends the volume's retype or migration: it is {@code retyping} or {@code maintenance} and goes back
      * to {@code in-use} when attached, else {@code available}, with the ending's migration status (null:
-     * unchanged). Succeeded: on its new host and type (multiattach when the type says {@code <is> True});
+     * unchanged). Succeeded: on its new host (and that backend's volume service) and type (multiattach when the type says {@code <is> True});
      * when the type changed, the reserved quota of the
      * new type becomes in use and the old type's per-type claims are given back; its snapshots take the
      * new type (as Cinder's). Failed: the new type's reservation is given back, and a migration in flight
@@ -196,7 +197,8 @@ public final class VolumeMoves {
                         + " ELSE migration_status END");
             }
             if (ending.succeeded()) {
-                set.append(", host = :host");
+                set.append(", host = :host, service_uuid = COALESCE((SELECT s.uuid FROM services s WHERE s.host = :backend"
+                        + " AND s.binary_name = :binary), service_uuid)");
                 if (ending.volumeTypeId() != null) {
                     set.append(", volume_type_id = :type, multiattach = CASE WHEN EXISTS (SELECT 1 FROM"
                             + " volume_type_extra_specs e WHERE e.volume_type_id = :type AND e.spec_key = 'multiattach'"
@@ -211,7 +213,8 @@ public final class VolumeMoves {
                 update.bind("error", ERROR).bindList("flight", IN_FLIGHT);
             }
             if (ending.succeeded()) {
-                update.bind("host", ending.host());
+                update.bind("host", ending.host()).bind("backend", BackendName.backendOf(ending.host()))
+                        .bind("binary", "cinder-volume");
                 if (ending.volumeTypeId() != null) {
                     update.bind("type", ending.volumeTypeId()).bind("multiattachOn", "<is> True");
                 }
