@@ -98,6 +98,12 @@ class RetypeMigrateTest {
         assertThat(api.volume(id).status()).as("back to its status").isEqualTo(VolumeStatus.IN_USE);
         assertThat(api.volume(id).volumeTypeId()).isEqualTo(oldType);
         assertThat(usage(TestApi.PROJECT, "gigabytes:" + gold.id()).consumed()).isEqualTo(goldBefore);
+        api.messages.create(new dev.basalt.model.UserMessage(dev.basalt.common.Ids.newId(), TestApi.PROJECT, "req-x",
+                "VOLUME", id, "VOLUME_VOLUME_018_003", "ERROR", "018", "003",
+                "Could not find any available weighted backend.", java.time.Instant.now(),
+                java.time.Instant.now().plusSeconds(3600)));
+        assertThat(api.get(TestApi.p("/messages?resource_uuid=" + id), "3.3").text())
+                .contains("retype volume:Could not find any available weighted backend.");
         api.volumes.resetStatus(id, VolumeStatus.AVAILABLE, AttachStatus.DETACHED);
     }
 
