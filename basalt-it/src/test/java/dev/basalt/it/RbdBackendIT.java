@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.basalt.iscsi.ConformanceSuite;
 import dev.basalt.testkit.CephServer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A {@code basalt all} with two backends, {@code file} and {@code ceph} (the RBD driver, named by
@@ -277,5 +280,31 @@ class RbdBackendIT {
         cli.cinder("delete", id).ok();
         statuses().gone(Statuses.Kind.VOLUME, id);
         assertThat(rbdLs()).doesNotContain("volume-" + id);
+    }
+
+    @Test
+    @Order(8)
+    void theGatewayOnAnRbdImagePassesTheTargetsConformanceSuite(@TempDir Path dir) throws Exception {
+        Initiators.require();
+        String id = Tables.properties(cli.cinder("create", "--volume-type", "on-ceph", "--name", "r-conformance", "1")
+                .ok().stdout()).get("id");
+        awaitVolume(id, "available");
+        Api api = new Api(basalt.endpoint(), "admin", "p1");
+        Api.Response attached = api.send("POST", "/attachments", "{\"attachment\": {\"volume_uuid\": \"" + id
+                + "\", \"connector\": {\"initiator\": \"iqn.1993-08.org.debian:01:conformance\", \"ip\": \"127.0.0.1\","
+                + " \"host\": \"conformance\", \"protocol\": \"iscsi\"}, \"mode\": \"rw\"}}", "3.54");
+        assertThat(attached.status()).as(attached.raw()).isEqualTo(200);
+        JsonNode info = attached.body().get("attachment").get("connection_info");
+        String url = Initiators.url(info.get("target_portal").asText(), info.get("target_iqn").asText(),
+                info.get("target_lun").asText(), info.get("auth_username").asText(), info.get("auth_password").asText());
+
+        // the same list of tests as the target passes on a file (basalt-iscsi's ConformanceTest)
+        ConformanceSuite.runAndCheck(dir, url, Duration.ofMinutes(15));
+
+        String attachment = attached.body().get("attachment").get("id").asText();
+        assertThat(api.send("DELETE", "/attachments/" + attachment, null, "3.54").status()).isEqualTo(200);
+        awaitVolume(id, "available");
+        cli.cinder("delete", id).ok();
+        statuses().gone(Statuses.Kind.VOLUME, id);
     }
 }

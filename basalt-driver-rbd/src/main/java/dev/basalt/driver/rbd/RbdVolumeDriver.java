@@ -59,6 +59,8 @@ public final class RbdVolumeDriver implements RevertCapable, CloneCapable, Exten
     private static final Logger LOG = LoggerFactory.getLogger(RbdVolumeDriver.class);
     /** Tries of a remove that finds the image open by a client, 0.1 s, 0.2 s, ... apart (4.5 s in all). */
     private static final int BUSY_ATTEMPTS = 10;
+    /** Times a create that finds the image made by another create, then deleted by a delete, tries again. */
+    private static final int CREATE_ATTEMPTS = 10;
     private static final int ESTALE = 116;
 
     private final RbdDriverSettings settings;
@@ -107,8 +109,8 @@ public final class RbdVolumeDriver implements RevertCapable, CloneCapable, Exten
                     requireSize(pool, image, volume.sizeBytes());
                     return null;
                 } catch (CephNotFoundException e) {
-                    if (attempt == 3) {
-                        throw e; // deleted each time it was found: a delete races with this create
+                    if (attempt == CREATE_ATTEMPTS) {
+                        throw e; // deleted each time it was found: deletes race with this create
                     }
                 }
             }
@@ -173,12 +175,15 @@ public final class RbdVolumeDriver implements RevertCapable, CloneCapable, Exten
                     }
                     try {
                         opened.createSnapshot(name);
-                        existing = snapshotInfo(opened, name);
                     } catch (CephException e) {
                         if (e.errno() != Errno.EEXIST) {
                             throw e;
                         }
-                        // another handle made it; this handle's header may not have seen that yet
+                    }
+                    existing = snapshotInfo(opened, name);
+                    if (existing.isEmpty()) {
+                        // made through another handle (a concurrent create's, or the one holding the image's
+                        // exclusive lock, which librbd asks to take it): this handle's header may not show it yet
                         try (RbdImage fresh = pool.open(image)) {
                             existing = snapshotInfo(fresh, name);
                         }
@@ -462,7 +467,7 @@ public final class RbdVolumeDriver implements RevertCapable, CloneCapable, Exten
         String image = RbdNames.volume(volumeId);
         return ceph.call("open volume " + image, pool -> {
             try {
-                return new RbdBlockDevice(pool.open(image), false);
+                return RbdBlockDevice.of(pool.open(image), false);
             } catch (CephNotFoundException e) {
                 throw new VolumeDriverException("volume " + volumeId + " has no image " + image + " in pool "
                         + settings.pool(), e);
@@ -476,7 +481,7 @@ public final class RbdVolumeDriver implements RevertCapable, CloneCapable, Exten
         return ceph.call("open snapshot " + name, pool -> {
             String image = findSnapshot(pool, snapshotId).orElseThrow(() -> new VolumeDriverException(
                     "snapshot " + snapshotId + " does not exist in pool " + settings.pool()));
-            return new RbdBlockDevice(pool.openSnapshot(image, name), true);
+            return RbdBlockDevice.of(pool.openSnapshot(image, name), true);
         });
     }
 
