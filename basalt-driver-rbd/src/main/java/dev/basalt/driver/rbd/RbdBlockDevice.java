@@ -50,6 +50,12 @@ final class RbdBlockDevice implements BlockDevice {
         return offset <= size - length ? size : size();
     }
 
+    /** Each read and write is a round trip to the cluster's OSDs: many at once, as librbd allows. */
+    @Override
+    public boolean concurrentIo() {
+        return true;
+    }
+
     @Override
     public boolean readOnly() {
         return readOnly;
@@ -104,7 +110,10 @@ final class RbdBlockDevice implements BlockDevice {
         }
         long end = Math.min(sizeCovering(offset, length), offset + length);
         CephThreads.run(() -> {
-            discard(image, offset, end - offset);
+            // zeroing, not a plain discard: librbd's discard keeps the unaligned edges of a range as they were
+            for (long at = offset; at < end; at += DISCARD_PIECE) {
+                image.zero(at, Math.min(DISCARD_PIECE, end - at));
+            }
             return null;
         });
     }
