@@ -105,15 +105,23 @@ class ConcurrentIoTest {
             this.latencyNanos = latency.toNanos();
         }
 
-        private void begin() throws IOException {
+        /** An I/O on the file, after the latency, counted while it runs. */
+        private interface Io {
+            void run() throws IOException;
+        }
+
+        private void slowly(Io io) throws IOException {
             mostAtOnce.accumulateAndGet(atOnce.incrementAndGet(), Math::max);
-            if (latencyNanos > 0) {
-                try {
+            try {
+                if (latencyNanos > 0) {
                     Thread.sleep(Duration.ofNanos(latencyNanos));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted", e);
                 }
+                io.run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            } finally {
+                atOnce.decrementAndGet();
             }
         }
 
@@ -129,22 +137,12 @@ class ConcurrentIoTest {
 
         @Override
         public void read(ByteBuffer dst, long position) throws IOException {
-            begin();
-            try {
-                file.read(dst, position);
-            } finally {
-                atOnce.decrementAndGet();
-            }
+            slowly(() -> file.read(dst, position));
         }
 
         @Override
         public void write(ByteBuffer src, long position) throws IOException {
-            begin();
-            try {
-                file.write(src, position);
-            } finally {
-                atOnce.decrementAndGet();
-            }
+            slowly(() -> file.write(src, position));
         }
 
         @Override
