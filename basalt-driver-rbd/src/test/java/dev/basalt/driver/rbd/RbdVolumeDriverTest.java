@@ -123,7 +123,7 @@ class RbdVolumeDriverTest extends DriverCompliance {
         RbdDriverSettings s = settings;
         RbdVolumeDriver driver = started(new RbdDriverSettings(s.pool(), s.clientName(), s.confFile(), s.clusterName(),
                 s.keyring(), s.secretUuid(), false, 5, 22, s.connectTimeout(), true, s.clear(), s.backendName(),
-                Optional.empty()));
+                Optional.empty(), s.connectionAttempts(), s.connectionInterval()));
         try {
             VolumeSpec volume = newVolume(1);
             driver.createVolume(volume);
@@ -140,7 +140,8 @@ class RbdVolumeDriverTest extends DriverCompliance {
     void volumesAreFormatTwoLayeredImagesWithTheConfiguredObjectSize() throws Exception {
         RbdVolumeDriver driver = started(new RbdDriverSettings(settings.pool(), settings.clientName(),
                 settings.confFile(), "ceph", settings.keyring(), Optional.empty(), false, 5, 23,
-                settings.connectTimeout(), true, settings.clear(), "ceph", settings.user()));
+                settings.connectTimeout(), true, settings.clear(), "ceph", settings.user(),
+                settings.connectionAttempts(), settings.connectionInterval()));
         VolumeSpec volume = newVolume(1);
 
         driver.createVolume(volume);
@@ -381,7 +382,8 @@ class RbdVolumeDriverTest extends DriverCompliance {
         Files.writeString(keyring, "[" + settings.clientName() + "]\n\tkey = " + key + "\n");
         RbdVolumeDriver driver = new RbdVolumeDriver(new RbdDriverSettings(settings.pool(), settings.clientName(),
                 settings.confFile(), "ceph", Optional.of(keyring), Optional.empty(), false, 5, 22,
-                settings.connectTimeout(), true, settings.clear(), "ceph", settings.user()));
+                settings.connectTimeout(), true, settings.clear(), "ceph", settings.user(),
+                settings.connectionAttempts(), settings.connectionInterval()));
 
         assertThatThrownBy(driver::start).isInstanceOf(VolumeDriverException.class)
                 .hasMessageContaining("wrong key or unknown user").hasMessageContaining("client.basalt");
@@ -391,7 +393,8 @@ class RbdVolumeDriverTest extends DriverCompliance {
     void aMissingPoolAtStartSaysSo() {
         RbdVolumeDriver driver = new RbdVolumeDriver(new RbdDriverSettings("nosuchpool", settings.clientName(),
                 settings.confFile(), "ceph", settings.keyring(), Optional.empty(), false, 5, 22,
-                settings.connectTimeout(), true, settings.clear(), "ceph", settings.user()));
+                settings.connectTimeout(), true, settings.clear(), "ceph", settings.user(),
+                settings.connectionAttempts(), settings.connectionInterval()));
 
         assertThatThrownBy(driver::start).isInstanceOf(VolumeDriverException.class)
                 .hasMessageContaining("has no pool nosuchpool (rbd_pool)");
