@@ -98,10 +98,16 @@ final class VolumeAdoptions {
             LOG.info("not managing volume {}: it is {} on {}", volume.id(), volume.status().apiName(), volume.host());
             return VolumeManager.Outcome.SKIPPED;
         }
+        if (request.reference() == null) {
+            return fail(volume, request.requestId(), "Manage existing volume failed due to invalid backend reference:"
+                    + " Reference must contain source-name element.", null);
+        }
         ManageCapable manager;
         int size;
+        String placed;
         try {
             manager = DriverCapabilities.require(driver, ManageCapable.class, "manage existing storage");
+            placed = withPool(volume.host());
             size = manager.manageableSize(request.reference());
         } catch (RuntimeException e) {
             return fail(volume, request.requestId(), "Manage existing volume failed: " + SnapshotManager.describe(e), e);
@@ -113,7 +119,7 @@ final class VolumeAdoptions {
                     + " GiB).", null);
         }
         try {
-            if (!volumes.sizeManaged(volume.id(), size, withPool(volume.host()),
+            if (!volumes.sizeManaged(volume.id(), size, placed,
                     reservation(volume, size, request.gigabyteLimits()))) {
                 LOG.info("volume {} stopped managing meanwhile", volume.id());
                 return VolumeManager.Outcome.SKIPPED;
@@ -219,9 +225,18 @@ final class VolumeAdoptions {
         }
     }
 
-    /** The volume's host with this backend's pool when the request named none ({@code host@backend}). */
+    /**
+     * The volume's host with this backend's pool when the request named none ({@code host@backend});
+     * a pool the backend does not have is refused (as Cinder's scheduler finds no valid backend).
+     */
     private String withPool(String host) {
-        return host.indexOf('#') >= 0 ? host : host + "#" + pool.get();
+        String mine = pool.get();
+        int hash = host.indexOf('#');
+        if (hash >= 0 && !host.substring(hash + 1).equals(mine)) {
+            throw new IllegalArgumentException("the backend " + backend + " has no pool " + host.substring(hash + 1)
+                    + " (its pool is " + mine + ")");
+        }
+        return hash >= 0 ? host : host + "#" + mine;
     }
 
     /** The volume's {@code gigabytes} and per-type {@code gigabytes}, within the limits the API sent. */

@@ -146,17 +146,24 @@ class VolumeAdoptionsTest {
         Volume missing = row(VolumeStatus.MANAGING, 0, HOST);
         Volume noName = row(VolumeStatus.MANAGING, 0, HOST);
         Volume tooBig = row(VolumeStatus.MANAGING, 0, HOST + "#file");
+        Volume noPool = row(VolumeStatus.MANAGING, 0, HOST + "#elsewhere");
         rpc.manageExisting(HOST, new ManageExisting(missing.id(), "nothing.img", "r1", Map.of()));
         rpc.manageExisting(HOST, new ManageExisting(noName.id(), null, "r2", Map.of()));
         rpc.manageExisting(HOST, new ManageExisting(tooBig.id(), "big.img", "r3", Map.of("gigabytes", 0)));
+        rpc.manageExisting(HOST, new ManageExisting(noPool.id(), "big.img", "r4", Map.of()));
 
         await().atMost(PATIENCE).until(() -> status(missing) == VolumeStatus.ERROR_MANAGING
-                && status(noName) == VolumeStatus.ERROR_MANAGING && status(tooBig) == VolumeStatus.ERROR_MANAGING);
+                && status(noName) == VolumeStatus.ERROR_MANAGING && status(tooBig) == VolumeStatus.ERROR_MANAGING
+                && status(noPool) == VolumeStatus.ERROR_MANAGING);
         assertThat(dir.resolve("big.img")).exists();
         List<UserMessage> left = messages.list("p1");
         assertThat(left).extracting(UserMessage::resourceUuid).contains(missing.id(), noName.id(), tooBig.id());
         assertThat(left).filteredOn(m -> m.resourceUuid().equals(missing.id())).singleElement()
                 .satisfies(m -> assertThat(m.detail()).contains("there is no file nothing.img"));
+        assertThat(left).filteredOn(m -> m.resourceUuid().equals(noName.id())).singleElement()
+                .satisfies(m -> assertThat(m.detail()).contains("Reference must contain source-name element."));
+        assertThat(left).filteredOn(m -> m.resourceUuid().equals(noPool.id())).singleElement()
+                .satisfies(m -> assertThat(m.detail()).contains("has no pool elsewhere"));
         assertThat(volumes.find(tooBig.id()).orElseThrow().size()).as("nothing was recorded").isZero();
     }
 
