@@ -7,6 +7,8 @@ import dev.basalt.driver.BlockDevice;
 import dev.basalt.driver.Capabilities;
 import dev.basalt.driver.DriverCompliance;
 import dev.basalt.driver.ExpectedImage;
+import dev.basalt.driver.ManageCapable;
+import dev.basalt.driver.ManageCapable.ManageableVolume;
 import dev.basalt.driver.PoolReport;
 import dev.basalt.driver.Sizes;
 import dev.basalt.driver.SnapshotSpec;
@@ -14,6 +16,7 @@ import dev.basalt.driver.VolumeDriver;
 import dev.basalt.driver.VolumeDriverException;
 import dev.basalt.driver.VolumeSpec;
 import dev.basalt.rbd.CephException;
+import dev.basalt.rbd.ImageLayout;
 import dev.basalt.rbd.ImageParent;
 import dev.basalt.rbd.RadosCluster;
 import dev.basalt.rbd.RbdImage;
@@ -37,6 +40,7 @@ class RbdVolumeDriverTest extends DriverCompliance {
      * The driver of the running test: stopped when the next test makes its own and after the last, so
      * no librados client is still connected when the JVM exits (librados aborts the process then).
      */
+    private static final byte[] PATTERN = pattern(4096);
     private static RbdVolumeDriver current;
     private RbdDriverSettings settings = RbdTestSupport.settings();
 
@@ -88,6 +92,46 @@ class RbdVolumeDriverTest extends DriverCompliance {
             try (RbdImage image = pool.openReadOnly("volume-" + volumeId)) {
                 return image.parent();
             }
+        });
+    }
+
+    @Test
+    void anImageIsListedManagedAsAVolumeOfWholeGibAndUnmanagedUnderAnotherName() throws Exception {
+        VolumeSpec known = newVolume(1);
+        rbd().createVolume(known);
+        String legacy = "legacy-" + java.util.UUID.randomUUID();
+        inPool(pool -> {
+            pool.create(legacy, Sizes.GIB + Sizes.GIB / 2, ImageLayout.layering(22));
+            try (RbdImage image = pool.open(legacy)) {
+                image.write(Sizes.GIB + 4096, ByteBuffer.wrap(PATTERN));
+            }
+            return null;
+        });
+
+        assertThat(rbd().manageableVolumes(java.util.Set.of(known.id())))
+                .contains(new ManageableVolume(legacy, 2, true, null, null, null),
+                        new ManageableVolume("volume-" + known.id(), 1, false, "already managed", known.id(), null));
+        assertThat(rbd().manageableSize(legacy)).isEqualTo(2);
+        assertThatThrownBy(() -> rbd().manageableSize("missing-" + legacy))
+                .isInstanceOf(ManageCapable.InvalidReferenceException.class);
+
+        String id = java.util.UUID.randomUUID().toString();
+        assertThat(rbd().manageExisting(id, legacy)).isEqualTo(2);
+        assertThat(rbd().manageExisting(id, legacy)).as("done again: nothing more").isEqualTo(2);
+        assertThat(rbd().hasVolume(id)).isTrue();
+        assertThat(storedSize(id)).isEqualTo(2 * Sizes.GIB);
+        assertThat(readBytes(id, Sizes.GIB + 4096, PATTERN.length)).isEqualTo(PATTERN);
+        assertThatThrownBy(() -> rbd().manageExisting(known.id(), "volume-" + id)).as("the id is taken")
+                .isInstanceOf(ManageCapable.InvalidReferenceException.class);
+
+        rbd().unmanage(id);
+        rbd().unmanage(id);
+        assertThat(rbd().hasVolume(id)).isFalse();
+        long keptSize = inPool(pool -> pool.stat("unmanaged-volume-" + id).size());
+        assertThat(keptSize).isEqualTo(2 * Sizes.GIB);
+        inPool(pool -> {
+            pool.remove("unmanaged-volume-" + id);
+            return null;
         });
     }
 
