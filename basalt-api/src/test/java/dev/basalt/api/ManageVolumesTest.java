@@ -137,6 +137,13 @@ class ManageVolumesTest {
         assertThat(api.quotas.usages(project).getOrDefault("gigabytes", QuotaUsage.NONE).consumed()).isZero();
         assertThat(api.quotas.usages(project).get("volumes").consumed()).as("a failed manage gives its volume back")
                 .isZero();
+
+        api.quotas.setProjectLimits(project, Map.of("volumes", 0));
+        TestApi.Reply over = api.call("POST", "/v3/" + project + "/os-volume-manage").token("a:" + project + ":admin")
+                .body("{\"volume\": {\"host\": \"test@file\", \"ref\": {\"source-name\": \"legacy.img\"}}}").send();
+        assertThat(over.status()).as(over.text()).isEqualTo(413);
+        assertThat(over.faultMessage()).contains("Maximum number of volumes allowed (0) exceeded for quota 'volumes'");
+        assertThat(api.volumes.summary(project).count()).as("no row written").isEqualTo(1);
     }
 
     @Test
