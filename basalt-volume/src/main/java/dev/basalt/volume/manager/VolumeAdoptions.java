@@ -131,6 +131,7 @@ final class VolumeAdoptions {
         try {
             manager.manageExisting(volume.id(), request.reference());
         } catch (RuntimeException e) {
+            release(volume);
             return fail(volume, request.requestId(), "Manage existing volume failed: " + SnapshotManager.describe(e), e);
         }
         if (!volumes.finishManage(volume.id())) {
@@ -192,6 +193,26 @@ final class VolumeAdoptions {
             }
         } catch (RuntimeException e) {
             LOG.error("cannot finish managing volume {}", volume.id(), e);
+        }
+    }
+
+    /**
+     * Lets go of what a failed manage may have adopted already (a volume that ended
+     * {@code error_managing} while its service was down, or a driver that failed half way), so that
+     * deleting the failed volume never removes the storage it was to adopt: the bytes go back under a
+     * name the driver does not count as a volume ({@link ManageCapable#unmanage}).
+     */
+    void release(Volume volume) {
+        if (!(driver instanceof ManageCapable manager)) {
+            return;
+        }
+        try {
+            if (driver.hasVolume(volume.id())) {
+                manager.unmanage(volume.id());
+                LOG.warn("volume {} failed to be managed; the storage it had adopted is kept, unmanaged", volume.id());
+            }
+        } catch (RuntimeException e) {
+            LOG.error("cannot let go of the storage adopted for volume {}", volume.id(), e);
         }
     }
 

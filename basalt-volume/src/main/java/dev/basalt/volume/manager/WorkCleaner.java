@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * snapshot (a revert is idempotent), an {@code uploading} volume goes back to {@code available} or
  * {@code in-use} (as Cinder's cleanup; the image it was writing stays as Glance has it), a
  * {@code managing} volume finished if its storage was adopted, else {@code error_managing}, an
- * {@code unmanaging} one unmanaged again.
+ * {@code unmanaging} one unmanaged again; storage adopted for a volume that ended {@code error_managing}
+ * meanwhile is let go (unmanaged), so deleting that volume keeps it.
  *
  * <p>At start ({@link #recoverOwnWork}) that is every resource of this backend in a transitional
  * status, recorded or not (work begun before rows were kept, or whose message was lost with the
@@ -102,6 +103,9 @@ final class WorkCleaner {
         }
         for (Volume v : volumes.findOnBackend(backend, VolumeStatus.MANAGING)) {
             claims.perform(CleanableResource.VOLUME, v.id(), v.status().apiName(), () -> adoptions.recoverManaging(v));
+        }
+        for (Volume v : volumes.findOnBackend(backend, VolumeStatus.ERROR_MANAGING)) {
+            adoptions.release(v);
         }
         for (Volume v : volumes.findOnBackend(backend, VolumeStatus.UNMANAGING)) {
             claims.perform(CleanableResource.VOLUME, v.id(), v.status().apiName(), () -> adoptions.recoverUnmanaging(v));

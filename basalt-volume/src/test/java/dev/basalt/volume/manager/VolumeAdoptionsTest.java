@@ -172,6 +172,8 @@ class VolumeAdoptionsTest {
         Volume adopted = row(VolumeStatus.MANAGING, 1, HOST + "#file");
         Files.write(dir.resolve("volume-" + adopted.id()), new byte[] {7});
         Volume notYet = row(VolumeStatus.MANAGING, 0, HOST);
+        Volume failedMeanwhile = row(VolumeStatus.ERROR_MANAGING, 1, HOST + "#file");
+        Files.write(dir.resolve("volume-" + failedMeanwhile.id()), new byte[] {5});
         Volume leaving = row(VolumeStatus.UNMANAGING, 1, HOST + "#file");
         Files.write(dir.resolve("volume-" + leaving.id()), new byte[] {9});
 
@@ -182,5 +184,8 @@ class VolumeAdoptionsTest {
         assertThat(status(notYet)).isEqualTo(VolumeStatus.ERROR_MANAGING);
         assertThat(volumes.find(leaving.id())).isEmpty();
         assertThat(dir.resolve("unmanaged-volume-" + leaving.id())).exists();
+        assertThat(dir.resolve("volume-" + failedMeanwhile.id())).as("a failed manage keeps what it adopted")
+                .doesNotExist();
+        assertThat(dir.resolve("unmanaged-volume-" + failedMeanwhile.id())).exists();
     }
 }
