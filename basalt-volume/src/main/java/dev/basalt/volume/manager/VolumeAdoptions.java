@@ -98,6 +98,10 @@ final class VolumeAdoptions {
             LOG.info("not managing volume {}: it is {} on {}", volume.id(), volume.status().apiName(), volume.host());
             return VolumeManager.Outcome.SKIPPED;
         }
+        if (volume.size() > 0) {
+            // Sized and reserved by an earlier delivery of this message: only the adoption may be left.
+            return adopt(volume, request, volume.size());
+        }
         if (request.reference() == null) {
             return fail(volume, request.requestId(), "Manage existing volume failed due to invalid backend reference:"
                     + " Reference must contain source-name element.", null);
@@ -128,8 +132,14 @@ final class VolumeAdoptions {
             return fail(volume, request.requestId(), "Manage existing volume failed: its " + size + " GiB exceed the"
                     + " project's quota (" + e.getMessage() + ").", null);
         }
+        return adopt(volume, request, size);
+    }
+
+    /** The driver adopts the storage as the sized volume, which becomes {@code available}. */
+    private VolumeManager.Outcome adopt(Volume volume, ManageExisting request, int size) {
         try {
-            manager.manageExisting(volume.id(), request.reference());
+            DriverCapabilities.require(driver, ManageCapable.class, "manage existing storage")
+                    .manageExisting(volume.id(), request.reference());
         } catch (RuntimeException e) {
             release(volume);
             return fail(volume, request.requestId(), "Manage existing volume failed: " + SnapshotManager.describe(e), e);

@@ -168,6 +168,18 @@ class VolumeAdoptionsTest {
     }
 
     @Test
+    void aManageDeliveredAgainAfterTheStorageWasAdoptedFinishesTheVolume() throws Exception {
+        start();
+        Volume sized = row(VolumeStatus.MANAGING, 1, HOST + "#file");
+        Files.write(dir.resolve("volume-" + sized.id()), new byte[] {3});
+
+        new VolumeRpc(bus).manageExisting(HOST, new ManageExisting(sized.id(), "renamed-already.img", "r1", Map.of()));
+
+        await().atMost(PATIENCE).until(() -> status(sized) == VolumeStatus.AVAILABLE);
+        assertThat(Files.size(dir.resolve("volume-" + sized.id()))).isEqualTo(Sizes.GIB);
+    }
+
+    @Test
     void aRestartFinishesAdoptedManagesFailsTheOthersAndFinishesUnmanages() throws Exception {
         Volume adopted = row(VolumeStatus.MANAGING, 1, HOST + "#file");
         Files.write(dir.resolve("volume-" + adopted.id()), new byte[] {7});
