@@ -58,6 +58,20 @@ abstract class FileVolumeDriverContract extends DriverCompliance {
     }
 
     @Override
+    protected void makeUnmanagedStorage(String reference, long bytes, long offset, byte[] data) throws IOException {
+        Path file = Files.createFile(directory().resolve(reference));
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(bytes);
+        }
+        FileContents.write(file, offset, data);
+    }
+
+    @Override
+    protected void removeUnmanagedStorage(String reference) throws IOException {
+        Files.deleteIfExists(directory().resolve(reference));
+    }
+
+    @Override
     protected long storedSize(String volumeId) throws IOException {
         return Files.size(file(volumeId));
     }

@@ -7,8 +7,6 @@ import dev.basalt.driver.BlockDevice;
 import dev.basalt.driver.Capabilities;
 import dev.basalt.driver.DriverCompliance;
 import dev.basalt.driver.ExpectedImage;
-import dev.basalt.driver.ManageCapable;
-import dev.basalt.driver.ManageCapable.ManageableVolume;
 import dev.basalt.driver.PoolReport;
 import dev.basalt.driver.Sizes;
 import dev.basalt.driver.SnapshotSpec;
@@ -40,7 +38,6 @@ class RbdVolumeDriverTest extends DriverCompliance {
      * The driver of the running test: stopped when the next test makes its own and after the last, so
      * no librados client is still connected when the JVM exits (librados aborts the process then).
      */
-    private static final byte[] PATTERN = pattern(4096);
     private static RbdVolumeDriver current;
     private RbdDriverSettings settings = RbdTestSupport.settings();
 
@@ -95,44 +92,40 @@ class RbdVolumeDriverTest extends DriverCompliance {
         });
     }
 
-    @Test
-    void anImageIsListedManagedAsAVolumeOfWholeGibAndUnmanagedUnderAnotherName() throws Exception {
-        VolumeSpec known = newVolume(1);
-        rbd().createVolume(known);
-        String legacy = "legacy-" + java.util.UUID.randomUUID();
+    @Override
+    protected void makeUnmanagedStorage(String reference, long bytes, long offset, byte[] data) throws Exception {
         inPool(pool -> {
-            pool.create(legacy, Sizes.GIB + Sizes.GIB / 2, ImageLayout.layering(22));
-            try (RbdImage image = pool.open(legacy)) {
-                image.write(Sizes.GIB + 4096, ByteBuffer.wrap(PATTERN));
+            pool.create(reference, bytes, ImageLayout.layering(ImageLayout.DEFAULT_ORDER));
+            try (RbdImage image = pool.open(reference)) {
+                image.write(offset, ByteBuffer.wrap(data));
+                image.flush();
             }
             return null;
         });
+    }
 
-        assertThat(rbd().manageableVolumes(java.util.Set.of(known.id())))
-                .contains(new ManageableVolume(legacy, 2, true, null, null, null),
-                        new ManageableVolume("volume-" + known.id(), 1, false, "already managed", known.id(), null));
-        assertThat(rbd().manageableSize(legacy)).isEqualTo(2);
-        assertThatThrownBy(() -> rbd().manageableSize("missing-" + legacy))
-                .isInstanceOf(ManageCapable.InvalidReferenceException.class);
-
-        String id = java.util.UUID.randomUUID().toString();
-        assertThat(rbd().manageExisting(id, legacy)).isEqualTo(2);
-        assertThat(rbd().manageExisting(id, legacy)).as("done again: nothing more").isEqualTo(2);
-        assertThat(rbd().hasVolume(id)).isTrue();
-        assertThat(storedSize(id)).isEqualTo(2 * Sizes.GIB);
-        assertThat(readBytes(id, Sizes.GIB + 4096, PATTERN.length)).isEqualTo(PATTERN);
-        assertThatThrownBy(() -> rbd().manageExisting(known.id(), "volume-" + id)).as("the id is taken")
-                .isInstanceOf(ManageCapable.InvalidReferenceException.class);
-
-        rbd().unmanage(id);
-        rbd().unmanage(id);
-        assertThat(rbd().hasVolume(id)).isFalse();
-        long keptSize = inPool(pool -> pool.stat("unmanaged-volume-" + id).size());
-        assertThat(keptSize).isEqualTo(2 * Sizes.GIB);
+    @Override
+    protected void removeUnmanagedStorage(String reference) throws Exception {
         inPool(pool -> {
-            pool.remove("unmanaged-volume-" + id);
+            if (pool.exists(reference)) {
+                pool.remove(reference);
+            }
             return null;
         });
+    }
+
+    @Test
+    void anUnmanagedVolumesImageIsRenamedNotRemoved() throws Exception {
+        VolumeSpec volume = newVolume(1);
+        rbd().createVolume(volume);
+        try {
+            rbd().unmanage(volume.id());
+            assertThat(rbd().hasVolume(volume.id())).isFalse();
+            boolean kept = inPool(pool -> pool.exists("unmanaged-volume-" + volume.id()));
+            assertThat(kept).isTrue();
+        } finally {
+            removeUnmanagedStorage("unmanaged-volume-" + volume.id());
+        }
     }
 
     @Test
