@@ -11,6 +11,7 @@ import dev.basalt.api.http.TransportFaults;
 import dev.basalt.api.policy.Policy;
 import dev.basalt.api.resources.AttachActions;
 import dev.basalt.api.resources.ImageMetadataActions;
+import dev.basalt.api.resources.ManageableVolumesResource;
 import dev.basalt.api.resources.RevertAction;
 import dev.basalt.api.resources.UploadImageAction;
 import dev.basalt.api.resources.BackupActionsResource;
@@ -53,6 +54,7 @@ import dev.basalt.api.resources.VolumeView;
 import dev.basalt.api.resources.VolumesResource;
 import dev.basalt.api.resources.WorkersResource;
 import dev.basalt.api.service.AvailabilityZones;
+import dev.basalt.api.service.VolumeManagement;
 import dev.basalt.api.service.VolumeReverts;
 import dev.basalt.api.service.BackupHosts;
 import dev.basalt.api.service.BackupService;
@@ -225,6 +227,8 @@ public final class ApiServer implements AutoCloseable {
                 volumeServices, clock);
         VolumeTypesResource typesResource = new VolumeTypesResource(settings, types, volumes, defaults, typeCache,
                 schemas, access);
+        VolumeManagement management = new VolumeManagement(settings, volumes, types, defaults, encryption, services,
+                transitions, quotaRules, volumeServices, clock, VOLUME_CALL_TIMEOUT);
         Router.Builder routes = Router.builder();
         Connections connections = new Connections(volumeServices, new FrontEndQos(qosSpecs), VOLUME_CALL_TIMEOUT);
         new VolumeActionsResource(volumeService, new VolumeActions(volumeService, schemas),
@@ -233,8 +237,9 @@ public final class ApiServer implements AutoCloseable {
                 new ImageMetadataActions(volumeService, new VolumeImageMetadataService(imageMetadata, volumes), schemas),
                 new UploadImageAction(volumeService, new VolumeUploads(volumes, imageMetadata, glance, imageEndpoints,
                         volumeServices, settings.enableForceUpload()), typeCache, schemas),
-                new RevertAction(volumeService, new VolumeReverts(snapshots, transitions, volumeServices), schemas))
-                .register(routes);
+                new RevertAction(volumeService, new VolumeReverts(snapshots, transitions, volumeServices), schemas),
+                management).register(routes);
+        new ManageableVolumesResource(management, volumeView, schemas, settings.maxLimit()).register(routes);
         new AttachmentsResource(volumeService, attachments, attachmentTransitions, connections, detachSafety, schemas,
                 clock, settings.maxLimit()).register(routes);
         new SnapshotsResource(settings, snapshots, snapshotService, volumeService, schemas).register(routes);

@@ -100,6 +100,17 @@ final class TestApi implements AutoCloseable {
     /** The pools the stand-in scheduler knows, and the get_pools queries it was asked. */
     final List<dev.basalt.model.PoolCapacity> pools = new CopyOnWriteArrayList<>();
     final List<dev.basalt.rpc.PoolsQuery> poolQueries = new CopyOnWriteArrayList<>();
+    /** What the stand-in volume service was asked to manage and unmanage. */
+    final List<dev.basalt.rpc.ManageExisting> manages = new CopyOnWriteArrayList<>();
+    final List<dev.basalt.rpc.UnmanageVolume> unmanages = new CopyOnWriteArrayList<>();
+    /** What the stand-in volume service's storage holds that could be managed. */
+    final List<dev.basalt.rpc.ManageableVolumes.Entry> manageable = new CopyOnWriteArrayList<>();
+    /**
+     * The stand-in volume service leaves manages {@code managing} and unmanages {@code unmanaging};
+     * otherwise it manages a reference it lists (at its size, within the limits sent) and fails any
+     * other ({@code error_managing}), and unmanages by removing the row.
+     */
+    volatile boolean holdManages;
     volatile boolean holdDeletes;
     volatile boolean holdScheduling;
     volatile boolean failScheduling;
@@ -266,6 +277,48 @@ final class TestApi implements AutoCloseable {
                 } else if (!holdExtends) {
                     volumes.finishExtend(msg.volumeId(), msg.newSize());
                 }
+            }
+
+            @Override
+            public void manageExisting(dev.basalt.rpc.ManageExisting msg) {
+                manages.add(msg);
+                if (holdManages) {
+                    return;
+                }
+                var entry = manageable.stream().filter(e -> e.reference().equals(msg.reference())).findFirst();
+                if (entry.isEmpty()) {
+                    volumes.markFailed(msg.volumeId(), Set.of(VolumeStatus.MANAGING), VolumeStatus.ERROR_MANAGING,
+                            "no such storage");
+                    return;
+                }
+                var volume = volumes.findRow(msg.volumeId()).orElseThrow();
+                int size = entry.get().size();
+                var deltas = new java.util.TreeMap<String, Long>(Map.of("gigabytes", (long) size,
+                        "gigabytes:" + volume.volumeTypeId(), (long) size));
+                var limits = new java.util.HashMap<String, Integer>();
+                deltas.keySet().forEach(k -> limits.put(k, msg.gigabyteLimits().getOrDefault(k, -1)));
+                try {
+                    String host = volume.host().contains("#") ? volume.host() : volume.host() + "#pool";
+                    volumes.sizeManaged(msg.volumeId(), size, host,
+                            new dev.basalt.db.QuotaReservation(volume.projectId(), deltas, limits));
+                    volumes.finishManage(msg.volumeId());
+                } catch (dev.basalt.db.QuotaExceededException e) {
+                    volumes.markFailed(msg.volumeId(), Set.of(VolumeStatus.MANAGING), VolumeStatus.ERROR_MANAGING,
+                            "over quota");
+                }
+            }
+
+            @Override
+            public void unmanageVolume(dev.basalt.rpc.UnmanageVolume msg) {
+                unmanages.add(msg);
+                if (!holdManages) {
+                    volumes.delete(msg.volumeId());
+                }
+            }
+
+            @Override
+            public dev.basalt.rpc.ManageableVolumes manageableVolumes(dev.basalt.rpc.ManageableVolumesQuery msg) {
+                return new dev.basalt.rpc.ManageableVolumes(List.copyOf(manageable));
             }
 
             @Override

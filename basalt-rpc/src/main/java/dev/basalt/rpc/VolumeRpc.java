@@ -29,6 +29,12 @@ public final class VolumeRpc {
     static final RpcMethod<ExtendVolume, Void> EXTEND_VOLUME = RpcMethod.cast("extend_volume", "1.0", ExtendVolume.class);
     static final RpcMethod<RevertToSnapshot, Void> REVERT_TO_SNAPSHOT =
             RpcMethod.cast("revert_to_snapshot", "1.0", RevertToSnapshot.class);
+    static final RpcMethod<ManageExisting, Void> MANAGE_EXISTING =
+            RpcMethod.cast("manage_existing", "1.0", ManageExisting.class);
+    static final RpcMethod<UnmanageVolume, Void> UNMANAGE_VOLUME =
+            RpcMethod.cast("unmanage_volume", "1.0", UnmanageVolume.class);
+    static final RpcMethod<ManageableVolumesQuery, ManageableVolumes> GET_MANAGEABLE_VOLUMES =
+            RpcMethod.call("get_manageable_volumes", "1.0", ManageableVolumesQuery.class, ManageableVolumes.class);
     static final RpcMethod<CopyVolumeToImage, Void> COPY_VOLUME_TO_IMAGE =
             RpcMethod.cast("copy_volume_to_image", "1.0", CopyVolumeToImage.class);
     static final RpcMethod<CreateSnapshot, Void> CREATE_SNAPSHOT =
@@ -61,6 +67,15 @@ public final class VolumeRpc {
 
         /** Makes a {@code reverting} volume's data its {@code restoring} snapshot's again. */
         void revertToSnapshot(RevertToSnapshot request) throws Exception;
+
+        /** Adopts existing storage as a {@code managing} volume, or fails it ({@code error_managing}). */
+        void manageExisting(ManageExisting request) throws Exception;
+
+        /** Lets go of an {@code unmanaging} volume, its bytes kept, and removes its row. */
+        void unmanageVolume(UnmanageVolume request) throws Exception;
+
+        /** What the backend's storage holds that could be managed. */
+        ManageableVolumes manageableVolumes(ManageableVolumesQuery request) throws Exception;
 
         /** Writes an {@code uploading} volume into its queued Glance image, then puts the volume back. */
         void copyVolumeToImage(CopyVolumeToImage request) throws Exception;
@@ -124,6 +139,21 @@ public final class VolumeRpc {
         bus.cast(at(backend), REVERT_TO_SNAPSHOT, request);
     }
 
+    /** Asks the volume service of {@code backend} to adopt existing storage as the volume. */
+    public void manageExisting(String backend, ManageExisting request) {
+        bus.cast(at(backend), MANAGE_EXISTING, request);
+    }
+
+    /** Asks the volume service of {@code backend} to let go of the volume, keeping its bytes. */
+    public void unmanageVolume(String backend, UnmanageVolume request) {
+        bus.cast(at(backend), UNMANAGE_VOLUME, request);
+    }
+
+    /** What the storage of {@code backend} holds that could be managed. */
+    public ManageableVolumes manageableVolumes(String backend, ManageableVolumesQuery request, Duration timeout) {
+        return bus.call(at(backend), GET_MANAGEABLE_VOLUMES, request, timeout);
+    }
+
     /** Asks the volume service of {@code backend} to upload the volume into its queued image. */
     public void copyVolumeToImage(String backend, CopyVolumeToImage request) {
         bus.cast(at(backend), COPY_VOLUME_TO_IMAGE, request);
@@ -172,6 +202,9 @@ public final class VolumeRpc {
                 .onCast(DELETE_VOLUME, server::deleteVolume)
                 .onCast(EXTEND_VOLUME, server::extendVolume)
                 .onCast(REVERT_TO_SNAPSHOT, server::revertToSnapshot)
+                .onCast(MANAGE_EXISTING, server::manageExisting)
+                .onCast(UNMANAGE_VOLUME, server::unmanageVolume)
+                .onCall(GET_MANAGEABLE_VOLUMES, server::manageableVolumes)
                 .onCast(COPY_VOLUME_TO_IMAGE, server::copyVolumeToImage)
                 .onCast(CREATE_SNAPSHOT, server::createSnapshot)
                 .onCast(DELETE_SNAPSHOT, server::deleteSnapshot)

@@ -7,6 +7,7 @@ import dev.basalt.api.Microversions;
 import dev.basalt.api.http.ApiRequest;
 import dev.basalt.api.http.ApiResponse;
 import dev.basalt.api.http.Router;
+import dev.basalt.api.service.VolumeManagement;
 import dev.basalt.api.service.VolumeService;
 import dev.basalt.common.BasaltException;
 import dev.basalt.common.Fault;
@@ -15,7 +16,7 @@ import java.util.Map;
 /**
  * {@code POST /volumes/{id}/action}. The actions {@link VolumeActions}, {@link AttachActions},
  * {@link ImageMetadataActions}, {@link UploadImageAction} and {@link RevertAction} serve are handed to
- * them ({@code revert} is a 404 before 3.40, as Cinder routes it); any
+ * them, {@code os-unmanage} to {@link VolumeManagement} ({@code revert} is a 404 before 3.40, as Cinder routes it); any
  * other known Cinder action is a 501 saying so (after the volume is found), an unknown one a 400
  * as Cinder answers it.
  */
@@ -49,16 +50,21 @@ public final class VolumeActionsResource {
             Map.entry("os-extend_volume_completion", "volume_extension:volume_admin_actions:extend_volume_completion"),
             Map.entry("os-update_snapshot_status", "snapshot_extension:snapshot_actions:update_snapshot_status"));
 
+    /** {@code os-unmanage}: the volume leaves Basalt, its storage kept ({@link VolumeManagement#unmanage}). */
+    static final String UNMANAGE = "os-unmanage";
+
     private final VolumeService volumes;
     private final VolumeActions actions;
     private final AttachActions attachActions;
     private final ImageMetadataActions imageMetadataActions;
     private final UploadImageAction uploadImage;
     private final RevertAction revert;
+    private final VolumeManagement management;
 
     public VolumeActionsResource(VolumeService volumes, VolumeActions actions, AttachActions attachActions,
                                  ImageMetadataActions imageMetadataActions, UploadImageAction uploadImage,
-                                 RevertAction revert) {
+                                 RevertAction revert, VolumeManagement management) {
+        this.management = requireNonNull(management, "management");
         this.volumes = requireNonNull(volumes, "volumes");
         this.actions = requireNonNull(actions, "actions");
         this.attachActions = requireNonNull(attachActions, "attachActions");
@@ -106,6 +112,10 @@ public final class VolumeActionsResource {
         }
         if (RevertAction.ACTION.equals(action)) {
             return revert.handle(request);
+        }
+        if (UNMANAGE.equals(action)) {
+            management.unmanage(request.context(), volumes.visible(request.context(), request.path("id")));
+            return ApiResponse.status(202);
         }
         throw new BasaltException(Fault.NOT_IMPLEMENTED,
                 String.format("The volume action %s is not implemented in Basalt yet.", action));

@@ -35,6 +35,11 @@ final class CinderFormats {
         }
     }
 
+    /** Cinder's volume statuses (not {@code unmanaging} and {@code error_unmanaging}, which it keeps apart). */
+    private static final VolumeStatus[] RESETTABLE_VOLUME_STATUSES = java.util.Arrays.stream(VolumeStatus.values())
+            .filter(s -> s != VolumeStatus.UNMANAGING && s != VolumeStatus.ERROR_UNMANAGING)
+            .toArray(VolumeStatus[]::new);
+
     private static final List<Named> ALL = List.of(
             new Named("cinder-uuid", "is not a valid UUID", Ids::isUuidLike),
             new Named("cinder-volume-size", "is not an integer between 1 and " + DB_MAX_INT, CinderFormats::isVolumeSize),
@@ -48,8 +53,9 @@ final class CinderFormats {
             new Named("cinder-log-level", "is not a valid log level (INFO, WARNING, ERROR or DEBUG)",
                     v -> LOG_LEVELS.contains(v.toUpperCase(Locale.ROOT))),
             new Named("cinder-volume-status", "is not a valid volume status; valid statuses are: "
-                    + names(VolumeStatus.values()),
-                    v -> v.isEmpty() || VolumeStatus.fromApiName(v).isPresent()),
+                    + names(RESETTABLE_VOLUME_STATUSES),
+                    v -> v.isEmpty() || VolumeStatus.fromApiName(v).filter(s -> s != VolumeStatus.UNMANAGING
+                            && s != VolumeStatus.ERROR_UNMANAGING).isPresent()),
             new Named("cinder-volume-attach-status", "is not a valid volume attach status; valid statuses are: "
                     + String.join(", ", ATTACH_STATUSES),
                     v -> v.isEmpty() || ATTACH_STATUSES.contains(v.toLowerCase(Locale.ROOT))),

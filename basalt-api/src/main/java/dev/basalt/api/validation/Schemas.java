@@ -75,6 +75,8 @@ public final class Schemas {
     private final RequestSchema snapshotResetStatus;
     private final RequestSchema forceDelete;
     private final RequestSchema volumeRevert;
+    private final RequestSchema volumeManage;
+    private final RequestSchema volumeManage316;
     private final RequestSchema snapshotUpdateStatus;
     private final RequestSchema volumeAttach;
     private final RequestSchema volumeDetach;
@@ -168,6 +170,8 @@ public final class Schemas {
         snapshotResetStatus = load("snapshot-reset-status");
         forceDelete = load("force-delete");
         volumeRevert = load("volume-revert");
+        volumeManage = load("volume-manage");
+        volumeManage316 = load("volume-manage-3.16");
         snapshotUpdateStatus = load("snapshot-update-status");
         volumeAttach = load("volume-attach");
         volumeDetach = load("volume-detach");
@@ -429,6 +433,11 @@ public final class Schemas {
     /** {@code os-force_delete} of a volume or a snapshot. */
     public RequestSchema forceDelete() {
         return forceDelete;
+    }
+
+    /** A manage request's body: before 3.16 without {@code cluster}. */
+    public RequestSchema volumeManage(boolean withCluster) {
+        return withCluster ? volumeManage316 : volumeManage;
     }
 
     public RequestSchema volumeRevert() {

@@ -5,6 +5,7 @@ import dev.basalt.driver.BlockIoCapable;
 import dev.basalt.driver.Capabilities;
 import dev.basalt.driver.CloneCapable;
 import dev.basalt.driver.ExtendCapable;
+import dev.basalt.driver.ManageCapable;
 import dev.basalt.driver.NativeConnectionCapable;
 import dev.basalt.driver.PoolReport;
 import dev.basalt.driver.Sizes;
@@ -26,7 +27,9 @@ import dev.basalt.rbd.RbdPool;
 import dev.basalt.rbd.SnapshotInfo;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * independent of its source).
  */
 public final class RbdVolumeDriver implements RevertCapable, CloneCapable, ExtendCapable, BlockIoCapable,
-        NativeConnectionCapable {
+        NativeConnectionCapable, ManageCapable {
     public static final String NAME = "rbd";
     /** Cinder's values for its RBD driver. */
     static final String VENDOR_NAME = "Open Source";
@@ -431,6 +434,107 @@ public final class RbdVolumeDriver implements RevertCapable, CloneCapable, Exten
         } catch (CephNotFoundException e) {
             return false;
         }
+    }
+
+    // ------------------------------------------------------------------ manage (ManageCapable)
+
+    @Override
+    public List<ManageableVolume> manageableVolumes(Set<String> managedVolumeIds) {
+        return ceph.call("list the images of pool " + settings.pool(), pool -> {
+            List<ManageableVolume> found = new ArrayList<>();
+            for (String image : pool.list()) {
+                if (RbdNames.isDeleted(image)) {
+                    continue;
+                }
+                long size;
+                try {
+                    size = pool.stat(image).size();
+                } catch (CephNotFoundException e) {
+                    continue; // removed meanwhile
+                }
+                Optional<String> volumeId = RbdNames.volumeId(image);
+                if (volumeId.isPresent() && managedVolumeIds.contains(volumeId.get())) {
+                    found.add(new ManageableVolume(image, manageableGib(size), false, "already managed",
+                            volumeId.get(), null));
+                } else {
+                    found.add(new ManageableVolume(image, manageableGib(size), true, null, null, null));
+                }
+            }
+            return found;
+        });
+    }
+
+    @Override
+    public int manageableSize(String reference) {
+        String image = manageableImage(reference);
+        return ceph.call("look up image " + image, pool -> {
+            try {
+                return manageableGib(pool.stat(image).size());
+            } catch (CephNotFoundException e) {
+                throw new InvalidReferenceException("there is no image " + image + " in pool " + settings.pool());
+            }
+        });
+    }
+
+    @Override
+    public int manageExisting(String volumeId, String reference) {
+        String target = RbdNames.volume(volumeId);
+        String source = manageableImage(reference);
+        return ceph.call("manage image " + source + " as " + target, pool -> {
+            boolean sourceThere = !source.equals(target) && pool.exists(source);
+            boolean targetThere = pool.exists(target);
+            if (sourceThere && targetThere) {
+                throw new InvalidReferenceException("cannot manage " + source + " as volume " + volumeId + ": " + target
+                        + " already exists in pool " + settings.pool());
+            }
+            if (!sourceThere && !targetThere) {
+                throw new InvalidReferenceException("there is no image " + source + " in pool " + settings.pool());
+            }
+            if (sourceThere) {
+                pool.rename(source, target);
+            }
+            try (RbdImage opened = pool.open(target)) {
+                int gib = manageableGib(opened.size());
+                if (opened.size() < Sizes.gibToBytes(gib)) {
+                    opened.resize(Sizes.gibToBytes(gib));
+                }
+                LOG.info("rbd driver: {} is now volume {} ({} GiB)", source, volumeId, gib);
+                return gib;
+            }
+        });
+    }
+
+    @Override
+    public void unmanage(String volumeId) {
+        String image = RbdNames.volume(volumeId);
+        String kept = RbdNames.unmanagedVolume(volumeId);
+        ceph.call("unmanage volume " + image, pool -> {
+            if (!pool.exists(image)) {
+                return null;
+            }
+            if (pool.exists(kept)) {
+                throw new VolumeDriverException("cannot unmanage volume " + volumeId + ": " + kept
+                        + " already exists in pool " + settings.pool() + "; rename or remove it first");
+            }
+            rename(pool, image, kept);
+            LOG.info("rbd driver: volume {} unmanaged; its image is now {}", volumeId, kept);
+            return null;
+        });
+    }
+
+    /** The image a reference names, or an {@link InvalidReferenceException} saying why it names none. */
+    private String manageableImage(String reference) {
+        if (reference == null || reference.isEmpty() || reference.indexOf('/') >= 0 || reference.indexOf('@') >= 0
+                || RbdNames.isDeleted(reference)) {
+            throw new InvalidReferenceException("'" + reference + "' is not the name of an image the rbd driver can"
+                    + " manage: give the name of an image in pool " + settings.pool());
+        }
+        return reference;
+    }
+
+    /** A size in bytes as the whole GiB a managed volume gets: rounded up, at least 1. */
+    private static int manageableGib(long bytes) {
+        return (int) Math.min(Math.max(1, (bytes + Sizes.GIB - 1) / Sizes.GIB), Integer.MAX_VALUE);
     }
 
     // ------------------------------------------------------------------ extend

@@ -14,6 +14,7 @@ import dev.basalt.driver.VolumeDriver;
 import dev.basalt.driver.VolumeDriverException;
 import dev.basalt.driver.VolumeSpec;
 import dev.basalt.rbd.CephException;
+import dev.basalt.rbd.ImageLayout;
 import dev.basalt.rbd.ImageParent;
 import dev.basalt.rbd.RadosCluster;
 import dev.basalt.rbd.RbdImage;
@@ -89,6 +90,42 @@ class RbdVolumeDriverTest extends DriverCompliance {
                 return image.parent();
             }
         });
+    }
+
+    @Override
+    protected void makeUnmanagedStorage(String reference, long bytes, long offset, byte[] data) throws Exception {
+        inPool(pool -> {
+            pool.create(reference, bytes, ImageLayout.layering(ImageLayout.DEFAULT_ORDER));
+            try (RbdImage image = pool.open(reference)) {
+                image.write(offset, ByteBuffer.wrap(data));
+                image.flush();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    protected void removeUnmanagedStorage(String reference) throws Exception {
+        inPool(pool -> {
+            if (pool.exists(reference)) {
+                pool.remove(reference);
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void anUnmanagedVolumesImageIsRenamedNotRemoved() throws Exception {
+        VolumeSpec volume = newVolume(1);
+        rbd().createVolume(volume);
+        try {
+            rbd().unmanage(volume.id());
+            assertThat(rbd().hasVolume(volume.id())).isFalse();
+            boolean kept = inPool(pool -> pool.exists("unmanaged-volume-" + volume.id()));
+            assertThat(kept).isTrue();
+        } finally {
+            removeUnmanagedStorage("unmanaged-volume-" + volume.id());
+        }
     }
 
     @Test

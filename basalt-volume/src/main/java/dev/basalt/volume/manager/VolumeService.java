@@ -35,6 +35,10 @@ import dev.basalt.rpc.DeleteVolume;
 import dev.basalt.rpc.DropBackupBases;
 import dev.basalt.rpc.ExtendVolume;
 import dev.basalt.rpc.RevertToSnapshot;
+import dev.basalt.rpc.ManageExisting;
+import dev.basalt.rpc.ManageableVolumes;
+import dev.basalt.rpc.ManageableVolumesQuery;
+import dev.basalt.rpc.UnmanageVolume;
 import dev.basalt.rpc.InitializeConnection;
 import dev.basalt.rpc.VolumeConnection;
 import dev.basalt.rpc.TerminateConnection;
@@ -102,6 +106,7 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
     private final SnapshotManager snapshots;
     private final VolumeExtender extender;
     private final VolumeReverter reverter;
+    private final VolumeAdoptions adoptions;
     private final VolumeUploads uploads;
     private final ScheduledExecutorService imageRetries;
     private final VolumeTarget target;
@@ -193,11 +198,13 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
         this.extender = new VolumeExtender(settings.host(), driver, volumes, messages, clock, settings.messageTtl());
         this.reverter = new VolumeReverter(settings.host(), driver, volumes, snapshots,
                 new VolumeTransitions(database, volumes), messages, clock, settings.messageTtl());
+        this.adoptions = new VolumeAdoptions(settings.host(), driver, volumes, exporter, () -> driver.report().pool(),
+                messages, clock, settings.messageTtl());
         WorkerRepository workers = new WorkerRepository(database);
         this.claims = new WorkClaims(workers, () -> serviceId);
         this.devices = new BackupDevices(settings.host(), driver);
         this.cleaner = new WorkCleaner(settings.host(), workers, claims, () -> serviceId, volumes, snapshots, manager,
-                this.snapshots, extender, reverter, uploads, clock);
+                this.snapshots, extender, reverter, uploads, adoptions, clock);
     }
 
     /**
@@ -255,6 +262,23 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
     public void revertToSnapshot(RevertToSnapshot request) {
         claims.perform(CleanableResource.VOLUME, request.volumeId(), VolumeStatus.REVERTING.apiName(),
                 () -> operations.time(Operation.REVERT_TO_SNAPSHOT, () -> reverter.revert(request)));
+    }
+
+    @Override
+    public void manageExisting(ManageExisting request) {
+        claims.perform(CleanableResource.VOLUME, request.volumeId(), VolumeStatus.MANAGING.apiName(),
+                () -> reportIfDone(operations.time(Operation.MANAGE_EXISTING, () -> adoptions.manage(request))));
+    }
+
+    @Override
+    public void unmanageVolume(UnmanageVolume request) {
+        claims.perform(CleanableResource.VOLUME, request.volumeId(), VolumeStatus.UNMANAGING.apiName(),
+                () -> reportIfDone(operations.time(Operation.UNMANAGE_VOLUME, () -> adoptions.unmanage(request))));
+    }
+
+    @Override
+    public ManageableVolumes manageableVolumes(ManageableVolumesQuery request) {
+        return adoptions.manageable();
     }
 
     @Override
