@@ -40,6 +40,8 @@ class RpcContractTest {
             public void copyVolumeToImage(CopyVolumeToImage r) { received.add(r); }
             public void createSnapshot(CreateSnapshot r) { received.add(r); }
             public void deleteSnapshot(DeleteSnapshot r) { received.add(r); }
+            public void createGroupSnapshot(CreateGroupSnapshot r) { received.add(r); }
+            public void deleteGroupSnapshot(DeleteGroupSnapshot r) { received.add(r); }
             public VolumeConnection initializeConnection(InitializeConnection r) { received.add(r); return answer; }
             public void terminateConnection(TerminateConnection r) { received.add(r); }
             public void publishCapabilities(PublishCapabilities r) { received.add(r); }
@@ -54,7 +56,8 @@ class RpcContractTest {
                         null, "v1", "Volume", java.time.Instant.parse("2026-01-01T00:00:00.123456Z")),
                 DropBackupBases.allBut("v1", "b2", "r9"),
                 new CopyVolumeToImage("v1", "r10", new ImageSource("i1", "http://127.0.0.1:9292", "t"), "qcow2"),
-                new RevertToSnapshot("v1", "s1", "r11"));
+                new RevertToSnapshot("v1", "s1", "r11"), new CreateGroupSnapshot("gs1", "r12"),
+                new DeleteGroupSnapshot("gs1", "r13"));
         client.createVolume("node1@file", (CreateVolume) sent.get(0));
         client.deleteVolume("node1@file", (DeleteVolume) sent.get(1));
         client.extendVolume("node1@file", (ExtendVolume) sent.get(2));
@@ -65,6 +68,8 @@ class RpcContractTest {
         client.dropBackupBases("node1@file", (DropBackupBases) sent.get(7));
         client.copyVolumeToImage("node1@file", (CopyVolumeToImage) sent.get(8));
         client.revertToSnapshot("node1@file", (RevertToSnapshot) sent.get(9));
+        client.createGroupSnapshot("node1@file", (CreateGroupSnapshot) sent.get(10));
+        client.deleteGroupSnapshot("node1@file", (DeleteGroupSnapshot) sent.get(11));
         InitializeConnection connect = new InitializeConnection("v1", Map.of("initiator", "iqn.h"), "r6");
         assertThat(client.initializeConnection("node1@file", connect, TIMEOUT)).isEqualTo(answer);
         TerminateConnection disconnect = new TerminateConnection("v1", "a1", "r7");
