@@ -177,6 +177,7 @@ public final class SnapshotRepository {
             boolean moved = conditionalUpdate(h, id, expected, "status = :next", u -> u.bind("next", next.apiName()));
             if (moved) {
                 Workers.settle(h, CleanableResource.SNAPSHOT, id, next.apiName());
+                GroupSnapshotRepository.settleGroupOf(h, id);
             }
             return moved;
         });
@@ -237,6 +238,9 @@ public final class SnapshotRepository {
                 QuotaClaims.commit(h, id);
             } else if (moved && next == SnapshotStatus.ERROR) {
                 QuotaClaims.rollback(h, id);
+            }
+            if (moved) {
+                GroupSnapshotRepository.settleGroupOf(h, id);
             }
             return moved;
         });

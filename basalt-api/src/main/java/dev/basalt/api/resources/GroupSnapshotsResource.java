@@ -75,6 +75,7 @@ public final class GroupSnapshotsResource {
     ApiResponse create(ApiRequest request) {
         JsonNode body = request.validBody(schemas.groupSnapshotCreate()).get("group_snapshot");
         Group group = groups.visible(request.context(), body.get("group_id").asText());
+        request.authorize(GroupsResource.GET, group.projectId(), group.userId());
         request.authorize(CREATE, group.projectId(), group.userId());
         GroupSnapshot created;
         try {

@@ -111,7 +111,7 @@ class GroupSnapshotWorkTest {
     }
 
     private FileVolumeDriver fileDriver() {
-        return new FileVolumeDriver(new FileDriverSettings(dir, true, VolumeClear.ZERO, 0, "file"));
+        return new FileVolumeDriver(new FileDriverSettings(dir, true, VolumeClear.NONE, 0, "file"));
     }
 
     private void start() {
