@@ -84,7 +84,10 @@ public final class GroupSnapshotRepository {
             }
             List<String> volumeIds = h.createQuery("SELECT id FROM volumes WHERE group_id = :g ORDER BY id FOR UPDATE")
                     .bind("g", g.groupId()).mapTo(String.class).list();
-            if (!volumeIds.equals(members.stream().map(Snapshot::volumeId).sorted().toList())) {
+            // Compared as sets: the database's collation may order ids otherwise than Java does.
+            if (volumeIds.size() != members.size()
+                    || !Set.copyOf(volumeIds).equals(members.stream().map(Snapshot::volumeId).collect(
+                            java.util.stream.Collectors.toSet()))) {
                 return CreateOutcome.VOLUMES_CHANGED;
             }
             for (String volumeId : volumeIds) {

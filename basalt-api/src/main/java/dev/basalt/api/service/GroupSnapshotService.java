@@ -144,7 +144,7 @@ public final class GroupSnapshotService {
             } catch (RuntimeException e) {
                 LOG.error("{} could not ask {} to take group snapshot {}", context.requestId(), group.backend(),
                         row.id(), e);
-                failUnsent(row, taken);
+                removeUnsent(row, taken);
                 throw new BasaltException(Fault.SERVICE_UNAVAILABLE, "The volume service could not be reached; the"
                         + " group snapshot was not taken. Try again later.");
             }
@@ -174,20 +174,17 @@ public final class GroupSnapshotService {
         }
     }
 
-    /** The members of a group snapshot whose message could not be sent fail: none was taken. */
-    private void failUnsent(GroupSnapshot row, List<Snapshot> members) {
-        for (Snapshot s : members) {
-            try {
-                snapshotsFailed(s);
-            } catch (RuntimeException e) {
-                LOG.error("could not fail snapshot {} of group snapshot {}", s.id(), row.id(), e);
-            }
+    /**
+     * The group snapshot whose message could not be sent goes with its members (none was taken, their
+     * quota is given back), as a snapshot whose message could not be sent does.
+     */
+    private void removeUnsent(GroupSnapshot row, List<Snapshot> members) {
+        try {
+            members.forEach(s -> snapshots.delete(s.id()));
+            groupSnapshots.beginDelete(row.id(), EnumSet.allOf(GroupSnapshotStatus.class));
+        } catch (RuntimeException e) {
+            LOG.error("could not remove group snapshot {}, which was not sent", row.id(), e);
         }
-    }
-
-    private void snapshotsFailed(Snapshot s) {
-        snapshots.markFailed(s.id(), Set.of(SnapshotStatus.CREATING), SnapshotStatus.ERROR,
-                "The volume service could not be reached; the snapshot was not taken.");
     }
 
     /** Starts deleting the group snapshot and its members (see the class). */
