@@ -32,6 +32,7 @@ import dev.basalt.common.LogLevels;
 import dev.basalt.api.resources.MessagesResource;
 import dev.basalt.api.resources.GroupSpecsResource;
 import dev.basalt.api.resources.GroupTypesResource;
+import dev.basalt.api.resources.GroupSnapshotsResource;
 import dev.basalt.api.resources.GroupsResource;
 import dev.basalt.api.resources.QosSpecsResource;
 import dev.basalt.api.resources.QuotaClassSetsResource;
@@ -59,7 +60,9 @@ import dev.basalt.api.service.VolumeReverts;
 import dev.basalt.api.service.BackupHosts;
 import dev.basalt.api.service.BackupService;
 import dev.basalt.api.service.GroupMembership;
+import dev.basalt.api.service.GroupFromSource;
 import dev.basalt.api.service.GroupService;
+import dev.basalt.api.service.GroupSnapshotService;
 import dev.basalt.api.service.RestoreTargets;
 import dev.basalt.api.service.CreateSettling;
 import dev.basalt.api.service.DefaultTypes;
@@ -88,6 +91,7 @@ import dev.basalt.db.DefaultTypeRepository;
 import dev.basalt.db.EncryptionRepository;
 import dev.basalt.db.MessageRepository;
 import dev.basalt.db.GroupRepository;
+import dev.basalt.db.GroupSnapshotRepository;
 import dev.basalt.db.GroupTypeRepository;
 import dev.basalt.db.QosSpecsRepository;
 import dev.basalt.db.QuotaRepository;
@@ -260,7 +264,12 @@ public final class ApiServer implements AutoCloseable {
         GroupTypeRepository groupTypes = new GroupTypeRepository(database);
         GroupService groupService = new GroupService(groupRepository, groupTypes, types, volumes,
                 snapshots, zones, quotaRules, new SchedulerRpc(bus), VOLUME_CALL_TIMEOUT, deletion, clock);
-        new GroupsResource(groupService, schemas, settings.maxLimit()).register(routes);
+        GroupSnapshotService groupSnapshotService = new GroupSnapshotService(new GroupSnapshotRepository(database),
+                groupRepository, snapshots, groupService, volumes, quotaRules, volumeServices, clock);
+        new GroupsResource(groupService, new GroupFromSource(groupRepository, groupService, groupSnapshotService,
+                snapshots, volumes, types, encryption, new EncryptionKeys(settings.keyManager()), quotaRules,
+                new SchedulerRpc(bus), clock), schemas, settings.maxLimit()).register(routes);
+        new GroupSnapshotsResource(groupSnapshotService, groupService, schemas, settings.maxLimit()).register(routes);
         GroupTypesResource groupTypesResource = new GroupTypesResource(settings, groupTypes, groupService::typeInUse,
                 schemas);
         groupTypesResource.register(routes);

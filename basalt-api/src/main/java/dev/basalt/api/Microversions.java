@@ -54,6 +54,10 @@ public final class Microversions {
     public static final ApiVersion GROUP_VOLUME = ApiVersion.of(3, 13);
     /** {@code group_snapshot_id} in the snapshot view. */
     public static final ApiVersion GROUP_SNAPSHOTS = ApiVersion.of(3, 14);
+    /** The {@code reset_status} group snapshot action. */
+    public static final ApiVersion GROUP_SNAPSHOT_RESET_STATUS = ApiVersion.of(3, 19);
+    /** Filters, sorting and paging of the group snapshot lists. */
+    public static final ApiVersion GROUP_SNAPSHOT_PAGINATION = ApiVersion.of(3, 29);
     /** {@code Etag} on volume metadata, {@code If-Match} on its updates. */
     public static final ApiVersion ETAGS = ApiVersion.of(3, 15);
     /** {@code os-backup-project-attr:project_id} in the backup view (administrators). */

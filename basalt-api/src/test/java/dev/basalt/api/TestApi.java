@@ -91,6 +91,8 @@ final class TestApi implements AutoCloseable {
     final List<DeleteVolume> deletes = new CopyOnWriteArrayList<>();
     final List<CreateSnapshot> snapshotCreates = new CopyOnWriteArrayList<>();
     final List<DeleteSnapshot> snapshotDeletes = new CopyOnWriteArrayList<>();
+    final List<dev.basalt.rpc.CreateGroupSnapshot> groupSnapshotCreates = new CopyOnWriteArrayList<>();
+    final List<dev.basalt.rpc.DeleteGroupSnapshot> groupSnapshotDeletes = new CopyOnWriteArrayList<>();
     final List<ExtendVolume> extends_ = new CopyOnWriteArrayList<>();
     final List<dev.basalt.rpc.RevertToSnapshot> reverts = new CopyOnWriteArrayList<>();
     final List<InitializeConnection> connects = new CopyOnWriteArrayList<>();
@@ -249,6 +251,32 @@ final class TestApi implements AutoCloseable {
                 if (!holdSnapshots && snapshots.find(msg.snapshotId())
                         .map(s -> s.status() == SnapshotStatus.DELETING).orElse(false)) {
                     snapshots.delete(msg.snapshotId());
+                }
+            }
+
+            @Override
+            public void createGroupSnapshot(dev.basalt.rpc.CreateGroupSnapshot msg) {
+                for (Snapshot s : snapshots.forGroupSnapshot(msg.groupSnapshotId())) {
+                    if (s.status() != SnapshotStatus.CREATING || holdSnapshots) {
+                        continue;
+                    }
+                    if (failSnapshots) {
+                        snapshots.markFailed(s.id(), Set.of(SnapshotStatus.CREATING), SnapshotStatus.ERROR,
+                                "driver failed");
+                    } else {
+                        snapshots.markAvailable(s.id());
+                    }
+                }
+                groupSnapshotCreates.add(msg);
+            }
+
+            @Override
+            public void deleteGroupSnapshot(dev.basalt.rpc.DeleteGroupSnapshot msg) {
+                groupSnapshotDeletes.add(msg);
+                for (Snapshot s : snapshots.forGroupSnapshot(msg.groupSnapshotId())) {
+                    if (s.status() == SnapshotStatus.DELETING && !holdSnapshots) {
+                        snapshots.delete(s.id());
+                    }
                 }
             }
 

@@ -47,7 +47,9 @@ public final class VolumeTransitions {
         /** The snapshot is gone, or its status is not one the caller allowed (revert). */
         SNAPSHOT_STATUS,
         /** The snapshot is not the volume's latest (revert). */
-        NOT_LATEST
+        NOT_LATEST,
+        /** A snapshot of the volume is a member of a group snapshot (it goes with its group snapshot only). */
+        GROUP_SNAPSHOT
     }
 
     /**
@@ -116,6 +118,9 @@ public final class VolumeTransitions {
                 return new DeleteResult(Outcome.HAS_SNAPSHOTS, snapshots);
             }
             for (Snapshot s : snapshots) {
+                if (s.groupSnapshotId() != null) {
+                    return new DeleteResult(Outcome.GROUP_SNAPSHOT, snapshots);
+                }
                 if (!force && !CASCADE_DELETABLE.contains(s.status())) {
                     return new DeleteResult(Outcome.SNAPSHOTS_BUSY, snapshots);
                 }

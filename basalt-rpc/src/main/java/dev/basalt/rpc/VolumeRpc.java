@@ -41,6 +41,10 @@ public final class VolumeRpc {
             RpcMethod.cast("create_snapshot", "1.0", CreateSnapshot.class);
     static final RpcMethod<DeleteSnapshot, Void> DELETE_SNAPSHOT =
             RpcMethod.cast("delete_snapshot", "1.0", DeleteSnapshot.class);
+    static final RpcMethod<CreateGroupSnapshot, Void> CREATE_GROUP_SNAPSHOT =
+            RpcMethod.cast("create_group_snapshot", "1.0", CreateGroupSnapshot.class);
+    static final RpcMethod<DeleteGroupSnapshot, Void> DELETE_GROUP_SNAPSHOT =
+            RpcMethod.cast("delete_group_snapshot", "1.0", DeleteGroupSnapshot.class);
     /** 2.0: the reply is protocol-neutral ({@link VolumeConnection}: a driver_volume_type and its data). */
     static final RpcMethod<InitializeConnection, VolumeConnection> INITIALIZE_CONNECTION =
             RpcMethod.call("initialize_connection", "2.0", InitializeConnection.class, VolumeConnection.class);
@@ -85,6 +89,12 @@ public final class VolumeRpc {
 
         /** Wipes and removes a {@code deleting} snapshot. */
         void deleteSnapshot(DeleteSnapshot request) throws Exception;
+
+        /** Takes the {@code creating} members of a group snapshot together (one pass of the driver over them). */
+        void createGroupSnapshot(CreateGroupSnapshot request) throws Exception;
+
+        /** Wipes and removes the {@code deleting} members of a group snapshot (the last one takes it along). */
+        void deleteGroupSnapshot(DeleteGroupSnapshot request) throws Exception;
 
         /** Exports a volume for a host and says how to reach it. */
         VolumeConnection initializeConnection(InitializeConnection request) throws Exception;
@@ -167,6 +177,16 @@ public final class VolumeRpc {
         bus.cast(at(backend), DELETE_SNAPSHOT, request);
     }
 
+    /** Asks the volume service of the group's {@code backend} to take the group snapshot's members. */
+    public void createGroupSnapshot(String backend, CreateGroupSnapshot request) {
+        bus.cast(at(backend), CREATE_GROUP_SNAPSHOT, request);
+    }
+
+    /** Asks the volume service of the group's {@code backend} to delete the group snapshot's members. */
+    public void deleteGroupSnapshot(String backend, DeleteGroupSnapshot request) {
+        bus.cast(at(backend), DELETE_GROUP_SNAPSHOT, request);
+    }
+
     public VolumeConnection initializeConnection(String backend, InitializeConnection request, Duration timeout) {
         return bus.call(at(backend), INITIALIZE_CONNECTION, request, timeout);
     }
@@ -208,6 +228,8 @@ public final class VolumeRpc {
                 .onCast(COPY_VOLUME_TO_IMAGE, server::copyVolumeToImage)
                 .onCast(CREATE_SNAPSHOT, server::createSnapshot)
                 .onCast(DELETE_SNAPSHOT, server::deleteSnapshot)
+                .onCast(CREATE_GROUP_SNAPSHOT, server::createGroupSnapshot)
+                .onCast(DELETE_GROUP_SNAPSHOT, server::deleteGroupSnapshot)
                 .onCall(INITIALIZE_CONNECTION, server::initializeConnection)
                 .onCall(TERMINATE_CONNECTION, request -> {
                     server.terminateConnection(request);

@@ -46,6 +46,8 @@ class RpcContractTest {
             public void copyVolumeToImage(CopyVolumeToImage r) { received.add(r); }
             public void createSnapshot(CreateSnapshot r) { received.add(r); }
             public void deleteSnapshot(DeleteSnapshot r) { received.add(r); }
+            public void createGroupSnapshot(CreateGroupSnapshot r) { received.add(r); }
+            public void deleteGroupSnapshot(DeleteGroupSnapshot r) { received.add(r); }
             public VolumeConnection initializeConnection(InitializeConnection r) { received.add(r); return answer; }
             public void terminateConnection(TerminateConnection r) { received.add(r); }
             public void publishCapabilities(PublishCapabilities r) { received.add(r); }
@@ -62,7 +64,8 @@ class RpcContractTest {
                 new CopyVolumeToImage("v1", "r10", new ImageSource("i1", "http://127.0.0.1:9292", "t"), "qcow2"),
                 new RevertToSnapshot("v1", "s1", "r11"),
                 new ManageExisting("v1", "legacy.img", "r12", Map.of("gigabytes", 10, "per_volume_gigabytes", -1)),
-                new UnmanageVolume("v1", "r13"));
+                new UnmanageVolume("v1", "r13"), new CreateGroupSnapshot("gs1", "r15"),
+                new DeleteGroupSnapshot("gs1", "r16"));
         client.createVolume("node1@file", (CreateVolume) sent.get(0));
         client.deleteVolume("node1@file", (DeleteVolume) sent.get(1));
         client.extendVolume("node1@file", (ExtendVolume) sent.get(2));
@@ -75,6 +78,8 @@ class RpcContractTest {
         client.revertToSnapshot("node1@file", (RevertToSnapshot) sent.get(9));
         client.manageExisting("node1@file", (ManageExisting) sent.get(10));
         client.unmanageVolume("node1@file", (UnmanageVolume) sent.get(11));
+        client.createGroupSnapshot("node1@file", (CreateGroupSnapshot) sent.get(12));
+        client.deleteGroupSnapshot("node1@file", (DeleteGroupSnapshot) sent.get(13));
         ManageableVolumesQuery listing = new ManageableVolumesQuery("r14");
         assertThat(client.manageableVolumes("node1@file", listing, TIMEOUT)).isEqualTo(manageable);
         InitializeConnection connect = new InitializeConnection("v1", Map.of("initiator", "iqn.h"), "r6");

@@ -56,6 +56,16 @@ public class VolumeServerStub implements VolumeRpc.Server {
     }
 
     @Override
+    public void createGroupSnapshot(CreateGroupSnapshot request) {
+        throw unexpected(request);
+    }
+
+    @Override
+    public void deleteGroupSnapshot(DeleteGroupSnapshot request) {
+        throw unexpected(request);
+    }
+
+    @Override
     public VolumeConnection initializeConnection(InitializeConnection request) {
         throw unexpected(request);
     }

@@ -3,6 +3,7 @@ package dev.basalt.api.validation;
 import com.networknt.schema.ExecutionContext;
 import com.networknt.schema.Format;
 import dev.basalt.common.Ids;
+import dev.basalt.model.GroupSnapshotStatus;
 import dev.basalt.model.GroupStatus;
 import dev.basalt.model.SnapshotStatus;
 import dev.basalt.model.VolumeStatus;
@@ -69,6 +70,9 @@ final class CinderFormats {
             new Named("cinder-group-status", "is not a valid group status; valid statuses are: "
                     + names(GroupStatus.values()),
                     v -> GroupStatus.fromApiName(v).filter(s -> s != GroupStatus.IN_USE).isPresent()),
+            new Named("cinder-group-snapshot-status", "is not a valid group snapshot status; valid statuses are: "
+                    + names(GroupSnapshotStatus.values(), GroupSnapshotStatus::apiName),
+                    v -> GroupSnapshotStatus.fromApiName(v).isPresent()),
             new Named("cinder-backup-status", "is not a valid backup status; valid statuses are: available, error",
                     v -> v.equalsIgnoreCase("available") || v.equalsIgnoreCase("error")),
             new Named("cinder-key-size", "is not an integer between 0 and " + DB_MAX_INT

@@ -43,6 +43,9 @@ public final class Schemas {
     private final RequestSchema groupUpdate;
     private final RequestSchema groupDelete;
     private final RequestSchema groupResetStatus;
+    private final RequestSchema groupCreateFromSource;
+    private final RequestSchema groupSnapshotCreate;
+    private final RequestSchema groupSnapshotResetStatus;
     private final RequestSchema groupSpecsCreate;
     private final RequestSchema groupSpecsUpdate;
     private final RequestSchema qosSpecsCreate;
@@ -138,6 +141,9 @@ public final class Schemas {
         groupUpdate = load("group-update");
         groupDelete = load("group-delete");
         groupResetStatus = load("group-reset-status");
+        groupCreateFromSource = load("group-create-from-src");
+        groupSnapshotCreate = load("group-snapshot-create");
+        groupSnapshotResetStatus = load("group-snapshot-reset-status");
         groupSpecsCreate = load("group-specs-create");
         groupSpecsUpdate = load("group-specs-update");
         qosSpecsCreate = load("qos-specs-create");
@@ -313,6 +319,21 @@ public final class Schemas {
     /** The {@code reset_status} group action (3.20). */
     public RequestSchema groupResetStatus() {
         return groupResetStatus;
+    }
+
+    /** The {@code create-from-src} group action (3.14): a group snapshot's or a source group's id. */
+    public RequestSchema groupCreateFromSource() {
+        return groupCreateFromSource;
+    }
+
+    /** {@code {"group_snapshot": {"group_id", "name", "description"}}} (3.14). */
+    public RequestSchema groupSnapshotCreate() {
+        return groupSnapshotCreate;
+    }
+
+    /** The {@code reset_status} group snapshot action (3.19). */
+    public RequestSchema groupSnapshotResetStatus() {
+        return groupSnapshotResetStatus;
     }
 
     /** {@code {"group_specs": {...}}}: keys without spaces, values a string or null (Cinder's schemas/group_specs.py). */

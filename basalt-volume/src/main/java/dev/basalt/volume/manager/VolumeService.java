@@ -25,10 +25,13 @@ import dev.basalt.rpc.BackupDevice;
 import dev.basalt.rpc.BackupDeviceRequest;
 import dev.basalt.rpc.CapacityReport;
 import dev.basalt.rpc.CleanupRequest;
+import dev.basalt.model.Snapshot;
 import dev.basalt.model.SnapshotStatus;
 import dev.basalt.model.VolumeStatus;
 import dev.basalt.rpc.CopyVolumeToImage;
+import dev.basalt.rpc.CreateGroupSnapshot;
 import dev.basalt.rpc.CreateSnapshot;
+import dev.basalt.rpc.DeleteGroupSnapshot;
 import dev.basalt.rpc.CreateVolume;
 import dev.basalt.rpc.DeleteSnapshot;
 import dev.basalt.rpc.DeleteVolume;
@@ -64,6 +67,7 @@ import java.time.Duration;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -104,6 +108,7 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
     private final Clock clock;
     private final VolumeManager manager;
     private final SnapshotManager snapshots;
+    private final GroupSnapshotManager groupSnapshots;
     private final VolumeExtender extender;
     private final VolumeReverter reverter;
     private final VolumeAdoptions adoptions;
@@ -181,6 +186,8 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
                 new BackEndQos(new QosSpecsRepository(database)), clock);
         this.snapshots = new SnapshotManager(settings.host(), driver, requireNonNull(snapshots, "snapshots"), volumes,
                 messages, clock, settings.messageTtl());
+        this.groupSnapshots = new GroupSnapshotManager(settings.host(), driver, snapshots, volumes, messages, clock,
+                settings.messageTtl());
         GlanceClient glance = GlanceClient.create(Duration.ofSeconds(10));
         VolumeImageFiller filler = new VolumeImageFiller(glance, QemuImg.onPath(), conversionDir);
         VolumeImageMetadata imageMetadata = new VolumeImageMetadata(database);
@@ -289,14 +296,45 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
 
     @Override
     public void createSnapshot(CreateSnapshot request) {
+        Optional<String> group = groupSnapshots.groupOf(request.snapshotId());
+        if (group.isPresent()) {
+            // A member (its message sent again): its group snapshot's members are taken together.
+            createGroupSnapshot(new CreateGroupSnapshot(group.get(), request.requestId()));
+            return;
+        }
         claims.perform(CleanableResource.SNAPSHOT, request.snapshotId(), SnapshotStatus.CREATING.apiName(),
                 () -> reportIfDone(operations.time(Operation.CREATE_SNAPSHOT, () -> snapshots.create(request))));
     }
 
     @Override
     public void deleteSnapshot(DeleteSnapshot request) {
+        Optional<String> group = groupSnapshots.groupOf(request.snapshotId());
+        if (group.isPresent()) {
+            deleteGroupSnapshot(new DeleteGroupSnapshot(group.get(), request.requestId()));
+            return;
+        }
         claims.perform(CleanableResource.SNAPSHOT, request.snapshotId(), SnapshotStatus.DELETING.apiName(),
                 () -> reportIfDone(operations.time(Operation.DELETE_SNAPSHOT, () -> snapshots.delete(request))));
+    }
+
+    @Override
+    public void createGroupSnapshot(CreateGroupSnapshot request) {
+        String id = request.groupSnapshotId();
+        List<Snapshot> members = groupSnapshots.members(id, SnapshotStatus.CREATING);
+        claims.performAll(CleanableResource.SNAPSHOT, "group snapshot " + id, members.stream().map(Snapshot::id)
+                        .toList(), SnapshotStatus.CREATING.apiName(),
+                () -> reportIfDone(operations.time(Operation.CREATE_SNAPSHOT,
+                        () -> groupSnapshots.create(id, members, request.requestId()))));
+    }
+
+    @Override
+    public void deleteGroupSnapshot(DeleteGroupSnapshot request) {
+        String id = request.groupSnapshotId();
+        List<Snapshot> members = groupSnapshots.members(id, SnapshotStatus.DELETING);
+        claims.performAll(CleanableResource.SNAPSHOT, "group snapshot " + id, members.stream().map(Snapshot::id)
+                        .toList(), SnapshotStatus.DELETING.apiName(),
+                () -> reportIfDone(operations.time(Operation.DELETE_SNAPSHOT,
+                        () -> groupSnapshots.delete(id, members, request.requestId()))));
     }
 
     @Override
