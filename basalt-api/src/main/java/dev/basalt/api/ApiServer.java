@@ -11,6 +11,7 @@ import dev.basalt.api.http.TransportFaults;
 import dev.basalt.api.policy.Policy;
 import dev.basalt.api.resources.AttachActions;
 import dev.basalt.api.resources.ImageMetadataActions;
+import dev.basalt.api.resources.ManageableVolumesResource;
 import dev.basalt.api.resources.RevertAction;
 import dev.basalt.api.resources.MoveActions;
 import dev.basalt.api.service.VolumeRetypes;
@@ -35,6 +36,7 @@ import dev.basalt.common.LogLevels;
 import dev.basalt.api.resources.MessagesResource;
 import dev.basalt.api.resources.GroupSpecsResource;
 import dev.basalt.api.resources.GroupTypesResource;
+import dev.basalt.api.resources.GroupSnapshotsResource;
 import dev.basalt.api.resources.GroupsResource;
 import dev.basalt.api.resources.QosSpecsResource;
 import dev.basalt.api.resources.QuotaClassSetsResource;
@@ -57,11 +59,14 @@ import dev.basalt.api.resources.VolumeView;
 import dev.basalt.api.resources.VolumesResource;
 import dev.basalt.api.resources.WorkersResource;
 import dev.basalt.api.service.AvailabilityZones;
+import dev.basalt.api.service.VolumeManagement;
 import dev.basalt.api.service.VolumeReverts;
 import dev.basalt.api.service.BackupHosts;
 import dev.basalt.api.service.BackupService;
 import dev.basalt.api.service.GroupMembership;
+import dev.basalt.api.service.GroupFromSource;
 import dev.basalt.api.service.GroupService;
+import dev.basalt.api.service.GroupSnapshotService;
 import dev.basalt.api.service.RestoreTargets;
 import dev.basalt.api.service.CreateSettling;
 import dev.basalt.api.service.DefaultTypes;
@@ -90,6 +95,7 @@ import dev.basalt.db.DefaultTypeRepository;
 import dev.basalt.db.EncryptionRepository;
 import dev.basalt.db.MessageRepository;
 import dev.basalt.db.GroupRepository;
+import dev.basalt.db.GroupSnapshotRepository;
 import dev.basalt.db.GroupTypeRepository;
 import dev.basalt.db.QosSpecsRepository;
 import dev.basalt.db.QuotaRepository;
@@ -229,6 +235,8 @@ public final class ApiServer implements AutoCloseable {
                 volumeServices, clock);
         VolumeTypesResource typesResource = new VolumeTypesResource(settings, types, volumes, defaults, typeCache,
                 schemas, access);
+        VolumeManagement management = new VolumeManagement(settings, volumes, types, defaults, encryption, services,
+                transitions, quotaRules, volumeServices, clock, VOLUME_CALL_TIMEOUT);
         Router.Builder routes = Router.builder();
         Connections connections = new Connections(volumeServices, new FrontEndQos(qosSpecs), VOLUME_CALL_TIMEOUT);
         new VolumeActionsResource(volumeService, new VolumeActions(volumeService, schemas),
@@ -240,8 +248,9 @@ public final class ApiServer implements AutoCloseable {
                 new RevertAction(volumeService, new VolumeReverts(snapshots, transitions, volumeServices), schemas),
                 new MoveActions(volumeService, new VolumeRetypes(types, encryption, qosSpecs, quotaRules,
                         new VolumeMoves(database), new SchedulerRpc(bus)), new VolumeMigrations(new VolumeMoves(database),
-                        services, attachments, new SchedulerRpc(bus), clock, settings.serviceDownTime()), schemas))
-                .register(routes);
+                        services, attachments, new SchedulerRpc(bus), clock, settings.serviceDownTime()), schemas),
+                management).register(routes);
+        new ManageableVolumesResource(management, volumeView, schemas, settings.maxLimit()).register(routes);
         new AttachmentsResource(volumeService, attachments, attachmentTransitions, connections, detachSafety, schemas,
                 clock, settings.maxLimit()).register(routes);
         new SnapshotsResource(settings, snapshots, snapshotService, volumeService, schemas).register(routes);
@@ -262,7 +271,12 @@ public final class ApiServer implements AutoCloseable {
         GroupTypeRepository groupTypes = new GroupTypeRepository(database);
         GroupService groupService = new GroupService(groupRepository, groupTypes, types, volumes,
                 snapshots, zones, quotaRules, new SchedulerRpc(bus), VOLUME_CALL_TIMEOUT, deletion, clock);
-        new GroupsResource(groupService, schemas, settings.maxLimit()).register(routes);
+        GroupSnapshotService groupSnapshotService = new GroupSnapshotService(new GroupSnapshotRepository(database),
+                groupRepository, snapshots, groupService, volumes, quotaRules, volumeServices, clock);
+        new GroupsResource(groupService, new GroupFromSource(groupRepository, groupService, groupSnapshotService,
+                snapshots, volumes, types, encryption, new EncryptionKeys(settings.keyManager()), quotaRules,
+                new SchedulerRpc(bus), clock), schemas, settings.maxLimit()).register(routes);
+        new GroupSnapshotsResource(groupSnapshotService, groupService, schemas, settings.maxLimit()).register(routes);
         GroupTypesResource groupTypesResource = new GroupTypesResource(settings, groupTypes, groupService::typeInUse,
                 schemas);
         groupTypesResource.register(routes);

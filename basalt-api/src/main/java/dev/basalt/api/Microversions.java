@@ -37,6 +37,12 @@ public final class Microversions {
     /** {@code cluster} in the services list; the clusters API. */
     public static final ApiVersion CLUSTER_SUPPORT = ApiVersion.of(3, 7);
     /** {@code PUT /backups/{id}} (name, description). */
+    /** The manageable-volume lists and {@code POST /manageable_volumes} (Cinder's MANAGE_EXISTING_LIST). */
+    public static final ApiVersion MANAGE_EXISTING_LIST = ApiVersion.of(3, 8);
+    /** {@code cluster} in a manage request's body (Cinder's VOLUME_MIGRATE_CLUSTER). */
+    public static final ApiVersion VOLUME_MIGRATE_CLUSTER = ApiVersion.of(3, 16);
+    /** {@code cluster} as a manageable-list parameter (Cinder's MANAGE_EXISTING_CLUSTER). */
+    public static final ApiVersion MANAGE_EXISTING_CLUSTER = ApiVersion.of(3, 17);
     public static final ApiVersion BACKUP_UPDATE = ApiVersion.of(3, 9);
     /** {@code group_id} volume list filter. */
     public static final ApiVersion VOLUME_LIST_GROUP = ApiVersion.of(3, 10);
@@ -48,6 +54,10 @@ public final class Microversions {
     public static final ApiVersion GROUP_VOLUME = ApiVersion.of(3, 13);
     /** {@code group_snapshot_id} in the snapshot view. */
     public static final ApiVersion GROUP_SNAPSHOTS = ApiVersion.of(3, 14);
+    /** The {@code reset_status} group snapshot action. */
+    public static final ApiVersion GROUP_SNAPSHOT_RESET_STATUS = ApiVersion.of(3, 19);
+    /** Filters, sorting and paging of the group snapshot lists. */
+    public static final ApiVersion GROUP_SNAPSHOT_PAGINATION = ApiVersion.of(3, 29);
     /** {@code Etag} on volume metadata, {@code If-Match} on its updates. */
     public static final ApiVersion ETAGS = ApiVersion.of(3, 15);
     /** {@code os-backup-project-attr:project_id} in the backup view (administrators). */

@@ -310,7 +310,7 @@ class GroupsTest {
                 "Invalid group type: Group " + id + " is not a replication group type.");
         TestApi.Reply fromSource = member("3.14", "POST", "/groups/action", "{\"create-from-src\":"
                 + " {\"source_group_id\": \"" + id + "\"}}");
-        assertThat(fromSource.status()).as("not served").isEqualTo(405);
+        assertFault(fromSource, 400, "Invalid Group: Source Group is empty. No group will be created.");
     }
 
     @Test

@@ -99,7 +99,7 @@ class RetypeMigrateTest {
         assertThat(api.volume(id).volumeTypeId()).isEqualTo(oldType);
         assertThat(usage(TestApi.PROJECT, "gigabytes:" + gold.id()).consumed()).isEqualTo(goldBefore);
         api.messages.create(new dev.basalt.model.UserMessage(dev.basalt.common.Ids.newId(), TestApi.PROJECT, "req-x",
-                "VOLUME", id, "VOLUME_VOLUME_018_003", "ERROR", "018", "003",
+                "VOLUME", id, "VOLUME_VOLUME_019_003", "ERROR", "019", "003",
                 "Could not find any available weighted backend.", java.time.Instant.now(),
                 java.time.Instant.now().plusSeconds(3600)));
         assertThat(api.get(TestApi.p("/messages?resource_uuid=" + id), "3.3").text())

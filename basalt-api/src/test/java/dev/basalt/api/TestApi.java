@@ -91,6 +91,8 @@ final class TestApi implements AutoCloseable {
     final List<DeleteVolume> deletes = new CopyOnWriteArrayList<>();
     final List<CreateSnapshot> snapshotCreates = new CopyOnWriteArrayList<>();
     final List<DeleteSnapshot> snapshotDeletes = new CopyOnWriteArrayList<>();
+    final List<dev.basalt.rpc.CreateGroupSnapshot> groupSnapshotCreates = new CopyOnWriteArrayList<>();
+    final List<dev.basalt.rpc.DeleteGroupSnapshot> groupSnapshotDeletes = new CopyOnWriteArrayList<>();
     final List<ExtendVolume> extends_ = new CopyOnWriteArrayList<>();
     final List<dev.basalt.rpc.RevertToSnapshot> reverts = new CopyOnWriteArrayList<>();
     /** The retypes and migrations the stand-in scheduler received (it leaves the volumes as they are). */
@@ -103,6 +105,17 @@ final class TestApi implements AutoCloseable {
     /** The pools the stand-in scheduler knows, and the get_pools queries it was asked. */
     final List<dev.basalt.model.PoolCapacity> pools = new CopyOnWriteArrayList<>();
     final List<dev.basalt.rpc.PoolsQuery> poolQueries = new CopyOnWriteArrayList<>();
+    /** What the stand-in volume service was asked to manage and unmanage. */
+    final List<dev.basalt.rpc.ManageExisting> manages = new CopyOnWriteArrayList<>();
+    final List<dev.basalt.rpc.UnmanageVolume> unmanages = new CopyOnWriteArrayList<>();
+    /** What the stand-in volume service's storage holds that could be managed. */
+    final List<dev.basalt.rpc.ManageableVolumes.Entry> manageable = new CopyOnWriteArrayList<>();
+    /**
+     * The stand-in volume service leaves manages {@code managing} and unmanages {@code unmanaging};
+     * otherwise it manages a reference it lists (at its size, within the limits sent) and fails any
+     * other ({@code error_managing}), and unmanages by removing the row.
+     */
+    volatile boolean holdManages;
     volatile boolean holdDeletes;
     volatile boolean holdScheduling;
     volatile boolean failScheduling;
@@ -255,6 +268,32 @@ final class TestApi implements AutoCloseable {
             }
 
             @Override
+            public void createGroupSnapshot(dev.basalt.rpc.CreateGroupSnapshot msg) {
+                for (Snapshot s : snapshots.forGroupSnapshot(msg.groupSnapshotId())) {
+                    if (s.status() != SnapshotStatus.CREATING || holdSnapshots) {
+                        continue;
+                    }
+                    if (failSnapshots) {
+                        snapshots.markFailed(s.id(), Set.of(SnapshotStatus.CREATING), SnapshotStatus.ERROR,
+                                "driver failed");
+                    } else {
+                        snapshots.markAvailable(s.id());
+                    }
+                }
+                groupSnapshotCreates.add(msg);
+            }
+
+            @Override
+            public void deleteGroupSnapshot(dev.basalt.rpc.DeleteGroupSnapshot msg) {
+                groupSnapshotDeletes.add(msg);
+                for (Snapshot s : snapshots.forGroupSnapshot(msg.groupSnapshotId())) {
+                    if (s.status() == SnapshotStatus.DELETING && !holdSnapshots) {
+                        snapshots.delete(s.id());
+                    }
+                }
+            }
+
+            @Override
             public VolumeConnection initializeConnection(InitializeConnection msg) {
                 if (!(msg.connector().get("initiator") instanceof String)) {
                     throw dev.basalt.common.BasaltException.badRequest("Invalid input received: Connector doesn't"
@@ -279,6 +318,48 @@ final class TestApi implements AutoCloseable {
                 } else if (!holdExtends) {
                     volumes.finishExtend(msg.volumeId(), msg.newSize());
                 }
+            }
+
+            @Override
+            public void manageExisting(dev.basalt.rpc.ManageExisting msg) {
+                manages.add(msg);
+                if (holdManages) {
+                    return;
+                }
+                var entry = manageable.stream().filter(e -> e.reference().equals(msg.reference())).findFirst();
+                if (entry.isEmpty()) {
+                    volumes.markFailed(msg.volumeId(), Set.of(VolumeStatus.MANAGING), VolumeStatus.ERROR_MANAGING,
+                            "no such storage");
+                    return;
+                }
+                var volume = volumes.findRow(msg.volumeId()).orElseThrow();
+                int size = entry.get().size();
+                var deltas = new java.util.TreeMap<String, Long>(Map.of("gigabytes", (long) size,
+                        "gigabytes:" + volume.volumeTypeId(), (long) size));
+                var limits = new java.util.HashMap<String, Integer>();
+                deltas.keySet().forEach(k -> limits.put(k, msg.gigabyteLimits().getOrDefault(k, -1)));
+                try {
+                    String host = volume.host().contains("#") ? volume.host() : volume.host() + "#pool";
+                    volumes.sizeManaged(msg.volumeId(), size, host,
+                            new dev.basalt.db.QuotaReservation(volume.projectId(), deltas, limits));
+                    volumes.finishManage(msg.volumeId());
+                } catch (dev.basalt.db.QuotaExceededException e) {
+                    volumes.markFailed(msg.volumeId(), Set.of(VolumeStatus.MANAGING), VolumeStatus.ERROR_MANAGING,
+                            "over quota");
+                }
+            }
+
+            @Override
+            public void unmanageVolume(dev.basalt.rpc.UnmanageVolume msg) {
+                unmanages.add(msg);
+                if (!holdManages) {
+                    volumes.delete(msg.volumeId());
+                }
+            }
+
+            @Override
+            public dev.basalt.rpc.ManageableVolumes manageableVolumes(dev.basalt.rpc.ManageableVolumesQuery msg) {
+                return new dev.basalt.rpc.ManageableVolumes(List.copyOf(manageable));
             }
 
             @Override

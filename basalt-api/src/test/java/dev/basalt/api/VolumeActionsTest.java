@@ -205,6 +205,6 @@ class VolumeActionsTest {
     @Test
     void actionsNotServedYetAreNotImplemented() {
         String id = api.availableVolume("later", 1);
-        assertThat(api.volumeAction(id, "{\"os-unmanage\": {}}").status()).isEqualTo(501);
+        assertThat(api.volumeAction(id, "{\"os-reimage\": {\"image_id\": \"i1\"}}").status()).isEqualTo(501);
     }
 }

@@ -138,10 +138,10 @@ class VolumeUpdateDeleteTest {
     @Test
     void volumeActionsNotServedYetAre501() {
         String id = api.createVolume("acts", 1);
-        TestApi.Reply unmanage = api.post(TestApi.p("/volumes/" + id + "/action"), "{\"os-unmanage\": {}}");
-        assertThat(unmanage.status()).isEqualTo(501);
-        assertThat(unmanage.faultName()).isEqualTo("notImplemented");
-        assertThat(unmanage.faultMessage()).contains("os-unmanage");
+        TestApi.Reply reimage = api.post(TestApi.p("/volumes/" + id + "/action"), "{\"os-reimage\": {\"image_id\": \"i1\"}}");
+        assertThat(reimage.status()).isEqualTo(501);
+        assertThat(reimage.faultName()).isEqualTo("notImplemented");
+        assertThat(reimage.faultMessage()).contains("os-reimage");
         assertThat(api.post(TestApi.p("/volumes/" + id + "/action"), "{\"os-fly\": {}}").status()).isEqualTo(400);
         assertThat(api.post(TestApi.p("/volumes/nope/action"), "{\"os-retype\": {}}").status()).isEqualTo(404);
     }

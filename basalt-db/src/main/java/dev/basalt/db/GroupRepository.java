@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.basalt.model.Group;
 import dev.basalt.model.GroupStatus;
+import dev.basalt.model.Volume;
 import dev.basalt.model.VolumeStatus;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -26,7 +27,7 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class GroupRepository {
     private static final String COLUMNS = "id, project_id, user_id, display_name, display_description,"
-            + " availability_zone, host, group_type_id, status, created_at, updated_at";
+            + " availability_zone, host, group_type_id, status, created_at, updated_at, group_snapshot_id, source_group_id";
     private static final String DELETED = GroupStatus.DELETED.apiName();
 
     /** Why a change of members was refused, or that it happened. */
@@ -41,9 +42,11 @@ public final class GroupRepository {
     }
 
     private final Jdbi jdbi;
+    private final VolumeRepository volumeRows;
 
     public GroupRepository(Database database) {
         this.jdbi = requireNonNull(database, "database").jdbi();
+        this.volumeRows = new VolumeRepository(database);
     }
 
     /**
@@ -54,11 +57,13 @@ public final class GroupRepository {
     public void create(Group g, QuotaReservation reservation) {
         QuotaClaims.inTransaction(jdbi, reservation, h -> {
             h.createUpdate("INSERT INTO volume_groups (" + COLUMNS + ") VALUES (:id, :project, :user, :name,"
-                            + " :description, :az, :host, :type, :status, :created, :updated)")
+                            + " :description, :az, :host, :type, :status, :created, :updated, :group_snapshot,"
+                            + " :source_group)")
                     .bind("id", g.id()).bind("project", g.projectId()).bind("user", g.userId())
                     .bind("name", g.name()).bind("description", g.description()).bind("az", g.availabilityZone())
                     .bind("host", g.host()).bind("type", g.groupTypeId()).bind("status", g.status().apiName())
                     .bind("created", Rows.timestamp(g.createdAt())).bind("updated", Rows.timestamp(g.updatedAt()))
+                    .bind("group_snapshot", g.groupSnapshotId()).bind("source_group", g.sourceGroupId())
                     .execute();
             for (String typeId : g.volumeTypeIds()) {
                 h.createUpdate("INSERT INTO volume_group_types (group_id, volume_type_id) VALUES (:g, :t)")
@@ -67,6 +72,73 @@ public final class GroupRepository {
             QuotaClaims.reserve(h, g.id(), reservation);
             QuotaClaims.commit(h, g.id());
             return null;
+        });
+    }
+
+    /** What became of {@link #createFromSource}. */
+    public enum SourceOutcome {
+        CREATED,
+        /** The source (group snapshot or group) is gone. */
+        SOURCE_NOT_FOUND,
+        /** The source, or one of its snapshots or volumes, is no longer in a status it is made from. */
+        SOURCE_STATUS
+    }
+
+    /**
+     * Inserts a group made from its source ({@code g.groupSnapshotId()} or {@code g.sourceGroupId()})
+     * with its volumes ({@code creating}, unplaced, each made from one of the source's snapshots or
+     * volumes, with its workers row) in one transaction, claiming the group's quota and reserving
+     * each volume's ({@code reservations}, in the order of {@code volumes}), while holding the source
+     * and each snapshot or volume its volumes are made from: the group snapshot must be
+     * {@code available}, the source group not deleted; each snapshot {@code available}, each source
+     * volume in {@code cloneable}. Throws {@link QuotaExceededException} (and writes nothing) when
+     * the claims together do not fit.
+     */
+    public SourceOutcome createFromSource(Group g, QuotaReservation groupReservation, List<Volume> volumes,
+                                          List<QuotaReservation> reservations, Set<VolumeStatus> cloneable) {
+        List<QuotaReservation> all = new ArrayList<>(reservations);
+        all.add(groupReservation);
+        return QuotaClaims.inTransaction(jdbi, QuotaReservation.combined(g.projectId(), all), h -> {
+            String sourceStatus = g.groupSnapshotId() != null
+                    ? h.createQuery("SELECT status FROM group_snapshots WHERE id = :id FOR UPDATE")
+                            .bind("id", g.groupSnapshotId()).mapTo(String.class).findOne().orElse(null)
+                    : h.createQuery("SELECT status FROM volume_groups WHERE id = :id FOR UPDATE")
+                            .bind("id", g.sourceGroupId()).mapTo(String.class).findOne().orElse(null);
+            if (sourceStatus == null || sourceStatus.equals(DELETED)) {
+                return SourceOutcome.SOURCE_NOT_FOUND;
+            }
+            if (g.groupSnapshotId() != null && !sourceStatus.equals("available")) {
+                return SourceOutcome.SOURCE_STATUS;
+            }
+            for (Volume v : volumes) {
+                Optional<String> status = v.snapshotId() != null ? Locks.snapshotStatus(h, v.snapshotId())
+                        : Locks.volumeStatus(h, v.sourceVolid());
+                boolean ok = status.isPresent() && (v.snapshotId() != null ? status.get().equals("available")
+                        : cloneable.stream().anyMatch(c -> c.apiName().equals(status.get())));
+                if (!ok) {
+                    return SourceOutcome.SOURCE_STATUS;
+                }
+            }
+            h.createUpdate("INSERT INTO volume_groups (" + COLUMNS + ") VALUES (:id, :project, :user, :name,"
+                            + " :description, :az, :host, :type, :status, :created, :updated, :group_snapshot,"
+                            + " :source_group)")
+                    .bind("id", g.id()).bind("project", g.projectId()).bind("user", g.userId())
+                    .bind("name", g.name()).bind("description", g.description()).bind("az", g.availabilityZone())
+                    .bind("host", g.host()).bind("type", g.groupTypeId()).bind("status", g.status().apiName())
+                    .bind("created", Rows.timestamp(g.createdAt())).bind("updated", Rows.timestamp(g.updatedAt()))
+                    .bind("group_snapshot", g.groupSnapshotId()).bind("source_group", g.sourceGroupId())
+                    .execute();
+            for (String typeId : g.volumeTypeIds()) {
+                h.createUpdate("INSERT INTO volume_group_types (group_id, volume_type_id) VALUES (:g, :t)")
+                        .bind("g", g.id()).bind("t", typeId).execute();
+            }
+            QuotaClaims.reserve(h, g.id(), groupReservation);
+            QuotaClaims.commit(h, g.id());
+            for (int i = 0; i < volumes.size(); i++) {
+                volumeRows.insert(h, volumes.get(i));
+                QuotaClaims.reserve(h, volumes.get(i).id(), reservations.get(i));
+            }
+            return SourceOutcome.CREATED;
         });
     }
 
@@ -95,6 +167,12 @@ public final class GroupRepository {
                 .bind("g", groupId).mapTo(String.class).list());
     }
 
+    /** Whether the group has group snapshots. */
+    public boolean hasGroupSnapshots(String groupId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM group_snapshots WHERE group_id = :g")
+                .bind("g", groupId).mapTo(Long.class).one() > 0);
+    }
+
     /** Whether a group (not deleted) is of group type {@code groupTypeId}. */
     public boolean typeInUse(String groupTypeId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM volume_groups WHERE group_type_id = :t"
@@ -107,6 +185,21 @@ public final class GroupRepository {
         return jdbi.withHandle(h -> RowUpdates.ifStatus(h, "volume_groups", id,
                 expected.stream().map(GroupStatus::apiName).toList(), "status = :next",
                 u -> u.bind("next", next.apiName())));
+    }
+
+    /**
+     * Moves the group to {@code next} if its status is one of {@code expected}, it has no group
+     * snapshots and no group is being made from it (a volume is being cloned from one of its
+     * volumes); false otherwise.
+     */
+    public boolean beginDelete(String id, Collection<GroupStatus> expected, GroupStatus next) {
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE volume_groups SET status = :next, updated_at = :now"
+                        + " WHERE id = :id AND status IN (<expected>)"
+                        + " AND NOT EXISTS (SELECT 1 FROM group_snapshots gs WHERE gs.group_id = :id)"
+                        + " AND NOT EXISTS (SELECT 1 FROM volumes c WHERE c.status = 'creating' AND c.source_volid IN"
+                        + " (SELECT m.id FROM volumes m WHERE m.group_id = :id))")
+                .bind("next", next.apiName()).bind("now", Rows.timestamp(Rows.now())).bind("id", id)
+                .bindList("expected", expected.stream().map(GroupStatus::apiName).toList()).execute() == 1);
     }
 
     /** Sets the status, whatever it was (an administrator's reset); false if the group is gone. */
@@ -214,6 +307,6 @@ public final class GroupRepository {
         return new Group(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                 rs.getString(6), rs.getString(7), rs.getString(8), List.of(),
                 GroupStatus.fromApiName(rs.getString(9)).orElse(GroupStatus.ERROR), Rows.instant(rs, 10),
-                Rows.instant(rs, 11));
+                Rows.instant(rs, 11), rs.getString(12), rs.getString(13));
     }
 }

@@ -33,6 +33,20 @@ public record QuotaReservation(String projectId, SortedMap<String, Long> deltas,
         return new QuotaReservation(projectId, new TreeMap<>(deltas), limits);
     }
 
+    /**
+     * The reservations together (their deltas summed), for making a project's missing usage rows
+     * before a transaction that reserves each of them runs again.
+     */
+    public static QuotaReservation combined(String projectId, java.util.List<QuotaReservation> reservations) {
+        Map<String, Long> deltas = new TreeMap<>();
+        Map<String, Integer> limits = new java.util.HashMap<>();
+        for (QuotaReservation r : reservations) {
+            r.deltas().forEach((k, v) -> deltas.merge(k, v, Long::sum));
+            limits.putAll(r.limits());
+        }
+        return of(projectId, deltas, limits);
+    }
+
     /** The limit of {@code resource}; negative means unlimited. */
     public int limit(String resource) {
         return limits.get(resource);

@@ -21,7 +21,8 @@ final class SnapshotColumns {
             ListColumn.of("volume_size", "volume_size", INTEGER, Snapshot::volumeSize),
             ListColumn.nullableText("volume_type_id", "volume_type_id", Snapshot::volumeTypeId),
             ListColumn.createdAt(Snapshot::createdAt),
-            ListColumn.updatedAt(Snapshot::updatedAt, Snapshot::createdAt)),
+            ListColumn.updatedAt(Snapshot::updatedAt, Snapshot::createdAt),
+            ListColumn.nullableText("group_snapshot_id", "group_snapshot_id", Snapshot::groupSnapshotId)),
             Map.of("display_name", "name", "display_description", "description", "size", "volume_size"));
 
     private SnapshotColumns() {

@@ -29,7 +29,8 @@ import org.jdbi.v3.core.statement.Update;
  */
 public final class SnapshotRepository {
     static final String COLUMNS = "id, volume_id, project_id, user_id, display_name, display_description, status,"
-            + " progress, volume_size, volume_type_id, error_reason, created_at, updated_at, encryption_key_id";
+            + " progress, volume_size, volume_type_id, error_reason, created_at, updated_at, encryption_key_id,"
+            + " group_snapshot_id";
 
     private static final KeysetListQuery<Snapshot> LIST = new KeysetListQuery<>("snapshots", "Snapshot", COLUMNS,
             (rs, ctx) -> row(rs), SnapshotRepository::withMetadata, MetadataTable.SNAPSHOTS, SnapshotColumns.ALL);
@@ -50,7 +51,9 @@ public final class SnapshotRepository {
         /** The snapshot's status is not one the caller allowed. */
         STATUS,
         /** A volume is being created from the snapshot. */
-        IN_USE
+        IN_USE,
+        /** The snapshot is a member of a group snapshot: it goes with its group snapshot only. */
+        GROUP_SNAPSHOT
     }
 
     private final Jdbi jdbi;
@@ -84,26 +87,31 @@ public final class SnapshotRepository {
             if (volumeStatuses.stream().noneMatch(v -> v.apiName().equals(status.get()))) {
                 return CreateOutcome.VOLUME_STATUS;
             }
-            h.createUpdate("INSERT INTO snapshots (" + COLUMNS + ") VALUES (:id, :volume_id, :project_id, :user_id,"
-                            + " :name, :description, :status, :progress, :volume_size, :type, :error_reason,"
-                            + " :created_at, :updated_at, :encryption_key_id)")
-                    .bind("id", s.id()).bind("volume_id", s.volumeId()).bind("project_id", s.projectId())
-                    .bind("user_id", s.userId()).bind("name", s.name()).bind("description", s.description())
-                    .bind("status", s.status().apiName()).bind("progress", s.progress())
-                    .bind("volume_size", s.volumeSize()).bind("type", s.volumeTypeId())
-                    .bind("error_reason", s.errorReason())
-                    .bind("created_at", Rows.timestamp(s.createdAt())).bind("updated_at", Rows.timestamp(s.updatedAt()))
-                    .bind("encryption_key_id", s.encryptionKeyId())
-                    .execute();
-            MetadataTable.SNAPSHOTS.insert(h, s.id(), s.metadata());
-            if (s.status() == SnapshotStatus.CREATING) {
-                Workers.recordNew(h, CleanableResource.SNAPSHOT, s.id(), SnapshotStatus.CREATING.apiName());
-            }
+            insert(h, s);
             if (reservation != null) {
                 QuotaClaims.reserve(h, s.id(), reservation);
             }
             return CreateOutcome.CREATED;
         });
+    }
+
+    /** Inserts the snapshot with its metadata (and its workers row when it is {@code creating}). */
+    static void insert(Handle h, Snapshot s) {
+        h.createUpdate("INSERT INTO snapshots (" + COLUMNS + ") VALUES (:id, :volume_id, :project_id, :user_id,"
+                        + " :name, :description, :status, :progress, :volume_size, :type, :error_reason,"
+                        + " :created_at, :updated_at, :encryption_key_id, :group_snapshot_id)")
+                .bind("id", s.id()).bind("volume_id", s.volumeId()).bind("project_id", s.projectId())
+                .bind("user_id", s.userId()).bind("name", s.name()).bind("description", s.description())
+                .bind("status", s.status().apiName()).bind("progress", s.progress())
+                .bind("volume_size", s.volumeSize()).bind("type", s.volumeTypeId())
+                .bind("error_reason", s.errorReason())
+                .bind("created_at", Rows.timestamp(s.createdAt())).bind("updated_at", Rows.timestamp(s.updatedAt()))
+                .bind("encryption_key_id", s.encryptionKeyId()).bind("group_snapshot_id", s.groupSnapshotId())
+                .execute();
+        MetadataTable.SNAPSHOTS.insert(h, s.id(), s.metadata());
+        if (s.status() == SnapshotStatus.CREATING) {
+            Workers.recordNew(h, CleanableResource.SNAPSHOT, s.id(), SnapshotStatus.CREATING.apiName());
+        }
     }
 
     public Optional<Snapshot> find(String id) {
@@ -138,6 +146,13 @@ public final class SnapshotRepository {
         }
     }
 
+    /** The members of a group snapshot, oldest first. */
+    public List<Snapshot> forGroupSnapshot(String groupSnapshotId) {
+        return jdbi.withHandle(h -> withMetadata(h, h.createQuery("SELECT " + COLUMNS + " FROM snapshots"
+                        + " WHERE group_snapshot_id = :g ORDER BY created_at, id")
+                .bind("g", groupSnapshotId).map((rs, ctx) -> row(rs)).list()));
+    }
+
     /** The snapshots of a volume, oldest first. */
     public List<Snapshot> forVolume(String volumeId) {
         return jdbi.withHandle(h -> withMetadata(h, h.createQuery("SELECT " + COLUMNS + " FROM snapshots"
@@ -162,6 +177,7 @@ public final class SnapshotRepository {
             boolean moved = conditionalUpdate(h, id, expected, "status = :next", u -> u.bind("next", next.apiName()));
             if (moved) {
                 Workers.settle(h, CleanableResource.SNAPSHOT, id, next.apiName());
+                GroupSnapshotRepository.settleGroupOf(h, id);
             }
             return moved;
         });
@@ -176,6 +192,7 @@ public final class SnapshotRepository {
             if (moved) {
                 Workers.forget(h, CleanableResource.SNAPSHOT, id);
                 QuotaClaims.commit(h, id);
+                GroupSnapshotRepository.settleGroupOf(h, id);
             }
             return moved;
         });
@@ -193,6 +210,7 @@ public final class SnapshotRepository {
             if (moved) {
                 Workers.forget(h, CleanableResource.SNAPSHOT, id);
                 QuotaClaims.rollback(h, id);
+                GroupSnapshotRepository.settleGroupOf(h, id);
             }
             return moved;
         });
@@ -220,6 +238,9 @@ public final class SnapshotRepository {
                 QuotaClaims.commit(h, id);
             } else if (moved && next == SnapshotStatus.ERROR) {
                 QuotaClaims.rollback(h, id);
+            }
+            if (moved) {
+                GroupSnapshotRepository.settleGroupOf(h, id);
             }
             return moved;
         });
@@ -252,6 +273,10 @@ public final class SnapshotRepository {
             if (expected.stream().noneMatch(s -> s.apiName().equals(status.get()))) {
                 return DeleteOutcome.STATUS;
             }
+            if (h.createQuery("SELECT group_snapshot_id FROM snapshots WHERE id = :id").bind("id", id)
+                    .mapTo(String.class).findOne().isPresent()) {
+                return DeleteOutcome.GROUP_SNAPSHOT;
+            }
             if (Locks.volumesCreatingFrom(h, "snapshot_id", id) > 0) {
                 return DeleteOutcome.IN_USE;
             }
@@ -271,14 +296,20 @@ public final class SnapshotRepository {
         return jdbi.withHandle(h -> RowUpdates.rename(h, "snapshots", id, setName, name, setDescription, description));
     }
 
-    /** Removes the row and its metadata, giving back all its quota; true if it was there. */
+    /**
+     * Removes the row and its metadata, giving back all its quota; true if it was there. The last
+     * member of a {@code deleting} group snapshot takes the group snapshot with it.
+     */
     public boolean delete(String id) {
         return jdbi.inTransaction(h -> {
+            Optional<String> groupSnapshotId = h.createQuery("SELECT group_snapshot_id FROM snapshots WHERE id = :id")
+                    .bind("id", id).mapTo(String.class).findOne();
             MetadataTable.SNAPSHOTS.deleteAll(h, id);
             boolean deleted = h.createUpdate("DELETE FROM snapshots WHERE id = :id").bind("id", id).execute() == 1;
             if (deleted) {
                 Workers.forget(h, CleanableResource.SNAPSHOT, id);
                 QuotaClaims.release(h, id);
+                groupSnapshotId.ifPresent(g -> GroupSnapshotRepository.settle(h, g));
             }
             return deleted;
         });
@@ -311,7 +342,8 @@ public final class SnapshotRepository {
                 SnapshotStatus.fromApiName(rs.getString("status")).orElse(SnapshotStatus.ERROR),
                 rs.getString("progress"), rs.getInt("volume_size"), rs.getString("volume_type_id"),
                 rs.getString("error_reason"), Map.of(), Rows.instant(rs, "created_at"),
-                Rows.instant(rs, "updated_at"), rs.getString("encryption_key_id"));
+                Rows.instant(rs, "updated_at"), rs.getString("encryption_key_id"),
+                rs.getString("group_snapshot_id"));
     }
 
     static String prefixed(String alias) {

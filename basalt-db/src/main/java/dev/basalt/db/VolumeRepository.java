@@ -99,8 +99,8 @@ public final class VolumeRepository {
                 .execute();
         MetadataTable.VOLUMES.insert(h, v.id(), v.metadata());
         AdminMetadata.insert(h, v.id(), v.adminMetadata());
-        if (v.status() == VolumeStatus.CREATING) {
-            Workers.recordNew(h, CleanableResource.VOLUME, v.id(), VolumeStatus.CREATING.apiName());
+        if (v.status() == VolumeStatus.CREATING || v.status() == VolumeStatus.MANAGING) {
+            Workers.recordNew(h, CleanableResource.VOLUME, v.id(), v.status().apiName());
         }
     }
 
@@ -161,6 +161,14 @@ public final class VolumeRepository {
                         + " WHERE status = :status AND (host = :backend OR host LIKE :pools)")
                 .bind("status", status.apiName()).bind("backend", backend).bind("pools", Rows.escapeLike(backend) + "#%")
                 .map((rs, ctx) -> row(rs)).list());
+    }
+
+    /** The ids of every volume placed on {@code backend} (any pool, any status). */
+    public Set<String> idsOnBackend(String backend) {
+        return jdbi.withHandle(h -> Set.copyOf(h.createQuery("SELECT id FROM volumes WHERE host = :backend"
+                        + " OR host LIKE :pools")
+                .bind("backend", backend).bind("pools", Rows.escapeLike(backend) + "#%")
+                .mapTo(String.class).list()));
     }
 
     /** Volumes in {@code status} that no scheduler has placed yet. */
@@ -224,6 +232,44 @@ public final class VolumeRepository {
     public boolean markAvailable(String id) {
         return jdbi.inTransaction(h -> {
             boolean moved = conditionalUpdate(h, id, Set.of(VolumeStatus.CREATING),
+                    "status = :next, launched_at = :now, error_reason = NULL",
+                    u -> u.bind("next", VolumeStatus.AVAILABLE.apiName()).bind("now", Rows.timestamp(Rows.now())));
+            if (moved) {
+                Workers.forget(h, CleanableResource.VOLUME, id);
+                QuotaClaims.commit(h, id);
+            }
+            return moved;
+        });
+    }
+
+    /**
+     * Records the size (GiB) and the pool ({@code host@backend#pool}) of a {@code managing} volume,
+     * the size learnt from the storage it is adopting, and reserves what that size takes of the
+     * project's quotas ({@code reservation}; null reserves nothing), in one transaction: throws
+     * {@link QuotaExceededException} (and changes nothing) when it does not fit; false when the
+     * volume is no longer {@code managing}. {@link #finishManage} commits the reservation,
+     * {@link #markFailed} ({@code error_managing}) gives it back.
+     */
+    public boolean sizeManaged(String id, int size, String hostWithPool, QuotaReservation reservation) {
+        return QuotaClaims.inTransaction(jdbi, reservation, h -> {
+            int updated = h.createUpdate("UPDATE volumes SET size = :size, host = :host, updated_at = :now"
+                            + " WHERE id = :id AND status = :managing")
+                    .bind("size", size).bind("host", hostWithPool).bind("now", Rows.timestamp(Rows.now()))
+                    .bind("id", id).bind("managing", VolumeStatus.MANAGING.apiName()).execute();
+            if (updated != 1) {
+                return false;
+            }
+            if (reservation != null) {
+                QuotaClaims.reserveMore(h, id, reservation);
+            }
+            return true;
+        });
+    }
+
+    /** managing → available, stamping launched_at and committing the volume's quota reservation. */
+    public boolean finishManage(String id) {
+        return jdbi.inTransaction(h -> {
+            boolean moved = conditionalUpdate(h, id, Set.of(VolumeStatus.MANAGING),
                     "status = :next, launched_at = :now, error_reason = NULL",
                     u -> u.bind("next", VolumeStatus.AVAILABLE.apiName()).bind("now", Rows.timestamp(Rows.now())));
             if (moved) {

@@ -47,7 +47,9 @@ public final class VolumeTransitions {
         /** The snapshot is gone, or its status is not one the caller allowed (revert). */
         SNAPSHOT_STATUS,
         /** The snapshot is not the volume's latest (revert). */
-        NOT_LATEST
+        NOT_LATEST,
+        /** A snapshot of the volume is a member of a group snapshot (it goes with its group snapshot only). */
+        GROUP_SNAPSHOT
     }
 
     /**
@@ -79,6 +81,20 @@ public final class VolumeTransitions {
      * status when {@code force}).
      */
     public DeleteResult beginDelete(String volumeId, Set<VolumeStatus> expected, boolean cascade, boolean force) {
+        return beginRemoval(volumeId, expected, cascade, force, VolumeStatus.DELETING);
+    }
+
+    /**
+     * Moves the volume to {@code unmanaging} (Cinder's unmanage: a delete that keeps the bytes) by
+     * the rules of a delete without {@code cascade} or {@code force}: its status one of
+     * {@code expected}, not attached, no volume being made from it, no snapshots.
+     */
+    public DeleteResult beginUnmanage(String volumeId, Set<VolumeStatus> expected) {
+        return beginRemoval(volumeId, expected, false, false, VolumeStatus.UNMANAGING);
+    }
+
+    private DeleteResult beginRemoval(String volumeId, Set<VolumeStatus> expected, boolean cascade, boolean force,
+                                      VolumeStatus next) {
         return jdbi.inTransaction(h -> {
             Optional<String> status = Locks.volumeStatus(h, volumeId);
             if (status.isEmpty()) {
@@ -102,6 +118,9 @@ public final class VolumeTransitions {
                 return new DeleteResult(Outcome.HAS_SNAPSHOTS, snapshots);
             }
             for (Snapshot s : snapshots) {
+                if (s.groupSnapshotId() != null) {
+                    return new DeleteResult(Outcome.GROUP_SNAPSHOT, snapshots);
+                }
                 if (!force && !CASCADE_DELETABLE.contains(s.status())) {
                     return new DeleteResult(Outcome.SNAPSHOTS_BUSY, snapshots);
                 }
@@ -109,10 +128,10 @@ public final class VolumeTransitions {
                     return new DeleteResult(Outcome.BUSY, snapshots);
                 }
             }
-            h.createUpdate("UPDATE volumes SET status = :deleting, updated_at = :now WHERE id = :id")
-                    .bind("deleting", VolumeStatus.DELETING.apiName()).bind("now", Rows.timestamp(Rows.now()))
+            h.createUpdate("UPDATE volumes SET status = :next, updated_at = :now WHERE id = :id")
+                    .bind("next", next.apiName()).bind("now", Rows.timestamp(Rows.now()))
                     .bind("id", volumeId).execute();
-            Workers.record(h, CleanableResource.VOLUME, volumeId, VolumeStatus.DELETING.apiName());
+            Workers.record(h, CleanableResource.VOLUME, volumeId, next.apiName());
             if (!snapshots.isEmpty()) {
                 h.createUpdate("UPDATE snapshots SET status = :deleting, updated_at = :now WHERE volume_id = :id")
                         .bind("deleting", SnapshotStatus.DELETING.apiName()).bind("now", Rows.timestamp(Rows.now()))

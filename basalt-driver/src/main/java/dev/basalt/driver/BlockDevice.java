@@ -34,6 +34,15 @@ public interface BlockDevice extends AutoCloseable {
      */
     void write(long offset, ByteBuffer src) throws IOException;
 
+    /**
+     * Whether each I/O waits on a network round trip (a storage cluster), so that several at once go much
+     * faster than one after another: whoever serves the device to a host (Basalt's iSCSI target) then runs
+     * the host's reads and writes on it concurrently. A local file or disk answers false (the default).
+     */
+    default boolean concurrentIo() {
+        return false;
+    }
+
     /** Makes every write done so far durable. */
     void flush() throws IOException;
 

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.basalt.iscsi.ConformanceSuite;
 import dev.basalt.testkit.CephServer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A {@code basalt all} with two backends, {@code file} and {@code ceph} (the RBD driver, named by
@@ -118,6 +121,23 @@ class RbdBackendIT {
     private static long imageSize(String image) {
         String info = CEPH.rbd("info", "--format", "json", CephServer.POOL + "/" + image);
         return Long.parseLong(info.replaceAll("(?s).*\"size\":\\s*(\\d+).*", "$1"));
+    }
+
+    /** An attachment (3.54) for a host without librbd, which asks for iSCSI: Basalt's gateway exports the volume. */
+    private static Api.Response attachOverIscsi(Api api, String volumeId, String host) throws Exception {
+        Api.Response attached = api.send("POST", "/attachments", "{\"attachment\": {\"volume_uuid\": \"" + volumeId
+                + "\", \"connector\": {\"initiator\": \"iqn.1993-08.org.debian:01:" + host + "\", \"ip\": \"127.0.0.1\","
+                + " \"host\": \"" + host + "\", \"protocol\": \"iscsi\"}, \"mode\": \"rw\"}}", "3.54");
+        assertThat(attached.status()).as(attached.raw()).isEqualTo(200);
+        return attached;
+    }
+
+    /** The iscsi:// URL (with CHAP) of an attachment's iSCSI connection info. */
+    private static String iscsiUrl(Api.Response attached) {
+        JsonNode info = attached.body().get("attachment").get("connection_info");
+        assertThat(info.get("driver_volume_type").asText()).isEqualTo("iscsi");
+        return Initiators.url(info.get("target_portal").asText(), info.get("target_iqn").asText(),
+                info.get("target_lun").asText(), info.get("auth_username").asText(), info.get("auth_password").asText());
     }
 
     private static void run(List<String> command) throws IOException, InterruptedException {
@@ -253,14 +273,8 @@ class RbdBackendIT {
         qemuWrite("volume-" + id, 0x6b, "1M", "2M");              // a hypervisor with librbd wrote this
 
         Api api = new Api(basalt.endpoint(), "admin", "p1");
-        Api.Response attached = api.send("POST", "/attachments", "{\"attachment\": {\"volume_uuid\": \"" + id
-                + "\", \"connector\": {\"initiator\": \"iqn.1993-08.org.debian:01:gateway\", \"ip\": \"127.0.0.1\","
-                + " \"host\": \"no-librbd\", \"protocol\": \"iscsi\"}, \"mode\": \"rw\"}}", "3.54");
-        assertThat(attached.status()).as(attached.raw()).isEqualTo(200);
-        JsonNode info = attached.body().get("attachment").get("connection_info");
-        assertThat(info.get("driver_volume_type").asText()).isEqualTo("iscsi");
-        String url = Initiators.url(info.get("target_portal").asText(), info.get("target_iqn").asText(),
-                info.get("target_lun").asText(), info.get("auth_username").asText(), info.get("auth_password").asText());
+        Api.Response attached = attachOverIscsi(api, id, "no-librbd");
+        String url = iscsiUrl(attached);
 
         assertThat(Initiators.ok(Initiators.qemuIo(url, "read -P 0x6b 1M 2M"))).contains("read 2097152/2097152");
         assertThat(Initiators.ok(Initiators.qemuIo(url, "write -P 0x2c 8M 1M"))).contains("wrote 1048576/1048576");
@@ -277,5 +291,26 @@ class RbdBackendIT {
         cli.cinder("delete", id).ok();
         statuses().gone(Statuses.Kind.VOLUME, id);
         assertThat(rbdLs()).doesNotContain("volume-" + id);
+    }
+
+    @Test
+    @Order(8)
+    void theGatewayOnAnRbdImagePassesTheTargetsConformanceSuite(@TempDir Path dir) throws Exception {
+        Initiators.require();
+        String id = Tables.properties(cli.cinder("create", "--volume-type", "on-ceph", "--name", "r-conformance", "1")
+                .ok().stdout()).get("id");
+        awaitVolume(id, "available");
+        Api api = new Api(basalt.endpoint(), "admin", "p1");
+        Api.Response attached = attachOverIscsi(api, id, "conformance");
+        String url = iscsiUrl(attached);
+
+        // the same list of tests as the target passes on a file (basalt-iscsi's ConformanceTest)
+        ConformanceSuite.runAndCheck(dir, url, Duration.ofMinutes(15));
+
+        String attachment = attached.body().get("attachment").get("id").asText();
+        assertThat(api.send("DELETE", "/attachments/" + attachment, null, "3.54").status()).isEqualTo(200);
+        awaitVolume(id, "available");
+        cli.cinder("delete", id).ok();
+        statuses().gone(Statuses.Kind.VOLUME, id);
     }
 }

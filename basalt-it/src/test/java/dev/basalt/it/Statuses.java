@@ -17,14 +17,18 @@ import java.util.regex.Pattern;
 final class Statuses {
     /** The resources waited for: their collection's path and the key of one in a response. */
     enum Kind {
-        VOLUME("volumes", "volume"), SNAPSHOT("snapshots", "snapshot"), BACKUP("backups", "backup");
+        VOLUME("volumes", "volume", null), SNAPSHOT("snapshots", "snapshot", null), BACKUP("backups", "backup", null),
+        GROUP_SNAPSHOT("group_snapshots", "group_snapshot", "3.14");
 
         private final String collection;
         private final String key;
+        /** The microversion the resource needs (null: the base version). */
+        private final String version;
 
-        Kind(String collection, String key) {
+        Kind(String collection, String key, String version) {
             this.collection = collection;
             this.key = key;
+            this.version = version;
         }
     }
 
@@ -47,6 +51,11 @@ final class Statuses {
     /** Waits until the snapshot (id or name) has {@code status}; the snapshot as the API shows it then. */
     JsonNode snapshot(String nameOrId, String status) {
         return until(Kind.SNAPSHOT, nameOrId, hasStatus(status));
+    }
+
+    /** Waits until the group snapshot (id or name) has {@code status}; it as the API shows it then (3.14). */
+    JsonNode groupSnapshot(String nameOrId, String status) {
+        return until(Kind.GROUP_SNAPSHOT, nameOrId, hasStatus(status));
     }
 
     /** Waits until the backup (id or name) has {@code status}; the backup as the API shows it then. */
@@ -72,15 +81,15 @@ final class Statuses {
     /** The resource as the API shows it, or null when there is none of that id or name. */
     private JsonNode find(Kind kind, String nameOrId) throws Exception {
         if (UUID.matcher(nameOrId).matches()) {
-            Api.Response shown = api.get("/" + kind.collection + "/" + nameOrId);
+            Api.Response shown = api.send("GET", "/" + kind.collection + "/" + nameOrId, null, kind.version);
             if (shown.status() == 404) {
                 return null;
             }
             ok(shown);
             return shown.body().get(kind.key);
         }
-        Api.Response named = api.get("/" + kind.collection + "/detail?name="
-                + URLEncoder.encode(nameOrId, StandardCharsets.UTF_8));
+        Api.Response named = api.send("GET", "/" + kind.collection + "/detail?name="
+                + URLEncoder.encode(nameOrId, StandardCharsets.UTF_8), null, kind.version);
         ok(named);
         JsonNode all = named.body().get(kind.collection);
         if (all.size() > 1) {

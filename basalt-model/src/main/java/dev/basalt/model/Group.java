@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * A generic volume group (microversion 3.13): of one group type, holding volumes of its volume
  * types ({@code volumeTypeIds}, in the order given at creation), all on the pool {@code host}
- * ({@code host@backend#pool}; null when no pool could hold it).
+ * ({@code host@backend#pool}; null when no pool could hold it). A group made from a source (3.14)
+ * names it: {@code groupSnapshotId} or {@code sourceGroupId} (null otherwise).
  */
 public record Group(
         String id,
@@ -20,10 +21,20 @@ public record Group(
         List<String> volumeTypeIds,
         GroupStatus status,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        String groupSnapshotId,
+        String sourceGroupId) {
 
     public Group {
         volumeTypeIds = List.copyOf(volumeTypeIds);
+    }
+
+    /** A group made from no source. */
+    public Group(String id, String projectId, String userId, String name, String description,
+                 String availabilityZone, String host, String groupTypeId, List<String> volumeTypeIds,
+                 GroupStatus status, Instant createdAt, Instant updatedAt) {
+        this(id, projectId, userId, name, description, availabilityZone, host, groupTypeId, volumeTypeIds, status,
+                createdAt, updatedAt, null, null);
     }
 
     /** The backend part of {@code host} ({@code host@backend}), or null when unplaced. */
@@ -33,6 +44,6 @@ public record Group(
 
     public Group withVolumeTypeIds(List<String> ids) {
         return new Group(id, projectId, userId, name, description, availabilityZone, host, groupTypeId, ids, status,
-                createdAt, updatedAt);
+                createdAt, updatedAt, groupSnapshotId, sourceGroupId);
     }
 }

@@ -30,7 +30,9 @@ public enum VolumeStatus {
     UPLOADING("uploading"),
     RETYPING("retyping"),
     MANAGING("managing"),
-    ERROR_MANAGING("error_managing");
+    ERROR_MANAGING("error_managing"),
+    UNMANAGING("unmanaging"),
+    ERROR_UNMANAGING("error_unmanaging");
 
     private static final Map<String, VolumeStatus> BY_API_NAME = Arrays.stream(values())
             .collect(Collectors.toUnmodifiableMap(VolumeStatus::apiName, Function.identity()));

@@ -90,6 +90,9 @@ final class Librbd {
     /** Returns the bytes discarded or a negative error number. */
     static native int rbd_discard(Pointer image, long offset, long length);
 
+    /** Returns the bytes zeroed or a negative error number ({@code zero_flags} and {@code op_flags} 0: plain zeroing). */
+    static native long rbd_write_zeroes(Pointer image, long offset, long length, int zeroFlags, int opFlags);
+
     static native int rbd_snap_create(Pointer image, String name);
 
     static native int rbd_snap_remove(Pointer image, String name);

@@ -128,12 +128,23 @@ public final class RbdImage implements AutoCloseable {
     }
 
     /**
-     * Discards {@code length} bytes at {@code offset}: they read as zeros afterwards, and whole
-     * objects in the range are deleted (their space is given back).
+     * Discards {@code length} bytes at {@code offset}: whole objects in the range are deleted (their
+     * space is given back). librbd leaves the edges of a range that are not aligned to its discard
+     * granularity ({@code rbd_discard_granularity_bytes}, 64 KiB) as they were: use {@link #zero} where
+     * every byte must read as zero afterwards.
      */
     public void discard(long offset, long length) throws CephException {
         handle.use(image -> CephException.check(Librbd.rbd_discard(image, offset, length), "rbd_discard",
                 range(offset, length)));
+    }
+
+    /**
+     * Zeroes {@code length} bytes at {@code offset}: every byte reads as zero afterwards; whole objects
+     * in the range are deleted (their space is given back) and the rest is overwritten with zeros.
+     */
+    public void zero(long offset, long length) throws CephException {
+        handle.use(image -> CephException.check(Librbd.rbd_write_zeroes(image, offset, length, 0, 0),
+                "rbd_write_zeroes", range(offset, length)));
     }
 
     public void createSnapshot(String snapshot) throws CephException {

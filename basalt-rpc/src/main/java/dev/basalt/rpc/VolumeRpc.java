@@ -32,12 +32,22 @@ public final class VolumeRpc {
     static final RpcMethod<RetypeVolume, Void> RETYPE = RpcMethod.cast("retype", "1.0", RetypeVolume.class);
     static final RpcMethod<MigrateVolume, Void> MIGRATE_VOLUME =
             RpcMethod.cast("migrate_volume", "1.0", MigrateVolume.class);
+    static final RpcMethod<ManageExisting, Void> MANAGE_EXISTING =
+            RpcMethod.cast("manage_existing", "1.0", ManageExisting.class);
+    static final RpcMethod<UnmanageVolume, Void> UNMANAGE_VOLUME =
+            RpcMethod.cast("unmanage_volume", "1.0", UnmanageVolume.class);
+    static final RpcMethod<ManageableVolumesQuery, ManageableVolumes> GET_MANAGEABLE_VOLUMES =
+            RpcMethod.call("get_manageable_volumes", "1.0", ManageableVolumesQuery.class, ManageableVolumes.class);
     static final RpcMethod<CopyVolumeToImage, Void> COPY_VOLUME_TO_IMAGE =
             RpcMethod.cast("copy_volume_to_image", "1.0", CopyVolumeToImage.class);
     static final RpcMethod<CreateSnapshot, Void> CREATE_SNAPSHOT =
             RpcMethod.cast("create_snapshot", "1.0", CreateSnapshot.class);
     static final RpcMethod<DeleteSnapshot, Void> DELETE_SNAPSHOT =
             RpcMethod.cast("delete_snapshot", "1.0", DeleteSnapshot.class);
+    static final RpcMethod<CreateGroupSnapshot, Void> CREATE_GROUP_SNAPSHOT =
+            RpcMethod.cast("create_group_snapshot", "1.0", CreateGroupSnapshot.class);
+    static final RpcMethod<DeleteGroupSnapshot, Void> DELETE_GROUP_SNAPSHOT =
+            RpcMethod.cast("delete_group_snapshot", "1.0", DeleteGroupSnapshot.class);
     /** 2.0: the reply is protocol-neutral ({@link VolumeConnection}: a driver_volume_type and its data). */
     static final RpcMethod<InitializeConnection, VolumeConnection> INITIALIZE_CONNECTION =
             RpcMethod.call("initialize_connection", "2.0", InitializeConnection.class, VolumeConnection.class);
@@ -71,6 +81,15 @@ public final class VolumeRpc {
         /** Copies a volume being migrated to its destination backend and moves it there. */
         void migrateVolume(MigrateVolume request) throws Exception;
 
+        /** Adopts existing storage as a {@code managing} volume, or fails it ({@code error_managing}). */
+        void manageExisting(ManageExisting request) throws Exception;
+
+        /** Lets go of an {@code unmanaging} volume, its bytes kept, and removes its row. */
+        void unmanageVolume(UnmanageVolume request) throws Exception;
+
+        /** What the backend's storage holds that could be managed. */
+        ManageableVolumes manageableVolumes(ManageableVolumesQuery request) throws Exception;
+
         /** Writes an {@code uploading} volume into its queued Glance image, then puts the volume back. */
         void copyVolumeToImage(CopyVolumeToImage request) throws Exception;
 
@@ -79,6 +98,12 @@ public final class VolumeRpc {
 
         /** Wipes and removes a {@code deleting} snapshot. */
         void deleteSnapshot(DeleteSnapshot request) throws Exception;
+
+        /** Takes the {@code creating} members of a group snapshot together (one pass of the driver over them). */
+        void createGroupSnapshot(CreateGroupSnapshot request) throws Exception;
+
+        /** Wipes and removes the {@code deleting} members of a group snapshot (the last one takes it along). */
+        void deleteGroupSnapshot(DeleteGroupSnapshot request) throws Exception;
 
         /** Exports a volume for a host and says how to reach it. */
         VolumeConnection initializeConnection(InitializeConnection request) throws Exception;
@@ -143,6 +168,21 @@ public final class VolumeRpc {
         bus.cast(at(backend), MIGRATE_VOLUME, request);
     }
 
+    /** Asks the volume service of {@code backend} to adopt existing storage as the volume. */
+    public void manageExisting(String backend, ManageExisting request) {
+        bus.cast(at(backend), MANAGE_EXISTING, request);
+    }
+
+    /** Asks the volume service of {@code backend} to let go of the volume, keeping its bytes. */
+    public void unmanageVolume(String backend, UnmanageVolume request) {
+        bus.cast(at(backend), UNMANAGE_VOLUME, request);
+    }
+
+    /** What the storage of {@code backend} holds that could be managed. */
+    public ManageableVolumes manageableVolumes(String backend, ManageableVolumesQuery request, Duration timeout) {
+        return bus.call(at(backend), GET_MANAGEABLE_VOLUMES, request, timeout);
+    }
+
     /** Asks the volume service of {@code backend} to upload the volume into its queued image. */
     public void copyVolumeToImage(String backend, CopyVolumeToImage request) {
         bus.cast(at(backend), COPY_VOLUME_TO_IMAGE, request);
@@ -154,6 +194,16 @@ public final class VolumeRpc {
 
     public void deleteSnapshot(String backend, DeleteSnapshot request) {
         bus.cast(at(backend), DELETE_SNAPSHOT, request);
+    }
+
+    /** Asks the volume service of the group's {@code backend} to take the group snapshot's members. */
+    public void createGroupSnapshot(String backend, CreateGroupSnapshot request) {
+        bus.cast(at(backend), CREATE_GROUP_SNAPSHOT, request);
+    }
+
+    /** Asks the volume service of the group's {@code backend} to delete the group snapshot's members. */
+    public void deleteGroupSnapshot(String backend, DeleteGroupSnapshot request) {
+        bus.cast(at(backend), DELETE_GROUP_SNAPSHOT, request);
     }
 
     public VolumeConnection initializeConnection(String backend, InitializeConnection request, Duration timeout) {
@@ -193,9 +243,14 @@ public final class VolumeRpc {
                 .onCast(REVERT_TO_SNAPSHOT, server::revertToSnapshot)
                 .onCast(RETYPE, server::retype)
                 .onCast(MIGRATE_VOLUME, server::migrateVolume)
+                .onCast(MANAGE_EXISTING, server::manageExisting)
+                .onCast(UNMANAGE_VOLUME, server::unmanageVolume)
+                .onCall(GET_MANAGEABLE_VOLUMES, server::manageableVolumes)
                 .onCast(COPY_VOLUME_TO_IMAGE, server::copyVolumeToImage)
                 .onCast(CREATE_SNAPSHOT, server::createSnapshot)
                 .onCast(DELETE_SNAPSHOT, server::deleteSnapshot)
+                .onCast(CREATE_GROUP_SNAPSHOT, server::createGroupSnapshot)
+                .onCast(DELETE_GROUP_SNAPSHOT, server::deleteGroupSnapshot)
                 .onCall(INITIALIZE_CONNECTION, server::initializeConnection)
                 .onCall(TERMINATE_CONNECTION, request -> {
                     server.terminateConnection(request);

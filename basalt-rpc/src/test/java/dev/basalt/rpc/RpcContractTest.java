@@ -32,6 +32,9 @@ class RpcContractTest {
     void volumeClientReachesTheVolumeServiceOfTheBackend() {
         VolumeConnection answer = VolumeConnection.iscsi("127.0.0.1:3260", "iqn.x:volume-v1", 0, "CHAP", "u", "p");
         BackupDevice device = new BackupDevice("node1", "/srv/backup-base-v1.b2", 1L << 30, true, "/srv/backup-base-v1.b1");
+        ManageableVolumes manageable = new ManageableVolumes(List.of(
+                new ManageableVolumes.Entry("legacy.img", 2, true, null, null, null),
+                new ManageableVolumes.Entry("volume-v1", 1, false, "already managed", "v1", "x")));
         VolumeRpc.serve(bus, "node1@file", new VolumeRpc.Server() {
             public void createVolume(CreateVolume r) { received.add(r); }
             public void deleteVolume(DeleteVolume r) { received.add(r); }
@@ -39,9 +42,14 @@ class RpcContractTest {
             public void revertToSnapshot(RevertToSnapshot r) { received.add(r); }
             public void retype(RetypeVolume r) { received.add(r); }
             public void migrateVolume(MigrateVolume r) { received.add(r); }
+            public void manageExisting(ManageExisting r) { received.add(r); }
+            public void unmanageVolume(UnmanageVolume r) { received.add(r); }
+            public ManageableVolumes manageableVolumes(ManageableVolumesQuery r) { received.add(r); return manageable; }
             public void copyVolumeToImage(CopyVolumeToImage r) { received.add(r); }
             public void createSnapshot(CreateSnapshot r) { received.add(r); }
             public void deleteSnapshot(DeleteSnapshot r) { received.add(r); }
+            public void createGroupSnapshot(CreateGroupSnapshot r) { received.add(r); }
+            public void deleteGroupSnapshot(DeleteGroupSnapshot r) { received.add(r); }
             public VolumeConnection initializeConnection(InitializeConnection r) { received.add(r); return answer; }
             public void terminateConnection(TerminateConnection r) { received.add(r); }
             public void publishCapabilities(PublishCapabilities r) { received.add(r); }
@@ -57,8 +65,11 @@ class RpcContractTest {
                 DropBackupBases.allBut("v1", "b2", "r9"),
                 new CopyVolumeToImage("v1", "r10", new ImageSource("i1", "http://127.0.0.1:9292", "t"), "qcow2"),
                 new RevertToSnapshot("v1", "s1", "r11"),
-                new RetypeVolume("v1", "t2", RetypeVolume.ON_DEMAND, "node2@file#file", "r12"),
-                new MigrateVolume("v1", "node2@file#file", true, "r13"));
+                new ManageExisting("v1", "legacy.img", "r12", Map.of("gigabytes", 10, "per_volume_gigabytes", -1)),
+                new UnmanageVolume("v1", "r13"), new CreateGroupSnapshot("gs1", "r15"),
+                new DeleteGroupSnapshot("gs1", "r16"),
+                new RetypeVolume("v1", "t2", RetypeVolume.ON_DEMAND, "node2@file#file", "r17"),
+                new MigrateVolume("v1", "node2@file#file", true, "r18"));
         client.createVolume("node1@file", (CreateVolume) sent.get(0));
         client.deleteVolume("node1@file", (DeleteVolume) sent.get(1));
         client.extendVolume("node1@file", (ExtendVolume) sent.get(2));
@@ -69,8 +80,14 @@ class RpcContractTest {
         client.dropBackupBases("node1@file", (DropBackupBases) sent.get(7));
         client.copyVolumeToImage("node1@file", (CopyVolumeToImage) sent.get(8));
         client.revertToSnapshot("node1@file", (RevertToSnapshot) sent.get(9));
-        client.retype("node1@file", (RetypeVolume) sent.get(10));
-        client.migrateVolume("node1@file", (MigrateVolume) sent.get(11));
+        client.manageExisting("node1@file", (ManageExisting) sent.get(10));
+        client.unmanageVolume("node1@file", (UnmanageVolume) sent.get(11));
+        client.createGroupSnapshot("node1@file", (CreateGroupSnapshot) sent.get(12));
+        client.deleteGroupSnapshot("node1@file", (DeleteGroupSnapshot) sent.get(13));
+        client.retype("node1@file", (RetypeVolume) sent.get(14));
+        client.migrateVolume("node1@file", (MigrateVolume) sent.get(15));
+        ManageableVolumesQuery listing = new ManageableVolumesQuery("r14");
+        assertThat(client.manageableVolumes("node1@file", listing, TIMEOUT)).isEqualTo(manageable);
         InitializeConnection connect = new InitializeConnection("v1", Map.of("initiator", "iqn.h"), "r6");
         assertThat(client.initializeConnection("node1@file", connect, TIMEOUT)).isEqualTo(answer);
         TerminateConnection disconnect = new TerminateConnection("v1", "a1", "r7");
@@ -78,7 +95,7 @@ class RpcContractTest {
         BackupDeviceRequest where = new BackupDeviceRequest("v1", null, "r8", "b2", "b1");
         assertThat(client.backupDevice("node1@file", where, TIMEOUT)).isEqualTo(device);
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(received).containsExactlyInAnyOrderElementsOf(
-                concat(sent, List.of(connect, disconnect, where))));
+                concat(sent, List.of(connect, disconnect, where, listing))));
     }
 
     @Test

@@ -26,6 +26,21 @@ public class VolumeServerStub implements VolumeRpc.Server {
     }
 
     @Override
+    public void manageExisting(ManageExisting request) {
+        throw unexpected(request);
+    }
+
+    @Override
+    public void unmanageVolume(UnmanageVolume request) {
+        throw unexpected(request);
+    }
+
+    @Override
+    public ManageableVolumes manageableVolumes(ManageableVolumesQuery request) {
+        throw unexpected(request);
+    }
+
+    @Override
     public void copyVolumeToImage(CopyVolumeToImage request) {
         throw unexpected(request);
     }
@@ -37,6 +52,16 @@ public class VolumeServerStub implements VolumeRpc.Server {
 
     @Override
     public void deleteSnapshot(DeleteSnapshot request) {
+        throw unexpected(request);
+    }
+
+    @Override
+    public void createGroupSnapshot(CreateGroupSnapshot request) {
+        throw unexpected(request);
+    }
+
+    @Override
+    public void deleteGroupSnapshot(DeleteGroupSnapshot request) {
         throw unexpected(request);
     }
 

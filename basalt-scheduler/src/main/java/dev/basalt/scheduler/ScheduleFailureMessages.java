@@ -31,8 +31,8 @@ final class ScheduleFailureMessages {
     }
 
     /** Basalt's own action ids (Cinder leaves no message when a retype or migration finds no backend). */
-    static final String ACTION_RETYPE_VOLUME = "018";
-    static final String ACTION_MIGRATE_VOLUME = "019";
+    static final String ACTION_RETYPE_VOLUME = "019";
+    static final String ACTION_MIGRATE_VOLUME = "020";
 
     /** A retype ({@link #ACTION_RETYPE_VOLUME}) or migration ({@link #ACTION_MIGRATE_VOLUME}) found no backend. */
     static UserMessage noBackendFor(String action, String projectId, String requestId, String volumeId, Instant now,

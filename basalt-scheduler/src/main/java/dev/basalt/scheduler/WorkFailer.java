@@ -109,6 +109,10 @@ final class WorkFailer {
                     yield volumes.markError(id, Set.of(VolumeStatus.REVERTING), reason);
                 }
                 case RETYPING, MAINTENANCE -> new VolumeMoves(volumes).finish(id, VolumeMoves.Ending.failed(null));
+                case MANAGING -> volumes.markFailed(id, Set.of(VolumeStatus.MANAGING), VolumeStatus.ERROR_MANAGING,
+                        reason);
+                case UNMANAGING -> volumes.markFailed(id, Set.of(VolumeStatus.UNMANAGING),
+                        VolumeStatus.ERROR_UNMANAGING, reason);
                 default -> false;
             };
             case SNAPSHOT -> switch (SnapshotStatus.fromApiName(w.status()).orElse(SnapshotStatus.ERROR)) {

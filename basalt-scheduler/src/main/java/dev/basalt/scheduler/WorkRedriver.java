@@ -13,6 +13,7 @@ import dev.basalt.rpc.CreateSnapshot;
 import dev.basalt.rpc.CreateVolume;
 import dev.basalt.rpc.DeleteSnapshot;
 import dev.basalt.rpc.DeleteVolume;
+import dev.basalt.rpc.UnmanageVolume;
 import dev.basalt.rpc.ExtendVolume;
 import dev.basalt.rpc.VolumeRpc;
 import java.util.Optional;
@@ -33,6 +34,8 @@ import org.slf4j.LoggerFactory;
  */
 final class WorkRedriver {
     private static final Logger LOG = LoggerFactory.getLogger(WorkRedriver.class);
+    static final String MANAGE_REQUEST_LOST = "the request to manage the volume was lost before a volume service"
+            + " received it; manage the storage again";
 
     private final WorkerRepository workers;
     private final VolumeRepository volumes;
@@ -76,6 +79,14 @@ final class WorkRedriver {
                         }
                     }
                     case "deleting" -> volumeServices.deleteVolume(backend, new DeleteVolume(id, null));
+                    case "unmanaging" -> volumeServices.unmanageVolume(backend, new UnmanageVolume(id, null));
+                    case "managing" -> {
+                        // The reference to adopt went with the lost message: fail the manage.
+                        if (volumes.markFailed(id, Set.of(VolumeStatus.MANAGING), VolumeStatus.ERROR_MANAGING,
+                                MANAGE_REQUEST_LOST)) {
+                            LOG.warn("volume {} was left managing with no manage under way; it is in error", id);
+                        }
+                    }
                     case "extending" -> {
                         Optional<Volume> volume = volumes.find(id);
                         int size = volume.map(v -> Optional.ofNullable(v.adminMetadata().get(Volume.EXTEND_NEW_SIZE))

@@ -144,7 +144,7 @@ class RetypeSchedulingTest {
         await().atMost(PATIENCE).until(() -> volumes.find(never.id()).orElseThrow().status() == VolumeStatus.AVAILABLE);
         assertThat(volumes.find(never.id()).orElseThrow().volumeTypeId()).isEqualTo(silver.id());
         assertThat(messages.forResource(never.id())).singleElement().satisfies(m -> {
-            assertThat(m.actionId()).isEqualTo("018");
+            assertThat(m.actionId()).isEqualTo("019");
             assertThat(m.detailId()).isEqualTo("003");
         });
 

@@ -111,6 +111,11 @@ class WorkCleanupTest {
             }
 
             @Override
+            public void unmanageVolume(dev.basalt.rpc.UnmanageVolume r) {
+                liveReceived.add(r);
+            }
+
+            @Override
             public void publishCapabilities(PublishCapabilities p) {
                 new SchedulerRpc(bus).updateServiceCapabilities(new CapacityReport(LIVE, live.uuid(),
                         List.of(Pools.pool(LIVE + "#file").capacity(1000, 1000, 0).build())));
@@ -330,6 +335,32 @@ class WorkCleanupTest {
         assertThat(volumes.find(lost.id()).orElseThrow().volumeTypeId()).isNull();
         assertThat(workers.find(CleanableResource.VOLUME, migrating.id())).isEmpty();
         assertThat(workers.find(CleanableResource.VOLUME, lost.id())).isEmpty();
+    }
+
+    @Test
+    void managesAndUnmanagesOfAServiceDownAreFailedAndLostOnesFailedOrSentAgain() {
+        Volume managing = volume(VolumeStatus.MANAGING, DEAD);
+        claimedBy(CleanableResource.VOLUME, managing.id(), "managing", dead);
+        Volume unmanaging = volume(VolumeStatus.CREATING, DEAD + "#file");
+        volumes.markAvailable(unmanaging.id());
+        new VolumeTransitions(db, volumes).beginUnmanage(unmanaging.id(), Set.of(VolumeStatus.AVAILABLE));
+        claimedBy(CleanableResource.VOLUME, unmanaging.id(), "unmanaging", dead);
+        // An api stopped after writing these rows, before asking the (live) volume service.
+        Volume lostManage = volume(VolumeStatus.MANAGING, LIVE);
+        age("workers", "resource_id", lostManage.id());
+        Volume lostUnmanage = volume(VolumeStatus.CREATING, LIVE + "#file");
+        volumes.markAvailable(lostUnmanage.id());
+        new VolumeTransitions(db, volumes).beginUnmanage(lostUnmanage.id(), Set.of(VolumeStatus.AVAILABLE));
+        age("workers", "resource_id", lostUnmanage.id());
+
+        startScheduler("sched1");
+
+        await().atMost(PATIENCE).until(() -> status(managing) == VolumeStatus.ERROR_MANAGING
+                && status(unmanaging) == VolumeStatus.ERROR_UNMANAGING
+                && status(lostManage) == VolumeStatus.ERROR_MANAGING);
+        await().atMost(PATIENCE).until(() -> liveReceived.stream()
+                .anyMatch(m -> m instanceof dev.basalt.rpc.UnmanageVolume u && u.volumeId().equals(lostUnmanage.id())));
+        assertThat(volumes.find(lostManage.id()).orElseThrow().errorReason()).contains("manage the storage again");
     }
 
     @Test

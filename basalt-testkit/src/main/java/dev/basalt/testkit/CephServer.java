@@ -276,10 +276,14 @@ public final class CephServer implements AutoCloseable {
         }
     }
 
-    /** Waits until the manager is active: pool statistics ({@code ceph df}) come from it. */
+    /**
+     * Waits until the manager is active and its pool statistics ({@code ceph df}, which a driver's capacity
+     * report reads) list the pool: for a few seconds after it becomes active they may not yet.
+     */
     private void awaitManager() {
         long deadline = System.nanoTime() + COMMAND_TIMEOUT.toNanos();
-        while (!ceph("mgr", "stat", "-f", "json").replace(" ", "").contains("\"available\":true")) {
+        while (!ceph("mgr", "stat", "-f", "json").replace(" ", "").contains("\"available\":true")
+                || !ceph("df", "-f", "json").replace(" ", "").contains("\"name\":\"" + POOL + "\"")) {
             if (!mgr.alive()) {
                 throw new IllegalStateException("ceph-mgr exited:\n" + mgr.logTail());
             }

@@ -15,7 +15,7 @@ import java.util.function.Function;
  *   <li>summary (create, the plain list): {@code id, name};</li>
  *   <li>detail (show, the detailed list): {@code id, status, availability_zone, created_at, name,
  *       description, group_type, volume_types}; from 3.14 {@code group_snapshot_id} and
- *       {@code source_group_id} (always null: Basalt makes groups from no source); from 3.25 the ids
+ *       {@code source_group_id} (the source it was made from, or null); from 3.25 the ids
  *       of its {@code volumes} when {@code list_volume} is true; from 3.38 {@code replication_status}
  *       ({@code disabled}); from 3.58 {@code project_id} when policy {@value #PROJECT_ATTRIBUTE}
  *       allows.</li>
@@ -84,8 +84,8 @@ final class GroupView {
         }
         out.writeEndArray();
         if (request.atLeast(Microversions.GROUP_SNAPSHOTS)) {
-            out.writeNullField("group_snapshot_id");
-            out.writeNullField("source_group_id");
+            out.writeStringField("group_snapshot_id", group.groupSnapshotId());
+            out.writeStringField("source_group_id", group.sourceGroupId());
         }
         if (listsVolumes(request)) {
             out.writeArrayFieldStart("volumes");

@@ -8,6 +8,7 @@ import dev.basalt.api.RequestContext;
 import dev.basalt.api.http.ApiRequest;
 import dev.basalt.api.http.ApiResponse;
 import dev.basalt.api.http.Router;
+import dev.basalt.api.service.GroupFromSource;
 import dev.basalt.api.service.GroupService;
 import dev.basalt.api.service.OverQuotaException;
 import dev.basalt.api.validation.Schemas;
@@ -27,9 +28,10 @@ import java.util.function.Function;
  * {@code add_volumes}/{@code remove_volumes}), and the actions {@code delete} (with
  * {@code delete-volumes}) and, from 3.20, an administrator's {@code reset_status}. Policies:
  * Cinder's {@code group:create}, {@code group:get}, {@code group:get_all}, {@code group:update},
- * {@code group:delete}, {@code group:reset_status}. Making a group from a source (3.14 group
- * snapshots, {@code create-from-src}) is not served (no route: 405); the replication
- * actions (3.38) are refused as Cinder refuses them for a group that cannot replicate (400).
+ * {@code group:delete}, {@code group:reset_status}. From 3.14 {@code POST /groups/action} with
+ * {@code create-from-src} makes a group from a group snapshot or another group (policy
+ * {@code group:create}; see {@link GroupFromSource}). The replication actions (3.38) are refused as
+ * Cinder refuses them for a group that cannot replicate (400).
  */
 public final class GroupsResource {
     static final String CREATE = "group:create";
@@ -52,11 +54,13 @@ public final class GroupsResource {
             "project_id", Group::projectId);
 
     private final GroupService groups;
+    private final GroupFromSource fromSource;
     private final Schemas schemas;
     private final int maxLimit;
 
-    public GroupsResource(GroupService groups, Schemas schemas, int maxLimit) {
+    public GroupsResource(GroupService groups, GroupFromSource fromSource, Schemas schemas, int maxLimit) {
         this.groups = requireNonNull(groups, "groups");
+        this.fromSource = requireNonNull(fromSource, "fromSource");
         this.schemas = requireNonNull(schemas, "schemas");
         this.maxLimit = maxLimit;
     }
@@ -65,6 +69,7 @@ public final class GroupsResource {
         routes.add("GET", "/groups", Microversions.GROUP_VOLUME, r -> list(r, false))
                 .add("GET", "/groups/detail", Microversions.GROUP_VOLUME, r -> list(r, true))
                 .add("POST", "/groups", Microversions.GROUP_VOLUME, this::create)
+                .add("POST", "/groups/action", Microversions.GROUP_SNAPSHOTS, this::createFromSource)
                 .add("GET", "/groups/{id}", Microversions.GROUP_VOLUME, this::show)
                 .add("PUT", "/groups/{id}", Microversions.GROUP_VOLUME, this::update)
                 .add("POST", "/groups/{id}/action", Microversions.GROUP_VOLUME, this::action);
@@ -84,6 +89,32 @@ public final class GroupsResource {
             return QuotaFaults.overLimit(e);
         }
         return ApiResponse.accepted(GroupView.summary(created));
+    }
+
+    /** {@code POST /groups/action} {@code {"create-from-src": {...}}} (3.14): 202 with the new group's summary. */
+    ApiResponse createFromSource(ApiRequest request) {
+        String action = VolumeActionsResource.actionName(request.json());
+        if (!action.equals("create-from-src")) {
+            throw BasaltException.badRequest("There is no such action: %s. Verify the request body and"
+                    + " Content-Type header and try again.", action);
+        }
+        JsonNode body = request.validBody(schemas.groupCreateFromSource()).get("create-from-src");
+        request.authorize(CREATE);
+        Group created;
+        try {
+            created = fromSource.create(request.context(), strippedText(body, "name"),
+                    strippedText(body, "description"), VolumesResource.text(body, "group_snapshot_id", null),
+                    VolumesResource.text(body, "source_group_id", null));
+        } catch (OverQuotaException e) {
+            return QuotaFaults.overLimit(e);
+        }
+        return ApiResponse.accepted(GroupView.summary(created));
+    }
+
+    /** A text field with surrounding blanks removed, as Cinder strips a new group's name and description. */
+    private static String strippedText(JsonNode body, String field) {
+        String value = VolumesResource.text(body, field, null);
+        return value == null ? null : value.strip();
     }
 
     ApiResponse list(ApiRequest request, boolean detailed) {

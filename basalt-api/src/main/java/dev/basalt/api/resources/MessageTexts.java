@@ -14,8 +14,8 @@ final class MessageTexts {
             Map.entry("011", "update snapshot"), Map.entry("012", "update snapshot metadata"),
             Map.entry("013", "create backup"), Map.entry("014", "delete backup"),
             Map.entry("015", "restore backup"), Map.entry("016", "reimage volume"),
-            Map.entry("017", "revert volume to snapshot"), Map.entry("018", "retype volume"),
-            Map.entry("019", "migrate volume"));
+            Map.entry("017", "revert volume to snapshot"), Map.entry("018", "manage existing volume"),
+            Map.entry("019", "retype volume"), Map.entry("020", "migrate volume"));
     private static final Map<String, String> DETAILS = Map.ofEntries(
             Map.entry("001", "An unknown error occurred."),
             Map.entry("002", "Driver is not initialized at present."),

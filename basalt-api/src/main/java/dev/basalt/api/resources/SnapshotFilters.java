@@ -37,9 +37,9 @@ final class SnapshotFilters {
             Map.entry("id", "id"), Map.entry("display_name", "name"), Map.entry("display_description", "description"),
             Map.entry("status", "status"), Map.entry("volume_id", "volume_id"), Map.entry("project_id", "project_id"),
             Map.entry("user_id", "user_id"), Map.entry("progress", "progress"), Map.entry("volume_size", "volume_size"),
-            Map.entry("volume_type_id", "volume_type_id"));
+            Map.entry("volume_type_id", "volume_type_id"), Map.entry("group_snapshot_id", "group_snapshot_id"));
     /** Cinder snapshot fields Basalt does not store: every Basalt snapshot has no value there. */
-    private static final Set<String> NULL_FIELDS = Set.of("group_snapshot_id", "cgsnapshot_id", "encryption_key_id",
+    private static final Set<String> NULL_FIELDS = Set.of("cgsnapshot_id", "encryption_key_id",
             "provider_id", "provider_location", "provider_auth", "deleted_at");
 
     private SnapshotFilters() {

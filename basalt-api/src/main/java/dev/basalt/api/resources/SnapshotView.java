@@ -2,7 +2,6 @@ package dev.basalt.api.resources;
 
 import static dev.basalt.api.resources.Fields.bool;
 import static dev.basalt.api.resources.Fields.name;
-import static dev.basalt.api.resources.Fields.nullField;
 import static dev.basalt.api.resources.Fields.string;
 
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -23,7 +22,7 @@ import java.util.List;
  *   <li>Summary (the plain list): {@code id, created_at, updated_at, name, description, volume_id,
  *       status, size, metadata}.</li>
  *   <li>Detail (show, detail list, create, update): the summary plus {@code group_snapshot_id}
- *       (3.14, always null: Basalt has no group snapshots), {@code user_id} (3.41) and
+ *       (3.14: the group snapshot it is a member of, or null), {@code user_id} (3.41) and
  *       {@code consumes_quota} (3.65, always true).</li>
  *   <li>Show and the detail list also carry Cinder's extended snapshot attributes,
  *       {@code os-extended-snapshot-attributes:project_id} and {@code ...:progress} (Cinder's
@@ -104,7 +103,7 @@ final class SnapshotView {
         out.writeNumber(s.volumeSize());
         VolumeView.writeMetadata(out, s.metadata());
         if (shape.groupSnapshotId()) {
-            nullField(out, GROUP_SNAPSHOT_ID);
+            string(out, GROUP_SNAPSHOT_ID, s.groupSnapshotId());
         }
         if (shape.userId()) {
             string(out, USER_ID, s.userId());

@@ -7,6 +7,7 @@ import dev.basalt.api.Microversions;
 import dev.basalt.api.http.ApiRequest;
 import dev.basalt.api.http.ApiResponse;
 import dev.basalt.api.http.Router;
+import dev.basalt.api.service.VolumeManagement;
 import dev.basalt.api.service.VolumeService;
 import dev.basalt.common.BasaltException;
 import dev.basalt.common.Fault;
@@ -15,7 +16,7 @@ import java.util.Map;
 /**
  * {@code POST /volumes/{id}/action}. The actions {@link VolumeActions}, {@link AttachActions},
  * {@link ImageMetadataActions}, {@link UploadImageAction}, {@link RevertAction} and {@link MoveActions} serve are handed to
- * them ({@code revert} is a 404 before 3.40, as Cinder routes it); any
+ * them, {@code os-unmanage} to {@link VolumeManagement} ({@code revert} is a 404 before 3.40, as Cinder routes it); any
  * other known Cinder action is a 501 saying so (after the volume is found), an unknown one a 400
  * as Cinder answers it.
  */
@@ -49,6 +50,9 @@ public final class VolumeActionsResource {
             Map.entry("os-extend_volume_completion", "volume_extension:volume_admin_actions:extend_volume_completion"),
             Map.entry("os-update_snapshot_status", "snapshot_extension:snapshot_actions:update_snapshot_status"));
 
+    /** {@code os-unmanage}: the volume leaves Basalt, its storage kept ({@link VolumeManagement#unmanage}). */
+    static final String UNMANAGE = "os-unmanage";
+
     private final VolumeService volumes;
     private final VolumeActions actions;
     private final AttachActions attachActions;
@@ -56,10 +60,12 @@ public final class VolumeActionsResource {
     private final UploadImageAction uploadImage;
     private final RevertAction revert;
     private final MoveActions moves;
+    private final VolumeManagement management;
 
     public VolumeActionsResource(VolumeService volumes, VolumeActions actions, AttachActions attachActions,
                                  ImageMetadataActions imageMetadataActions, UploadImageAction uploadImage,
-                                 RevertAction revert, MoveActions moves) {
+                                 RevertAction revert, MoveActions moves, VolumeManagement management) {
+        this.management = requireNonNull(management, "management");
         this.volumes = requireNonNull(volumes, "volumes");
         this.actions = requireNonNull(actions, "actions");
         this.attachActions = requireNonNull(attachActions, "attachActions");
@@ -111,6 +117,10 @@ public final class VolumeActionsResource {
         }
         if (MoveActions.serves(action)) {
             return moves.handle(action, request);
+        }
+        if (UNMANAGE.equals(action)) {
+            management.unmanage(request.context(), volumes.visible(request.context(), request.path("id")));
+            return ApiResponse.status(202);
         }
         throw new BasaltException(Fault.NOT_IMPLEMENTED,
                 String.format("The volume action %s is not implemented in Basalt yet.", action));

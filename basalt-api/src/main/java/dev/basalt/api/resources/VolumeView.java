@@ -18,6 +18,7 @@ import dev.basalt.db.VolumeImageMetadata;
 import dev.basalt.model.AttachStatus;
 import dev.basalt.model.Volume;
 import dev.basalt.model.VolumeAttachment;
+import dev.basalt.model.VolumeStatus;
 import dev.basalt.model.VolumeType;
 import java.io.IOException;
 import java.util.List;
@@ -201,6 +202,35 @@ public final class VolumeView {
         });
     }
 
+    /**
+     * {@code {"volume": {...}}} as Cinder's v2 view details a volume it has just begun to manage: the
+     * detailed fields of every microversion, none of the later ones, no extension attributes.
+     */
+    public JsonBody managed(ApiRequest request, Volume volume) {
+        Shape shape = new Shape(Links.forCollection(request, COLLECTION), request.context().isAdmin(), false, false,
+                false, false, false, false, false, false, false, false, request.context().isAdmin()
+                || request.context().roles().contains("service"), false);
+        Map<String, List<VolumeAttachment>> attached = attachmentsOf(List.of(volume));
+        return out -> {
+            out.writeStartObject();
+            out.writeFieldName("volume");
+            writeDetail(out, detail(shape, volume, attached, Map.of()));
+            out.writeEndObject();
+        };
+    }
+
+    /**
+     * The status the API shows: as Cinder's views, a volume being managed shows {@code creating},
+     * one that failed to be {@code error}.
+     */
+    static String shownStatus(VolumeStatus status) {
+        return switch (status) {
+            case MANAGING -> VolumeStatus.CREATING.apiName();
+            case ERROR_MANAGING -> VolumeStatus.ERROR.apiName();
+            default -> status.apiName();
+        };
+    }
+
     private static void writeSummary(JsonGenerator out, Links.Collection links, Volume v) throws IOException {
         out.writeStartObject();
         string(out, ID, v.id());
@@ -240,7 +270,7 @@ public final class VolumeView {
         Volume v = detail.volume();
         out.writeStartObject();
         string(out, ID, v.id());
-        string(out, STATUS, v.status().apiName());
+        string(out, STATUS, shownStatus(v.status()));
         out.writeFieldName(SIZE);
         out.writeNumber(v.size());
         string(out, AVAILABILITY_ZONE, v.availabilityZone());

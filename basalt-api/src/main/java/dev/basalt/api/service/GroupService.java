@@ -242,7 +242,8 @@ public final class GroupService {
      * Deletes the group: at once when it was never placed; otherwise from {@code available} or
      * {@code error} (any status with {@code deleteVolumes}), refused while it has volumes unless
      * {@code deleteVolumes}, which deletes them too (none may be attached or have snapshots: every
-     * volume is checked before any is deleted). The group is then {@code deleted}, its quota given
+     * volume is checked before any is deleted), and never while it has group snapshots or a group
+     * is being made from it. The group is then {@code deleted}, its quota given
      * back; its volumes go {@code deleting} and their volume services delete them.
      */
     public void delete(RequestContext context, Group group, boolean deleteVolumes) {
@@ -254,6 +255,9 @@ public final class GroupService {
         if (!deleteVolumes && group.status() != GroupStatus.AVAILABLE && group.status() != GroupStatus.ERROR) {
             throw BasaltException.badRequest("Invalid Group: Group status must be available or error, but current"
                     + " status is: %s", group.status().apiName());
+        }
+        if (groups.hasGroupSnapshots(group.id())) {
+            throw BasaltException.badRequest("Invalid Group: Group has existing snapshots.");
         }
         List<Volume> members = new ArrayList<>();
         for (String id : groups.volumeIds(group.id())) {
@@ -274,7 +278,7 @@ public final class GroupService {
         }
         Set<GroupStatus> expected = deleteVolumes ? EnumSet.complementOf(EnumSet.of(GroupStatus.DELETED))
                 : EnumSet.of(GroupStatus.AVAILABLE, GroupStatus.ERROR);
-        if (!groups.transition(group.id(), expected, GroupStatus.DELETING)) {
+        if (!groups.beginDelete(group.id(), expected, GroupStatus.DELETING)) {
             throw BasaltException.badRequest("Invalid Group: Cannot delete group %s. Group status must be available"
                     + " or error and must not have dependent group snapshots, and it cannot be the source for an"
                     + " ongoing group or group snapshot creation.", group.id());
@@ -333,7 +337,8 @@ public final class GroupService {
                 .orElseThrow(() -> BasaltException.notFound("Group type %s could not be found.", ref));
     }
 
-    private Optional<String> reservedTypeId() {
+    /** The id of Cinder's reserved group type, if the database has it. */
+    Optional<String> reservedTypeId() {
         return groupTypes.findByName(DEFAULT_CGSNAPSHOT_TYPE).map(GroupType::id);
     }
 

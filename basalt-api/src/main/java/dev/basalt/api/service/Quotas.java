@@ -127,6 +127,32 @@ public final class Quotas {
     }
 
     /**
+     * What a volume being managed reserves when its row is written, before its size is known (as
+     * Cinder's API reserves it with size 0): {@code volumes} and the type's {@code volumes_<type>}.
+     */
+    QuotaReservation forManagedVolume(String projectId, VolumeType type) {
+        Map<String, Long> deltas = new LinkedHashMap<>();
+        deltas.put(QuotaResources.VOLUMES, 1L);
+        deltas.put(QuotaResources.keyOfType(QuotaResources.VOLUMES, type.id()), 1L);
+        return reservation(projectId, deltas);
+    }
+
+    /**
+     * The limits a managed volume's size must stay within once its volume service knows it, by
+     * stored key: {@code gigabytes}, the type's {@code gigabytes_<type>} and {@code per_volume_gigabytes}.
+     */
+    Map<String, Integer> gigabyteLimits(String projectId, VolumeType type) {
+        Map<String, Integer> own = repository.projectLimits(projectId);
+        Map<String, Integer> classDefaults = classDefaults();
+        Map<String, Integer> limits = new LinkedHashMap<>();
+        for (String key : List.of(QuotaResources.GIGABYTES, QuotaResources.keyOfType(QuotaResources.GIGABYTES,
+                type.id()), QuotaResources.PER_VOLUME_GIGABYTES)) {
+            limits.put(key, limit(key, own, classDefaults));
+        }
+        return limits;
+    }
+
+    /**
      * What a new snapshot of a volume of {@code volumeSize} GiB and type {@code typeId} (none when
      * null) reserves, with the limits that apply: Cinder's {@code snapshots} and {@code gigabytes},
      * and the type's {@code snapshots_<type>} and {@code gigabytes_<type>}.

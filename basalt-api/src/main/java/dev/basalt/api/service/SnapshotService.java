@@ -161,6 +161,10 @@ public final class SnapshotService {
                     + " error and must not be part of a group.");
             case IN_USE -> throw BasaltException.badRequest("Invalid snapshot: Snapshot %s is in use: a volume is"
                     + " being created from it.", snapshot.id());
+            case GROUP_SNAPSHOT -> throw BasaltException.badRequest(force
+                    ? "Invalid snapshot: Snapshot must not be part of a group."
+                    : "Invalid snapshot: Snapshot status must be available or error and must not be part of a"
+                    + " group.");
         }
         Optional<Volume> volume = volumes.find(snapshot.volumeId());
         try {

@@ -104,6 +104,8 @@ public final class VolumeDeletion {
                     result.snapshots().size(), ids(result));
             case SNAPSHOTS_BUSY -> throw BasaltException.badRequest("Invalid volume: Volume %s has snapshots that"
                     + " cannot be deleted now (a snapshot must be available or error): %s.", id, statuses(result));
+            case GROUP_SNAPSHOT -> throw BasaltException.badRequest("Invalid volume: Volume %s has snapshots that are"
+                    + " part of a group snapshot: delete the group snapshot first.", id);
             case BUSY -> throw BasaltException.badRequest("Invalid volume: A volume is being created from volume %s or"
                     + " from one of its snapshots; delete it when that is done.", id);
             default -> throw new IllegalStateException("unexpected outcome " + result.outcome());

@@ -3,6 +3,7 @@ package dev.basalt.api.validation;
 import com.networknt.schema.ExecutionContext;
 import com.networknt.schema.Format;
 import dev.basalt.common.Ids;
+import dev.basalt.model.GroupSnapshotStatus;
 import dev.basalt.model.GroupStatus;
 import dev.basalt.model.SnapshotStatus;
 import dev.basalt.model.VolumeStatus;
@@ -35,6 +36,11 @@ final class CinderFormats {
         }
     }
 
+    /** Cinder's volume statuses (not {@code unmanaging} and {@code error_unmanaging}, which it keeps apart). */
+    private static final VolumeStatus[] RESETTABLE_VOLUME_STATUSES = java.util.Arrays.stream(VolumeStatus.values())
+            .filter(s -> s != VolumeStatus.UNMANAGING && s != VolumeStatus.ERROR_UNMANAGING)
+            .toArray(VolumeStatus[]::new);
+
     private static final List<Named> ALL = List.of(
             new Named("cinder-uuid", "is not a valid UUID", Ids::isUuidLike),
             new Named("cinder-volume-size", "is not an integer between 1 and " + DB_MAX_INT, CinderFormats::isVolumeSize),
@@ -48,8 +54,9 @@ final class CinderFormats {
             new Named("cinder-log-level", "is not a valid log level (INFO, WARNING, ERROR or DEBUG)",
                     v -> LOG_LEVELS.contains(v.toUpperCase(Locale.ROOT))),
             new Named("cinder-volume-status", "is not a valid volume status; valid statuses are: "
-                    + names(VolumeStatus.values()),
-                    v -> v.isEmpty() || VolumeStatus.fromApiName(v).isPresent()),
+                    + names(RESETTABLE_VOLUME_STATUSES),
+                    v -> v.isEmpty() || VolumeStatus.fromApiName(v).filter(s -> s != VolumeStatus.UNMANAGING
+                            && s != VolumeStatus.ERROR_UNMANAGING).isPresent()),
             new Named("cinder-volume-attach-status", "is not a valid volume attach status; valid statuses are: "
                     + String.join(", ", ATTACH_STATUSES),
                     v -> v.isEmpty() || ATTACH_STATUSES.contains(v.toLowerCase(Locale.ROOT))),
@@ -63,6 +70,9 @@ final class CinderFormats {
             new Named("cinder-group-status", "is not a valid group status; valid statuses are: "
                     + names(GroupStatus.values()),
                     v -> GroupStatus.fromApiName(v).filter(s -> s != GroupStatus.IN_USE).isPresent()),
+            new Named("cinder-group-snapshot-status", "is not a valid group snapshot status; valid statuses are: "
+                    + names(GroupSnapshotStatus.values(), GroupSnapshotStatus::apiName),
+                    v -> GroupSnapshotStatus.fromApiName(v).isPresent()),
             new Named("cinder-backup-status", "is not a valid backup status; valid statuses are: available, error",
                     v -> v.equalsIgnoreCase("available") || v.equalsIgnoreCase("error")),
             new Named("cinder-key-size", "is not an integer between 0 and " + DB_MAX_INT

@@ -43,6 +43,9 @@ public final class Schemas {
     private final RequestSchema groupUpdate;
     private final RequestSchema groupDelete;
     private final RequestSchema groupResetStatus;
+    private final RequestSchema groupCreateFromSource;
+    private final RequestSchema groupSnapshotCreate;
+    private final RequestSchema groupSnapshotResetStatus;
     private final RequestSchema groupSpecsCreate;
     private final RequestSchema groupSpecsUpdate;
     private final RequestSchema qosSpecsCreate;
@@ -79,6 +82,8 @@ public final class Schemas {
     private final RequestSchema volumeMigrate;
     private final RequestSchema volumeMigrateCluster;
     private final RequestSchema volumeMigrateCompletion;
+    private final RequestSchema volumeManage;
+    private final RequestSchema volumeManage316;
     private final RequestSchema snapshotUpdateStatus;
     private final RequestSchema volumeAttach;
     private final RequestSchema volumeDetach;
@@ -140,6 +145,9 @@ public final class Schemas {
         groupUpdate = load("group-update");
         groupDelete = load("group-delete");
         groupResetStatus = load("group-reset-status");
+        groupCreateFromSource = load("group-create-from-src");
+        groupSnapshotCreate = load("group-snapshot-create");
+        groupSnapshotResetStatus = load("group-snapshot-reset-status");
         groupSpecsCreate = load("group-specs-create");
         groupSpecsUpdate = load("group-specs-update");
         qosSpecsCreate = load("qos-specs-create");
@@ -176,6 +184,8 @@ public final class Schemas {
         volumeMigrate = load("volume-migrate");
         volumeMigrateCluster = load("volume-migrate-cluster");
         volumeMigrateCompletion = load("volume-migrate-completion");
+        volumeManage = load("volume-manage");
+        volumeManage316 = load("volume-manage-3.16");
         snapshotUpdateStatus = load("snapshot-update-status");
         volumeAttach = load("volume-attach");
         volumeDetach = load("volume-detach");
@@ -319,6 +329,21 @@ public final class Schemas {
         return groupResetStatus;
     }
 
+    /** The {@code create-from-src} group action (3.14): a group snapshot's or a source group's id. */
+    public RequestSchema groupCreateFromSource() {
+        return groupCreateFromSource;
+    }
+
+    /** {@code {"group_snapshot": {"group_id", "name", "description"}}} (3.14). */
+    public RequestSchema groupSnapshotCreate() {
+        return groupSnapshotCreate;
+    }
+
+    /** The {@code reset_status} group snapshot action (3.19). */
+    public RequestSchema groupSnapshotResetStatus() {
+        return groupSnapshotResetStatus;
+    }
+
     /** {@code {"group_specs": {...}}}: keys without spaces, values a string or null (Cinder's schemas/group_specs.py). */
     public RequestSchema groupSpecsCreate() {
         return groupSpecsCreate;
@@ -437,6 +462,11 @@ public final class Schemas {
     /** {@code os-force_delete} of a volume or a snapshot. */
     public RequestSchema forceDelete() {
         return forceDelete;
+    }
+
+    /** A manage request's body: before 3.16 without {@code cluster}. */
+    public RequestSchema volumeManage(boolean withCluster) {
+        return withCluster ? volumeManage316 : volumeManage;
     }
 
     public RequestSchema volumeRevert() {

@@ -10,6 +10,7 @@ import dev.basalt.driver.Capabilities;
 import dev.basalt.driver.CloneCapable;
 import dev.basalt.driver.ExportCapable;
 import dev.basalt.driver.ExtendCapable;
+import dev.basalt.driver.ManageCapable;
 import dev.basalt.driver.PoolReport;
 import dev.basalt.driver.RevertCapable;
 import dev.basalt.driver.SnapshotCapable;
@@ -36,7 +37,9 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -68,6 +71,14 @@ import org.slf4j.LoggerFactory;
  * a reader of the volume's path sees the old bytes or the snapshot's, never a mix, and a crash
  * leaves one or the other (the snapshot is only read).
  *
+ * <p>Managing a file already in the directory (its plain name as the reference, Cinder's
+ * {@code source-name}) renames it to {@code volume-<id>} and grows it to a whole GiB (sparse: a
+ * hole; thick: allocated); its bytes and its other extents stay. Unmanaging renames
+ * {@code volume-<id>} to {@code unmanaged-volume-<id>}, which the driver does not count as a volume
+ * and lists as manageable again; the volume's backup bases (Basalt's own copies) are removed.
+ * Snapshot files are never listed or adopted: a snapshot is a file of its own with no tie to its
+ * volume's file that the driver could check, so managing snapshots is not offered.
+ *
  * <p>Thick (non-sparse) copies get their holes allocated after the copy; extents they share with
  * their source stay shared until written.
  *
@@ -80,7 +91,7 @@ import org.slf4j.LoggerFactory;
  * while a backup still reading the base keeps its bytes.
  */
 public final class FileVolumeDriver
-        implements RevertCapable, CloneCapable, ExtendCapable, ExportCapable, BackupBaseCapable, BlockIoCapable {
+        implements RevertCapable, ManageCapable, CloneCapable, ExtendCapable, ExportCapable, BackupBaseCapable, BlockIoCapable {
     public static final String NAME = "file";
     public static final String VENDOR_NAME = "Basalt";
     public static final String DRIVER_VERSION = "1.1.0";
@@ -304,6 +315,133 @@ public final class FileVolumeDriver
                 throw new VolumeDriverException("cannot revert " + path + " to " + source + ": " + reason(e), e);
             }
         }
+    }
+
+    @Override
+    public List<ManageableVolume> manageableVolumes(Set<String> managedVolumeIds) {
+        requireNonNull(managedVolumeIds, "managedVolumeIds");
+        requireStarted();
+        Path directory = files.directory();
+        List<ManageableVolume> found = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory,
+                entry -> VolumeFiles.isManageableName(entry.getFileName().toString()))) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                Optional<Long> size;
+                try {
+                    size = existingSize(entry);
+                } catch (VolumeDriverException e) {
+                    continue; // not a regular file: never the driver's to take
+                }
+                if (size.isEmpty()) {
+                    continue;
+                }
+                String volumeId = VolumeFiles.volumeId(name).orElse(null);
+                int sizeGib = manageableGib(size.get());
+                if (volumeId != null && managedVolumeIds.contains(volumeId)) {
+                    found.add(new ManageableVolume(name, sizeGib, false, "already managed", volumeId, null));
+                } else {
+                    found.add(new ManageableVolume(name, sizeGib, true, null, null, null));
+                }
+            }
+        } catch (IOException e) {
+            throw new VolumeDriverException("cannot list the files in " + directory + ": " + reason(e), e);
+        }
+        return found;
+    }
+
+    @Override
+    public int manageableSize(String reference) {
+        requireStarted();
+        Path source = manageableFile(reference);
+        Optional<Long> size = existingSize(source);
+        if (size.isEmpty()) {
+            throw new InvalidReferenceException("there is no file " + reference + " in " + files.directory());
+        }
+        return manageableGib(size.get());
+    }
+
+    @Override
+    public int manageExisting(String volumeId, String reference) {
+        Path path = files.volume(volumeId);
+        requireStarted();
+        Path source = manageableFile(reference);
+        try (StripedLocks.Held held = locks.lock(key(path), key(source))) {
+            Optional<Long> sourceSize = source.equals(path) ? Optional.empty() : existingSize(source);
+            Optional<Long> volumeSize = existingSize(path);
+            if (sourceSize.isPresent() && volumeSize.isPresent()) {
+                throw new InvalidReferenceException("cannot manage " + reference + " as volume " + volumeId + ": "
+                        + path.getFileName() + " already exists in " + files.directory());
+            }
+            if (sourceSize.isEmpty() && volumeSize.isEmpty()) {
+                throw new InvalidReferenceException("there is no file " + reference + " in " + files.directory());
+            }
+            long bytes = sourceSize.orElseGet(volumeSize::get);
+            long size = Sizes.gibToBytes(manageableGib(bytes));
+            try {
+                if (sourceSize.isPresent()) {
+                    Files.move(source, path, StandardCopyOption.ATOMIC_MOVE);
+                    directorySync.sync();
+                    provisioned.remove(key(source));
+                }
+                Files.setPosixFilePermissions(path, OWNER_ONLY);
+                if (bytes < size) {
+                    grow(path, size);
+                }
+            } catch (IOException e) {
+                throw new VolumeDriverException("cannot manage " + source + " as " + path + ": " + reason(e), e);
+            }
+            provisioned.put(key(path), size);
+            LOG.info("file driver: {} is now volume {} ({} bytes)", reference, volumeId, size);
+            return (int) (size / Sizes.GIB);
+        }
+    }
+
+    @Override
+    public void unmanage(String volumeId) {
+        Path path = files.volume(volumeId);
+        Path kept = files.unmanaged(volumeId);
+        requireStarted();
+        try (StripedLocks.Held held = locks.lock(key(path), key(kept))) {
+            for (String baseId : backupBases(volumeId)) {
+                removeWiped(files.backupBase(volumeId, baseId), "the volume's backup base");
+            }
+            if (existingSize(path).isEmpty()) {
+                provisioned.remove(key(path));
+                return;
+            }
+            if (existingSize(kept).isPresent()) {
+                throw new VolumeDriverException("cannot unmanage volume " + volumeId + ": " + kept
+                        + " already exists; rename or remove it first");
+            }
+            try {
+                Files.move(path, kept, StandardCopyOption.ATOMIC_MOVE);
+                directorySync.sync();
+            } catch (IOException e) {
+                throw new VolumeDriverException("cannot unmanage " + path + " (renaming it to " + kept.getFileName()
+                        + "): " + reason(e), e);
+            }
+            provisioned.remove(key(path));
+            LOG.info("file driver: volume {} unmanaged; its bytes stay in {}", volumeId, kept);
+        }
+    }
+
+    /** The file a reference names, or an {@link InvalidReferenceException} saying why it names none. */
+    private Path manageableFile(String reference) {
+        Path file = files.manageable(reference).orElseThrow(() -> new InvalidReferenceException("'" + reference
+                + "' is not the name of a file the file driver can manage: give the plain name of a file in "
+                + files.directory() + " (not a snapshot, a backup base or a temporary file)"));
+        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new InvalidReferenceException(file + " is not a regular file (a link, directory or device?):"
+                    + " the file driver only manages regular files");
+        }
+        return file;
+    }
+
+    /** A size in bytes as the whole GiB a managed volume gets: rounded up, at least 1. */
+    private static int manageableGib(long bytes) {
+        long gib = Math.max(1, (bytes + Sizes.GIB - 1) / Sizes.GIB);
+        return (int) Math.min(gib, Integer.MAX_VALUE);
     }
 
     @Override

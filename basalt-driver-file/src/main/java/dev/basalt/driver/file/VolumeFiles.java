@@ -19,6 +19,7 @@ final class VolumeFiles {
     static final String SNAPSHOT_PREFIX = "snapshot-";
     static final String TEMP_PREFIX = ".basalt-tmp-";
     static final String BACKUP_BASE_PREFIX = "backup-base-";
+    static final String UNMANAGED_PREFIX = "unmanaged-volume-";
 
     private final Path directory;
 
@@ -33,6 +34,28 @@ final class VolumeFiles {
     /** The volume's file; the id is checked first so that it cannot name anything else. */
     Path volume(String volumeId) {
         return directory.resolve(VOLUME_PREFIX + VolumeIds.requireValid(volumeId));
+    }
+
+    /** Where an unmanaged volume's file goes: the file driver no longer counts it as a volume. */
+    Path unmanaged(String volumeId) {
+        return directory.resolve(UNMANAGED_PREFIX + VolumeIds.requireValid(volumeId));
+    }
+
+    /**
+     * The file a manage reference ({@code source-name}) names, if it is a plain name of a file the
+     * driver may adopt: in the directory itself, not a temporary file, a snapshot or a backup base.
+     */
+    Optional<Path> manageable(String reference) {
+        if (reference == null || reference.isEmpty() || reference.equals(".") || reference.equals("..")
+                || reference.indexOf('/') >= 0 || reference.indexOf('\0') >= 0 || !isManageableName(reference)) {
+            return Optional.empty();
+        }
+        return Optional.of(directory.resolve(reference));
+    }
+
+    /** Whether a file of that name in the directory could be managed (not Basalt's own bookkeeping). */
+    static boolean isManageableName(String fileName) {
+        return !isTemporary(fileName) && snapshotId(fileName).isEmpty() && !fileName.startsWith(BACKUP_BASE_PREFIX);
     }
 
     /** The snapshot's file; the id is checked first so that it cannot name anything else. */

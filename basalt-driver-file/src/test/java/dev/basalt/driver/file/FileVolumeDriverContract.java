@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.basalt.driver.Capabilities;
 import dev.basalt.driver.DriverCompliance;
 import dev.basalt.driver.ExpectedImage;
+import dev.basalt.driver.ManageCapable;
+import dev.basalt.driver.ManageCapable.ManageableVolume;
 import dev.basalt.driver.PoolReport;
 import dev.basalt.driver.SnapshotSpec;
 import dev.basalt.driver.Sizes;
@@ -53,6 +55,20 @@ abstract class FileVolumeDriverContract extends DriverCompliance {
     @Override
     protected VolumeDriver newDriver() {
         return new FileVolumeDriver(FileDriverSettings.defaults(directory()));
+    }
+
+    @Override
+    protected void makeUnmanagedStorage(String reference, long bytes, long offset, byte[] data) throws IOException {
+        Path file = Files.createFile(directory().resolve(reference));
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(bytes);
+        }
+        FileContents.write(file, offset, data);
+    }
+
+    @Override
+    protected void removeUnmanagedStorage(String reference) throws IOException {
+        Files.deleteIfExists(directory().resolve(reference));
     }
 
     @Override
@@ -167,6 +183,65 @@ abstract class FileVolumeDriverContract extends DriverCompliance {
         assertThat(Files.size(file)).isEqualTo(Sizes.GIB);
         assertThat(FileContents.allocatedBytes(file)).isGreaterThanOrEqualTo(Sizes.GIB);
         thick.deleteVolume(volume.id());
+    }
+
+    @Test
+    void aFileIsListedManagedAsAVolumeOfWholeGibAndUnmanagedWithItsBytesKept() throws Exception {
+        VolumeSpec known = newVolume(1);
+        driver().createVolume(known);
+        Path foreign = Files.createFile(directory().resolve("legacy.img"));
+        FileContents.write(foreign, 0, PATTERN);
+        FileContents.write(foreign, Sizes.GIB + 4096, PATTERN);
+        SnapshotSpec snapshot = newSnapshot(known);
+        fileDriver().createSnapshot(snapshot);
+        double before = driver().report().provisionedCapacityGb();
+
+        List<ManageableVolume> listed = fileDriver().manageableVolumes(Set.of(known.id()));
+        assertThat(listed).containsExactlyInAnyOrder(
+                new ManageableVolume("legacy.img", 2, true, null, null, null),
+                new ManageableVolume("volume-" + known.id(), 1, false, "already managed", known.id(), null));
+        assertThat(fileDriver().manageableSize("legacy.img")).isEqualTo(2);
+
+        String id = UUID.randomUUID().toString();
+        assertThat(fileDriver().manageExisting(id, "legacy.img")).isEqualTo(2);
+        assertThat(fileDriver().manageExisting(id, "legacy.img")).as("done again: nothing more").isEqualTo(2);
+        assertThat(foreign).doesNotExist();
+        assertThat(driver().hasVolume(id)).isTrue();
+        assertThat(Files.size(file(id))).isEqualTo(2 * Sizes.GIB);
+        assertThat(FileContents.read(file(id), Sizes.GIB + 4096, PATTERN.length)).isEqualTo(PATTERN);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file(id)))).isEqualTo("rw-------");
+        assertThat(driver().report().provisionedCapacityGb()).isEqualTo(before + 2.0);
+
+        fileDriver().unmanage(id);
+        fileDriver().unmanage(id);
+        assertThat(driver().hasVolume(id)).isFalse();
+        Path kept = directory().resolve("unmanaged-volume-" + id);
+        assertThat(FileContents.read(kept, Sizes.GIB + 4096, PATTERN.length)).isEqualTo(PATTERN);
+        assertThat(driver().report().provisionedCapacityGb()).isEqualTo(before);
+        assertThat(fileDriver().manageableVolumes(Set.of(known.id())))
+                .contains(new ManageableVolume("unmanaged-volume-" + id, 2, true, null, null, null));
+    }
+
+    @Test
+    void managingRefusesWhatIsNotAPlainFileOfTheDirectoryOrIsMissing() throws Exception {
+        VolumeSpec volume = newVolume(1);
+        driver().createVolume(volume);
+        SnapshotSpec snapshot = newSnapshot(volume);
+        fileDriver().createSnapshot(snapshot);
+        Files.createDirectories(directory().resolve("sub"));
+        Files.write(root().resolve("outside.img"), PATTERN);
+        String id = UUID.randomUUID().toString();
+        for (String bad : List.of("../outside.img", "sub", "missing.img", "snapshot-" + snapshot.id(),
+                ".basalt-tmp-x", "")) {
+            assertThatThrownBy(() -> fileDriver().manageExisting(id, bad)).as(bad)
+                    .isInstanceOf(ManageCapable.InvalidReferenceException.class);
+        }
+        assertThat(fileDriver().manageableVolumes(Set.of(volume.id()))).extracting(ManageableVolume::reference)
+                .containsExactly("volume-" + volume.id());
+        Files.write(directory().resolve("other.img"), PATTERN);
+        assertThatThrownBy(() -> fileDriver().manageExisting(volume.id(), "other.img")).as("the id is taken")
+                .isInstanceOf(ManageCapable.InvalidReferenceException.class);
+        assertThat(FileContents.read(file(volume.id()), 0, PATTERN.length)).containsOnly(0);
     }
 
     @Test

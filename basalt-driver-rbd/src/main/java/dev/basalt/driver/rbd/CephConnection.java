@@ -6,6 +6,7 @@ import dev.basalt.rbd.CephNotFoundException;
 import dev.basalt.rbd.Errno;
 import dev.basalt.rbd.RadosCluster;
 import dev.basalt.rbd.RbdPool;
+import java.time.Duration;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,15 +43,14 @@ final class CephConnection implements AutoCloseable {
         T apply(RadosCluster cluster, RbdPool pool) throws CephException;
     }
 
-    /** Connects (again) and opens the pool. */
+    /**
+     * Connects (again) and opens the pool. A failed connection is tried again, up to
+     * {@code rados_connection_retries} attempts in all, waiting {@code rados_connection_interval}, then
+     * twice that, and so on, as Cinder's driver does; a wrong key or a missing file fails at once.
+     */
     synchronized void connect() {
         close();
-        RadosCluster connected;
-        try {
-            connected = CephThreads.run(() -> RadosCluster.connect(settings.rados()));
-        } catch (CephException e) {
-            throw new VolumeDriverException(connectProblem(e), e);
-        }
+        RadosCluster connected = connectTrying();
         try {
             pool = CephThreads.run(() -> connected.openPool(settings.pool()));
             cluster = connected;
@@ -114,6 +114,38 @@ final class CephConnection implements AutoCloseable {
             default -> "";
         };
         return new VolumeDriverException(what + ": " + e.getMessage() + hint, e);
+    }
+
+    /** A connection to the cluster, tried up to {@code rados_connection_retries} times. */
+    private RadosCluster connectTrying() {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return CephThreads.run(() -> RadosCluster.connect(settings.rados()));
+            } catch (CephException e) {
+                if (attempt >= settings.connectionAttempts() || !worthRetrying(e)) {
+                    String attempts = attempt > 1 ? " (" + attempt + " attempts, rados_connection_retries)" : "";
+                    throw new VolumeDriverException(connectProblem(e) + attempts, e);
+                }
+                Duration wait = settings.waitBeforeAttempt(attempt + 1);
+                LOG.warn("connecting to Ceph cluster {} failed (attempt {} of {}): {}; trying again in {} s",
+                        settings.clusterName(), attempt, settings.connectionAttempts(), e.getMessage(), wait.toSeconds());
+                sleep(wait);
+            }
+        }
+    }
+
+    /** Whether a failed connection may succeed when tried again (not a refused key, not a missing file). */
+    private static boolean worthRetrying(CephException e) {
+        return e.errno() != Errno.EACCES && e.errno() != Errno.EPERM && e.errno() != Errno.ENOENT;
+    }
+
+    private static void sleep(Duration wait) {
+        try {
+            Thread.sleep(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VolumeDriverException("interrupted while waiting to connect to Ceph again", e);
+        }
     }
 
     private String connectProblem(CephException e) {

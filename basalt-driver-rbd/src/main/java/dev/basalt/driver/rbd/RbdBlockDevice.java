@@ -10,20 +10,50 @@ import java.nio.ByteBuffer;
  * An RBD image (or one of its snapshots, read-only) as a {@link BlockDevice}: librbd's positional I/O,
  * safe from many threads at once; direct buffers go to librbd without a copy. Reads and discards are
  * clipped to the image's size; writes past it are refused.
+ *
+ * <p>Each read and write is one call into librbd: the bounds are checked against the size last read,
+ * and the size is asked of librbd again only when an I/O reaches past it (the image may have grown
+ * since; images never shrink under Basalt) and at every {@link #size()}.
  */
 final class RbdBlockDevice implements BlockDevice {
     private static final long DISCARD_PIECE = 1L << 30;
     private final RbdImage image;
     private final boolean readOnly;
+    private volatile long knownSize;
 
-    RbdBlockDevice(RbdImage image, boolean readOnly) {
+    private RbdBlockDevice(RbdImage image, boolean readOnly, long size) {
         this.image = image;
         this.readOnly = readOnly;
+        this.knownSize = size;
+    }
+
+    /** The opened image as a block device; it is closed again when its size cannot be read. Runs on a Ceph thread. */
+    static RbdBlockDevice of(RbdImage image, boolean readOnly) throws CephException {
+        try {
+            return new RbdBlockDevice(image, readOnly, image.size());
+        } catch (CephException | RuntimeException e) {
+            image.close();
+            throw e;
+        }
     }
 
     @Override
     public long size() throws IOException {
-        return CephThreads.run(image::size);
+        long size = CephThreads.run(image::size);
+        knownSize = size;
+        return size;
+    }
+
+    /** The size as last read, or read again when {@code length} bytes at {@code offset} reach past it. */
+    private long sizeCovering(long offset, long length) throws IOException {
+        long size = knownSize;
+        return offset <= size - length ? size : size();
+    }
+
+    /** Each read and write is a round trip to the cluster's OSDs: many at once, as librbd allows. */
+    @Override
+    public boolean concurrentIo() {
+        return true;
     }
 
     @Override
@@ -33,10 +63,10 @@ final class RbdBlockDevice implements BlockDevice {
 
     @Override
     public int read(long offset, ByteBuffer dst) throws IOException {
-        long size = size();
         if (offset < 0) {
             throw new IOException("negative offset " + offset + " on " + image.spec());
         }
+        long size = sizeCovering(offset, dst.remaining());
         if (offset >= size) {
             return dst.hasRemaining() ? -1 : 0;
         }
@@ -53,10 +83,9 @@ final class RbdBlockDevice implements BlockDevice {
     @Override
     public void write(long offset, ByteBuffer src) throws IOException {
         requireWritable();
-        long size = size();
-        if (offset < 0 || offset + src.remaining() > size) {
+        if (offset < 0 || offset > sizeCovering(offset, src.remaining()) - src.remaining()) {
             throw new IOException("write of " + src.remaining() + " bytes at " + offset + " is past the end of "
-                    + image.spec() + " (" + size + " bytes)");
+                    + image.spec() + " (" + knownSize + " bytes)");
         }
         CephThreads.run(() -> {
             image.write(offset, src);
@@ -79,9 +108,12 @@ final class RbdBlockDevice implements BlockDevice {
         if (offset < 0 || length < 0) {
             throw new IOException("bad range to discard on " + image.spec() + ": " + length + " bytes at " + offset);
         }
-        long end = Math.min(size(), offset + length);
+        long end = Math.min(sizeCovering(offset, length), offset + length);
         CephThreads.run(() -> {
-            discard(image, offset, end - offset);
+            // zeroing, not a plain discard: librbd's discard keeps the unaligned edges of a range as they were
+            for (long at = offset; at < end; at += DISCARD_PIECE) {
+                image.zero(at, Math.min(DISCARD_PIECE, end - at));
+            }
             return null;
         });
     }

@@ -6,6 +6,7 @@ import dev.basalt.driver.OptionKind;
 import dev.basalt.driver.VolumeDriver;
 import dev.basalt.driver.VolumeDriverProvider;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /** Makes {@link RbdVolumeDriver}s: {@code volume_driver = rbd} or Cinder's {@code cinder.volume.drivers.rbd.RBDDriver}. */
@@ -36,6 +37,11 @@ public final class RbdDriverProvider implements VolumeDriverProvider {
     public static final DriverOption<Integer> RADOS_CONNECT_TIMEOUT = DriverOption.of("rados_connect_timeout",
             OptionKind.integer(Integer.MIN_VALUE, Integer.MAX_VALUE), "-1",
             "Seconds to wait for the cluster when connecting and on each operation; < 0: librados's defaults.");
+    public static final DriverOption<Integer> RADOS_CONNECTION_RETRIES = DriverOption.of("rados_connection_retries",
+            OptionKind.integer(1, 100), "3", "How many times connecting to the cluster is tried before it fails.");
+    public static final DriverOption<Integer> RADOS_CONNECTION_INTERVAL = DriverOption.of("rados_connection_interval",
+            OptionKind.integer(0, 3600), "5",
+            "Seconds to wait after a failed connection attempt, doubled after each next one.");
     public static final DriverOption<Boolean> REPORT_DYNAMIC_TOTAL_CAPACITY = DriverOption.of(
             "report_dynamic_total_capacity", OptionKind.bool(), "true",
             "Report total capacity as used + free (true) or as the pool's quota, else the cluster's size (false).");
@@ -54,7 +60,7 @@ public final class RbdDriverProvider implements VolumeDriverProvider {
     public List<DriverOption<?>> options() {
         return List.of(RBD_POOL, RBD_USER, RBD_CEPH_CONF, RBD_KEYRING_CONF, RBD_CLUSTER_NAME, RBD_SECRET_UUID,
                 RBD_FLATTEN_VOLUME_FROM_SNAPSHOT, RBD_MAX_CLONE_DEPTH, RBD_STORE_CHUNK_SIZE, RADOS_CONNECT_TIMEOUT,
-                REPORT_DYNAMIC_TOTAL_CAPACITY);
+                RADOS_CONNECTION_RETRIES, RADOS_CONNECTION_INTERVAL, REPORT_DYNAMIC_TOTAL_CAPACITY);
     }
 
     @Override
@@ -84,6 +90,7 @@ public final class RbdDriverProvider implements VolumeDriverProvider {
                 RbdDriverSettings.objectOrder(context.option(RBD_STORE_CHUNK_SIZE)),
                 RbdDriverSettings.connectTimeout(context.option(RADOS_CONNECT_TIMEOUT)),
                 context.option(REPORT_DYNAMIC_TOTAL_CAPACITY), context.volumeClear(), context.volumeBackendName(),
-                context.find(RBD_USER).map(String::strip).filter(user -> !user.isEmpty()));
+                context.find(RBD_USER).map(String::strip).filter(user -> !user.isEmpty()),
+                context.option(RADOS_CONNECTION_RETRIES), Duration.ofSeconds(context.option(RADOS_CONNECTION_INTERVAL)));
     }
 }

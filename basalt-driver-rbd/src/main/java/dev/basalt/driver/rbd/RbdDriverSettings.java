@@ -28,12 +28,17 @@ import java.util.Optional;
  * @param backendName                {@code volume_backend_name}, the pool's name for the scheduler
  * @param user                       {@code rbd_user} as configured (empty when unset: the driver then
  *                                   connects as {@code client.admin}, and hosts are told no auth, as Cinder)
+ * @param connectionAttempts         {@code rados_connection_retries}: how many times connecting is tried
+ *                                   (Cinder's name; it counts attempts, not retries), at least 1
+ * @param connectionInterval         {@code rados_connection_interval}: the wait after the first failed
+ *                                   attempt, doubled after each next one (Cinder's exponential wait)
  */
 public record RbdDriverSettings(String pool, String clientName, Path confFile, String clusterName,
                                 Optional<Path> keyring, Optional<String> secretUuid,
                                 boolean flattenVolumeFromSnapshot, int maxCloneDepth, int objectOrder,
                                 Optional<Duration> connectTimeout, boolean reportDynamicTotalCapacity,
-                                VolumeClear clear, String backendName, Optional<String> user) {
+                                VolumeClear clear, String backendName, Optional<String> user,
+                                int connectionAttempts, Duration connectionInterval) {
 
     public RbdDriverSettings {
         requireNonNull(pool, "pool");
@@ -46,6 +51,14 @@ public record RbdDriverSettings(String pool, String clientName, Path confFile, S
         requireNonNull(clear, "clear");
         requireNonNull(backendName, "backendName");
         requireNonNull(user, "user");
+        requireNonNull(connectionInterval, "connectionInterval");
+        if (connectionAttempts < 1) {
+            throw new IllegalArgumentException("rados_connection_retries must be at least 1, got " + connectionAttempts);
+        }
+        if (connectionInterval.isNegative()) {
+            throw new IllegalArgumentException("rados_connection_interval must not be negative, got "
+                    + connectionInterval.toSeconds());
+        }
         if (objectOrder < 12 || objectOrder > 26) {
             throw new IllegalArgumentException("object order must be 12 to 26, got " + objectOrder);
         }
@@ -54,6 +67,11 @@ public record RbdDriverSettings(String pool, String clientName, Path confFile, S
     /** How librados connects with these settings. */
     public RadosSettings rados() {
         return new RadosSettings(confFile, clusterName, clientName, keyring, connectTimeout);
+    }
+
+    /** The wait before connection attempt {@code attempt} (2 or more): the interval, doubled for each attempt after the second. */
+    Duration waitBeforeAttempt(int attempt) {
+        return connectionInterval.multipliedBy(1L << Math.min(attempt - 2, 20));
     }
 
     /** The object order for a chunk size in MiB ({@code rbd_store_chunk_size}): a power of two, 1 to 64. */

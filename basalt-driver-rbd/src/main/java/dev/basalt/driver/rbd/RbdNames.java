@@ -25,6 +25,11 @@ final class RbdNames {
         return "volume-" + VolumeIds.requireValid(volumeId);
     }
 
+    /** Where an unmanaged volume's image goes: Basalt no longer counts it as a volume. */
+    static String unmanagedVolume(String volumeId) {
+        return "unmanaged-" + volume(volumeId);
+    }
+
     static String deletedVolume(String volumeId) {
         return volume(volumeId) + DELETED_SUFFIX;
     }

@@ -5,6 +5,7 @@ import dev.basalt.driver.BlockIoCapable;
 import dev.basalt.driver.Capabilities;
 import dev.basalt.driver.CloneCapable;
 import dev.basalt.driver.ExtendCapable;
+import dev.basalt.driver.ManageCapable;
 import dev.basalt.driver.NativeConnectionCapable;
 import dev.basalt.driver.PoolReport;
 import dev.basalt.driver.Sizes;
@@ -26,7 +27,9 @@ import dev.basalt.rbd.RbdPool;
 import dev.basalt.rbd.SnapshotInfo;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * independent of its source).
  */
 public final class RbdVolumeDriver implements RevertCapable, CloneCapable, ExtendCapable, BlockIoCapable,
-        NativeConnectionCapable {
+        NativeConnectionCapable, ManageCapable {
     public static final String NAME = "rbd";
     /** Cinder's values for its RBD driver. */
     static final String VENDOR_NAME = "Open Source";
@@ -59,6 +62,8 @@ public final class RbdVolumeDriver implements RevertCapable, CloneCapable, Exten
     private static final Logger LOG = LoggerFactory.getLogger(RbdVolumeDriver.class);
     /** Tries of a remove that finds the image open by a client, 0.1 s, 0.2 s, ... apart (4.5 s in all). */
     private static final int BUSY_ATTEMPTS = 10;
+    /** Times a create that finds the image made by another create, then deleted by a delete, tries again. */
+    private static final int CREATE_ATTEMPTS = 10;
     private static final int ESTALE = 116;
 
     private final RbdDriverSettings settings;
@@ -107,8 +112,8 @@ public final class RbdVolumeDriver implements RevertCapable, CloneCapable, Exten
                     requireSize(pool, image, volume.sizeBytes());
                     return null;
                 } catch (CephNotFoundException e) {
-                    if (attempt == 3) {
-                        throw e; // deleted each time it was found: a delete races with this create
+                    if (attempt == CREATE_ATTEMPTS) {
+                        throw e; // deleted each time it was found: deletes race with this create
                     }
                 }
             }
@@ -173,12 +178,15 @@ public final class RbdVolumeDriver implements RevertCapable, CloneCapable, Exten
                     }
                     try {
                         opened.createSnapshot(name);
-                        existing = snapshotInfo(opened, name);
                     } catch (CephException e) {
                         if (e.errno() != Errno.EEXIST) {
                             throw e;
                         }
-                        // another handle made it; this handle's header may not have seen that yet
+                    }
+                    existing = snapshotInfo(opened, name);
+                    if (existing.isEmpty()) {
+                        // made through another handle (a concurrent create's, or the one holding the image's
+                        // exclusive lock, which librbd asks to take it): this handle's header may not show it yet
                         try (RbdImage fresh = pool.open(image)) {
                             existing = snapshotInfo(fresh, name);
                         }
@@ -428,6 +436,107 @@ public final class RbdVolumeDriver implements RevertCapable, CloneCapable, Exten
         }
     }
 
+    // ------------------------------------------------------------------ manage (ManageCapable)
+
+    @Override
+    public List<ManageableVolume> manageableVolumes(Set<String> managedVolumeIds) {
+        return ceph.call("list the images of pool " + settings.pool(), pool -> {
+            List<ManageableVolume> found = new ArrayList<>();
+            for (String image : pool.list()) {
+                if (RbdNames.isDeleted(image)) {
+                    continue;
+                }
+                long size;
+                try {
+                    size = pool.stat(image).size();
+                } catch (CephNotFoundException e) {
+                    continue; // removed meanwhile
+                }
+                Optional<String> volumeId = RbdNames.volumeId(image);
+                if (volumeId.isPresent() && managedVolumeIds.contains(volumeId.get())) {
+                    found.add(new ManageableVolume(image, manageableGib(size), false, "already managed",
+                            volumeId.get(), null));
+                } else {
+                    found.add(new ManageableVolume(image, manageableGib(size), true, null, null, null));
+                }
+            }
+            return found;
+        });
+    }
+
+    @Override
+    public int manageableSize(String reference) {
+        String image = manageableImage(reference);
+        return ceph.call("look up image " + image, pool -> {
+            try {
+                return manageableGib(pool.stat(image).size());
+            } catch (CephNotFoundException e) {
+                throw new InvalidReferenceException("there is no image " + image + " in pool " + settings.pool());
+            }
+        });
+    }
+
+    @Override
+    public int manageExisting(String volumeId, String reference) {
+        String target = RbdNames.volume(volumeId);
+        String source = manageableImage(reference);
+        return ceph.call("manage image " + source + " as " + target, pool -> {
+            boolean sourceThere = !source.equals(target) && pool.exists(source);
+            boolean targetThere = pool.exists(target);
+            if (sourceThere && targetThere) {
+                throw new InvalidReferenceException("cannot manage " + source + " as volume " + volumeId + ": " + target
+                        + " already exists in pool " + settings.pool());
+            }
+            if (!sourceThere && !targetThere) {
+                throw new InvalidReferenceException("there is no image " + source + " in pool " + settings.pool());
+            }
+            if (sourceThere) {
+                pool.rename(source, target);
+            }
+            try (RbdImage opened = pool.open(target)) {
+                int gib = manageableGib(opened.size());
+                if (opened.size() < Sizes.gibToBytes(gib)) {
+                    opened.resize(Sizes.gibToBytes(gib));
+                }
+                LOG.info("rbd driver: {} is now volume {} ({} GiB)", source, volumeId, gib);
+                return gib;
+            }
+        });
+    }
+
+    @Override
+    public void unmanage(String volumeId) {
+        String image = RbdNames.volume(volumeId);
+        String kept = RbdNames.unmanagedVolume(volumeId);
+        ceph.call("unmanage volume " + image, pool -> {
+            if (!pool.exists(image)) {
+                return null;
+            }
+            if (pool.exists(kept)) {
+                throw new VolumeDriverException("cannot unmanage volume " + volumeId + ": " + kept
+                        + " already exists in pool " + settings.pool() + "; rename or remove it first");
+            }
+            rename(pool, image, kept);
+            LOG.info("rbd driver: volume {} unmanaged; its image is now {}", volumeId, kept);
+            return null;
+        });
+    }
+
+    /** The image a reference names, or an {@link InvalidReferenceException} saying why it names none. */
+    private String manageableImage(String reference) {
+        if (reference == null || reference.isEmpty() || reference.indexOf('/') >= 0 || reference.indexOf('@') >= 0
+                || RbdNames.isDeleted(reference)) {
+            throw new InvalidReferenceException("'" + reference + "' is not the name of an image the rbd driver can"
+                    + " manage: give the name of an image in pool " + settings.pool());
+        }
+        return reference;
+    }
+
+    /** A size in bytes as the whole GiB a managed volume gets: rounded up, at least 1. */
+    private static int manageableGib(long bytes) {
+        return (int) Math.min(Math.max(1, (bytes + Sizes.GIB - 1) / Sizes.GIB), Integer.MAX_VALUE);
+    }
+
     // ------------------------------------------------------------------ extend
 
     @Override
@@ -462,7 +571,7 @@ public final class RbdVolumeDriver implements RevertCapable, CloneCapable, Exten
         String image = RbdNames.volume(volumeId);
         return ceph.call("open volume " + image, pool -> {
             try {
-                return new RbdBlockDevice(pool.open(image), false);
+                return RbdBlockDevice.of(pool.open(image), false);
             } catch (CephNotFoundException e) {
                 throw new VolumeDriverException("volume " + volumeId + " has no image " + image + " in pool "
                         + settings.pool(), e);
@@ -476,7 +585,7 @@ public final class RbdVolumeDriver implements RevertCapable, CloneCapable, Exten
         return ceph.call("open snapshot " + name, pool -> {
             String image = findSnapshot(pool, snapshotId).orElseThrow(() -> new VolumeDriverException(
                     "snapshot " + snapshotId + " does not exist in pool " + settings.pool()));
-            return new RbdBlockDevice(pool.openSnapshot(image, name), true);
+            return RbdBlockDevice.of(pool.openSnapshot(image, name), true);
         });
     }
 

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The cluster stopping under a started driver: operations fail within the timeout, saying the cluster
- * does not answer, instead of hanging; once it is back the same driver serves again.
+ * does not answer, instead of hanging; once it is back the same driver serves again. Connecting is tried
+ * rados_connection_retries times (2 here, 1 s apart) before it fails.
  */
 class RbdClusterOutageTest {
     private final CephServer ceph = CephServer.shared();
@@ -56,6 +57,7 @@ class RbdClusterOutageTest {
 
         assertThatThrownBy(driver::start).isInstanceOf(VolumeDriverException.class)
                 .hasMessageContaining("no monitor answered within 5 s")
-                .hasMessageContaining("mon_host in " + ceph.confFile());
+                .hasMessageContaining("mon_host in " + ceph.confFile())
+                .hasMessageContaining("(2 attempts, rados_connection_retries)");
     }
 }

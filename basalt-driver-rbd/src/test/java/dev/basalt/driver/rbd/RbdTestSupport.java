@@ -19,6 +19,6 @@ final class RbdTestSupport {
         return new RbdDriverSettings(ceph.pool(), ceph.clientName(), ceph.confFile(), "ceph",
                 Optional.of(ceph.clientKeyring()), Optional.empty(), flattenFromSnapshot, maxCloneDepth, 22,
                 Optional.of(Duration.ofSeconds(5)), true, VolumeClear.ZERO, "ceph",
-                Optional.of(CephServer.CLIENT_ID));
+                Optional.of(CephServer.CLIENT_ID), 2, Duration.ofSeconds(1));
     }
 }

@@ -14,6 +14,7 @@ import dev.basalt.driver.VolumeDriver;
 import dev.basalt.driver.VolumeDriverException;
 import dev.basalt.driver.VolumeSpec;
 import dev.basalt.rbd.CephException;
+import dev.basalt.rbd.ImageLayout;
 import dev.basalt.rbd.ImageParent;
 import dev.basalt.rbd.RadosCluster;
 import dev.basalt.rbd.RbdImage;
@@ -91,6 +92,42 @@ class RbdVolumeDriverTest extends DriverCompliance {
         });
     }
 
+    @Override
+    protected void makeUnmanagedStorage(String reference, long bytes, long offset, byte[] data) throws Exception {
+        inPool(pool -> {
+            pool.create(reference, bytes, ImageLayout.layering(ImageLayout.DEFAULT_ORDER));
+            try (RbdImage image = pool.open(reference)) {
+                image.write(offset, ByteBuffer.wrap(data));
+                image.flush();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    protected void removeUnmanagedStorage(String reference) throws Exception {
+        inPool(pool -> {
+            if (pool.exists(reference)) {
+                pool.remove(reference);
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void anUnmanagedVolumesImageIsRenamedNotRemoved() throws Exception {
+        VolumeSpec volume = newVolume(1);
+        rbd().createVolume(volume);
+        try {
+            rbd().unmanage(volume.id());
+            assertThat(rbd().hasVolume(volume.id())).isFalse();
+            boolean kept = inPool(pool -> pool.exists("unmanaged-volume-" + volume.id()));
+            assertThat(kept).isTrue();
+        } finally {
+            removeUnmanagedStorage("unmanaged-volume-" + volume.id());
+        }
+    }
+
     @Test
     void hostsAreToldCindersRbdConnectionData() throws Exception {
         VolumeSpec volume = newVolume(1);
@@ -123,7 +160,7 @@ class RbdVolumeDriverTest extends DriverCompliance {
         RbdDriverSettings s = settings;
         RbdVolumeDriver driver = started(new RbdDriverSettings(s.pool(), s.clientName(), s.confFile(), s.clusterName(),
                 s.keyring(), s.secretUuid(), false, 5, 22, s.connectTimeout(), true, s.clear(), s.backendName(),
-                Optional.empty()));
+                Optional.empty(), s.connectionAttempts(), s.connectionInterval()));
         try {
             VolumeSpec volume = newVolume(1);
             driver.createVolume(volume);
@@ -140,7 +177,8 @@ class RbdVolumeDriverTest extends DriverCompliance {
     void volumesAreFormatTwoLayeredImagesWithTheConfiguredObjectSize() throws Exception {
         RbdVolumeDriver driver = started(new RbdDriverSettings(settings.pool(), settings.clientName(),
                 settings.confFile(), "ceph", settings.keyring(), Optional.empty(), false, 5, 23,
-                settings.connectTimeout(), true, settings.clear(), "ceph", settings.user()));
+                settings.connectTimeout(), true, settings.clear(), "ceph", settings.user(),
+                settings.connectionAttempts(), settings.connectionInterval()));
         VolumeSpec volume = newVolume(1);
 
         driver.createVolume(volume);
@@ -381,7 +419,8 @@ class RbdVolumeDriverTest extends DriverCompliance {
         Files.writeString(keyring, "[" + settings.clientName() + "]\n\tkey = " + key + "\n");
         RbdVolumeDriver driver = new RbdVolumeDriver(new RbdDriverSettings(settings.pool(), settings.clientName(),
                 settings.confFile(), "ceph", Optional.of(keyring), Optional.empty(), false, 5, 22,
-                settings.connectTimeout(), true, settings.clear(), "ceph", settings.user()));
+                settings.connectTimeout(), true, settings.clear(), "ceph", settings.user(),
+                settings.connectionAttempts(), settings.connectionInterval()));
 
         assertThatThrownBy(driver::start).isInstanceOf(VolumeDriverException.class)
                 .hasMessageContaining("wrong key or unknown user").hasMessageContaining("client.basalt");
@@ -391,7 +430,8 @@ class RbdVolumeDriverTest extends DriverCompliance {
     void aMissingPoolAtStartSaysSo() {
         RbdVolumeDriver driver = new RbdVolumeDriver(new RbdDriverSettings("nosuchpool", settings.clientName(),
                 settings.confFile(), "ceph", settings.keyring(), Optional.empty(), false, 5, 22,
-                settings.connectTimeout(), true, settings.clear(), "ceph", settings.user()));
+                settings.connectTimeout(), true, settings.clear(), "ceph", settings.user(),
+                settings.connectionAttempts(), settings.connectionInterval()));
 
         assertThatThrownBy(driver::start).isInstanceOf(VolumeDriverException.class)
                 .hasMessageContaining("has no pool nosuchpool (rbd_pool)");

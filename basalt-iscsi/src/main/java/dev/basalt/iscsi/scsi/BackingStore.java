@@ -25,6 +25,16 @@ public interface BackingStore extends Closeable {
     /** Writes all of {@code src} at byte {@code position}. */
     void write(ByteBuffer src, long position) throws IOException;
 
+    /**
+     * Whether each read and write waits on something slow compared with the target's own work (a
+     * network round trip to a storage cluster), so that several at once serve a host much faster than
+     * one after another. The target then runs a connection's reads and writes on such a store
+     * concurrently; on a local file (the default, false) it runs them in order on the connection's thread.
+     */
+    default boolean concurrentIo() {
+        return false;
+    }
+
     /** Makes completed writes durable (FUA, SYNCHRONIZE CACHE). */
     void flush() throws IOException;
 

@@ -44,6 +44,14 @@ public final class CommandSet {
     static final int SA_READ_CAPACITY_16 = 0x10;
     static final int SA_GET_LBA_STATUS = 0x12;
 
+    /** Whether the command only reads or only writes blocks (READ and WRITE of any CDB length). */
+    public static boolean transfersBlocks(int opcode) {
+        return switch (opcode) {
+            case READ_6, READ_10, READ_12, READ_16, WRITE_6, WRITE_10, WRITE_12, WRITE_16 -> true;
+            default -> false;
+        };
+    }
+
     /**
      * Runs one command.
      *

@@ -82,6 +82,11 @@ public final class LogicalUnit implements Closeable {
         return source;
     }
 
+    /** Whether the target runs reads and writes on this unit several at once ({@link BackingStore#concurrentIo}). */
+    public boolean concurrentIo() {
+        return store.concurrentIo();
+    }
+
     /** Capacity in blocks as last read. */
     public long blocks() {
         return blocks;

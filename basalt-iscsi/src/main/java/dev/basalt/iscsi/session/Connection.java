@@ -107,10 +107,10 @@ public final class Connection implements Runnable {
         } catch (RuntimeException | Error e) {
             LOG.error("{}: failed; closing the connection", this, e);
         } finally {
-            if (scsi != null) {
-                scsi.abortEverything();
-            }
             close();
+            if (scsi != null) {
+                scsi.end();
+            }
             host.detach(this);
             finished.countDown();
         }
@@ -257,27 +257,36 @@ public final class Connection implements Runnable {
 
     // ---------------------------------------------------------------- full feature phase
 
+    /**
+     * Reads and handles PDUs until the connection ends. Each PDU is handled holding the responder's
+     * monitor, which commands running on threads of their own ({@link ScsiTasks}) take to answer; it is
+     * free while the connection waits for the next PDU.
+     */
     private void fullFeature() throws IOException, ProtocolException {
         CommandWindow window = out.window();
         while (true) {
             if (!reader.pduReady()) {
-                out.flush();                               // answers leave before we wait for more requests
+                synchronized (out) {
+                    out.flush();                           // answers leave before we wait for more requests
+                }
             }
             if (!nextPdu()) {
                 return;
             }
             ByteBuffer h = reader.header();
             int opcode = Bhs.opcode(h);
-            try {
-                if (!dispatch(opcode, h, window)) {
+            synchronized (out) {
+                try {
+                    if (!dispatch(opcode, h, window)) {
+                        out.flush();
+                        return;
+                    }
+                } catch (ProtocolException e) {
+                    // say why before closing when the peer can still hear it
+                    out.reject(e.reason(), h);
                     out.flush();
-                    return;
+                    throw e;
                 }
-            } catch (ProtocolException e) {
-                // say why before closing when the peer can still hear it
-                out.reject(e.reason(), h);
-                out.flush();
-                throw e;
             }
         }
     }
@@ -289,8 +298,10 @@ public final class Connection implements Runnable {
         } catch (ProtocolException e) {
             byte[] header = e.header();
             if (header != null) {
-                out.reject(e.reason(), ByteBuffer.wrap(header));
-                out.flush();
+                synchronized (out) {
+                    out.reject(e.reason(), ByteBuffer.wrap(header));
+                    out.flush();
+                }
             }
             throw e;
         }

@@ -4,23 +4,35 @@ import dev.basalt.iscsi.login.OperationalParameters;
 import dev.basalt.iscsi.pdu.Bhs;
 import dev.basalt.iscsi.pdu.ProtocolException;
 import dev.basalt.iscsi.scsi.CommandSet;
+import dev.basalt.iscsi.scsi.DataSink;
 import dev.basalt.iscsi.scsi.LogicalUnit;
 import dev.basalt.iscsi.scsi.LunTable;
 import dev.basalt.iscsi.scsi.Luns;
 import dev.basalt.iscsi.scsi.Outcome;
 import dev.basalt.iscsi.scsi.ScsiRequest;
+import dev.basalt.iscsi.scsi.ScsiException;
 import dev.basalt.iscsi.scsi.ScsiStatus;
 import dev.basalt.iscsi.scsi.Sense;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The SCSI side of a normal session: turns SCSI Command PDUs into commands, streams their data
  * (Data-In from the unit through one reusable buffer; Data-Out through R2Ts into the command's
  * sink), answers task management, and reports status with residuals.
+ *
+ * <p>Commands run in order on the connection's thread, except reads and writes (with all their data
+ * in the command PDU) of SIMPLE tasks on a unit whose store waits on the network
+ * ({@link LogicalUnit#concurrentIo}): those run each on a thread of its own, so that a host's queue of
+ * them is served at once, and answer when done, in any order (SAM-5 allows it for SIMPLE tasks). Every
+ * other command first waits for those to finish. The connection's thread holds the responder's monitor
+ * while it handles a PDU; a running command takes it to send its answer.
  */
 final class ScsiTasks {
     /** Task management functions and responses (RFC 7143 sections 11.5, 11.6). */
@@ -41,6 +53,8 @@ final class ScsiTasks {
     private static final int EXTENDED_CDB_AHS = 1;
     /** Memory the data sinks of one connection's waiting commands may hold together. */
     static final int MAX_SINK_MEMORY = 4 << 20;
+    /** Memory the buffers of one connection's commands running on threads of their own may hold together. */
+    static final int MAX_RUNNING_MEMORY = 16 << 20;
 
     private final Responder out;
     private final OperationalParameters params;
@@ -55,6 +69,12 @@ final class ScsiTasks {
     private ByteBuffer ioBuffer;
     private int slabTop;
     private final DataCounters counters;
+    /** Tags of the commands running on threads of their own; guarded by the responder's monitor. */
+    private final Set<Integer> running = new HashSet<>();
+    /** Tags of the writes whose data is held until it all arrived ({@link BufferedWrite}), and the bytes each holds. */
+    private final Map<Integer, Integer> buffered = new HashMap<>();
+    /** What the buffers of running commands and buffered writes hold; guarded by the responder's monitor. */
+    private long runningMemory;
 
     ScsiTasks(Responder out, OperationalParameters params, LunTable units, CommandSet commands, int ioBufferSize,
               int maxTasks, DataCounters counters) {
@@ -82,7 +102,7 @@ final class ScsiTasks {
         int lun = Luns.decode(lunField);
         int itt = Bhs.initiatorTaskTag(h);
         long expected = h.getInt(20) & 0xffffffffL;
-        if (tasks.containsKey(itt)) {
+        if (tasks.containsKey(itt) || running.contains(itt)) {
             throw new ProtocolException(ProtocolException.TASK_IN_PROGRESS, "initiator task tag already in use");
         }
         if (immediateData.hasRemaining() && (!write || !params.immediateData())) {
@@ -103,9 +123,13 @@ final class ScsiTasks {
                     read ? " R" : "", write ? " W" : "");
         }
         long unsolicitedLimit = write ? Math.min(expected, params.firstBurstLength()) : 0;
+        boolean concurrent = runsConcurrently(lun, cdb, flags);
+        if (!concurrent) {
+            awaitRunning();
+        }
 
         Outcome outcome;
-        if (tasks.size() >= maxTasks) {
+        if (tasks.size() + running.size() >= maxTasks) {
             outcome = Outcome.Done.status(ScsiStatus.TASK_SET_FULL);
         } else {
             try {
@@ -119,10 +143,30 @@ final class ScsiTasks {
         if (outcome instanceof Outcome.ReceiveData receive && sinkMemory + receive.sink().memory() > MAX_SINK_MEMORY) {
             outcome = Outcome.Done.status(ScsiStatus.TASK_SET_FULL);
         }
+        if (concurrent && read && outcome instanceof Outcome.SendBlocks send
+                && fitsRunning(Math.min(ioBufferSize, Math.min(send.length(), expected)))) {
+            int memory = (int) Math.min(ioBufferSize, Math.min(send.length(), expected));
+            start(itt, memory, () -> readConcurrently(itt, send, expected, memory));
+            return;
+        }
+        if (concurrent && write && finalPdu && outcome instanceof Outcome.ReceiveData receive
+                && receive.length() == expected && immediateData.remaining() == expected && expected <= unsolicitedLimit
+                && fitsRunning(expected)) {
+            ByteBuffer data = ByteBuffer.allocateDirect(immediateData.remaining());
+            data.put(immediateData.duplicate()).flip();
+            start(itt, data.capacity(), () -> writeConcurrently(itt, receive, data));
+            return;
+        }
         switch (outcome) {
             case Outcome.ReceiveData receive -> {
                 long needed = write ? Math.min(expected, receive.length()) : 0;
-                WriteTask task = new WriteTask(itt, lunField, lun, receive.length(), expected, needed, receive.sink(),
+                DataSink sink = receive.sink();
+                if (concurrent && needed > 0 && fitsRunning(needed)) {
+                    sink = new BufferedWrite(sink, (int) needed);
+                    buffered.put(itt, (int) needed);
+                    runningMemory += needed;
+                }
+                WriteTask task = new WriteTask(itt, lunField, lun, receive.length(), expected, needed, sink,
                         null, unsolicitedLimit, !finalPdu);
                 start(task, immediateData);
             }
@@ -137,6 +181,149 @@ final class ScsiTasks {
         }
     }
 
+    /** Whether the command may run on a thread of its own: a read or write of a SIMPLE task on a unit whose I/O waits on the network. */
+    private boolean runsConcurrently(int lun, ByteBuffer cdb, int flags) {
+        int attribute = flags & 0x07;
+        if (attribute > 1 || !CommandSet.transfersBlocks(cdb.get(0) & 0xff)) {
+            return false;                                   // only untagged and SIMPLE tasks may overtake each other
+        }
+        LogicalUnit unit = units.unit(lun);
+        return unit != null && unit.concurrentIo();
+    }
+
+    /** Whether another running command may hold {@code memory} bytes of buffers (else it runs in order). */
+    private boolean fitsRunning(long memory) {
+        return runningMemory + memory <= MAX_RUNNING_MEMORY;
+    }
+
+    /** Runs a command holding {@code memory} bytes of buffers on a thread of its own; it answers, then forgets its tag. */
+    private void start(int itt, int memory, Runnable command) {
+        running.add(itt);
+        runningMemory += memory;
+        Thread.ofVirtual().name("iscsi-io-", itt & 0xffffffffL).start(() -> {
+            try {
+                command.run();
+            } finally {
+                synchronized (out) {
+                    running.remove(itt);
+                    runningMemory -= memory;
+                    out.notifyAll();
+                }
+            }
+        });
+    }
+
+    /** Waits until no command runs on a thread of its own (called by the connection's thread, which holds the monitor). */
+    void awaitRunning() throws InterruptedIOException {
+        synchronized (out) {
+            while (!running.isEmpty()) {
+                try {
+                    out.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while commands still ran");
+                }
+            }
+        }
+    }
+
+    /** What a running command sends, under the responder's monitor; the answer leaves at once. */
+    private interface Answer {
+        int send() throws IOException;
+    }
+
+    /** Sends an answer of a running command; false when the connection is gone (the command's answer with it). */
+    private int answer(Answer answer) {
+        synchronized (out) {
+            try {
+                int next = answer.send();
+                out.flush();
+                return next;
+            } catch (IOException e) {
+                Connection.LOG.debug("answer of a running command not sent: {}", e.toString());
+                return -1;
+            }
+        }
+    }
+
+    /** A READ on a thread of its own: the unit's bytes through a buffer of its own, as {@link #sendBlocks}. */
+    private void readConcurrently(int itt, Outcome.SendBlocks send, long expected, int bufferSize) {
+        long produced = send.length();
+        long total = Math.min(produced, expected);
+        if (total == 0) {
+            answer(() -> {
+                sendStatus(itt, ScsiStatus.GOOD, null, produced, expected, 0);
+                return 0;
+            });
+            return;
+        }
+        ByteBuffer buffer = ByteBuffer.allocateDirect(bufferSize);
+        long offset = 0;
+        int dataSn = 0;
+        while (offset < total) {
+            int chunk = (int) Math.min(buffer.capacity(), total - offset);
+            ByteBuffer piece = buffer.clear().limit(chunk);
+            try {
+                send.unit().read(piece, send.position() + offset);
+            } catch (IOException e) {
+                Connection.LOG.warn("read of {} failed: {}", send.unit(), e.toString());
+                int sn = dataSn;
+                answer(() -> {
+                    sendStatus(itt, ScsiStatus.CHECK_CONDITION, Sense.unrecoveredReadError(), 0, 0, sn);
+                    return 0;
+                });
+                return;
+            }
+            piece.flip();
+            long at = offset;
+            int sn = dataSn;
+            int status = at + chunk == total ? ScsiStatus.GOOD : -1;
+            dataSn = answer(() -> streamPieces(itt, piece, at, total, status, produced, expected, sn));
+            if (dataSn < 0) {
+                return;
+            }
+            offset += chunk;
+        }
+    }
+
+    /** The end of a buffered write, on a thread of its own: its data into the unit, then the status, as {@link #progress}. */
+    private void finishConcurrently(WriteTask task) {
+        Outcome.Done done;
+        try {
+            done = task.finish();
+        } catch (IOException e) {
+            Connection.LOG.warn("write failed: {}", e.toString());
+            done = Outcome.Done.checkCondition(Sense.writeError());
+        }
+        Outcome.Done result = done;
+        long produced = result.status() == ScsiStatus.GOOD || result.sense() == null ? task.commandLength : result.length();
+        answer(() -> {
+            sendStatus(task.itt, result.status(), result.sense(), produced, task.expectedLength, task.r2tCount());
+            return 0;
+        });
+    }
+
+    /** A WRITE whose data all came with the command, on a thread of its own: into the sink, then the status. */
+    private void writeConcurrently(int itt, Outcome.ReceiveData receive, ByteBuffer data) {
+        long length = receive.length();
+        Outcome.Done done;
+        try {
+            receive.sink().accept(0, data);
+            done = receive.sink().finish(length);
+        } catch (ScsiException e) {
+            done = Outcome.Done.checkCondition(e.sense());
+        } catch (IOException e) {
+            Connection.LOG.warn("write failed: {}", e.toString());
+            done = Outcome.Done.checkCondition(Sense.writeError());
+        }
+        Outcome.Done result = done;
+        long produced = result.status() == ScsiStatus.GOOD || result.sense() == null ? length : result.length();
+        answer(() -> {
+            sendStatus(itt, result.status(), result.sense(), produced, length, 0);
+            return 0;
+        });
+    }
+
     private void start(WriteTask task, ByteBuffer immediateData) throws IOException, ProtocolException {
         task.immediate(immediateData);
         tasks.put(task.itt, task);
@@ -147,6 +334,15 @@ final class ScsiTasks {
     private void forget(WriteTask task) {
         if (tasks.remove(task.itt) != null) {
             sinkMemory -= task.memory();
+        }
+        release(task);
+    }
+
+    /** Gives back the memory of a task's buffered data. */
+    private void release(WriteTask task) {
+        Integer memory = buffered.remove(task.itt);
+        if (memory != null) {
+            runningMemory -= memory;
         }
     }
 
@@ -173,7 +369,12 @@ final class ScsiTasks {
     private void progress(WriteTask task) throws IOException {
         task.solicit(out, tags, params.maxBurstLength(), params.maxOutstandingR2T());
         if (task.complete()) {
+            Integer memory = buffered.get(task.itt);
             forget(task);
+            if (memory != null) {
+                start(task.itt, memory, () -> finishConcurrently(task));
+                return;
+            }
             Outcome.Done done = task.finish();
             long produced = done.status() == ScsiStatus.GOOD || done.sense() == null ? task.commandLength : done.length();
             sendStatus(task.itt, done.status(), done.sense(), produced, task.expectedLength, task.r2tCount());
@@ -277,6 +478,7 @@ final class ScsiTasks {
 
     /** A Task Management Function Request whose CmdSN was accepted. */
     boolean taskManagement(ByteBuffer h) throws IOException {
+        awaitRunning();                                      // running commands answer before the function does
         int function = h.get(1) & 0x7f;
         int itt = Bhs.initiatorTaskTag(h);
         int lun = Luns.decode(Bhs.lun(h));
@@ -325,13 +527,26 @@ final class ScsiTasks {
             if (task.lun == lun) {
                 it.remove();
                 sinkMemory -= task.memory();
+                release(task);
             }
         }
     }
 
-    void abortEverything() {
+    /** The connection ended: waits for the commands still running (their answers go nowhere now), forgets the rest. */
+    void end() {
+        try {
+            abortEverything();
+        } catch (InterruptedIOException e) {
+            Connection.LOG.debug("connection ended while commands still ran: {}", e.toString());
+        }
+    }
+
+    void abortEverything() throws InterruptedIOException {
+        awaitRunning();
         tasks.clear();
         sinkMemory = 0;
+        buffered.clear();
+        runningMemory = 0;
     }
 
     private static String hex(ByteBuffer b) {

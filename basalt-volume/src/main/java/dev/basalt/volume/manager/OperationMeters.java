@@ -20,7 +20,8 @@ final class OperationMeters {
     /** The operations timed, named as their bus messages. */
     enum Operation {
         CREATE_VOLUME, DELETE_VOLUME, EXTEND_VOLUME, CREATE_SNAPSHOT, DELETE_SNAPSHOT, INITIALIZE_CONNECTION,
-        TERMINATE_CONNECTION, COPY_VOLUME_TO_IMAGE, REVERT_TO_SNAPSHOT, RETYPE, MIGRATE_VOLUME;
+        TERMINATE_CONNECTION, COPY_VOLUME_TO_IMAGE, REVERT_TO_SNAPSHOT, RETYPE, MIGRATE_VOLUME,
+        MANAGE_EXISTING, UNMANAGE_VOLUME;
 
         final String tag = name().toLowerCase(Locale.ROOT);
     }

@@ -25,10 +25,13 @@ import dev.basalt.rpc.BackupDevice;
 import dev.basalt.rpc.BackupDeviceRequest;
 import dev.basalt.rpc.CapacityReport;
 import dev.basalt.rpc.CleanupRequest;
+import dev.basalt.model.Snapshot;
 import dev.basalt.model.SnapshotStatus;
 import dev.basalt.model.VolumeStatus;
 import dev.basalt.rpc.CopyVolumeToImage;
+import dev.basalt.rpc.CreateGroupSnapshot;
 import dev.basalt.rpc.CreateSnapshot;
+import dev.basalt.rpc.DeleteGroupSnapshot;
 import dev.basalt.rpc.CreateVolume;
 import dev.basalt.rpc.DeleteSnapshot;
 import dev.basalt.rpc.DeleteVolume;
@@ -38,6 +41,10 @@ import dev.basalt.rpc.RevertToSnapshot;
 import dev.basalt.rpc.RetypeVolume;
 import dev.basalt.rpc.MigrateVolume;
 import dev.basalt.db.VolumeMoves;
+import dev.basalt.rpc.ManageExisting;
+import dev.basalt.rpc.ManageableVolumes;
+import dev.basalt.rpc.ManageableVolumesQuery;
+import dev.basalt.rpc.UnmanageVolume;
 import dev.basalt.rpc.InitializeConnection;
 import dev.basalt.rpc.VolumeConnection;
 import dev.basalt.rpc.TerminateConnection;
@@ -63,6 +70,7 @@ import java.time.Duration;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -103,10 +111,12 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
     private final Clock clock;
     private final VolumeManager manager;
     private final SnapshotManager snapshots;
+    private final GroupSnapshotManager groupSnapshots;
     private final VolumeExtender extender;
     private final VolumeReverter reverter;
     private final VolumeMigrator migrator;
     private final LocalBackends local;
+    private final VolumeAdoptions adoptions;
     private final VolumeUploads uploads;
     private final ScheduledExecutorService imageRetries;
     private final VolumeTarget target;
@@ -192,6 +202,8 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
                 new BackEndQos(new QosSpecsRepository(database)), clock);
         this.snapshots = new SnapshotManager(settings.host(), driver, requireNonNull(snapshots, "snapshots"), volumes,
                 messages, clock, settings.messageTtl());
+        this.groupSnapshots = new GroupSnapshotManager(settings.host(), driver, snapshots, volumes, messages, clock,
+                settings.messageTtl());
         GlanceClient glance = GlanceClient.create(Duration.ofSeconds(10));
         VolumeImageFiller filler = new VolumeImageFiller(glance, QemuImg.onPath(), conversionDir);
         VolumeImageMetadata imageMetadata = new VolumeImageMetadata(database);
@@ -211,11 +223,13 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
                 new VolumeTransitions(database, volumes), messages, clock, settings.messageTtl());
         this.migrator = new VolumeMigrator(settings.host(), driver, local, volumes, new VolumeMoves(database), messages,
                 clock, settings.messageTtl());
+        this.adoptions = new VolumeAdoptions(settings.host(), driver, volumes, exporter, () -> driver.report().pool(),
+                messages, clock, settings.messageTtl());
         WorkerRepository workers = new WorkerRepository(database);
         this.claims = new WorkClaims(workers, () -> serviceId);
         this.devices = new BackupDevices(settings.host(), driver);
         this.cleaner = new WorkCleaner(settings.host(), workers, claims, () -> serviceId, volumes, snapshots, manager,
-                this.snapshots, extender, reverter, uploads, migrator, clock);
+                this.snapshots, extender, reverter, uploads, migrator, adoptions, clock);
     }
 
     /**
@@ -289,6 +303,23 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
     }
 
     @Override
+    public void manageExisting(ManageExisting request) {
+        claims.perform(CleanableResource.VOLUME, request.volumeId(), VolumeStatus.MANAGING.apiName(),
+                () -> reportIfDone(operations.time(Operation.MANAGE_EXISTING, () -> adoptions.manage(request))));
+    }
+
+    @Override
+    public void unmanageVolume(UnmanageVolume request) {
+        claims.perform(CleanableResource.VOLUME, request.volumeId(), VolumeStatus.UNMANAGING.apiName(),
+                () -> reportIfDone(operations.time(Operation.UNMANAGE_VOLUME, () -> adoptions.unmanage(request))));
+    }
+
+    @Override
+    public ManageableVolumes manageableVolumes(ManageableVolumesQuery request) {
+        return adoptions.manageable();
+    }
+
+    @Override
     public void copyVolumeToImage(CopyVolumeToImage request) {
         claims.perform(CleanableResource.VOLUME, request.volumeId(), VolumeStatus.UPLOADING.apiName(),
                 () -> operations.time(Operation.COPY_VOLUME_TO_IMAGE, () -> uploads.upload(request)));
@@ -296,14 +327,45 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
 
     @Override
     public void createSnapshot(CreateSnapshot request) {
+        Optional<String> group = groupSnapshots.groupOf(request.snapshotId());
+        if (group.isPresent()) {
+            // A member (its message sent again): its group snapshot's members are taken together.
+            createGroupSnapshot(new CreateGroupSnapshot(group.get(), request.requestId()));
+            return;
+        }
         claims.perform(CleanableResource.SNAPSHOT, request.snapshotId(), SnapshotStatus.CREATING.apiName(),
                 () -> reportIfDone(operations.time(Operation.CREATE_SNAPSHOT, () -> snapshots.create(request))));
     }
 
     @Override
     public void deleteSnapshot(DeleteSnapshot request) {
+        Optional<String> group = groupSnapshots.groupOf(request.snapshotId());
+        if (group.isPresent()) {
+            deleteGroupSnapshot(new DeleteGroupSnapshot(group.get(), request.requestId()));
+            return;
+        }
         claims.perform(CleanableResource.SNAPSHOT, request.snapshotId(), SnapshotStatus.DELETING.apiName(),
                 () -> reportIfDone(operations.time(Operation.DELETE_SNAPSHOT, () -> snapshots.delete(request))));
+    }
+
+    @Override
+    public void createGroupSnapshot(CreateGroupSnapshot request) {
+        String id = request.groupSnapshotId();
+        List<Snapshot> members = groupSnapshots.members(id, SnapshotStatus.CREATING);
+        claims.performAll(CleanableResource.SNAPSHOT, "group snapshot " + id, members.stream().map(Snapshot::id)
+                        .toList(), SnapshotStatus.CREATING.apiName(),
+                () -> reportIfDone(operations.time(Operation.CREATE_SNAPSHOT,
+                        () -> groupSnapshots.create(id, members, request.requestId()))));
+    }
+
+    @Override
+    public void deleteGroupSnapshot(DeleteGroupSnapshot request) {
+        String id = request.groupSnapshotId();
+        List<Snapshot> members = groupSnapshots.members(id, SnapshotStatus.DELETING);
+        claims.performAll(CleanableResource.SNAPSHOT, "group snapshot " + id, members.stream().map(Snapshot::id)
+                        .toList(), SnapshotStatus.DELETING.apiName(),
+                () -> reportIfDone(operations.time(Operation.DELETE_SNAPSHOT,
+                        () -> groupSnapshots.delete(id, members, request.requestId()))));
     }
 
     @Override

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.basalt.db.WorkerRepository;
 import dev.basalt.model.CleanableResource;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
@@ -46,6 +47,32 @@ final class WorkClaims {
                 LOG.info("not working on {} {} ({}): another service is cleaning it up", type.typeName(), resourceId,
                         status);
                 return false;
+            }
+            work.run();
+            return true;
+        } finally {
+            inProgress.remove(key);
+        }
+    }
+
+    /**
+     * As {@link #perform}, for work on several resources done together (a group snapshot's
+     * members, named {@code name} in the log): claims every row first and runs {@code work} only if
+     * no other service holds one of them.
+     */
+    boolean performAll(CleanableResource type, String name, List<String> resourceIds, String status, Runnable work) {
+        String key = type.typeName() + ":" + name + ":" + status;
+        if (!inProgress.add(key)) {
+            LOG.info("{} is already {} here", name, status);
+            return false;
+        }
+        try {
+            for (String id : resourceIds) {
+                if (workers.claim(type, id, status, serviceId.getAsInt()) == WorkerRepository.Claim.TAKEN) {
+                    LOG.info("not working on {} ({}): another service is cleaning up {} {}", name, status,
+                            type.typeName(), id);
+                    return false;
+                }
             }
             work.run();
             return true;

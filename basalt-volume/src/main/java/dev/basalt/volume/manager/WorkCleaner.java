@@ -27,7 +27,10 @@ import org.slf4j.LoggerFactory;
  * was made for it removed), a {@code deleting} one is deleted, an {@code extending} volume is grown
  * to the size recorded with it, a {@code reverting} one reverted again to its {@code restoring}
  * snapshot (a revert is idempotent), an {@code uploading} volume goes back to {@code available} or
- * {@code in-use} (as Cinder's cleanup; the image it was writing stays as Glance has it).
+ * {@code in-use} (as Cinder's cleanup; the image it was writing stays as Glance has it), a
+ * {@code managing} volume finished if its storage was adopted, else {@code error_managing}, an
+ * {@code unmanaging} one unmanaged again; storage adopted for a volume that ended {@code error_managing}
+ * meanwhile is let go (unmanaged), so deleting that volume keeps it.
  *
  * <p>At start ({@link #recoverOwnWork}) that is every resource of this backend in a transitional
  * status, recorded or not (work begun before rows were kept, or whose message was lost with the
@@ -52,12 +55,14 @@ final class WorkCleaner {
     private final VolumeReverter reverter;
     private final VolumeUploads uploads;
     private final VolumeMigrator migrator;
+    private final VolumeAdoptions adoptions;
     private final Clock clock;
 
     WorkCleaner(String backend, WorkerRepository workers, WorkClaims claims, IntSupplier serviceId,
                 VolumeRepository volumes, SnapshotRepository snapshotRows, VolumeManager manager,
                 SnapshotManager snapshots, VolumeExtender extender, VolumeReverter reverter, VolumeUploads uploads,
-                VolumeMigrator migrator, Clock clock) {
+                VolumeMigrator migrator, VolumeAdoptions adoptions, Clock clock) {
+        this.adoptions = requireNonNull(adoptions, "adoptions");
         this.backend = requireNonNull(backend, "backend");
         this.workers = requireNonNull(workers, "workers");
         this.claims = requireNonNull(claims, "claims");
@@ -98,6 +103,15 @@ final class WorkCleaner {
         }
         for (Volume v : volumes.findOnBackend(backend, VolumeStatus.REVERTING)) {
             claims.perform(CleanableResource.VOLUME, v.id(), v.status().apiName(), () -> reverter.recoverReverting(v.id()));
+        }
+        for (Volume v : volumes.findOnBackend(backend, VolumeStatus.MANAGING)) {
+            claims.perform(CleanableResource.VOLUME, v.id(), v.status().apiName(), () -> adoptions.recoverManaging(v));
+        }
+        for (Volume v : volumes.findOnBackend(backend, VolumeStatus.ERROR_MANAGING)) {
+            adoptions.release(v);
+        }
+        for (Volume v : volumes.findOnBackend(backend, VolumeStatus.UNMANAGING)) {
+            claims.perform(CleanableResource.VOLUME, v.id(), v.status().apiName(), () -> adoptions.recoverUnmanaging(v));
         }
         for (Volume v : volumes.findOnBackend(backend, VolumeStatus.UPLOADING)) {
             claims.perform(CleanableResource.VOLUME, v.id(), v.status().apiName(), () -> uploads.recoverUploading(v.id()));
@@ -174,6 +188,8 @@ final class WorkCleaner {
                     case REVERTING -> reverter.recoverReverting(v.id());
                     case UPLOADING -> uploads.recoverUploading(v.id());
                     case RETYPING, MAINTENANCE -> recoverMove(v.id());
+                    case MANAGING -> adoptions.recoverManaging(v);
+                    case UNMANAGING -> adoptions.recoverUnmanaging(v);
                     default -> LOG.info("volume {} is {}: nothing to clean up", v.id(), v.status().apiName());
                 }
             });

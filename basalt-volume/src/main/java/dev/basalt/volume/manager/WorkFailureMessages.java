@@ -14,7 +14,9 @@ import java.time.Instant;
  *   <li>extend volume: resource {@code VOLUME}, action {@code 007}, detail {@code 010};</li>
  *   <li>upload volume to image: resource {@code VOLUME}, action {@code 003}, detail {@code 004};</li>
  *   <li>revert volume to snapshot: resource {@code VOLUME}, action {@code 017} (Basalt's own: Cinder 21
- *       leaves no message when a revert fails, and its last action id is 016), detail {@code 001}.</li>
+ *       leaves no message when a revert fails, and its last action id is 016), detail {@code 001};</li>
+ *   <li>manage existing volume: resource {@code VOLUME}, action {@code 018} (Basalt's own: Cinder 21 leaves
+ *       none), detail {@code 001} with the reason in words.</li>
  * </ul>
  */
 final class WorkFailureMessages {
@@ -23,6 +25,7 @@ final class WorkFailureMessages {
     static final String ACTION_COPY_VOLUME_TO_IMAGE = "003";
     static final String ACTION_EXTEND_VOLUME = "007";
     static final String ACTION_REVERT_TO_SNAPSHOT = "017";
+    static final String ACTION_MANAGE_EXISTING = "018";
     static final String DETAIL_FAILED_TO_UPLOAD_VOLUME = "004";
     static final String DETAIL_UNKNOWN_ERROR = "001";
     static final String ACTION_SNAPSHOT_CREATE = "009";
@@ -62,11 +65,17 @@ final class WorkFailureMessages {
                 DETAIL_UNKNOWN_ERROR, "An unknown error occurred.", now, ttl);
     }
 
-    /** A migration, or a retype that migrates, failed: Basalt's action {@code 019} (migrate) or {@code 018} (retype). */
+    /** A migration, or a retype that migrates, failed: Basalt's action {@code 020} (migrate) or {@code 019} (retype). */
     static UserMessage moveFailed(boolean retype, String projectId, String requestId, String volumeId, Instant now,
                                   Duration ttl) {
-        return message(projectId, requestId, RESOURCE_VOLUME, volumeId, retype ? "018" : "019",
+        return message(projectId, requestId, RESOURCE_VOLUME, volumeId, retype ? "019" : "020",
                 DETAIL_UNKNOWN_ERROR, "An unknown error occurred.", now, ttl);
+    }
+
+    static UserMessage manageFailed(String projectId, String requestId, String volumeId, String reason, Instant now,
+                                    Duration ttl) {
+        return message(projectId, requestId, RESOURCE_VOLUME, volumeId, ACTION_MANAGE_EXISTING, DETAIL_UNKNOWN_ERROR,
+                reason, now, ttl);
     }
 
     private static UserMessage message(String projectId, String requestId, String resource, String resourceId,

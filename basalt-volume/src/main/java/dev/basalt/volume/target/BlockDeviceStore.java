@@ -61,6 +61,11 @@ final class BlockDeviceStore implements BackingStore {
     }
 
     @Override
+    public boolean concurrentIo() {
+        return device.concurrentIo();
+    }
+
+    @Override
     public void flush() throws IOException {
         try {
             device.flush();

@@ -186,7 +186,7 @@ class VolumeMoveTest {
         assertThat(read(file(A, v.id()), 0, 4096)).isEqualTo(pattern(1));
         assertThat(Files.readAllBytes(file(B, v.id()))).as("what was there is left alone").containsExactly(7);
         assertThat(new MessageRepository(db).forResource(v.id())).singleElement()
-                .satisfies(m -> assertThat(m.actionId()).isEqualTo("019"));
+                .satisfies(m -> assertThat(m.actionId()).isEqualTo("020"));
 
         Volume attached = volumeOnA();
         volumes.resetStatus(attached.id(), VolumeStatus.IN_USE, AttachStatus.ATTACHED);
