@@ -39,7 +39,7 @@ public final class Microversions {
     /** {@code PUT /backups/{id}} (name, description). */
     /** The manageable-volume lists and {@code POST /manageable_volumes} (Cinder's MANAGE_EXISTING_LIST). */
     public static final ApiVersion MANAGE_EXISTING_LIST = ApiVersion.of(3, 8);
-    /** {@code cluster} in a manage request's body (Cinder's VOLUME_MIGRATE_CLUSTER). */
+    /** {@code cluster} in a manage request's body and in os-migrate_volume's, instead of a {@code host}. */
     public static final ApiVersion VOLUME_MIGRATE_CLUSTER = ApiVersion.of(3, 16);
     /** {@code cluster} as a manageable-list parameter (Cinder's MANAGE_EXISTING_CLUSTER). */
     public static final ApiVersion MANAGE_EXISTING_CLUSTER = ApiVersion.of(3, 17);
@@ -61,8 +61,6 @@ public final class Microversions {
     /** {@code Etag} on volume metadata, {@code If-Match} on its updates. */
     public static final ApiVersion ETAGS = ApiVersion.of(3, 15);
     /** {@code os-backup-project-attr:project_id} in the backup view (administrators). */
-    /** os-migrate_volume takes a {@code cluster} instead of a {@code host}. */
-    public static final ApiVersion VOLUME_MIGRATE_CLUSTER = ApiVersion.of(3, 16);
     public static final ApiVersion BACKUP_PROJECT = ApiVersion.of(3, 18);
     /** The {@code reset_status} group action. */
     public static final ApiVersion GROUP_VOLUME_RESET_STATUS = ApiVersion.of(3, 20);
