@@ -107,11 +107,12 @@ public abstract class DriverCompliance {
     /**
      * Puts storage the driver did not make on its storage, named {@code reference} (a file in its
      * directory, an image in its pool, ...), {@code bytes} long, holding {@code data} at {@code offset}
-     * and zeros elsewhere, as an operator's earlier storage would be. Drivers that are
-     * {@link ManageCapable} override it; the manage tests are skipped otherwise.
+     * and zeros elsewhere, as an operator's earlier storage would be. The test of every
+     * {@link ManageCapable} driver overrides it (the manage tests fail, not skip, when it does not).
      */
     protected void makeUnmanagedStorage(String reference, long bytes, long offset, byte[] data) throws Exception {
-        assumeTrue(false, "the test gives no way to put unmanaged storage on the " + driver.name() + " driver");
+        throw new UnsupportedOperationException(getClass().getName() + " must put unmanaged storage on the "
+                + driver.name() + " driver's storage (makeUnmanagedStorage): the driver is ManageCapable");
     }
 
     /** Removes storage that {@link #makeUnmanagedStorage} made, or that an unmanage left, if still there. */
@@ -943,8 +944,7 @@ public abstract class DriverCompliance {
         write(volume.id(), image, 0, pattern(64 * 1024));
         SnapshotSpec snapshot = newSnapshot(volume);
         driver.createSnapshot(snapshot);
-        assumeTrue(driver instanceof ExtendCapable, "the driver does not extend volumes");
-        ((ExtendCapable) driver).extendVolume(volume.id(), 2);
+        extender().extendVolume(volume.id(), 2);
         writeBytes(volume.id(), GIB + 4 * MIB, pattern(BLOCK));
         writeBytes(volume.id(), 0, otherPattern(BLOCK));
 
