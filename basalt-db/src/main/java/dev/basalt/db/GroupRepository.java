@@ -56,21 +56,7 @@ public final class GroupRepository {
      */
     public void create(Group g, QuotaReservation reservation) {
         QuotaClaims.inTransaction(jdbi, reservation, h -> {
-            h.createUpdate("INSERT INTO volume_groups (" + COLUMNS + ") VALUES (:id, :project, :user, :name,"
-                            + " :description, :az, :host, :type, :status, :created, :updated, :group_snapshot,"
-                            + " :source_group)")
-                    .bind("id", g.id()).bind("project", g.projectId()).bind("user", g.userId())
-                    .bind("name", g.name()).bind("description", g.description()).bind("az", g.availabilityZone())
-                    .bind("host", g.host()).bind("type", g.groupTypeId()).bind("status", g.status().apiName())
-                    .bind("created", Rows.timestamp(g.createdAt())).bind("updated", Rows.timestamp(g.updatedAt()))
-                    .bind("group_snapshot", g.groupSnapshotId()).bind("source_group", g.sourceGroupId())
-                    .execute();
-            for (String typeId : g.volumeTypeIds()) {
-                h.createUpdate("INSERT INTO volume_group_types (group_id, volume_type_id) VALUES (:g, :t)")
-                        .bind("g", g.id()).bind("t", typeId).execute();
-            }
-            QuotaClaims.reserve(h, g.id(), reservation);
-            QuotaClaims.commit(h, g.id());
+            insert(h, g, reservation);
             return null;
         });
     }
@@ -119,21 +105,7 @@ public final class GroupRepository {
                     return SourceOutcome.SOURCE_STATUS;
                 }
             }
-            h.createUpdate("INSERT INTO volume_groups (" + COLUMNS + ") VALUES (:id, :project, :user, :name,"
-                            + " :description, :az, :host, :type, :status, :created, :updated, :group_snapshot,"
-                            + " :source_group)")
-                    .bind("id", g.id()).bind("project", g.projectId()).bind("user", g.userId())
-                    .bind("name", g.name()).bind("description", g.description()).bind("az", g.availabilityZone())
-                    .bind("host", g.host()).bind("type", g.groupTypeId()).bind("status", g.status().apiName())
-                    .bind("created", Rows.timestamp(g.createdAt())).bind("updated", Rows.timestamp(g.updatedAt()))
-                    .bind("group_snapshot", g.groupSnapshotId()).bind("source_group", g.sourceGroupId())
-                    .execute();
-            for (String typeId : g.volumeTypeIds()) {
-                h.createUpdate("INSERT INTO volume_group_types (group_id, volume_type_id) VALUES (:g, :t)")
-                        .bind("g", g.id()).bind("t", typeId).execute();
-            }
-            QuotaClaims.reserve(h, g.id(), groupReservation);
-            QuotaClaims.commit(h, g.id());
+            insert(h, g, groupReservation);
             for (int i = 0; i < volumes.size(); i++) {
                 volumeRows.insert(h, volumes.get(i));
                 QuotaClaims.reserve(h, volumes.get(i).id(), reservations.get(i));
@@ -308,5 +280,24 @@ public final class GroupRepository {
                 rs.getString(6), rs.getString(7), rs.getString(8), List.of(),
                 GroupStatus.fromApiName(rs.getString(9)).orElse(GroupStatus.ERROR), Rows.instant(rs, 10),
                 Rows.instant(rs, 11), rs.getString(12), rs.getString(13));
+    }
+
+    /** Writes the group's row and its volume types, and claims (and commits) its quota, on the caller's transaction. */
+    private static void insert(Handle h, Group g, QuotaReservation reservation) {
+        h.createUpdate("INSERT INTO volume_groups (" + COLUMNS + ") VALUES (:id, :project, :user, :name,"
+                        + " :description, :az, :host, :type, :status, :created, :updated, :group_snapshot,"
+                        + " :source_group)")
+                .bind("id", g.id()).bind("project", g.projectId()).bind("user", g.userId())
+                .bind("name", g.name()).bind("description", g.description()).bind("az", g.availabilityZone())
+                .bind("host", g.host()).bind("type", g.groupTypeId()).bind("status", g.status().apiName())
+                .bind("created", Rows.timestamp(g.createdAt())).bind("updated", Rows.timestamp(g.updatedAt()))
+                .bind("group_snapshot", g.groupSnapshotId()).bind("source_group", g.sourceGroupId())
+                .execute();
+        for (String typeId : g.volumeTypeIds()) {
+            h.createUpdate("INSERT INTO volume_group_types (group_id, volume_type_id) VALUES (:g, :t)")
+                    .bind("g", g.id()).bind("t", typeId).execute();
+        }
+        QuotaClaims.reserve(h, g.id(), reservation);
+        QuotaClaims.commit(h, g.id());
     }
 }

@@ -230,8 +230,13 @@ public final class VolumeRepository {
 
     /** creating → available, stamping launched_at and committing the volume's quota reservation. */
     public boolean markAvailable(String id) {
+        return becomeAvailable(id, VolumeStatus.CREATING);
+    }
+
+    /** {@code from} → available, stamping launched_at, forgetting its work and committing its quota reservation. */
+    private boolean becomeAvailable(String id, VolumeStatus from) {
         return jdbi.inTransaction(h -> {
-            boolean moved = conditionalUpdate(h, id, Set.of(VolumeStatus.CREATING),
+            boolean moved = conditionalUpdate(h, id, Set.of(from),
                     "status = :next, launched_at = :now, error_reason = NULL",
                     u -> u.bind("next", VolumeStatus.AVAILABLE.apiName()).bind("now", Rows.timestamp(Rows.now())));
             if (moved) {
@@ -268,16 +273,7 @@ public final class VolumeRepository {
 
     /** managing → available, stamping launched_at and committing the volume's quota reservation. */
     public boolean finishManage(String id) {
-        return jdbi.inTransaction(h -> {
-            boolean moved = conditionalUpdate(h, id, Set.of(VolumeStatus.MANAGING),
-                    "status = :next, launched_at = :now, error_reason = NULL",
-                    u -> u.bind("next", VolumeStatus.AVAILABLE.apiName()).bind("now", Rows.timestamp(Rows.now())));
-            if (moved) {
-                Workers.forget(h, CleanableResource.VOLUME, id);
-                QuotaClaims.commit(h, id);
-            }
-            return moved;
-        });
+        return becomeAvailable(id, VolumeStatus.MANAGING);
     }
 
     /**
