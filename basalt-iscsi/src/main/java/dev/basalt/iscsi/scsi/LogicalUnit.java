@@ -29,6 +29,7 @@ public final class LogicalUnit implements Closeable {
     private final BackingStore store;
     private final long naa;
     private final IoThrottle throttle;
+    private final boolean concurrentIo;
     private volatile long blocks;
 
     private LogicalUnit(int number, String serial, boolean readOnly, String source, BackingStore store,
@@ -39,6 +40,7 @@ public final class LogicalUnit implements Closeable {
         this.readOnly = readOnly;
         this.source = source;
         this.store = store;
+        this.concurrentIo = store.concurrentIo();
         this.naa = naaLocallyAssigned(serial);
         refreshCapacity();
     }
@@ -84,7 +86,7 @@ public final class LogicalUnit implements Closeable {
 
     /** Whether the target runs reads and writes on this unit several at once ({@link BackingStore#concurrentIo}). */
     public boolean concurrentIo() {
-        return store.concurrentIo();
+        return concurrentIo;
     }
 
     /** Capacity in blocks as last read. */
