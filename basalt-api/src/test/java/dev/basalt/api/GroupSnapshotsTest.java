@@ -241,7 +241,8 @@ class GroupSnapshotsTest {
         api.failSnapshots = false;
         assertThat(member("3.14", "DELETE", "/group_snapshots/" + id, null).status()).as("error is deletable")
                 .isEqualTo(202);
-        assertThat(member("3.14", "GET", "/group_snapshots/" + id, null).status()).isEqualTo(404);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> member("3.14", "GET", "/group_snapshots/" + id, null).status() == 404);
     }
 
     @Test
