@@ -1,59 +1,116 @@
 package dev.basalt.it;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.concurrent.TimeUnit;
+import java.util.TreeMap;
 
-/** SHA-256 of whole devices: of a file on disk (coreutils' sha256sum) and of what one should hold. */
+/**
+ * A whole device's content as one SHA-256: of a file on disk, and of what a device should hold.
+ * Two devices have the same value exactly when they have the same size and the same bytes. The
+ * digest covers the size and every 4 KiB block that is not all zeros, with its offset; blocks of
+ * zeros (holes included) only count through their absence, so a 1 GiB volume holding a few MiB
+ * costs a read of 1 GiB and a hash of a few MiB — sha256sum over the same file hashed the whole
+ * GiB and took seconds. The file is read end to end with plain reads, never through Basalt's own
+ * code (no SEEK_DATA), so a volume's bytes are checked independently of how Basalt found them.
+ */
 public final class Sha256 {
+    static final int BLOCK = 4096;
+    private static final int READ = 1 << 20;
+    private static final byte[] ZEROS = new byte[BLOCK];
+
     private Sha256() {
     }
 
-    /** The file's SHA-256, read end to end by {@code sha256sum}, as a user checking a device would. */
-    public static String of(Path file) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("sha256sum", "-b", file.toString()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException("sha256sum failed for " + file + ": " + out);
+    /** The digest of the file's content, read end to end. */
+    public static String of(Path file) throws IOException {
+        Digest digest = new Digest();
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer buffer = ByteBuffer.allocate(READ);
+            long position = 0;
+            while (true) {
+                buffer.clear();
+                while (buffer.hasRemaining()) {
+                    if (channel.read(buffer, position + buffer.position()) < 0) {
+                        break;
+                    }
+                }
+                int read = buffer.position();
+                for (int at = 0; at < read; at += BLOCK) {
+                    digest.block(position + at, buffer.array(), at, Math.min(BLOCK, read - at));
+                }
+                position += read;
+                if (read < READ) {
+                    return digest.finish(position);
+                }
+            }
         }
-        return out.substring(0, out.indexOf(' '));
     }
 
     /**
-     * The SHA-256 of {@code size} bytes that hold each of {@code writes} (offset → bytes, not
+     * The digest of {@code size} bytes that hold each of {@code writes} (offset → bytes, not
      * overlapping) and zeros everywhere else.
      */
     public static String ofImage(long size, NavigableMap<Long, byte[]> writes) {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        byte[] zeros = new byte[1 << 20];
-        long position = 0;
+        TreeMap<Long, byte[]> blocks = new TreeMap<>();
+        long end = 0;
         for (Map.Entry<Long, byte[]> write : writes.entrySet()) {
-            if (write.getKey() < position) {
-                throw new IllegalArgumentException("overlapping writes at " + write.getKey());
+            long offset = write.getKey();
+            byte[] bytes = write.getValue();
+            if (offset < end) {
+                throw new IllegalArgumentException("overlapping writes at " + offset);
             }
-            position = zeros(digest, zeros, position, write.getKey());
-            digest.update(write.getValue());
-            position += write.getValue().length;
+            end = offset + bytes.length;
+            for (int done = 0; done < bytes.length;) {
+                long at = offset + done;
+                long blockStart = at - at % BLOCK;
+                int within = (int) (at - blockStart);
+                int length = Math.min(BLOCK - within, bytes.length - done);
+                System.arraycopy(bytes, done, blocks.computeIfAbsent(blockStart, b -> new byte[BLOCK]), within, length);
+                done += length;
+            }
         }
-        zeros(digest, zeros, position, size);
-        return HexFormat.of().formatHex(digest.digest());
+        Digest digest = new Digest();
+        blocks.forEach((start, block) -> digest.block(start, block, 0, (int) Math.min(BLOCK, size - start)));
+        return digest.finish(size);
     }
 
-    private static long zeros(MessageDigest digest, byte[] zeros, long from, long to) {
-        for (long left = to - from; left > 0; left -= zeros.length) {
-            digest.update(zeros, 0, (int) Math.min(zeros.length, left));
+    /** SHA-256 over (offset, bytes) of each non-zero block in ascending order, then the size. */
+    private static final class Digest {
+        private final MessageDigest sha;
+        private final ByteBuffer longs = ByteBuffer.allocate(Long.BYTES);
+
+        Digest() {
+            try {
+                sha = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
         }
-        return to;
+
+        void block(long offset, byte[] bytes, int from, int length) {
+            if (length <= 0 || Arrays.mismatch(bytes, from, from + length, ZEROS, 0, length) < 0) {
+                return;
+            }
+            putLong(offset);
+            sha.update(bytes, from, length);
+        }
+
+        String finish(long size) {
+            putLong(size);
+            return HexFormat.of().formatHex(sha.digest());
+        }
+
+        private void putLong(long value) {
+            sha.update(longs.clear().putLong(value).array());
+        }
     }
 }
