@@ -70,6 +70,16 @@ class ConcurrentIoTest {
         }
     }
 
+    @Test
+    void theRangesOfAnUnmapAreDeallocatedAtOnce() throws Exception {
+        ExternalTools.require("iscsi-test-cu");
+        try (Served served = serve(SIZE, Duration.ofMillis(2))) {
+            // libiscsi's UNMAP tests send lists of up to 256 ranges and read every one back as zeros
+            ConformanceSuite.runAndCheck(dir, served.url(), Duration.ofMinutes(5), List.of("Unmap"));
+            assertThat(served.store.mostDeallocationsAtOnce.get()).as("deallocations at once").isGreaterThan(1);
+        }
+    }
+
     private record Served(IscsiTarget target, SlowStore store) implements AutoCloseable {
         String url() {
             return "iscsi://127.0.0.1:" + target.address().getPort() + "/" + IQN + "/0";
@@ -93,12 +103,14 @@ class ConcurrentIoTest {
         return new Served(target, store);
     }
 
-    /** A file behind a network's latency: each read and write waits first, and the most running at once is kept. */
+    /** A file behind a network's latency: each read, write and deallocation waits first, and the most running at once is kept. */
     static final class SlowStore implements BackingStore {
         private final FileBackingStore file;
         private final long latencyNanos;
         private final AtomicInteger atOnce = new AtomicInteger();
         final AtomicInteger mostAtOnce = new AtomicInteger();
+        private final AtomicInteger deallocationsAtOnce = new AtomicInteger();
+        final AtomicInteger mostDeallocationsAtOnce = new AtomicInteger();
 
         SlowStore(FileBackingStore file, Duration latency) {
             this.file = file;
@@ -111,6 +123,10 @@ class ConcurrentIoTest {
         }
 
         private void slowly(Io io) throws IOException {
+            slowly(atOnce, mostAtOnce, io);
+        }
+
+        private void slowly(AtomicInteger atOnce, AtomicInteger mostAtOnce, Io io) throws IOException {
             mostAtOnce.accumulateAndGet(atOnce.incrementAndGet(), Math::max);
             try {
                 if (latencyNanos > 0) {
@@ -152,7 +168,9 @@ class ConcurrentIoTest {
 
         @Override
         public boolean deallocate(long position, long length) throws IOException {
-            return file.deallocate(position, length);
+            boolean[] punched = new boolean[1];
+            slowly(deallocationsAtOnce, mostDeallocationsAtOnce, () -> punched[0] = file.deallocate(position, length));
+            return punched[0];
         }
 
         @Override

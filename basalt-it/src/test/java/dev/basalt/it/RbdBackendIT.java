@@ -37,6 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 class RbdBackendIT {
     private static final long GIB = 1L << 30;
     private static final Duration PATIENCE = Duration.ofSeconds(90);
+    private static final List<String> BLOCK_IO_SUITES = List.of("Read16", "Write16", "WriteSame16", "Unmap",
+            "GetLBAStatus", "ReadCapacity16", "iSCSITMF");
     private static final CephServer CEPH = CephServer.shared();
 
     @RegisterExtension
@@ -304,8 +306,11 @@ class RbdBackendIT {
         Api.Response attached = attachOverIscsi(api, id, "conformance");
         String url = iscsiUrl(attached);
 
-        // the same list of tests as the target passes on a file (basalt-iscsi's ConformanceTest)
-        ConformanceSuite.runAndCheck(dir, url, Duration.ofMinutes(15));
+        // the suites that reach each of the store's own operations (read, write, write zeroes, discard, data
+        // ranges, size) and task management over I/O running on the store, with the tests the target passes on
+        // a file (basalt-iscsi's ConformanceTest runs the whole suite there: the rest, compare-and-write and
+        // verify included, is the target's own code on top of these operations, the same whatever the store)
+        ConformanceSuite.runAndCheck(dir, url, Duration.ofMinutes(15), BLOCK_IO_SUITES);
 
         String attachment = attached.body().get("attachment").get("id").asText();
         assertThat(api.send("DELETE", "/attachments/" + attachment, null, "3.54").status()).isEqualTo(200);

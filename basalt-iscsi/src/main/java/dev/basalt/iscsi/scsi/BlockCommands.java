@@ -1,7 +1,15 @@
 package dev.basalt.iscsi.scsi;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 
 /**
  * The SBC-3 commands that touch blocks: READ, WRITE, WRITE AND VERIFY, VERIFY, SYNCHRONIZE CACHE,
@@ -9,6 +17,8 @@ import java.nio.ByteBuffer;
  */
 final class BlockCommands {
     private static final int SHIFT = LogicalUnit.BLOCK_SHIFT;
+    /** How many ranges of one UNMAP a unit whose I/O waits on the network deallocates at once. */
+    private static final int DEALLOCATIONS_AT_ONCE = 32;
 
     private BlockCommands() {
     }
@@ -236,11 +246,60 @@ final class BlockCommands {
         if (total > BlockLimits.MAX_UNMAP_BLOCKS) {
             throw new ScsiException(Sense.invalidFieldInParameterList(8));
         }
+        List<ByteRange> ranges = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             int at = 8 + 16 * i;
-            unit.deallocate(Cdb.u64(list, at) << SHIFT, Cdb.u32(list, at + 8) << SHIFT);
+            ranges.add(new ByteRange(Cdb.u64(list, at) << SHIFT, Cdb.u32(list, at + 8) << SHIFT));
         }
+        deallocate(unit, ranges);
         return Outcome.Done.good();
+    }
+
+    /** A byte range of a unit. */
+    private record ByteRange(long position, long length) {
+    }
+
+    /**
+     * Deallocates the ranges: several at once on a unit whose I/O waits on the network (an UNMAP of 256
+     * one-block descriptors on an RBD image took 256 round trips one after another, 0.35 s), one after
+     * another on the others. Their order does not matter: every one of them ends reading as zeros.
+     */
+    private static void deallocate(LogicalUnit unit, List<ByteRange> ranges) throws IOException {
+        if (!unit.concurrentIo() || ranges.size() < 2) {
+            for (ByteRange range : ranges) {
+                unit.deallocate(range.position(), range.length());
+            }
+            return;
+        }
+        Semaphore slots = new Semaphore(DEALLOCATIONS_AT_ONCE);
+        List<Future<Void>> done = new ArrayList<>(ranges.size());
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (ByteRange range : ranges) {
+                done.add(threads.submit(() -> {
+                    slots.acquire();
+                    try {
+                        unit.deallocate(range.position(), range.length());
+                    } finally {
+                        slots.release();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<Void> each : done) {
+                each.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while deallocating");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IOException(e.getCause());
+        }
     }
 
     /**
