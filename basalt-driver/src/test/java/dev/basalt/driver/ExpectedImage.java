@@ -1,15 +1,13 @@
 package dev.basalt.driver;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.basalt.testkit.ContentDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
  * What a volume should hold: zeros, overwritten by the writes made to it, in order. Gives its
- * bytes at any offset, compares them with what a volume really holds, and gives the sha256 of all
+ * bytes at any offset, compares them with what a volume really holds, and gives the digest of all
  * of them, without ever holding the whole image.
  */
 public final class ExpectedImage {
@@ -86,39 +84,33 @@ public final class ExpectedImage {
         return -1;
     }
 
-    /** sha256 of all {@link #size()} bytes of the image, in hex. */
+    /** The {@link ContentDigest} of all {@link #size()} bytes of the image (chunks no write touched are zeros). */
     public String sha256() {
-        MessageDigest digest = newSha256();
+        ContentDigest digest = new ContentDigest();
         for (long offset = 0; offset < size; offset += CHUNK) {
             int length = (int) Math.min(CHUNK, size - offset);
-            digest.update(touches(offset, length) ? bytes(offset, length) : ZEROS, 0, length);
+            if (touches(offset, length)) {
+                digest.update(offset, bytes(offset, length), 0, length);
+            }
         }
-        return HexFormat.of().formatHex(digest.digest());
+        return digest.finish(size);
     }
 
-    /** sha256 of the first {@code size} bytes the reader gives, in hex. */
+    /** The {@link ContentDigest} of the first {@code size} bytes the reader gives. */
     public static String sha256(Reader reader, long size) throws Exception {
-        MessageDigest digest = newSha256();
+        ContentDigest digest = new ContentDigest();
         for (long offset = 0; offset < size; offset += CHUNK) {
             int length = (int) Math.min(CHUNK, size - offset);
             byte[] chunk = reader.read(offset, length);
             if (chunk.length != length) {
                 throw new IllegalStateException("asked for " + length + " bytes at " + offset + ", got " + chunk.length);
             }
-            digest.update(chunk);
+            digest.update(offset, chunk, 0, length);
         }
-        return HexFormat.of().formatHex(digest.digest());
+        return digest.finish(size);
     }
 
     private boolean touches(long offset, int length) {
         return writes.stream().anyMatch(w -> w.offset() < offset + length && offset < w.offset() + w.bytes().length);
-    }
-
-    private static MessageDigest newSha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
     }
 }

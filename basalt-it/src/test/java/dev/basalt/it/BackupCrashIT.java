@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.basalt.testkit.ContentDigest;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -68,7 +69,7 @@ class BackupCrashIT {
         source = Tables.properties(cli.cinder("create", "--name", "crash-src", "2").ok().stdout()).get("id");
         awaitVolume(source, "available");
         VolumeFiles.writeRandom(VolumeFiles.of(basalt.volumesDir(), source), 3, 256 * MIB, 20261208);
-        sourceSha = Sha256.of(VolumeFiles.of(basalt.volumesDir(), source));
+        sourceSha = ContentDigest.ofFile(VolumeFiles.of(basalt.volumesDir(), source));
     }
 
     /** Clients for the process now running (it takes a new port at each start). */
@@ -162,7 +163,7 @@ class BackupCrashIT {
             // It had been stored entirely before the kill: recorded as it is, and it restores.
             String restored = restoreToNewVolume(cut);
             awaitVolume(restored, "available");
-            assertThat(Sha256.of(VolumeFiles.of(basalt.volumesDir(), restored))).isEqualTo(sourceSha);
+            assertThat(ContentDigest.ofFile(VolumeFiles.of(basalt.volumesDir(), restored))).isEqualTo(sourceSha);
         } else {
             assertThat(backup(cut).get("fail_reason").asText()).contains("restarted");
             assertThat(repository().resolve("manifests").resolve(cut + ".json"))
@@ -183,7 +184,7 @@ class BackupCrashIT {
         assertThat(metrics()).doesNotContain("backup=\"" + good + "\"");
         String restored = restoreToNewVolume(good);
         awaitVolume(restored, "available");
-        assertThat(Sha256.of(VolumeFiles.of(basalt.volumesDir(), restored))).isEqualTo(sourceSha);
+        assertThat(ContentDigest.ofFile(VolumeFiles.of(basalt.volumesDir(), restored))).isEqualTo(sourceSha);
         cli.cinder("delete", restored).ok();
     }
 
@@ -202,7 +203,7 @@ class BackupCrashIT {
         String again = restoreToNewVolume(good);
         awaitVolume(again, "available");
         assertThat(awaitBackup(good, "available")).isEqualTo("available");
-        assertThat(Sha256.of(VolumeFiles.of(basalt.volumesDir(), again))).isEqualTo(sourceSha);
+        assertThat(ContentDigest.ofFile(VolumeFiles.of(basalt.volumesDir(), again))).isEqualTo(sourceSha);
         assertThat(metrics()).doesNotContain("basalt_backup_progress_ratio{");
     }
 
@@ -227,7 +228,7 @@ class BackupCrashIT {
                 "from-backup-again", "--backup-id", good).ok().stdout()).get("id");
         awaitVolume(again, "available");
         assertThat(awaitBackup(good, "available")).isEqualTo("available");
-        assertThat(Sha256.of(VolumeFiles.of(basalt.volumesDir(), again))).isEqualTo(sourceSha);
+        assertThat(ContentDigest.ofFile(VolumeFiles.of(basalt.volumesDir(), again))).isEqualTo(sourceSha);
         cli.cinder("delete", target).ok();
         cli.cinder("delete", again).ok();
     }
@@ -298,7 +299,7 @@ class BackupCrashIT {
 
         for (String target : targets) {
             awaitVolume(target, "available");
-            assertThat(Sha256.of(VolumeFiles.of(basalt.volumesDir(), target))).isEqualTo(sourceSha);
+            assertThat(ContentDigest.ofFile(VolumeFiles.of(basalt.volumesDir(), target))).isEqualTo(sourceSha);
             assertThat(volume(target).get("metadata").get("src_backup_id").asText()).isEqualTo(good);
         }
         assertThat(awaitBackup(good, "available")).isEqualTo("available");

@@ -3,6 +3,7 @@ package dev.basalt.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.basalt.testkit.ContentDigest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,8 +111,8 @@ class BackupsCliIT {
         NavigableMap<Long, byte[]> first = new TreeMap<>(Map.of(0L, randomBytes(MIB), 100 * MIB, randomBytes(MIB),
                 700 * MIB, randomBytes(4 * MIB)));
         VolumeFiles.write(volumeFile(source), first);
-        String firstSha = Sha256.ofImage(GIB, first);
-        assertThat(Sha256.of(volumeFile(source))).isEqualTo(firstSha);
+        String firstSha = ContentDigest.ofImage(GIB, first);
+        assertThat(ContentDigest.ofFile(volumeFile(source))).isEqualTo(firstSha);
 
         String full = backup("--name", "full", "--description", "first point", source);
         Map<String, String> shown = cinder("backup-show", full);
@@ -132,24 +133,24 @@ class BackupsCliIT {
         second.put(100 * MIB, randomBytes(MIB));
         second.put(300 * MIB, randomBytes(MIB));
         VolumeFiles.write(volumeFile(source), second);
-        String secondSha = Sha256.ofImage(GIB, second);
+        String secondSha = ContentDigest.ofImage(GIB, second);
         String incremental = backup("--incremental", "--name", "incr", source);
         assertThat(cinder("backup-show", incremental).get("is_incremental")).isEqualTo("True");
         assertThat(cinder("backup-show", full).get("has_dependent_backups")).isEqualTo("True");
 
         String fromFull = restoreToNewVolume(full);
-        assertThat(Sha256.of(volumeFile(fromFull))).as("the full backup's point").isEqualTo(firstSha);
+        assertThat(ContentDigest.ofFile(volumeFile(fromFull))).as("the full backup's point").isEqualTo(firstSha);
         assertThat(VolumeFiles.allocatedBytes(volumeFile(fromFull))).as("holes stay holes").isLessThan(64 * MIB);
         String fromIncremental = restoreToNewVolume(incremental);
-        assertThat(Sha256.of(volumeFile(fromIncremental))).as("the incremental's point").isEqualTo(secondSha);
+        assertThat(ContentDigest.ofFile(volumeFile(fromIncremental))).as("the incremental's point").isEqualTo(secondSha);
 
         String larger = newVolume("larger", 2);
         VolumeFiles.write(volumeFile(larger), new TreeMap<>(Map.of(500 * MIB, randomBytes(MIB))));
         assertThat(cinder("backup-restore", "--volume", larger, full).get("volume_id")).isEqualTo(larger);
         awaitVolume(larger, "available");
         awaitBackup(full, "available");
-        assertThat(Sha256.of(volumeFile(larger))).as("onto an existing larger volume, what was there is gone")
-                .isEqualTo(Sha256.ofImage(2 * GIB, first));
+        assertThat(ContentDigest.ofFile(volumeFile(larger))).as("onto an existing larger volume, what was there is gone")
+                .isEqualTo(ContentDigest.ofImage(2 * GIB, first));
 
         Cli.Result dependents = cli.cinder("backup-delete", full);
         assertThat(dependents.exitCode()).isNotZero();
@@ -158,7 +159,7 @@ class BackupsCliIT {
         cli.cinder("delete", source).ok();
         await().atMost(PATIENCE).until(() -> !Files.exists(volumeFile(source)));
         String afterSourceGone = restoreToNewVolume(incremental);
-        assertThat(Sha256.of(volumeFile(afterSourceGone))).as("a backup outlives its volume").isEqualTo(secondSha);
+        assertThat(ContentDigest.ofFile(volumeFile(afterSourceGone))).as("a backup outlives its volume").isEqualTo(secondSha);
 
         cli.cinder("backup-delete", incremental).ok();
         statuses.gone(Statuses.Kind.BACKUP, incremental);
@@ -228,7 +229,7 @@ class BackupsCliIT {
         awaitVolume(volume, "in-use");
         NavigableMap<Long, byte[]> data = new TreeMap<>(Map.of(0L, randomBytes(MIB), 300 * MIB, randomBytes(2 * MIB)));
         VolumeFiles.write(volumeFile(volume), data);
-        String sha = Sha256.ofImage(GIB, data);
+        String sha = ContentDigest.ofImage(GIB, data);
 
         String backup = backup("--force", "--name", "while-attached", volume);
         Map<String, String> inUse = awaitVolume(volume, "in-use");
@@ -244,14 +245,14 @@ class BackupsCliIT {
         }
 
         String restored = restoreToNewVolume(backup);
-        assertThat(Sha256.of(volumeFile(restored))).as("the attached volume's point").isEqualTo(sha);
+        assertThat(ContentDigest.ofFile(volumeFile(restored))).as("the attached volume's point").isEqualTo(sha);
         Map<String, String> answered = cinder("--os-volume-api-version", "3.47", "create", "--name", "from-backup",
                 "--backup-id", backup, "1");
         assertThat(answered.get("status")).as("answered at once, as Cinder").isEqualTo("creating");
         String created = answered.get("id");
         awaitVolume(created, "available");
         awaitBackup(backup, "available");
-        assertThat(Sha256.of(volumeFile(created))).as("a volume created from the backup").isEqualTo(sha);
+        assertThat(ContentDigest.ofFile(volumeFile(created))).as("a volume created from the backup").isEqualTo(sha);
         for (String fromBackup : List.of(restored, created)) {
             assertThat(cinder("show", fromBackup).get("metadata")).as("Cinder's src_backup_id")
                     .contains("src_backup_id").contains(backup);
@@ -312,7 +313,7 @@ class BackupsCliIT {
 
         Files.write(victim, original);
         String healed = restoreToNewVolume(backup);
-        assertThat(Sha256.of(volumeFile(healed))).isEqualTo(Sha256.of(volumeFile(source)));
+        assertThat(ContentDigest.ofFile(volumeFile(healed))).isEqualTo(ContentDigest.ofFile(volumeFile(source)));
     }
 
     @Test
@@ -320,7 +321,7 @@ class BackupsCliIT {
     void anExportedRecordImportsAndRestores() throws Exception {
         String source = newVolume("exported", 1);
         VolumeFiles.write(volumeFile(source), new TreeMap<>(Map.of(64 * MIB, randomBytes(2 * MIB))));
-        String sha = Sha256.of(volumeFile(source));
+        String sha = ContentDigest.ofFile(volumeFile(source));
         String backup = backup("--name", "to-export", source);
 
         Map<String, String> record = cinder("backup-export", backup);
@@ -340,7 +341,7 @@ class BackupsCliIT {
             String restored = Tables.properties(otherCli.cinder("backup-restore", imported).ok().stdout())
                     .get("volume_id");
             otherStatuses.volume(restored, "available");
-            assertThat(Sha256.of(VolumeFiles.of(other.volumesDir(), restored))).isEqualTo(sha);
+            assertThat(ContentDigest.ofFile(VolumeFiles.of(other.volumesDir(), restored))).isEqualTo(sha);
         }
     }
 
@@ -349,7 +350,7 @@ class BackupsCliIT {
     void theOpenStackClientCreatesListsShowsRestoresAndDeletesBackups() throws Exception {
         String source = newVolume("osc-src", 1);
         VolumeFiles.write(volumeFile(source), new TreeMap<>(Map.of(32 * MIB, randomBytes(MIB))));
-        String sha = Sha256.of(volumeFile(source));
+        String sha = ContentDigest.ofFile(volumeFile(source));
 
         String id = cli.openstackJson("volume", "backup", "create", "--name", "osc-backup", source).get("id").asText();
         awaitBackup(id, "available");
@@ -371,7 +372,7 @@ class BackupsCliIT {
         String restored = volume.get("id");
         assertThat(volume.get("name")).isEqualTo("osc-restored");
         awaitBackup(id, "available");
-        assertThat(Sha256.of(volumeFile(restored))).isEqualTo(sha);
+        assertThat(ContentDigest.ofFile(volumeFile(restored))).isEqualTo(sha);
 
         cli.openstack("volume", "backup", "delete", "osc-backup").ok();
         statuses.gone(Statuses.Kind.BACKUP, id);

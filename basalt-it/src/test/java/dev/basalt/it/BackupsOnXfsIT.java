@@ -3,6 +3,7 @@ package dev.basalt.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.basalt.testkit.ContentDigest;
 import dev.basalt.testkit.LoopFilesystem;
 import java.io.IOException;
 import java.net.URI;
@@ -138,7 +139,7 @@ class BackupsOnXfsIT {
         NavigableMap<Long, byte[]> first = randomPieces(0, 25 * MIB, 200 * MIB, 25 * MIB, 500 * MIB, 25 * MIB,
                 GIB - 25 * MIB, 25 * MIB);
         VolumeFiles.write(volumeFile(source), first);
-        String firstSha = Sha256.ofImage(GIB, first);
+        String firstSha = ContentDigest.ofImage(GIB, first);
 
         full = backup("--name", "xfs-full", source);
 
@@ -150,8 +151,8 @@ class BackupsOnXfsIT {
         byte[] piece = second.get(200 * MIB).clone(); // the change is inside the piece at 200 MiB
         System.arraycopy(change.get(210 * MIB), 0, piece, (int) (10 * MIB), (int) MIB);
         second.put(200 * MIB, piece);
-        String secondSha = Sha256.ofImage(GIB, second);
-        assertThat(Sha256.of(volumeFile(source))).isEqualTo(secondSha);
+        String secondSha = ContentDigest.ofImage(GIB, second);
+        assertThat(ContentDigest.ofFile(volumeFile(source))).isEqualTo(secondSha);
 
         incremental = backup("--incremental", "--name", "xfs-incr", source);
 
@@ -165,8 +166,8 @@ class BackupsOnXfsIT {
         assertThat(basalt.log()).contains("backup " + incremental + " of volume " + source + " (extent_map:");
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(bases()).containsExactly(base(source, incremental)));
 
-        assertThat(Sha256.of(volumeFile(restoreToNewVolume(full)))).as("the full backup's point").isEqualTo(firstSha);
-        assertThat(Sha256.of(volumeFile(restoreToNewVolume(incremental)))).as("the incremental's point")
+        assertThat(ContentDigest.ofFile(volumeFile(restoreToNewVolume(full)))).as("the full backup's point").isEqualTo(firstSha);
+        assertThat(ContentDigest.ofFile(volumeFile(restoreToNewVolume(incremental)))).as("the incremental's point")
                 .isEqualTo(secondSha);
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.basalt.iscsi.ExternalTools;
+import dev.basalt.testkit.ContentDigest;
 import dev.basalt.testkit.LoopFilesystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,7 +97,7 @@ class ImageVolumeCacheOnXfsIT {
         assertThat(status).as(basalt.log()).isEqualTo("available");
         TreeMap<Long, byte[]> writes = new TreeMap<>();
         writes.put(0L, imageBytes.get(image));
-        assertThat(Sha256.of(file(id))).isEqualTo(Sha256.ofImage(GIB, writes));
+        assertThat(ContentDigest.ofFile(file(id))).isEqualTo(ContentDigest.ofImage(GIB, writes));
         return id;
     }
 
@@ -159,8 +160,8 @@ class ImageVolumeCacheOnXfsIT {
         TreeMap<Long, byte[]> writes = new TreeMap<>();
         writes.put(0L, imageBytes.get(imageA));
         for (String volume : fromA) {
-            assertThat(Sha256.of(file(volume))).as("a clone keeps its bytes when its cache volume is wiped")
-                    .isEqualTo(Sha256.ofImage(GIB, writes));
+            assertThat(ContentDigest.ofFile(file(volume))).as("a clone keeps its bytes when its cache volume is wiped")
+                    .isEqualTo(ContentDigest.ofImage(GIB, writes));
         }
     }
 }

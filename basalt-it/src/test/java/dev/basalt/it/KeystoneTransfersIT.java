@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.basalt.iscsi.ExternalTools;
+import dev.basalt.testkit.ContentDigest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -107,7 +108,7 @@ class KeystoneTransfersIT {
         String volume = newVolume(alice, "tr-cinder");
         assertThat(throughExport(aliceApi, volume, "write -P 0x5a 0 1M")).contains("wrote 1048576/1048576");
         Path file = VolumeFiles.of(basalt.volumesDir(), volume);
-        String before = Sha256.of(file);
+        String before = ContentDigest.ofFile(file);
 
         Cli.Result denied = rita.cinder("transfer-create", volume);
         assertThat(denied.exitCode()).as("a reader cannot offer a volume").isNotZero();
@@ -140,7 +141,7 @@ class KeystoneTransfersIT {
         assertThat(Tables.properties(bob.cinder("show", volume).ok().stdout()).get("name")).isEqualTo("tr-cinder");
         assertThat(alice.cinder("transfer-show", id).exitCode()).as("an accepted transfer is gone").isNotZero();
 
-        assertThat(Sha256.of(file)).as("a transfer does not touch the bytes").isEqualTo(before);
+        assertThat(ContentDigest.ofFile(file)).as("a transfer does not touch the bytes").isEqualTo(before);
         assertThat(throughExport(bobApi, volume, "read -P 0x5a 0 1M")).contains("read 1048576/1048576");
         bob.cinder("delete", volume).ok();
     }

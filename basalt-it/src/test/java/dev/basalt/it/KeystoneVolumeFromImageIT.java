@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.basalt.testkit.ContentDigest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -78,7 +79,7 @@ class KeystoneVolumeFromImageIT {
         assertThat(status).as(basalt.log()).isEqualTo("available");
         TreeMap<Long, byte[]> writes = new TreeMap<>();
         writes.put(0L, java.nio.file.Files.readAllBytes(disk.image()));
-        assertThat(Sha256.of(basalt.volumesDir().resolve("volume-" + volume))).isEqualTo(Sha256.ofImage(1L << 30, writes));
+        assertThat(ContentDigest.ofFile(basalt.volumesDir().resolve("volume-" + volume))).isEqualTo(ContentDigest.ofImage(1L << 30, writes));
         JsonNode shown = JSON.readTree(alice.openstack("volume", "show", volume, "-f", "json").ok().stdout());
         assertThat(shown.path("bootable").asText()).isEqualTo("true");
         assertThat(shown.path("volume_image_metadata").toString()).contains(image).contains("alice-boot");
@@ -111,7 +112,7 @@ class KeystoneVolumeFromImageIT {
                 "to-upload", "-f", "json").ok().stdout());
         String volume = created.path("id").asText();
         assertHoldsTheImage(volume);
-        String expected = Sha256.of(basalt.volumesDir().resolve("volume-" + volume));
+        String expected = ContentDigest.ofFile(basalt.volumesDir().resolve("volume-" + volume));
         JsonNode answer = JSON.readTree(alice.openstack("--os-volume-api-version", "3.1", "image", "create",
                 "--volume", volume, "--disk-format", "qcow2", "alice-uploaded", "-f", "json").ok().stdout());
         assertThat(answer.path("status").asText()).isEqualTo("uploading");
@@ -127,7 +128,7 @@ class KeystoneVolumeFromImageIT {
         dev.basalt.iscsi.ExternalTools.Run convert = dev.basalt.iscsi.ExternalTools.run(Duration.ofMinutes(2),
                 "qemu-img", "convert", "-f", "qcow2", "-O", "raw", data.toString(), raw.toString());
         assertThat(convert.exitCode()).as(convert.output()).isZero();
-        assertThat(Sha256.of(raw)).isEqualTo(expected);
+        assertThat(ContentDigest.ofFile(raw)).isEqualTo(expected);
         assertThat(settled(volume, "uploading")).isEqualTo("available");
         assertThat(JSON.readTree(alice.openstack("volume", "show", volume, "-f", "json").ok().stdout())
                 .path("status").asText()).isEqualTo("available");

@@ -3,6 +3,7 @@ package dev.basalt.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.basalt.testkit.ContentDigest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.TreeMap;
@@ -59,7 +60,7 @@ class RetypeMigrateCliIT {
         String id = cli.cinderProperties("create", "--volume-type", "fast", "--name", "mover", "1").get("id");
         statuses().volume(id, "available");
         VolumeFiles.write(file(FAST, id), pattern());
-        String sum = Sha256.of(file(FAST, id));
+        String sum = ContentDigest.ofFile(file(FAST, id));
 
         cli.cinder("retype", id, "anywhere").ok();
         JsonNode inPlace = statuses().until(Statuses.Kind.VOLUME, id,
@@ -76,7 +77,7 @@ class RetypeMigrateCliIT {
         JsonNode migrated = awaitOn(id, SLOW);
         assertThat(migrated.path("migration_status").asText()).isEqualTo("success");
         assertThat(migrated.path("os-vol-mig-status-attr:migstat").asText()).isEqualTo("success");
-        assertThat(Sha256.of(file(SLOW, id))).as("the bytes moved").isEqualTo(sum);
+        assertThat(ContentDigest.ofFile(file(SLOW, id))).as("the bytes moved").isEqualTo(sum);
         assertThat(file(FAST, id)).doesNotExist();
         // cinderclient's migrate prints the refusal and exits 0.
         assertThat(cli.cinder("migrate", id, SLOW).ok().stdout()).contains("failed")
@@ -85,7 +86,7 @@ class RetypeMigrateCliIT {
         cli.openstack("volume", "set", "--type", "fast", "--retype-policy", "on-demand", id).ok();
         JsonNode moved = awaitOn(id, FAST);
         assertThat(moved.path("volume_type").asText()).isEqualTo("fast");
-        assertThat(Sha256.of(file(FAST, id))).isEqualTo(sum);
+        assertThat(ContentDigest.ofFile(file(FAST, id))).isEqualTo(sum);
         assertThat(file(SLOW, id)).doesNotExist();
 
         cli.openstack("volume", "migrate", "--host", SLOW, id).ok();

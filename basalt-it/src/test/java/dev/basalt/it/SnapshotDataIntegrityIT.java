@@ -3,6 +3,7 @@ package dev.basalt.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.basalt.testkit.ContentDigest;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -76,8 +77,8 @@ class SnapshotDataIntegrityIT {
         NavigableMap<Long, byte[]> original = new TreeMap<>(Map.of(
                 0L, pattern(1, 2 * MIB), 600 * MIB, pattern(2, MIB + 7), GIB - 4096, pattern(3, 4096)));
         write(volumeFile, original);
-        String atSnapshot = Sha256.ofImage(GIB, original);
-        assertThat(Sha256.of(volumeFile)).isEqualTo(atSnapshot);
+        String atSnapshot = ContentDigest.ofImage(GIB, original);
+        assertThat(ContentDigest.ofFile(volumeFile)).isEqualTo(atSnapshot);
 
         String snapshot = cinder("snapshot-create", "--name", "data-snap", volume).get("id");
         statuses().snapshot(snapshot, "available");
@@ -87,10 +88,10 @@ class SnapshotDataIntegrityIT {
         write(volumeFile, changes);
         NavigableMap<Long, byte[]> now = new TreeMap<>(original);
         now.putAll(changes);
-        String current = Sha256.ofImage(GIB, now);
-        assertThat(Sha256.of(volumeFile)).isEqualTo(current).isNotEqualTo(atSnapshot);
+        String current = ContentDigest.ofImage(GIB, now);
+        assertThat(ContentDigest.ofFile(volumeFile)).isEqualTo(current).isNotEqualTo(atSnapshot);
 
-        assertThat(Sha256.of(VolumeFiles.snapshot(basalt.volumesDir(), snapshot)))
+        assertThat(ContentDigest.ofFile(VolumeFiles.snapshot(basalt.volumesDir(), snapshot)))
                 .as("the snapshot holds the volume as it was when taken").isEqualTo(atSnapshot);
 
         String fromSnapshot = cinder("create", "--snapshot-id", snapshot, "--name", "restored").get("id");
@@ -99,19 +100,19 @@ class SnapshotDataIntegrityIT {
         for (String id : new String[] {fromSnapshot, larger, clone}) {
             statuses().volume(id, "available");
         }
-        assertThat(Sha256.of(VolumeFiles.of(basalt.volumesDir(), fromSnapshot))).isEqualTo(atSnapshot);
-        assertThat(Sha256.of(VolumeFiles.of(basalt.volumesDir(), larger)))
-                .as("a larger volume holds the snapshot, then zeros").isEqualTo(Sha256.ofImage(2 * GIB, original));
-        assertThat(Sha256.of(VolumeFiles.of(basalt.volumesDir(), clone))).isEqualTo(current);
+        assertThat(ContentDigest.ofFile(VolumeFiles.of(basalt.volumesDir(), fromSnapshot))).isEqualTo(atSnapshot);
+        assertThat(ContentDigest.ofFile(VolumeFiles.of(basalt.volumesDir(), larger)))
+                .as("a larger volume holds the snapshot, then zeros").isEqualTo(ContentDigest.ofImage(2 * GIB, original));
+        assertThat(ContentDigest.ofFile(VolumeFiles.of(basalt.volumesDir(), clone))).isEqualTo(current);
 
         write(VolumeFiles.of(basalt.volumesDir(), clone), new TreeMap<>(Map.of(0L, pattern(6, MIB))));
-        assertThat(Sha256.of(volumeFile)).as("writing a clone leaves its source alone").isEqualTo(current);
-        assertThat(Sha256.of(VolumeFiles.snapshot(basalt.volumesDir(), snapshot))).isEqualTo(atSnapshot);
+        assertThat(ContentDigest.ofFile(volumeFile)).as("writing a clone leaves its source alone").isEqualTo(current);
+        assertThat(ContentDigest.ofFile(VolumeFiles.snapshot(basalt.volumesDir(), snapshot))).isEqualTo(atSnapshot);
 
         cli.cinder("extend", volume, "2").ok();
         statuses().until(Statuses.Kind.VOLUME, volume, v -> v.path("size").asInt() == 2);
-        assertThat(Sha256.of(volumeFile)).as("extend keeps the bytes and adds zeros")
-                .isEqualTo(Sha256.ofImage(2 * GIB, now));
+        assertThat(ContentDigest.ofFile(volumeFile)).as("extend keeps the bytes and adds zeros")
+                .isEqualTo(ContentDigest.ofImage(2 * GIB, now));
 
         cli.cinder("delete", "--cascade", volume).ok();
         cli.cinder("delete", fromSnapshot, larger, clone).ok();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.basalt.testkit.ContentDigest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -294,10 +295,10 @@ class SnapshotsCliIT {
         write(file, 512L << 20, pattern(2, 1 << 20));
         String latest = cinder("snapshot-create", "--name", "rev-latest", volume).get("id");
         awaitSnapshot(latest, "available");
-        String atLatest = Sha256.of(file);
+        String atLatest = ContentDigest.ofFile(file);
         write(file, 0, pattern(3, 2 << 20));
         write(file, GIB - (1 << 20), pattern(4, 1 << 20));
-        assertThat(Sha256.of(file)).isNotEqualTo(atLatest);
+        assertThat(ContentDigest.ofFile(file)).isNotEqualTo(atLatest);
 
         Cli.Result notLatest = cli.cinder("--os-volume-api-version", "3.40", "revert-to-snapshot", older);
         assertThat(notLatest.exitCode()).isNotZero();
@@ -309,7 +310,7 @@ class SnapshotsCliIT {
 
         awaitVolume(volume, "available");
         awaitSnapshot(latest, "available");
-        assertThat(Sha256.of(file)).isEqualTo(atLatest).isEqualTo(Sha256.of(snapshotFile(latest)));
+        assertThat(ContentDigest.ofFile(file)).isEqualTo(atLatest).isEqualTo(ContentDigest.ofFile(snapshotFile(latest)));
         assertThat(Files.size(file)).isEqualTo(GIB);
         cli.cinder("delete", "--cascade", volume).ok();
         await().atMost(PATIENCE).until(() -> !Files.exists(file) && !Files.exists(snapshotFile(latest))

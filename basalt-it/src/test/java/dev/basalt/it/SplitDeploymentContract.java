@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.basalt.testkit.ContentDigest;
 import dev.basalt.testkit.DatabaseServer;
 import dev.basalt.testkit.RabbitServer;
 import java.net.URI;
@@ -343,7 +344,7 @@ abstract class SplitDeploymentContract {
             channel.write(ByteBuffer.wrap(data), 100L << 20);
             channel.force(true);
         }
-        String atBackup = Sha256.of(sourceFile);
+        String atBackup = ContentDigest.ofFile(sourceFile);
 
         String backup = Tables.properties(cli2.cinder("backup-create", "--name", "split", source).ok().stdout())
                 .get("id");
@@ -358,7 +359,7 @@ abstract class SplitDeploymentContract {
         await().atMost(PATIENCE).until(() -> volume(api2, restored).get("status").asText().equals("available"));
         await().atMost(PATIENCE).until(() -> backupStatus(backup).equals("available"));
         assertThat(backendOf(volume(api2, restored))).isEqualTo("node1@file");
-        assertThat(Sha256.of(deployment.volumesDir("node1", "file").resolve("volume-" + restored)))
+        assertThat(ContentDigest.ofFile(deployment.volumesDir("node1", "file").resolve("volume-" + restored)))
                 .as("the restore on node1 holds what node2's volume held at backup time").isEqualTo(atBackup);
         assertThat(deployment.log("backup-node1")).contains("backup " + backup + " restored into volume " + restored);
         assertThat(rows("SELECT host FROM backups WHERE id = '" + backup + "'"))

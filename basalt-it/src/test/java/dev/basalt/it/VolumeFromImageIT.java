@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.basalt.iscsi.ExternalTools;
+import dev.basalt.testkit.ContentDigest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,12 +83,12 @@ class VolumeFromImageIT {
     private String diskWithZerosAfter(long size) throws Exception {
         TreeMap<Long, byte[]> writes = new TreeMap<>();
         writes.put(0L, Files.readAllBytes(disk.image()));
-        return Sha256.ofImage(size, writes);
+        return ContentDigest.ofImage(size, writes);
     }
 
     private void assertMadeFrom(String volume, String image, String name, String diskFormat) throws Exception {
         assertThat(settled(volume)).isEqualTo("available");
-        assertThat(Sha256.of(basalt.volumesDir().resolve("volume-" + volume))).isEqualTo(diskWithZerosAfter(GIB));
+        assertThat(ContentDigest.ofFile(basalt.volumesDir().resolve("volume-" + volume))).isEqualTo(diskWithZerosAfter(GIB));
         assertThat(cinder("show", volume)).containsEntry("bootable", "true");
         JsonNode shown = api.get("/volumes/" + volume).body().path("volume");
         JsonNode meta = shown.path("volume_image_metadata");

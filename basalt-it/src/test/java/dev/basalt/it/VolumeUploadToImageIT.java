@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.basalt.iscsi.ExternalTools;
+import dev.basalt.testkit.ContentDigest;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -92,7 +93,7 @@ class VolumeUploadToImageIT {
             }
             channel.force(true);
         }
-        assertThat(Sha256.of(file(volume))).isEqualTo(Sha256.ofImage(GIB, writes));
+        assertThat(ContentDigest.ofFile(file(volume))).isEqualTo(ContentDigest.ofImage(GIB, writes));
         return volume;
     }
 
@@ -107,19 +108,19 @@ class VolumeUploadToImageIT {
         Path data = temp.resolve(imageId + "." + format);
         glance.download(null, imageId, data);
         if (format.equals("raw")) {
-            return Sha256.of(data);
+            return ContentDigest.ofFile(data);
         }
         Path raw = temp.resolve(imageId + ".raw");
         ExternalTools.Run convert = ExternalTools.run(Duration.ofMinutes(2), "qemu-img", "convert", "-f", format,
                 "-O", "raw", data.toString(), raw.toString());
         assertThat(convert.exitCode()).as(convert.output()).isZero();
-        return Sha256.of(raw);
+        return ContentDigest.ofFile(raw);
     }
 
     @Test
     void cinderUploadsAVolumeAsARawImageWithItsBytesAndAVolumeMadeFromItHasThemAgain() throws Exception {
         String volume = patternedVolume("to-raw", 1);
-        String expected = Sha256.of(file(volume));
+        String expected = ContentDigest.ofFile(file(volume));
         cli.cinder("image-metadata", volume, "set", "hw_disk_bus=virtio", "os_glance_secret=x").ok();
         Map<String, String> answer = cinder("upload-to-image", volume, "raw-from-volume");
         assertThat(answer).containsEntry("id", volume).containsEntry("status", "uploading")
@@ -136,13 +137,13 @@ class VolumeUploadToImageIT {
 
         String copy = cinder("create", "--image", "raw-from-volume", "--name", "from-uploaded", "1").get("id");
         assertThat(settled(copy, "creating")).isEqualTo("available");
-        assertThat(Sha256.of(file(copy))).isEqualTo(expected);
+        assertThat(ContentDigest.ofFile(file(copy))).isEqualTo(expected);
     }
 
     @Test
     void openstackImageCreateFromAVolumeMakesAQcow2ImageThatConvertsBackToTheSameBytes() throws Exception {
         String volume = patternedVolume("to-qcow2", 2);
-        String expected = Sha256.of(file(volume));
+        String expected = ContentDigest.ofFile(file(volume));
         JsonNode answer = cli.openstackJson("--os-volume-api-version", "3.1", "image", "create", "--volume", volume,
                 "--disk-format", "qcow2", "--private", "qcow2-from-volume");
         assertThat(answer.path("status").asText()).isEqualTo("uploading");

@@ -1,4 +1,4 @@
-package dev.basalt.it;
+package dev.basalt.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,7 +10,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class Sha256Test {
+class ContentDigestTest {
     private static final long SIZE = 3L << 20;
 
     private static byte[] random(long seed, int length) {
@@ -35,18 +35,18 @@ class Sha256Test {
     void aFileAndTheImageItShouldHoldAgreeWithUnalignedWritesAndZerosWritten(@TempDir Path dir) throws Exception {
         TreeMap<Long, byte[]> writes = new TreeMap<>(Map.of(0L, random(1, 5000), 1_000_003L, random(2, 70_000),
                 2L << 20, new byte[8192], SIZE - 10, random(3, 10)));
-        assertThat(Sha256.of(file(dir, SIZE, writes))).isEqualTo(Sha256.ofImage(SIZE, writes));
+        assertThat(ContentDigest.ofFile(file(dir, SIZE, writes))).isEqualTo(ContentDigest.ofImage(SIZE, writes));
     }
 
     @Test
     void oneByteOrTheSizeChangesTheDigest(@TempDir Path dir) throws Exception {
         TreeMap<Long, byte[]> writes = new TreeMap<>(Map.of(4096L, random(4, 4096)));
-        String digest = Sha256.of(file(dir, SIZE, writes));
+        String digest = ContentDigest.ofFile(file(dir, SIZE, writes));
         TreeMap<Long, byte[]> moved = new TreeMap<>(Map.of(8192L, random(4, 4096)));
         TreeMap<Long, byte[]> changed = new TreeMap<>(Map.of(4096L, random(4, 4096), 100_000L, new byte[] {1}));
-        assertThat(Sha256.of(file(dir, SIZE, moved))).isNotEqualTo(digest);
-        assertThat(Sha256.of(file(dir, SIZE, changed))).isNotEqualTo(digest);
-        assertThat(Sha256.of(file(dir, SIZE + 4096, writes))).isNotEqualTo(digest);
-        assertThat(Sha256.ofImage(SIZE, new TreeMap<>())).isNotEqualTo(Sha256.ofImage(SIZE + 4096, new TreeMap<>()));
+        assertThat(ContentDigest.ofFile(file(dir, SIZE, moved))).isNotEqualTo(digest);
+        assertThat(ContentDigest.ofFile(file(dir, SIZE, changed))).isNotEqualTo(digest);
+        assertThat(ContentDigest.ofFile(file(dir, SIZE + 4096, writes))).isNotEqualTo(digest);
+        assertThat(ContentDigest.ofImage(SIZE, new TreeMap<>())).isNotEqualTo(ContentDigest.ofImage(SIZE + 4096, new TreeMap<>()));
     }
 }
