@@ -36,6 +36,22 @@ class FaultsTest {
     }
 
     @Test
+    void aPathWithAnEmptySegmentIsNoRouteWhateverTheMethod() {
+        try (TestApi api = new TestApi()) {
+            for (String call : new String[] {"GET /volumes/", "DELETE /volumes/", "PUT /volumes/", "POST /volumes/",
+                    "GET /volumes/detail/", "GET /snapshots/", "DELETE /snapshots/", "GET /types/",
+                    "POST /volumes//action", "GET /volumes//detail"}) {
+                String[] parts = call.split(" ");
+                TestApi.Reply r = api.call(parts[0], TestApi.p(parts[1])).body("{}").send();
+                assertThat(r.status()).as(call).isEqualTo(404);
+                assertThat(r.faultMessage()).as(call).isEqualTo("The resource could not be found.");
+            }
+            assertThat(api.get(TestApi.p("/volumes")).status()).isEqualTo(200);
+            assertThat(api.call("GET", "/v3/").token(null).send().status()).as("the version document").isEqualTo(200);
+        }
+    }
+
+    @Test
     void aDatabaseOutOfReachIsAServiceUnavailableFaultAndTheServerKeepsServing() {
         try (TestApi api = new TestApi()) {
             api.db.close();

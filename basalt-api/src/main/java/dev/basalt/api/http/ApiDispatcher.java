@@ -141,7 +141,8 @@ public final class ApiDispatcher implements io.helidon.webserver.http.Handler {
             project = rest.get(0);
             rest = rest.subList(1, rest.size());
         }
-        Router.Match match = router.match(method, rest);
+        // an empty segment ("/volumes/", "/volumes//action") is no route, as in Cinder's router
+        Router.Match match = hasEmptySegment(rawPath) ? new Router.NotFound() : router.match(method, rest);
         if (match instanceof Router.Found found) {
             route.template = (project == null ? "/v3" : "/v3/{project_id}") + found.route().path();
         }
@@ -281,6 +282,11 @@ public final class ApiDispatcher implements io.helidon.webserver.http.Handler {
             }
         }
         return segments;
+    }
+
+    /** Whether a segment of the path after its first one is empty: a trailing slash or two slashes in a row. */
+    private static boolean hasEmptySegment(String rawPath) {
+        return rawPath.indexOf("//", 1) >= 0 || rawPath.endsWith("/");
     }
 
     private static String joined(ServerRequestHeaders headers, HeaderName name) {
