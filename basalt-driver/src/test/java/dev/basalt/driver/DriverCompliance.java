@@ -119,6 +119,22 @@ public abstract class DriverCompliance {
     protected void removeUnmanagedStorage(String reference) throws Exception {
     }
 
+    /**
+     * Takes a snapshot of the volume outside the driver, as an operator's earlier tooling would have
+     * (it holds the volume's bytes as they are now), named after {@code name} as the driver expects a
+     * snapshot of that volume it does not manage to be named; returns its reference. The test of every
+     * {@link SnapshotManageCapable} driver overrides it (the snapshot manage tests fail, not skip,
+     * when it does not).
+     */
+    protected String makeUnmanagedSnapshot(String volumeId, String name) throws Exception {
+        throw new UnsupportedOperationException(getClass().getName() + " must put an unmanaged snapshot on the "
+                + driver.name() + " driver's storage (makeUnmanagedSnapshot): the driver is SnapshotManageCapable");
+    }
+
+    /** Removes a snapshot that {@link #makeUnmanagedSnapshot} made, or that an unmanage left, if still there. */
+    protected void removeUnmanagedSnapshot(String volumeId, String reference) throws Exception {
+    }
+
     private BlockIoCapable blockIo() {
         if (!(driver instanceof BlockIoCapable blockIo)) {
             throw new UnsupportedOperationException(getClass().getName() + " must reach the storage itself"
@@ -202,6 +218,13 @@ public abstract class DriverCompliance {
     protected final BlockIoCapable devices() {
         assumeTrue(driver instanceof BlockIoCapable, () -> "the " + driver.name() + " driver has no block I/O");
         return (BlockIoCapable) driver;
+    }
+
+    /** The driver as {@link SnapshotManageCapable}; skips the test when it is not. */
+    protected final SnapshotManageCapable snapshotManager() {
+        assumeTrue(driver instanceof SnapshotManageCapable,
+                () -> "the " + driver.name() + " driver does not manage snapshots");
+        return (SnapshotManageCapable) driver;
     }
 
     /** The driver as {@link ManageCapable}; skips the test when it is not. */
@@ -1057,6 +1080,99 @@ public abstract class DriverCompliance {
         Set<String> references = new java.util.HashSet<>();
         volumes.forEach(v -> references.add(v.reference()));
         return references;
+    }
+
+    // ---------------------------------------------------------------- manage snapshots (SnapshotManageCapable)
+
+    @Test
+    void manageSnapshotAdoptsASnapshotOfItsVolumeWithItsBytesAndUnmanageLetsItGoKeepingThem() throws Exception {
+        SnapshotManageCapable driver = snapshotManager();
+        VolumeSpec volume = newVolume(1);
+        driver.createVolume(volume);
+        writeBytes(volume.id(), BLOCK, pattern(BLOCK));
+        String legacy = makeUnmanagedSnapshot(volume.id(), "legacy-" + UUID.randomUUID());
+        String kept = null;
+        try {
+            writeBytes(volume.id(), BLOCK, otherPattern(BLOCK));
+            String volumeReference = manager().manageableVolumes(Set.of(volume.id())).stream()
+                    .filter(v -> volume.id().equals(v.cinderId())).findFirst().orElseThrow().reference();
+            assertThat(driver.manageableSnapshots(Map.of())).contains(new SnapshotManageCapable.ManageableSnapshot(
+                    legacy, 1, true, null, null, null, volumeReference));
+            assertThat(driver.manageableSnapshotSize(volume.id(), legacy)).isEqualTo(1);
+
+            String adopted = UUID.randomUUID().toString();
+            assertThat(driver.manageExistingSnapshot(adopted, volume.id(), legacy)).isEqualTo(1);
+            assertThat(driver.manageExistingSnapshot(adopted, volume.id(), legacy)).as("done again: nothing more")
+                    .isEqualTo(1);
+            assertThat(driver.hasSnapshot(adopted)).isTrue();
+            assertThat(readSnapshotBytes(adopted, BLOCK, BLOCK)).as("the snapshot's bytes").isEqualTo(pattern(BLOCK));
+            assertThat(readBytes(volume.id(), BLOCK, BLOCK)).as("the volume's own").isEqualTo(otherPattern(BLOCK));
+            assertThat(driver.manageableSnapshots(Map.of(adopted, volume.id())))
+                    .noneMatch(s -> s.reference().equals(legacy))
+                    .anySatisfy(s -> {
+                        assertThat(s.cinderId()).isEqualTo(adopted);
+                        assertThat(s.safeToManage()).isFalse();
+                        assertThat(s.reasonNotSafe()).isEqualTo("already managed");
+                        assertThat(s.sourceReference()).isEqualTo(volumeReference);
+                    });
+
+            driver.unmanageSnapshot(adopted, volume.id());
+            driver.unmanageSnapshot(adopted, volume.id());
+            assertThat(driver.hasSnapshot(adopted)).isFalse();
+            List<SnapshotManageCapable.ManageableSnapshot> left = driver.manageableSnapshots(Map.of()).stream()
+                    .filter(s -> s.sourceReference().equals(volumeReference)).toList();
+            assertThat(left).as("the unmanaged snapshot is listed again, safe to manage").singleElement()
+                    .satisfies(s -> {
+                        assertThat(s.sizeGib()).isEqualTo(1);
+                        assertThat(s.safeToManage()).isTrue();
+                    });
+            kept = left.get(0).reference();
+
+            String again = UUID.randomUUID().toString();
+            assertThat(driver.manageExistingSnapshot(again, volume.id(), kept)).isEqualTo(1);
+            kept = null;
+            assertThat(readSnapshotBytes(again, BLOCK, BLOCK)).as("the bytes were kept").isEqualTo(pattern(BLOCK));
+            driver.deleteSnapshot(again);
+            assertThat(driver.hasSnapshot(again)).isFalse();
+        } finally {
+            removeUnmanagedSnapshot(volume.id(), legacy);
+            if (kept != null) {
+                removeUnmanagedSnapshot(volume.id(), kept);
+            }
+        }
+    }
+
+    @Test
+    void manageSnapshotRefusesAMissingReferenceAnotherVolumesSnapshotAndAnIdTaken() throws Exception {
+        SnapshotManageCapable driver = snapshotManager();
+        VolumeSpec volume = newVolume(1);
+        VolumeSpec other = newVolume(1);
+        driver.createVolume(volume);
+        driver.createVolume(other);
+        String missing = "missing-" + UUID.randomUUID();
+        String id = UUID.randomUUID().toString();
+        assertThatThrownBy(() -> driver.manageableSnapshotSize(volume.id(), missing))
+                .isInstanceOf(ManageCapable.InvalidReferenceException.class);
+        assertThatThrownBy(() -> driver.manageExistingSnapshot(id, volume.id(), missing))
+                .isInstanceOf(ManageCapable.InvalidReferenceException.class);
+
+        String legacy = makeUnmanagedSnapshot(volume.id(), "legacy-" + UUID.randomUUID());
+        try {
+            assertThatThrownBy(() -> driver.manageableSnapshotSize(other.id(), legacy)).as("not the other's")
+                    .isInstanceOf(ManageCapable.InvalidReferenceException.class);
+            assertThatThrownBy(() -> driver.manageExistingSnapshot(id, other.id(), legacy))
+                    .isInstanceOf(ManageCapable.InvalidReferenceException.class);
+            assertThat(driver.hasSnapshot(id)).isFalse();
+            SnapshotSpec taken = newSnapshot(volume);
+            driver.createSnapshot(taken);
+            assertThatThrownBy(() -> driver.manageExistingSnapshot(taken.id(), volume.id(), legacy))
+                    .as("the id is taken").isInstanceOf(ManageCapable.InvalidReferenceException.class);
+            assertThat(driver.manageableSnapshots(Map.of(taken.id(), volume.id())))
+                    .anyMatch(s -> s.reference().equals(legacy) && s.safeToManage());
+            driver.deleteSnapshot(taken.id());
+        } finally {
+            removeUnmanagedSnapshot(volume.id(), legacy);
+        }
     }
 
     // ---------------------------------------------------------------- extend (ExtendCapable)

@@ -11,6 +11,7 @@ import dev.basalt.driver.CloneCapable;
 import dev.basalt.driver.ExportCapable;
 import dev.basalt.driver.ExtendCapable;
 import dev.basalt.driver.ManageCapable;
+import dev.basalt.driver.SnapshotManageCapable;
 import dev.basalt.driver.PoolReport;
 import dev.basalt.driver.RevertCapable;
 import dev.basalt.driver.SnapshotCapable;
@@ -76,8 +77,12 @@ import org.slf4j.LoggerFactory;
  * hole; thick: allocated); its bytes and its other extents stay. Unmanaging renames
  * {@code volume-<id>} to {@code unmanaged-volume-<id>}, which the driver does not count as a volume
  * and lists as manageable again; the volume's backup bases (Basalt's own copies) are removed.
- * Snapshot files are never listed or adopted: a snapshot is a file of its own with no tie to its
- * volume's file that the driver could check, so managing snapshots is not offered.
+ *
+ * <p>A snapshot file carries no tie to its volume's file that the driver could check, so a snapshot
+ * the driver does not manage is named after its volume: {@code volume-<volume id>.<any name>}
+ * (never listed as a manageable volume). Managing one as snapshot S of volume V (the reference must
+ * be V's) renames it to {@code snapshot-<S>} and grows it to a whole GiB; unmanaging renames
+ * {@code snapshot-<S>} to {@code volume-<V>.snapshot-<S>}, listed as manageable again, bytes kept.
  *
  * <p>Thick (non-sparse) copies get their holes allocated after the copy; extents they share with
  * their source stay shared until written.
@@ -91,7 +96,7 @@ import org.slf4j.LoggerFactory;
  * while a backup still reading the base keeps its bytes.
  */
 public final class FileVolumeDriver
-        implements RevertCapable, ManageCapable, CloneCapable, ExtendCapable, ExportCapable, BackupBaseCapable, BlockIoCapable {
+        implements RevertCapable, ManageCapable, SnapshotManageCapable, CloneCapable, ExtendCapable, ExportCapable, BackupBaseCapable, BlockIoCapable {
     public static final String NAME = "file";
     public static final String VENDOR_NAME = "Basalt";
     public static final String DRIVER_VERSION = "1.1.0";
@@ -424,6 +429,138 @@ public final class FileVolumeDriver
             provisioned.remove(key(path));
             LOG.info("file driver: volume {} unmanaged; its bytes stay in {}", volumeId, kept);
         }
+    }
+
+    @Override
+    public List<ManageableSnapshot> manageableSnapshots(Map<String, String> managedSnapshots) {
+        requireNonNull(managedSnapshots, "managedSnapshots");
+        requireStarted();
+        Path directory = files.directory();
+        List<ManageableSnapshot> found = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory, entry -> {
+            String name = entry.getFileName().toString();
+            return VolumeFiles.snapshotVolumeId(name).isPresent() || VolumeFiles.snapshotId(name).isPresent();
+        })) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                Optional<Long> size;
+                try {
+                    size = existingSize(entry);
+                } catch (VolumeDriverException e) {
+                    continue; // not a regular file: never the driver's to take
+                }
+                if (size.isEmpty()) {
+                    continue;
+                }
+                int sizeGib = manageableGib(size.get());
+                Optional<String> snapshotId = VolumeFiles.snapshotId(name);
+                if (snapshotId.isPresent()) {
+                    String volumeId = managedSnapshots.get(snapshotId.get());
+                    if (volumeId != null) {
+                        found.add(new ManageableSnapshot(name, sizeGib, false, "already managed", snapshotId.get(),
+                                null, VolumeFiles.VOLUME_PREFIX + volumeId));
+                    }
+                    continue; // a snapshot file no row names has no tie to a volume: not offered
+                }
+                String volumeId = VolumeFiles.snapshotVolumeId(name).orElseThrow();
+                found.add(new ManageableSnapshot(name, sizeGib, true, null, null, null,
+                        VolumeFiles.VOLUME_PREFIX + volumeId));
+            }
+        } catch (IOException e) {
+            throw new VolumeDriverException("cannot list the files in " + directory + ": " + reason(e), e);
+        }
+        return found;
+    }
+
+    @Override
+    public int manageableSnapshotSize(String volumeId, String reference) {
+        requireStarted();
+        Path source = manageableSnapshotFile(volumeId, reference);
+        Optional<Long> size = existingSize(source);
+        if (size.isEmpty()) {
+            throw new InvalidReferenceException("there is no file " + reference + " in " + files.directory());
+        }
+        return manageableGib(size.get());
+    }
+
+    @Override
+    public int manageExistingSnapshot(String snapshotId, String volumeId, String reference) {
+        Path path = files.snapshot(snapshotId);
+        requireStarted();
+        Path source = manageableSnapshotFile(volumeId, reference);
+        try (StripedLocks.Held held = locks.lock(key(path), key(source))) {
+            Optional<Long> sourceSize = existingSize(source);
+            Optional<Long> snapshotSize = existingSize(path);
+            if (sourceSize.isPresent() && snapshotSize.isPresent()) {
+                throw new InvalidReferenceException("cannot manage " + reference + " as snapshot " + snapshotId
+                        + ": " + path.getFileName() + " already exists in " + files.directory());
+            }
+            if (sourceSize.isEmpty() && snapshotSize.isEmpty()) {
+                throw new InvalidReferenceException("there is no file " + reference + " in " + files.directory());
+            }
+            if (sourceSize.isPresent() && existingSize(files.volume(volumeId)).isEmpty()) {
+                throw new InvalidReferenceException("cannot manage " + reference + " as a snapshot of volume "
+                        + volumeId + ": the volume's file " + files.volume(volumeId).getFileName()
+                        + " is not in " + files.directory());
+            }
+            long bytes = sourceSize.orElseGet(snapshotSize::get);
+            long size = Sizes.gibToBytes(manageableGib(bytes));
+            try {
+                if (sourceSize.isPresent()) {
+                    Files.move(source, path, StandardCopyOption.ATOMIC_MOVE);
+                    directorySync.sync();
+                }
+                Files.setPosixFilePermissions(path, OWNER_ONLY);
+                if (bytes < size) {
+                    grow(path, size);
+                }
+            } catch (IOException e) {
+                throw new VolumeDriverException("cannot manage " + source + " as " + path + ": " + reason(e), e);
+            }
+            provisioned.put(key(path), size);
+            LOG.info("file driver: {} is now snapshot {} of volume {} ({} bytes)", reference, snapshotId, volumeId,
+                    size);
+            return (int) (size / Sizes.GIB);
+        }
+    }
+
+    @Override
+    public void unmanageSnapshot(String snapshotId, String volumeId) {
+        Path path = files.snapshot(snapshotId);
+        Path kept = files.unmanagedSnapshot(snapshotId, volumeId);
+        requireStarted();
+        try (StripedLocks.Held held = locks.lock(key(path), key(kept))) {
+            if (existingSize(path).isEmpty()) {
+                provisioned.remove(key(path));
+                return;
+            }
+            if (existingSize(kept).isPresent()) {
+                throw new VolumeDriverException("cannot unmanage snapshot " + snapshotId + ": " + kept
+                        + " already exists; rename or remove it first");
+            }
+            try {
+                Files.move(path, kept, StandardCopyOption.ATOMIC_MOVE);
+                directorySync.sync();
+            } catch (IOException e) {
+                throw new VolumeDriverException("cannot unmanage " + path + " (renaming it to " + kept.getFileName()
+                        + "): " + reason(e), e);
+            }
+            provisioned.remove(key(path));
+            LOG.info("file driver: snapshot {} unmanaged; its bytes stay in {}", snapshotId, kept);
+        }
+    }
+
+    /** The snapshot file a reference names, or an {@link InvalidReferenceException} saying why it names none. */
+    private Path manageableSnapshotFile(String volumeId, String reference) {
+        Path file = files.manageableSnapshot(volumeId, reference).orElseThrow(() -> new InvalidReferenceException(
+                "'" + reference + "' is not the name of a snapshot of volume " + volumeId + " the file driver can"
+                        + " manage: give the plain name of a file volume-" + volumeId + ".<name> in "
+                        + files.directory()));
+        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new InvalidReferenceException(file + " is not a regular file (a link, directory or device?):"
+                    + " the file driver only manages regular files");
+        }
+        return file;
     }
 
     /** The file a reference names, or an {@link InvalidReferenceException} saying why it names none. */

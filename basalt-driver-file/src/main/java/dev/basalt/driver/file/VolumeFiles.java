@@ -10,7 +10,9 @@ import java.util.Optional;
 /**
  * Names in the volume directory: a volume is {@code volume-<id>} and a snapshot
  * {@code snapshot-<id>} (as Cinder names them), a backup base {@code backup-base-<volume id>.<base id>};
- * a file being made is {@code .basalt-tmp-<its name>}
+ * a snapshot the driver does not manage is {@code volume-<volume id>.<any name>} (named after the volume
+ * it is a snapshot of: the tie the driver checks when it is managed, and where an unmanaged snapshot
+ * goes, {@code volume-<volume id>.snapshot-<id>}); a file being made is {@code .basalt-tmp-<its name>}
  * until it is renamed into place, so a crash never leaves a half-made file under a volume's or a
  * snapshot's name.
  */
@@ -41,21 +43,59 @@ final class VolumeFiles {
         return directory.resolve(UNMANAGED_PREFIX + VolumeIds.requireValid(volumeId));
     }
 
+    /** Where an unmanaged snapshot's file goes: named after its volume, listed as manageable again. */
+    Path unmanagedSnapshot(String snapshotId, String volumeId) {
+        return directory.resolve(VOLUME_PREFIX + VolumeIds.requireValid(volumeId) + "." + SNAPSHOT_PREFIX
+                + VolumeIds.requireValidSnapshotId(snapshotId));
+    }
+
     /**
-     * The file a manage reference ({@code source-name}) names, if it is a plain name of a file the
-     * driver may adopt: in the directory itself, not a temporary file, a snapshot or a backup base.
+     * The file a snapshot manage reference names, if it is a plain name of an unmanaged snapshot of
+     * the volume: {@code volume-<volume id>.<name>}.
      */
-    Optional<Path> manageable(String reference) {
-        if (reference == null || reference.isEmpty() || reference.equals(".") || reference.equals("..")
-                || reference.indexOf('/') >= 0 || reference.indexOf('\0') >= 0 || !isManageableName(reference)) {
+    Optional<Path> manageableSnapshot(String volumeId, String reference) {
+        if (!isPlainName(reference)
+                || !snapshotVolumeId(reference).equals(Optional.of(VolumeIds.requireValid(volumeId)))) {
             return Optional.empty();
         }
         return Optional.of(directory.resolve(reference));
     }
 
+    /**
+     * The volume id of an unmanaged snapshot's file name ({@code volume-<volume id>.<name>}), if it
+     * is one.
+     */
+    static Optional<String> snapshotVolumeId(String fileName) {
+        if (fileName.startsWith(VOLUME_PREFIX)) {
+            int dot = fileName.indexOf('.', VOLUME_PREFIX.length());
+            if (dot > 0 && dot < fileName.length() - 1) {
+                return idAfter(VOLUME_PREFIX, fileName.substring(0, dot));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The file a manage reference ({@code source-name}) names, if it is a plain name of a file the
+     * driver may adopt: in the directory itself, not a temporary file, a snapshot (managed or not)
+     * or a backup base.
+     */
+    Optional<Path> manageable(String reference) {
+        if (!isPlainName(reference) || !isManageableName(reference)) {
+            return Optional.empty();
+        }
+        return Optional.of(directory.resolve(reference));
+    }
+
+    private static boolean isPlainName(String reference) {
+        return reference != null && !reference.isEmpty() && !reference.equals(".") && !reference.equals("..")
+                && reference.indexOf('/') < 0 && reference.indexOf('\0') < 0;
+    }
+
     /** Whether a file of that name in the directory could be managed (not Basalt's own bookkeeping). */
     static boolean isManageableName(String fileName) {
-        return !isTemporary(fileName) && snapshotId(fileName).isEmpty() && !fileName.startsWith(BACKUP_BASE_PREFIX);
+        return !isTemporary(fileName) && snapshotId(fileName).isEmpty() && snapshotVolumeId(fileName).isEmpty()
+                && !fileName.startsWith(BACKUP_BASE_PREFIX);
     }
 
     /** The snapshot's file; the id is checked first so that it cannot name anything else. */

@@ -72,6 +72,18 @@ abstract class FileVolumeDriverContract extends DriverCompliance {
     }
 
     @Override
+    protected String makeUnmanagedSnapshot(String volumeId, String name) throws IOException {
+        String reference = "volume-" + volumeId + "." + name;
+        Files.copy(file(volumeId), directory().resolve(reference));
+        return reference;
+    }
+
+    @Override
+    protected void removeUnmanagedSnapshot(String volumeId, String reference) throws IOException {
+        Files.deleteIfExists(directory().resolve(reference));
+    }
+
+    @Override
     protected long storedSize(String volumeId) throws IOException {
         return Files.size(file(volumeId));
     }
