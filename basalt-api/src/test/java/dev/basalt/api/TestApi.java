@@ -110,6 +110,14 @@ final class TestApi implements AutoCloseable {
     final List<dev.basalt.rpc.UnmanageVolume> unmanages = new CopyOnWriteArrayList<>();
     /** What the stand-in volume service's storage holds that could be managed. */
     final List<dev.basalt.rpc.ManageableVolumes.Entry> manageable = new CopyOnWriteArrayList<>();
+    final List<dev.basalt.rpc.ManageExistingSnapshot> snapshotManages = new CopyOnWriteArrayList<>();
+    final List<dev.basalt.rpc.UnmanageSnapshot> snapshotUnmanages = new CopyOnWriteArrayList<>();
+    /**
+     * What the stand-in volume service lists as manageable snapshots; it manages a reference it lists
+     * (at its size) and fails any other ({@code error}), and unmanages by removing the row (both held
+     * as volumes' are by {@link #holdManages}).
+     */
+    final List<dev.basalt.rpc.ManageableSnapshots.Entry> manageableSnapshots = new CopyOnWriteArrayList<>();
     /**
      * The stand-in volume service leaves manages {@code managing} and unmanages {@code unmanaging};
      * otherwise it manages a reference it lists (at its size, within the limits sent) and fails any
@@ -360,6 +368,44 @@ final class TestApi implements AutoCloseable {
             @Override
             public dev.basalt.rpc.ManageableVolumes manageableVolumes(dev.basalt.rpc.ManageableVolumesQuery msg) {
                 return new dev.basalt.rpc.ManageableVolumes(List.copyOf(manageable));
+            }
+
+            @Override
+            public void manageExistingSnapshot(dev.basalt.rpc.ManageExistingSnapshot msg) {
+                snapshotManages.add(msg);
+                if (holdManages) {
+                    return;
+                }
+                var entry = manageableSnapshots.stream().filter(e -> e.reference().equals(msg.reference())).findFirst();
+                if (entry.isEmpty()) {
+                    snapshots.markFailed(msg.snapshotId(), Set.of(SnapshotStatus.CREATING), SnapshotStatus.ERROR,
+                            "no such snapshot");
+                    return;
+                }
+                var snapshot = snapshots.find(msg.snapshotId()).orElseThrow();
+                int change = entry.get().size() - snapshot.volumeSize();
+                try {
+                    snapshots.sizeManaged(msg.snapshotId(), entry.get().size(), change == 0 ? null
+                            : dev.basalt.db.QuotaReservation.of(snapshot.projectId(), Map.of("gigabytes", (long) change),
+                                    Map.of("gigabytes", msg.gigabyteLimits().getOrDefault("gigabytes", -1))));
+                    snapshots.markAvailable(msg.snapshotId());
+                } catch (dev.basalt.db.QuotaExceededException e) {
+                    snapshots.markFailed(msg.snapshotId(), Set.of(SnapshotStatus.CREATING), SnapshotStatus.ERROR,
+                            "over quota");
+                }
+            }
+
+            @Override
+            public void unmanageSnapshot(dev.basalt.rpc.UnmanageSnapshot msg) {
+                snapshotUnmanages.add(msg);
+                if (!holdManages) {
+                    snapshots.delete(msg.snapshotId());
+                }
+            }
+
+            @Override
+            public dev.basalt.rpc.ManageableSnapshots manageableSnapshots(dev.basalt.rpc.ManageableSnapshotsQuery msg) {
+                return new dev.basalt.rpc.ManageableSnapshots(List.copyOf(manageableSnapshots));
             }
 
             @Override

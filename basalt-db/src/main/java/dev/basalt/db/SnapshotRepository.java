@@ -95,6 +95,61 @@ public final class SnapshotRepository {
         });
     }
 
+    /**
+     * As {@link #create(Snapshot, Set, QuotaReservation)}, for a snapshot made from existing storage
+     * (managed): the row also records the driver's {@code reference} to that storage, which
+     * {@link #manageReference} gives back.
+     */
+    public CreateOutcome createManaged(Snapshot s, String reference, Set<VolumeStatus> volumeStatuses,
+                                       QuotaReservation reservation) {
+        requireNonNull(reference, "reference");
+        return QuotaClaims.inTransaction(jdbi, reservation, h -> {
+            Optional<String> status = Locks.volumeStatus(h, s.volumeId());
+            if (status.isEmpty()) {
+                return CreateOutcome.VOLUME_NOT_FOUND;
+            }
+            if (volumeStatuses.stream().noneMatch(v -> v.apiName().equals(status.get()))) {
+                return CreateOutcome.VOLUME_STATUS;
+            }
+            insert(h, s);
+            h.createUpdate("UPDATE snapshots SET manage_reference = :reference WHERE id = :id")
+                    .bind("reference", reference).bind("id", s.id()).execute();
+            if (reservation != null) {
+                QuotaClaims.reserve(h, s.id(), reservation);
+            }
+            return CreateOutcome.CREATED;
+        });
+    }
+
+    /** The reference of the storage the snapshot is (or was) managed from; empty for one Basalt took. */
+    public Optional<String> manageReference(String id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT manage_reference FROM snapshots WHERE id = :id")
+                .bind("id", id).mapTo(String.class).findOne().filter(r -> r != null));
+    }
+
+    /**
+     * Records the size of a {@code creating} managed snapshot once its storage was looked at,
+     * changing its {@code gigabytes} reservation by {@code change} (the difference from the volume's
+     * size the API reserved; null changes nothing) in one transaction: throws
+     * {@link QuotaExceededException} (and changes nothing) when that does not fit; false when the
+     * snapshot is no longer {@code creating}.
+     */
+    public boolean sizeManaged(String id, int size, QuotaReservation change) {
+        return QuotaClaims.inTransaction(jdbi, change, h -> {
+            int updated = h.createUpdate("UPDATE snapshots SET volume_size = :size, updated_at = :now"
+                            + " WHERE id = :id AND status = :creating")
+                    .bind("size", size).bind("now", Rows.timestamp(Rows.now())).bind("id", id)
+                    .bind("creating", SnapshotStatus.CREATING.apiName()).execute();
+            if (updated != 1) {
+                return false;
+            }
+            if (change != null) {
+                QuotaClaims.reserveMore(h, id, change);
+            }
+            return true;
+        });
+    }
+
     /** Inserts the snapshot with its metadata (and its workers row when it is {@code creating}). */
     static void insert(Handle h, Snapshot s) {
         h.createUpdate("INSERT INTO snapshots (" + COLUMNS + ") VALUES (:id, :volume_id, :project_id, :user_id,"
@@ -169,6 +224,19 @@ public final class SnapshotRepository {
                 .bind("status", status.apiName()).bind("backend", backend)
                 .bind("pools", Rows.escapeLike(backend) + "#%")
                 .map((rs, ctx) -> row(rs)).list());
+    }
+
+    /** Every snapshot whose volume lives on a backend ({@code host@backend}, any pool): snapshot id to volume id. */
+    public Map<String, String> idsOnBackend(String backend) {
+        return jdbi.withHandle(h -> {
+            Map<String, String> ids = new java.util.HashMap<>();
+            h.createQuery("SELECT s.id, s.volume_id FROM snapshots s JOIN volumes v ON v.id = s.volume_id"
+                            + " WHERE v.host = :backend OR v.host LIKE :pools")
+                    .bind("backend", backend).bind("pools", Rows.escapeLike(backend) + "#%")
+                    .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2)))
+                    .forEach(e -> ids.put(e.getKey(), e.getValue()));
+            return ids;
+        });
     }
 
     /** Moves the snapshot to {@code next} if its status is one of {@code expected}. */
@@ -265,6 +333,18 @@ public final class SnapshotRepository {
      * is being created from it.
      */
     public DeleteOutcome beginDelete(String id, Set<SnapshotStatus> expected) {
+        return begin(id, expected, SnapshotStatus.DELETING);
+    }
+
+    /**
+     * Moves the snapshot to {@code unmanaging} on the terms of {@link #beginDelete}: the volume
+     * service then lets go of it and its row goes.
+     */
+    public DeleteOutcome beginUnmanage(String id, Set<SnapshotStatus> expected) {
+        return begin(id, expected, SnapshotStatus.UNMANAGING);
+    }
+
+    private DeleteOutcome begin(String id, Set<SnapshotStatus> expected, SnapshotStatus next) {
         return jdbi.inTransaction(h -> {
             Optional<String> status = Locks.snapshotStatus(h, id);
             if (status.isEmpty()) {
@@ -280,10 +360,10 @@ public final class SnapshotRepository {
             if (Locks.volumesCreatingFrom(h, "snapshot_id", id) > 0) {
                 return DeleteOutcome.IN_USE;
             }
-            h.createUpdate("UPDATE snapshots SET status = :deleting, updated_at = :now WHERE id = :id")
-                    .bind("deleting", SnapshotStatus.DELETING.apiName()).bind("now", Rows.timestamp(Rows.now()))
+            h.createUpdate("UPDATE snapshots SET status = :next, updated_at = :now WHERE id = :id")
+                    .bind("next", next.apiName()).bind("now", Rows.timestamp(Rows.now()))
                     .bind("id", id).execute();
-            Workers.record(h, CleanableResource.SNAPSHOT, id, SnapshotStatus.DELETING.apiName());
+            Workers.record(h, CleanableResource.SNAPSHOT, id, next.apiName());
             return DeleteOutcome.STARTED;
         });
     }

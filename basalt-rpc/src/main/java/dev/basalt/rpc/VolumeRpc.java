@@ -38,6 +38,13 @@ public final class VolumeRpc {
             RpcMethod.cast("unmanage_volume", "1.0", UnmanageVolume.class);
     static final RpcMethod<ManageableVolumesQuery, ManageableVolumes> GET_MANAGEABLE_VOLUMES =
             RpcMethod.call("get_manageable_volumes", "1.0", ManageableVolumesQuery.class, ManageableVolumes.class);
+    static final RpcMethod<ManageExistingSnapshot, Void> MANAGE_EXISTING_SNAPSHOT =
+            RpcMethod.cast("manage_existing_snapshot", "1.0", ManageExistingSnapshot.class);
+    static final RpcMethod<UnmanageSnapshot, Void> UNMANAGE_SNAPSHOT =
+            RpcMethod.cast("unmanage_snapshot", "1.0", UnmanageSnapshot.class);
+    static final RpcMethod<ManageableSnapshotsQuery, ManageableSnapshots> GET_MANAGEABLE_SNAPSHOTS =
+            RpcMethod.call("get_manageable_snapshots", "1.0", ManageableSnapshotsQuery.class,
+                    ManageableSnapshots.class);
     static final RpcMethod<CopyVolumeToImage, Void> COPY_VOLUME_TO_IMAGE =
             RpcMethod.cast("copy_volume_to_image", "1.0", CopyVolumeToImage.class);
     static final RpcMethod<CreateSnapshot, Void> CREATE_SNAPSHOT =
@@ -89,6 +96,15 @@ public final class VolumeRpc {
 
         /** What the backend's storage holds that could be managed. */
         ManageableVolumes manageableVolumes(ManageableVolumesQuery request) throws Exception;
+
+        /** Adopts an existing snapshot on the storage as a {@code creating} managed snapshot, or fails it. */
+        void manageExistingSnapshot(ManageExistingSnapshot request) throws Exception;
+
+        /** Lets go of an {@code unmanaging} snapshot, its bytes kept, and removes its row. */
+        void unmanageSnapshot(UnmanageSnapshot request) throws Exception;
+
+        /** What snapshots the backend's storage holds that could be managed. */
+        ManageableSnapshots manageableSnapshots(ManageableSnapshotsQuery request) throws Exception;
 
         /** Writes an {@code uploading} volume into its queued Glance image, then puts the volume back. */
         void copyVolumeToImage(CopyVolumeToImage request) throws Exception;
@@ -183,6 +199,22 @@ public final class VolumeRpc {
         return bus.call(at(backend), GET_MANAGEABLE_VOLUMES, request, timeout);
     }
 
+    /** Asks the volume service of {@code backend} to adopt an existing snapshot as the snapshot. */
+    public void manageExistingSnapshot(String backend, ManageExistingSnapshot request) {
+        bus.cast(at(backend), MANAGE_EXISTING_SNAPSHOT, request);
+    }
+
+    /** Asks the volume service of {@code backend} to let go of the snapshot, keeping its bytes. */
+    public void unmanageSnapshot(String backend, UnmanageSnapshot request) {
+        bus.cast(at(backend), UNMANAGE_SNAPSHOT, request);
+    }
+
+    /** What snapshots the storage of {@code backend} holds that could be managed. */
+    public ManageableSnapshots manageableSnapshots(String backend, ManageableSnapshotsQuery request,
+                                                   Duration timeout) {
+        return bus.call(at(backend), GET_MANAGEABLE_SNAPSHOTS, request, timeout);
+    }
+
     /** Asks the volume service of {@code backend} to upload the volume into its queued image. */
     public void copyVolumeToImage(String backend, CopyVolumeToImage request) {
         bus.cast(at(backend), COPY_VOLUME_TO_IMAGE, request);
@@ -246,6 +278,9 @@ public final class VolumeRpc {
                 .onCast(MANAGE_EXISTING, server::manageExisting)
                 .onCast(UNMANAGE_VOLUME, server::unmanageVolume)
                 .onCall(GET_MANAGEABLE_VOLUMES, server::manageableVolumes)
+                .onCast(MANAGE_EXISTING_SNAPSHOT, server::manageExistingSnapshot)
+                .onCast(UNMANAGE_SNAPSHOT, server::unmanageSnapshot)
+                .onCall(GET_MANAGEABLE_SNAPSHOTS, server::manageableSnapshots)
                 .onCast(COPY_VOLUME_TO_IMAGE, server::copyVolumeToImage)
                 .onCast(CREATE_SNAPSHOT, server::createSnapshot)
                 .onCast(DELETE_SNAPSHOT, server::deleteSnapshot)

@@ -35,6 +35,9 @@ class RpcContractTest {
         ManageableVolumes manageable = new ManageableVolumes(List.of(
                 new ManageableVolumes.Entry("legacy.img", 2, true, null, null, null),
                 new ManageableVolumes.Entry("volume-v1", 1, false, "already managed", "v1", "x")));
+        ManageableSnapshots manageableSnapshots = new ManageableSnapshots(List.of(
+                new ManageableSnapshots.Entry("volume-v1.old", 1, true, null, null, null, "volume-v1"),
+                new ManageableSnapshots.Entry("snapshot-s1", 1, false, "already managed", "s1", "x", "volume-v1")));
         VolumeRpc.serve(bus, "node1@file", new VolumeRpc.Server() {
             public void createVolume(CreateVolume r) { received.add(r); }
             public void deleteVolume(DeleteVolume r) { received.add(r); }
@@ -45,6 +48,12 @@ class RpcContractTest {
             public void manageExisting(ManageExisting r) { received.add(r); }
             public void unmanageVolume(UnmanageVolume r) { received.add(r); }
             public ManageableVolumes manageableVolumes(ManageableVolumesQuery r) { received.add(r); return manageable; }
+            public void manageExistingSnapshot(ManageExistingSnapshot r) { received.add(r); }
+            public void unmanageSnapshot(UnmanageSnapshot r) { received.add(r); }
+            public ManageableSnapshots manageableSnapshots(ManageableSnapshotsQuery r) {
+                received.add(r);
+                return manageableSnapshots;
+            }
             public void copyVolumeToImage(CopyVolumeToImage r) { received.add(r); }
             public void createSnapshot(CreateSnapshot r) { received.add(r); }
             public void deleteSnapshot(DeleteSnapshot r) { received.add(r); }
@@ -69,7 +78,9 @@ class RpcContractTest {
                 new UnmanageVolume("v1", "r13"), new CreateGroupSnapshot("gs1", "r15"),
                 new DeleteGroupSnapshot("gs1", "r16"),
                 new RetypeVolume("v1", "t2", RetypeVolume.ON_DEMAND, "node2@file#file", "r17"),
-                new MigrateVolume("v1", "node2@file#file", true, "r18"));
+                new MigrateVolume("v1", "node2@file#file", true, "r18"),
+                new ManageExistingSnapshot("s2", "volume-v1.old", "r19", Map.of("gigabytes", 10)),
+                new UnmanageSnapshot("s2", "r20"));
         client.createVolume("node1@file", (CreateVolume) sent.get(0));
         client.deleteVolume("node1@file", (DeleteVolume) sent.get(1));
         client.extendVolume("node1@file", (ExtendVolume) sent.get(2));
@@ -86,8 +97,12 @@ class RpcContractTest {
         client.deleteGroupSnapshot("node1@file", (DeleteGroupSnapshot) sent.get(13));
         client.retype("node1@file", (RetypeVolume) sent.get(14));
         client.migrateVolume("node1@file", (MigrateVolume) sent.get(15));
+        client.manageExistingSnapshot("node1@file", (ManageExistingSnapshot) sent.get(16));
+        client.unmanageSnapshot("node1@file", (UnmanageSnapshot) sent.get(17));
         ManageableVolumesQuery listing = new ManageableVolumesQuery("r14");
         assertThat(client.manageableVolumes("node1@file", listing, TIMEOUT)).isEqualTo(manageable);
+        ManageableSnapshotsQuery snapshotListing = new ManageableSnapshotsQuery("r21");
+        assertThat(client.manageableSnapshots("node1@file", snapshotListing, TIMEOUT)).isEqualTo(manageableSnapshots);
         InitializeConnection connect = new InitializeConnection("v1", Map.of("initiator", "iqn.h"), "r6");
         assertThat(client.initializeConnection("node1@file", connect, TIMEOUT)).isEqualTo(answer);
         TerminateConnection disconnect = new TerminateConnection("v1", "a1", "r7");
@@ -95,7 +110,7 @@ class RpcContractTest {
         BackupDeviceRequest where = new BackupDeviceRequest("v1", null, "r8", "b2", "b1");
         assertThat(client.backupDevice("node1@file", where, TIMEOUT)).isEqualTo(device);
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(received).containsExactlyInAnyOrderElementsOf(
-                concat(sent, List.of(connect, disconnect, where, listing))));
+                concat(sent, List.of(connect, disconnect, where, listing, snapshotListing))));
     }
 
     @Test

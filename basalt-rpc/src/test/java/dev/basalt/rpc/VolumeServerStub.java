@@ -41,6 +41,21 @@ public class VolumeServerStub implements VolumeRpc.Server {
     }
 
     @Override
+    public void manageExistingSnapshot(ManageExistingSnapshot request) {
+        throw unexpected(request);
+    }
+
+    @Override
+    public void unmanageSnapshot(UnmanageSnapshot request) {
+        throw unexpected(request);
+    }
+
+    @Override
+    public ManageableSnapshots manageableSnapshots(ManageableSnapshotsQuery request) {
+        throw unexpected(request);
+    }
+
+    @Override
     public void copyVolumeToImage(CopyVolumeToImage request) {
         throw unexpected(request);
     }

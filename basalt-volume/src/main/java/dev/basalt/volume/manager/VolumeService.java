@@ -42,6 +42,10 @@ import dev.basalt.rpc.RetypeVolume;
 import dev.basalt.rpc.MigrateVolume;
 import dev.basalt.db.VolumeMoves;
 import dev.basalt.rpc.ManageExisting;
+import dev.basalt.rpc.ManageExistingSnapshot;
+import dev.basalt.rpc.ManageableSnapshots;
+import dev.basalt.rpc.ManageableSnapshotsQuery;
+import dev.basalt.rpc.UnmanageSnapshot;
 import dev.basalt.rpc.ManageableVolumes;
 import dev.basalt.rpc.ManageableVolumesQuery;
 import dev.basalt.rpc.UnmanageVolume;
@@ -117,6 +121,7 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
     private final VolumeMigrator migrator;
     private final LocalBackends local;
     private final VolumeAdoptions adoptions;
+    private final SnapshotAdoptions snapshotAdoptions;
     private final VolumeUploads uploads;
     private final ScheduledExecutorService imageRetries;
     private final VolumeTarget target;
@@ -225,11 +230,13 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
                 clock, settings.messageTtl());
         this.adoptions = new VolumeAdoptions(settings.host(), driver, volumes, exporter, () -> driver.report().pool(),
                 messages, clock, settings.messageTtl());
+        this.snapshotAdoptions = new SnapshotAdoptions(settings.host(), driver, snapshots, volumes, messages, clock,
+                settings.messageTtl());
         WorkerRepository workers = new WorkerRepository(database);
         this.claims = new WorkClaims(workers, () -> serviceId);
         this.devices = new BackupDevices(settings.host(), driver);
         this.cleaner = new WorkCleaner(settings.host(), workers, claims, () -> serviceId, volumes, snapshots, manager,
-                this.snapshots, extender, reverter, uploads, migrator, adoptions, clock);
+                this.snapshots, extender, reverter, uploads, migrator, adoptions, snapshotAdoptions, clock);
     }
 
     /**
@@ -317,6 +324,23 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
     @Override
     public ManageableVolumes manageableVolumes(ManageableVolumesQuery request) {
         return adoptions.manageable();
+    }
+
+    @Override
+    public void manageExistingSnapshot(ManageExistingSnapshot request) {
+        claims.perform(CleanableResource.SNAPSHOT, request.snapshotId(), SnapshotStatus.CREATING.apiName(),
+                () -> operations.time(Operation.MANAGE_EXISTING_SNAPSHOT, () -> snapshotAdoptions.manage(request)));
+    }
+
+    @Override
+    public void unmanageSnapshot(UnmanageSnapshot request) {
+        claims.perform(CleanableResource.SNAPSHOT, request.snapshotId(), SnapshotStatus.UNMANAGING.apiName(),
+                () -> operations.time(Operation.UNMANAGE_SNAPSHOT, () -> snapshotAdoptions.unmanage(request)));
+    }
+
+    @Override
+    public ManageableSnapshots manageableSnapshots(ManageableSnapshotsQuery request) {
+        return snapshotAdoptions.manageable();
     }
 
     @Override

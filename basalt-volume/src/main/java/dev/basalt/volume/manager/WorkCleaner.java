@@ -56,13 +56,15 @@ final class WorkCleaner {
     private final VolumeUploads uploads;
     private final VolumeMigrator migrator;
     private final VolumeAdoptions adoptions;
+    private final SnapshotAdoptions snapshotAdoptions;
     private final Clock clock;
 
     WorkCleaner(String backend, WorkerRepository workers, WorkClaims claims, IntSupplier serviceId,
                 VolumeRepository volumes, SnapshotRepository snapshotRows, VolumeManager manager,
                 SnapshotManager snapshots, VolumeExtender extender, VolumeReverter reverter, VolumeUploads uploads,
-                VolumeMigrator migrator, VolumeAdoptions adoptions, Clock clock) {
+                VolumeMigrator migrator, VolumeAdoptions adoptions, SnapshotAdoptions snapshotAdoptions, Clock clock) {
         this.adoptions = requireNonNull(adoptions, "adoptions");
+        this.snapshotAdoptions = requireNonNull(snapshotAdoptions, "snapshotAdoptions");
         this.backend = requireNonNull(backend, "backend");
         this.workers = requireNonNull(workers, "workers");
         this.claims = requireNonNull(claims, "claims");
@@ -86,10 +88,19 @@ final class WorkCleaner {
     void recoverOwnWork() {
         for (Snapshot s : snapshotRows.findOnBackend(backend, SnapshotStatus.CREATING)) {
             claims.perform(CleanableResource.SNAPSHOT, s.id(), s.status().apiName(),
-                    () -> snapshots.recoverCreating(s, SnapshotManager.RESTARTED_WHILE_CREATING));
+                    () -> recoverCreating(s, SnapshotManager.RESTARTED_WHILE_CREATING));
+        }
+        for (Snapshot s : snapshotRows.findOnBackend(backend, SnapshotStatus.ERROR)) {
+            if (snapshotAdoptions.isManaged(s)) {
+                snapshotAdoptions.release(s);
+            }
         }
         for (Snapshot s : snapshotRows.findOnBackend(backend, SnapshotStatus.DELETING)) {
             claims.perform(CleanableResource.SNAPSHOT, s.id(), s.status().apiName(), () -> snapshots.recoverDeleting(s));
+        }
+        for (Snapshot s : snapshotRows.findOnBackend(backend, SnapshotStatus.UNMANAGING)) {
+            claims.perform(CleanableResource.SNAPSHOT, s.id(), s.status().apiName(),
+                    () -> snapshotAdoptions.recoverUnmanaging(s));
         }
         for (Volume v : volumes.findOnBackend(backend, VolumeStatus.CREATING)) {
             claims.perform(CleanableResource.VOLUME, v.id(), v.status().apiName(),
@@ -167,6 +178,18 @@ final class WorkCleaner {
         return cleaned;
     }
 
+    /**
+     * A {@code creating} snapshot left in flight: a managed one is finished or failed without
+     * touching the storage it adopts, one Basalt was taking is removed and fails.
+     */
+    private void recoverCreating(Snapshot snapshot, String reason) {
+        if (snapshotAdoptions.isManaged(snapshot)) {
+            snapshotAdoptions.recoverManaging(snapshot);
+        } else {
+            snapshots.recoverCreating(snapshot, reason);
+        }
+    }
+
     /** A retype or migration left in flight ends failed (what it made on its destination removed). */
     private void recoverMove(String volumeId) {
         volumes.find(volumeId).ifPresent(migrator::recover);
@@ -195,8 +218,9 @@ final class WorkCleaner {
             });
             case SNAPSHOT -> snapshotRows.find(w.resourceId()).ifPresent(s -> {
                 switch (s.status()) {
-                    case CREATING -> snapshots.recoverCreating(s, STOPPED_WHILE_CREATING);
+                    case CREATING -> recoverCreating(s, STOPPED_WHILE_CREATING);
                     case DELETING -> snapshots.recoverDeleting(s);
+                    case UNMANAGING -> snapshotAdoptions.recoverUnmanaging(s);
                     default -> LOG.info("snapshot {} is {}: nothing to clean up", s.id(), s.status().apiName());
                 }
             });

@@ -16,7 +16,9 @@ import java.time.Instant;
  *   <li>revert volume to snapshot: resource {@code VOLUME}, action {@code 017} (Basalt's own: Cinder 21
  *       leaves no message when a revert fails, and its last action id is 016), detail {@code 001};</li>
  *   <li>manage existing volume: resource {@code VOLUME}, action {@code 018} (Basalt's own: Cinder 21 leaves
- *       none), detail {@code 001} with the reason in words.</li>
+ *       none), detail {@code 001} with the reason in words;</li>
+ *   <li>manage existing snapshot: resource {@code VOLUME_SNAPSHOT}, the same action {@code 018} and detail
+ *       {@code 001} with the reason in words.</li>
  * </ul>
  */
 final class WorkFailureMessages {
@@ -76,6 +78,12 @@ final class WorkFailureMessages {
                                     Duration ttl) {
         return message(projectId, requestId, RESOURCE_VOLUME, volumeId, ACTION_MANAGE_EXISTING, DETAIL_UNKNOWN_ERROR,
                 reason, now, ttl);
+    }
+
+    static UserMessage snapshotManageFailed(String projectId, String requestId, String snapshotId, String reason,
+                                            Instant now, Duration ttl) {
+        return message(projectId, requestId, RESOURCE_SNAPSHOT, snapshotId, ACTION_MANAGE_EXISTING,
+                DETAIL_UNKNOWN_ERROR, reason, now, ttl);
     }
 
     private static UserMessage message(String projectId, String requestId, String resource, String resourceId,
