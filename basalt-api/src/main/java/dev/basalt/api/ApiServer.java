@@ -11,6 +11,7 @@ import dev.basalt.api.http.TransportFaults;
 import dev.basalt.api.policy.Policy;
 import dev.basalt.api.resources.AttachActions;
 import dev.basalt.api.resources.ImageMetadataActions;
+import dev.basalt.api.resources.ManageableSnapshotsResource;
 import dev.basalt.api.resources.ManageableVolumesResource;
 import dev.basalt.api.resources.RevertAction;
 import dev.basalt.api.resources.MoveActions;
@@ -59,6 +60,7 @@ import dev.basalt.api.resources.VolumeView;
 import dev.basalt.api.resources.VolumesResource;
 import dev.basalt.api.resources.WorkersResource;
 import dev.basalt.api.service.AvailabilityZones;
+import dev.basalt.api.service.SnapshotManagement;
 import dev.basalt.api.service.VolumeManagement;
 import dev.basalt.api.service.VolumeReverts;
 import dev.basalt.api.service.BackupHosts;
@@ -255,7 +257,11 @@ public final class ApiServer implements AutoCloseable {
                 clock, settings.maxLimit()).register(routes);
         new SnapshotsResource(settings, snapshots, snapshotService, volumeService, schemas).register(routes);
         new SnapshotMetadataResource(snapshots, snapshotService, schemas).register(routes);
-        new SnapshotActionsResource(snapshotService, schemas).register(routes);
+        SnapshotManagement snapshotManagement = new SnapshotManagement(snapshots, volumes, volumeService, management,
+                quotaRules, volumeServices, clock, VOLUME_CALL_TIMEOUT);
+        new ManageableSnapshotsResource(snapshotManagement, volumeService, schemas, settings.maxLimit())
+                .register(routes);
+        new SnapshotActionsResource(snapshotService, snapshotManagement, schemas).register(routes);
         BackupRecords backupRecords = new BackupRecords(database);
         BackupService backupService = new BackupService(backupRecords, volumeService, snapshotService, snapshots,
                 quotaRules, new BackupHosts(services, clock, settings.serviceDownTime()),

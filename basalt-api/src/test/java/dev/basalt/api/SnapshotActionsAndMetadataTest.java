@@ -120,10 +120,9 @@ class SnapshotActionsAndMetadataTest {
     }
 
     @Test
-    void unknownAndUnservedActions() {
+    void unknownActions() {
         String id = snapshot("acts");
         assertThat(act(id, "{\"os-fly\": {}}").status()).isEqualTo(400);
-        assertThat(act(id, "{\"os-unmanage\": {}}").status()).isEqualTo(501);
         assertThat(act(id, "{}").status()).isEqualTo(400);
     }
 }

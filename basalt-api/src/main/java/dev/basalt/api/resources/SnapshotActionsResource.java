@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.basalt.api.http.ApiRequest;
 import dev.basalt.api.http.ApiResponse;
 import dev.basalt.api.http.Router;
+import dev.basalt.api.service.SnapshotManagement;
 import dev.basalt.api.service.SnapshotService;
 import dev.basalt.api.validation.Schemas;
 import dev.basalt.common.BasaltException;
-import dev.basalt.common.Fault;
 import dev.basalt.model.Snapshot;
 import dev.basalt.model.SnapshotStatus;
 
@@ -18,14 +18,17 @@ import dev.basalt.model.SnapshotStatus;
  * administrator's {@code os-reset_status} (any status, whatever the current one) and {@code os-force_delete} (delete from any status), and
  * {@code os-update_snapshot_status} (a snapshot {@code creating} may become {@code available},
  * {@code error} or stay {@code creating}; one {@code deleting} may become {@code error_deleting}).
- * {@code os-unmanage} is known but not served yet (501); any other action is a 400.
+ * {@code os-unmanage} (an administrator's: {@code snapshot_extension:snapshot_unmanage}) lets the snapshot
+ * go, its storage kept, on a delete's terms ({@link SnapshotManagement#unmanage}); any other action is a 400.
  */
 public final class SnapshotActionsResource {
     private final SnapshotService service;
+    private final SnapshotManagement management;
     private final Schemas schemas;
 
-    public SnapshotActionsResource(SnapshotService service, Schemas schemas) {
+    public SnapshotActionsResource(SnapshotService service, SnapshotManagement management, Schemas schemas) {
         this.service = requireNonNull(service, "service");
+        this.management = requireNonNull(management, "management");
         this.schemas = requireNonNull(schemas, "schemas");
     }
 
@@ -39,14 +42,17 @@ public final class SnapshotActionsResource {
             case "os-reset_status" -> resetStatus(request);
             case "os-force_delete" -> forceDelete(request);
             case "os-update_snapshot_status" -> updateStatus(request);
-            case "os-unmanage" -> {
-                service.visible(request.context(), request.path("id"));
-                throw new BasaltException(Fault.NOT_IMPLEMENTED,
-                        "The snapshot action os-unmanage is not implemented in Basalt yet.");
-            }
+            case "os-unmanage" -> unmanage(request);
             default -> throw BasaltException.badRequest("There is no such action: %s. Verify the request body and"
                     + " Content-Type header and try again.", action);
         };
+    }
+
+    private ApiResponse unmanage(ApiRequest request) {
+        Snapshot snapshot = service.visible(request.context(), request.path("id"));
+        request.authorize("snapshot_extension:snapshot_unmanage");
+        management.unmanage(request.context(), snapshot);
+        return ApiResponse.status(202);
     }
 
     private ApiResponse resetStatus(ApiRequest request) {

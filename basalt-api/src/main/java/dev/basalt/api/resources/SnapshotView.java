@@ -69,6 +69,20 @@ final class SnapshotView {
         };
     }
 
+    /**
+     * {@code {"snapshot": {...}}} as Cinder's manage answers it at every microversion: its v2 view
+     * (id, times, name, description, volume_id, status, size, metadata).
+     */
+    JsonBody managed(Snapshot snapshot) {
+        Shape shape = new Shape(true, false, false, false, false);
+        return out -> {
+            out.writeStartObject();
+            out.writeFieldName("snapshot");
+            write(out, shape, snapshot);
+            out.writeEndObject();
+        };
+    }
+
     /** {@code {"snapshots": [...], "snapshots_links": [...], "count": n}}. */
     JsonBody list(ApiRequest request, List<Snapshot> snapshots, boolean detailed, Long count, boolean nextLink) {
         Shape shape = Shape.of(request, detailed, detailed);

@@ -142,11 +142,20 @@ public final class Quotas {
      * stored key: {@code gigabytes}, the type's {@code gigabytes_<type>} and {@code per_volume_gigabytes}.
      */
     Map<String, Integer> gigabyteLimits(String projectId, VolumeType type) {
+        return gigabyteLimits(projectId, type.id());
+    }
+
+    /** As {@link #gigabyteLimits(String, VolumeType)} for a type id (null: no type's key). */
+    Map<String, Integer> gigabyteLimits(String projectId, String typeId) {
         Map<String, Integer> own = repository.projectLimits(projectId);
         Map<String, Integer> classDefaults = classDefaults();
         Map<String, Integer> limits = new LinkedHashMap<>();
-        for (String key : List.of(QuotaResources.GIGABYTES, QuotaResources.keyOfType(QuotaResources.GIGABYTES,
-                type.id()), QuotaResources.PER_VOLUME_GIGABYTES)) {
+        List<String> keys = new java.util.ArrayList<>(List.of(QuotaResources.GIGABYTES));
+        if (typeId != null) {
+            keys.add(QuotaResources.keyOfType(QuotaResources.GIGABYTES, typeId));
+        }
+        keys.add(QuotaResources.PER_VOLUME_GIGABYTES);
+        for (String key : keys) {
             limits.put(key, limit(key, own, classDefaults));
         }
         return limits;

@@ -49,7 +49,7 @@ public final class SnapshotService {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotService.class);
 
     /** Statuses a snapshot may be deleted from without force (Cinder's list). */
-    private static final Set<SnapshotStatus> DELETABLE = EnumSet.of(SnapshotStatus.AVAILABLE, SnapshotStatus.ERROR);
+    static final Set<SnapshotStatus> DELETABLE = EnumSet.of(SnapshotStatus.AVAILABLE, SnapshotStatus.ERROR);
     private static final Map<SnapshotStatus, Set<SnapshotStatus>> UPDATABLE = Map.of(
             SnapshotStatus.CREATING, EnumSet.of(SnapshotStatus.CREATING, SnapshotStatus.AVAILABLE, SnapshotStatus.ERROR),
             SnapshotStatus.DELETING, EnumSet.of(SnapshotStatus.DELETING, SnapshotStatus.ERROR_DELETING));
@@ -122,7 +122,7 @@ public final class SnapshotService {
     }
 
     /** Cinder's checks of a volume to snapshot, each a 400 naming the reason. */
-    private static void checkSnapshottable(Volume volume, Set<VolumeStatus> allowed) {
+    static void checkSnapshottable(Volume volume, Set<VolumeStatus> allowed) {
         if (volume.host() == null) {
             throw BasaltException.badRequest("Invalid volume: The snapshot cannot be created because volume has not"
                     + " been scheduled to any host.");

@@ -176,7 +176,7 @@ public final class VolumeManagement {
     }
 
     /** The enabled, running volume service of {@code host@backend}, as Cinder finds it (400 otherwise). */
-    private ServiceRecord service(String host, String cluster) {
+    ServiceRecord service(String host, String cluster) {
         if (host == null) {
             throw BasaltException.badRequest("Cluster '%s' not found", cluster);
         }

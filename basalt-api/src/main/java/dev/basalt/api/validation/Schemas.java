@@ -84,6 +84,7 @@ public final class Schemas {
     private final RequestSchema volumeMigrateCompletion;
     private final RequestSchema volumeManage;
     private final RequestSchema volumeManage316;
+    private final RequestSchema snapshotManage;
     private final RequestSchema snapshotUpdateStatus;
     private final RequestSchema volumeAttach;
     private final RequestSchema volumeDetach;
@@ -186,6 +187,7 @@ public final class Schemas {
         volumeMigrateCompletion = load("volume-migrate-completion");
         volumeManage = load("volume-manage");
         volumeManage316 = load("volume-manage-3.16");
+        snapshotManage = load("snapshot-manage");
         snapshotUpdateStatus = load("snapshot-update-status");
         volumeAttach = load("volume-attach");
         volumeDetach = load("volume-detach");
@@ -467,6 +469,10 @@ public final class Schemas {
     /** A manage request's body: before 3.16 without {@code cluster}. */
     public RequestSchema volumeManage(boolean withCluster) {
         return withCluster ? volumeManage316 : volumeManage;
+    }
+
+    public RequestSchema snapshotManage() {
+        return snapshotManage;
     }
 
     public RequestSchema volumeRevert() {

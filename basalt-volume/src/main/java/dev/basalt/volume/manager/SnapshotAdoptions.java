@@ -103,7 +103,7 @@ final class SnapshotAdoptions {
             return VolumeManager.Outcome.SKIPPED;
         }
         String reference = request.reference() != null ? request.reference()
-                : snapshots.manageReference(snapshot.id()).orElse(null);
+                : snapshots.manageReference(snapshot.id()).filter(r -> !r.isEmpty()).orElse(null);
         if (reference == null) {
             return fail(snapshot, request.requestId(), "Manage existing snapshot failed due to invalid backend"
                     + " reference: Reference must contain source-name element.", null);
