@@ -112,7 +112,7 @@ public final class SchedulerService implements SchedulerRpc.Server, AutoCloseabl
                 settings.messageTtl());
         requireNonNull(workers, "workers");
         this.cleanup = new WorkCleanup(services, workers, new WorkFailer(workers, volumes, snapshots, new ApiRpc(bus)),
-                new WorkRedriver(workers, volumes, placer, volumeServices), volumeServices, clock,
+                new WorkRedriver(workers, volumes, snapshots, placer, volumeServices), volumeServices, clock,
                 settings.serviceDownTime(), () -> serviceId);
         LOG.debug("scheduler filters {}, weighers {}", scheduler.filterNames(), scheduler.weigherNames());
     }

@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * {@code available}, as Cinder's failed revert), {@code retyping} (or {@code maintenance} while migrating)
  * back to {@code available} or {@code in-use}, its type and host unchanged and a migration in
  * {@code error}, {@code uploading} back to {@code available} or {@code in-use} (as Cinder's
- * cleanup of an upload); a snapshot {@code creating} → {@code error}, {@code deleting} →
- * {@code error_deleting}. The failed status's transaction removes the row.
+ * cleanup of an upload); a snapshot {@code creating} (taken or managed) → {@code error}, {@code deleting}
+ * or {@code unmanaging} → {@code error_deleting} (as Cinder's failed unmanage). The failed status's
+ * transaction removes the row.
  */
 final class WorkFailer {
     private static final Logger LOG = LoggerFactory.getLogger(WorkFailer.class);
@@ -119,6 +120,8 @@ final class WorkFailer {
                 case CREATING -> snapshots.markFailed(id, Set.of(SnapshotStatus.CREATING), SnapshotStatus.ERROR, reason);
                 case DELETING -> snapshots.markFailed(id, Set.of(SnapshotStatus.DELETING), SnapshotStatus.ERROR_DELETING,
                         reason);
+                case UNMANAGING -> snapshots.markFailed(id, Set.of(SnapshotStatus.UNMANAGING),
+                        SnapshotStatus.ERROR_DELETING, reason);
                 default -> false;
             };
         };

@@ -2,10 +2,12 @@ package dev.basalt.scheduler;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.basalt.db.SnapshotRepository;
 import dev.basalt.db.VolumeMoves;
 import dev.basalt.db.VolumeRepository;
 import dev.basalt.db.WorkerRepository;
 import dev.basalt.model.PendingWork;
+import dev.basalt.model.SnapshotStatus;
 import dev.basalt.model.Volume;
 import dev.basalt.model.VolumeStatus;
 import dev.basalt.model.Worker;
@@ -13,6 +15,7 @@ import dev.basalt.rpc.CreateSnapshot;
 import dev.basalt.rpc.CreateVolume;
 import dev.basalt.rpc.DeleteSnapshot;
 import dev.basalt.rpc.DeleteVolume;
+import dev.basalt.rpc.UnmanageSnapshot;
 import dev.basalt.rpc.UnmanageVolume;
 import dev.basalt.rpc.ExtendVolume;
 import dev.basalt.rpc.VolumeRpc;
@@ -28,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * {@code creating} and unplaced is placed (one made from a backup with the backup's id, as its row
  * records it), an upload (whose token and image went with the lost message) ends with the volume
  * back to {@code available} or {@code in-use}, so does a retype or a migration nobody took up (its migration in
- * {@code error}), and any other work goes again to the volume service of
+ * {@code error}), a snapshot manage (whose quota limits went with the lost message) fails, and any other
+ * work goes again to the volume service of
  * its backend. Every handler on the other side is idempotent, so a message that was only late does no
  * harm (a late upload finds the volume no longer {@code uploading} and does nothing).
  */
@@ -36,15 +40,20 @@ final class WorkRedriver {
     private static final Logger LOG = LoggerFactory.getLogger(WorkRedriver.class);
     static final String MANAGE_REQUEST_LOST = "the request to manage the volume was lost before a volume service"
             + " received it; manage the storage again";
+    static final String SNAPSHOT_MANAGE_REQUEST_LOST = "the request to manage the snapshot was lost before a volume"
+            + " service received it; manage the snapshot again";
 
     private final WorkerRepository workers;
     private final VolumeRepository volumes;
+    private final SnapshotRepository snapshots;
     private final VolumePlacer placer;
     private final VolumeRpc volumeServices;
 
-    WorkRedriver(WorkerRepository workers, VolumeRepository volumes, VolumePlacer placer, VolumeRpc volumeServices) {
+    WorkRedriver(WorkerRepository workers, VolumeRepository volumes, SnapshotRepository snapshots, VolumePlacer placer,
+                 VolumeRpc volumeServices) {
         this.workers = requireNonNull(workers, "workers");
         this.volumes = requireNonNull(volumes, "volumes");
+        this.snapshots = requireNonNull(snapshots, "snapshots");
         this.placer = requireNonNull(placer, "placer");
         this.volumeServices = requireNonNull(volumeServices, "volumeServices");
     }
@@ -113,8 +122,17 @@ final class WorkRedriver {
             }
             case SNAPSHOT -> {
                 switch (w.status()) {
-                    case "creating" -> volumeServices.createSnapshot(backend, new CreateSnapshot(id, null));
+                    case "creating" -> {
+                        if (snapshots.manageReference(id).isEmpty()) {
+                            volumeServices.createSnapshot(backend, new CreateSnapshot(id, null));
+                        } else if (snapshots.markFailed(id, Set.of(SnapshotStatus.CREATING), SnapshotStatus.ERROR,
+                                SNAPSHOT_MANAGE_REQUEST_LOST)) {
+                            // Never taken as a new snapshot: its storage is the one to adopt.
+                            LOG.warn("snapshot {} was left managing with no manage under way; it is in error", id);
+                        }
+                    }
                     case "deleting" -> volumeServices.deleteSnapshot(backend, new DeleteSnapshot(id, null));
+                    case "unmanaging" -> volumeServices.unmanageSnapshot(backend, new UnmanageSnapshot(id, null));
                     default -> {
                         return false;
                     }

@@ -116,6 +116,16 @@ class WorkCleanupTest {
             }
 
             @Override
+            public void unmanageSnapshot(dev.basalt.rpc.UnmanageSnapshot r) {
+                liveReceived.add(r);
+            }
+
+            @Override
+            public void createSnapshot(dev.basalt.rpc.CreateSnapshot r) {
+                liveReceived.add(r);
+            }
+
+            @Override
             public void publishCapabilities(PublishCapabilities p) {
                 new SchedulerRpc(bus).updateServiceCapabilities(new CapacityReport(LIVE, live.uuid(),
                         List.of(Pools.pool(LIVE + "#file").capacity(1000, 1000, 0).build())));
@@ -361,6 +371,42 @@ class WorkCleanupTest {
         await().atMost(PATIENCE).until(() -> liveReceived.stream()
                 .anyMatch(m -> m instanceof dev.basalt.rpc.UnmanageVolume u && u.volumeId().equals(lostUnmanage.id())));
         assertThat(volumes.find(lostManage.id()).orElseThrow().errorReason()).contains("manage the storage again");
+    }
+
+    @Test
+    void snapshotManagesAndUnmanagesOfAServiceDownAreFailedAndLostOnesFailedOrSentAgain() {
+        Volume deadVolume = volume(VolumeStatus.AVAILABLE, DEAD + "#file");
+        Snapshot managing = managedSnapshot(deadVolume);
+        claimedBy(CleanableResource.SNAPSHOT, managing.id(), "creating", dead);
+        Snapshot unmanaging = managedSnapshot(deadVolume);
+        snapshots.markAvailable(unmanaging.id());
+        snapshots.beginUnmanage(unmanaging.id(), Set.of(SnapshotStatus.AVAILABLE));
+        claimedBy(CleanableResource.SNAPSHOT, unmanaging.id(), "unmanaging", dead);
+        // An api stopped after writing these rows, before asking the (live) volume service.
+        Volume liveVolume = volume(VolumeStatus.AVAILABLE, LIVE + "#file");
+        Snapshot lostManage = managedSnapshot(liveVolume);
+        age("workers", "resource_id", lostManage.id());
+        Snapshot lostUnmanage = managedSnapshot(liveVolume);
+        snapshots.markAvailable(lostUnmanage.id());
+        snapshots.beginUnmanage(lostUnmanage.id(), Set.of(SnapshotStatus.AVAILABLE));
+        age("workers", "resource_id", lostUnmanage.id());
+
+        startScheduler("sched1");
+
+        await().atMost(PATIENCE).until(() -> status(managing) == SnapshotStatus.ERROR
+                && status(unmanaging) == SnapshotStatus.ERROR_DELETING && status(lostManage) == SnapshotStatus.ERROR);
+        await().atMost(PATIENCE).until(() -> liveReceived.stream().anyMatch(m ->
+                m instanceof dev.basalt.rpc.UnmanageSnapshot u && u.snapshotId().equals(lostUnmanage.id())));
+        assertThat(snapshots.find(lostManage.id()).orElseThrow().errorReason()).contains("manage the snapshot again");
+        assertThat(liveReceived).as("a managed snapshot is never taken anew")
+                .noneMatch(m -> m instanceof dev.basalt.rpc.CreateSnapshot c && c.snapshotId().equals(lostManage.id()));
+    }
+
+    private Snapshot managedSnapshot(Volume of) {
+        Snapshot s = new Snapshot(Ids.newId(), of.id(), "p1", "u1", "snap", null, SnapshotStatus.CREATING, "0%",
+                of.size(), null, null, Map.of(), Instant.now(), null);
+        snapshots.createManaged(s, "volume-" + of.id() + ".old", Set.of(VolumeStatus.AVAILABLE), null);
+        return s;
     }
 
     @Test
