@@ -53,4 +53,24 @@ class VolumeFilesTest {
         assertThatThrownBy(() -> files.volume("../../etc/passwd")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> files.temporary("../x")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aSnapshotTheDriverDoesNotManageIsNamedAfterItsVolumeAndNeverAManageableVolume() {
+        String snapshotId = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+        String name = "volume-" + ID + ".before-upgrade";
+        assertThat(VolumeFiles.snapshotVolumeId(name)).contains(ID);
+        assertThat(VolumeFiles.snapshotVolumeId("volume-" + ID)).isEmpty();
+        assertThat(VolumeFiles.snapshotVolumeId("volume-" + ID + ".")).isEmpty();
+        assertThat(VolumeFiles.snapshotVolumeId("volume-x.y")).isEmpty();
+        assertThat(VolumeFiles.isManageableName(name)).as("not a volume to manage").isFalse();
+        assertThat(files.manageable(name)).isEmpty();
+        assertThat(files.manageableSnapshot(ID, name)).contains(Path.of("/srv/volumes/" + name));
+        assertThat(files.manageableSnapshot(snapshotId, name)).as("another volume's").isEmpty();
+        assertThat(files.manageableSnapshot(ID, "../" + name)).isEmpty();
+        assertThat(files.manageableSnapshot(ID, "legacy.img")).isEmpty();
+        assertThat(files.unmanagedSnapshot(snapshotId, ID))
+                .isEqualTo(Path.of("/srv/volumes/volume-" + ID + ".snapshot-" + snapshotId));
+        assertThat(VolumeFiles.snapshotVolumeId(files.unmanagedSnapshot(snapshotId, ID).getFileName().toString()))
+                .contains(ID);
+    }
 }
