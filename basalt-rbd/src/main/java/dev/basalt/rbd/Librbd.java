@@ -97,6 +97,8 @@ final class Librbd {
 
     static native int rbd_snap_remove(Pointer image, String name);
 
+    static native int rbd_snap_rename(Pointer image, String from, String to);
+
     static native int rbd_snap_protect(Pointer image, String name);
 
     static native int rbd_snap_unprotect(Pointer image, String name);

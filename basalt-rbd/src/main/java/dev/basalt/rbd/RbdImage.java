@@ -156,6 +156,12 @@ public final class RbdImage implements AutoCloseable {
         snapshotCall("rbd_snap_remove", snapshot, Librbd::rbd_snap_remove);
     }
 
+    /** Renames a snapshot ({@code rbd_snap_rename}); {@code EEXIST} when {@code to} is taken. */
+    public void renameSnapshot(String from, String to) throws CephException {
+        handle.use(image -> CephException.check(Librbd.rbd_snap_rename(image, from, to), "rbd_snap_rename",
+                spec + "@" + from + " -> " + to));
+    }
+
     /** Protects a snapshot, which clones need; {@code EBUSY} if it is already. */
     public void protectSnapshot(String snapshot) throws CephException {
         snapshotCall("rbd_snap_protect", snapshot, Librbd::rbd_snap_protect);

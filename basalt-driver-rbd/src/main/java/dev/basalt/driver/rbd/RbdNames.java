@@ -38,6 +38,17 @@ final class RbdNames {
         return "snapshot-" + VolumeIds.requireValidSnapshotId(snapshotId);
     }
 
+    /** Where an unmanaged snapshot goes on its volume's image: Basalt no longer counts it as a snapshot. */
+    static String unmanagedSnapshot(String snapshotId) {
+        return "unmanaged-" + snapshot(snapshotId);
+    }
+
+    /** The snapshot id of a {@code snapshot-<uuid>} snapshot name. */
+    static Optional<String> snapshotId(String snapshot) {
+        Matcher matcher = SNAPSHOT.matcher(snapshot);
+        return matcher.matches() ? Optional.of(matcher.group(1)) : Optional.empty();
+    }
+
     /** The temporary snapshot of the source that a clone {@code cloneVolumeId} is made from. */
     static String cloneSnapshot(String cloneVolumeId) {
         return volume(cloneVolumeId) + CLONE_SNAP_SUFFIX;

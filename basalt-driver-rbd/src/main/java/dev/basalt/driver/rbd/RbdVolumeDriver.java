@@ -6,6 +6,7 @@ import dev.basalt.driver.Capabilities;
 import dev.basalt.driver.CloneCapable;
 import dev.basalt.driver.ExtendCapable;
 import dev.basalt.driver.ManageCapable;
+import dev.basalt.driver.SnapshotManageCapable;
 import dev.basalt.driver.NativeConnectionCapable;
 import dev.basalt.driver.PoolReport;
 import dev.basalt.driver.Sizes;
@@ -53,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * independent of its source).
  */
 public final class RbdVolumeDriver implements RevertCapable, CloneCapable, ExtendCapable, BlockIoCapable,
-        NativeConnectionCapable, ManageCapable {
+        NativeConnectionCapable, ManageCapable, SnapshotManageCapable {
     public static final String NAME = "rbd";
     /** Cinder's values for its RBD driver. */
     static final String VENDOR_NAME = "Open Source";
@@ -520,6 +521,119 @@ public final class RbdVolumeDriver implements RevertCapable, CloneCapable, Exten
             LOG.info("rbd driver: volume {} unmanaged; its image is now {}", volumeId, kept);
             return null;
         });
+    }
+
+    // ------------------------------------------------------------------ manage snapshots (SnapshotManageCapable)
+
+    @Override
+    public List<ManageableSnapshot> manageableSnapshots(Map<String, String> managedSnapshots) {
+        return ceph.call("list the snapshots in pool " + settings.pool(), pool -> {
+            List<ManageableSnapshot> found = new ArrayList<>();
+            for (String image : pool.list()) {
+                if (!RbdNames.isVolume(image)) {
+                    continue;
+                }
+                List<SnapshotInfo> snapshots;
+                try (RbdImage opened = pool.openReadOnly(image)) {
+                    snapshots = opened.snapshots();
+                } catch (CephNotFoundException e) {
+                    continue; // removed meanwhile
+                }
+                for (SnapshotInfo snapshot : snapshots) {
+                    int gib = manageableGib(snapshot.size());
+                    Optional<String> id = RbdNames.snapshotId(snapshot.name());
+                    if (id.isPresent() && managedSnapshots.containsKey(id.get())) {
+                        found.add(new ManageableSnapshot(snapshot.name(), gib, false, "already managed", id.get(),
+                                null, image));
+                    } else if (RbdNames.isCloneSnapshot(snapshot.name())) {
+                        found.add(new ManageableSnapshot(snapshot.name(), gib, false, "used for clone snap", null,
+                                null, image));
+                    } else {
+                        found.add(new ManageableSnapshot(snapshot.name(), gib, true, null, null, null, image));
+                    }
+                }
+            }
+            return found;
+        });
+    }
+
+    @Override
+    public int manageableSnapshotSize(String volumeId, String reference) {
+        String image = RbdNames.volume(volumeId);
+        String name = manageableSnapshotName(reference);
+        return ceph.call("look up snapshot " + image + "@" + name, pool -> {
+            try (RbdImage opened = pool.openReadOnly(image)) {
+                return manageableGib(snapshotInfo(opened, name).orElseThrow(() -> new InvalidReferenceException(
+                        "volume " + volumeId + " (image " + image + ") has no snapshot " + name)).size());
+            } catch (CephNotFoundException e) {
+                throw new InvalidReferenceException("there is no image " + image + " of volume " + volumeId
+                        + " in pool " + settings.pool());
+            }
+        });
+    }
+
+    @Override
+    public int manageExistingSnapshot(String snapshotId, String volumeId, String reference) {
+        String image = RbdNames.volume(volumeId);
+        String target = RbdNames.snapshot(snapshotId);
+        String source = manageableSnapshotName(reference);
+        return ceph.call("manage snapshot " + image + "@" + source + " as " + target, pool -> {
+            try (RbdImage opened = pool.open(image)) {
+                Optional<SnapshotInfo> sourceThere = source.equals(target) ? Optional.empty()
+                        : snapshotInfo(opened, source);
+                Optional<SnapshotInfo> targetThere = snapshotInfo(opened, target);
+                if (sourceThere.isPresent() && targetThere.isPresent()) {
+                    throw new InvalidReferenceException("cannot manage " + source + " as snapshot " + snapshotId
+                            + ": " + image + "@" + target + " already exists");
+                }
+                if (sourceThere.isEmpty() && targetThere.isEmpty()) {
+                    throw new InvalidReferenceException("volume " + volumeId + " (image " + image + ") has no"
+                            + " snapshot " + source);
+                }
+                if (sourceThere.isPresent()) {
+                    opened.renameSnapshot(source, target);
+                }
+                int gib = manageableGib(sourceThere.orElseGet(targetThere::get).size());
+                LOG.info("rbd driver: {}@{} is now snapshot {} ({} GiB)", image, source, snapshotId, gib);
+                return gib;
+            } catch (CephNotFoundException e) {
+                throw new InvalidReferenceException("there is no image " + image + " of volume " + volumeId
+                        + " in pool " + settings.pool());
+            }
+        });
+    }
+
+    @Override
+    public void unmanageSnapshot(String snapshotId, String volumeId) {
+        String image = RbdNames.volume(volumeId);
+        String name = RbdNames.snapshot(snapshotId);
+        String kept = RbdNames.unmanagedSnapshot(snapshotId);
+        ceph.call("unmanage snapshot " + image + "@" + name, pool -> {
+            try (RbdImage opened = pool.open(image)) {
+                if (snapshotInfo(opened, name).isEmpty()) {
+                    return null;
+                }
+                if (snapshotInfo(opened, kept).isPresent()) {
+                    throw new VolumeDriverException("cannot unmanage snapshot " + snapshotId + ": " + image + "@"
+                            + kept + " already exists; rename or remove it first");
+                }
+                opened.renameSnapshot(name, kept);
+                LOG.info("rbd driver: snapshot {} unmanaged; it is now {}@{}", snapshotId, image, kept);
+                return null;
+            } catch (CephNotFoundException e) {
+                return null;
+            }
+        });
+    }
+
+    /** The snapshot a reference names, or an {@link InvalidReferenceException} saying why it names none. */
+    private static String manageableSnapshotName(String reference) {
+        if (reference == null || reference.isEmpty() || reference.indexOf('/') >= 0 || reference.indexOf('@') >= 0
+                || RbdNames.isCloneSnapshot(reference)) {
+            throw new InvalidReferenceException("'" + reference + "' is not the name of a snapshot the rbd driver"
+                    + " can manage: give the name of a snapshot of the volume's image (not a clone's)");
+        }
+        return reference;
     }
 
     /** The image a reference names, or an {@link InvalidReferenceException} saying why it names none. */

@@ -114,6 +114,31 @@ class RbdVolumeDriverTest extends DriverCompliance {
         });
     }
 
+    @Override
+    protected String makeUnmanagedSnapshot(String volumeId, String name) throws Exception {
+        inPool(pool -> {
+            try (RbdImage image = pool.open("volume-" + volumeId)) {
+                image.createSnapshot(name);
+            }
+            return null;
+        });
+        return name;
+    }
+
+    @Override
+    protected void removeUnmanagedSnapshot(String volumeId, String reference) throws Exception {
+        inPool(pool -> {
+            if (pool.exists("volume-" + volumeId)) {
+                try (RbdImage image = pool.open("volume-" + volumeId)) {
+                    if (image.snapshots().stream().anyMatch(s -> s.name().equals(reference))) {
+                        image.removeSnapshot(reference);
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
     @Test
     void anUnmanagedVolumesImageIsRenamedNotRemoved() throws Exception {
         VolumeSpec volume = newVolume(1);
