@@ -385,9 +385,10 @@ final class TestApi implements AutoCloseable {
                 var snapshot = snapshots.find(msg.snapshotId()).orElseThrow();
                 int change = entry.get().size() - snapshot.volumeSize();
                 try {
-                    snapshots.sizeManaged(msg.snapshotId(), entry.get().size(), change == 0 ? null
+                    snapshots.sizeManaged(msg.snapshotId(), entry.get().size(), change <= 0 ? null
                             : dev.basalt.db.QuotaReservation.of(snapshot.projectId(), Map.of("gigabytes", (long) change),
-                                    Map.of("gigabytes", msg.gigabyteLimits().getOrDefault("gigabytes", -1))));
+                                    Map.of("gigabytes", msg.gigabyteLimits().getOrDefault("gigabytes", -1))),
+                            change < 0 ? Map.of("gigabytes", (long) -change) : Map.of());
                     snapshots.markAvailable(msg.snapshotId());
                 } catch (dev.basalt.db.QuotaExceededException e) {
                     snapshots.markFailed(msg.snapshotId(), Set.of(SnapshotStatus.CREATING), SnapshotStatus.ERROR,

@@ -317,6 +317,29 @@ final class QuotaClaims {
         giveBack(h, givenBack, now);
     }
 
+    /**
+     * The holder needs less than it reserved (a managed snapshot smaller than its volume): each of
+     * {@code less} (resource to a positive amount, at most what the holder has reserved of it) goes
+     * back from its reservation.
+     */
+    static void reserveLess(Handle h, String holderId, Map<String, Long> less) {
+        LocalDateTime now = now();
+        List<Claim> givenBack = new ArrayList<>();
+        for (Claim c : claims(h, holderId)) {
+            Long n = less.get(c.resource());
+            if (n == null || n <= 0) {
+                continue;
+            }
+            int changed = h.createUpdate("UPDATE quota_claims SET reserved = reserved - :n, updated_at = :now"
+                            + " WHERE holder_id = :h AND resource = :r AND reserved >= :n")
+                    .bind("n", n).bind("now", now).bind("h", holderId).bind("r", c.resource()).execute();
+            if (changed == 1) {
+                givenBack.add(new Claim(c.resource(), c.projectId(), 0, n));
+            }
+        }
+        giveBack(h, givenBack, now);
+    }
+
     /** The holder is gone: everything it claimed goes back. */
     static void release(Handle h, String holderId) {
         LocalDateTime now = now();

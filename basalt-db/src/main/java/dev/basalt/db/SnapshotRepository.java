@@ -129,13 +129,13 @@ public final class SnapshotRepository {
 
     /**
      * Records the size of a {@code creating} managed snapshot once its storage was looked at,
-     * changing its {@code gigabytes} reservation by {@code change} (the difference from the volume's
-     * size the API reserved; null changes nothing) in one transaction: throws
-     * {@link QuotaExceededException} (and changes nothing) when that does not fit; false when the
-     * snapshot is no longer {@code creating}.
+     * moving its {@code gigabytes} reservation from the volume's size the API reserved in one
+     * transaction: {@code more} reserved on top (null: nothing), or {@code less} (resource to amount;
+     * empty: nothing) given back. Throws {@link QuotaExceededException} (and changes nothing) when
+     * {@code more} does not fit; false when the snapshot is no longer {@code creating}.
      */
-    public boolean sizeManaged(String id, int size, QuotaReservation change) {
-        return QuotaClaims.inTransaction(jdbi, change, h -> {
+    public boolean sizeManaged(String id, int size, QuotaReservation more, Map<String, Long> less) {
+        return QuotaClaims.inTransaction(jdbi, more, h -> {
             int updated = h.createUpdate("UPDATE snapshots SET volume_size = :size, updated_at = :now"
                             + " WHERE id = :id AND status = :creating")
                     .bind("size", size).bind("now", Rows.timestamp(Rows.now())).bind("id", id)
@@ -143,8 +143,11 @@ public final class SnapshotRepository {
             if (updated != 1) {
                 return false;
             }
-            if (change != null) {
-                QuotaClaims.reserveMore(h, id, change);
+            if (more != null) {
+                QuotaClaims.reserveMore(h, id, more);
+            }
+            if (!less.isEmpty()) {
+                QuotaClaims.reserveLess(h, id, less);
             }
             return true;
         });

@@ -84,6 +84,40 @@ class SnapshotRepositoryTest {
     }
 
     @Test
+    void aManagedSnapshotKeepsItsReferenceIsSizedWithinQuotaAndUnmanaged() {
+        Volume v = volume("pm", VolumeStatus.AVAILABLE, "h@file#file", "nova");
+        Volume elsewhere = volume("pm", VolumeStatus.AVAILABLE, "h@lvm#pool", "nova");
+        Snapshot taken = snapshot(v, "taken", Instant.now(), Map.of());
+        snapshots.create(taken, AVAILABLE);
+        Snapshot managed = snapshot(v, "managed", Instant.now(), Map.of());
+        QuotaReservation reserved = QuotaReservation.of("pm", Map.of("snapshots", 1L, "gigabytes", 3L),
+                Map.of("snapshots", -1, "gigabytes", 10));
+        assertThat(snapshots.createManaged(managed, "volume-x.old", AVAILABLE, reserved))
+                .isEqualTo(SnapshotRepository.CreateOutcome.CREATED);
+        snapshots.create(snapshot(elsewhere, "other", Instant.now(), Map.of()), AVAILABLE);
+        assertThat(snapshots.manageReference(managed.id())).contains("volume-x.old");
+        assertThat(snapshots.manageReference(taken.id())).isEmpty();
+        assertThat(snapshots.idsOnBackend("h@file")).containsOnly(Map.entry(taken.id(), v.id()),
+                Map.entry(managed.id(), v.id()));
+
+        assertThatThrownBy(() -> snapshots.sizeManaged(managed.id(), 20, QuotaReservation.of("pm",
+                Map.of("gigabytes", 17L), Map.of("gigabytes", 10)), Map.of())).isInstanceOf(QuotaExceededException.class);
+        assertThat(snapshots.find(managed.id()).orElseThrow().volumeSize()).as("nothing changed").isEqualTo(3);
+        assertThat(snapshots.sizeManaged(managed.id(), 1, null, Map.of("gigabytes", 2L))).as("smaller").isTrue();
+        assertThat(new QuotaRepository(db).usages("pm").get("gigabytes").reserved()).isEqualTo(1);
+        assertThat(snapshots.markAvailable(managed.id())).isTrue();
+        assertThat(snapshots.sizeManaged(managed.id(), 2, null, Map.of())).as("no longer creating").isFalse();
+
+        assertThat(snapshots.beginUnmanage(managed.id(), Set.of(SnapshotStatus.AVAILABLE)))
+                .isEqualTo(SnapshotRepository.DeleteOutcome.STARTED);
+        assertThat(snapshots.find(managed.id()).orElseThrow().status()).isEqualTo(SnapshotStatus.UNMANAGING);
+        assertThat(snapshots.beginUnmanage(managed.id(), Set.of(SnapshotStatus.AVAILABLE)))
+                .isEqualTo(SnapshotRepository.DeleteOutcome.STATUS);
+        assertThat(snapshots.delete(managed.id())).isTrue();
+        assertThat(new QuotaRepository(db).usages("pm").get("gigabytes").consumed()).isZero();
+    }
+
+    @Test
     void transitionsConditionallyAndFindsByBackend() {
         Volume v = volume("p1", VolumeStatus.AVAILABLE, "h@file#file", "nova");
         Volume elsewhere = volume("p1", VolumeStatus.AVAILABLE, "h@lvm#pool", "nova");

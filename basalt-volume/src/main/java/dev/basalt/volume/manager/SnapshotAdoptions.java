@@ -127,8 +127,10 @@ final class SnapshotAdoptions {
                     + SnapshotManager.describe(e), e);
         }
         try {
-            if (!snapshots.sizeManaged(snapshot.id(), size,
-                    reservation(snapshot, size - snapshot.volumeSize(), request.gigabyteLimits()))) {
+            int change = size - snapshot.volumeSize();
+            if (!snapshots.sizeManaged(snapshot.id(), size, change > 0
+                    ? reservation(snapshot, change, request.gigabyteLimits()) : null,
+                    change < 0 ? gigabytes(snapshot, -change) : Map.of())) {
                 LOG.info("snapshot {} stopped being managed meanwhile", snapshot.id());
                 return VolumeManager.Outcome.SKIPPED;
             }
@@ -259,19 +261,22 @@ final class SnapshotAdoptions {
         }
     }
 
-    /**
-     * The change of the snapshot's {@code gigabytes} and per-type {@code gigabytes} from what the API
-     * reserved, within the limits the API sent; null when there is none.
-     */
-    private static QuotaReservation reservation(Snapshot snapshot, int change, Map<String, Integer> limits) {
-        if (change == 0) {
-            return null;
-        }
+    /** The snapshot's {@code gigabytes} and per-type {@code gigabytes}, {@code amount} of each. */
+    private static Map<String, Long> gigabytes(Snapshot snapshot, int amount) {
         Map<String, Long> deltas = new LinkedHashMap<>();
-        deltas.put(QuotaResources.GIGABYTES, (long) change);
+        deltas.put(QuotaResources.GIGABYTES, (long) amount);
         if (snapshot.volumeTypeId() != null) {
-            deltas.put(QuotaResources.keyOfType(QuotaResources.GIGABYTES, snapshot.volumeTypeId()), (long) change);
+            deltas.put(QuotaResources.keyOfType(QuotaResources.GIGABYTES, snapshot.volumeTypeId()), (long) amount);
         }
+        return deltas;
+    }
+
+    /**
+     * {@code more} GiB of the snapshot's {@code gigabytes} and per-type {@code gigabytes} on top of
+     * what the API reserved, within the limits the API sent.
+     */
+    private static QuotaReservation reservation(Snapshot snapshot, int more, Map<String, Integer> limits) {
+        Map<String, Long> deltas = gigabytes(snapshot, more);
         Map<String, Integer> applied = deltas.keySet().stream()
                 .collect(Collectors.toMap(k -> k, k -> limits.getOrDefault(k, -1)));
         return QuotaReservation.of(snapshot.projectId(), deltas, applied);

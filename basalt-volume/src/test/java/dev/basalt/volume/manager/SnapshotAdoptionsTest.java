@@ -100,10 +100,15 @@ class SnapshotAdoptionsTest {
 
     /** An available 1 GiB volume on the backend, with its file. */
     private Volume volume() throws Exception {
-        Volume v = new Volume(Ids.newId(), "p1", "u1", "vol", null, 1, VolumeStatus.AVAILABLE, AttachStatus.DETACHED,
-                "az1", HOST + "#file", "t1", false, false, null, null, null, null, Map.of(), Instant.now(), null, null);
+        return volume(1);
+    }
+
+    private Volume volume(int size) throws Exception {
+        Volume v = new Volume(Ids.newId(), "p1", "u1", "vol", null, size, VolumeStatus.AVAILABLE,
+                AttachStatus.DETACHED, "az1", HOST + "#file", "t1", false, false, null, null, null, null, Map.of(),
+                Instant.now(), null, null);
         volumes.create(v);
-        file("volume-" + v.id(), Sizes.GIB);
+        file("volume-" + v.id(), size * Sizes.GIB);
         return v;
     }
 
@@ -169,6 +174,22 @@ class SnapshotAdoptionsTest {
         }
         assertThat(gigabytes("consumed")).isZero();
         assertThat(new QuotaRepository(db).usages("p1").get("snapshots").consumed()).isZero();
+    }
+
+    @Test
+    void aSnapshotSmallerThanItsVolumeGivesBackWhatTheApiReservedOverItsSize() throws Exception {
+        Volume v = volume(3);
+        String reference = "volume-" + v.id() + ".small";
+        file(reference, Sizes.GIB);
+        start();
+        Snapshot s = managed(v, reference, SnapshotStatus.CREATING);
+        new VolumeRpc(bus).manageExistingSnapshot(HOST, new ManageExistingSnapshot(s.id(), reference, "r1",
+                Map.of("gigabytes", 100)));
+
+        await().atMost(PATIENCE).until(() -> status(s) == SnapshotStatus.AVAILABLE);
+        assertThat(snapshots.find(s.id()).orElseThrow().volumeSize()).isEqualTo(1);
+        assertThat(gigabytes("in_use")).isEqualTo(1);
+        assertThat(gigabytes("consumed")).isEqualTo(1);
     }
 
     @Test
