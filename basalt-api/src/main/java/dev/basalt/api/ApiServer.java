@@ -112,6 +112,7 @@ import dev.basalt.api.service.ImageEndpoints;
 import dev.basalt.api.service.VolumeImages;
 import dev.basalt.api.service.VolumeUploads;
 import dev.basalt.db.VolumeTypeAccessRepository;
+import dev.basalt.db.VolumeProgress;
 import dev.basalt.db.VolumeTransitions;
 import dev.basalt.db.VolumeTypeRepository;
 import dev.basalt.db.WorkerRepository;
@@ -217,7 +218,7 @@ public final class ApiServer implements AutoCloseable {
         AvailabilityZones zones = new AvailabilityZones(services, settings, clock);
         AttachmentRepository attachments = new AttachmentRepository(database);
         VolumeImageMetadata imageMetadata = new VolumeImageMetadata(database);
-        VolumeView volumeView = new VolumeView(typeCache, attachments, imageMetadata);
+        VolumeView volumeView = new VolumeView(typeCache, attachments, imageMetadata, new VolumeProgress(database));
         Quotas quotaRules = new Quotas(quotas, types, quotaSettings);
         TypeAccess access = new TypeAccess(typeAccess);
 

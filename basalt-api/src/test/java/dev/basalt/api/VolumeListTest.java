@@ -173,6 +173,27 @@ class VolumeListTest {
     }
 
     @Test
+    void migrationStatusMatchesTheVolumesColumnAndNoneTheVolumesNeverMigrated() {
+        try (TestApi own = new TestApi()) {
+            List<String> created = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                created.add(own.post(TestApi.p("/volumes"), "{\"volume\": {\"size\": 1}}").json().get("volume")
+                        .get("id").asText());
+            }
+            created.forEach(id -> own.awaitStatus(id, VolumeStatus.AVAILABLE));
+            TestApi.Reply reset = own.post(TestApi.p("/volumes/" + created.get(0) + "/action"),
+                    "{\"os-reset_status\": {\"migration_status\": \"error\"}}");
+            assertThat(reset.status()).as(reset.text()).isEqualTo(202);
+            assertThat(ids(own.get(TestApi.p("/volumes?migration_status=error")).json())).containsExactly(created.get(0));
+            assertThat(ids(own.get(TestApi.p("/volumes?migration_status=None")).json()))
+                    .containsExactlyInAnyOrder(created.get(1), created.get(2));
+            assertThat(ids(own.get(TestApi.p("/volumes?migration_status~=err"), "3.34").json()))
+                    .containsExactly(created.get(0));
+            assertThat(ids(own.get(TestApi.p("/volumes?migration_status=success")).json())).isEmpty();
+        }
+    }
+
+    @Test
     void countFrom345() {
         JsonNode counted = api.get(TestApi.p("/volumes?with_count=true&limit=2"), "3.45").json();
         assertThat(counted.get("count").asInt()).isEqualTo(30);

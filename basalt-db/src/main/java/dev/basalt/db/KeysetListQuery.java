@@ -96,6 +96,10 @@ final class KeysetListQuery<T> {
         int n = 0;
         for (Map.Entry<String, String> e : request.exact().entrySet()) {
             ListColumn<T> column = columns.named(e.getKey());
+            if (e.getValue() == null) {
+                where.and(column.column() + " IS NULL");
+                continue;
+            }
             String name = "f" + n++;
             where.and(column.column() + " = :" + name).bind(name, column.convert(e.getValue()));
         }

@@ -1,5 +1,7 @@
 package dev.basalt.db;
 
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -11,6 +13,7 @@ interface ListQuery {
     /** Only this project's rows; every project's when null. */
     String projectId();
 
+    /** Exact matches; a null value matches rows where the column is NULL (Cinder's filter value None). */
     Map<String, String> exact();
 
     /** Substring matches. */
@@ -31,9 +34,9 @@ interface ListQuery {
     /** How many rows to skip after the marker. */
     Integer offset();
 
-    /** A filter map as a query keeps it: an unmodifiable copy, empty for null. */
+    /** A filter map as a query keeps it: an unmodifiable copy (null values kept), empty for null. */
     static Map<String, String> filters(Map<String, String> filters) {
-        return filters == null ? Map.of() : Map.copyOf(filters);
+        return filters == null ? Map.of() : Collections.unmodifiableMap(new HashMap<>(filters));
     }
 
     /** Sort keys as a query keeps them: an unmodifiable copy, newest first ({@code created_at} descending) for none. */

@@ -29,7 +29,8 @@ final class VolumeColumns {
             ListColumn.nullableText("service_uuid", "service_uuid", Volume::serviceUuid),
             ListColumn.createdAt(Volume::createdAt),
             ListColumn.updatedAt(Volume::updatedAt, Volume::createdAt),
-            ListColumn.nullableText("group_id", "group_id", Volume::groupId)),
+            ListColumn.nullableText("group_id", "group_id", Volume::groupId),
+            ListColumn.nullableText("migration_status", "migration_status", Volume::migrationStatus)),
             Map.of("display_name", "name"));
 
     private VolumeColumns() {

@@ -129,6 +129,14 @@ class VolumeRepositoryTest {
                 .items()).extracting(Volume::name).containsExactly("beta");
         assertThat(volumes.list(new VolumeQuery(null, Map.of("size", "2"), null, null, null, null, null, false))
                 .items()).extracting(Volume::name).containsExactly("beta");
+        Map<String, String> withoutHost = new java.util.HashMap<>();
+        withoutHost.put("host", null);
+        assertThat(volumes.list(new VolumeQuery("p1", withoutHost, null, null, null, null, null, false)).items())
+                .as("a null value matches a NULL column").hasSize(2);
+        Map<String, String> withoutStatus = new java.util.HashMap<>();
+        withoutStatus.put("status", null);
+        assertThat(volumes.list(new VolumeQuery("p1", withoutStatus, null, null, null, null, null, false)).items())
+                .isEmpty();
         assertThatThrownBy(() -> volumes.list(new VolumeQuery("p1", Map.of("nope", "x"), null, null, null, null, null, false)))
                 .isInstanceOf(BasaltException.class).hasMessageContaining("nope");
         assertThatThrownBy(() -> volumes.list(new VolumeQuery("p1", null, null, null, null, 1, Ids.newId(), false)))

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -14,12 +15,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 
 /**
  * The few calls of Glance's v2 API Basalt makes, each with the caller's token (as Cinder's image
@@ -29,6 +30,7 @@ import java.util.Optional;
 public final class GlanceClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration ANSWER = Duration.ofSeconds(60);
+    private static final int COPY_BUFFER = 1 << 20;
 
     private final HttpClient http;
 
@@ -62,12 +64,27 @@ public final class GlanceClient {
 
     /** Writes the image's data to {@code target} (replaced), returning the bytes written. */
     public long download(URI endpoint, String token, String id, Path target) {
+        return download(endpoint, token, id, target, bytes -> { });
+    }
+
+    /**
+     * Writes the image's data to {@code target} (replaced), returning the bytes written;
+     * {@code received} hears the bytes written so far as they arrive.
+     */
+    public long download(URI endpoint, String token, String id, Path target, LongConsumer received) {
         HttpResponse<InputStream> r = send(endpoint, token, "/v2/images/" + encode(id) + "/file");
         if (r.statusCode() != 200) {
             throw refused(r);
         }
-        try (InputStream data = r.body()) {
-            return Files.copy(data, target, StandardCopyOption.REPLACE_EXISTING);
+        try (InputStream data = r.body(); OutputStream out = Files.newOutputStream(target)) {
+            byte[] buffer = new byte[COPY_BUFFER];
+            long total = 0;
+            for (int n; (n = data.read(buffer)) >= 0; ) {
+                out.write(buffer, 0, n);
+                total += n;
+                received.accept(total);
+            }
+            return total;
         } catch (IOException e) {
             throw new GlanceException("the download of image " + id + " from " + endpoint + " broke off: "
                     + e.getMessage(), e);
@@ -103,9 +120,14 @@ public final class GlanceClient {
      * {@code guard} bounds the whole transfer.
      */
     public void upload(URI endpoint, String token, String id, Path file, Duration guard) {
+        upload(endpoint, token, id, file, guard, bytes -> { });
+    }
+
+    /** As {@link #upload(URI, String, String, Path, Duration)}; {@code sent} hears the bytes sent so far. */
+    public void upload(URI endpoint, String token, String id, Path file, Duration guard, LongConsumer sent) {
         HttpRequest.BodyPublisher data;
         try {
-            data = HttpRequest.BodyPublishers.ofFile(file);
+            data = new CountingPublisher(HttpRequest.BodyPublishers.ofFile(file), sent);
         } catch (IOException e) {
             throw new GlanceException("the data for image " + id + " cannot be read from " + file + ": " + e, e);
         }

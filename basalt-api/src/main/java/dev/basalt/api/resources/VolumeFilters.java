@@ -36,11 +36,12 @@ final class VolumeFilters {
             Map.entry("user_id", "user_id"), Map.entry("host", "host"), Map.entry("id", "id"),
             Map.entry("multiattach", "multiattach"), Map.entry("attach_status", "attach_status"),
             Map.entry("snapshot_id", "snapshot_id"), Map.entry("source_volid", "source_volid"),
-            Map.entry("service_uuid", "service_uuid"), Map.entry("group_id", "group_id"));
+            Map.entry("service_uuid", "service_uuid"), Map.entry("group_id", "group_id"),
+            Map.entry("migration_status", "migration_status"));
     private static final Set<String> BOOLEAN_COLUMNS = Set.of("bootable", "multiattach");
     private static final Set<String> TEXT_COLUMNS = Set.of("display_name", "display_description", "status",
             "availability_zone", "volume_type_id", "project_id", "user_id", "host", "id", "attach_status",
-            "snapshot_id", "source_volid", "service_uuid", "group_id");
+            "snapshot_id", "source_volid", "service_uuid", "group_id", "migration_status");
 
     /** Cinder volume fields Basalt does not store, with the value every Basalt volume has. */
     private static final Map<String, Object> CONSTANTS = constants();
@@ -88,8 +89,11 @@ final class VolumeFilters {
                 times.addAll(timeFilters(key, value));
             } else if (BOOLEAN_COLUMNS.contains(key)) {
                 exact.put(COLUMNS.get(key), String.valueOf(booleanFilter(key, value, strictBooleans)));
+            } else if (key.equals("display_name")) {
+                exact.put(COLUMNS.get(key), value);                  // as given, as Cinder takes a name
             } else if (COLUMNS.containsKey(key)) {
-                exact.put(COLUMNS.get(key), key.equals("display_name") ? value : PythonLiterals.unquote(value));
+                // a Python literal, as Cinder evaluates it: None matches volumes without a value
+                exact.put(COLUMNS.get(key), PythonLiterals.isNone(value) ? null : PythonLiterals.unquote(value));
             } else if (CONSTANTS.containsKey(key) || BOOLEAN_CONSTANTS.contains(key)) {
                 matchesNothing |= !matchesConstant(key, value, strictBooleans);
             } else {
@@ -197,7 +201,7 @@ final class VolumeFilters {
 
     private static Map<String, Object> constants() {
         Map<String, Object> c = new HashMap<>();
-        for (String nullField : List.of("migration_status", "consistencygroup_id", "provider_id",
+        for (String nullField : List.of("consistencygroup_id", "provider_id",
                 "provider_location", "provider_auth", "provider_geometry", "cluster_name", "encryption_key_id",
                 "replication_extended_status", "replication_driver_data", "previous_status", "scheduled_at",
                 "terminated_at", "ec2_id", "deleted_at")) {

@@ -15,6 +15,7 @@ import dev.basalt.api.http.JsonBody;
 import dev.basalt.api.http.Links;
 import dev.basalt.db.AttachmentRepository;
 import dev.basalt.db.VolumeImageMetadata;
+import dev.basalt.db.VolumeProgress;
 import dev.basalt.model.AttachStatus;
 import dev.basalt.model.Volume;
 import dev.basalt.model.VolumeAttachment;
@@ -67,6 +68,11 @@ public final class VolumeView {
     private static final SerializableString MULTIATTACH = name("multiattach");
     private static final SerializableString ATTACHMENTS = name("attachments");
     private static final SerializableString MIGRATION_STATUS = name("migration_status");
+    /** Not Cinder's: how far the image work on the volume has got, in percent, while it runs. */
+    private static final SerializableString PROGRESS = name("basalt:progress");
+    /** The statuses in which image work may run on a volume: creating from an image, uploading to one. */
+    private static final java.util.Set<VolumeStatus> PROGRESS_STATUSES = java.util.EnumSet.of(VolumeStatus.CREATING,
+            VolumeStatus.DOWNLOADING, VolumeStatus.UPLOADING);
     private static final SerializableString GROUP_ID = name("group_id");
     private static final SerializableString PROVIDER_ID = name("provider_id");
     private static final SerializableString SHARED_TARGETS = name("shared_targets");
@@ -89,10 +95,13 @@ public final class VolumeView {
     private final VolumeTypeCache types;
     private final AttachmentRepository attachments;
     private final VolumeImageMetadata imageMetadata;
+    private final VolumeProgress progress;
     private final RenderedItems<Detail> details = new RenderedItems<>(RENDERED_DETAILS, VolumeView::writeDetail);
 
-    public VolumeView(VolumeTypeCache types, AttachmentRepository attachments, VolumeImageMetadata imageMetadata) {
+    public VolumeView(VolumeTypeCache types, AttachmentRepository attachments, VolumeImageMetadata imageMetadata,
+                      VolumeProgress progress) {
         this.imageMetadata = requireNonNull(imageMetadata, "imageMetadata");
+        this.progress = requireNonNull(progress, "progress");
         this.types = requireNonNull(types, "types");
         this.attachments = requireNonNull(attachments, "attachments");
     }
@@ -155,10 +164,11 @@ public final class VolumeView {
     /**
      * Everything the detailed JSON of one volume is written from: the request's shape, the volume,
      * what its {@code volume_type} field shows (its type's name), its attachments and the metadata
-     * of the image it was made from (null when none, or not shown).
+     * of the image it was made from (null when none, or not shown), the progress of the image work
+     * running on it (null when none).
      */
     private record Detail(Shape shape, Volume volume, String volumeType, List<VolumeAttachment> attachments,
-                          Map<String, String> imageMetadata) {
+                          Map<String, String> imageMetadata, Integer progress) {
     }
 
     /** {@code {"volume": {...}}} in the detailed form. */
@@ -166,10 +176,11 @@ public final class VolumeView {
         Map<String, List<VolumeAttachment>> attached = attachmentsOf(List.of(volume));
         Shape shape = Shape.of(request, extensionAttributes);
         Map<String, Map<String, String>> images = imagesOf(shape, List.of(volume));
+        Map<String, Integer> progress = progressOf(List.of(volume));
         return out -> {
             out.writeStartObject();
             out.writeFieldName("volume");
-            writeDetail(out, detail(shape, volume, attached, images));
+            writeDetail(out, detail(shape, volume, attached, images, progress));
             out.writeEndObject();
         };
     }
@@ -180,12 +191,13 @@ public final class VolumeView {
         Map<String, List<VolumeAttachment>> attached = detailed ? attachmentsOf(volumes) : Map.of();
         Shape shape = Shape.of(request, true);
         Map<String, Map<String, String>> images = detailed ? imagesOf(shape, volumes) : Map.of();
+        Map<String, Integer> progress = detailed ? progressOf(volumes) : Map.of();
         return JsonBody.sized(sizeHint, out -> {
             out.writeStartObject();
             out.writeArrayFieldStart("volumes");
             for (Volume v : volumes) {
                 if (detailed) {
-                    details.write(out, v.id(), detail(shape, v, attached, images));
+                    details.write(out, v.id(), detail(shape, v, attached, images, progress));
                 } else {
                     writeSummary(out, shape.links(), v);
                 }
@@ -214,7 +226,7 @@ public final class VolumeView {
         return out -> {
             out.writeStartObject();
             out.writeFieldName("volume");
-            writeDetail(out, detail(shape, volume, attached, Map.of()));
+            writeDetail(out, detail(shape, volume, attached, Map.of(), Map.of()));
             out.writeEndObject();
         };
     }
@@ -258,11 +270,22 @@ public final class VolumeView {
         return imageMetadata.of(volumes.stream().map(Volume::id).toList());
     }
 
+    /** The progress of those volumes whose status says image work may run on them: one query, none without such volumes. */
+    private Map<String, Integer> progressOf(List<Volume> volumes) {
+        List<String> ids = new java.util.ArrayList<>();
+        for (Volume v : volumes) {
+            if (PROGRESS_STATUSES.contains(v.status())) {
+                ids.add(v.id());
+            }
+        }
+        return ids.isEmpty() ? Map.of() : progress.of(ids);
+    }
+
     private Detail detail(Shape shape, Volume v, Map<String, List<VolumeAttachment>> attached,
-                          Map<String, Map<String, String>> images) {
+                          Map<String, Map<String, String>> images, Map<String, Integer> progress) {
         Optional<VolumeType> type = types.byId(v.volumeTypeId());
         return new Detail(shape, v, type.map(VolumeType::name).orElse(shape.typeIdOnly() ? null : v.volumeTypeId()),
-                List.copyOf(attached.getOrDefault(v.id(), List.of())), images.get(v.id()));
+                List.copyOf(attached.getOrDefault(v.id(), List.of())), images.get(v.id()), progress.get(v.id()));
     }
 
     private static void writeDetail(JsonGenerator out, Detail detail) throws IOException {
@@ -330,6 +353,10 @@ public final class VolumeView {
                 out.writeStringField(e.getKey(), e.getValue());
             }
             out.writeEndObject();
+        }
+        if (detail.progress() != null) {
+            out.writeFieldName(PROGRESS);
+            out.writeNumber(detail.progress());
         }
         out.writeEndObject();
     }

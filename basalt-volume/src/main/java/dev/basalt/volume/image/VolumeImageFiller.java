@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * with the caller's token into a temporary file under {@code image_conversion_dir}, probes its
  * format ({@link QemuImg#info}), refuses what {@link ImageFormats} refuses, converts it to raw
  * into the volume, and removes the temporary file whatever happened. Returns the metadata to keep
- * as the volume's {@code volume_image_metadata}.
+ * as the volume's {@code volume_image_metadata}. The download makes up the first half of its
+ * {@link ImageProgress} (when Glance tells the image's size), the conversion the second.
  */
 public final class VolumeImageFiller {
     private static final Logger LOG = LoggerFactory.getLogger(VolumeImageFiller.class);
@@ -28,11 +29,13 @@ public final class VolumeImageFiller {
     private final GlanceClient glance;
     private final QemuImg qemuImg;
     private final Path conversionDir;
+    private final ImageProgress progress;
 
-    public VolumeImageFiller(GlanceClient glance, QemuImg qemuImg, Path conversionDir) {
+    public VolumeImageFiller(GlanceClient glance, QemuImg qemuImg, Path conversionDir, ImageProgress progress) {
         this.glance = requireNonNull(glance, "glance");
         this.qemuImg = requireNonNull(qemuImg, "qemuImg");
         this.conversionDir = requireNonNull(conversionDir, "conversionDir");
+        this.progress = requireNonNull(progress, "progress");
     }
 
     /**
@@ -69,14 +72,16 @@ public final class VolumeImageFiller {
         try {
             Files.createDirectories(conversionDir);
             download = Files.createTempFile(conversionDir, "image-" + volumeId + "-", ".download");
-            long bytes = glance.download(endpoint, source.authToken(), image.id(), download);
+            progress.report(volumeId, 0);
+            long bytes = glance.download(endpoint, source.authToken(), image.id(), download,
+                    progress.bytesStep(volumeId, 0, 50, image.size()));
             if (image.size() != null && bytes != image.size()) {
                 throw new ImageUnacceptableException("The download of image " + image.id() + " ended after " + bytes
                         + " of its " + image.size() + " bytes.");
             }
             QemuImg.Info probed = qemuImg.info(download);
             ImageFormats.check(image, probed, sizeGib);
-            qemuImg.convertToRaw(download, probed.format(), volumeFile);
+            qemuImg.convertToRaw(download, probed.format(), volumeFile, progress.step(volumeId, 50, 100));
             LOG.info("volume {} filled from image {} ({} bytes of {}, {} bytes of disk)", volumeId, image.id(), bytes,
                     probed.format(), probed.virtualSize());
         } catch (GlanceException e) {
@@ -88,6 +93,7 @@ public final class VolumeImageFiller {
             throw new ImageUnacceptableException("Image " + image.id() + " could not be converted: " + e.getMessage(), e);
         } finally {
             ConversionFiles.remove(download, "downloaded image");
+            progress.end(volumeId);
         }
         return metadata(image);
     }

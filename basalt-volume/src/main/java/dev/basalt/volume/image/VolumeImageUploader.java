@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * {@code qemu-img convert} into a temporary file under {@code image_conversion_dir} (removed
  * whatever happens), which is then streamed. Nothing is held in memory. On failure the image is
  * deleted (through {@link ImageDeletions}, which retries while Glance cannot be reached) and
- * {@link ImageUnacceptableException} says why.
+ * {@link ImageUnacceptableException} says why. Its {@link ImageProgress}: the conversion, if any, makes
+ * up the first half, the transfer the rest.
  */
 public final class VolumeImageUploader {
     /** The disk formats a volume can be uploaded as (Cinder's schema), each with qemu-img's name for it. */
@@ -35,14 +36,16 @@ public final class VolumeImageUploader {
     private final Path conversionDir;
     private final ImageDeletions deletions;
     private final Duration uploadGuard;
+    private final ImageProgress progress;
 
     public VolumeImageUploader(GlanceClient glance, QemuImg qemuImg, Path conversionDir, ImageDeletions deletions,
-                               Duration uploadGuard) {
+                               Duration uploadGuard, ImageProgress progress) {
         this.glance = requireNonNull(glance, "glance");
         this.qemuImg = requireNonNull(qemuImg, "qemuImg");
         this.conversionDir = requireNonNull(conversionDir, "conversionDir");
         this.deletions = requireNonNull(deletions, "deletions");
         this.uploadGuard = requireNonNull(uploadGuard, "uploadGuard");
+        this.progress = requireNonNull(progress, "progress");
     }
 
     /** Uploads {@code volumeFile} (raw) as {@code diskFormat} into the queued {@code image}. */
@@ -56,13 +59,17 @@ public final class VolumeImageUploader {
                         + "; use one of " + String.join(", ", QEMU_FORMATS.keySet()) + ".");
             }
             Path data = volumeFile;
+            double uploadFrom = 0;
+            progress.report(volumeId, 0);
             if (!DIRECT.contains(diskFormat)) {
                 Files.createDirectories(conversionDir);
                 converted = Files.createTempFile(conversionDir, "upload-" + volumeId + "-", "." + diskFormat);
-                qemuImg.convertFromRaw(volumeFile, qemuFormat, converted);
+                qemuImg.convertFromRaw(volumeFile, qemuFormat, converted, progress.step(volumeId, 0, 50));
                 data = converted;
+                uploadFrom = 50;
             }
-            glance.upload(endpoint, image.authToken(), image.imageId(), data, uploadGuard);
+            glance.upload(endpoint, image.authToken(), image.imageId(), data, uploadGuard,
+                    progress.bytesStep(volumeId, uploadFrom, 100, Files.size(data)));
             LOG.info("volume {} uploaded as {} image {} ({} bytes)", volumeId, diskFormat, image.imageId(),
                     Files.size(data));
         } catch (GlanceException e) {
@@ -82,6 +89,7 @@ public final class VolumeImageUploader {
             throw e;
         } finally {
             ConversionFiles.remove(converted, "converted volume");
+            progress.end(volumeId);
         }
     }
 }

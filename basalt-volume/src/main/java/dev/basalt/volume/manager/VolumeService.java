@@ -14,6 +14,7 @@ import dev.basalt.db.MessageRepository;
 import dev.basalt.db.ServiceRepository;
 import dev.basalt.db.SnapshotRepository;
 import dev.basalt.db.VolumeImageMetadata;
+import dev.basalt.db.VolumeProgress;
 import dev.basalt.db.VolumeRepository;
 import dev.basalt.db.VolumeTransitions;
 import dev.basalt.glance.GlanceClient;
@@ -105,6 +106,8 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
     private static final Duration IMAGE_DELETE_RETRY = Duration.ofSeconds(5);
     private static final Duration IMAGE_DELETE_GIVE_UP = Duration.ofMinutes(30);
     private static final Duration IMAGE_UPLOAD_GUARD = Duration.ofHours(6);
+    /** How often the progress of image work is stored at most (it shows in the volume's detail). */
+    private static final Duration IMAGE_PROGRESS_INTERVAL = Duration.ofSeconds(1);
 
     private final VolumeServiceSettings settings;
     private final VolumeDriver driver;
@@ -210,7 +213,9 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
         this.groupSnapshots = new GroupSnapshotManager(settings.host(), driver, snapshots, volumes, messages, clock,
                 settings.messageTtl());
         GlanceClient glance = GlanceClient.create(Duration.ofSeconds(10));
-        VolumeImageFiller filler = new VolumeImageFiller(glance, QemuImg.onPath(), conversionDir);
+        StoredImageProgress imageProgress = new StoredImageProgress(new VolumeProgress(database), clock,
+                IMAGE_PROGRESS_INTERVAL);
+        VolumeImageFiller filler = new VolumeImageFiller(glance, QemuImg.onPath(), conversionDir, imageProgress);
         VolumeImageMetadata imageMetadata = new VolumeImageMetadata(database);
         this.manager = new VolumeManager(settings.host(), driver, volumes, snapshots, this.snapshots, exporter,
                 messages, clock, settings.messageTtl(), new RestoreHandover(BackendName.hostOf(settings.host()),
@@ -222,7 +227,7 @@ public final class VolumeService implements VolumeRpc.Server, AutoCloseable {
                 Thread.ofPlatform().daemon().name("image-deletions-" + settings.host()).factory());
         this.uploads = new VolumeUploads(settings.host(), driver, volumes, new VolumeImageUploader(glance,
                 QemuImg.onPath(), conversionDir, new ImageDeletions(glance, imageRetries, IMAGE_DELETE_RETRY,
-                        IMAGE_DELETE_GIVE_UP), IMAGE_UPLOAD_GUARD), messages, clock, settings.messageTtl());
+                        IMAGE_DELETE_GIVE_UP), IMAGE_UPLOAD_GUARD, imageProgress), messages, clock, settings.messageTtl());
         this.extender = new VolumeExtender(settings.host(), driver, volumes, messages, clock, settings.messageTtl());
         this.reverter = new VolumeReverter(settings.host(), driver, volumes, snapshots,
                 new VolumeTransitions(database, volumes), messages, clock, settings.messageTtl());
