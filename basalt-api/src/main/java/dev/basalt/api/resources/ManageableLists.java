@@ -2,6 +2,8 @@ package dev.basalt.api.resources;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.basalt.api.Microversions;
+import dev.basalt.api.http.ApiRequest;
 import dev.basalt.api.http.QueryParams;
 import dev.basalt.common.BasaltException;
 import dev.basalt.common.Json;
@@ -27,6 +29,25 @@ final class ManageableLists {
     private static final Set<String> SORT_KEYS = Set.of("reference", "size");
 
     private ManageableLists() {
+    }
+
+    /** Where a list of manageable storage looks: a host or (from 3.16) a cluster, exactly one of them. */
+    record Location(String host, String cluster) {
+    }
+
+    /** The list's {@code host} and {@code cluster} query parameters, checked as Cinder checks them. */
+    static Location location(ApiRequest request) {
+        QueryParams query = request.query();
+        boolean withCluster = request.atLeast(Microversions.MANAGE_EXISTING_CLUSTER);
+        String cluster = withCluster ? nonEmpty(query.get("cluster")) : null;
+        String host = nonEmpty(query.get("host"));
+        requireOneOf(host, cluster, withCluster);
+        return new Location(host, cluster);
+    }
+
+    /** Null for null or empty text. */
+    static String nonEmpty(String text) {
+        return text == null || text.isEmpty() ? null : text;
     }
 
     /** Cinder's check of host and cluster: exactly one of them (only host before the cluster's version). */

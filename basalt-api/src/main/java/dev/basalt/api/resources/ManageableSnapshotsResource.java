@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.basalt.api.Microversions;
 import dev.basalt.api.http.ApiRequest;
 import dev.basalt.api.http.ApiResponse;
-import dev.basalt.api.http.QueryParams;
 import dev.basalt.api.http.Router;
 import dev.basalt.api.service.NewManagedSnapshot;
 import dev.basalt.api.service.OverQuotaException;
@@ -84,13 +83,9 @@ public final class ManageableSnapshotsResource {
 
     ApiResponse list(ApiRequest request, boolean detailed) {
         request.authorize(LIST);
-        QueryParams query = request.query();
-        boolean withCluster = request.atLeast(Microversions.MANAGE_EXISTING_CLUSTER);
-        String cluster = withCluster ? nonEmpty(query.get("cluster")) : null;
-        String host = nonEmpty(query.get("host"));
-        ManageableLists.requireOneOf(host, cluster, withCluster);
+        ManageableLists.Location location = ManageableLists.location(request);
         List<ManageableSnapshots.Entry> shown = ManageableLists.page(() -> management.manageable(request.context(),
-                host, cluster), query, maxLimit, ManageableSnapshots.Entry::reference, ManageableSnapshots.Entry::size);
+                location.host(), location.cluster()), request.query(), maxLimit, ManageableSnapshots.Entry::reference, ManageableSnapshots.Entry::size);
         return ApiResponse.ok(out -> {
             out.writeStartObject();
             out.writeArrayFieldStart("manageable-snapshots");
@@ -116,7 +111,4 @@ public final class ManageableSnapshotsResource {
         });
     }
 
-    private static String nonEmpty(String text) {
-        return text == null || text.isEmpty() ? null : text;
-    }
 }

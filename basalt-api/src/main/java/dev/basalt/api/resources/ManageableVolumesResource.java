@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.basalt.api.Microversions;
 import dev.basalt.api.http.ApiRequest;
 import dev.basalt.api.http.ApiResponse;
-import dev.basalt.api.http.QueryParams;
 import dev.basalt.api.http.Router;
 import dev.basalt.api.service.NewManagedVolume;
 import dev.basalt.api.service.OverQuotaException;
@@ -66,13 +65,13 @@ public final class ManageableVolumesResource {
         boolean withCluster = request.atLeast(Microversions.VOLUME_MIGRATE_CLUSTER);
         JsonNode volume = request.validBody(schemas.volumeManage(withCluster)).get("volume");
         request.authorize(MANAGE);
-        String cluster = withCluster ? nonEmpty(VolumesResource.text(volume, "cluster", null)) : null;
-        String host = nonEmpty(textOf(volume.get("host")));
+        String cluster = withCluster ? ManageableLists.nonEmpty(VolumesResource.text(volume, "cluster", null)) : null;
+        String host = ManageableLists.nonEmpty(textOf(volume.get("host")));
         ManageableLists.requireOneOf(host, cluster, withCluster);
         JsonNode ref = volume.get("ref");
         NewManagedVolume wanted = new NewManagedVolume(host, cluster, ManageableLists.sourceName(ref), ref.toString(),
-                nonEmpty(VolumesResource.text(volume, "name", null)),
-                nonEmpty(VolumesResource.text(volume, "description", null)),
+                ManageableLists.nonEmpty(VolumesResource.text(volume, "name", null)),
+                ManageableLists.nonEmpty(VolumesResource.text(volume, "description", null)),
                 textOf(volume.get("volume_type")), textOf(volume.get("availability_zone")),
                 VolumesResource.stringMap(volume.get("metadata")), Booleans.fromJson(volume.get("bootable"), false));
         Volume managed;
@@ -86,13 +85,9 @@ public final class ManageableVolumesResource {
 
     ApiResponse list(ApiRequest request, boolean detailed) {
         request.authorize(LIST);
-        QueryParams query = request.query();
-        boolean withCluster = request.atLeast(Microversions.MANAGE_EXISTING_CLUSTER);
-        String cluster = withCluster ? nonEmpty(query.get("cluster")) : null;
-        String host = nonEmpty(query.get("host"));
-        ManageableLists.requireOneOf(host, cluster, withCluster);
+        ManageableLists.Location location = ManageableLists.location(request);
         List<ManageableVolumes.Entry> shown = ManageableLists.page(() -> management.manageable(request.context(),
-                host, cluster), query, maxLimit, ManageableVolumes.Entry::reference, ManageableVolumes.Entry::size);
+                location.host(), location.cluster()), request.query(), maxLimit, ManageableVolumes.Entry::reference, ManageableVolumes.Entry::size);
         return ApiResponse.ok(out -> {
             out.writeStartObject();
             out.writeArrayFieldStart("manageable-volumes");
@@ -119,7 +114,4 @@ public final class ManageableVolumesResource {
         return node == null || node.isNull() ? null : node.asText();
     }
 
-    private static String nonEmpty(String text) {
-        return text == null || text.isEmpty() ? null : text;
-    }
 }

@@ -411,24 +411,32 @@ public final class FileVolumeDriver
             for (String baseId : backupBases(volumeId)) {
                 removeWiped(files.backupBase(volumeId, baseId), "the volume's backup base");
             }
-            if (existingSize(path).isEmpty()) {
-                provisioned.remove(key(path));
-                return;
-            }
-            if (existingSize(kept).isPresent()) {
-                throw new VolumeDriverException("cannot unmanage volume " + volumeId + ": " + kept
-                        + " already exists; rename or remove it first");
-            }
-            try {
-                Files.move(path, kept, StandardCopyOption.ATOMIC_MOVE);
-                directorySync.sync();
-            } catch (IOException e) {
-                throw new VolumeDriverException("cannot unmanage " + path + " (renaming it to " + kept.getFileName()
-                        + "): " + reason(e), e);
-            }
-            provisioned.remove(key(path));
-            LOG.info("file driver: volume {} unmanaged; its bytes stay in {}", volumeId, kept);
+            letGo(path, kept, "volume " + volumeId);
         }
+    }
+
+    /**
+     * Renames {@code path} (what Basalt knows as {@code what}) to {@code kept}, where it is no longer
+     * Basalt's, its bytes untouched; nothing when it is gone already. The caller holds both paths' locks.
+     */
+    private void letGo(Path path, Path kept, String what) {
+        if (existingSize(path).isEmpty()) {
+            provisioned.remove(key(path));
+            return;
+        }
+        if (existingSize(kept).isPresent()) {
+            throw new VolumeDriverException("cannot unmanage " + what + ": " + kept
+                    + " already exists; rename or remove it first");
+        }
+        try {
+            Files.move(path, kept, StandardCopyOption.ATOMIC_MOVE);
+            directorySync.sync();
+        } catch (IOException e) {
+            throw new VolumeDriverException("cannot unmanage " + path + " (renaming it to " + kept.getFileName()
+                    + "): " + reason(e), e);
+        }
+        provisioned.remove(key(path));
+        LOG.info("file driver: {} unmanaged; its bytes stay in {}", what, kept);
     }
 
     @Override
@@ -530,23 +538,7 @@ public final class FileVolumeDriver
         Path kept = files.unmanagedSnapshot(snapshotId, volumeId);
         requireStarted();
         try (StripedLocks.Held held = locks.lock(key(path), key(kept))) {
-            if (existingSize(path).isEmpty()) {
-                provisioned.remove(key(path));
-                return;
-            }
-            if (existingSize(kept).isPresent()) {
-                throw new VolumeDriverException("cannot unmanage snapshot " + snapshotId + ": " + kept
-                        + " already exists; rename or remove it first");
-            }
-            try {
-                Files.move(path, kept, StandardCopyOption.ATOMIC_MOVE);
-                directorySync.sync();
-            } catch (IOException e) {
-                throw new VolumeDriverException("cannot unmanage " + path + " (renaming it to " + kept.getFileName()
-                        + "): " + reason(e), e);
-            }
-            provisioned.remove(key(path));
-            LOG.info("file driver: snapshot {} unmanaged; its bytes stay in {}", snapshotId, kept);
+            letGo(path, kept, "snapshot " + snapshotId);
         }
     }
 
