@@ -31,6 +31,14 @@ final class ManageableLists {
     private ManageableLists() {
     }
 
+    /** The request, if its microversion has the manageable lists' own resources (3.8); a 400 otherwise, as Cinder's. */
+    static ApiRequest requireListVersion(ApiRequest request) {
+        if (!request.atLeast(Microversions.MANAGE_EXISTING_LIST)) {
+            throw BasaltException.badRequest("API version %s is not supported on this method.", request.version());
+        }
+        return request;
+    }
+
     /** Where a list of manageable storage looks: a host or (from 3.16) a cluster, exactly one of them. */
     record Location(String host, String cluster) {
     }

@@ -3,7 +3,6 @@ package dev.basalt.api.resources;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.basalt.api.Microversions;
 import dev.basalt.api.http.ApiRequest;
 import dev.basalt.api.http.ApiResponse;
 import dev.basalt.api.http.Router;
@@ -12,7 +11,6 @@ import dev.basalt.api.service.OverQuotaException;
 import dev.basalt.api.service.SnapshotManagement;
 import dev.basalt.api.service.VolumeService;
 import dev.basalt.api.validation.Schemas;
-import dev.basalt.common.BasaltException;
 import dev.basalt.model.Snapshot;
 import dev.basalt.model.Volume;
 import dev.basalt.rpc.ManageableSnapshots;
@@ -53,16 +51,9 @@ public final class ManageableSnapshotsResource {
         routes.post("/os-snapshot-manage", this::manage);
         routes.get("/os-snapshot-manage", request -> list(request, false));
         routes.get("/os-snapshot-manage/detail", request -> list(request, true));
-        routes.post("/manageable_snapshots", request -> manage(requireListVersion(request)));
-        routes.get("/manageable_snapshots", request -> list(requireListVersion(request), false));
-        routes.get("/manageable_snapshots/detail", request -> list(requireListVersion(request), true));
-    }
-
-    private static ApiRequest requireListVersion(ApiRequest request) {
-        if (!request.atLeast(Microversions.MANAGE_EXISTING_LIST)) {
-            throw BasaltException.badRequest("API version %s is not supported on this method.", request.version());
-        }
-        return request;
+        routes.post("/manageable_snapshots", request -> manage(ManageableLists.requireListVersion(request)));
+        routes.get("/manageable_snapshots", request -> list(ManageableLists.requireListVersion(request), false));
+        routes.get("/manageable_snapshots/detail", request -> list(ManageableLists.requireListVersion(request), true));
     }
 
     ApiResponse manage(ApiRequest request) {

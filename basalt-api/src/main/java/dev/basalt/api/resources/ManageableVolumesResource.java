@@ -11,7 +11,6 @@ import dev.basalt.api.service.NewManagedVolume;
 import dev.basalt.api.service.OverQuotaException;
 import dev.basalt.api.service.VolumeManagement;
 import dev.basalt.api.validation.Schemas;
-import dev.basalt.common.BasaltException;
 import dev.basalt.model.Volume;
 import dev.basalt.rpc.ManageableVolumes;
 import java.util.List;
@@ -49,16 +48,9 @@ public final class ManageableVolumesResource {
         routes.post("/os-volume-manage", this::manage);
         routes.get("/os-volume-manage", request -> list(request, false));
         routes.get("/os-volume-manage/detail", request -> list(request, true));
-        routes.post("/manageable_volumes", request -> manage(requireListVersion(request)));
-        routes.get("/manageable_volumes", request -> list(requireListVersion(request), false));
-        routes.get("/manageable_volumes/detail", request -> list(requireListVersion(request), true));
-    }
-
-    private static ApiRequest requireListVersion(ApiRequest request) {
-        if (!request.atLeast(Microversions.MANAGE_EXISTING_LIST)) {
-            throw BasaltException.badRequest("API version %s is not supported on this method.", request.version());
-        }
-        return request;
+        routes.post("/manageable_volumes", request -> manage(ManageableLists.requireListVersion(request)));
+        routes.get("/manageable_volumes", request -> list(ManageableLists.requireListVersion(request), false));
+        routes.get("/manageable_volumes/detail", request -> list(ManageableLists.requireListVersion(request), true));
     }
 
     ApiResponse manage(ApiRequest request) {
