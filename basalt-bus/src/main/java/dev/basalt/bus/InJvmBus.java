@@ -140,6 +140,9 @@ public final class InJvmBus implements Bus {
                 return;
             }
             if (handled.reply() != null && delivery.replyTo() != null) {
+                // settled before the caller hears: a call answered is never run again (a server that
+                // closes requeues what it has not settled)
+                broker.settle(server, unacked);
                 delivery.replyTo().accept(handled.reply());
             }
         } catch (InterruptedException e) {

@@ -151,7 +151,10 @@ final class RabbitSubscription implements Subscription {
                     return;
                 }
                 if (handled.reply() != null && properties.getReplyTo() != null) {
+                    // acknowledged before the caller hears: a call answered is never run again
+                    acknowledge(deliveryTag);
                     replies.send(properties.getReplyTo(), properties.getCorrelationId(), handled.reply(), callerDeadline);
+                    return;
                 }
             }
             acknowledge(deliveryTag);
