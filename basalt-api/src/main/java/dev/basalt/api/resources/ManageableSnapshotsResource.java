@@ -76,7 +76,8 @@ public final class ManageableSnapshotsResource {
         request.authorize(LIST);
         ManageableLists.Location location = ManageableLists.location(request);
         List<ManageableSnapshots.Entry> shown = ManageableLists.page(() -> management.manageable(request.context(),
-                location.host(), location.cluster()), request.query(), maxLimit, ManageableSnapshots.Entry::reference, ManageableSnapshots.Entry::size);
+                location.host(), location.cluster()), request.query(), maxLimit, ManageableSnapshots.Entry::reference,
+                ManageableSnapshots.Entry::size);
         return ApiResponse.ok(out -> {
             out.writeStartObject();
             out.writeArrayFieldStart("manageable-snapshots");

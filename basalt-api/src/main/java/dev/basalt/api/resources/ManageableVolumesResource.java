@@ -79,7 +79,8 @@ public final class ManageableVolumesResource {
         request.authorize(LIST);
         ManageableLists.Location location = ManageableLists.location(request);
         List<ManageableVolumes.Entry> shown = ManageableLists.page(() -> management.manageable(request.context(),
-                location.host(), location.cluster()), request.query(), maxLimit, ManageableVolumes.Entry::reference, ManageableVolumes.Entry::size);
+                location.host(), location.cluster()), request.query(), maxLimit, ManageableVolumes.Entry::reference,
+                ManageableVolumes.Entry::size);
         return ApiResponse.ok(out -> {
             out.writeStartObject();
             out.writeArrayFieldStart("manageable-volumes");

@@ -1,6 +1,7 @@
 package dev.basalt.volume.image;
 
 import java.util.function.DoubleConsumer;
+import java.util.function.LongConsumer;
 
 /**
  * Where the image work on a volume (an image downloaded and converted into it, the volume uploaded as an
@@ -30,7 +31,7 @@ public interface ImageProgress {
     }
 
     /** As {@link #step}, for a step that hears bytes done of {@code total} (nothing when the total is unknown). */
-    default java.util.function.LongConsumer bytesStep(String volumeId, double from, double to, Long total) {
+    default LongConsumer bytesStep(String volumeId, double from, double to, Long total) {
         DoubleConsumer step = step(volumeId, from, to);
         return done -> {
             if (total != null && total > 0) {
